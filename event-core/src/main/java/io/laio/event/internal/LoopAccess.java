@@ -1,0 +1,33 @@
+package io.laio.event.internal;
+
+import io.laio.event.Event;
+import io.laio.event.EventBase;
+import io.laio.event.spi.LoopSource;
+import io.laio.event.spi.Waker;
+
+/**
+ * The bridge from {@link io.laio.event.spi.Loops} to the package-private internals of
+ * {@link EventBase}. Not exported: only this module installs or reads it.
+ */
+public interface LoopAccess {
+    Waker attach(EventBase base, LoopSource source);
+
+    void detach(EventBase base, LoopSource source);
+
+    void deliver(Event ev, long result, int error);
+
+    static LoopAccess get() {
+        return Holder.access;
+    }
+
+    /** Called once, from {@code EventBase}'s static initialiser. */
+    static void install(LoopAccess access) {
+        Holder.access = access;
+    }
+
+    final class Holder {
+        private static volatile LoopAccess access;
+
+        private Holder() {}
+    }
+}

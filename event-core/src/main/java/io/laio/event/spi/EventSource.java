@@ -1,0 +1,16 @@
+package io.laio.event.spi;
+
+import io.laio.event.Event;
+
+/**
+ * A source object that is neither a channel, a signal name nor {@code null}: it is told when an
+ * event on it is added or deleted, and makes it active with {@link Loops#deliver}. A LAIO
+ * handle is one. Both methods run on the loop thread (or the owning thread before the loop runs).
+ */
+public interface EventSource {
+    /** {@code ev} became pending on this source; if the outcome is already known, deliver it now. */
+    void added(Event ev);
+
+    /** {@code ev} is no longer pending on this source; later outcomes are not delivered to it. */
+    void deleted(Event ev);
+}

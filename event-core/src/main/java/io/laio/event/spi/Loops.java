@@ -1,0 +1,35 @@
+package io.laio.event.spi;
+
+import io.laio.event.Event;
+import io.laio.event.EventBase;
+import io.laio.event.internal.LoopAccess;
+
+/** How a completion source (the LAIO engine) plugs into an {@link EventBase}. */
+public final class Loops {
+    private Loops() {}
+
+    /**
+     * Attaches a source of cross-thread work to {@code base}: the loop drains it every pass and
+     * re-checks it before sleeping. Call on the owning thread (before the loop runs) or the loop
+     * thread.
+     *
+     * @return the waker producers call after enqueuing into {@code source}
+     */
+    public static Waker attach(EventBase base, LoopSource source) {
+        return LoopAccess.get().attach(base, source);
+    }
+
+    /** Detaches a source attached with {@link #attach}; loop or owning thread. */
+    public static void detach(EventBase base, LoopSource source) {
+        LoopAccess.get().detach(base, source);
+    }
+
+    /**
+     * Loop thread: records {@code result} and {@code error} on {@code ev} (read back through
+     * {@link Event#result()} / {@link Event#error()}) and makes it active with {@link io.laio.event.Ev#LAIO}.
+     * Does nothing if {@code ev} is not pending.
+     */
+    public static void deliver(Event ev, long result, int error) {
+        LoopAccess.get().deliver(ev, result, error);
+    }
+}

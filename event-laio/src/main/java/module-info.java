@@ -1,0 +1,17 @@
+/**
+ * Lazy Asynchronous I/O: {@link io.laio.Laio#syscall(long)} runs any Linux system call, inline
+ * when it can complete without blocking, otherwise in the background, reported once, complete,
+ * through {@link io.laio.Laio#poll} or as an {@link io.laio.event.Ev#LAIO} event on an
+ * {@link io.laio.event.EventBase}.
+ *
+ * <p>Needs native access: run with {@code --enable-native-access=io.laio} (module path) or
+ * {@code --enable-native-access=ALL-UNNAMED} (class path), or {@code Enable-Native-Access:
+ * ALL-UNNAMED} in a runnable jar's manifest.
+ */
+module io.laio {
+    requires transitive io.laio.event;
+    requires org.slf4j;
+    requires org.jctools.core;
+
+    exports io.laio;
+}

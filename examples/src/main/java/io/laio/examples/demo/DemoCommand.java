@@ -1,0 +1,46 @@
+package io.laio.examples.demo;
+
+import io.laio.event.Ev;
+import io.laio.event.Event;
+import io.laio.event.EventBase;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** A tour of the loop: a persistent timer, a one-shot timer, a task from another thread. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Runs timers and a cross-thread task on one event loop, then exits.")
+public final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--ticks", defaultValue = "5", description = "How many ticks of the periodic timer (default: ${DEFAULT-VALUE}).")
+    int ticks;
+
+    @Option(names = "--interval-ms", defaultValue = "200", description = "Tick interval in ms (default: ${DEFAULT-VALUE}).")
+    long intervalMs;
+
+    @Override
+    public Integer call() throws Exception {
+        try (EventBase base = EventBase.create()) {
+            long start = System.nanoTime();
+            int[] count = {0};
+            Event tick = Event.set(base, null, Ev.TIMEOUT | Ev.PERSIST, (ev, what, arg) -> {
+                count[0]++;
+                System.out.printf("%6.1f ms  tick %d (%s)%n", (System.nanoTime() - start) / 1e6, count[0], Ev.toString(what));
+                if (count[0] == ticks) {
+                    ev.del();
+                }
+            }, null);
+            tick.add(Duration.ofMillis(intervalMs));
+            base.once(null, Ev.TIMEOUT, (ev, what, arg) ->
+                    System.out.printf("%6.1f ms  one-shot timer: %s%n", (System.nanoTime() - start) / 1e6, arg),
+                    "hello from once()", Duration.ofMillis(intervalMs * 3 / 2));
+            Thread producer = Thread.ofPlatform().name("demo-producer").start(() ->
+                    base.execute(() -> System.out.printf("%6.1f ms  task from thread %s ran on the loop (inLoop=%b)%n",
+                            (System.nanoTime() - start) / 1e6, "demo-producer", base.inLoop())));
+            int rc = base.dispatch();
+            producer.join();
+            System.out.printf("loop returned %d after %d ticks: no events pending%n", rc, count[0]);
+            return 0;
+        }
+    }
+}

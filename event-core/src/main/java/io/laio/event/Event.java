@@ -1,23 +1,269 @@
 package io.laio.event;
 
+import io.laio.event.spi.EventSource;
+import java.nio.channels.SelectableChannel;
 import java.time.Duration;
 
 /**
- * One event (skeleton: the signatures of DESIGN.md section 6; the core issue fills them in).
+ * One event: a source, the conditions to wait for, and the callback to run.
+ *
+ * <p><b>Threading.</b> Every method is for the loop thread of {@link #base()}; while no loop is
+ * running, the thread that owns the base may call them too (to set events up before
+ * {@link EventBase#dispatch()}). Called from another thread while the loop runs, they throw
+ * {@link IllegalStateException}. To act on an event from another thread, hand the action to the
+ * loop with {@link EventBase#execute(Runnable)}.
+ *
+ * <p><b>Vocabulary</b> (libevent's). An event is <em>pending</em> once {@link #add()}ed: the
+ * loop is watching for its conditions. It becomes <em>active</em> when a condition occurs (or
+ * {@link #active(int)} is called) and stays active until its callback runs. A
+ * non-{@link Ev#PERSIST persistent} event stops being pending just before its callback runs; a
+ * persistent one stays pending. {@link #del()} makes an event neither pending nor active.
+ *
+ * <p><b>Sources</b> and the flags they take:
+ * <ul>
+ *   <li>{@code null}: a timer. {@code what} may hold {@link Ev#TIMEOUT} and {@link Ev#PERSIST};
+ *       it fires only through the timeout of {@link #add(Duration)}.</li>
+ *   <li>a {@link SelectableChannel}: {@link Ev#READ}, {@link Ev#WRITE}, {@link Ev#CLOSED},
+ *       {@link Ev#PERSIST}, {@link Ev#TIMEOUT}; needs a backend that watches channels
+ *       ({@code event-nio}). Several events may share one channel.</li>
+ *   <li>a signal name such as {@code "HUP"} or {@code "USR2"}: {@link Ev#SIGNAL}, usually with
+ *       {@link Ev#PERSIST}; the callback runs on the loop thread after the signal arrived.</li>
+ *   <li>an {@link EventSource} such as a LAIO handle: {@link Ev#LAIO}; {@link #result()} and
+ *       {@link #error()} then hold the completed call's outcome.</li>
+ * </ul>
+ * Any pending event may also have a timeout ({@link #add(Duration)}), after which it fires with
+ * {@link Ev#TIMEOUT}.
  */
 public final class Event {
-    private Event() {}
+    // state bits
+    static final int INSERTED = 1; // pending on its source (channel, signal, EventSource) or as a timer
+    static final int IN_HEAP = 2;  // has a timeout in the timer heap
+    static final int ACTIVE = 4;   // in an active queue, callback not yet run
 
-    public static Event set(EventBase base, Object source, int what, EventCallback cb, Object arg) { throw new UnsupportedOperationException("not yet built"); }
-    public void add() { throw new UnsupportedOperationException("not yet built"); }
-    public void add(Duration timeout) { throw new UnsupportedOperationException("not yet built"); }
-    public void del() { throw new UnsupportedOperationException("not yet built"); }
-    public void active(int res) { throw new UnsupportedOperationException("not yet built"); }
-    public boolean pending(int what) { throw new UnsupportedOperationException("not yet built"); }
-    public void priority(int p) { throw new UnsupportedOperationException("not yet built"); }
-    public long result() { throw new UnsupportedOperationException("not yet built"); }
-    public int error() { throw new UnsupportedOperationException("not yet built"); }
-    public EventBase base() { throw new UnsupportedOperationException("not yet built"); }
-    public Object source() { throw new UnsupportedOperationException("not yet built"); }
-    public int events() { throw new UnsupportedOperationException("not yet built"); }
+    final EventBase base;
+    final Object source;
+    final int events;
+    final EventCallback callback;
+    final Object arg;
+    final int kind;
+
+    int state;
+    int priority;
+    int activeRes;
+    long result;
+    int error;
+
+    // timer heap
+    long deadline;
+    long timerSeq;
+    int heapIndex = -1;
+    long interval = -1; // the timeout of the last add(timeout), for persistent re-arming; -1: none
+
+    // active queue links
+    Event activePrev;
+    Event activeNext;
+
+    // channel source registration
+    SourceRecord sourceRecord;
+
+    static final int KIND_TIMER = 0;
+    static final int KIND_CHANNEL = 1;
+    static final int KIND_SIGNAL = 2;
+    static final int KIND_EXTERNAL = 3;
+
+    private Event(EventBase base, Object source, int events, EventCallback cb, Object arg, int kind) {
+        this.base = base;
+        this.source = source;
+        this.events = events;
+        this.callback = cb;
+        this.arg = arg;
+        this.kind = kind;
+        this.priority = base.defaultPriority();
+    }
+
+    /**
+     * Creates an event (libevent's {@code event_assign}); it is not pending until {@link #add()}.
+     *
+     * @param base   the loop that will run it
+     * @param source {@code null} (a timer), a {@link SelectableChannel}, a signal name, or an
+     *               {@link EventSource} (a LAIO handle); see the class comment
+     * @param what   the {@link Ev} flags to wait for, with {@link Ev#PERSIST} to stay pending
+     * @param cb     the callback; never {@code null}
+     * @param arg    passed to the callback as is
+     * @throws IllegalArgumentException if {@code what} does not fit the source, or the source
+     *                                  is of no supported type
+     * @throws IllegalStateException    if the base is closed, or called off the loop thread
+     *                                  while the loop runs
+     */
+    public static Event set(EventBase base, Object source, int what, EventCallback cb, Object arg) {
+        if (base == null || cb == null) {
+            throw new NullPointerException(base == null ? "base" : "cb");
+        }
+        base.checkThread("Event.set");
+        int kind;
+        int allowed;
+        if (source == null) {
+            kind = KIND_TIMER;
+            allowed = Ev.TIMEOUT | Ev.PERSIST;
+        } else if (source instanceof SelectableChannel) {
+            kind = KIND_CHANNEL;
+            allowed = Ev.READ | Ev.WRITE | Ev.CLOSED | Ev.ET | Ev.PERSIST | Ev.TIMEOUT;
+            if ((what & (Ev.READ | Ev.WRITE | Ev.CLOSED)) == 0) {
+                throw new IllegalArgumentException("a channel event needs READ, WRITE or CLOSED: " + Ev.toString(what));
+            }
+        } else if (source instanceof String) {
+            kind = KIND_SIGNAL;
+            allowed = Ev.SIGNAL | Ev.PERSIST | Ev.TIMEOUT;
+            if ((what & Ev.SIGNAL) == 0) {
+                throw new IllegalArgumentException("a signal event (source \"" + source + "\") needs Ev.SIGNAL");
+            }
+        } else if (source instanceof EventSource) {
+            kind = KIND_EXTERNAL;
+            allowed = Ev.LAIO | Ev.PERSIST | Ev.TIMEOUT;
+        } else {
+            throw new IllegalArgumentException("unsupported event source " + source.getClass().getName()
+                    + ": expected null (timer), a SelectableChannel, a signal name or an EventSource");
+        }
+        if ((what & ~allowed) != 0) {
+            throw new IllegalArgumentException("flags " + Ev.toString(what & ~allowed) + " do not apply to a "
+                    + kindName(kind) + " event");
+        }
+        return new Event(base, source, what, cb, arg, kind);
+    }
+
+    private static String kindName(int kind) {
+        return switch (kind) {
+            case KIND_TIMER -> "timer";
+            case KIND_CHANNEL -> "channel";
+            case KIND_SIGNAL -> "signal";
+            default -> "external-source";
+        };
+    }
+
+    /**
+     * Makes the event pending without changing its timeout: a pending event keeps the timeout
+     * it has (libevent), a non-pending one gets none. Adding a pending event again does nothing.
+     *
+     * @throws IllegalStateException       if the base is closed or called off the loop thread
+     * @throws UnsupportedOperationException for {@link Ev#ET}, or a channel with a backend that
+     *                                     watches no channels
+     * @throws java.io.UncheckedIOException if the channel cannot be watched (e.g. it is closed)
+     */
+    public void add() {
+        base.addEvent(this, -1);
+    }
+
+    /**
+     * Makes the event pending and (re)sets its timeout to {@code timeout} from now (the time
+     * cached for the current loop pass, when called from a callback). On a pending event this
+     * replaces the timeout. A {@code null} timeout is {@link #add()}. A {@link Ev#PERSIST}
+     * event is re-armed with the same timeout after every activation.
+     */
+    public void add(Duration timeout) {
+        if (timeout == null) {
+            add();
+            return;
+        }
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("negative timeout " + timeout);
+        }
+        base.addEvent(this, saturatedNanos(timeout));
+    }
+
+    static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException overflow) {
+            return Long.MAX_VALUE / 4;
+        }
+    }
+
+    /**
+     * Makes the event neither pending nor active: no later callback of it runs, even one due in
+     * the current loop pass. Deleting an event that is not pending does nothing.
+     */
+    public void del() {
+        base.delEvent(this);
+    }
+
+    /**
+     * Makes the event active with {@code res} as if its conditions occurred; its callback runs
+     * in this or the next loop pass. On an event already active, {@code res} is OR-ed into the
+     * flags the one callback receives. Works on a non-pending event too.
+     */
+    public void active(int res) {
+        base.checkThread("Event.active");
+        base.activate(this, res);
+    }
+
+    /**
+     * Whether the event is pending or active for any of {@code what}: {@link Ev#TIMEOUT} if it
+     * has a timeout set, its I/O, signal or LAIO flags if it is added, or the flags it is active
+     * with.
+     */
+    public boolean pending(int what) {
+        base.checkThread("Event.pending");
+        int flags = 0;
+        if ((state & INSERTED) != 0) {
+            flags |= events & (Ev.READ | Ev.WRITE | Ev.CLOSED | Ev.SIGNAL | Ev.LAIO);
+        }
+        if ((state & IN_HEAP) != 0) {
+            flags |= Ev.TIMEOUT;
+        }
+        if ((state & ACTIVE) != 0) {
+            flags |= activeRes;
+        }
+        return (flags & what) != 0;
+    }
+
+    /**
+     * Sets the priority: 0 is the most urgent, up to {@code n-1} after
+     * {@link EventBase#priorityInit(int) priorityInit(n)}. New events get {@code n/2}.
+     *
+     * @throws IllegalStateException    if the event is active (libevent refuses this too)
+     * @throws IllegalArgumentException if {@code p} is out of range
+     */
+    public void priority(int p) {
+        base.checkThread("Event.priority");
+        if ((state & ACTIVE) != 0) {
+            throw new IllegalStateException("Event.priority: cannot change the priority of an active event");
+        }
+        if (p < 0 || p >= base.priorities()) {
+            throw new IllegalArgumentException("priority " + p + " out of range 0.." + (base.priorities() - 1));
+        }
+        priority = p;
+    }
+
+    /** For an {@link Ev#LAIO} activation: the completed call's return value; 0 otherwise. */
+    public long result() {
+        return result;
+    }
+
+    /** For an {@link Ev#LAIO} activation: the completed call's errno (0 on success); 0 otherwise. */
+    public int error() {
+        return error;
+    }
+
+    public EventBase base() {
+        return base;
+    }
+
+    public Object source() {
+        return source;
+    }
+
+    /** The {@code what} given to {@link #set}. */
+    public int events() {
+        return events;
+    }
+
+    @Override
+    public String toString() {
+        return "Event[" + kindName(kind) + (source != null ? " " + source : "") + " " + Ev.toString(events)
+                + (pendingFlags() != 0 ? " pending" : "") + ((state & ACTIVE) != 0 ? " active" : "") + "]";
+    }
+
+    private int pendingFlags() {
+        return state & (INSERTED | IN_HEAP);
+    }
 }

@@ -1,27 +1,806 @@
 package io.laio.event;
 
+import io.laio.event.internal.LoopAccess;
+import io.laio.event.spi.Backend;
+import io.laio.event.spi.BackendProvider;
+import io.laio.event.spi.EventSource;
+import io.laio.event.spi.LoopSource;
+import io.laio.event.spi.ReadySink;
+import io.laio.event.spi.Waker;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.ServiceLoader;
 import java.util.function.BiConsumer;
+import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The event loop (skeleton: the signatures of DESIGN.md section 6; the core issue fills them in).
+ * The event loop: one thread waits for the conditions of pending {@link Event}s (channel
+ * readiness through a backend, timeouts, signals, LAIO completions) and runs their callbacks.
+ *
+ * <p><b>Threading.</b> {@link #execute}, {@link #loopBreak}, {@link #loopExit}, {@link #inLoop}
+ * and {@link #now} may be called from any thread. Everything else — and every method of
+ * {@link Event} — is for the loop thread while a loop runs (a call from another thread then
+ * throws {@link IllegalStateException} naming the method), or for any one thread while no loop
+ * runs (typically the thread that sets events up and then calls {@link #dispatch()}).
+ *
+ * <p><b>A loop pass</b> (libevent's): if nothing is active, wait in the backend until a channel
+ * is ready, the earliest timeout is due, or another thread hands over work; then make active
+ * whatever is ready, timed out, signalled or completed; run queued {@link #execute} tasks; then
+ * run the callbacks of the most urgent non-empty priority only (a busy urgent priority starves
+ * the others, by design), in activation order.
+ *
+ * <p>A callback that throws is passed to the uncaught handler ({@link #setUncaughtHandler}; by
+ * default it is logged through slf4j at error level) and the loop goes on.
  */
 public final class EventBase implements AutoCloseable {
-    private EventBase() {}
+    private static final Logger LOG = LoggerFactory.getLogger(EventBase.class);
+    private static final int DRAIN_BATCH = 4096;
 
-    public static EventBase create() { throw new UnsupportedOperationException("not yet built"); }
-    public int dispatch() { return loop(0); }
-    public int loop(int flags) { throw new UnsupportedOperationException("not yet built"); }
-    public void loopExit(Duration delay) { throw new UnsupportedOperationException("not yet built"); }
-    public void loopBreak() { throw new UnsupportedOperationException("not yet built"); }
-    public boolean gotExit() { throw new UnsupportedOperationException("not yet built"); }
-    public boolean gotBreak() { throw new UnsupportedOperationException("not yet built"); }
-    public void priorityInit(int n) { throw new UnsupportedOperationException("not yet built"); }
-    public void once(Object source, int what, EventCallback cb, Object arg, Duration timeout) { throw new UnsupportedOperationException("not yet built"); }
-    public void execute(Runnable task) { throw new UnsupportedOperationException("not yet built"); }
-    public boolean inLoop() { throw new UnsupportedOperationException("not yet built"); }
-    public long now() { throw new UnsupportedOperationException("not yet built"); }
-    public void setUncaughtHandler(BiConsumer<Event, Throwable> h) { throw new UnsupportedOperationException("not yet built"); }
+    static {
+        LoopAccess.install(new LoopAccess() {
+            @Override
+            public Waker attach(EventBase base, LoopSource source) {
+                return base.attachSource(source);
+            }
+
+            @Override
+            public void detach(EventBase base, LoopSource source) {
+                base.detachSource(source);
+            }
+
+            @Override
+            public void deliver(Event ev, long result, int error) {
+                ev.base.checkThread("Loops.deliver");
+                if ((ev.state & Event.INSERTED) != 0) {
+                    ev.result = result;
+                    ev.error = error;
+                    ev.base.activate(ev, Ev.LAIO);
+                }
+            }
+        });
+    }
+
+    private final Backend backend;
+    private final LoopWaker waker;
+    private final MpscUnboundedAtomicArrayQueue<Runnable> tasks = new MpscUnboundedAtomicArrayQueue<>(1024);
+    private final TimerHeap timers = new TimerHeap();
+    private final ActiveQueues active = new ActiveQueues(1);
+    private final IdentityHashMap<Object, SourceRecord> channels = new IdentityHashMap<>();
+    private final ReadySink sink = new ReadySink() {
+        @Override
+        public void ready(Object attachment, int events) {
+            channelReady((SourceRecord) attachment, events);
+        }
+
+        @Override
+        public void invalid(Object attachment) {
+            channelInvalid((SourceRecord) attachment);
+        }
+    };
+    private volatile LoopSource[] sources = new LoopSource[0];
+    private final IdentityHashMap<String, Event[]> signalEvents = new IdentityHashMap<>();
+
+    private int priorities = 1;
+    private int inserted; // events added and not deleted (their count keeps dispatch() running)
+    private long cachedNow;
+    private volatile Thread loopThread;
+    private volatile boolean running;
+    private boolean inCallback;
+    private volatile boolean breakRequested;
+    private volatile boolean exitRequested;
+    private boolean gotBreak;
+    private boolean gotExit;
+    private volatile boolean closed;
+    private BiConsumer<Event, Throwable> uncaughtHandler;
+
+    private EventBase(Backend backend) {
+        this.backend = backend;
+        this.waker = new LoopWaker(backend);
+    }
+
+    /**
+     * A new base with the highest-priority {@link BackendProvider} found by
+     * {@link ServiceLoader} ({@code event-nio}'s selector backend when it is on the path), else
+     * a parking backend that watches no channels.
+     *
+     * @throws UncheckedIOException if the backend cannot be opened
+     */
+    public static EventBase create() {
+        BackendProvider best = null;
+        for (BackendProvider p : ServiceLoader.load(BackendProvider.class)) {
+            if (best == null || p.priority() > best.priority()) {
+                best = p;
+            }
+        }
+        if (best == null) {
+            return new EventBase(new ParkingBackend());
+        }
+        try {
+            return new EventBase(best.open());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the " + best.name() + " backend", e);
+        }
+    }
+
+    /** A base on the given backend (tests, and backends outside ServiceLoader). */
+    static EventBase create(Backend backend) {
+        return new EventBase(backend);
+    }
+
+    /** The name of the backend in use, e.g. {@code "nio"} or {@code "parking"}. */
+    public String backendName() {
+        return backend.name();
+    }
+
+    // ------------------------------------------------------------------ the loop
+
+    /** Runs the loop until no events are pending, or {@link #loopExit}/{@link #loopBreak}: {@code loop(0)}. */
+    public int dispatch() {
+        return loop(0);
+    }
+
+    /**
+     * Runs the loop on the calling thread.
+     *
+     * @param flags 0, or an OR of {@link Ev#LOOP_ONCE} (wait for events, run the active ones
+     *              once, return), {@link Ev#LOOP_NONBLOCK} (run what is active now without
+     *              waiting, return) and {@link Ev#LOOP_NO_EXIT_ON_EMPTY} (keep running with
+     *              no events pending, until {@link #loopExit} or {@link #loopBreak})
+     * @return {@code 0} when it ended through {@link #loopExit}, {@link #loopBreak}, or the
+     *         end of a ONCE/NONBLOCK run; {@code 1} when it returned because no events were
+     *         pending; {@code -1} when refused: called from a callback of this base (re-entrant)
+     *         or while another thread runs this base's loop
+     * @throws IllegalStateException if the base is closed
+     */
+    public int loop(int flags) {
+        if (closed) {
+            throw new IllegalStateException("EventBase.loop: the base is closed");
+        }
+        synchronized (this) {
+            if (running) {
+                return -1;
+            }
+            running = true;
+            loopThread = Thread.currentThread();
+        }
+        gotBreak = false;
+        gotExit = false;
+        breakRequested = false; // a loopBreak() before the loop started is forgotten (libevent)
+        try {
+            return runLoop(flags);
+        } finally {
+            waker.awake();
+            synchronized (this) {
+                running = false;
+                loopThread = null;
+            }
+        }
+    }
+
+    private int runLoop(int flags) {
+        boolean once = (flags & Ev.LOOP_ONCE) != 0;
+        boolean nonblock = (flags & Ev.LOOP_NONBLOCK) != 0;
+        boolean stayOnEmpty = (flags & Ev.LOOP_NO_EXIT_ON_EMPTY) != 0;
+        while (true) {
+            if (exitRequested) {
+                exitRequested = false;
+                gotExit = true;
+                return 0;
+            }
+            if (breakRequested) {
+                breakRequested = false;
+                gotBreak = true;
+                return 0;
+            }
+            cachedNow = System.nanoTime();
+            if (!stayOnEmpty && inserted == 0 && active.total() == 0 && tasks.isEmpty() && !closed) {
+                return 1;
+            }
+            pollBackend(active.total() != 0 || nonblock);
+            cachedNow = System.nanoTime();
+            expireTimers();
+            runTasks();
+            if (closed) {
+                return 0;
+            }
+            drainSources();
+            if (active.total() != 0) {
+                int ran = runActive();
+                if (once && active.total() == 0 && ran != 0) {
+                    return 0;
+                }
+            } else if (nonblock) {
+                return 0;
+            }
+            if (closed) {
+                return 0;
+            }
+        }
+    }
+
+    private void pollBackend(boolean noWait) {
+        long timeout;
+        long deadline;
+        if (noWait) {
+            timeout = 0;
+            deadline = cachedNow;
+        } else {
+            Event first = timers.peek();
+            if (first == null) {
+                timeout = -1;
+                deadline = LoopWaker.NO_DEADLINE;
+            } else {
+                timeout = Math.max(0, first.deadline - cachedNow);
+                deadline = first.deadline;
+            }
+        }
+        if (timeout != 0) {
+            waker.sleepUntil(deadline);
+            if (!tasks.isEmpty() || !sourcesEmpty() || breakRequested || exitRequested) {
+                timeout = 0;
+            }
+        }
+        try {
+            backend.poll(timeout, sink);
+        } catch (IOException e) {
+            LOG.error("backend {} failed to poll; retrying on the next pass", backend.name(), e);
+        } finally {
+            waker.awake();
+        }
+    }
+
+    private boolean sourcesEmpty() {
+        for (LoopSource s : sources) {
+            if (!s.isEmpty()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void expireTimers() {
+        Event ev;
+        while ((ev = timers.peek()) != null && ev.deadline - cachedNow <= 0) {
+            timers.remove(ev);
+            ev.state &= ~Event.IN_HEAP;
+            if ((ev.events & Ev.PERSIST) == 0) {
+                // a non-persistent event is deleted before its callback; do the I/O part now
+                removeFromSource(ev);
+            }
+            activate(ev, Ev.TIMEOUT);
+        }
+    }
+
+    private void runTasks() {
+        // Bounded to what is queued now, so tasks that re-submit themselves cannot starve I/O.
+        int n = tasks.size();
+        for (int i = 0; i < n; i++) {
+            Runnable r = tasks.poll();
+            if (r == null) {
+                break;
+            }
+            inCallback = true;
+            try {
+                r.run();
+            } catch (Throwable t) {
+                uncaught(null, t);
+            } finally {
+                inCallback = false;
+            }
+        }
+    }
+
+    private void drainSources() {
+        for (LoopSource s : sources) {
+            try {
+                s.drain(DRAIN_BATCH);
+            } catch (Throwable t) {
+                uncaught(null, t);
+            }
+        }
+    }
+
+    /** Runs the active callbacks of the most urgent priority; returns how many ran. */
+    private int runActive() {
+        int p = active.firstNonEmpty();
+        if (p < 0) {
+            return 0;
+        }
+        int budget = active.size(p); // those activated during this run wait for the next pass
+        int ran = 0;
+        while (budget-- > 0 && active.size(p) != 0) {
+            Event ev = active.head(p);
+            active.remove(ev);
+            ev.state &= ~Event.ACTIVE;
+            int res = ev.activeRes;
+            ev.activeRes = 0;
+            if ((ev.events & Ev.PERSIST) == 0) {
+                delEvent(ev);
+            } else {
+                rearmPersistent(ev, res);
+            }
+            ran++;
+            inCallback = true;
+            try {
+                ev.callback.onEvent(ev, res, ev.arg);
+            } catch (Throwable t) {
+                uncaught(ev, t);
+            } finally {
+                inCallback = false;
+            }
+            if (breakRequested || closed) {
+                break;
+            }
+        }
+        return ran;
+    }
+
+    private void rearmPersistent(Event ev, int res) {
+        if (ev.interval < 0 || (ev.state & Event.INSERTED) == 0) {
+            return;
+        }
+        long deadline;
+        if ((res & Ev.TIMEOUT) != 0 && (ev.state & Event.IN_HEAP) == 0) {
+            // fired by its timeout: keep the phase; skip missed periods rather than replay them
+            deadline = ev.deadline + ev.interval;
+            if (deadline - cachedNow <= 0 && ev.interval > 0) {
+                long missed = (cachedNow - deadline) / ev.interval + 1;
+                deadline += missed * ev.interval;
+            } else if (ev.interval == 0) {
+                deadline = cachedNow;
+            }
+        } else {
+            deadline = cachedNow + ev.interval;
+        }
+        if ((ev.state & Event.IN_HEAP) != 0) {
+            timers.remove(ev);
+        }
+        timers.insert(ev, deadline);
+        ev.state |= Event.IN_HEAP;
+    }
+
+    private void uncaught(Event ev, Throwable t) {
+        BiConsumer<Event, Throwable> h = uncaughtHandler;
+        if (h != null) {
+            try {
+                h.accept(ev, t);
+                return;
+            } catch (Throwable inHandler) {
+                t.addSuppressed(inHandler);
+            }
+        }
+        LOG.error("{} threw; the loop goes on", ev == null ? "a task" : "the callback of " + ev, t);
+    }
+
+    // ------------------------------------------------------------------ add / del / activate
+
+    void addEvent(Event ev, long timeoutNanos) {
+        checkThread("Event.add");
+        if ((ev.state & Event.INSERTED) == 0) {
+            insertIntoSource(ev);
+            ev.state |= Event.INSERTED;
+            inserted++;
+        }
+        if (timeoutNanos >= 0) {
+            ev.interval = timeoutNanos;
+            if ((ev.state & Event.IN_HEAP) != 0) {
+                timers.remove(ev);
+            }
+            timers.insert(ev, now() + timeoutNanos);
+            ev.state |= Event.IN_HEAP;
+        }
+    }
+
+    private void insertIntoSource(Event ev) {
+        switch (ev.kind) {
+            case Event.KIND_CHANNEL -> addChannelEvent(ev);
+            case Event.KIND_SIGNAL -> addSignalEvent(ev);
+            case Event.KIND_EXTERNAL -> ((EventSource) ev.source).added(ev);
+            default -> { }
+        }
+    }
+
+    void delEvent(Event ev) {
+        checkThread("Event.del");
+        if ((ev.state & Event.ACTIVE) != 0) {
+            active.remove(ev);
+            ev.state &= ~Event.ACTIVE;
+            ev.activeRes = 0;
+        }
+        if ((ev.state & Event.IN_HEAP) != 0) {
+            timers.remove(ev);
+            ev.state &= ~Event.IN_HEAP;
+        }
+        ev.interval = -1;
+        if ((ev.state & Event.INSERTED) != 0) {
+            ev.state &= ~Event.INSERTED;
+            inserted--;
+            removeFromSource(ev);
+        }
+    }
+
+    /** Detaches {@code ev} from its channel, signal or external source (idempotent). */
+    private void removeFromSource(Event ev) {
+        switch (ev.kind) {
+            case Event.KIND_CHANNEL -> removeChannelEvent(ev);
+            case Event.KIND_SIGNAL -> removeSignalEvent(ev);
+            case Event.KIND_EXTERNAL -> {
+                if ((ev.state & Event.INSERTED) == 0) {
+                    ((EventSource) ev.source).deleted(ev);
+                }
+            }
+            default -> { }
+        }
+    }
+
+    void activate(Event ev, int res) {
+        if ((ev.state & Event.ACTIVE) != 0) {
+            ev.activeRes |= res;
+            return;
+        }
+        ev.activeRes = res;
+        ev.state |= Event.ACTIVE;
+        active.append(ev);
+    }
+
+    // ------------------------------------------------------------------ channels
+
+    private void addChannelEvent(Event ev) {
+        if ((ev.events & Ev.ET) != 0 && !backend.supportsEdgeTriggered()) {
+            throw new UnsupportedOperationException("Ev.ET: the " + backend.name() + " backend has no edge-triggered mode");
+        }
+        if (!backend.accepts(ev.source)) {
+            throw new UnsupportedOperationException("the " + backend.name() + " backend cannot watch "
+                    + ev.source.getClass().getName() + (backend instanceof ParkingBackend ? ": put event-nio on the path" : ""));
+        }
+        SourceRecord rec = channels.get(ev.source);
+        boolean fresh = rec == null;
+        if (fresh) {
+            rec = new SourceRecord(ev.source);
+        }
+        rec.events.add(ev);
+        int interest = rec.combinedInterest();
+        try {
+            if (fresh) {
+                rec.key = backend.register(ev.source, interest, rec);
+                channels.put(ev.source, rec);
+            } else if (interest != rec.interest) {
+                backend.modify(rec.key, interest);
+            }
+            rec.interest = interest;
+            ev.sourceRecord = rec;
+        } catch (IOException e) {
+            rec.events.remove(ev);
+            throw new UncheckedIOException("cannot watch " + ev.source, e);
+        }
+    }
+
+    private void removeChannelEvent(Event ev) {
+        SourceRecord rec = ev.sourceRecord;
+        if (rec == null) {
+            return;
+        }
+        ev.sourceRecord = null;
+        rec.events.remove(ev);
+        if (rec.events.isEmpty()) {
+            channels.remove(rec.source);
+            backend.cancel(rec.key);
+            return;
+        }
+        int interest = rec.combinedInterest();
+        if (interest != rec.interest) {
+            rec.interest = interest;
+            try {
+                backend.modify(rec.key, interest);
+            } catch (IOException e) {
+                LOG.debug("cannot narrow interest on {}; it will be reported invalid", rec.source, e);
+            }
+        }
+    }
+
+    private void channelReady(SourceRecord rec, int ready) {
+        for (int i = 0; i < rec.events.size(); i++) {
+            Event ev = rec.events.get(i);
+            int res = ev.events & ready & (Ev.READ | Ev.WRITE | Ev.CLOSED);
+            if (res != 0) {
+                activate(ev, res);
+            }
+        }
+    }
+
+    private void channelInvalid(SourceRecord rec) {
+        Event[] evs = rec.events.toArray(new Event[0]);
+        for (Event ev : evs) {
+            delEvent(ev);
+        }
+    }
+
+    // ------------------------------------------------------------------ signals
+
+    private void addSignalEvent(Event ev) {
+        String name = normalizeSignal((String) ev.source);
+        SignalHub.register(name, this);
+        Event[] list = signalEvents.get(name);
+        list = list == null ? new Event[] {ev} : append(list, ev);
+        signalEvents.put(name, list);
+    }
+
+    private void removeSignalEvent(Event ev) {
+        String name = normalizeSignal((String) ev.source);
+        Event[] list = signalEvents.get(name);
+        if (list == null) {
+            return;
+        }
+        int i = Arrays.asList(list).indexOf(ev);
+        if (i < 0) {
+            return;
+        }
+        Event[] shorter = new Event[list.length - 1];
+        System.arraycopy(list, 0, shorter, 0, i);
+        System.arraycopy(list, i + 1, shorter, i, list.length - i - 1);
+        if (shorter.length == 0) {
+            signalEvents.remove(name);
+        } else {
+            signalEvents.put(name, shorter);
+        }
+        SignalHub.unregister(name, this);
+    }
+
+    private static String normalizeSignal(String name) {
+        String n = name.startsWith("SIG") ? name.substring(3) : name;
+        return n.intern();
+    }
+
+    /** Called on the JVM's signal thread. */
+    void signalArrived(String name) {
+        String key = normalizeSignal(name);
+        post(() -> {
+            Event[] list = signalEvents.get(key);
+            if (list != null) {
+                for (Event ev : list) {
+                    if ((ev.state & Event.INSERTED) != 0) {
+                        activate(ev, Ev.SIGNAL);
+                    }
+                }
+            }
+        });
+    }
+
+    private static Event[] append(Event[] a, Event ev) {
+        Event[] b = Arrays.copyOf(a, a.length + 1);
+        b[a.length] = ev;
+        return b;
+    }
+
+    // ------------------------------------------------------------------ loop sources (SPI)
+
+    private synchronized Waker attachSource(LoopSource s) {
+        checkThread("Loops.attach");
+        LoopSource[] cur = sources;
+        LoopSource[] next = Arrays.copyOf(cur, cur.length + 1);
+        next[cur.length] = s;
+        sources = next;
+        return waker;
+    }
+
+    private synchronized void detachSource(LoopSource s) {
+        LoopSource[] cur = sources;
+        int i = Arrays.asList(cur).indexOf(s);
+        if (i < 0) {
+            return;
+        }
+        LoopSource[] next = new LoopSource[cur.length - 1];
+        System.arraycopy(cur, 0, next, 0, i);
+        System.arraycopy(cur, i + 1, next, i, cur.length - i - 1);
+        sources = next;
+    }
+
+    // ------------------------------------------------------------------ public controls
+
+    /**
+     * Ends the loop after the callbacks of the pass in which {@code delay} elapses. A
+     * {@code null} or zero delay ends it after the current pass. Called while no loop runs,
+     * it is kept for the next {@link #loop} (libevent). Any thread.
+     */
+    public void loopExit(Duration delay) {
+        checkOpen("EventBase.loopExit");
+        if (delay == null || delay.isZero() || delay.isNegative()) {
+            exitRequested = true;
+            waker.wakeupAlways();
+            return;
+        }
+        long deadline = System.nanoTime() + Event.saturatedNanos(delay);
+        post(() -> {
+            Event exit = Event.set(this, null, Ev.TIMEOUT, (ev, what, arg) -> exitRequested = true, null);
+            exit.add(Duration.ofNanos(Math.max(0, deadline - now())));
+        });
+    }
+
+    /**
+     * Ends the loop right after the callback that is running (or at once, if none is). A
+     * {@code loopBreak()} made while no loop runs is forgotten when the next loop starts
+     * (libevent). Any thread.
+     */
+    public void loopBreak() {
+        checkOpen("EventBase.loopBreak");
+        breakRequested = true;
+        if (!inLoop()) {
+            waker.wakeupAlways();
+        }
+    }
+
+    /** Whether the last {@link #loop} ended through {@link #loopExit}; reset when a loop starts. */
+    public boolean gotExit() {
+        return gotExit;
+    }
+
+    /** Whether the last {@link #loop} ended through {@link #loopBreak}; reset when a loop starts. */
+    public boolean gotBreak() {
+        return gotBreak;
+    }
+
+    /**
+     * Sets the number of priorities, {@code 0} (most urgent) to {@code n-1}; new events get
+     * {@code n/2}. Default: 1 level.
+     *
+     * @throws IllegalStateException    if any event is pending or active
+     * @throws IllegalArgumentException if {@code n < 1} or {@code n > 256}
+     */
+    public void priorityInit(int n) {
+        checkThread("EventBase.priorityInit");
+        if (n < 1 || n > 256) {
+            throw new IllegalArgumentException("priorityInit: n must be 1..256, was " + n);
+        }
+        if (inserted != 0 || active.total() != 0) {
+            throw new IllegalStateException("priorityInit: call it before any event is added");
+        }
+        priorities = n;
+        active.resize(n);
+    }
+
+    int priorities() {
+        return priorities;
+    }
+
+    int defaultPriority() {
+        return priorities / 2;
+    }
+
+    /**
+     * Runs {@code cb} once, after {@code source} becomes ready for {@code what} or
+     * {@code timeout} elapses (libevent's {@code event_base_once}); the event is created and
+     * added here and gone after its callback. {@link Ev#PERSIST} is refused.
+     */
+    public void once(Object source, int what, EventCallback cb, Object arg, Duration timeout) {
+        if ((what & Ev.PERSIST) != 0) {
+            throw new IllegalArgumentException("once: Ev.PERSIST makes no sense for a one-shot event");
+        }
+        Event ev = Event.set(this, source, source == null ? what | Ev.TIMEOUT : what, cb, arg);
+        ev.add(timeout);
+    }
+
+    /**
+     * Runs {@code task} on the loop thread, in submission order per submitting thread. Any
+     * thread; the loop is woken only if it sleeps. A task submitted while no loop runs runs
+     * in the next one. A task that throws goes to the uncaught handler with a {@code null}
+     * event.
+     *
+     * @throws IllegalStateException if the base is closed
+     */
+    public void execute(Runnable task) {
+        if (task == null) {
+            throw new NullPointerException("task");
+        }
+        checkOpen("EventBase.execute");
+        post(task);
+    }
+
+    private void post(Runnable task) {
+        tasks.offer(task);
+        waker.wakeup();
+    }
+
+    /** Whether the calling thread is running this base's loop. */
+    public boolean inLoop() {
+        return running && loopThread == Thread.currentThread();
+    }
+
+    /**
+     * The loop's clock in {@link System#nanoTime()} units: on the loop thread while a loop
+     * runs, the time cached at the start of the current pass (and refreshed after the wait);
+     * otherwise {@code System.nanoTime()}.
+     */
+    public long now() {
+        return inLoop() ? cachedNow : System.nanoTime();
+    }
+
+    /**
+     * Replaces what happens when a callback or task throws: {@code h} receives the event
+     * ({@code null} for a task) and the exception. {@code null} restores the default (an slf4j
+     * error). If {@code h} itself throws, both are logged.
+     */
+    public void setUncaughtHandler(BiConsumer<Event, Throwable> h) {
+        checkThread("EventBase.setUncaughtHandler");
+        uncaughtHandler = h;
+    }
+
+    /**
+     * Deletes every pending event (their callbacks never run), drops queued tasks, releases the
+     * backend and signal handlers. Later use of the base or its events throws
+     * {@link IllegalStateException}; closing twice does nothing. Call it on the loop thread
+     * after the loop returned, or on any thread while no loop runs; called from a callback, the
+     * loop returns after that callback.
+     */
     @Override
-    public void close() { throw new UnsupportedOperationException("not yet built"); }
+    public void close() {
+        if (closed) {
+            return;
+        }
+        if (running && !inLoop()) {
+            throw new IllegalStateException("EventBase.close: the loop is running on " + loopThread
+                    + "; call loopBreak() and close it there once loop() returned");
+        }
+        for (Event ev : timers.snapshot()) {
+            delEvent(ev);
+        }
+        for (SourceRecord rec : channels.values().toArray(new SourceRecord[0])) {
+            for (Event ev : rec.events.toArray(new Event[0])) {
+                delEvent(ev);
+            }
+        }
+        for (Event[] list : signalEvents.values().toArray(new Event[0][])) {
+            for (Event ev : list) {
+                delEvent(ev);
+            }
+        }
+        int p;
+        while ((p = active.firstNonEmpty()) >= 0) {
+            delEvent(active.head(p));
+        }
+        closed = true;
+        int dropped = 0;
+        while (tasks.poll() != null) {
+            dropped++;
+        }
+        if (dropped != 0) {
+            LOG.debug("closed with {} queued tasks; they were dropped", dropped);
+        }
+        backend.close();
+    }
+
+    // ------------------------------------------------------------------ checks
+
+    void checkThread(String method) {
+        if (closed) {
+            throw new IllegalStateException(method + ": the base is closed");
+        }
+        if (running && loopThread != Thread.currentThread()) {
+            throw new IllegalStateException(method + " must be called on the loop thread (" + loopThread
+                    + ") while the loop runs; hand it over with EventBase.execute()");
+        }
+    }
+
+    private void checkOpen(String method) {
+        if (closed) {
+            throw new IllegalStateException(method + ": the base is closed");
+        }
+    }
+
+    // package-private views for tests
+    int insertedCount() {
+        return inserted;
+    }
+
+    int timerCount() {
+        return timers.size();
+    }
+
+    boolean inCallback() {
+        return inCallback;
+    }
 }

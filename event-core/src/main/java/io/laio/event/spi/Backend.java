@@ -46,6 +46,14 @@ public interface Backend extends AutoCloseable {
      */
     int poll(long timeoutNanos, ReadySink sink) throws IOException;
 
+    /**
+     * Whether the backend can honour {@link io.laio.event.Ev#ET} (edge-triggered readiness);
+     * events asking for it are refused at {@code add()} when it cannot.
+     */
+    default boolean supportsEdgeTriggered() {
+        return false;
+    }
+
     /** Any thread: makes a current or the next {@link #poll} return promptly. */
     void wakeup();
 

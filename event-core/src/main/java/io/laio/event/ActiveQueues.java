@@ -1,0 +1,86 @@
+package io.laio.event;
+
+/**
+ * One intrusive FIFO list of active events per priority (lower number first). Events link
+ * through their own {@code activeNext}/{@code activePrev} fields, so activation and removal
+ * allocate nothing and removal (a {@code del()} from another callback) is O(1). Loop thread only.
+ */
+final class ActiveQueues {
+    private Event[] heads;
+    private Event[] tails;
+    private int[] sizes;
+    private int total;
+
+    ActiveQueues(int priorities) {
+        heads = new Event[priorities];
+        tails = new Event[priorities];
+        sizes = new int[priorities];
+    }
+
+    int priorities() {
+        return heads.length;
+    }
+
+    void resize(int priorities) {
+        heads = new Event[priorities];
+        tails = new Event[priorities];
+        sizes = new int[priorities];
+    }
+
+    int total() {
+        return total;
+    }
+
+    void append(Event ev) {
+        int p = ev.priority;
+        ev.activeNext = null;
+        ev.activePrev = tails[p];
+        if (tails[p] == null) {
+            heads[p] = ev;
+        } else {
+            tails[p].activeNext = ev;
+        }
+        tails[p] = ev;
+        sizes[p]++;
+        total++;
+    }
+
+    void remove(Event ev) {
+        int p = ev.priority;
+        if (ev.activePrev == null) {
+            heads[p] = ev.activeNext;
+        } else {
+            ev.activePrev.activeNext = ev.activeNext;
+        }
+        if (ev.activeNext == null) {
+            tails[p] = ev.activePrev;
+        } else {
+            ev.activeNext.activePrev = ev.activePrev;
+        }
+        ev.activeNext = null;
+        ev.activePrev = null;
+        sizes[p]--;
+        total--;
+    }
+
+    /** The most urgent priority with active events, or -1. */
+    int firstNonEmpty() {
+        if (total == 0) {
+            return -1;
+        }
+        for (int p = 0; p < sizes.length; p++) {
+            if (sizes[p] != 0) {
+                return p;
+            }
+        }
+        return -1;
+    }
+
+    int size(int priority) {
+        return sizes[priority];
+    }
+
+    Event head(int priority) {
+        return heads[priority];
+    }
+}

@@ -1,0 +1,91 @@
+package io.laio.event;
+
+import io.laio.event.spi.Backend;
+import io.laio.event.spi.Waker;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The wake-up protocol: one word shared by the loop and every producer ({@code execute()}, LAIO
+ * helpers, the socket waiter, signal handlers), so a wake-up is never lost and at most one
+ * producer pays for it per sleep (Netty's {@code nextWakeupNanos} is the model).
+ *
+ * <p>The word holds {@link #AWAKE} while the loop runs callbacks, or the deadline until which it
+ * is about to sleep ({@link #NO_DEADLINE} for no timer). Loop:
+ * <pre>
+ *   1. sleepUntil(deadline)        word := deadline                     (volatile write)
+ *   2. re-check every queue         tasks, LAIO completions, signals     (volatile reads)
+ *      non-empty → poll(0) instead of sleeping
+ *   3. backend.poll(timeout)
+ *   4. awake()                      word := AWAKE                        (release write)
+ * </pre>
+ * Producer: enqueue (a volatile write in the MPSC queue), then {@link #wakeup()}:
+ * {@code if (word.getAndSet(AWAKE) != AWAKE) backend.wakeup()}.
+ *
+ * <p>Race table (P = producer, L = loop):
+ * <pre>
+ *  P enqueues before L's step 1          L's step 2 sees the item: no sleep.           OK
+ *  P enqueues between steps 1 and 2      L's step 2 sees it; P's swap sees a deadline
+ *                                        and wakes the backend once more: one extra,
+ *                                        harmless early return from the next poll.     OK (extra wake)
+ *  P enqueues after step 2, L in poll    P's swap sees a deadline → backend.wakeup():
+ *                                        poll returns.                                 OK
+ *  P's swap precedes L's poll call       backend.wakeup() before poll makes the next
+ *                                        poll return at once (selector/pipe/permit).   OK
+ *  second P while L still asleep         swap sees AWAKE (first P set it): no second
+ *                                        wake-up; L drains both items.                 OK
+ *  P after step 4 (L running callbacks)  swap sees AWAKE: no wake-up; L drains the
+ *                                        queue later in this pass or re-checks at 2.   OK
+ *  P sees a stale deadline after step 4  (step 4 is a release write) one unneeded
+ *                                        backend.wakeup(): an early return, no loss.   OK (extra wake)
+ * </pre>
+ * Steps 1–2 and the producer's enqueue-then-swap are each a volatile write followed by a
+ * volatile read of the other side's variable; sequential consistency of volatile accesses means
+ * at least one side sees the other, which is all the protocol needs.
+ */
+final class LoopWaker implements Waker {
+    static final long AWAKE = Long.MIN_VALUE;
+    static final long NO_DEADLINE = Long.MAX_VALUE;
+
+    private static final VarHandle WORD;
+
+    static {
+        try {
+            WORD = MethodHandles.lookup().findVarHandle(LoopWaker.class, "word", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final Backend backend;
+    @SuppressWarnings("unused") // accessed through WORD
+    private volatile long word = AWAKE;
+
+    LoopWaker(Backend backend) {
+        this.backend = backend;
+    }
+
+    /** Loop, step 1: about to sleep until {@code deadline} (a nanoTime, or NO_DEADLINE). */
+    void sleepUntil(long deadline) {
+        WORD.setVolatile(this, deadline == AWAKE ? AWAKE + 1 : deadline);
+    }
+
+    /** Loop, step 4. */
+    void awake() {
+        WORD.setRelease(this, AWAKE);
+    }
+
+    /** Any thread, after publishing work for the loop. */
+    @Override
+    public void wakeup() {
+        if ((long) WORD.getAndSet(this, AWAKE) != AWAKE) {
+            backend.wakeup();
+        }
+    }
+
+    /** Unconditional wake-up, for rare control paths (loopBreak, loopExit, close). */
+    void wakeupAlways() {
+        WORD.setVolatile(this, AWAKE);
+        backend.wakeup();
+    }
+}

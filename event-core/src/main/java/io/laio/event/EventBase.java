@@ -154,7 +154,8 @@ public final class EventBase implements AutoCloseable {
      * @return {@code 0} when it ended through {@link #loopExit}, {@link #loopBreak}, or the
      *         end of a ONCE/NONBLOCK run; {@code 1} when it returned because no events were
      *         pending; {@code -1} when refused: called from a callback of this base (re-entrant)
-     *         or while another thread runs this base's loop
+     *         or while another thread runs this base's loop. Interrupting the loop thread
+     *         ends the loop like {@link #loopBreak()}; the interrupt status stays set.
      * @throws IllegalStateException if the base is closed
      */
     public int loop(int flags) {
@@ -192,13 +193,13 @@ public final class EventBase implements AutoCloseable {
                 gotExit = true;
                 return 0;
             }
-            if (breakRequested) {
+            if (breakRequested || Thread.currentThread().isInterrupted()) {
                 breakRequested = false;
                 gotBreak = true;
                 return 0;
             }
             cachedNow = System.nanoTime();
-            if (!stayOnEmpty && inserted == 0 && active.total() == 0 && tasks.isEmpty() && !closed) {
+            if (!stayOnEmpty && inserted == 0 && active.total() == 0 && tasks.isEmpty() && sourcesEmpty()) {
                 return 1;
             }
             pollBackend(active.total() != 0 || nonblock);
@@ -346,13 +347,12 @@ public final class EventBase implements AutoCloseable {
         }
         long deadline;
         if ((res & Ev.TIMEOUT) != 0 && (ev.state & Event.IN_HEAP) == 0) {
-            // fired by its timeout: keep the phase; skip missed periods rather than replay them
+            // fired by its timeout: previous deadline plus the interval, so no drift; if that is
+            // already past (a slow callback, a stalled loop), restart from now, as libevent does:
+            // missed periods are skipped, never replayed back to back
             deadline = ev.deadline + ev.interval;
-            if (deadline - cachedNow <= 0 && ev.interval > 0) {
-                long missed = (cachedNow - deadline) / ev.interval + 1;
-                deadline += missed * ev.interval;
-            } else if (ev.interval == 0) {
-                deadline = cachedNow;
+            if (deadline - cachedNow < 0) {
+                deadline = cachedNow + ev.interval;
             }
         } else {
             deadline = cachedNow + ev.interval;
@@ -382,9 +382,17 @@ public final class EventBase implements AutoCloseable {
     void addEvent(Event ev, long timeoutNanos) {
         checkThread("Event.add");
         if ((ev.state & Event.INSERTED) == 0) {
-            insertIntoSource(ev);
+            // pending before the source hears of it: a source may deliver at once (a LAIO call
+            // that completed before add())
             ev.state |= Event.INSERTED;
             inserted++;
+            try {
+                insertIntoSource(ev);
+            } catch (RuntimeException e) {
+                ev.state &= ~Event.INSERTED;
+                inserted--;
+                throw e;
+            }
         }
         if (timeoutNanos >= 0) {
             ev.interval = timeoutNanos;

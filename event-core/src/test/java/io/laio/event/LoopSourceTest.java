@@ -1,0 +1,127 @@
+package io.laio.event;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.laio.event.spi.EventSource;
+import io.laio.event.spi.LoopSource;
+import io.laio.event.spi.Loops;
+import io.laio.event.spi.Waker;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The SPI a completion source (the LAIO engine) uses: a drained queue, a waker, deliver(). */
+@Timeout(30)
+class LoopSourceTest {
+
+    /** A minimal completion source: results posted from any thread, delivered to added events. */
+    static final class Completions implements LoopSource, EventSource {
+        final ConcurrentLinkedQueue<long[]> posted = new ConcurrentLinkedQueue<>();
+        Event waiting;
+        long[] early;
+        Waker waker;
+        final List<String> calls = new ArrayList<>();
+
+        void post(long result, int error) { // any thread
+            posted.add(new long[] {result, error});
+            waker.wakeup();
+        }
+
+        @Override
+        public int drain(int max) {
+            int n = 0;
+            long[] c;
+            while (n < max && (c = posted.poll()) != null) {
+                n++;
+                if (waiting != null) {
+                    Loops.deliver(waiting, c[0], (int) c[1]);
+                } else {
+                    early = c;
+                }
+            }
+            return n;
+        }
+
+        @Override
+        public boolean isEmpty() {
+            return posted.isEmpty();
+        }
+
+        @Override
+        public void added(Event ev) {
+            calls.add("added");
+            waiting = ev;
+            if (early != null) {
+                Loops.deliver(ev, early[0], (int) early[1]);
+                early = null;
+            }
+        }
+
+        @Override
+        public void deleted(Event ev) {
+            calls.add("deleted");
+            waiting = null;
+        }
+    }
+
+    @Test
+    void aCompletionPostedFromAnotherThreadWakesTheLoopAndRunsTheCallbackWithItsResult() throws Exception {
+        try (EventBase base = EventBase.create(new ParkingBackend())) {
+            Completions src = new Completions();
+            src.waker = Loops.attach(base, src);
+            long[] got = new long[2];
+            Event ev = Event.set(base, src, Ev.LAIO, (e, w, a) -> {
+                got[0] = e.result();
+                got[1] = e.error();
+                assertEquals(Ev.LAIO, w);
+            }, null);
+            ev.add();
+            Thread t = Thread.ofPlatform().start(() -> {
+                EventSemanticsTest.sleep(50);
+                src.post(4096, 0);
+            });
+            assertEquals(1, base.dispatch());
+            t.join();
+            assertEquals(4096, got[0]);
+            assertEquals(List.of("added", "deleted"), src.calls);
+        }
+    }
+
+    @Test
+    void aCompletionThatArrivedBeforeAddIsDeliveredAtAdd() {
+        try (EventBase base = EventBase.create(new ParkingBackend())) {
+            Completions src = new Completions();
+            src.waker = Loops.attach(base, src);
+            src.post(-1, 9);
+            base.loop(Ev.LOOP_NONBLOCK); // drains it: nothing waits yet
+            assertTrue(src.early != null);
+            int[] runs = {0};
+            Event ev = Event.set(base, src, Ev.LAIO, (e, w, a) -> {
+                runs[0]++;
+                assertEquals(-1, e.result());
+                assertEquals(9, e.error());
+            }, null);
+            ev.add();
+            base.dispatch();
+            assertEquals(1, runs[0]);
+        }
+    }
+
+    @Test
+    void deliverToAnEventThatIsNoLongerPendingDoesNothing() {
+        try (EventBase base = EventBase.create(new ParkingBackend())) {
+            Completions src = new Completions();
+            src.waker = Loops.attach(base, src);
+            int[] runs = {0};
+            Event ev = Event.set(base, src, Ev.LAIO, (e, w, a) -> runs[0]++, null);
+            ev.add();
+            ev.del();
+            Loops.deliver(ev, 1, 0);
+            base.loop(Ev.LOOP_NONBLOCK);
+            assertEquals(0, runs[0]);
+        }
+    }
+}

@@ -1,0 +1,263 @@
+package io.laio.event.nio;
+
+import io.laio.event.Ev;
+import io.laio.event.spi.Backend;
+import io.laio.event.spi.ReadySink;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link Backend} over one {@link Selector}: {@link Ev#READ} and {@link Ev#WRITE} on any
+ * {@link SelectableChannel} (TCP and UNIX-domain sockets, server sockets, pipes, datagram
+ * channels).
+ *
+ * <p><b>Threading.</b> As {@link Backend} says: {@link #wakeup()} from any thread, everything
+ * else on the loop thread.
+ *
+ * <p><b>Channels.</b> A channel must be non-blocking to be selected; {@link #register} switches
+ * a blocking channel to non-blocking mode. {@link Ev#READ} means {@code OP_ACCEPT} for a server
+ * channel and {@code OP_READ} otherwise; {@link Ev#WRITE} means {@code OP_CONNECT} while a
+ * socket's connect is pending and {@code OP_WRITE} otherwise. NIO cannot tell a peer's close
+ * apart from readability, so {@link Ev#CLOSED} alone is refused (wait for {@link Ev#READ} and
+ * read {@code -1}), and {@link Ev#ET} is not supported. A channel closed while its events are
+ * pending is reported {@link ReadySink#invalid invalid} before the loop next waits: its events
+ * become non-pending and never fire.
+ *
+ * <p><b>Selection</b> uses {@link Selector#select(Consumer, long)}, which allocates nothing per
+ * ready key (no reflection into the JDK's key sets, unlike Netty). The wake-up is
+ * {@link Selector#wakeup()}: the base's wake-up protocol already makes it rare (only a sleeping
+ * loop is woken), so a separate signaling pipe saves nothing.
+ *
+ * <p><b>Zero-key spin guard.</b> If {@code select} keeps returning early with nothing ready
+ * and no wake-up (the JDK epoll bug of old), the selector is rebuilt, logged at warn level.
+ */
+public final class NioBackend implements Backend {
+    private static final Logger LOG = LoggerFactory.getLogger(NioBackend.class);
+    static final int SPIN_REBUILD_THRESHOLD = 512;
+
+    private Selector selector;
+    private final ArrayList<Registration> registrations = new ArrayList<>();
+    private final Consumer<SelectionKey> onKey = this::onKey;
+    private ReadySink sink;
+    private int reported;
+    private int prematureEmptySelects;
+    private volatile boolean wokenUp;
+    private int rebuilds;
+
+    public NioBackend() throws IOException {
+        this.selector = Selector.open();
+    }
+
+    @Override
+    public String name() {
+        return "nio";
+    }
+
+    @Override
+    public boolean accepts(Object source) {
+        return source instanceof SelectableChannel;
+    }
+
+    @Override
+    public Object register(Object source, int interest, Object attachment) throws IOException {
+        SelectableChannel ch = (SelectableChannel) source;
+        checkInterest(interest);
+        if (ch.isBlocking()) {
+            ch.configureBlocking(false);
+        }
+        Registration reg = new Registration(ch, attachment);
+        reg.interest = interest;
+        reg.key = ch.register(selector, ops(ch, interest), reg);
+        reg.index = registrations.size();
+        registrations.add(reg);
+        return reg;
+    }
+
+    @Override
+    public void modify(Object key, int interest) throws IOException {
+        Registration reg = (Registration) key;
+        checkInterest(interest);
+        reg.interest = interest;
+        try {
+            reg.key.interestOps(ops(reg.channel, interest));
+        } catch (CancelledKeyException e) {
+            throw new ClosedChannelException();
+        }
+    }
+
+    @Override
+    public void cancel(Object key) {
+        Registration reg = (Registration) key;
+        reg.key.cancel();
+        int last = registrations.size() - 1;
+        if (reg.index <= last && registrations.get(reg.index) == reg) {
+            Registration moved = registrations.get(last);
+            registrations.set(reg.index, moved);
+            moved.index = reg.index;
+            registrations.remove(last);
+        }
+        reg.index = -1;
+    }
+
+    @Override
+    public int poll(long timeoutNanos, ReadySink sink) throws IOException {
+        this.sink = sink;
+        reported = 0;
+        long start = timeoutNanos > 0 ? System.nanoTime() : 0;
+        if (timeoutNanos != 0 && sweepClosed() != 0) {
+            timeoutNanos = 0; // events were dropped: let the loop re-check before it sleeps
+        }
+        if (timeoutNanos == 0) {
+            selector.selectNow(onKey);
+        } else if (timeoutNanos < 0) {
+            selector.select(onKey, 0);
+        } else {
+            selector.select(onKey, Math.max(1, (timeoutNanos + 999_999) / 1_000_000));
+        }
+        boolean woken = wokenUp;
+        wokenUp = false;
+        if (reported == 0) {
+            if (timeoutNanos != 0 && !woken) {
+                guardAgainstSpin(timeoutNanos, start);
+            }
+        } else {
+            prematureEmptySelects = 0;
+        }
+        this.sink = null;
+        return reported;
+    }
+
+    private void onKey(SelectionKey key) {
+        Registration reg = (Registration) key.attachment();
+        if (!key.isValid()) {
+            sink.invalid(reg.attachment);
+            return;
+        }
+        int ready = key.readyOps();
+        int events = 0;
+        if ((ready & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0) {
+            events |= Ev.READ;
+        }
+        if ((ready & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT)) != 0) {
+            events |= Ev.WRITE;
+            if ((key.interestOps() & SelectionKey.OP_CONNECT) != 0
+                    && !((SocketChannel) reg.channel).isConnectionPending()) {
+                // the connect finished: from now on WRITE means OP_WRITE
+                key.interestOps(ops(reg.channel, reg.interest));
+            }
+        }
+        if (events != 0) {
+            reported++;
+            sink.ready(reg.attachment, events);
+        }
+    }
+
+    /**
+     * A channel closed behind our back loses its key silently and is never selected again, so
+     * before each wait the registrations are checked (one volatile read each) and closed ones
+     * reported invalid; otherwise their events would stay pending forever.
+     */
+    private int sweepClosed() {
+        int found = 0;
+        for (int i = registrations.size() - 1; i >= 0; i--) {
+            if (i >= registrations.size()) {
+                continue;
+            }
+            Registration reg = registrations.get(i);
+            if (!reg.key.isValid() || !reg.channel.isOpen()) {
+                found++;
+                sink.invalid(reg.attachment); // the base cancels the registration in response
+            }
+        }
+        return found;
+    }
+
+    private void guardAgainstSpin(long timeoutNanos, long start) {
+        long elapsed = System.nanoTime() - start;
+        if (timeoutNanos < 0 || elapsed < timeoutNanos / 2) {
+            if (++prematureEmptySelects >= SPIN_REBUILD_THRESHOLD) {
+                LOG.warn("select returned early with nothing ready {} times in a row; rebuilding the selector",
+                        prematureEmptySelects);
+                rebuildSelector();
+                prematureEmptySelects = 0;
+            }
+        } else {
+            prematureEmptySelects = 0;
+        }
+    }
+
+    void rebuildSelector() {
+        Selector fresh;
+        try {
+            fresh = Selector.open();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open a selector to replace a spinning one", e);
+        }
+        for (Registration reg : registrations) {
+            try {
+                int ops = reg.key.isValid() ? reg.key.interestOps() : ops(reg.channel, reg.interest);
+                reg.key.cancel();
+                reg.key = reg.channel.register(fresh, ops, reg);
+            } catch (IOException | CancelledKeyException e) {
+                LOG.debug("{} could not move to the new selector; it is reported closed", reg.channel, e);
+            }
+        }
+        try {
+            selector.close();
+        } catch (IOException e) {
+            LOG.debug("closing the old selector failed", e);
+        }
+        selector = fresh;
+        rebuilds++;
+    }
+
+    int rebuilds() {
+        return rebuilds;
+    }
+
+    @Override
+    public void wakeup() {
+        wokenUp = true;
+        selector.wakeup();
+    }
+
+    @Override
+    public void close() {
+        try {
+            selector.close();
+        } catch (IOException e) {
+            LOG.debug("closing the selector failed", e);
+        }
+        registrations.clear();
+    }
+
+    private static void checkInterest(int interest) {
+        if ((interest & Ev.CLOSED) != 0 && (interest & (Ev.READ | Ev.WRITE)) == 0) {
+            throw new UnsupportedOperationException(
+                    "Ev.CLOSED alone: NIO cannot tell a peer's close from readability; wait for Ev.READ and read -1");
+        }
+    }
+
+    private static int ops(SelectableChannel ch, int interest) {
+        int valid = ch.validOps();
+        int ops = 0;
+        if ((interest & (Ev.READ | Ev.CLOSED)) != 0) {
+            ops |= (valid & SelectionKey.OP_ACCEPT) != 0 ? SelectionKey.OP_ACCEPT : SelectionKey.OP_READ;
+        }
+        if ((interest & Ev.WRITE) != 0) {
+            boolean connecting = ch instanceof SocketChannel sc && sc.isConnectionPending();
+            ops |= connecting ? SelectionKey.OP_CONNECT : SelectionKey.OP_WRITE;
+        }
+        return ops & valid;
+    }
+}

@@ -1,0 +1,306 @@
+package io.laio.event.nio;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.laio.event.Ev;
+import io.laio.event.Event;
+import io.laio.event.EventBase;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.Pipe;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(60)
+class NioBackendTest {
+    private EventBase base;
+    private final List<String> log = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() {
+        base = EventBase.create();
+        base.loopExit(Duration.ofSeconds(30)); // hang guard only
+    }
+
+    @AfterEach
+    void tearDown() {
+        base.close();
+    }
+
+    @Test
+    void eventBaseCreatePicksTheNioBackendThroughServiceLoader() {
+        assertEquals("nio", base.backendName());
+    }
+
+    @Test
+    void aPipeBecomesReadableWhenItsSinkIsWritten() throws Exception {
+        Pipe pipe = Pipe.open();
+        try (var src = pipe.source(); var snk = pipe.sink()) {
+            Event ev = Event.set(base, src, Ev.READ, (e, w, a) -> {
+                log.add(Ev.toString(w));
+                base.loopBreak();
+            }, null);
+            ev.add();
+            assertTrue(ev.pending(Ev.READ));
+            assertFalse(src.isBlocking(), "registering switched it to non-blocking mode");
+            snk.write(ByteBuffer.wrap(new byte[] {1}));
+            base.dispatch();
+            assertEquals(List.of("READ"), log);
+            assertFalse(ev.pending(Ev.READ), "one-shot: no longer pending");
+        }
+    }
+
+    @Test
+    void tcpAcceptReadAndWriteEachFireTheirEvent() throws Exception {
+        try (ServerSocketChannel server = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+                SocketChannel client = SocketChannel.open()) {
+            SocketChannel[] accepted = new SocketChannel[1];
+            Event acceptEv = Event.set(base, server, Ev.READ, (e, w, a) -> {
+                try {
+                    accepted[0] = server.accept();
+                    log.add("accept");
+                    accepted[0].configureBlocking(false);
+                    Event.set(base, accepted[0], Ev.READ, (e2, w2, a2) -> {
+                        ByteBuffer b = ByteBuffer.allocate(16);
+                        try {
+                            accepted[0].read(b);
+                        } catch (IOException x) {
+                            throw new RuntimeException(x);
+                        }
+                        log.add("read " + b.position());
+                        base.loopBreak();
+                    }, null).add();
+                } catch (IOException x) {
+                    throw new RuntimeException(x);
+                }
+            }, null);
+            acceptEv.add();
+            client.configureBlocking(false);
+            client.connect(server.getLocalAddress());
+            Event connectEv = Event.set(base, client, Ev.WRITE, (e, w, a) -> {
+                try {
+                    client.finishConnect();
+                    client.write(ByteBuffer.wrap("hello".getBytes()));
+                    log.add("connected+wrote");
+                } catch (IOException x) {
+                    throw new RuntimeException(x);
+                }
+            }, null);
+            connectEv.add();
+            base.dispatch();
+            assertTrue(log.contains("accept") && log.contains("connected+wrote") && log.contains("read 5"), log.toString());
+            accepted[0].close();
+        }
+    }
+
+    @Test
+    void unixDomainAndDatagramChannelsWork() throws Exception {
+        Path sock = Files.createTempDirectory("laio-nio").resolve("s.sock");
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX).bind(UnixDomainSocketAddress.of(sock));
+                SocketChannel client = SocketChannel.open(UnixDomainSocketAddress.of(sock));
+                DatagramChannel udpA = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+                DatagramChannel udpB = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
+            Event.set(base, server, Ev.READ, (e, w, a) -> log.add("unix-accept"), null).add();
+            Event.set(base, udpB, Ev.READ, (e, w, a) -> log.add("udp-read"), null).add();
+            udpA.send(ByteBuffer.wrap(new byte[] {7}), udpB.getLocalAddress());
+            base.once(null, Ev.TIMEOUT, (e, w, a) -> base.loopBreak(), null, Duration.ofSeconds(10));
+            Event stopper = Event.set(base, null, Ev.TIMEOUT | Ev.PERSIST, (e, w, a) -> {
+                if (log.size() == 2) {
+                    base.loopBreak();
+                }
+            }, null);
+            stopper.add(Duration.ofMillis(5));
+            base.dispatch();
+            assertTrue(log.containsAll(List.of("unix-accept", "udp-read")), log.toString());
+        } finally {
+            Files.deleteIfExists(sock);
+        }
+    }
+
+    @Test
+    void readAndWriteEventsOnOneChannelShareOneKeyAndFireIndependently() throws Exception {
+        try (var pair = SocketPair.open()) {
+            Event r = Event.set(base, pair.a, Ev.READ | Ev.PERSIST, (e, w, a) -> log.add("r"), null);
+            Event wv = Event.set(base, pair.a, Ev.WRITE, (e, w, a) -> log.add("w"), null);
+            r.add();
+            wv.add();
+            base.loop(Ev.LOOP_ONCE); // writable at once: only the write event fires
+            assertEquals(List.of("w"), log);
+            pair.b.write(ByteBuffer.wrap(new byte[] {1}));
+            base.loop(Ev.LOOP_ONCE);
+            assertEquals(List.of("w", "r"), log);
+            assertTrue(r.pending(Ev.READ));
+            r.del();
+        }
+    }
+
+    @Test
+    void aPersistentReadWithATimeoutReportsTimeoutWhileIdleAndRestartsAfterActivity() throws Exception {
+        try (var pair = SocketPair.open()) {
+            Event ev = Event.set(base, pair.a, Ev.READ | Ev.PERSIST, (e, w, a) -> {
+                log.add(Ev.toString(w));
+                if ((w & Ev.READ) != 0) {
+                    drain(pair.a);
+                }
+                if (log.size() == 3) {
+                    e.del();
+                }
+            }, null);
+            ev.add(Duration.ofMillis(30));
+            base.loop(Ev.LOOP_ONCE);
+            pair.b.write(ByteBuffer.wrap(new byte[] {1}));
+            base.loop(Ev.LOOP_ONCE);
+            base.loop(Ev.LOOP_ONCE);
+            assertEquals(List.of("TIMEOUT", "READ", "TIMEOUT"), log);
+        }
+    }
+
+    @Test
+    void anEventDeletedBeforeDispatchNeverFires() throws Exception {
+        try (var pair = SocketPair.open()) {
+            Event ev = Event.set(base, pair.a, Ev.READ, (e, w, a) -> log.add("fired"), null);
+            ev.add();
+            pair.b.write(ByteBuffer.wrap(new byte[] {1}));
+            ev.del();
+            base.once(null, Ev.TIMEOUT, (e, w, a) -> base.loopBreak(), null, Duration.ofMillis(50));
+            base.dispatch();
+            assertTrue(log.isEmpty());
+        }
+    }
+
+    @Test
+    void aChannelClosedWhileItsEventIsPendingNeverFiresAndTheLoopEnds() throws Exception {
+        EventBase own = EventBase.create();
+        try (var pair = SocketPair.open()) {
+            Event ev = Event.set(own, pair.a, Ev.READ | Ev.PERSIST, (e, w, a) -> log.add("fired"), null);
+            ev.add();
+            pair.a.close();
+            long t0 = System.nanoTime();
+            assertEquals(1, own.dispatch(), "no event pending any more: dispatch returns 1");
+            assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(10).toNanos());
+            assertFalse(ev.pending(Ev.READ));
+            assertTrue(log.isEmpty());
+        } finally {
+            own.close();
+        }
+    }
+
+    @Test
+    void addingAClosedChannelFailsWithAClearErrorAndLeavesNothingPending() throws Exception {
+        Pipe pipe = Pipe.open();
+        pipe.source().close();
+        pipe.sink().close();
+        Event ev = Event.set(base, pipe.source(), Ev.READ, (e, w, a) -> { }, null);
+        assertThrows(java.io.UncheckedIOException.class, ev::add);
+        assertFalse(ev.pending(Ev.READ));
+    }
+
+    @Test
+    void closedAloneAndEdgeTriggeredAreRefusedClearly() throws Exception {
+        try (var pair = SocketPair.open()) {
+            Event closedOnly = Event.set(base, pair.a, Ev.CLOSED, (e, w, a) -> { }, null);
+            UnsupportedOperationException e1 = assertThrows(UnsupportedOperationException.class, closedOnly::add);
+            assertTrue(e1.getMessage().contains("CLOSED"));
+            Event et = Event.set(base, pair.a, Ev.READ | Ev.ET, (e, w, a) -> { }, null);
+            UnsupportedOperationException e2 = assertThrows(UnsupportedOperationException.class, et::add);
+            assertTrue(e2.getMessage().contains("ET"));
+        }
+    }
+
+    @Test
+    void aMillionCrossThreadTasksAllRunAndPingPongWakeUpsAreNeverLost() throws Exception {
+        int tasks = 1_000_000;
+        int[] ran = {0};
+        Thread producer = Thread.ofPlatform().start(() -> {
+            for (int i = 0; i < tasks; i++) {
+                base.execute(() -> ran[0]++);
+            }
+        });
+        Event keep = Event.set(base, null, Ev.TIMEOUT | Ev.PERSIST, (e, w, a) -> {
+            if (ran[0] == tasks) {
+                base.loopBreak();
+            }
+        }, null);
+        keep.add(Duration.ofMillis(1));
+        base.dispatch();
+        producer.join();
+        assertEquals(tasks, ran[0]);
+        keep.del();
+
+        int rounds = 10_000;
+        var back = new java.util.concurrent.SynchronousQueue<Integer>();
+        Thread pinger = Thread.ofPlatform().start(() -> {
+            try {
+                for (int i = 0; i < rounds; i++) {
+                    int v = i;
+                    base.execute(() -> back.offer(v));
+                    Integer got = back.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+                    if (got == null || got != v) {
+                        throw new AssertionError("wake-up lost in round " + i);
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                base.loopBreak();
+            }
+        });
+        base.loop(Ev.LOOP_NO_EXIT_ON_EMPTY);
+        pinger.join();
+        assertTrue(base.gotBreak());
+    }
+
+    static void drain(SocketChannel ch) {
+        try {
+            ByteBuffer b = ByteBuffer.allocate(256);
+            while (ch.read(b) > 0) {
+                b.clear();
+            }
+        } catch (IOException e) {
+            throw new RuntimeException(e);
+        }
+    }
+
+    /** A connected pair of loopback TCP sockets, non-blocking. */
+    static final class SocketPair implements AutoCloseable {
+        final SocketChannel a;
+        final SocketChannel b;
+
+        private SocketPair(SocketChannel a, SocketChannel b) {
+            this.a = a;
+            this.b = b;
+        }
+
+        static SocketPair open() throws IOException {
+            try (ServerSocketChannel s = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
+                SocketChannel a = SocketChannel.open(s.getLocalAddress());
+                SocketChannel b = s.accept();
+                a.configureBlocking(false);
+                b.configureBlocking(false);
+                return new SocketPair(a, b);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            a.close();
+            b.close();
+        }
+    }
+}

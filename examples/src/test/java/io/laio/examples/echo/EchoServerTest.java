@@ -1,0 +1,115 @@
+package io.laio.examples.echo;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.laio.event.EventBase;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(60)
+class EchoServerTest {
+
+    @Test
+    void tenThousandLoopbackConnectionsAreAcceptedAndEchoedOnOneLoop() throws Exception {
+        long maxFds = ((com.sun.management.UnixOperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getMaxFileDescriptorCount();
+        // each connection costs two descriptors here (client and server side, one process)
+        int n = (int) Math.min(10_000, (maxFds - 512) / 2);
+        org.junit.jupiter.api.Assumptions.assumeTrue(n >= 1_000, "descriptor limit " + maxFds + " too low for this test");
+        if (n < 10_000) {
+            org.slf4j.LoggerFactory.getLogger(EchoServerTest.class)
+                    .info("descriptor limit {} allows {} connection pairs in one process (not 10,000)", maxFds, n);
+        }
+        try (EventBase base = EventBase.create(); EchoServer server = new EchoServer(base, new InetSocketAddress("127.0.0.1", 0))) {
+            Thread loop = Thread.ofPlatform().start(base::dispatch);
+            java.nio.channels.SocketChannel[] clients = new java.nio.channels.SocketChannel[n];
+            try {
+                InetSocketAddress addr = new InetSocketAddress("127.0.0.1", server.port());
+                for (int i = 0; i < n; i++) {
+                    clients[i] = java.nio.channels.SocketChannel.open(addr);
+                }
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4);
+                for (int i = 0; i < n; i++) {
+                    b.clear().putInt(i).flip();
+                    clients[i].write(b);
+                }
+                for (int i = 0; i < n; i++) {
+                    b.clear();
+                    while (b.hasRemaining()) {
+                        if (clients[i].read(b) < 0) {
+                            throw new AssertionError("connection " + i + " closed early");
+                        }
+                    }
+                    assertEquals(i, b.flip().getInt());
+                }
+            } finally {
+                for (var c : clients) {
+                    if (c != null) {
+                        c.close();
+                    }
+                }
+            }
+            base.execute(base::loopBreak);
+            loop.join();
+            assertEquals(n, server.connections());
+        }
+    }
+
+    @Test
+    void everyByteComesBackIncludingALargeWriteThatNeedsBackPressure() throws Exception {
+        try (EventBase base = EventBase.create(); EchoServer server = new EchoServer(base, new InetSocketAddress("127.0.0.1", 0))) {
+            Thread loop = Thread.ofPlatform().start(base::dispatch);
+            byte[] payload = new byte[4 * 1024 * 1024];
+            new Random(1).nextBytes(payload);
+            try (Socket s = new Socket("127.0.0.1", server.port())) {
+                OutputStream out = s.getOutputStream();
+                InputStream in = s.getInputStream();
+                Thread writer = Thread.ofPlatform().start(() -> {
+                    try {
+                        out.write(payload);
+                        out.flush();
+                    } catch (Exception e) {
+                        throw new RuntimeException(e);
+                    }
+                });
+                byte[] back = in.readNBytes(payload.length);
+                writer.join();
+                assertArrayEquals(payload, back);
+            }
+            base.execute(base::loopBreak);
+            loop.join();
+            assertEquals(1, server.connections());
+        }
+    }
+
+    @Test
+    void theEchoCommandPrintsItsPortAndEchoes() throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                "io.laio.examples.Main", "echo", "--port", "0").redirectErrorStream(true).start();
+        try {
+            BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            String line = r.readLine();
+            assertTrue(line != null && line.startsWith("listening on "), "first line: " + line);
+            int port = Integer.parseInt(line.substring("listening on ".length()).trim());
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                s.getOutputStream().write("ping\n".getBytes(StandardCharsets.US_ASCII));
+                assertArrayEquals("ping\n".getBytes(StandardCharsets.US_ASCII), s.getInputStream().readNBytes(5));
+            }
+        } finally {
+            p.destroy();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+}

@@ -1,0 +1,11 @@
+package io.laio;
+
+/**
+ * Any blocking Java code, run through {@link Laio#call(BlockingOp)} like a system call: its
+ * return value is the call's result. An exception it throws completes the call with {@code -1}
+ * and {@link Errno#EIO}; the exception itself is {@link LaioCompletion#exception()}.
+ */
+@FunctionalInterface
+public interface BlockingOp {
+    long run() throws Exception;
+}

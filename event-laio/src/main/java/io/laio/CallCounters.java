@@ -1,0 +1,39 @@
+package io.laio;
+
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * Per-syscall counters, written by every calling thread without locks (one atomic add each), and
+ * a log2 histogram of background completion latency. Index {@link #JAVA} counts
+ * {@link Laio#call(BlockingOp)}; numbers beyond the table share the last slot.
+ */
+final class CallCounters {
+    static final int SLOTS = Sys.tableSize() + 2;
+    static final int JAVA = SLOTS - 2;
+    static final int OTHER = SLOTS - 1;
+    static final int LATENCY_BUCKETS = 40;
+
+    final AtomicLongArray calls = new AtomicLongArray(SLOTS);
+    final AtomicLongArray inline = new AtomicLongArray(SLOTS);
+    final AtomicLongArray background = new AtomicLongArray(SLOTS);
+    final AtomicLongArray errors = new AtomicLongArray(SLOTS);
+    final AtomicLongArray cancelled = new AtomicLongArray(SLOTS);
+    final AtomicLongArray rejected = new AtomicLongArray(SLOTS);
+    final AtomicLongArray probeHit = new AtomicLongArray(SLOTS);
+    final AtomicLongArray probeWouldBlock = new AtomicLongArray(SLOTS);
+    final AtomicLongArray probeUnsupported = new AtomicLongArray(SLOTS);
+    /** bucket i: latencies in [2^i, 2^(i+1)) ns. */
+    final AtomicLongArray latency = new AtomicLongArray(LATENCY_BUCKETS);
+
+    static int slot(long nr) {
+        if (nr == -1) {
+            return JAVA;
+        }
+        return nr >= 0 && nr < Sys.tableSize() ? (int) nr : OTHER;
+    }
+
+    void latency(long nanos) {
+        int b = nanos <= 0 ? 0 : Math.min(LATENCY_BUCKETS - 1, 63 - Long.numberOfLeadingZeros(nanos));
+        latency.incrementAndGet(b);
+    }
+}

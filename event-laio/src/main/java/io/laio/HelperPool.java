@@ -1,0 +1,219 @@
+package io.laio;
+
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The threads that run background calls: at most {@code maxHelpers}, started on demand, reused
+ * last-in first-out (the most recently idle helper is the likeliest to be still spinning and
+ * have a warm cache), each spinning briefly for new work before it parks, and exiting after
+ * {@code helperIdle} without work. Named daemon threads with small stacks.
+ *
+ * <p>Hand-off without lost wake-ups: a submitter enqueues the call, then claims an idle helper
+ * (CAS IDLE → CLAIMED) and unparks it; a helper that runs out of work first pushes itself on the
+ * idle stack, then re-checks the queue before parking. Either the submitter finds the helper on
+ * the stack, or the helper's re-check finds the call. A helper that times out claims itself
+ * (IDLE → EXITING); if a submitter claimed it first it stays. After exiting it re-checks the
+ * queue and starts a replacement if work arrived meanwhile, so a call is never stranded.
+ */
+final class HelperPool {
+    private static final Logger LOG = LoggerFactory.getLogger(HelperPool.class);
+    private static final boolean MULTI_CORE = Runtime.getRuntime().availableProcessors() > 1;
+    private static final long SPIN_NANOS = 20_000;
+
+    /** Runs one call on a helper thread. */
+    interface Worker {
+        void run(LaioHandle h, ThreadState state);
+    }
+
+    private final String name;
+    private final int maxHelpers;
+    private final long idleNanos;
+    private final Worker worker;
+    private final ConcurrentLinkedQueue<LaioHandle> work = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedDeque<Helper> idle = new ConcurrentLinkedDeque<>();
+    private final AtomicInteger alive = new AtomicInteger();
+    private final AtomicInteger running = new AtomicInteger();
+    private final AtomicInteger queued = new AtomicInteger();
+    private final AtomicInteger threadSeq = new AtomicInteger();
+    private volatile boolean stopping;
+    private final ConcurrentLinkedQueue<Thread> threads = new ConcurrentLinkedQueue<>();
+
+    HelperPool(String name, int maxHelpers, long idleNanos, Worker worker) {
+        this.name = name;
+        this.maxHelpers = maxHelpers;
+        this.idleNanos = idleNanos;
+        this.worker = worker;
+    }
+
+    /** Any thread: queue a call and make sure a helper will run it. */
+    void submit(LaioHandle h) {
+        queued.incrementAndGet();
+        work.offer(h);
+        Helper helper;
+        while ((helper = idle.pollFirst()) != null) {
+            if (helper.claim()) {
+                LockSupport.unpark(helper.thread);
+                return;
+            }
+        }
+        trySpawn();
+    }
+
+    private void trySpawn() {
+        int n;
+        do {
+            n = alive.get();
+            if (n >= maxHelpers || stopping) {
+                return; // a busy helper will take the call when it finishes its own
+            }
+        } while (!alive.compareAndSet(n, n + 1));
+        Helper helper = new Helper();
+        Thread t = Thread.ofPlatform().daemon().name(name + "-" + threadSeq.incrementAndGet()).stackSize(256 * 1024)
+                .unstarted(helper::loop);
+        helper.thread = t;
+        threads.add(t);
+        t.start();
+    }
+
+    private final class Helper {
+        static final int WORKING = 0;
+        static final int IDLE = 1;
+        static final int CLAIMED = 2;
+        static final int EXITING = 3;
+        final AtomicInteger state = new AtomicInteger(WORKING);
+        Thread thread;
+
+        boolean claim() {
+            return state.compareAndSet(IDLE, CLAIMED);
+        }
+
+        void loop() {
+            ThreadState ts = ThreadState.current();
+            try {
+                while (true) {
+                    LaioHandle h = work.poll();
+                    if (h == null && MULTI_CORE) {
+                        h = spinForWork();
+                    }
+                    if (h != null) {
+                        queued.decrementAndGet();
+                        runOne(h, ts);
+                        continue;
+                    }
+                    if (stopping) {
+                        return;
+                    }
+                    if (!waitForWork()) {
+                        return;
+                    }
+                }
+            } finally {
+                threads.remove(thread);
+            }
+        }
+
+        private LaioHandle spinForWork() {
+            long end = System.nanoTime() + SPIN_NANOS;
+            LaioHandle h;
+            do {
+                Thread.onSpinWait();
+                h = work.poll();
+            } while (h == null && System.nanoTime() - end < 0 && !stopping);
+            return h;
+        }
+
+        /** Parks until claimed; false when the helper should exit. */
+        private boolean waitForWork() {
+            state.set(IDLE);
+            idle.offerFirst(this);
+            if (!work.isEmpty() || stopping) {
+                // re-check after publishing ourselves idle: either this sees the call or the submitter sees us
+                if (state.compareAndSet(IDLE, WORKING)) {
+                    idle.remove(this);
+                    return !stopping || !work.isEmpty();
+                }
+            }
+            long deadline = System.nanoTime() + idleNanos;
+            while (state.get() == IDLE) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || stopping) {
+                    if (state.compareAndSet(IDLE, EXITING)) {
+                        idle.remove(this);
+                        alive.decrementAndGet();
+                        if (!work.isEmpty() && !stopping) {
+                            trySpawn(); // work raced with our exit: never strand it
+                        }
+                        return false;
+                    }
+                    break; // claimed in the meantime
+                }
+                LockSupport.parkNanos(HelperPool.this, left);
+            }
+            state.set(WORKING);
+            return true;
+        }
+    }
+
+    private void runOne(LaioHandle h, ThreadState ts) {
+        if (!h.start()) {
+            return; // cancelled while queued; its completion was already posted
+        }
+        running.incrementAndGet();
+        try {
+            worker.run(h, ts);
+        } catch (Throwable t) {
+            LOG.error("laio helper failed running {}", h, t);
+        } finally {
+            running.decrementAndGet();
+        }
+    }
+
+    int alive() {
+        return alive.get();
+    }
+
+    int running() {
+        return running.get();
+    }
+
+    int queued() {
+        return Math.max(0, queued.get());
+    }
+
+    /** Removes every queued call and hands each to {@code onCancelled}; for close(). */
+    void drainQueued(java.util.function.Consumer<LaioHandle> onCancelled) {
+        LaioHandle h;
+        while ((h = work.poll()) != null) {
+            queued.decrementAndGet();
+            onCancelled.accept(h);
+        }
+    }
+
+    /** Stops accepting work, wakes every helper, waits up to {@code waitNanos} for them to exit. */
+    boolean stop(long waitNanos) {
+        stopping = true;
+        for (Thread t : threads) {
+            LockSupport.unpark(t);
+        }
+        long deadline = System.nanoTime() + waitNanos;
+        for (Thread t : threads) {
+            long left = deadline - System.nanoTime();
+            try {
+                if (left <= 0 || !t.join(java.time.Duration.ofNanos(left))) {
+                    LOG.warn("laio helper {} is still inside a blocking call after close(); it exits when the call returns",
+                            t.getName());
+                    return false;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+}

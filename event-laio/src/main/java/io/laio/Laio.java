@@ -1,0 +1,520 @@
+package io.laio;
+
+import io.laio.event.EventBase;
+import io.laio.event.spi.LoopSource;
+import io.laio.event.spi.Loops;
+import io.laio.event.spi.Waker;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
+
+/**
+ * Lazy Asynchronous I/O: {@link #syscall(long, long, long, long, long, long, long) syscall}
+ * runs any Linux system call; if it completes without blocking you get its result at once, as
+ * from a plain call; if it would block you get {@code -1} with {@link #errno()} ==
+ * {@link Errno#EINPROGRESS}, it finishes in the background, and it is reported once, complete,
+ * as an {@link io.laio.event.Ev#LAIO} event (attached mode) or through {@link #poll}
+ * (standalone mode).
+ *
+ * <p><b>Threading.</b> {@code syscall}, the typed helpers, {@link #call}, {@link #errno()},
+ * {@link #gethandle()}, {@link #cancel} and {@link #stats()} may be called from any thread;
+ * {@code errno()} and {@code gethandle()} report the calling thread's own last call. In
+ * attached mode completions are delivered on the loop thread of the base; in standalone mode
+ * one thread at a time calls {@link #poll}. {@link #close()} from the owning thread (the loop
+ * thread, when attached and the loop runs).
+ *
+ * <p><b>Return convention</b> (that of {@code syscall(2)}; the typed helpers keep it):
+ * <ul>
+ *   <li>{@code >= 0} (or any value other than {@code -1}): the call completed inline; its result.
+ *       {@link #gethandle()} returns {@code null}.</li>
+ *   <li>{@code -1}, {@code errno() == EINPROGRESS}: it continues in the background;
+ *       {@link #gethandle()} returns its handle. Keep every buffer it uses alive and
+ *       unchanged until it is reported.</li>
+ *   <li>{@code -1}, {@code errno() == EAGAIN} <em>with</em> {@code gethandle() == null} and a
+ *       call that would have blocked: the background is full ({@code maxHelpers + maxQueued}
+ *       calls in flight); nothing was started, retry later. (A kernel EAGAIN from a
+ *       non-blocking descriptor looks the same: it, too, means "retry later".)</li>
+ *   <li>{@code -1}, any other errno: the call failed inline, as the kernel said.</li>
+ * </ul>
+ * A background call's own outcome has the same shape: {@link io.laio.event.Event#result()} /
+ * {@link LaioCompletion#returnValue()} is the kernel's return value, {@code -1} with the errno
+ * in {@link io.laio.event.Event#error()} / {@link LaioCompletion#errno()} on failure, and
+ * {@link Errno#ECANCELED} for a call cancelled before it ran.
+ *
+ * <p><b>Policies</b> ({@link LaioConfig}): {@link Policy#LAZY} (default) tries each call without
+ * blocking first; {@link Policy#EAGER} sends every call to a helper thread; {@link Policy#INLINE}
+ * makes plain blocking calls. Numbers are {@link Sys}'s x86_64 numbers on every architecture.
+ */
+public final class Laio implements AutoCloseable {
+    private final LaioConfig config;
+    private final EventBase base;
+    private final HelperPool pool;
+    private final MpscUnboundedAtomicArrayQueue<LaioHandle> completions = new MpscUnboundedAtomicArrayQueue<>(256);
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final int maxInFlight;
+    private final CallCounters counters = new CallCounters();
+    private final LazyProbe probe;
+    private final Waker loopWaker;
+    private final CompletionSource source;
+    private volatile Thread poller;
+    private volatile boolean closed;
+
+    private Laio(EventBase base, LaioConfig config) {
+        this.config = config;
+        this.base = base;
+        this.maxInFlight = config.maxHelpers() + config.maxQueued();
+        this.pool = new HelperPool("laio-helper", config.maxHelpers(), config.helperIdle().toNanos(), this::runInBackground);
+        this.probe = new LazyProbe(counters);
+        if (base != null) {
+            source = new CompletionSource();
+            loopWaker = Loops.attach(base, source);
+        } else {
+            source = null;
+            loopWaker = null;
+        }
+    }
+
+    /** A standalone Laio with the default configuration: collect completions with {@link #poll}. */
+    public static Laio create() {
+        return create(LaioConfig.defaults());
+    }
+
+    /** A standalone Laio: collect completions with {@link #poll}. */
+    public static Laio create(LaioConfig c) {
+        return new Laio(null, java.util.Objects.requireNonNull(c, "config"));
+    }
+
+    /**
+     * A Laio whose completions are {@link io.laio.event.Ev#LAIO} events on {@code b}. Call it on
+     * the thread that owns the base (before the loop runs) or on the loop thread.
+     */
+    public static Laio attach(EventBase b) {
+        return attach(b, LaioConfig.defaults());
+    }
+
+    public static Laio attach(EventBase b, LaioConfig c) {
+        return new Laio(java.util.Objects.requireNonNull(b, "base"), java.util.Objects.requireNonNull(c, "config"));
+    }
+
+    /** The base this Laio is attached to, or {@code null} when standalone. */
+    public EventBase base() {
+        return base;
+    }
+
+    public LaioConfig config() {
+        return config;
+    }
+
+    // ------------------------------------------------------------------ syscall
+
+    public long syscall(long nr) {
+        return syscall(nr, 0, 0, 0, 0, 0, 0);
+    }
+
+    public long syscall(long nr, long a1) {
+        return syscall(nr, a1, 0, 0, 0, 0, 0);
+    }
+
+    public long syscall(long nr, long a1, long a2) {
+        return syscall(nr, a1, a2, 0, 0, 0, 0);
+    }
+
+    public long syscall(long nr, long a1, long a2, long a3) {
+        return syscall(nr, a1, a2, a3, 0, 0, 0);
+    }
+
+    public long syscall(long nr, long a1, long a2, long a3, long a4) {
+        return syscall(nr, a1, a2, a3, a4, 0, 0);
+    }
+
+    public long syscall(long nr, long a1, long a2, long a3, long a4, long a5) {
+        return syscall(nr, a1, a2, a3, a4, a5, 0);
+    }
+
+    /**
+     * Runs system call {@code nr} ({@link Sys}) with up to six arguments (unused ones are 0;
+     * pointers are {@link MemorySegment#address()}). See the class comment for what it returns.
+     *
+     * @throws IllegalStateException if this Laio is closed
+     */
+    public long syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6) {
+        ThreadState ts = ThreadState.current();
+        ts.lastHandle = null;
+        int slot = CallCounters.slot(nr);
+        counters.calls.incrementAndGet(slot);
+        return switch (config.policy(nr)) {
+            case INLINE -> inline(ts, slot, nr, a1, a2, a3, a4, a5, a6);
+            case EAGER -> background(ts, slot, nr, a1, a2, a3, a4, a5, a6, null, 0, null);
+            case LAZY -> lazy(ts, slot, nr, a1, a2, a3, a4, a5, a6);
+        };
+    }
+
+    private long inline(ThreadState ts, int slot, long nr, long a1, long a2, long a3, long a4, long a5, long a6) {
+        long r = Syscalls.call(ts.capture, nr, a1, a2, a3, a4, a5, a6);
+        counters.inline.incrementAndGet(slot);
+        return settle(ts, slot, r);
+    }
+
+    private long settle(ThreadState ts, int slot, long r) {
+        if (r == -1) {
+            ts.errno = Syscalls.errno(ts.capture);
+            counters.errors.incrementAndGet(slot);
+        } else {
+            ts.errno = 0;
+        }
+        return r;
+    }
+
+    private long lazy(ThreadState ts, int slot, long nr, long a1, long a2, long a3, long a4, long a5, long a6) {
+        if (LazyProbe.neverBlocks(nr, a2)) {
+            long r = Syscalls.fast(ts.capture, nr, a1, a2, a3, a4, a5, a6);
+            counters.inline.incrementAndGet(slot);
+            return settle(ts, slot, r);
+        }
+        long r = probe.tryInline(ts, slot, nr, a1, a2, a3, a4, a5, a6);
+        if (r == LazyProbe.WOULD_BLOCK) {
+            if (ts.partial > 0) {
+                // part done without blocking: the rest continues in the background, reported as the total
+                long done = ts.partial;
+                ts.partial = 0;
+                return background(ts, slot, nr, a1, a2 + done, a3 - done, LazyProbe.advanceOffset(nr, a4, done), a5, a6,
+                        null, done, null);
+            }
+            return background(ts, slot, nr, a1, a2, a3, a4, a5, a6, null, 0, null);
+        }
+        counters.inline.incrementAndGet(slot);
+        if (r == -1) {
+            counters.errors.incrementAndGet(slot);
+        }
+        return r; // the probe set ts.errno
+    }
+
+    private long background(ThreadState ts, int slot, long nr, long a1, long a2, long a3, long a4, long a5, long a6,
+            BlockingOp op, long bias, MemorySegment keepAlive) {
+        if (closed) {
+            throw new IllegalStateException("Laio is closed");
+        }
+        if (inFlight.incrementAndGet() > maxInFlight) {
+            inFlight.decrementAndGet();
+            counters.rejected.incrementAndGet(slot);
+            ts.errno = Errno.EAGAIN;
+            return -1;
+        }
+        LaioHandle h = new LaioHandle(this, nr, a1, a2, a3, a4, a5, a6, op);
+        h.bias = bias;
+        h.keepAlive = keepAlive;
+        counters.background.incrementAndGet(slot);
+        ts.lastHandle = h;
+        ts.errno = Errno.EINPROGRESS;
+        pool.submit(h);
+        return -1;
+    }
+
+    /** On a helper thread. */
+    private void runInBackground(LaioHandle h, ThreadState ts) {
+        long r;
+        int err = 0;
+        if (h.op != null) {
+            try {
+                r = h.op.run();
+            } catch (Throwable t) {
+                h.exception = t;
+                r = -1;
+                err = Errno.EIO;
+            }
+        } else {
+            r = Syscalls.call(ts.capture, h.nr, h.a1, h.a2, h.a3, h.a4, h.a5, h.a6);
+            if (r == -1) {
+                err = Syscalls.errno(ts.capture);
+            }
+        }
+        if (h.bias > 0) {
+            // the inline part succeeded: report the total, or what was done if the rest failed
+            r = r == -1 ? h.bias : r + h.bias;
+            err = 0;
+        }
+        h.result = r;
+        h.errno = err;
+        if (r == -1) {
+            counters.errors.incrementAndGet(CallCounters.slot(h.nr));
+        }
+        complete(h);
+    }
+
+    private void complete(LaioHandle h) {
+        h.finish();
+        counters.latency(System.nanoTime() - h.submittedNanos);
+        inFlight.decrementAndGet();
+        completions.offer(h);
+        if (loopWaker != null) {
+            loopWaker.wakeup();
+        } else {
+            Thread p = poller;
+            if (p != null) {
+                LockSupport.unpark(p);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ the calling thread's state
+
+    /** The errno of the calling thread's last {@link #syscall} (0 after success). */
+    public static int errno() {
+        return ThreadState.current().errno;
+    }
+
+    /** The calling thread's last background call, or {@code null} if its last call completed inline. */
+    public LaioHandle gethandle() {
+        return ThreadState.current().lastHandle;
+    }
+
+    // ------------------------------------------------------------------ completions
+
+    /**
+     * Standalone mode: fills {@code out[0..]} with up to {@code max} completed background calls,
+     * each reported exactly once, waiting up to {@code timeout} for the first ({@code null}:
+     * no limit; {@link Duration#ZERO}: do not wait).
+     *
+     * @return how many were filled (0 if the timeout elapsed)
+     * @throws IllegalStateException    when attached to an event base (completions are events)
+     * @throws IllegalArgumentException if {@code max < 1} or {@code max > out.length}
+     */
+    public synchronized int poll(LaioCompletion[] out, int max, Duration timeout) {
+        if (base != null) {
+            throw new IllegalStateException("poll() is for a standalone Laio; this one is attached to an EventBase,"
+                    + " so its completions arrive as Ev.LAIO events");
+        }
+        if (max < 1 || max > out.length) {
+            throw new IllegalArgumentException("max must be 1.." + out.length + ", was " + max);
+        }
+        int n = drainInto(out, max);
+        if (n > 0 || (timeout != null && timeout.isZero())) {
+            return n;
+        }
+        long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
+        poller = Thread.currentThread();
+        try {
+            while (true) {
+                n = drainInto(out, max); // after publishing poller: a helper either sees us or we see its item
+                if (n > 0) {
+                    return n;
+                }
+                long left = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - System.nanoTime();
+                if (left <= 0 || Thread.currentThread().isInterrupted()) {
+                    return 0;
+                }
+                LockSupport.parkNanos(this, Math.min(left, Duration.ofSeconds(1).toNanos()));
+            }
+        } finally {
+            poller = null;
+        }
+    }
+
+    private int drainInto(LaioCompletion[] out, int max) {
+        int n = 0;
+        LaioHandle h;
+        while (n < max && (h = completions.poll()) != null) {
+            h.drained = true;
+            h.reported = true;
+            out[n++].fill(h);
+        }
+        return n;
+    }
+
+    /** Attached mode: the loop drains completions and delivers them to the events waiting on them. */
+    private final class CompletionSource implements LoopSource {
+        @Override
+        public int drain(int max) {
+            int n = 0;
+            LaioHandle h;
+            while (n < max && (h = completions.poll()) != null) {
+                n++;
+                h.drained = true;
+                if (h.waiting != null && !h.reported) {
+                    h.reported = true;
+                    Loops.deliver(h.waiting, h.result, h.errno);
+                }
+            }
+            return n;
+        }
+
+        @Override
+        public boolean isEmpty() {
+            return completions.isEmpty();
+        }
+    }
+
+    /**
+     * Cancels a background call: if no helper has started it, it never runs and completes with
+     * {@code -1}/{@link Errno#ECANCELED} (still reported once); if it is running or done, it
+     * completes normally and {@link LaioHandle#cancelled()} is set.
+     *
+     * @return whether the call was stopped before it ran
+     * @throws IllegalArgumentException if the handle belongs to another Laio
+     */
+    public boolean cancel(LaioHandle h) {
+        if (h.owner != this) {
+            throw new IllegalArgumentException("the handle belongs to another Laio");
+        }
+        h.cancelRequested = true;
+        if (h.cancelQueued()) {
+            h.result = -1;
+            h.errno = Errno.ECANCELED;
+            counters.cancelled.incrementAndGet(CallCounters.slot(h.nr));
+            complete(h);
+            return true;
+        }
+        return false;
+    }
+
+    public LaioStats stats() {
+        return new LaioStats(counters, pool.alive(), pool.queued(), inFlight.get());
+    }
+
+    /**
+     * Cancels queued calls (they complete with {@link Errno#ECANCELED}, delivered to their
+     * events when attached), waits up to {@link LaioConfig#closeWait()} for running ones, and
+     * stops every helper thread. Later calls that need the background throw
+     * {@link IllegalStateException}. Closing twice does nothing.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        pool.drainQueued(this::cancel);
+        pool.stop(config.closeWait().toNanos());
+        if (source != null) {
+            source.drain(Integer.MAX_VALUE); // cancelled and finished calls reach their events
+            Loops.detach(base, source);
+        }
+    }
+
+    // ------------------------------------------------------------------ typed helpers
+
+    private static final long AT_FDCWD = -100;
+
+    /** {@code openat(AT_FDCWD, path, flags, mode)}; the path is copied to native memory kept until the call completes. */
+    public long open(String path, int flags, int mode) {
+        MemorySegment p = Arena.ofAuto().allocateFrom(path);
+        long r = syscall(Sys.SYS_openat, AT_FDCWD, p.address(), flags, mode);
+        keep(p);
+        return r;
+    }
+
+    /** {@code read(fd, buf, count)}. */
+    public long read(int fd, MemorySegment buf, long count) {
+        checkRange(buf, count);
+        return syscall(Sys.SYS_read, fd, buf.address(), count);
+    }
+
+    /** {@code pread64(fd, buf, count, offset)}. */
+    public long pread(int fd, MemorySegment buf, long count, long offset) {
+        checkRange(buf, count);
+        return syscall(Sys.SYS_pread64, fd, buf.address(), count, offset);
+    }
+
+    /** {@code write(fd, buf, count)}. */
+    public long write(int fd, MemorySegment buf, long count) {
+        checkRange(buf, count);
+        return syscall(Sys.SYS_write, fd, buf.address(), count);
+    }
+
+    /** {@code close(fd)}. */
+    public long close(int fd) {
+        return syscall(Sys.SYS_close, fd);
+    }
+
+    /** {@code fstat(fd, statbuf)}; {@code statbuf} holds a {@code struct stat} (144 bytes on x86_64). */
+    public long fstat(int fd, MemorySegment statbuf) {
+        return syscall(Sys.SYS_fstat, fd, statbuf.address());
+    }
+
+    /** {@code newfstatat(AT_FDCWD, path, statbuf, 0)}: {@code stat(2)}. */
+    public long stat(String path, MemorySegment statbuf) {
+        MemorySegment p = Arena.ofAuto().allocateFrom(path);
+        long r = syscall(Sys.SYS_newfstatat, AT_FDCWD, p.address(), statbuf.address(), 0);
+        keep(p);
+        return r;
+    }
+
+    /** {@code sendfile(outFd, inFd, offsetPtr, count)}; {@code offsetPtr} may be {@link MemorySegment#NULL}. */
+    public long sendfile(int outFd, int inFd, MemorySegment offsetPtr, long count) {
+        return syscall(Sys.SYS_sendfile, outFd, inFd, offsetPtr.address(), count);
+    }
+
+    /** {@code accept4(fd, NULL, NULL, flags)}. */
+    public long accept(int fd, int flags) {
+        return syscall(Sys.SYS_accept4, fd, 0, 0, flags);
+    }
+
+    /** {@code connect(fd, addr, addrlen)}. */
+    public long connect(int fd, MemorySegment addr, int addrlen) {
+        return syscall(Sys.SYS_connect, fd, addr.address(), addrlen);
+    }
+
+    /** {@code fsync(fd)}. */
+    public long fsync(int fd) {
+        return syscall(Sys.SYS_fsync, fd);
+    }
+
+    /** {@code nanosleep(d)}: always a background call under LAZY. */
+    public long nanosleep(Duration d) {
+        MemorySegment ts = Arena.ofAuto().allocate(16, 8);
+        ts.set(ValueLayout.JAVA_LONG, 0, d.getSeconds());
+        ts.set(ValueLayout.JAVA_LONG, 8, d.getNano());
+        long r = syscall(Sys.SYS_nanosleep, ts.address(), 0);
+        keep(ts);
+        return r;
+    }
+
+    /**
+     * Runs blocking Java code like a system call: on a helper thread under LAZY and EAGER (Java
+     * code cannot be probed), on the caller's thread under INLINE. Returns what {@code op}
+     * returns (inline), or {@code -1}/{@link Errno#EINPROGRESS} with the handle in
+     * {@link #gethandle()}. An exception completes it with {@code -1}/{@link Errno#EIO}; in the
+     * background the exception is kept in {@link LaioHandle#exception()}.
+     */
+    public long call(BlockingOp op) {
+        ThreadState ts = ThreadState.current();
+        ts.lastHandle = null;
+        int slot = CallCounters.JAVA;
+        counters.calls.incrementAndGet(slot);
+        if (config.policy() == Policy.INLINE) {
+            counters.inline.incrementAndGet(slot);
+            try {
+                long r = op.run();
+                ts.errno = 0;
+                return r;
+            } catch (Exception e) {
+                counters.errors.incrementAndGet(slot);
+                ts.errno = Errno.EIO;
+                return -1;
+            }
+        }
+        return background(ts, slot, -1, 0, 0, 0, 0, 0, 0, op, 0, null);
+    }
+
+    private static void keep(MemorySegment m) {
+        LaioHandle h = ThreadState.current().lastHandle;
+        if (h != null) {
+            h.keepAlive = m; // the helper reads it: it must outlive the call
+        }
+    }
+
+    private static void checkRange(MemorySegment buf, long count) {
+        if (count < 0 || count > buf.byteSize()) {
+            throw new IndexOutOfBoundsException("count " + count + " outside a buffer of " + buf.byteSize() + " bytes");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Laio[" + (base == null ? "standalone" : "attached") + ", " + config + (closed ? ", closed" : "") + "]";
+    }
+}

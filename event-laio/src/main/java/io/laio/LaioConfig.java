@@ -1,0 +1,150 @@
+package io.laio;
+
+import java.time.Duration;
+import java.util.Arrays;
+
+/**
+ * The settings of one {@link Laio}; immutable. {@code LaioConfig.builder().maxHelpers(32).build()}.
+ */
+public final class LaioConfig {
+    private final Policy policy;
+    private final Policy[] perCall; // index: x86_64 syscall number; null: use policy
+    private final int maxHelpers;
+    private final int maxQueued;
+    private final Duration helperIdle;
+    private final Duration closeWait;
+
+    private LaioConfig(Builder b) {
+        this.policy = b.policy;
+        this.perCall = b.perCall.clone();
+        this.maxHelpers = b.maxHelpers;
+        this.maxQueued = b.maxQueued;
+        this.helperIdle = b.helperIdle;
+        this.closeWait = b.closeWait;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The defaults: LAZY, 16 helpers, 1024 queued, helpers retire after 10 s idle. */
+    public static LaioConfig defaults() {
+        return builder().build();
+    }
+
+    public Policy policy() {
+        return policy;
+    }
+
+    /** The policy for syscall {@code nr}: its override, or {@link #policy()}. */
+    public Policy policy(long nr) {
+        if (nr >= 0 && nr < perCall.length && perCall[(int) nr] != null) {
+            return perCall[(int) nr];
+        }
+        return policy;
+    }
+
+    public int maxHelpers() {
+        return maxHelpers;
+    }
+
+    public int maxQueued() {
+        return maxQueued;
+    }
+
+    public Duration helperIdle() {
+        return helperIdle;
+    }
+
+    public Duration closeWait() {
+        return closeWait;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder overrides = new StringBuilder();
+        for (int i = 0; i < perCall.length; i++) {
+            if (perCall[i] != null) {
+                overrides.append(' ').append(Sys.name(i)).append('=').append(perCall[i]);
+            }
+        }
+        return "LaioConfig[policy=" + policy + overrides + ", maxHelpers=" + maxHelpers + ", maxQueued=" + maxQueued
+                + ", helperIdle=" + helperIdle + "]";
+    }
+
+    /** Builds a {@link LaioConfig}; each setter checks its argument at once. */
+    public static final class Builder {
+        private Policy policy = Policy.LAZY;
+        private final Policy[] perCall = new Policy[Sys.tableSize()];
+        private int maxHelpers = 16;
+        private int maxQueued = 1024;
+        private Duration helperIdle = Duration.ofSeconds(10);
+        private Duration closeWait = Duration.ofSeconds(30);
+
+        private Builder() {}
+
+        /** The policy for every call without an override. Default {@link Policy#LAZY}. */
+        public Builder policy(Policy p) {
+            this.policy = java.util.Objects.requireNonNull(p, "policy");
+            return this;
+        }
+
+        /** Overrides the policy for one syscall number ({@link Sys}); {@code null} removes it. */
+        public Builder policy(long nr, Policy p) {
+            if (nr < 0 || nr >= perCall.length) {
+                throw new IllegalArgumentException("no syscall number " + nr + " in Sys (0.." + (perCall.length - 1) + ")");
+            }
+            perCall[(int) nr] = p;
+            return this;
+        }
+
+        /** The most helper threads alive at once, 1..4096. Default 16. */
+        public Builder maxHelpers(int n) {
+            if (n < 1 || n > 4096) {
+                throw new IllegalArgumentException("maxHelpers must be 1..4096, was " + n);
+            }
+            this.maxHelpers = n;
+            return this;
+        }
+
+        /**
+         * How many background calls may wait for a helper beyond those running, 0..1,000,000.
+         * With {@code maxHelpers} this bounds the calls in flight; the next one fails with
+         * {@link Errno#EAGAIN}. Default 1024.
+         */
+        public Builder maxQueued(int n) {
+            if (n < 0 || n > 1_000_000) {
+                throw new IllegalArgumentException("maxQueued must be 0..1000000, was " + n);
+            }
+            this.maxQueued = n;
+            return this;
+        }
+
+        /** How long a helper waits for work before it exits. Default 10 s. */
+        public Builder helperIdle(Duration d) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("helperIdle must be positive, was " + d);
+            }
+            this.helperIdle = d;
+            return this;
+        }
+
+        /** How long {@link Laio#close()} waits for running calls before it gives up on them. Default 30 s. */
+        public Builder closeWait(Duration d) {
+            if (d == null || d.isNegative()) {
+                throw new IllegalArgumentException("closeWait must not be negative, was " + d);
+            }
+            this.closeWait = d;
+            return this;
+        }
+
+        public LaioConfig build() {
+            return new LaioConfig(this);
+        }
+
+        @Override
+        public String toString() {
+            return "Builder" + Arrays.toString(new Object[] {policy, maxHelpers, maxQueued});
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package io.laio;
+
+/**
+ * A snapshot of a {@link Laio}'s counters, taken by {@link Laio#stats()}. Per syscall
+ * ({@link Sys} number; {@code -1} for {@link Laio#call}): calls made, completed inline (without
+ * blocking and without a thread hop), sent to the background, failed ({@code -1} returned or
+ * completed), cancelled, and refused with {@link Errno#EAGAIN} because the background was full;
+ * for LAZY calls, what the non-blocking probe answered. {@code toString()} lists every syscall
+ * used, so a silent fallback (a probe the kernel refuses) is seen.
+ */
+public final class LaioStats {
+    private final long[][] table; // [counter][slot]
+    private final long[] latency;
+    private final int helpersAlive;
+    private final int queueDepth;
+    private final int inFlight;
+
+    private static final int CALLS = 0, INLINE = 1, BACKGROUND = 2, ERRORS = 3, CANCELLED = 4, REJECTED = 5,
+            HIT = 6, WOULD_BLOCK = 7, UNSUPPORTED = 8;
+
+    LaioStats(CallCounters c, int helpersAlive, int queueDepth, int inFlight) {
+        var arrays = new java.util.concurrent.atomic.AtomicLongArray[] {c.calls, c.inline, c.background, c.errors,
+            c.cancelled, c.rejected, c.probeHit, c.probeWouldBlock, c.probeUnsupported};
+        table = new long[arrays.length][CallCounters.SLOTS];
+        for (int k = 0; k < arrays.length; k++) {
+            for (int i = 0; i < CallCounters.SLOTS; i++) {
+                table[k][i] = arrays[k].get(i);
+            }
+        }
+        latency = new long[CallCounters.LATENCY_BUCKETS];
+        for (int i = 0; i < latency.length; i++) {
+            latency[i] = c.latency.get(i);
+        }
+        this.helpersAlive = helpersAlive;
+        this.queueDepth = queueDepth;
+        this.inFlight = inFlight;
+    }
+
+    private long get(int counter, long nr) {
+        return table[counter][CallCounters.slot(nr)];
+    }
+
+    public long calls(long nr) {
+        return get(CALLS, nr);
+    }
+
+    public long inline(long nr) {
+        return get(INLINE, nr);
+    }
+
+    public long background(long nr) {
+        return get(BACKGROUND, nr);
+    }
+
+    public long errors(long nr) {
+        return get(ERRORS, nr);
+    }
+
+    public long cancelled(long nr) {
+        return get(CANCELLED, nr);
+    }
+
+    public long rejected(long nr) {
+        return get(REJECTED, nr);
+    }
+
+    public long probeHits(long nr) {
+        return get(HIT, nr);
+    }
+
+    public long probeWouldBlock(long nr) {
+        return get(WOULD_BLOCK, nr);
+    }
+
+    public long probeUnsupported(long nr) {
+        return get(UNSUPPORTED, nr);
+    }
+
+    /** Of the calls of {@code nr} that ran, the share that completed inline (0..1); NaN if none ran. */
+    public double inlineRatio(long nr) {
+        long done = inline(nr) + background(nr);
+        return done == 0 ? Double.NaN : (double) inline(nr) / done;
+    }
+
+    /** Over every syscall: the share of calls that completed without a thread hop (the LAIO paper's 73–86 %). */
+    public double inlineRatio() {
+        long in = 0, bg = 0;
+        for (int i = 0; i < CallCounters.SLOTS; i++) {
+            in += table[INLINE][i];
+            bg += table[BACKGROUND][i];
+        }
+        return in + bg == 0 ? Double.NaN : (double) in / (in + bg);
+    }
+
+    public int helpersAlive() {
+        return helpersAlive;
+    }
+
+    /** Background calls waiting for a helper. */
+    public int queueDepth() {
+        return queueDepth;
+    }
+
+    /** Background calls submitted and not yet completed. */
+    public int inFlight() {
+        return inFlight;
+    }
+
+    /** Completed background calls whose latency (submission to completion) was in [2^i, 2^(i+1)) ns. */
+    public long latencyBucket(int i) {
+        return latency[i];
+    }
+
+    /** An upper bound of the {@code q}-quantile (0..1) of background completion latency, in ns; 0 if none. */
+    public long latencyQuantileNanos(double q) {
+        long total = 0;
+        for (long l : latency) {
+            total += l;
+        }
+        if (total == 0) {
+            return 0;
+        }
+        long rank = (long) Math.ceil(q * total);
+        long seen = 0;
+        for (int i = 0; i < latency.length; i++) {
+            seen += latency[i];
+            if (seen >= rank) {
+                return 1L << (i + 1);
+            }
+        }
+        return Long.MAX_VALUE;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("LaioStats[helpers=").append(helpersAlive).append(" queued=").append(queueDepth)
+                .append(" inFlight=").append(inFlight);
+        for (int i = 0; i < CallCounters.SLOTS; i++) {
+            if (table[CALLS][i] == 0) {
+                continue;
+            }
+            String name = i == CallCounters.JAVA ? "call" : i == CallCounters.OTHER ? "other" : Sys.name(i);
+            sb.append("\n  ").append(name).append(": calls=").append(table[CALLS][i]).append(" inline=").append(table[INLINE][i])
+                    .append(" background=").append(table[BACKGROUND][i]).append(" errors=").append(table[ERRORS][i]);
+            if (table[CANCELLED][i] != 0) {
+                sb.append(" cancelled=").append(table[CANCELLED][i]);
+            }
+            if (table[REJECTED][i] != 0) {
+                sb.append(" rejected=").append(table[REJECTED][i]);
+            }
+            long probes = table[HIT][i] + table[WOULD_BLOCK][i] + table[UNSUPPORTED][i];
+            if (probes != 0) {
+                sb.append(" probe(hit=").append(table[HIT][i]).append(" wouldBlock=").append(table[WOULD_BLOCK][i])
+                        .append(" unsupported=").append(table[UNSUPPORTED][i]).append(')');
+            }
+        }
+        if (latencyQuantileNanos(0.5) != 0) {
+            sb.append("\n  background latency p50<=").append(latencyQuantileNanos(0.5) / 1000).append("us p99<=")
+                    .append(latencyQuantileNanos(0.99) / 1000).append("us");
+        }
+        return sb.append(']').toString();
+    }
+}

@@ -1,0 +1,255 @@
+package io.laio;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The LAZY policy's first step: run the call in a form the kernel promises not to block, and
+ * say {@link #WOULD_BLOCK} when it would have. The probes (each answers "would block" rather
+ * than fail when the kernel, the filesystem or a container refuses it):
+ * <ul>
+ *   <li>{@code read}, {@code pread64}, {@code readv}, {@code preadv} → {@code preadv2(RWF_NOWAIT)}
+ *       (files from the page cache, pipes and sockets with data). A short result on a regular
+ *       file before its end means part of the range is not cached: the rest continues in the
+ *       background and the completion reports the total (never a false end-of-file). Disabled
+ *       on kernels 5.9 and 5.10, whose RWF_NOWAIT reads could come back short for no reason.</li>
+ *   <li>{@code write}, {@code pwrite64} → {@code pwritev2(RWF_NOWAIT)} (pipes, sockets; a short
+ *       write continues in the background until all N bytes are written).</li>
+ *   <li>{@code open}, {@code openat} → {@code openat2(RESOLVE_CACHED)}; with {@code O_CREAT},
+ *       {@code O_TRUNC} or {@code O_TMPFILE} always background (they write).</li>
+ *   <li>{@code stat}, {@code lstat}, {@code newfstatat} → {@code openat2(O_PATH|RESOLVE_CACHED)},
+ *       {@code fstat}, {@code close}.</li>
+ *   <li>{@link #neverBlocks calls that never block} → inline, with a critical downcall.</li>
+ *   <li>everything else ({@code fsync}, {@code sendfile}, {@code getdents64}, {@code nanosleep},
+ *       unknown numbers) → background.</li>
+ * </ul>
+ * An error other than "would block" or "unsupported" is the call's real answer (a cached
+ * negative lookup's {@code ENOENT}, {@code EBADF}) and is returned inline.
+ */
+final class LazyProbe {
+    static final long WOULD_BLOCK = Long.MIN_VALUE;
+
+    private static final long RWF_NOWAIT = 0x8;
+    private static final boolean X86 = System.getProperty("os.arch", "").matches("amd64|x86_64");
+    private static final long O_CREAT = 0x40;
+    private static final long O_TRUNC = 0x200;
+    private static final long O_TMPFILE = 0x410000; // __O_TMPFILE | O_DIRECTORY
+    private static final long O_PATH = 0x200000;
+    private static final long O_CLOEXEC = 0x80000;
+    private static final long O_NOFOLLOW = X86 ? 0x20000 : 0x8000;
+    private static final long AT_FDCWD = -100;
+    private static final long AT_SYMLINK_NOFOLLOW = 0x100;
+    private static final long AT_EMPTY_PATH = 0x1000;
+    private static final long F_SETLKW = 7;
+    private static final long F_OFD_SETLKW = 38;
+
+    // scratch offsets in ThreadState.scratch
+    private static final long IOV = 0;
+    private static final long HOW = 16;
+    private static final long STATX = 64;
+    private static final long EMPTY = STATX + StatxLayout.SIZE;
+
+    private static final boolean[] NEVER_BLOCKS = new boolean[Sys.tableSize()];
+    static final boolean NOWAIT_READS_TRUSTED = !buggyNowaitKernel(System.getProperty("os.version", ""));
+
+    static {
+        long[] inline = {Sys.SYS_getpid, Sys.SYS_gettid, Sys.SYS_getppid, Sys.SYS_getuid, Sys.SYS_geteuid,
+            Sys.SYS_getgid, Sys.SYS_getegid, Sys.SYS_fstat, Sys.SYS_lseek, Sys.SYS_close, Sys.SYS_dup, Sys.SYS_dup2,
+            Sys.SYS_dup3, Sys.SYS_fcntl, Sys.SYS_uname, Sys.SYS_clock_gettime, Sys.SYS_gettimeofday, Sys.SYS_time,
+            Sys.SYS_getrusage, Sys.SYS_sched_yield, Sys.SYS_socket, Sys.SYS_bind, Sys.SYS_listen, Sys.SYS_setsockopt,
+            Sys.SYS_getsockopt, Sys.SYS_getsockname, Sys.SYS_getpeername, Sys.SYS_shutdown, Sys.SYS_pipe,
+            Sys.SYS_pipe2, Sys.SYS_eventfd2, Sys.SYS_epoll_create1, Sys.SYS_epoll_ctl, Sys.SYS_umask, Sys.SYS_getcwd,
+            Sys.SYS_getpriority, Sys.SYS_getrlimit, Sys.SYS_prlimit64, Sys.SYS_rt_sigprocmask, Sys.SYS_kill,
+            Sys.SYS_tgkill, Sys.SYS_timerfd_create, Sys.SYS_timerfd_settime, Sys.SYS_timerfd_gettime,
+            Sys.SYS_signalfd4, Sys.SYS_sysinfo, Sys.SYS_munmap, Sys.SYS_brk, Sys.SYS_socketpair, Sys.SYS_getrandom};
+        for (long nr : inline) {
+            NEVER_BLOCKS[(int) nr] = true;
+        }
+    }
+
+    private final CallCounters counters;
+
+    LazyProbe(CallCounters counters) {
+        this.counters = counters;
+    }
+
+    static boolean buggyNowaitKernel(String release) {
+        return release.startsWith("5.9.") || release.equals("5.9") || release.startsWith("5.10.") || release.equals("5.10");
+    }
+
+    /** Calls that return without waiting for anything (a blocking lock request through fcntl excepted). */
+    static boolean neverBlocks(long nr, long a2) {
+        if (nr < 0 || nr >= NEVER_BLOCKS.length || !NEVER_BLOCKS[(int) nr]) {
+            return false;
+        }
+        return nr != Sys.SYS_fcntl || (a2 != F_SETLKW && a2 != F_OFD_SETLKW);
+    }
+
+    /** The file offset argument of a continued call, moved past the {@code done} bytes. */
+    static long advanceOffset(long nr, long a4, long done) {
+        return nr == Sys.SYS_pread64 || nr == Sys.SYS_pwrite64 ? a4 + done : a4;
+    }
+
+    /**
+     * Runs the call without blocking if it can. Returns its result (with {@code ts.errno} set),
+     * or {@link #WOULD_BLOCK}; with {@code ts.partial > 0} when that many bytes were already
+     * moved and the rest must continue in the background.
+     */
+    long tryInline(ThreadState ts, int slot, long nr, long a1, long a2, long a3, long a4, long a5, long a6) {
+        if (nr == Sys.SYS_read) {
+            return nowaitRead(ts, slot, a1, a2, a3, -1, true);
+        } else if (nr == Sys.SYS_pread64) {
+            return a4 < 0 ? WOULD_BLOCK : nowaitRead(ts, slot, a1, a2, a3, a4, true);
+        } else if (nr == Sys.SYS_readv) {
+            return nowaitVector(ts, slot, Sys.SYS_preadv2, a1, a2, a3, -1);
+        } else if (nr == Sys.SYS_preadv) {
+            return a4 < 0 ? WOULD_BLOCK : nowaitVector(ts, slot, Sys.SYS_preadv2, a1, a2, a3, a4);
+        } else if (nr == Sys.SYS_write) {
+            return nowaitWrite(ts, slot, a1, a2, a3, -1);
+        } else if (nr == Sys.SYS_pwrite64) {
+            return a4 < 0 ? WOULD_BLOCK : nowaitWrite(ts, slot, a1, a2, a3, a4);
+        } else if (nr == Sys.SYS_open) {
+            return cachedOpen(ts, slot, AT_FDCWD, a1, a2, a3);
+        } else if (nr == Sys.SYS_openat) {
+            return cachedOpen(ts, slot, a1, a2, a3, a4);
+        } else if (nr == Sys.SYS_stat) {
+            return cachedStat(ts, slot, AT_FDCWD, a1, a2, 0);
+        } else if (nr == Sys.SYS_lstat) {
+            return cachedStat(ts, slot, AT_FDCWD, a1, a2, AT_SYMLINK_NOFOLLOW);
+        } else if (nr == Sys.SYS_newfstatat) {
+            return (a4 & AT_EMPTY_PATH) != 0 ? plain(ts, Sys.SYS_newfstatat, a1, a2, a3, a4)
+                    : cachedStat(ts, slot, a1, a2, a3, a4);
+        }
+        return WOULD_BLOCK;
+    }
+
+    private long nowaitRead(ThreadState ts, int slot, long fd, long buf, long count, long offset, boolean mayContinue) {
+        if (!NOWAIT_READS_TRUSTED) {
+            return WOULD_BLOCK;
+        }
+        MemorySegment iov = ts.scratch.asSlice(IOV, IovecLayout.LAYOUT.byteSize());
+        IovecLayout.set(iov, buf, count);
+        long r = Syscalls.call(ts.capture, Sys.SYS_preadv2, fd, iov.address(), 1, offset, 0, RWF_NOWAIT);
+        if (r >= 0) {
+            if (r < count && mayContinue && r > 0 && moreInFile(ts, fd, offset < 0 ? -1 : offset + r)) {
+                counters.probeWouldBlock.incrementAndGet(slot);
+                ts.partial = r;
+                return WOULD_BLOCK;
+            }
+            counters.probeHit.incrementAndGet(slot);
+            ts.errno = 0;
+            return r;
+        }
+        return failure(ts, slot);
+    }
+
+    private long nowaitVector(ThreadState ts, int slot, long nr2, long fd, long iov, long iovcnt, long offset) {
+        if (!NOWAIT_READS_TRUSTED) {
+            return WOULD_BLOCK;
+        }
+        long r = Syscalls.call(ts.capture, nr2, fd, iov, iovcnt, offset, 0, RWF_NOWAIT);
+        if (r >= 0) {
+            // a short vectored read is returned as is (legal POSIX); its buffers are the caller's
+            counters.probeHit.incrementAndGet(slot);
+            ts.errno = 0;
+            return r;
+        }
+        return failure(ts, slot);
+    }
+
+    private long nowaitWrite(ThreadState ts, int slot, long fd, long buf, long count, long offset) {
+        MemorySegment iov = ts.scratch.asSlice(IOV, IovecLayout.LAYOUT.byteSize());
+        IovecLayout.set(iov, buf, count);
+        long r = Syscalls.call(ts.capture, Sys.SYS_pwritev2, fd, iov.address(), 1, offset, 0, RWF_NOWAIT);
+        if (r >= 0) {
+            if (r < count && r > 0) {
+                counters.probeWouldBlock.incrementAndGet(slot);
+                ts.partial = r; // a write of N bytes completes at N bytes: the rest goes on in the background
+                return WOULD_BLOCK;
+            }
+            counters.probeHit.incrementAndGet(slot);
+            ts.errno = 0;
+            return r;
+        }
+        return failure(ts, slot);
+    }
+
+    private long cachedOpen(ThreadState ts, int slot, long dirfd, long path, long flags, long mode) {
+        if ((flags & (O_CREAT | O_TRUNC)) != 0 || (flags & O_TMPFILE) == O_TMPFILE) {
+            return WOULD_BLOCK;
+        }
+        MemorySegment how = ts.scratch.asSlice(HOW, OpenHowLayout.SIZE);
+        OpenHowLayout.set(how, flags, 0, OpenHowLayout.RESOLVE_CACHED);
+        long r = Syscalls.call(ts.capture, Sys.SYS_openat2, dirfd, path, how.address(), OpenHowLayout.SIZE);
+        if (r >= 0) {
+            counters.probeHit.incrementAndGet(slot);
+            ts.errno = 0;
+            return r;
+        }
+        return failure(ts, slot);
+    }
+
+    private long cachedStat(ThreadState ts, int slot, long dirfd, long path, long statbuf, long atFlags) {
+        MemorySegment how = ts.scratch.asSlice(HOW, OpenHowLayout.SIZE);
+        long flags = O_PATH | O_CLOEXEC | ((atFlags & AT_SYMLINK_NOFOLLOW) != 0 ? O_NOFOLLOW : 0);
+        OpenHowLayout.set(how, flags, 0, OpenHowLayout.RESOLVE_CACHED);
+        long fd = Syscalls.call(ts.capture, Sys.SYS_openat2, dirfd, path, how.address(), OpenHowLayout.SIZE);
+        if (fd < 0) {
+            return failure(ts, slot);
+        }
+        try {
+            long r = Syscalls.call(ts.capture, Sys.SYS_fstat, fd, statbuf);
+            ts.errno = r == -1 ? Syscalls.errno(ts.capture) : 0;
+            counters.probeHit.incrementAndGet(slot);
+            return r;
+        } finally {
+            int saved = ts.errno;
+            Syscalls.fast(ts.capture, Sys.SYS_close, fd);
+            ts.errno = saved;
+        }
+    }
+
+    /** Whether {@code fd} is a regular file with bytes at or after {@code offset} (-1: its current position). */
+    private static boolean moreInFile(ThreadState ts, long fd, long offset) {
+        MemorySegment stx = ts.scratch.asSlice(STATX, StatxLayout.SIZE);
+        ts.scratch.set(java.lang.foreign.ValueLayout.JAVA_BYTE, EMPTY, (byte) 0);
+        long r = Syscalls.call(ts.capture, Sys.SYS_statx, fd, ts.scratch.address() + EMPTY, AT_EMPTY_PATH,
+                StatxLayout.STATX_TYPE | StatxLayout.STATX_SIZE, stx.address());
+        if (r != 0 || (StatxLayout.mode(stx) & StatxLayout.S_IFMT) != StatxLayout.S_IFREG) {
+            return false; // not a file: a short read is just what was there
+        }
+        long pos = offset;
+        if (pos < 0) {
+            pos = Syscalls.fast(ts.capture, Sys.SYS_lseek, fd, 0, 1 /* SEEK_CUR */);
+            if (pos < 0) {
+                return false;
+            }
+        }
+        return pos < StatxLayout.size(stx);
+    }
+
+    private long plain(ThreadState ts, long nr, long a1, long a2, long a3, long a4) {
+        long r = Syscalls.call(ts.capture, nr, a1, a2, a3, a4);
+        ts.errno = r == -1 ? Syscalls.errno(ts.capture) : 0;
+        return r;
+    }
+
+    /** After a probe returned -1: would-block and unsupported go to the background; other errors are answers. */
+    private long failure(ThreadState ts, int slot) {
+        int err = Syscalls.errno(ts.capture);
+        switch (err) {
+            case Errno.EAGAIN -> {
+                counters.probeWouldBlock.incrementAndGet(slot);
+                return WOULD_BLOCK;
+            }
+            case Errno.EOPNOTSUPP, Errno.ENOSYS, Errno.EINVAL, Errno.E2BIG, Errno.EPERM -> {
+                counters.probeUnsupported.incrementAndGet(slot);
+                return WOULD_BLOCK; // the plain call in the background gives the real answer
+            }
+            default -> {
+                counters.probeHit.incrementAndGet(slot);
+                ts.errno = err;
+                return -1;
+            }
+        }
+    }
+}

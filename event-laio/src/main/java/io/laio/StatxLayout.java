@@ -1,0 +1,28 @@
+package io.laio;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * The parts of {@code struct statx} (256 bytes, the same on every architecture) that probes
+ * read: {@code stx_mode} at 0x1C and {@code stx_size} at 0x28.
+ */
+final class StatxLayout {
+    static final long SIZE = 256;
+    static final long STX_MODE = 0x1C;
+    static final long STX_SIZE = 0x28;
+    static final int STATX_TYPE = 0x1;
+    static final int STATX_SIZE = 0x200;
+    static final int S_IFMT = 0170000;
+    static final int S_IFREG = 0100000;
+
+    private StatxLayout() {}
+
+    static int mode(MemorySegment statx) {
+        return Short.toUnsignedInt(statx.get(ValueLayout.JAVA_SHORT_UNALIGNED, STX_MODE));
+    }
+
+    static long size(MemorySegment statx) {
+        return statx.get(ValueLayout.JAVA_LONG_UNALIGNED, STX_SIZE);
+    }
+}

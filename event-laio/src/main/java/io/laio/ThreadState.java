@@ -1,0 +1,25 @@
+package io.laio;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * What each thread keeps for laio: its own errno capture segment (errno must never be shared
+ * between threads), the errno of its last {@link Laio#syscall} and the handle of its last
+ * background call. One per thread, found through a {@link ThreadLocal}; allocated once.
+ */
+final class ThreadState {
+    private static final ThreadLocal<ThreadState> CURRENT = ThreadLocal.withInitial(ThreadState::new);
+
+    final MemorySegment capture = Syscalls.newCapture(Arena.ofAuto());
+    int errno;
+    LaioHandle lastHandle;
+    /** Set by a probe that moved some bytes before it would have blocked. */
+    long partial;
+    /** Scratch for probes: an iovec, an open_how, a statx buffer, an empty path. */
+    final MemorySegment scratch = Arena.ofAuto().allocate(512, 8);
+
+    static ThreadState current() {
+        return CURRENT.get();
+    }
+}

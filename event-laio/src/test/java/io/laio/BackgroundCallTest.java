@@ -1,0 +1,180 @@
+package io.laio;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.time.Duration;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Timeout;
+
+/** What happens to calls that really block, under the two policies that can background them. */
+@Timeout(60)
+class BackgroundCallTest {
+
+    private static Laio laio(Policy p, int helpers, int queued) {
+        return Laio.create(LaioConfig.builder().policy(p).maxHelpers(helpers).maxQueued(queued).build());
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Policy.class, names = {"LAZY", "EAGER"})
+    void aPipeReadThatBlocksCompletesLaterWithItsByte(Policy p) throws Exception {
+        int[] pipe = Native.pipe();
+        try (Laio laio = laio(p, 2, 4); Arena arena = Arena.ofShared()) {
+            MemorySegment buf = arena.allocate(1);
+            assertEquals(-1, laio.read(pipe[0], buf, 1));
+            assertEquals(Errno.EINPROGRESS, Laio.errno());
+            LaioHandle h = laio.gethandle();
+            assertNotNull(h);
+            LaioCompletion[] out = {new LaioCompletion()};
+            assertEquals(0, laio.poll(out, 1, Duration.ofMillis(50)), "nothing to read yet: still in flight");
+            Native.writeByte(pipe[1], (byte) 42);
+            assertEquals(1, laio.poll(out, 1, Duration.ofSeconds(20)));
+            assertEquals(h, out[0].handle());
+            assertEquals(1, out[0].returnValue());
+            assertEquals(0, out[0].errno());
+            assertEquals(42, buf.get(ValueLayout.JAVA_BYTE, 0));
+        } finally {
+            Native.close(pipe[0]);
+            Native.close(pipe[1]);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Policy.class, names = {"LAZY", "EAGER"})
+    void nanosleepGoesToTheBackground(Policy p) {
+        try (Laio laio = laio(p, 2, 4)) {
+            assertEquals(-1, laio.nanosleep(Duration.ofMillis(5)));
+            assertEquals(Errno.EINPROGRESS, Laio.errno());
+            LaioCompletion[] out = {new LaioCompletion()};
+            assertEquals(1, laio.poll(out, 1, Duration.ofSeconds(20)));
+            assertEquals(0, out[0].returnValue());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Policy.class, names = {"LAZY", "EAGER"})
+    void aQueuedCallCancelledNeverRunsAndCompletesWithEcanceled(Policy p) throws Exception {
+        int[] pipe = Native.pipe();
+        try (Laio laio = laio(p, 1, 4); Arena arena = Arena.ofShared()) {
+            MemorySegment a = arena.allocate(1);
+            MemorySegment b = arena.allocate(1);
+            laio.read(pipe[0], a, 1);
+            LaioHandle running = laio.gethandle();
+            waitUntil(() -> laio.stats().queueDepth() == 0 && running.state() == LaioHandle.RUNNING);
+            laio.read(pipe[0], b, 1);
+            LaioHandle queued = laio.gethandle();
+            assertTrue(laio.cancel(queued), "not started yet: cancelled");
+            assertFalse(laio.cancel(running), "already running: completes normally");
+            LaioCompletion[] out = {new LaioCompletion()};
+            assertEquals(1, laio.poll(out, 1, Duration.ofSeconds(20)));
+            assertEquals(queued, out[0].handle());
+            assertEquals(-1, out[0].returnValue());
+            assertEquals(Errno.ECANCELED, out[0].errno());
+            Native.writeByte(pipe[1], (byte) 1);
+            assertEquals(1, laio.poll(out, 1, Duration.ofSeconds(20)));
+            assertEquals(running, out[0].handle());
+            assertEquals(1, out[0].returnValue());
+            assertTrue(running.cancelled(), "flagged, yet completed normally");
+            assertEquals(0, laio.poll(out, 1, Duration.ofMillis(20)), "the cancelled call was reported once");
+        } finally {
+            Native.close(pipe[0]);
+            Native.close(pipe[1]);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Policy.class, names = {"LAZY", "EAGER"})
+    void overTheBoundSyscallReturnsEagainAtOnceAndLosesNothing(Policy p) throws Exception {
+        int[] pipe = Native.pipe();
+        try (Laio laio = laio(p, 1, 1); Arena arena = Arena.ofShared()) {
+            MemorySegment buf = arena.allocate(3);
+            assertEquals(-1, laio.read(pipe[0], buf, 1));
+            assertEquals(Errno.EINPROGRESS, Laio.errno());
+            assertEquals(-1, laio.read(pipe[0], buf.asSlice(1), 1));
+            assertEquals(Errno.EINPROGRESS, Laio.errno());
+            assertEquals(-1, laio.read(pipe[0], buf.asSlice(2), 1));
+            assertEquals(Errno.EAGAIN, Laio.errno(), "maxHelpers + maxQueued = 2 in flight");
+            assertNull(laio.gethandle(), "nothing was started");
+            assertEquals(1, laio.stats().rejected(Sys.SYS_read));
+            Native.writeByte(pipe[1], (byte) 1);
+            Native.writeByte(pipe[1], (byte) 2);
+            LaioCompletion[] out = {new LaioCompletion(), new LaioCompletion()};
+            int got = 0;
+            while (got < 2) {
+                got += laio.poll(out, 2 - got, Duration.ofSeconds(20));
+            }
+            assertEquals(0, laio.stats().inFlight());
+        } finally {
+            Native.close(pipe[0]);
+            Native.close(pipe[1]);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Policy.class, names = {"LAZY", "EAGER"})
+    void closeCancelsQueuedCallsAndWaitsForRunningOnes(Policy p) throws Exception {
+        int[] pipe = Native.pipe();
+        Laio laio = laio(p, 1, 4);
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment buf = arena.allocate(2);
+            laio.read(pipe[0], buf, 1);
+            LaioHandle running = laio.gethandle();
+            waitUntil(() -> running.state() == LaioHandle.RUNNING);
+            laio.read(pipe[0], buf.asSlice(1), 1);
+            LaioHandle queued = laio.gethandle();
+            Thread.ofPlatform().start(() -> {
+                sleep(100);
+                Native.writeByte(pipe[1], (byte) 9);
+            });
+            laio.close(); // returns once the running read got its byte
+            assertEquals(LaioHandle.DONE, running.state());
+            assertEquals(LaioHandle.DONE, queued.state());
+            assertEquals(Errno.ECANCELED, queued.errno);
+            assertEquals(1, running.result);
+        } finally {
+            Native.close(pipe[0]);
+            Native.close(pipe[1]);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Policy.class, names = {"LAZY", "EAGER"})
+    void aThrowingBlockingOpCompletesWithEioAndKeepsTheException(Policy p) {
+        try (Laio laio = laio(p, 1, 4)) {
+            assertEquals(-1, laio.call(() -> {
+                throw new java.io.IOException("disk on fire");
+            }));
+            LaioHandle h = laio.gethandle();
+            LaioCompletion[] out = {new LaioCompletion()};
+            assertEquals(1, laio.poll(out, 1, Duration.ofSeconds(20)));
+            assertEquals(-1, out[0].returnValue());
+            assertEquals(Errno.EIO, out[0].errno());
+            assertEquals("disk on fire", h.exception().getMessage());
+        }
+    }
+
+    static void waitUntil(java.util.function.BooleanSupplier c) {
+        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!c.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("condition not reached in 20 s");
+            }
+            sleep(1);
+        }
+    }
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package io.laio;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/** Test helpers that make real kernel objects (pipes, files) through plain syscalls. */
+final class Native {
+    static final MemorySegment CAPTURE = Syscalls.newCapture(Arena.global());
+
+    private Native() {}
+
+    static synchronized long sys(long nr, long... a) {
+        long[] x = java.util.Arrays.copyOf(a, 6);
+        long r = Syscalls.call(CAPTURE, nr, x[0], x[1], x[2], x[3], x[4], x[5]);
+        if (r == -1) {
+            throw new IllegalStateException(Sys.name(nr) + " failed: " + Errno.name(Syscalls.errno(CAPTURE)));
+        }
+        return r;
+    }
+
+    /** A pipe: {read fd, write fd}. */
+    static int[] pipe() {
+        MemorySegment fds = Arena.ofAuto().allocate(8, 4);
+        sys(Sys.SYS_pipe2, fds.address(), 0x80000 /* O_CLOEXEC */);
+        return new int[] {fds.get(ValueLayout.JAVA_INT, 0), fds.get(ValueLayout.JAVA_INT, 4)};
+    }
+
+    static void writeByte(int fd, byte b) {
+        MemorySegment m = Arena.ofAuto().allocate(1);
+        m.set(ValueLayout.JAVA_BYTE, 0, b);
+        sys(Sys.SYS_write, fd, m.address(), 1);
+    }
+
+    static void close(int fd) {
+        sys(Sys.SYS_close, fd);
+    }
+
+    static int openRead(String path) {
+        MemorySegment p = Arena.ofAuto().allocateFrom(path);
+        return (int) sys(Sys.SYS_openat, -100, p.address(), 0x80000, 0);
+    }
+
+    /** Drops the file's pages from the page cache (it must be clean: fsync first). */
+    static void dropFromCache(int fd) {
+        sys(Sys.SYS_fadvise64, fd, 0, 0, 4 /* POSIX_FADV_DONTNEED */);
+    }
+}

@@ -1,0 +1,99 @@
+package io.laio.bench.core;
+
+import io.laio.event.Ev;
+import io.laio.event.Event;
+import io.laio.event.EventBase;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The event loop's own costs: a timer add+del, activating and dispatching one event, and a
+ * cross-thread execute() round trip (another thread hands a task to a sleeping loop and waits
+ * for it to run).
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
+@State(Scope.Thread)
+public class LoopBenchmark {
+    private EventBase base;
+    private Event timer;
+    private Event activated;
+    private final Duration timeout = Duration.ofSeconds(10);
+    private long ran;
+
+    @Setup
+    public void setUp() {
+        base = EventBase.create();
+        timer = Event.set(base, null, Ev.TIMEOUT, (e, w, a) -> { }, null);
+        activated = Event.set(base, null, Ev.TIMEOUT, (e, w, a) -> ran++, null);
+        // a thousand other timers, so add/del work on a heap of realistic depth
+        for (int i = 0; i < 1000; i++) {
+            Event.set(base, null, Ev.TIMEOUT, (e, w, a) -> { }, null).add(Duration.ofSeconds(100 + i));
+        }
+    }
+
+    @TearDown
+    public void tearDown() {
+        base.close();
+    }
+
+    @Benchmark
+    public void timerAddDel() {
+        timer.add(timeout);
+        timer.del();
+    }
+
+    @Benchmark
+    public long activateAndDispatch() {
+        activated.active(Ev.TIMEOUT);
+        base.loop(Ev.LOOP_NONBLOCK);
+        return ran;
+    }
+
+    /** A loop thread sleeping in dispatch(); the benchmark thread hands it tasks. */
+    @State(Scope.Benchmark)
+    public static class RunningLoop {
+        EventBase base;
+        Thread thread;
+        final AtomicLong done = new AtomicLong();
+
+        @Setup(Level.Trial)
+        public void start() {
+            base = EventBase.create();
+            thread = Thread.ofPlatform().name("bench-loop").start(() -> base.loop(Ev.LOOP_NO_EXIT_ON_EMPTY));
+        }
+
+        @TearDown(Level.Trial)
+        public void stop() throws InterruptedException {
+            base.loopBreak();
+            thread.join();
+            base.close();
+        }
+    }
+
+    @Benchmark
+    public long executeRoundTrip(RunningLoop loop) {
+        long target = loop.done.get() + 1;
+        loop.base.execute(loop.done::incrementAndGet);
+        while (loop.done.get() < target) {
+            Thread.onSpinWait();
+        }
+        return target;
+    }
+}

@@ -1,0 +1,119 @@
+package io.laio.bench.laio;
+
+import io.laio.Laio;
+import io.laio.LaioConfig;
+import io.laio.Policy;
+import io.laio.Sys;
+import io.laio.event.Ev;
+import io.laio.event.Event;
+import io.laio.event.EventBase;
+import io.laio.event.EventCallback;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.nio.channels.Selector;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The background round trip an event loop pays for a call that would block: the loop thread
+ * submits getpid, a helper runs it, the loop is woken and runs the callback — laio (EAGER, so
+ * every call really goes to a helper; Ev.LAIO event) beside what a Netty-style server writes by
+ * hand: a ThreadPoolExecutor, a completion queue, Selector.wakeup(). Both run 64 calls in flight
+ * per invocation, so batching behaviour counts too.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
+@State(Scope.Thread)
+public class RoundTripBenchmark {
+    static final int CALLS = 64;
+    private static final MethodHandle GETPID = Linker.nativeLinker().downcallHandle(
+            Linker.nativeLinker().defaultLookup().find("getpid").orElseThrow(), FunctionDescriptor.of(ValueLayout.JAVA_INT));
+
+    private EventBase base;
+    private Laio laio;
+    private int remaining;
+    private EventCallback onDone;
+
+    private Selector selector;
+    private ExecutorService pool;
+    private final ConcurrentLinkedQueue<Long> results = new ConcurrentLinkedQueue<>();
+
+    @Setup
+    public void setUp() throws IOException {
+        base = EventBase.create();
+        laio = Laio.attach(base, LaioConfig.builder().policy(Policy.EAGER).maxHelpers(1).build());
+        onDone = (ev, what, arg) -> {
+            if (--remaining == 0) {
+                base.loopBreak();
+            }
+        };
+        selector = Selector.open();
+        pool = new ThreadPoolExecutor(1, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>());
+        Arena.ofAuto();
+    }
+
+    @TearDown
+    public void tearDown() throws IOException {
+        laio.close();
+        base.close();
+        pool.shutdownNow();
+        selector.close();
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(CALLS)
+    public int laioEagerEvents() {
+        remaining = CALLS;
+        for (int i = 0; i < CALLS; i++) {
+            laio.syscall(Sys.SYS_getpid);
+            Event.set(base, laio.gethandle(), Ev.LAIO, onDone, null).add();
+        }
+        base.dispatch();
+        return remaining;
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(CALLS)
+    public int threadPoolAndSelectorWakeup() throws IOException {
+        for (int i = 0; i < CALLS; i++) {
+            pool.execute(() -> {
+                try {
+                    results.add((long) (int) GETPID.invokeExact());
+                } catch (Throwable t) {
+                    throw new RuntimeException(t);
+                }
+                selector.wakeup();
+            });
+        }
+        int got = 0;
+        while (got < CALLS) {
+            selector.select(1000);
+            while (results.poll() != null) {
+                got++;
+            }
+        }
+        return got;
+    }
+}

@@ -1,0 +1,46 @@
+#!/usr/bin/env python3
+"""Median of each JMH score over several result files, with the ratios docs/BENCHMARKS.md quotes."""
+import json
+import statistics
+import sys
+from collections import defaultdict
+
+scores = defaultdict(list)
+alloc = defaultdict(list)
+for path in sys.argv[1:]:
+    for r in json.load(open(path)):
+        name = r["benchmark"].rsplit(".", 2)[-2] + "." + r["benchmark"].rsplit(".", 1)[-1]
+        params = r.get("params") or {}
+        if params:
+            name += "(" + ",".join(f"{k}={v}" for k, v in params.items()) + ")"
+        scores[name].append(r["primaryMetric"]["score"])
+        sec = r.get("secondaryMetrics", {}).get("gc.alloc.rate.norm")
+        if sec:
+            alloc[name].append(sec["score"])
+
+med = {k: statistics.median(v) for k, v in scores.items()}
+print(f"{'benchmark':60} {'median ns/op':>12} {'runs':>5} {'B/op':>8}")
+for k in sorted(med):
+    a = statistics.median(alloc[k]) if alloc[k] else float("nan")
+    print(f"{k:60} {med[k]:12.1f} {len(scores[k]):5d} {a:8.1f}")
+
+
+def find(suffix):
+    for k in med:
+        if k.split("(")[0].endswith(suffix):
+            return med[k]
+    return None
+
+
+ratios = [
+    ("getpid: LAZY / plain FFM (goal <= 1.05)", "getpidLazy", "getpidPlainFfm"),
+    ("cached 4 KiB pread: LAZY / plain FFM (goal <= 1.15)", "preadCachedLazy", "preadCachedPlainFfm"),
+    ("cached 4 KiB pread: EAGER round trip / LAZY (goal >= 3)", "preadCachedEagerRoundTrip", "preadCachedLazy"),
+    ("getpid: EAGER round trip / plain FFM (thesis: 7.6x)", "getpidEagerRoundTrip", "getpidPlainFfm"),
+    ("background round trip: TPE+Selector.wakeup / laio (goal >= 2)", "threadPoolAndSelectorWakeup", "laioEagerEvents"),
+]
+print()
+for label, a, b in ratios:
+    x, y = find(a), find(b)
+    if x and y:
+        print(f"{label:70} {x / y:6.2f}x")

@@ -3,7 +3,8 @@ package io.laio;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * Per-syscall counters, written by every calling thread without locks (one atomic add each), and
+ * Per-syscall counters, written by every calling thread without locks (one atomic add per call
+ * on the inline path: calls are the sum of inline, background and rejected), and
  * a log2 histogram of background completion latency. Index {@link #JAVA} counts
  * {@link Laio#call(BlockingOp)}; numbers beyond the table share the last slot.
  */
@@ -13,7 +14,6 @@ final class CallCounters {
     static final int OTHER = SLOTS - 1;
     static final int LATENCY_BUCKETS = 40;
 
-    final AtomicLongArray calls = new AtomicLongArray(SLOTS);
     final AtomicLongArray inline = new AtomicLongArray(SLOTS);
     final AtomicLongArray background = new AtomicLongArray(SLOTS);
     final AtomicLongArray errors = new AtomicLongArray(SLOTS);

@@ -145,7 +145,6 @@ public final class Laio implements AutoCloseable {
         ThreadState ts = ThreadState.current();
         ts.lastHandle = null;
         int slot = CallCounters.slot(nr);
-        counters.calls.incrementAndGet(slot);
         return switch (config.policy(nr)) {
             case INLINE -> inline(ts, slot, nr, a1, a2, a3, a4, a5, a6);
             case EAGER -> background(ts, slot, nr, a1, a2, a3, a4, a5, a6, null, 0, null);
@@ -484,7 +483,6 @@ public final class Laio implements AutoCloseable {
         ThreadState ts = ThreadState.current();
         ts.lastHandle = null;
         int slot = CallCounters.JAVA;
-        counters.calls.incrementAndGet(slot);
         if (config.policy() == Policy.INLINE) {
             counters.inline.incrementAndGet(slot);
             try {

@@ -19,13 +19,16 @@ public final class LaioStats {
             HIT = 6, WOULD_BLOCK = 7, UNSUPPORTED = 8;
 
     LaioStats(CallCounters c, int helpersAlive, int queueDepth, int inFlight) {
-        var arrays = new java.util.concurrent.atomic.AtomicLongArray[] {c.calls, c.inline, c.background, c.errors,
+        var arrays = new java.util.concurrent.atomic.AtomicLongArray[] {null, c.inline, c.background, c.errors,
             c.cancelled, c.rejected, c.probeHit, c.probeWouldBlock, c.probeUnsupported};
         table = new long[arrays.length][CallCounters.SLOTS];
-        for (int k = 0; k < arrays.length; k++) {
+        for (int k = 1; k < arrays.length; k++) {
             for (int i = 0; i < CallCounters.SLOTS; i++) {
                 table[k][i] = arrays[k].get(i);
             }
+        }
+        for (int i = 0; i < CallCounters.SLOTS; i++) {
+            table[CALLS][i] = table[INLINE][i] + table[BACKGROUND][i] + table[REJECTED][i];
         }
         latency = new long[CallCounters.LATENCY_BUCKETS];
         for (int i = 0; i < latency.length; i++) {

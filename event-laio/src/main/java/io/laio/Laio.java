@@ -60,6 +60,10 @@ public final class Laio implements AutoCloseable {
     private final LazyProbe probe;
     private final Waker loopWaker;
     private final CompletionSource source;
+    /** Socket calls waiting for readiness have their own bound: they hold no thread. */
+    static final int MAX_WAITING_SOCKETS = 1 << 20;
+    private final AtomicInteger waitingSockets = new AtomicInteger();
+    private volatile SocketWaiter waiter;
     private volatile Thread poller;
     private volatile boolean closed;
 
@@ -176,14 +180,18 @@ public final class Laio implements AutoCloseable {
         }
         long r = probe.tryInline(ts, slot, nr, a1, a2, a3, a4, a5, a6);
         if (r == LazyProbe.WOULD_BLOCK) {
-            if (ts.partial > 0) {
+            long done = ts.partial;
+            ts.partial = 0;
+            if (done > 0) {
                 // part done without blocking: the rest continues in the background, reported as the total
-                long done = ts.partial;
-                ts.partial = 0;
-                return background(ts, slot, nr, a1, a2 + done, a3 - done, LazyProbe.advanceOffset(nr, a4, done), a5, a6,
-                        null, done, null);
+                a2 += done;
+                a3 -= done;
+                a4 = LazyProbe.advanceOffset(nr, a4, done);
             }
-            return background(ts, slot, nr, a1, a2, a3, a4, a5, a6, null, 0, null);
+            if (SocketWaiter.handles(nr) && LazyProbe.isSocket(ts, a1)) {
+                return waitForSocket(ts, slot, nr, a1, a2, a3, a4, a5, a6, done);
+            }
+            return background(ts, slot, nr, a1, a2, a3, a4, a5, a6, null, done, null);
         }
         counters.inline.incrementAndGet(slot);
         if (r == -1) {
@@ -211,6 +219,42 @@ public final class Laio implements AutoCloseable {
         ts.errno = Errno.EINPROGRESS;
         pool.submit(h);
         return -1;
+    }
+
+    /** A socket call that would block waits on the socket waiter's epoll: no thread per blocked socket. */
+    private long waitForSocket(ThreadState ts, int slot, long nr, long a1, long a2, long a3, long a4, long a5, long a6,
+            long bias) {
+        if (closed) {
+            throw new IllegalStateException("Laio is closed");
+        }
+        if (waitingSockets.incrementAndGet() > MAX_WAITING_SOCKETS) {
+            waitingSockets.decrementAndGet();
+            counters.rejected.incrementAndGet(slot);
+            ts.errno = Errno.EAGAIN;
+            return -1;
+        }
+        LaioHandle h = new LaioHandle(this, nr, a1, a2, a3, a4, a5, a6, null);
+        h.bias = bias;
+        h.viaWaiter = true;
+        counters.background.incrementAndGet(slot);
+        ts.lastHandle = h;
+        ts.errno = Errno.EINPROGRESS;
+        socketWaiter().submit(h);
+        return -1;
+    }
+
+    private SocketWaiter socketWaiter() {
+        SocketWaiter w = waiter;
+        if (w == null) {
+            synchronized (this) {
+                w = waiter;
+                if (w == null) {
+                    w = new SocketWaiter(this::complete);
+                    waiter = w;
+                }
+            }
+        }
+        return w;
     }
 
     /** On a helper thread. */
@@ -247,7 +291,11 @@ public final class Laio implements AutoCloseable {
     private void complete(LaioHandle h) {
         h.finish();
         counters.latency(System.nanoTime() - h.submittedNanos);
-        inFlight.decrementAndGet();
+        if (h.viaWaiter) {
+            waitingSockets.decrementAndGet();
+        } else {
+            inFlight.decrementAndGet();
+        }
         completions.offer(h);
         if (loopWaker != null) {
             loopWaker.wakeup();
@@ -388,6 +436,13 @@ public final class Laio implements AutoCloseable {
         closed = true;
         pool.drainQueued(this::cancel);
         pool.stop(config.closeWait().toNanos());
+        SocketWaiter w;
+        synchronized (this) {
+            w = waiter;
+        }
+        if (w != null) {
+            w.stop(config.closeWait().toNanos()); // waiting socket calls complete with ECANCELED
+        }
         if (source != null) {
             source.drain(Integer.MAX_VALUE); // cancelled and finished calls reach their events
             Loops.detach(base, source);

@@ -45,6 +45,10 @@ public final class LaioHandle implements EventSource {
     volatile MemorySegment keepAlive;
     /** Bytes the inline attempt already moved; added to the background result. */
     long bias;
+    /** Socket waiter: bytes of a write already sent. */
+    long progress;
+    /** Waits on the socket waiter (counted against its bound, not the helpers'). */
+    boolean viaWaiter;
 
     @SuppressWarnings("unused") // through STATE
     private volatile int state = QUEUED;
@@ -79,6 +83,11 @@ public final class LaioHandle implements EventSource {
     /** cancel(): QUEUED → DONE; false if a helper took it first. */
     boolean cancelQueued() {
         return STATE.compareAndSet(this, QUEUED, DONE);
+    }
+
+    /** Socket waiter: RUNNING → QUEUED after a retry that would still block (cancellable again). */
+    void requeue() {
+        STATE.setRelease(this, QUEUED);
     }
 
     void finish() {

@@ -47,6 +47,12 @@ final class LazyProbe {
     private static final long HOW = 16;
     private static final long STATX = 64;
     private static final long EMPTY = STATX + StatxLayout.SIZE;
+    private static final long POLLFD = EMPTY + 16;
+    /** An 8-byte counter slot, for eventfd writes. */
+    static final long SCRATCH_COUNTER = POLLFD + 16;
+    private static final long MSG_DONTWAIT = 0x40;
+    private static final long MSG_NOSIGNAL = 0x4000;
+    private static final int S_IFSOCK = 0140000;
 
     private static final boolean[] NEVER_BLOCKS = new boolean[Sys.tableSize()];
     static final boolean NOWAIT_READS_TRUSTED = !buggyNowaitKernel(System.getProperty("os.version", ""));
@@ -115,6 +121,12 @@ final class LazyProbe {
             return cachedStat(ts, slot, AT_FDCWD, a1, a2, 0);
         } else if (nr == Sys.SYS_lstat) {
             return cachedStat(ts, slot, AT_FDCWD, a1, a2, AT_SYMLINK_NOFOLLOW);
+        } else if (nr == Sys.SYS_recvfrom) {
+            return nonblockingRecv(ts, slot, a1, a2, a3, a4, a5, a6);
+        } else if (nr == Sys.SYS_sendto) {
+            return nonblockingSend(ts, slot, a1, a2, a3, a4, a5, a6);
+        } else if (nr == Sys.SYS_accept4 || nr == Sys.SYS_accept) {
+            return readyAccept(ts, slot, nr, a1, a2, a3, nr == Sys.SYS_accept ? 0 : a4);
         } else if (nr == Sys.SYS_newfstatat) {
             return (a4 & AT_EMPTY_PATH) != 0 ? plain(ts, Sys.SYS_newfstatat, a1, a2, a3, a4)
                     : cachedStat(ts, slot, a1, a2, a3, a4);
@@ -208,13 +220,68 @@ final class LazyProbe {
         }
     }
 
-    /** Whether {@code fd} is a regular file with bytes at or after {@code offset} (-1: its current position). */
-    private static boolean moreInFile(ThreadState ts, long fd, long offset) {
+    private long nonblockingRecv(ThreadState ts, int slot, long fd, long buf, long len, long flags, long addr, long addrlen) {
+        long r = Syscalls.call(ts.capture, Sys.SYS_recvfrom, fd, buf, len, flags | MSG_DONTWAIT, addr, addrlen);
+        if (r >= 0) {
+            counters.probeHit.incrementAndGet(slot);
+            ts.errno = 0;
+            return r;
+        }
+        return failure(ts, slot);
+    }
+
+    private long nonblockingSend(ThreadState ts, int slot, long fd, long buf, long len, long flags, long addr, long addrlen) {
+        long r = Syscalls.call(ts.capture, Sys.SYS_sendto, fd, buf, len, flags | MSG_DONTWAIT | MSG_NOSIGNAL, addr, addrlen);
+        if (r >= 0) {
+            if (r < len && r > 0) {
+                counters.probeWouldBlock.incrementAndGet(slot);
+                ts.partial = r;
+                return WOULD_BLOCK;
+            }
+            counters.probeHit.incrementAndGet(slot);
+            ts.errno = 0;
+            return r;
+        }
+        return failure(ts, slot);
+    }
+
+    /** accept has no non-blocking flag for the listener: accept only what poll(0) says is there. */
+    private long readyAccept(ThreadState ts, int slot, long nr, long fd, long addr, long addrlen, long flags) {
+        MemorySegment pfd = ts.scratch.asSlice(POLLFD, 8);
+        pfd.set(java.lang.foreign.ValueLayout.JAVA_INT, 0, (int) fd);
+        pfd.set(java.lang.foreign.ValueLayout.JAVA_INT, 4, 0x1 /* POLLIN */);
+        long n = Syscalls.call(ts.capture, Sys.SYS_poll, pfd.address(), 1, 0);
+        if (n == 0) {
+            counters.probeWouldBlock.incrementAndGet(slot);
+            return WOULD_BLOCK;
+        }
+        long r = Syscalls.call(ts.capture, Sys.SYS_accept4, fd, addr, addrlen, flags);
+        if (r >= 0) {
+            counters.probeHit.incrementAndGet(slot);
+            ts.errno = 0;
+            return r;
+        }
+        return failure(ts, slot);
+    }
+
+    /** The file type bits ({@code S_IFMT}) of {@code fd}, or -1; the size goes to the scratch statx. */
+    private static int fileType(ThreadState ts, long fd) {
         MemorySegment stx = ts.scratch.asSlice(STATX, StatxLayout.SIZE);
         ts.scratch.set(java.lang.foreign.ValueLayout.JAVA_BYTE, EMPTY, (byte) 0);
         long r = Syscalls.call(ts.capture, Sys.SYS_statx, fd, ts.scratch.address() + EMPTY, AT_EMPTY_PATH,
                 StatxLayout.STATX_TYPE | StatxLayout.STATX_SIZE, stx.address());
-        if (r != 0 || (StatxLayout.mode(stx) & StatxLayout.S_IFMT) != StatxLayout.S_IFREG) {
+        return r != 0 ? -1 : StatxLayout.mode(stx) & StatxLayout.S_IFMT;
+    }
+
+    /** Whether {@code fd} is a socket (checked only on the would-block path, where it decides the route). */
+    static boolean isSocket(ThreadState ts, long fd) {
+        return fileType(ts, fd) == S_IFSOCK;
+    }
+
+    /** Whether {@code fd} is a regular file with bytes at or after {@code offset} (-1: its current position). */
+    private static boolean moreInFile(ThreadState ts, long fd, long offset) {
+        MemorySegment stx = ts.scratch.asSlice(STATX, StatxLayout.SIZE);
+        if (fileType(ts, fd) != StatxLayout.S_IFREG) {
             return false; // not a file: a short read is just what was there
         }
         long pos = offset;

@@ -1,0 +1,282 @@
+package io.laio;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Background socket calls without a thread each: one thread waits on one epoll instance for
+ * every socket whose call would block, and when one becomes ready it retries the call without
+ * blocking ({@code MSG_DONTWAIT}) until it has completed in its entirety — a write of N bytes
+ * completes when N bytes are written or an error occurs; a read, an accept when they return
+ * anything. (The LAIO appendix's "wrap non-blocking I/O, helpers for the rest", without its
+ * pselect race: registration is one-shot and re-armed only after a retry found nothing.)
+ *
+ * <p>Threading: {@link #submit} from any thread (it enqueues, then writes the eventfd);
+ * everything else on the waiter's own thread. Per descriptor, calls of one direction complete
+ * in submission order.
+ */
+final class SocketWaiter {
+    private static final Logger LOG = LoggerFactory.getLogger(SocketWaiter.class);
+    private static final long MSG_DONTWAIT = 0x40;
+    private static final long MSG_NOSIGNAL = 0x4000;
+    private static final long WAKE = -1;
+    private static final int MAX_EVENTS = 256;
+    private static final long EFD_CLOEXEC = 0x80000;
+    private static final long EFD_NONBLOCK = 0x800;
+
+    private final Consumer<LaioHandle> completer;
+    private final MpscUnboundedAtomicArrayQueue<LaioHandle> incoming = new MpscUnboundedAtomicArrayQueue<>(256);
+    private final Map<Integer, Waiting> byFd = new HashMap<>();
+    private final MemorySegment capture;
+    private final MemorySegment events;
+    private final MemorySegment one;
+    private final int epfd;
+    private final int wakeFd;
+    private final Thread thread;
+    private volatile boolean stopping;
+
+    /** The calls waiting on one descriptor, by direction. */
+    private static final class Waiting {
+        final ArrayDeque<LaioHandle> readers = new ArrayDeque<>();
+        final ArrayDeque<LaioHandle> writers = new ArrayDeque<>();
+        boolean registered;
+    }
+
+    SocketWaiter(Consumer<LaioHandle> completer) {
+        this.completer = completer;
+        Arena arena = Arena.ofAuto();
+        this.capture = Syscalls.newCapture(arena);
+        this.events = arena.allocate(EpollEventLayout.SIZE * MAX_EVENTS, 8);
+        this.one = arena.allocate(8, 8);
+        this.epfd = (int) check(Syscalls.call(capture, Sys.SYS_epoll_create1, EFD_CLOEXEC), "epoll_create1");
+        this.wakeFd = (int) check(Syscalls.call(capture, Sys.SYS_eventfd2, 0, EFD_CLOEXEC | EFD_NONBLOCK), "eventfd2");
+        MemorySegment ev = arena.allocate(EpollEventLayout.SIZE, 8);
+        EpollEventLayout.set(ev, 0, EpollEventLayout.EPOLLIN, WAKE);
+        check(Syscalls.call(capture, Sys.SYS_epoll_ctl, epfd, 1 /* ADD */, wakeFd, ev.address()), "epoll_ctl(eventfd)");
+        this.thread = Thread.ofPlatform().daemon().name("laio-socket-waiter").stackSize(256 * 1024).start(this::run);
+    }
+
+    private long check(long r, String what) {
+        if (r == -1) {
+            throw new IllegalStateException(what + " failed: " + Errno.name(Syscalls.errno(capture)));
+        }
+        return r;
+    }
+
+    /** Whether the call is one this waiter retries: a socket read, write, recvfrom, sendto or accept. */
+    static boolean handles(long nr) {
+        return nr == Sys.SYS_read || nr == Sys.SYS_write || nr == Sys.SYS_recvfrom || nr == Sys.SYS_sendto
+                || nr == Sys.SYS_accept4 || nr == Sys.SYS_accept;
+    }
+
+    /** Any thread. */
+    void submit(LaioHandle h) {
+        incoming.offer(h);
+        signal(ThreadState.current());
+    }
+
+    private void signal(ThreadState ts) {
+        MemorySegment buf = ts.scratch.asSlice(LazyProbe.SCRATCH_COUNTER, 8); // per thread: submitters are many
+        buf.set(ValueLayout.JAVA_LONG, 0, 1);
+        Syscalls.call(ts.capture, Sys.SYS_write, wakeFd, buf.address(), 8);
+    }
+
+    int waiting() {
+        return incoming.size() + byFd.size();
+    }
+
+    boolean isWaiterThread(Thread t) {
+        return t == thread;
+    }
+
+    private void run() {
+        try {
+            while (!stopping) {
+                LaioHandle h;
+                while ((h = incoming.poll()) != null) {
+                    enqueue(h);
+                }
+                long n = Syscalls.call(capture, Sys.SYS_epoll_pwait, epfd, events.address(), MAX_EVENTS, -1, 0, 8);
+                if (n == -1) {
+                    int err = Syscalls.errno(capture);
+                    if (err != Errno.EINTR) {
+                        LOG.error("epoll_pwait failed: {}; the socket waiter stops", Errno.name(err));
+                        return;
+                    }
+                    continue;
+                }
+                for (int i = 0; i < n; i++) {
+                    long data = EpollEventLayout.data(events, i);
+                    if (data == WAKE) {
+                        Syscalls.call(capture, Sys.SYS_read, wakeFd, one.address(), 8);
+                    } else {
+                        ready((int) data, EpollEventLayout.events(events, i));
+                    }
+                }
+            }
+        } finally {
+            cancelAll();
+        }
+    }
+
+    private void enqueue(LaioHandle h) {
+        int fd = (int) h.a1;
+        Waiting w = byFd.computeIfAbsent(fd, k -> new Waiting());
+        (isWrite(h.nr) ? w.writers : w.readers).add(h);
+        // try at once: readiness may have come between the caller's probe and now
+        progress(fd, w);
+    }
+
+    private void ready(int fd, int mask) {
+        Waiting w = byFd.get(fd);
+        if (w == null) {
+            return;
+        }
+        w.registered = false; // one-shot: it fired, so it is disarmed
+        progress(fd, w);
+    }
+
+    /** Retries what can make progress on {@code fd}, then re-arms for what still waits. */
+    private void progress(int fd, Waiting w) {
+        drainDirection(w.readers);
+        drainDirection(w.writers);
+        if (w.readers.isEmpty() && w.writers.isEmpty()) {
+            if (w.registered) {
+                Syscalls.call(capture, Sys.SYS_epoll_ctl, epfd, 2 /* DEL */, fd, 0);
+            }
+            byFd.remove(fd);
+            return;
+        }
+        int mask = EpollEventLayout.EPOLLONESHOT | (w.readers.isEmpty() ? 0 : EpollEventLayout.EPOLLIN)
+                | (w.writers.isEmpty() ? 0 : EpollEventLayout.EPOLLOUT);
+        MemorySegment ev = events.asSlice(0, EpollEventLayout.SIZE);
+        EpollEventLayout.set(ev, 0, mask, fd);
+        long r = Syscalls.call(capture, Sys.SYS_epoll_ctl, epfd, w.registered ? 3 /* MOD */ : 1 /* ADD */, fd, ev.address());
+        if (r == -1 && Syscalls.errno(capture) == Errno.EEXIST) {
+            r = Syscalls.call(capture, Sys.SYS_epoll_ctl, epfd, 3, fd, ev.address());
+        }
+        if (r == -1) {
+            failAll(w, Syscalls.errno(capture)); // EBADF, EPERM (not pollable): the call's answer
+            byFd.remove(fd);
+            return;
+        }
+        w.registered = true;
+    }
+
+    private void drainDirection(ArrayDeque<LaioHandle> q) {
+        LaioHandle h;
+        while ((h = q.peek()) != null) {
+            if (h.state() == LaioHandle.DONE) {
+                q.poll(); // cancelled while waiting
+                continue;
+            }
+            if (!attempt(h)) {
+                return; // still would block: wait for readiness
+            }
+            q.poll();
+        }
+    }
+
+    /** One non-blocking try; true when the call is complete (and reported). */
+    private boolean attempt(LaioHandle h) {
+        if (!h.start()) {
+            return true; // cancelled: already reported
+        }
+        long r;
+        long nr = h.nr;
+        if (nr == Sys.SYS_read || nr == Sys.SYS_recvfrom) {
+            long flags = (nr == Sys.SYS_recvfrom ? h.a4 : 0) | MSG_DONTWAIT;
+            long addr = nr == Sys.SYS_recvfrom ? h.a5 : 0;
+            long addrlen = nr == Sys.SYS_recvfrom ? h.a6 : 0;
+            r = Syscalls.call(capture, Sys.SYS_recvfrom, h.a1, h.a2, h.a3, flags, addr, addrlen);
+        } else if (nr == Sys.SYS_write || nr == Sys.SYS_sendto) {
+            long flags = (nr == Sys.SYS_sendto ? h.a4 : 0) | MSG_DONTWAIT | MSG_NOSIGNAL;
+            long done = h.progress;
+            r = 0;
+            while (done < h.a3) {
+                r = Syscalls.call(capture, Sys.SYS_sendto, h.a1, h.a2 + done, h.a3 - done, flags,
+                        nr == Sys.SYS_sendto ? h.a5 : 0, nr == Sys.SYS_sendto ? h.a6 : 0);
+                if (r < 0) {
+                    break;
+                }
+                done += r;
+            }
+            h.progress = done;
+            if (r >= 0) {
+                r = done;
+            } else if (Syscalls.errno(capture) != Errno.EAGAIN && done > 0) {
+                r = done; // an error after progress: report what was written (POSIX)
+            }
+        } else {
+            r = Syscalls.call(capture, nr == Sys.SYS_accept ? Sys.SYS_accept4 : nr, h.a1, h.a2, h.a3,
+                    nr == Sys.SYS_accept ? 0 : h.a4);
+        }
+        if (r == -1 && Syscalls.errno(capture) == Errno.EAGAIN) {
+            h.requeue();
+            return false;
+        }
+        int err = r == -1 ? Syscalls.errno(capture) : 0;
+        h.result = h.bias > 0 ? (r == -1 ? h.bias : r + h.bias) : r;
+        h.errno = h.bias > 0 ? 0 : err;
+        completer.accept(h);
+        return true;
+    }
+
+    private static boolean isWrite(long nr) {
+        return nr == Sys.SYS_write || nr == Sys.SYS_sendto;
+    }
+
+    private void failAll(Waiting w, int err) {
+        for (ArrayDeque<LaioHandle> q : java.util.List.of(w.readers, w.writers)) {
+            LaioHandle h;
+            while ((h = q.poll()) != null) {
+                if (h.start()) {
+                    h.result = -1;
+                    h.errno = err;
+                    completer.accept(h);
+                }
+            }
+        }
+    }
+
+    private void cancelAll() {
+        LaioHandle h;
+        while ((h = incoming.poll()) != null) {
+            cancel(h);
+        }
+        for (Waiting w : byFd.values()) {
+            w.readers.forEach(this::cancel);
+            w.writers.forEach(this::cancel);
+        }
+        byFd.clear();
+    }
+
+    private void cancel(LaioHandle h) {
+        if (h.cancelQueued()) {
+            h.result = -1;
+            h.errno = Errno.ECANCELED;
+            completer.accept(h);
+        }
+    }
+
+    /** Stops the thread (waiting calls complete with ECANCELED) and closes its descriptors. */
+    void stop(long waitNanos) {
+        stopping = true;
+        signal(ThreadState.current());
+        try {
+            thread.join(java.time.Duration.ofNanos(Math.max(1, waitNanos)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Syscalls.call(capture, Sys.SYS_close, epfd);
+        Syscalls.call(capture, Sys.SYS_close, wakeFd);
+    }
+}

@@ -52,7 +52,15 @@ import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
 public final class Laio implements AutoCloseable {
     private final LaioConfig config;
     private final EventBase base;
-    private final HelperPool pool;
+    /**
+     * Helper lanes, so a flood of one kind of slow call cannot starve the others (libuv's
+     * getaddrinfo-starves-the-filesystem problem): file data, metadata (path lookups, directory
+     * reads), and Java {@link BlockingOp}s. Each lane has up to {@code maxHelpers} threads; the
+     * in-flight bound is shared.
+     */
+    private final HelperPool dataLane;
+    private final HelperPool metaLane;
+    private final HelperPool javaLane;
     private final MpscUnboundedAtomicArrayQueue<LaioHandle> completions = new MpscUnboundedAtomicArrayQueue<>(256);
     private final AtomicInteger inFlight = new AtomicInteger();
     private final int maxInFlight;
@@ -71,7 +79,10 @@ public final class Laio implements AutoCloseable {
         this.config = config;
         this.base = base;
         this.maxInFlight = config.maxHelpers() + config.maxQueued();
-        this.pool = new HelperPool("laio-helper", config.maxHelpers(), config.helperIdle().toNanos(), this::runInBackground);
+        long idle = config.helperIdle().toNanos();
+        this.dataLane = new HelperPool("laio-helper-data", config.maxHelpers(), idle, this::runInBackground);
+        this.metaLane = new HelperPool("laio-helper-meta", config.maxHelpers(), idle, this::runInBackground);
+        this.javaLane = new HelperPool("laio-helper-java", config.maxHelpers(), idle, this::runInBackground);
         this.probe = new LazyProbe(counters);
         if (base != null) {
             source = new CompletionSource();
@@ -217,8 +228,15 @@ public final class Laio implements AutoCloseable {
         counters.background.incrementAndGet(slot);
         ts.lastHandle = h;
         ts.errno = Errno.EINPROGRESS;
-        pool.submit(h);
+        lane(nr, op).submit(h);
         return -1;
+    }
+
+    private HelperPool lane(long nr, BlockingOp op) {
+        if (op != null) {
+            return javaLane;
+        }
+        return LazyProbe.isMetadata(nr) ? metaLane : dataLane;
     }
 
     /** A socket call that would block waits on the socket waiter's epoll: no thread per blocked socket. */
@@ -419,7 +437,8 @@ public final class Laio implements AutoCloseable {
     }
 
     public LaioStats stats() {
-        return new LaioStats(counters, pool.alive(), pool.queued(), inFlight.get());
+        return new LaioStats(counters, dataLane.alive() + metaLane.alive() + javaLane.alive(),
+                dataLane.queued() + metaLane.queued() + javaLane.queued(), inFlight.get() + waitingSockets.get());
     }
 
     /**
@@ -434,8 +453,13 @@ public final class Laio implements AutoCloseable {
             return;
         }
         closed = true;
-        pool.drainQueued(this::cancel);
-        pool.stop(config.closeWait().toNanos());
+        long deadline = System.nanoTime() + config.closeWait().toNanos();
+        for (HelperPool lane : new HelperPool[] {dataLane, metaLane, javaLane}) {
+            lane.drainQueued(this::cancel);
+        }
+        for (HelperPool lane : new HelperPool[] {dataLane, metaLane, javaLane}) {
+            lane.stop(Math.max(1, deadline - System.nanoTime()));
+        }
         SocketWaiter w;
         synchronized (this) {
             w = waiter;

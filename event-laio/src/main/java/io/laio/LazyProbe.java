@@ -78,6 +78,25 @@ final class LazyProbe {
         this.counters = counters;
     }
 
+    private static final boolean[] METADATA = new boolean[Sys.tableSize()];
+
+    static {
+        long[] meta = {Sys.SYS_open, Sys.SYS_openat, Sys.SYS_openat2, Sys.SYS_stat, Sys.SYS_lstat, Sys.SYS_newfstatat,
+            Sys.SYS_statx, Sys.SYS_getdents64, Sys.SYS_getdents, Sys.SYS_access, Sys.SYS_faccessat, Sys.SYS_faccessat2,
+            Sys.SYS_readlink, Sys.SYS_readlinkat, Sys.SYS_mkdir, Sys.SYS_mkdirat, Sys.SYS_rmdir, Sys.SYS_unlink,
+            Sys.SYS_unlinkat, Sys.SYS_rename, Sys.SYS_renameat, Sys.SYS_renameat2, Sys.SYS_link, Sys.SYS_linkat,
+            Sys.SYS_symlink, Sys.SYS_symlinkat, Sys.SYS_chmod, Sys.SYS_fchmodat, Sys.SYS_chown, Sys.SYS_fchownat,
+            Sys.SYS_truncate, Sys.SYS_utimensat, Sys.SYS_statfs, Sys.SYS_creat};
+        for (long nr : meta) {
+            METADATA[(int) nr] = true;
+        }
+    }
+
+    /** Path lookups and directory operations: the metadata lane. */
+    static boolean isMetadata(long nr) {
+        return nr >= 0 && nr < METADATA.length && METADATA[(int) nr];
+    }
+
     static boolean buggyNowaitKernel(String release) {
         return release.startsWith("5.9.") || release.equals("5.9") || release.startsWith("5.10.") || release.equals("5.10");
     }

@@ -160,6 +160,29 @@ class BackgroundCallTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void aFloodOfSlowJavaCallsDoesNotStarveFileCalls() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        try (Laio laio = Laio.create(LaioConfig.builder().policy(Policy.EAGER).maxHelpers(1).maxQueued(16).build())) {
+            for (int i = 0; i < 4; i++) {
+                laio.call(() -> {
+                    release.await();
+                    return 0;
+                }); // the Java lane's one helper is stuck, three more wait behind it
+            }
+            assertEquals(-1, laio.syscall(Sys.SYS_getpid));
+            LaioHandle pid = laio.gethandle();
+            LaioCompletion[] out = {new LaioCompletion()};
+            assertEquals(1, laio.poll(out, 1, Duration.ofSeconds(20)), "the data lane has its own helper");
+            assertEquals(pid, out[0].handle());
+            release.countDown();
+            int got = 0;
+            while (got < 4) {
+                got += laio.poll(out, 1, Duration.ofSeconds(20));
+            }
+        }
+    }
+
     static void waitUntil(java.util.function.BooleanSupplier c) {
         long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (!c.getAsBoolean()) {

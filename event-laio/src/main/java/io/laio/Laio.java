@@ -185,6 +185,9 @@ public final class Laio implements AutoCloseable {
 
     private long lazy(ThreadState ts, int slot, long nr, long a1, long a2, long a3, long a4, long a5, long a6) {
         if (LazyProbe.neverBlocks(nr, a2)) {
+            if (nr == Sys.SYS_close) {
+                probe.history.forget(a1);
+            }
             long r = Syscalls.fast(ts.capture, nr, a1, a2, a3, a4, a5, a6);
             counters.inline.incrementAndGet(slot);
             return settle(ts, slot, r);

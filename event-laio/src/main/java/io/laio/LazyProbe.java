@@ -73,6 +73,7 @@ final class LazyProbe {
     }
 
     private final CallCounters counters;
+    final ProbeHistory history = new ProbeHistory();
 
     LazyProbe(CallCounters counters) {
         this.counters = counters;
@@ -154,7 +155,7 @@ final class LazyProbe {
     }
 
     private long nowaitRead(ThreadState ts, int slot, long fd, long buf, long count, long offset, boolean mayContinue) {
-        if (!NOWAIT_READS_TRUSTED) {
+        if (!NOWAIT_READS_TRUSTED || !history.shouldProbe(fd)) {
             return WOULD_BLOCK;
         }
         MemorySegment iov = ts.scratch.asSlice(IOV, IovecLayout.LAYOUT.byteSize());
@@ -163,18 +164,20 @@ final class LazyProbe {
         if (r >= 0) {
             if (r < count && mayContinue && r > 0 && moreInFile(ts, fd, offset < 0 ? -1 : offset + r)) {
                 counters.probeWouldBlock.incrementAndGet(slot);
+                history.miss(fd);
                 ts.partial = r;
                 return WOULD_BLOCK;
             }
             counters.probeHit.incrementAndGet(slot);
+            history.hit(fd);
             ts.errno = 0;
             return r;
         }
-        return failure(ts, slot);
+        return remember(fd, failure(ts, slot), ts);
     }
 
     private long nowaitVector(ThreadState ts, int slot, long nr2, long fd, long iov, long iovcnt, long offset) {
-        if (!NOWAIT_READS_TRUSTED) {
+        if (!NOWAIT_READS_TRUSTED || !history.shouldProbe(fd)) {
             return WOULD_BLOCK;
         }
         long r = Syscalls.call(ts.capture, nr2, fd, iov, iovcnt, offset, 0, RWF_NOWAIT);
@@ -188,6 +191,9 @@ final class LazyProbe {
     }
 
     private long nowaitWrite(ThreadState ts, int slot, long fd, long buf, long count, long offset) {
+        if (!history.shouldProbe(fd)) {
+            return WOULD_BLOCK;
+        }
         MemorySegment iov = ts.scratch.asSlice(IOV, IovecLayout.LAYOUT.byteSize());
         IovecLayout.set(iov, buf, count);
         long r = Syscalls.call(ts.capture, Sys.SYS_pwritev2, fd, iov.address(), 1, offset, 0, RWF_NOWAIT);
@@ -198,10 +204,11 @@ final class LazyProbe {
                 return WOULD_BLOCK;
             }
             counters.probeHit.incrementAndGet(slot);
+            history.hit(fd);
             ts.errno = 0;
             return r;
         }
-        return failure(ts, slot);
+        return remember(fd, failure(ts, slot), ts);
     }
 
     private long cachedOpen(ThreadState ts, int slot, long dirfd, long path, long flags, long mode) {
@@ -317,6 +324,18 @@ final class LazyProbe {
         long r = Syscalls.call(ts.capture, nr, a1, a2, a3, a4);
         ts.errno = r == -1 ? Syscalls.errno(ts.capture) : 0;
         return r;
+    }
+
+    /** Teaches the history what a failed read probe of {@code fd} meant. */
+    private long remember(long fd, long outcome, ThreadState ts) {
+        if (outcome == WOULD_BLOCK) {
+            if (Syscalls.errno(ts.capture) == Errno.EAGAIN) {
+                history.miss(fd);
+            } else {
+                history.unsupported(fd);
+            }
+        }
+        return outcome;
     }
 
     /** After a probe returned -1: would-block and unsupported go to the background; other errors are answers. */

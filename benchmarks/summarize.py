@@ -38,6 +38,10 @@ ratios = [
     ("cached 4 KiB pread: EAGER round trip / LAZY (goal >= 3)", "preadCachedEagerRoundTrip", "preadCachedLazy"),
     ("getpid: EAGER round trip / plain FFM (thesis: 7.6x)", "getpidEagerRoundTrip", "getpidPlainFfm"),
     ("background round trip: TPE+Selector.wakeup / laio (goal >= 2)", "threadPoolAndSelectorWakeup", "laioEagerEvents"),
+    ("pipe, byte present: POSIX AIO / LAZY (paper: 3.2x)", "presentAio", "presentLazy"),
+    ("pipe, byte present: LAZY / non-blocking read", "presentLazy", "presentNonblocking"),
+    ("pipe, byte absent: LAZY / POSIX AIO", "absentLazy", "absentAio"),
+    ("pipe, byte absent: LAZY / non-blocking read + poll", "absentLazy", "absentNonblocking"),
 ]
 print()
 for label, a, b in ratios:

@@ -22,7 +22,13 @@ import org.slf4j.LoggerFactory;
  */
 final class HelperPool {
     private static final Logger LOG = LoggerFactory.getLogger(HelperPool.class);
-    private static final boolean MULTI_CORE = Runtime.getRuntime().availableProcessors() > 1;
+    /**
+     * At most this many helpers (of every pool in the process) spin at once: spinning pays only
+     * while a core is free (DESIGN §7: on one CPU it is a disaster, and a hundred helpers
+     * spinning on two cores starve the threads doing the work).
+     */
+    private static final int MAX_SPINNERS = Runtime.getRuntime().availableProcessors() - 1;
+    private static final AtomicInteger SPINNERS = new AtomicInteger();
     private static final long SPIN_NANOS = 20_000;
 
     /** Runs one call on a helper thread. */
@@ -97,8 +103,11 @@ final class HelperPool {
             try {
                 while (true) {
                     LaioHandle h = work.poll();
-                    if (h == null && MULTI_CORE) {
-                        h = spinForWork();
+                    if (h == null && MAX_SPINNERS > 0) {
+                        if (SPINNERS.incrementAndGet() <= MAX_SPINNERS) {
+                            h = spinForWork();
+                        }
+                        SPINNERS.decrementAndGet();
                     }
                     if (h != null) {
                         queued.decrementAndGet();

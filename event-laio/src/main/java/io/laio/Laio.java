@@ -198,11 +198,17 @@ public final class Laio implements AutoCloseable {
             ts.partial = 0;
             if (done > 0) {
                 // part done without blocking: the rest continues in the background, reported as the total
-                a2 += done;
-                a3 -= done;
-                a4 = LazyProbe.advanceOffset(nr, a4, done);
+                if (nr == Sys.SYS_sendfile) {
+                    a4 -= done; // the kernel moved the offset (or the file position) itself
+                } else {
+                    a2 += done;
+                    a3 -= done;
+                    a4 = LazyProbe.advanceOffset(nr, a4, done);
+                }
             }
-            if (SocketWaiter.handles(nr) && LazyProbe.isSocket(ts, a1)) {
+            if (SocketWaiter.handles(nr) && LazyProbe.isSocket(ts, a1)
+                    || SocketWaiter.handlesOnNonBlockingSocket(nr) && LazyProbe.isNonBlocking(ts, a1)
+                            && LazyProbe.isSocket(ts, a1)) {
                 return waitForSocket(ts, slot, nr, a1, a2, a3, a4, a5, a6, done);
             }
             return background(ts, slot, nr, a1, a2, a3, a4, a5, a6, null, done, null);

@@ -17,9 +17,16 @@ import java.lang.foreign.MemorySegment;
  *   <li>{@code open}, {@code openat} → {@code openat2(RESOLVE_CACHED)}; with {@code O_CREAT},
  *       {@code O_TRUNC} or {@code O_TMPFILE} always background (they write).</li>
  *   <li>{@code stat}, {@code lstat}, {@code newfstatat} → {@code openat2(O_PATH|RESOLVE_CACHED)},
- *       {@code fstat}, {@code close}.</li>
+ *       {@code fstat}, {@code close}; {@code statx} on a path → the same, then
+ *       {@code statx(AT_EMPTY_PATH)}.</li>
+ *   <li>{@code recvfrom}, {@code sendto} → {@code MSG_DONTWAIT}; {@code accept}/{@code accept4}
+ *       → {@code poll(0)} first; {@code connect} and {@code sendfile} on a non-blocking socket
+ *       (sendfile only when {@code cachestat} says the range, up to 1 MiB of it, is cached). What
+ *       would block on a socket then waits on the {@link SocketWaiter}, not on a helper.</li>
+ *   <li>A descriptor whose probes keep missing, or whose filesystem refuses them, is not probed
+ *       every time ({@link ProbeHistory}).</li>
  *   <li>{@link #neverBlocks calls that never block} → inline, with a critical downcall.</li>
- *   <li>everything else ({@code fsync}, {@code sendfile}, {@code getdents64}, {@code nanosleep},
+ *   <li>everything else ({@code fsync}, {@code fdatasync}, {@code getdents64}, {@code nanosleep},
  *       unknown numbers) → background.</li>
  * </ul>
  * An error other than "would block" or "unsupported" is the call's real answer (a cached
@@ -50,6 +57,10 @@ final class LazyProbe {
     private static final long POLLFD = EMPTY + 16;
     /** An 8-byte counter slot, for eventfd writes. */
     static final long SCRATCH_COUNTER = POLLFD + 16;
+    private static final long CACHESTAT = SCRATCH_COUNTER + 16;
+    /** cachestat is not free (~4 µs per MiB here): look at most this far ahead. */
+    static final long SENDFILE_RESIDENCY_BOUND = 1 << 20;
+    private static final long O_NONBLOCK = 0x800;
     private static final long MSG_DONTWAIT = 0x40;
     private static final long MSG_NOSIGNAL = 0x4000;
     private static final int S_IFSOCK = 0140000;
@@ -147,6 +158,13 @@ final class LazyProbe {
             return nonblockingSend(ts, slot, a1, a2, a3, a4, a5, a6);
         } else if (nr == Sys.SYS_accept4 || nr == Sys.SYS_accept) {
             return readyAccept(ts, slot, nr, a1, a2, a3, nr == Sys.SYS_accept ? 0 : a4);
+        } else if (nr == Sys.SYS_statx) {
+            return (a3 & AT_EMPTY_PATH) != 0 ? plain6(ts, Sys.SYS_statx, a1, a2, a3, a4, a5)
+                    : cachedStatx(ts, slot, a1, a2, a3, a4, a5);
+        } else if (nr == Sys.SYS_sendfile) {
+            return cachedSendfile(ts, slot, a1, a2, a3, a4);
+        } else if (nr == Sys.SYS_connect) {
+            return nonblockingConnect(ts, slot, a1, a2, a3);
         } else if (nr == Sys.SYS_newfstatat) {
             return (a4 & AT_EMPTY_PATH) != 0 ? plain(ts, Sys.SYS_newfstatat, a1, a2, a3, a4)
                     : cachedStat(ts, slot, a1, a2, a3, a4);
@@ -271,6 +289,68 @@ final class LazyProbe {
         return failure(ts, slot);
     }
 
+    /**
+     * sendfile to a non-blocking socket from a file whose range is in the page cache
+     * ({@code cachestat}) runs inline; what the socket cannot take yet continues on the socket
+     * waiter. A blocking socket, an uncached range or a kernel without cachestat: background.
+     */
+    private long cachedSendfile(ThreadState ts, int slot, long outFd, long inFd, long offsetPtr, long count) {
+        if (!isNonBlocking(ts, outFd)) {
+            return WOULD_BLOCK;
+        }
+        long off = offsetPtr != 0 ? MemorySegment.ofAddress(offsetPtr).reinterpret(8).get(java.lang.foreign.ValueLayout.JAVA_LONG, 0)
+                : Syscalls.fast(ts.capture, Sys.SYS_lseek, inFd, 0, 1 /* SEEK_CUR */);
+        if (off < 0) {
+            return WOULD_BLOCK;
+        }
+        long len = Math.min(count, SENDFILE_RESIDENCY_BOUND);
+        MemorySegment range = ts.scratch.asSlice(CACHESTAT, CachestatLayout.RANGE_SIZE);
+        MemorySegment stat = ts.scratch.asSlice(CACHESTAT + CachestatLayout.RANGE_SIZE, CachestatLayout.STAT_SIZE);
+        CachestatLayout.range(range, off, len);
+        long r = Syscalls.call(ts.capture, Sys.SYS_cachestat, inFd, range.address(), stat.address(), 0);
+        if (r != 0) {
+            return failure(ts, slot); // ENOSYS on kernels before 6.5: unsupported → background
+        }
+        if (CachestatLayout.cachedPages(stat) < CachestatLayout.pagesOf(off, len)) {
+            counters.probeWouldBlock.incrementAndGet(slot);
+            return WOULD_BLOCK;
+        }
+        long sent = Syscalls.call(ts.capture, Sys.SYS_sendfile, outFd, inFd, offsetPtr, count);
+        if (sent >= 0) {
+            counters.probeHit.incrementAndGet(slot);
+            if (sent < count && sent > 0) {
+                ts.partial = sent; // the socket is full: the rest goes on when it drains
+                return WOULD_BLOCK;
+            }
+            ts.errno = 0;
+            return sent;
+        }
+        return failure(ts, slot);
+    }
+
+    /** connect on a non-blocking socket: the kernel's own EINPROGRESS becomes a wait on the waiter. */
+    private long nonblockingConnect(ThreadState ts, int slot, long fd, long addr, long len) {
+        if (!isNonBlocking(ts, fd)) {
+            return WOULD_BLOCK;
+        }
+        long r = Syscalls.call(ts.capture, Sys.SYS_connect, fd, addr, len);
+        if (r == 0) {
+            counters.probeHit.incrementAndGet(slot);
+            ts.errno = 0;
+            return 0;
+        }
+        if (Syscalls.errno(ts.capture) == Errno.EINPROGRESS) {
+            counters.probeWouldBlock.incrementAndGet(slot);
+            return WOULD_BLOCK; // the connect is under way: the waiter reports its outcome
+        }
+        return failure(ts, slot);
+    }
+
+    static boolean isNonBlocking(ThreadState ts, long fd) {
+        long fl = Syscalls.fast(ts.capture, Sys.SYS_fcntl, fd, 3 /* F_GETFL */);
+        return fl >= 0 && (fl & O_NONBLOCK) != 0;
+    }
+
     /** accept has no non-blocking flag for the listener: accept only what poll(0) says is there. */
     private long readyAccept(ThreadState ts, int slot, long nr, long fd, long addr, long addrlen, long flags) {
         MemorySegment pfd = ts.scratch.asSlice(POLLFD, 8);
@@ -302,6 +382,35 @@ final class LazyProbe {
     /** Whether {@code fd} is a socket (checked only on the would-block path, where it decides the route). */
     static boolean isSocket(ThreadState ts, long fd) {
         return fileType(ts, fd) == S_IFSOCK;
+    }
+
+    /** statx on a path: resolve it from the dentry cache only, then statx the O_PATH descriptor. */
+    private long cachedStatx(ThreadState ts, int slot, long dirfd, long path, long atFlags, long mask, long buf) {
+        MemorySegment how = ts.scratch.asSlice(HOW, OpenHowLayout.SIZE);
+        long flags = O_PATH | O_CLOEXEC | ((atFlags & AT_SYMLINK_NOFOLLOW) != 0 ? O_NOFOLLOW : 0);
+        OpenHowLayout.set(how, flags, 0, OpenHowLayout.RESOLVE_CACHED);
+        long fd = Syscalls.call(ts.capture, Sys.SYS_openat2, dirfd, path, how.address(), OpenHowLayout.SIZE);
+        if (fd < 0) {
+            return failure(ts, slot);
+        }
+        try {
+            ts.scratch.set(java.lang.foreign.ValueLayout.JAVA_BYTE, EMPTY, (byte) 0);
+            long r = Syscalls.call(ts.capture, Sys.SYS_statx, fd, ts.scratch.address() + EMPTY,
+                    AT_EMPTY_PATH | (atFlags & ~AT_SYMLINK_NOFOLLOW), mask, buf);
+            ts.errno = r == -1 ? Syscalls.errno(ts.capture) : 0;
+            counters.probeHit.incrementAndGet(slot);
+            return r;
+        } finally {
+            int saved = ts.errno;
+            Syscalls.fast(ts.capture, Sys.SYS_close, fd);
+            ts.errno = saved;
+        }
+    }
+
+    private static long plain6(ThreadState ts, long nr, long a1, long a2, long a3, long a4, long a5) {
+        long r = Syscalls.call(ts.capture, nr, a1, a2, a3, a4, a5);
+        ts.errno = r == -1 ? Syscalls.errno(ts.capture) : 0;
+        return r;
     }
 
     /** Whether {@code fd} is a regular file with bytes at or after {@code offset} (-1: its current position). */

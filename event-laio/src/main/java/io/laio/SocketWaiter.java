@@ -31,6 +31,9 @@ final class SocketWaiter {
     private static final int MAX_EVENTS = 256;
     private static final long EFD_CLOEXEC = 0x80000;
     private static final long EFD_NONBLOCK = 0x800;
+    /** attempt() outcomes beside a syscall's own result. */
+    private static final long STILL_WAITING = -3;
+    private static final long FAILED_WITH_SO_ERROR = -2;
 
     private final Consumer<LaioHandle> completer;
     private final MpscUnboundedAtomicArrayQueue<LaioHandle> incoming = new MpscUnboundedAtomicArrayQueue<>(256);
@@ -75,6 +78,14 @@ final class SocketWaiter {
     static boolean handles(long nr) {
         return nr == Sys.SYS_read || nr == Sys.SYS_write || nr == Sys.SYS_recvfrom || nr == Sys.SYS_sendto
                 || nr == Sys.SYS_accept4 || nr == Sys.SYS_accept;
+    }
+
+    /**
+     * Calls without a per-call non-blocking flag, which the waiter may retry only on a socket
+     * that is itself non-blocking: sendfile (to the socket) and connect.
+     */
+    static boolean handlesOnNonBlockingSocket(long nr) {
+        return nr == Sys.SYS_sendfile || nr == Sys.SYS_connect;
     }
 
     /** Any thread. */
@@ -215,23 +226,71 @@ final class SocketWaiter {
             } else if (Syscalls.errno(capture) != Errno.EAGAIN && done > 0) {
                 r = done; // an error after progress: report what was written (POSIX)
             }
+        } else if (nr == Sys.SYS_sendfile) {
+            long done = h.progress;
+            r = 0;
+            while (done < h.a4) { // the kernel advances the offset (or the file position) itself
+                r = Syscalls.call(capture, Sys.SYS_sendfile, h.a1, h.a2, h.a3, h.a4 - done);
+                if (r <= 0) {
+                    break;
+                }
+                done += r;
+            }
+            h.progress = done;
+            if (r >= 0) {
+                r = done;
+            } else if (Syscalls.errno(capture) != Errno.EAGAIN && done > 0) {
+                r = done;
+            }
+        } else if (nr == Sys.SYS_connect) {
+            r = connectOutcome((int) h.a1);
         } else {
             r = Syscalls.call(capture, nr == Sys.SYS_accept ? Sys.SYS_accept4 : nr, h.a1, h.a2, h.a3,
                     nr == Sys.SYS_accept ? 0 : h.a4);
         }
-        if (r == -1 && Syscalls.errno(capture) == Errno.EAGAIN) {
+        if (r == STILL_WAITING || r == -1 && Syscalls.errno(capture) == Errno.EAGAIN) {
             h.requeue();
             return false;
         }
-        int err = r == -1 ? Syscalls.errno(capture) : 0;
+        int err = r == FAILED_WITH_SO_ERROR ? connectError : r == -1 ? Syscalls.errno(capture) : 0;
+        if (r == FAILED_WITH_SO_ERROR) {
+            r = -1;
+        }
         h.result = h.bias > 0 ? (r == -1 ? h.bias : r + h.bias) : r;
         h.errno = h.bias > 0 ? 0 : err;
         completer.accept(h);
         return true;
     }
 
+    /** A pending non-blocking connect: EAGAIN while not yet writable, else SO_ERROR's verdict. */
+    private long connectOutcome(int fd) {
+        MemorySegment pfd = one; // 8 bytes: struct pollfd
+        pfd.set(ValueLayout.JAVA_INT, 0, fd);
+        pfd.set(ValueLayout.JAVA_INT, 4, 0x4 /* POLLOUT */);
+        long n = Syscalls.call(capture, Sys.SYS_poll, pfd.address(), 1, 0);
+        if (n == 0) {
+            return STILL_WAITING;
+        }
+        MemorySegment opt = events.asSlice(0, 8);
+        MemorySegment optlen = events.asSlice(8, 4);
+        optlen.set(ValueLayout.JAVA_INT, 0, 4);
+        long r = Syscalls.call(capture, Sys.SYS_getsockopt, fd, 1 /* SOL_SOCKET */, 4 /* SO_ERROR */, opt.address(),
+                optlen.address());
+        if (r == -1) {
+            return -1;
+        }
+        int soError = opt.get(ValueLayout.JAVA_INT, 0);
+        if (soError == 0) {
+            return 0;
+        }
+        connectError = soError;
+        return FAILED_WITH_SO_ERROR;
+    }
+
+    private int connectError;
+
     private static boolean isWrite(long nr) {
-        return nr == Sys.SYS_write || nr == Sys.SYS_sendto;
+        return nr == Sys.SYS_write || nr == Sys.SYS_sendto || nr == Sys.SYS_sendfile || nr == Sys.SYS_connect;
     }
 
     private void failAll(Waiting w, int err) {

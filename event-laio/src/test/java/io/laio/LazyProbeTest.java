@@ -47,6 +47,12 @@ class LazyProbeTest {
             assertEquals(0, laio.stat(f.toString(), st));
             assertNull(laio.gethandle());
             assertEquals(data.length, st.get(ValueLayout.JAVA_LONG, 48), "st_size");
+            MemorySegment stx = arena.allocate(256);
+            long r = laio.syscall(Sys.SYS_statx, -100, arena.allocateFrom(f.toString()).address(), 0, 0x200 /* STATX_SIZE */,
+                    stx.address());
+            assertEquals(0, r, Errno.name(Laio.errno()));
+            assertNull(laio.gethandle(), "statx on a cached path completes inline");
+            assertEquals(data.length, StatxLayout.size(stx));
             assertEquals(0, laio.close((int) fd));
             LaioStats s = laio.stats();
             assertEquals(1.0, s.inlineRatio(Sys.SYS_pread64));

@@ -87,6 +87,79 @@ class SocketWaiterTest {
     }
 
     @Test
+    void sendfileOfACachedFileToANonBlockingSocketCompletesInItsEntirety() throws Exception {
+        int[] sp = socketPair();
+        int size = 2 << 20;
+        byte[] data = new byte[size];
+        new Random(9).nextBytes(data);
+        java.nio.file.Path f = java.nio.file.Files.createTempFile("laio-sendfile", ".bin");
+        java.nio.file.Files.write(f, data);
+        java.nio.file.Files.readAllBytes(f); // cached right before
+        int in = Native.openRead(f.toString());
+        Native.sys(Sys.SYS_fcntl, sp[0], 4 /* F_SETFL */, 0x800 /* O_NONBLOCK */);
+        try (Laio laio = Laio.create(); Arena arena = Arena.ofShared()) {
+            MemorySegment off = arena.allocate(8, 8);
+            long r = laio.sendfile(sp[0], in, off, size);
+            byte[] got = new byte[size];
+            Thread reader = Thread.ofPlatform().start(() -> {
+                MemorySegment chunk = Arena.ofAuto().allocate(65536);
+                int o = 0;
+                while (o < size) {
+                    long n = Native.sys(Sys.SYS_read, sp[1], chunk.address(), 65536);
+                    MemorySegment.copy(chunk, ValueLayout.JAVA_BYTE, 0, got, o, (int) n);
+                    o += (int) n;
+                }
+            });
+            long total = r;
+            if (r == -1) {
+                assertEquals(Errno.EINPROGRESS, Laio.errno(), "a socket buffer cannot take 2 MiB at once");
+                LaioCompletion[] out = {new LaioCompletion()};
+                assertEquals(1, laio.poll(out, 1, Duration.ofSeconds(60)));
+                total = out[0].returnValue();
+            }
+            reader.join();
+            assertEquals(size, total);
+            assertTrue(java.util.Arrays.equals(data, got));
+            assertEquals(0, laio.stats().helpersAlive(), "sent inline, then from the waiter: no helper");
+            assertTrue(laio.stats().probeHits(Sys.SYS_sendfile) >= 1, laio.stats().toString());
+        } finally {
+            Native.close(in);
+            Native.close(sp[0]);
+            Native.close(sp[1]);
+            java.nio.file.Files.delete(f);
+        }
+    }
+
+    @Test
+    void aNonBlockingConnectIsReportedWhenItCompletes() throws Exception {
+        try (java.nio.channels.ServerSocketChannel server = java.nio.channels.ServerSocketChannel.open()
+                .bind(new java.net.InetSocketAddress("127.0.0.1", 0), 1);
+                Laio laio = Laio.create(); Arena arena = Arena.ofShared()) {
+            int port = ((java.net.InetSocketAddress) server.getLocalAddress()).getPort();
+            int fd = (int) Native.sys(Sys.SYS_socket, 2 /* AF_INET */, 1 | 0x800 | 0x80000 /* STREAM|NONBLOCK|CLOEXEC */, 0);
+            MemorySegment sa = arena.allocate(16, 4);
+            sa.set(ValueLayout.JAVA_SHORT, 0, (short) 2);
+            sa.set(ValueLayout.JAVA_BYTE, 2, (byte) (port >> 8));
+            sa.set(ValueLayout.JAVA_BYTE, 3, (byte) port);
+            sa.set(ValueLayout.JAVA_INT, 4, Integer.reverseBytes(0x7f000001));
+            try {
+                long r = laio.connect(fd, sa, 16);
+                if (r == -1) {
+                    assertEquals(Errno.EINPROGRESS, Laio.errno());
+                    LaioCompletion[] out = {new LaioCompletion()};
+                    assertEquals(1, laio.poll(out, 1, Duration.ofSeconds(20)));
+                    assertEquals(0, out[0].returnValue(), Errno.name(out[0].errno()));
+                } else {
+                    assertEquals(0, r);
+                }
+                assertTrue(server.accept() != null);
+            } finally {
+                Native.close(fd);
+            }
+        }
+    }
+
+    @Test
     void thousandsOfBlockedSocketReadsUseOneThread() throws Exception {
         MemorySegment rlimit = Arena.ofAuto().allocate(16, 8);
         Native.sys(Sys.SYS_prlimit64, 0, 7 /* RLIMIT_NOFILE */, 0, rlimit.address());

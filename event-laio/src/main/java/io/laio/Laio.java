@@ -222,11 +222,28 @@ public final class Laio implements AutoCloseable {
 
     private long background(ThreadState ts, int slot, long nr, long a1, long a2, long a3, long a4, long a5, long a6,
             BlockingOp op, long bias, MemorySegment keepAlive) {
+        return submit(ts, slot, nr, a1, a2, a3, a4, a5, a6, op, bias, keepAlive, false);
+    }
+
+    /** A socket call that would block waits on the socket waiter's epoll: no thread per blocked socket. */
+    private long waitForSocket(ThreadState ts, int slot, long nr, long a1, long a2, long a3, long a4, long a5, long a6,
+            long bias) {
+        return submit(ts, slot, nr, a1, a2, a3, a4, a5, a6, null, bias, null, true);
+    }
+
+    /**
+     * Starts a background call: counted at submission against its bound (helpers: maxHelpers +
+     * maxQueued; socket waits: {@link #MAX_WAITING_SOCKETS}, since they hold no thread), beyond
+     * which it is refused with EAGAIN and nothing starts.
+     */
+    private long submit(ThreadState ts, int slot, long nr, long a1, long a2, long a3, long a4, long a5, long a6,
+            BlockingOp op, long bias, MemorySegment keepAlive, boolean viaWaiter) {
         if (closed) {
             throw new IllegalStateException("Laio is closed");
         }
-        if (inFlight.incrementAndGet() > maxInFlight) {
-            inFlight.decrementAndGet();
+        AtomicInteger count = viaWaiter ? waitingSockets : inFlight;
+        if (count.incrementAndGet() > (viaWaiter ? MAX_WAITING_SOCKETS : maxInFlight)) {
+            count.decrementAndGet();
             counters.rejected.incrementAndGet(slot);
             ts.errno = Errno.EAGAIN;
             return -1;
@@ -234,10 +251,15 @@ public final class Laio implements AutoCloseable {
         LaioHandle h = new LaioHandle(this, nr, a1, a2, a3, a4, a5, a6, op);
         h.bias = bias;
         h.keepAlive = keepAlive;
+        h.viaWaiter = viaWaiter;
         counters.background.incrementAndGet(slot);
         ts.lastHandle = h;
         ts.errno = Errno.EINPROGRESS;
-        lane(nr, op).submit(h);
+        if (viaWaiter) {
+            socketWaiter().submit(h);
+        } else {
+            lane(nr, op).submit(h);
+        }
         return -1;
     }
 
@@ -246,28 +268,6 @@ public final class Laio implements AutoCloseable {
             return javaLane;
         }
         return LazyProbe.isMetadata(nr) ? metaLane : dataLane;
-    }
-
-    /** A socket call that would block waits on the socket waiter's epoll: no thread per blocked socket. */
-    private long waitForSocket(ThreadState ts, int slot, long nr, long a1, long a2, long a3, long a4, long a5, long a6,
-            long bias) {
-        if (closed) {
-            throw new IllegalStateException("Laio is closed");
-        }
-        if (waitingSockets.incrementAndGet() > MAX_WAITING_SOCKETS) {
-            waitingSockets.decrementAndGet();
-            counters.rejected.incrementAndGet(slot);
-            ts.errno = Errno.EAGAIN;
-            return -1;
-        }
-        LaioHandle h = new LaioHandle(this, nr, a1, a2, a3, a4, a5, a6, null);
-        h.bias = bias;
-        h.viaWaiter = true;
-        counters.background.incrementAndGet(slot);
-        ts.lastHandle = h;
-        ts.errno = Errno.EINPROGRESS;
-        socketWaiter().submit(h);
-        return -1;
     }
 
     private SocketWaiter socketWaiter() {

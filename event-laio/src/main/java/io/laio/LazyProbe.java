@@ -245,6 +245,21 @@ final class LazyProbe {
     }
 
     private long cachedStat(ThreadState ts, int slot, long dirfd, long path, long statbuf, long atFlags) {
+        return onCachedPath(ts, slot, dirfd, path, atFlags, Sys.SYS_fstat, statbuf, 0);
+    }
+
+    /** statx on a path: resolve it from the dentry cache only, then statx the O_PATH descriptor. */
+    private long cachedStatx(ThreadState ts, int slot, long dirfd, long path, long atFlags, long mask, long buf) {
+        return onCachedPath(ts, slot, dirfd, path, atFlags, Sys.SYS_statx, buf, mask);
+    }
+
+    /**
+     * Opens {@code path} with {@code O_PATH|RESOLVE_CACHED} (EAGAIN, so background, if any part
+     * of the lookup needs I/O), runs {@code fstat} or {@code statx(AT_EMPTY_PATH)} on the
+     * descriptor, and closes it: a stat that cannot block.
+     */
+    private long onCachedPath(ThreadState ts, int slot, long dirfd, long path, long atFlags, long statCall, long buf,
+            long mask) {
         MemorySegment how = ts.scratch.asSlice(HOW, OpenHowLayout.SIZE);
         long flags = O_PATH | O_CLOEXEC | ((atFlags & AT_SYMLINK_NOFOLLOW) != 0 ? O_NOFOLLOW : 0);
         OpenHowLayout.set(how, flags, 0, OpenHowLayout.RESOLVE_CACHED);
@@ -253,7 +268,14 @@ final class LazyProbe {
             return failure(ts, slot);
         }
         try {
-            long r = Syscalls.call(ts.capture, Sys.SYS_fstat, fd, statbuf);
+            long r;
+            if (statCall == Sys.SYS_fstat) {
+                r = Syscalls.call(ts.capture, Sys.SYS_fstat, fd, buf);
+            } else {
+                ts.scratch.set(java.lang.foreign.ValueLayout.JAVA_BYTE, EMPTY, (byte) 0);
+                r = Syscalls.call(ts.capture, Sys.SYS_statx, fd, ts.scratch.address() + EMPTY,
+                        AT_EMPTY_PATH | (atFlags & ~AT_SYMLINK_NOFOLLOW), mask, buf);
+            }
             ts.errno = r == -1 ? Syscalls.errno(ts.capture) : 0;
             counters.probeHit.incrementAndGet(slot);
             return r;
@@ -382,29 +404,6 @@ final class LazyProbe {
     /** Whether {@code fd} is a socket (checked only on the would-block path, where it decides the route). */
     static boolean isSocket(ThreadState ts, long fd) {
         return fileType(ts, fd) == S_IFSOCK;
-    }
-
-    /** statx on a path: resolve it from the dentry cache only, then statx the O_PATH descriptor. */
-    private long cachedStatx(ThreadState ts, int slot, long dirfd, long path, long atFlags, long mask, long buf) {
-        MemorySegment how = ts.scratch.asSlice(HOW, OpenHowLayout.SIZE);
-        long flags = O_PATH | O_CLOEXEC | ((atFlags & AT_SYMLINK_NOFOLLOW) != 0 ? O_NOFOLLOW : 0);
-        OpenHowLayout.set(how, flags, 0, OpenHowLayout.RESOLVE_CACHED);
-        long fd = Syscalls.call(ts.capture, Sys.SYS_openat2, dirfd, path, how.address(), OpenHowLayout.SIZE);
-        if (fd < 0) {
-            return failure(ts, slot);
-        }
-        try {
-            ts.scratch.set(java.lang.foreign.ValueLayout.JAVA_BYTE, EMPTY, (byte) 0);
-            long r = Syscalls.call(ts.capture, Sys.SYS_statx, fd, ts.scratch.address() + EMPTY,
-                    AT_EMPTY_PATH | (atFlags & ~AT_SYMLINK_NOFOLLOW), mask, buf);
-            ts.errno = r == -1 ? Syscalls.errno(ts.capture) : 0;
-            counters.probeHit.incrementAndGet(slot);
-            return r;
-        } finally {
-            int saved = ts.errno;
-            Syscalls.fast(ts.capture, Sys.SYS_close, fd);
-            ts.errno = saved;
-        }
     }
 
     private static long plain6(ThreadState ts, long nr, long a1, long a2, long a3, long a4, long a5) {

@@ -206,10 +206,15 @@ public final class Laio implements AutoCloseable {
                     a4 = LazyProbe.advanceOffset(nr, a4, done);
                 }
             }
-            if (SocketWaiter.handles(nr) && LazyProbe.isSocket(ts, a1)
-                    || SocketWaiter.handlesOnNonBlockingSocket(nr) && LazyProbe.isNonBlocking(ts, a1)
-                            && LazyProbe.isSocket(ts, a1)) {
-                return waitForSocket(ts, slot, nr, a1, a2, a3, a4, a5, a6, done);
+            if (SocketWaiter.handles(nr)) {
+                int type = LazyProbe.fileType(ts, a1);
+                boolean pipe = type == LazyProbe.S_IFIFO && (nr == Sys.SYS_read || nr == Sys.SYS_write);
+                if (type == LazyProbe.S_IFSOCK || pipe) {
+                    return waitForSocket(ts, slot, nr, a1, a2, a3, a4, a5, a6, done, pipe);
+                }
+            } else if (SocketWaiter.handlesOnNonBlockingSocket(nr) && LazyProbe.isNonBlocking(ts, a1)
+                    && LazyProbe.isSocket(ts, a1)) {
+                return waitForSocket(ts, slot, nr, a1, a2, a3, a4, a5, a6, done, false);
             }
             return background(ts, slot, nr, a1, a2, a3, a4, a5, a6, null, done, null);
         }
@@ -222,13 +227,17 @@ public final class Laio implements AutoCloseable {
 
     private long background(ThreadState ts, int slot, long nr, long a1, long a2, long a3, long a4, long a5, long a6,
             BlockingOp op, long bias, MemorySegment keepAlive) {
-        return submit(ts, slot, nr, a1, a2, a3, a4, a5, a6, op, bias, keepAlive, false);
+        return submit(ts, slot, nr, a1, a2, a3, a4, a5, a6, op, bias, keepAlive, false, false);
     }
 
-    /** A socket call that would block waits on the socket waiter's epoll: no thread per blocked socket. */
+    /**
+     * A socket (or pipe) call that would block waits on the socket waiter's epoll: no thread per
+     * blocked descriptor.
+     */
     private long waitForSocket(ThreadState ts, int slot, long nr, long a1, long a2, long a3, long a4, long a5, long a6,
-            long bias) {
-        return submit(ts, slot, nr, a1, a2, a3, a4, a5, a6, null, bias, null, true);
+            long bias, boolean pipe) {
+        long r = submit(ts, slot, nr, a1, a2, a3, a4, a5, a6, null, bias, null, true, pipe);
+        return r;
     }
 
     /**
@@ -237,7 +246,7 @@ public final class Laio implements AutoCloseable {
      * which it is refused with EAGAIN and nothing starts.
      */
     private long submit(ThreadState ts, int slot, long nr, long a1, long a2, long a3, long a4, long a5, long a6,
-            BlockingOp op, long bias, MemorySegment keepAlive, boolean viaWaiter) {
+            BlockingOp op, long bias, MemorySegment keepAlive, boolean viaWaiter, boolean pipe) {
         if (closed) {
             throw new IllegalStateException("Laio is closed");
         }
@@ -252,6 +261,7 @@ public final class Laio implements AutoCloseable {
         h.bias = bias;
         h.keepAlive = keepAlive;
         h.viaWaiter = viaWaiter;
+        h.pipe = pipe;
         counters.background.incrementAndGet(slot);
         ts.lastHandle = h;
         ts.errno = Errno.EINPROGRESS;

@@ -49,6 +49,8 @@ public final class LaioHandle implements EventSource {
     long progress;
     /** Waits on the socket waiter (counted against its bound, not the helpers'). */
     boolean viaWaiter;
+    /** A read or write of a pipe: the waiter retries it with RWF_NOWAIT instead of MSG_DONTWAIT. */
+    boolean pipe;
 
     @SuppressWarnings("unused") // through STATE
     private volatile int state = QUEUED;

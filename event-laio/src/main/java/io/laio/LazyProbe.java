@@ -63,7 +63,8 @@ final class LazyProbe {
     private static final long O_NONBLOCK = 0x800;
     private static final long MSG_DONTWAIT = 0x40;
     private static final long MSG_NOSIGNAL = 0x4000;
-    private static final int S_IFSOCK = 0140000;
+    static final int S_IFSOCK = 0140000;
+    static final int S_IFIFO = 0010000;
 
     private static final boolean[] NEVER_BLOCKS = new boolean[Sys.tableSize()];
     static final boolean NOWAIT_READS_TRUSTED = !buggyNowaitKernel(System.getProperty("os.version", ""));
@@ -393,7 +394,7 @@ final class LazyProbe {
     }
 
     /** The file type bits ({@code S_IFMT}) of {@code fd}, or -1; the size goes to the scratch statx. */
-    private static int fileType(ThreadState ts, long fd) {
+    static int fileType(ThreadState ts, long fd) {
         MemorySegment stx = ts.scratch.asSlice(STATX, StatxLayout.SIZE);
         ts.scratch.set(java.lang.foreign.ValueLayout.JAVA_BYTE, EMPTY, (byte) 0);
         long r = Syscalls.call(ts.capture, Sys.SYS_statx, fd, ts.scratch.address() + EMPTY, AT_EMPTY_PATH,

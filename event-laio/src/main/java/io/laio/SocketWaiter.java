@@ -27,6 +27,7 @@ final class SocketWaiter {
     private static final Logger LOG = LoggerFactory.getLogger(SocketWaiter.class);
     private static final long MSG_DONTWAIT = 0x40;
     private static final long MSG_NOSIGNAL = 0x4000;
+    private static final long RWF_NOWAIT = 0x8;
     private static final long WAKE = -1;
     private static final int MAX_EVENTS = 256;
     private static final long EFD_CLOEXEC = 0x80000;
@@ -41,6 +42,8 @@ final class SocketWaiter {
     private final MemorySegment capture;
     private final MemorySegment events;
     private final MemorySegment one;
+    /** The waiter thread's own scratch (never the events array, which is being read): ctl event, iovec, sockopt. */
+    private final MemorySegment scratch;
     private final int epfd;
     private final int wakeFd;
     private final Thread thread;
@@ -59,6 +62,7 @@ final class SocketWaiter {
         this.capture = Syscalls.newCapture(arena);
         this.events = arena.allocate(EpollEventLayout.SIZE * MAX_EVENTS, 8);
         this.one = arena.allocate(8, 8);
+        this.scratch = arena.allocate(64, 8);
         this.epfd = (int) check(Syscalls.call(capture, Sys.SYS_epoll_create1, EFD_CLOEXEC), "epoll_create1");
         this.wakeFd = (int) check(Syscalls.call(capture, Sys.SYS_eventfd2, 0, EFD_CLOEXEC | EFD_NONBLOCK), "eventfd2");
         MemorySegment ev = arena.allocate(EpollEventLayout.SIZE, 8);
@@ -168,7 +172,7 @@ final class SocketWaiter {
         }
         int mask = EpollEventLayout.EPOLLONESHOT | (w.readers.isEmpty() ? 0 : EpollEventLayout.EPOLLIN)
                 | (w.writers.isEmpty() ? 0 : EpollEventLayout.EPOLLOUT);
-        MemorySegment ev = events.asSlice(0, EpollEventLayout.SIZE);
+        MemorySegment ev = scratch.asSlice(0, EpollEventLayout.SIZE);
         EpollEventLayout.set(ev, 0, mask, fd);
         long r = Syscalls.call(capture, Sys.SYS_epoll_ctl, epfd, w.registered ? 3 /* MOD */ : 1 /* ADD */, fd, ev.address());
         if (r == -1 && Syscalls.errno(capture) == Errno.EEXIST) {
@@ -203,7 +207,9 @@ final class SocketWaiter {
         }
         long r;
         long nr = h.nr;
-        if (nr == Sys.SYS_read || nr == Sys.SYS_recvfrom) {
+        if (h.pipe) {
+            r = pipeAttempt(h);
+        } else if (nr == Sys.SYS_read || nr == Sys.SYS_recvfrom) {
             long flags = (nr == Sys.SYS_recvfrom ? h.a4 : 0) | MSG_DONTWAIT;
             long addr = nr == Sys.SYS_recvfrom ? h.a5 : 0;
             long addrlen = nr == Sys.SYS_recvfrom ? h.a6 : 0;
@@ -262,6 +268,30 @@ final class SocketWaiter {
         return true;
     }
 
+    /** A pipe read returns what is there; a pipe write goes on until all N bytes are in. */
+    private long pipeAttempt(LaioHandle h) {
+        MemorySegment iov = scratch.asSlice(16, IovecLayout.LAYOUT.byteSize());
+        if (h.nr == Sys.SYS_read) {
+            IovecLayout.set(iov, h.a2, h.a3);
+            return Syscalls.call(capture, Sys.SYS_preadv2, h.a1, iov.address(), 1, -1, 0, RWF_NOWAIT);
+        }
+        long done = h.progress;
+        long r = 0;
+        while (done < h.a3) {
+            IovecLayout.set(iov, h.a2 + done, h.a3 - done);
+            r = Syscalls.call(capture, Sys.SYS_pwritev2, h.a1, iov.address(), 1, -1, 0, RWF_NOWAIT);
+            if (r < 0) {
+                break;
+            }
+            done += r;
+        }
+        h.progress = done;
+        if (r >= 0) {
+            return done;
+        }
+        return Syscalls.errno(capture) != Errno.EAGAIN && done > 0 ? done : -1;
+    }
+
     /** A pending non-blocking connect: EAGAIN while not yet writable, else SO_ERROR's verdict. */
     private long connectOutcome(int fd) {
         MemorySegment pfd = one; // 8 bytes: struct pollfd
@@ -271,8 +301,8 @@ final class SocketWaiter {
         if (n == 0) {
             return STILL_WAITING;
         }
-        MemorySegment opt = events.asSlice(0, 8);
-        MemorySegment optlen = events.asSlice(8, 4);
+        MemorySegment opt = scratch.asSlice(32, 8);
+        MemorySegment optlen = scratch.asSlice(40, 4);
         optlen.set(ValueLayout.JAVA_INT, 0, 4);
         long r = Syscalls.call(capture, Sys.SYS_getsockopt, fd, 1 /* SOL_SOCKET */, 4 /* SO_ERROR */, opt.address(),
                 optlen.address());

@@ -22,6 +22,25 @@ class BackgroundCallTest {
         return Laio.create(LaioConfig.builder().policy(p).maxHelpers(helpers).maxQueued(queued).build());
     }
 
+    @org.junit.jupiter.api.Test
+    void underLazyABlockedPipeReadWaitsOnTheWaiterNotOnAHelper() throws Exception {
+        int[] pipe = Native.pipe();
+        try (Laio laio = Laio.create(); Arena arena = Arena.ofShared()) {
+            MemorySegment buf = arena.allocate(1);
+            assertEquals(-1, laio.read(pipe[0], buf, 1));
+            assertEquals(Errno.EINPROGRESS, Laio.errno());
+            assertEquals(0, laio.stats().helpersAlive());
+            Native.writeByte(pipe[1], (byte) 3);
+            LaioCompletion[] out = {new LaioCompletion()};
+            assertEquals(1, laio.poll(out, 1, Duration.ofSeconds(20)));
+            assertEquals(1, out[0].returnValue());
+            assertEquals(3, buf.get(ValueLayout.JAVA_BYTE, 0));
+        } finally {
+            Native.close(pipe[0]);
+            Native.close(pipe[1]);
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(value = Policy.class, names = {"LAZY", "EAGER"})
     void aPipeReadThatBlocksCompletesLaterWithItsByte(Policy p) throws Exception {
@@ -58,17 +77,27 @@ class BackgroundCallTest {
         }
     }
 
+    /** A call that blocks on a helper under LAZY and EAGER alike, until the latch opens. */
+    private static long blockOn(Laio laio, java.util.concurrent.CountDownLatch latch, long result) {
+        return laio.call(() -> {
+            latch.await();
+            return result;
+        });
+    }
+
     @ParameterizedTest
     @EnumSource(value = Policy.class, names = {"LAZY", "EAGER"})
     void aQueuedCallCancelledNeverRunsAndCompletesWithEcanceled(Policy p) throws Exception {
-        int[] pipe = Native.pipe();
-        try (Laio laio = laio(p, 1, 4); Arena arena = Arena.ofShared()) {
-            MemorySegment a = arena.allocate(1);
-            MemorySegment b = arena.allocate(1);
-            laio.read(pipe[0], a, 1);
+        java.util.concurrent.CountDownLatch latch = new java.util.concurrent.CountDownLatch(1);
+        boolean[] secondRan = {false};
+        try (Laio laio = laio(p, 1, 4)) {
+            blockOn(laio, latch, 1);
             LaioHandle running = laio.gethandle();
-            waitUntil(() -> laio.stats().queueDepth() == 0 && running.state() == LaioHandle.RUNNING);
-            laio.read(pipe[0], b, 1);
+            waitUntil(() -> running.state() == LaioHandle.RUNNING);
+            laio.call(() -> {
+                secondRan[0] = true;
+                return 2;
+            });
             LaioHandle queued = laio.gethandle();
             assertTrue(laio.cancel(queued), "not started yet: cancelled");
             assertFalse(laio.cancel(running), "already running: completes normally");
@@ -77,71 +106,58 @@ class BackgroundCallTest {
             assertEquals(queued, out[0].handle());
             assertEquals(-1, out[0].returnValue());
             assertEquals(Errno.ECANCELED, out[0].errno());
-            Native.writeByte(pipe[1], (byte) 1);
+            latch.countDown();
             assertEquals(1, laio.poll(out, 1, Duration.ofSeconds(20)));
             assertEquals(running, out[0].handle());
             assertEquals(1, out[0].returnValue());
             assertTrue(running.cancelled(), "flagged, yet completed normally");
             assertEquals(0, laio.poll(out, 1, Duration.ofMillis(20)), "the cancelled call was reported once");
-        } finally {
-            Native.close(pipe[0]);
-            Native.close(pipe[1]);
+            assertFalse(secondRan[0], "a cancelled call never runs");
         }
     }
 
     @ParameterizedTest
     @EnumSource(value = Policy.class, names = {"LAZY", "EAGER"})
     void overTheBoundSyscallReturnsEagainAtOnceAndLosesNothing(Policy p) throws Exception {
-        int[] pipe = Native.pipe();
-        try (Laio laio = laio(p, 1, 1); Arena arena = Arena.ofShared()) {
-            MemorySegment buf = arena.allocate(3);
-            assertEquals(-1, laio.read(pipe[0], buf, 1));
+        java.util.concurrent.CountDownLatch latch = new java.util.concurrent.CountDownLatch(1);
+        try (Laio laio = laio(p, 1, 1)) {
+            assertEquals(-1, blockOn(laio, latch, 1));
             assertEquals(Errno.EINPROGRESS, Laio.errno());
-            assertEquals(-1, laio.read(pipe[0], buf.asSlice(1), 1));
+            assertEquals(-1, blockOn(laio, latch, 2));
             assertEquals(Errno.EINPROGRESS, Laio.errno());
-            assertEquals(-1, laio.read(pipe[0], buf.asSlice(2), 1));
+            assertEquals(-1, laio.nanosleep(Duration.ofMillis(1)));
             assertEquals(Errno.EAGAIN, Laio.errno(), "maxHelpers + maxQueued = 2 in flight");
             assertNull(laio.gethandle(), "nothing was started");
-            assertEquals(1, laio.stats().rejected(Sys.SYS_read));
-            Native.writeByte(pipe[1], (byte) 1);
-            Native.writeByte(pipe[1], (byte) 2);
+            assertEquals(1, laio.stats().rejected(Sys.SYS_nanosleep));
+            latch.countDown();
             LaioCompletion[] out = {new LaioCompletion(), new LaioCompletion()};
             int got = 0;
             while (got < 2) {
                 got += laio.poll(out, 2 - got, Duration.ofSeconds(20));
             }
             assertEquals(0, laio.stats().inFlight());
-        } finally {
-            Native.close(pipe[0]);
-            Native.close(pipe[1]);
         }
     }
 
     @ParameterizedTest
     @EnumSource(value = Policy.class, names = {"LAZY", "EAGER"})
     void closeCancelsQueuedCallsAndWaitsForRunningOnes(Policy p) throws Exception {
-        int[] pipe = Native.pipe();
+        java.util.concurrent.CountDownLatch latch = new java.util.concurrent.CountDownLatch(1);
         Laio laio = laio(p, 1, 4);
-        try (Arena arena = Arena.ofShared()) {
-            MemorySegment buf = arena.allocate(2);
-            laio.read(pipe[0], buf, 1);
-            LaioHandle running = laio.gethandle();
-            waitUntil(() -> running.state() == LaioHandle.RUNNING);
-            laio.read(pipe[0], buf.asSlice(1), 1);
-            LaioHandle queued = laio.gethandle();
-            Thread.ofPlatform().start(() -> {
-                sleep(100);
-                Native.writeByte(pipe[1], (byte) 9);
-            });
-            laio.close(); // returns once the running read got its byte
-            assertEquals(LaioHandle.DONE, running.state());
-            assertEquals(LaioHandle.DONE, queued.state());
-            assertEquals(Errno.ECANCELED, queued.errno);
-            assertEquals(1, running.result);
-        } finally {
-            Native.close(pipe[0]);
-            Native.close(pipe[1]);
-        }
+        blockOn(laio, latch, 9);
+        LaioHandle running = laio.gethandle();
+        waitUntil(() -> running.state() == LaioHandle.RUNNING);
+        blockOn(laio, latch, 10);
+        LaioHandle queued = laio.gethandle();
+        Thread.ofPlatform().start(() -> {
+            sleep(100);
+            latch.countDown();
+        });
+        laio.close(); // returns once the running call returned
+        assertEquals(LaioHandle.DONE, running.state());
+        assertEquals(LaioHandle.DONE, queued.state());
+        assertEquals(Errno.ECANCELED, queued.errno);
+        assertEquals(9, running.result);
     }
 
     @ParameterizedTest

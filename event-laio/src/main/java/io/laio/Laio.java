@@ -48,6 +48,13 @@ import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
  * <p><b>Policies</b> ({@link LaioConfig}): {@link Policy#LAZY} (default) tries each call without
  * blocking first; {@link Policy#EAGER} sends every call to a helper thread; {@link Policy#INLINE}
  * makes plain blocking calls. Numbers are {@link Sys}'s x86_64 numbers on every architecture.
+ *
+ * <p><b>Where a background call runs.</b> Under LAZY, a socket or pipe call that would block
+ * waits on one internal epoll thread (the socket waiter) that retries it without blocking until
+ * it completes in its entirety; it holds no helper, so thousands may wait. Every other
+ * background call runs on a helper thread of one of three lanes — file data, metadata (path
+ * lookups, directories) and {@link #call Java calls} — so a flood of one kind cannot starve
+ * the others.
  */
 public final class Laio implements AutoCloseable {
     private final LaioConfig config;
@@ -236,8 +243,7 @@ public final class Laio implements AutoCloseable {
      */
     private long waitForSocket(ThreadState ts, int slot, long nr, long a1, long a2, long a3, long a4, long a5, long a6,
             long bias, boolean pipe) {
-        long r = submit(ts, slot, nr, a1, a2, a3, a4, a5, a6, null, bias, null, true, pipe);
-        return r;
+        return submit(ts, slot, nr, a1, a2, a3, a4, a5, a6, null, bias, null, true, pipe);
     }
 
     /**

@@ -13,11 +13,15 @@ import java.lang.invoke.VarHandle;
  * event ({@code Event.set(base, handle, Ev.LAIO, cb, arg).add()}) or collect it with
  * {@link Laio#poll}; it is reported exactly once.
  *
- * <p>Its life, each step moving forward only:
+ * <p>Its life:
  * <pre>
- *   QUEUED ──a helper takes it──► RUNNING ──the call returns──► DONE ──► reported once
- *     └────────── cancel() ───────────────────────────────────► DONE (-1, ECANCELED)
+ *   QUEUED ──a helper (or the socket waiter) takes it──► RUNNING ──the call returns──► DONE ──► reported once
+ *     ▲                                                     │
+ *     └──── the waiter's non-blocking retry would block ────┘
+ *   QUEUED ──────────────────── cancel() ─────────────────────────────────────────► DONE (-1, ECANCELED)
  * </pre>
+ * DONE is final; only the socket waiter ever moves a call back to QUEUED, so a call waiting for
+ * readiness can still be cancelled.
  * {@link #done()}, {@link #result()} and {@link #errno()} are meant for the thread that
  * receives the completion (the loop thread, or the caller of {@code poll}).
  */

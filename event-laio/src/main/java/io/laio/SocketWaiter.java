@@ -12,11 +12,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Background socket calls without a thread each: one thread waits on one epoll instance for
+ * Background socket (and pipe) calls without a thread each: one thread waits on one epoll instance for
  * every socket whose call would block, and when one becomes ready it retries the call without
  * blocking ({@code MSG_DONTWAIT}) until it has completed in its entirety — a write of N bytes
  * completes when N bytes are written or an error occurs; a read, an accept when they return
- * anything. (The LAIO appendix's "wrap non-blocking I/O, helpers for the rest", without its
+ * anything. Pipes are retried with {@code preadv2}/{@code pwritev2(RWF_NOWAIT)}. (The LAIO appendix's "wrap non-blocking I/O, helpers for the rest", without its
  * pselect race: registration is one-shot and re-armed only after a retry found nothing.)
  *
  * <p>Threading: {@link #submit} from any thread (it enqueues, then writes the eventfd);

@@ -91,6 +91,28 @@ class LaioEventTest {
     }
 
     @Test
+    void aSocketReadWaitingOnTheWaiterCompletesAsAnEventOnTheLoop() throws Exception {
+        int[] sp = SocketWaiterTest.socketPair();
+        try (EventBase base = EventBase.create(); Laio laio = Laio.attach(base); Arena arena = Arena.ofShared()) {
+            MemorySegment buf = arena.allocate(8);
+            assertEquals(-1, laio.read(sp[0], buf, 8));
+            assertEquals(Errno.EINPROGRESS, Laio.errno());
+            long[] got = {-2};
+            Event.set(base, laio.gethandle(), Ev.LAIO, (ev, what, arg) -> got[0] = ev.result(), null).add();
+            Thread.ofPlatform().start(() -> {
+                BackgroundCallTest.sleep(30);
+                Native.writeByte(sp[1], (byte) 1);
+            });
+            assertEquals(1, base.dispatch());
+            assertEquals(1, got[0]);
+            assertEquals(0, laio.stats().helpersAlive(), "it waited on the epoll waiter, not a helper");
+        } finally {
+            Native.close(sp[0]);
+            Native.close(sp[1]);
+        }
+    }
+
+    @Test
     void pollOnAnAttachedLaioIsRefused() {
         try (EventBase base = EventBase.create(); Laio laio = Laio.attach(base)) {
             assertThrows(IllegalStateException.class, () -> laio.poll(new LaioCompletion[1], 1, Duration.ZERO));

@@ -9,7 +9,6 @@ import io.laio.event.Event;
 import io.laio.event.EventBase;
 import io.laio.event.EventCallback;
 import java.io.IOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.ValueLayout;
@@ -71,7 +70,6 @@ public class RoundTripBenchmark {
         };
         selector = Selector.open();
         pool = new ThreadPoolExecutor(1, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>());
-        Arena.ofAuto();
     }
 
     @TearDown

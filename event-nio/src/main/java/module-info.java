@@ -4,7 +4,7 @@
  * class path, {@link io.laio.event.EventBase#create()} picks it up by itself.
  */
 module io.laio.event.nio {
-    requires io.laio.event;
+    requires transitive io.laio.event;
     requires org.slf4j;
 
     exports io.laio.event.nio;

@@ -43,7 +43,6 @@ final class HelperPool {
     private final ConcurrentLinkedQueue<LaioHandle> work = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedDeque<Helper> idle = new ConcurrentLinkedDeque<>();
     private final AtomicInteger alive = new AtomicInteger();
-    private final AtomicInteger running = new AtomicInteger();
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicInteger threadSeq = new AtomicInteger();
     private volatile boolean stopping;
@@ -172,22 +171,15 @@ final class HelperPool {
         if (!h.start()) {
             return; // cancelled while queued; its completion was already posted
         }
-        running.incrementAndGet();
         try {
             worker.run(h, ts);
         } catch (Throwable t) {
             LOG.error("laio helper failed running {}", h, t);
-        } finally {
-            running.decrementAndGet();
         }
     }
 
     int alive() {
         return alive.get();
-    }
-
-    int running() {
-        return running.get();
     }
 
     int queued() {

@@ -1,7 +1,6 @@
 package io.laio;
 
 import java.time.Duration;
-import java.util.Arrays;
 
 /**
  * The settings of one {@link Laio}; immutable. {@code LaioConfig.builder().maxHelpers(32).build()}.
@@ -140,11 +139,6 @@ public final class LaioConfig {
 
         public LaioConfig build() {
             return new LaioConfig(this);
-        }
-
-        @Override
-        public String toString() {
-            return "Builder" + Arrays.toString(new Object[] {policy, maxHelpers, maxQueued});
         }
     }
 }

@@ -160,14 +160,14 @@ final class LazyProbe {
         } else if (nr == Sys.SYS_accept4 || nr == Sys.SYS_accept) {
             return readyAccept(ts, slot, nr, a1, a2, a3, nr == Sys.SYS_accept ? 0 : a4);
         } else if (nr == Sys.SYS_statx) {
-            return (a3 & AT_EMPTY_PATH) != 0 ? plain6(ts, Sys.SYS_statx, a1, a2, a3, a4, a5)
+            return (a3 & AT_EMPTY_PATH) != 0 ? plain(ts, Sys.SYS_statx, a1, a2, a3, a4, a5)
                     : cachedStatx(ts, slot, a1, a2, a3, a4, a5);
         } else if (nr == Sys.SYS_sendfile) {
             return cachedSendfile(ts, slot, a1, a2, a3, a4);
         } else if (nr == Sys.SYS_connect) {
             return nonblockingConnect(ts, slot, a1, a2, a3);
         } else if (nr == Sys.SYS_newfstatat) {
-            return (a4 & AT_EMPTY_PATH) != 0 ? plain(ts, Sys.SYS_newfstatat, a1, a2, a3, a4)
+            return (a4 & AT_EMPTY_PATH) != 0 ? plain(ts, Sys.SYS_newfstatat, a1, a2, a3, a4, 0)
                     : cachedStat(ts, slot, a1, a2, a3, a4);
         }
         return WOULD_BLOCK;
@@ -317,6 +317,7 @@ final class LazyProbe {
      * ({@code cachestat}) runs inline; what the socket cannot take yet continues on the socket
      * waiter. A blocking socket, an uncached range or a kernel without cachestat: background.
      */
+    @SuppressWarnings("restricted") // reads the caller's off_t through the pointer it passed
     private long cachedSendfile(ThreadState ts, int slot, long outFd, long inFd, long offsetPtr, long count) {
         if (!isNonBlocking(ts, outFd)) {
             return WOULD_BLOCK;
@@ -407,12 +408,6 @@ final class LazyProbe {
         return fileType(ts, fd) == S_IFSOCK;
     }
 
-    private static long plain6(ThreadState ts, long nr, long a1, long a2, long a3, long a4, long a5) {
-        long r = Syscalls.call(ts.capture, nr, a1, a2, a3, a4, a5);
-        ts.errno = r == -1 ? Syscalls.errno(ts.capture) : 0;
-        return r;
-    }
-
     /** Whether {@code fd} is a regular file with bytes at or after {@code offset} (-1: its current position). */
     private static boolean moreInFile(ThreadState ts, long fd, long offset) {
         MemorySegment stx = ts.scratch.asSlice(STATX, StatxLayout.SIZE);
@@ -429,8 +424,9 @@ final class LazyProbe {
         return pos < StatxLayout.size(stx);
     }
 
-    private long plain(ThreadState ts, long nr, long a1, long a2, long a3, long a4) {
-        long r = Syscalls.call(ts.capture, nr, a1, a2, a3, a4);
+    /** A call on a descriptor, which cannot wait on anything: run it as is. */
+    private static long plain(ThreadState ts, long nr, long a1, long a2, long a3, long a4, long a5) {
+        long r = Syscalls.call(ts.capture, nr, a1, a2, a3, a4, a5);
         ts.errno = r == -1 ? Syscalls.errno(ts.capture) : 0;
         return r;
     }

@@ -104,14 +104,6 @@ final class SocketWaiter {
         Syscalls.call(ts.capture, Sys.SYS_write, wakeFd, buf.address(), 8);
     }
 
-    int waiting() {
-        return incoming.size() + byFd.size();
-    }
-
-    boolean isWaiterThread(Thread t) {
-        return t == thread;
-    }
-
     private void run() {
         try {
             while (!stopping) {

@@ -22,6 +22,7 @@ import java.lang.invoke.VarHandle;
  *
  * <p>Numbers are x86_64 numbers ({@link Sys}); they are mapped to the running architecture here.
  */
+@SuppressWarnings("restricted") // the binding to libc is what this class is for
 final class Syscalls {
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();

@@ -90,7 +90,6 @@ public final class EventBase implements AutoCloseable {
     private long cachedNow;
     private volatile Thread loopThread;
     private volatile boolean running;
-    private boolean inCallback;
     private volatile boolean breakRequested;
     private volatile boolean exitRequested;
     private boolean gotBreak;
@@ -285,13 +284,10 @@ public final class EventBase implements AutoCloseable {
             if (r == null) {
                 break;
             }
-            inCallback = true;
             try {
                 r.run();
             } catch (Throwable t) {
                 uncaught(null, t);
-            } finally {
-                inCallback = false;
             }
         }
     }
@@ -326,13 +322,10 @@ public final class EventBase implements AutoCloseable {
                 rearmPersistent(ev, res);
             }
             ran++;
-            inCallback = true;
             try {
                 ev.callback.onEvent(ev, res, ev.arg);
             } catch (Throwable t) {
                 uncaught(ev, t);
-            } finally {
-                inCallback = false;
             }
             if (breakRequested || closed) {
                 break;
@@ -806,9 +799,5 @@ public final class EventBase implements AutoCloseable {
 
     int timerCount() {
         return timers.size();
-    }
-
-    boolean inCallback() {
-        return inCallback;
     }
 }

@@ -45,6 +45,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
 @State(Scope.Thread)
+@SuppressWarnings("restricted") // baselines bind libc directly
 public class RoundTripBenchmark {
     static final int CALLS = 64;
     private static final MethodHandle GETPID = Linker.nativeLinker().downcallHandle(

@@ -53,7 +53,6 @@ public final class NioBackend implements Backend {
     private int reported;
     private int prematureEmptySelects;
     private volatile boolean wokenUp;
-    private int rebuilds;
 
     public NioBackend() throws IOException {
         this.selector = Selector.open();
@@ -219,11 +218,6 @@ public final class NioBackend implements Backend {
             LOG.debug("closing the old selector failed", e);
         }
         selector = fresh;
-        rebuilds++;
-    }
-
-    int rebuilds() {
-        return rebuilds;
     }
 
     @Override

@@ -6,6 +6,9 @@ import java.io.IOException;
 
 /** Registers {@link NioBackend} with {@link java.util.ServiceLoader}. */
 public final class NioBackendProvider implements BackendProvider {
+    /** For {@link java.util.ServiceLoader}. */
+    public NioBackendProvider() {}
+
     @Override
     public String name() {
         return "nio";

@@ -116,6 +116,7 @@ class NioBackendTest {
                 SocketChannel client = SocketChannel.open(UnixDomainSocketAddress.of(sock));
                 DatagramChannel udpA = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
                 DatagramChannel udpB = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
+            assertTrue(client.isConnected(), "the UNIX-domain connect is pending on the server");
             Event.set(base, server, Ev.READ, (e, w, a) -> log.add("unix-accept"), null).add();
             Event.set(base, udpB, Ev.READ, (e, w, a) -> log.add("udp-read"), null).add();
             udpA.send(ByteBuffer.wrap(new byte[] {7}), udpB.getLocalAddress());

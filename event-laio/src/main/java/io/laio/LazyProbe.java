@@ -14,7 +14,8 @@ import java.lang.foreign.MemorySegment;
  *       on kernels 5.9 and 5.10, whose RWF_NOWAIT reads could come back short for no reason.</li>
  *   <li>{@code write}, {@code pwrite64} → {@code pwritev2(RWF_NOWAIT)} (pipes, sockets; a short
  *       write continues in the background until all N bytes are written).</li>
- *   <li>{@code open}, {@code openat} → {@code openat2(RESOLVE_CACHED)}; with {@code O_CREAT},
+ *   <li>{@code open}, {@code openat}, {@code openat2} → {@code openat2(RESOLVE_CACHED)} (with the
+ *       caller's own resolve flags for openat2); with {@code O_CREAT},
  *       {@code O_TRUNC} or {@code O_TMPFILE} always background (they write).</li>
  *   <li>{@code stat}, {@code lstat}, {@code newfstatat} → {@code openat2(O_PATH|RESOLVE_CACHED)},
  *       {@code fstat}, {@code close}; {@code statx} on a path → the same, then
@@ -149,6 +150,8 @@ final class LazyProbe {
             return cachedOpen(ts, slot, AT_FDCWD, a1, a2, a3);
         } else if (nr == Sys.SYS_openat) {
             return cachedOpen(ts, slot, a1, a2, a3, a4);
+        } else if (nr == Sys.SYS_openat2) {
+            return cachedOpenat2(ts, slot, a1, a2, a3, a4);
         } else if (nr == Sys.SYS_stat) {
             return cachedStat(ts, slot, AT_FDCWD, a1, a2, 0);
         } else if (nr == Sys.SYS_lstat) {
@@ -231,11 +234,30 @@ final class LazyProbe {
     }
 
     private long cachedOpen(ThreadState ts, int slot, long dirfd, long path, long flags, long mode) {
+        return openCached(ts, slot, dirfd, path, flags, 0, 0);
+    }
+
+    /**
+     * openat2 with the caller's own {@code open_how}, plus {@code RESOLVE_CACHED}: the caller's
+     * resolve flags ({@code RESOLVE_BENEATH} and the like) hold as they would in the plain call.
+     */
+    @SuppressWarnings("restricted") // reads the caller's open_how through the pointer it passed
+    private long cachedOpenat2(ThreadState ts, int slot, long dirfd, long path, long howPtr, long size) {
+        if (size != OpenHowLayout.SIZE || howPtr == 0) {
+            return WOULD_BLOCK; // a larger (future) struct: the plain call decides
+        }
+        MemorySegment theirs = MemorySegment.ofAddress(howPtr).reinterpret(OpenHowLayout.SIZE);
+        return openCached(ts, slot, dirfd, path, theirs.get(java.lang.foreign.ValueLayout.JAVA_LONG, 0),
+                theirs.get(java.lang.foreign.ValueLayout.JAVA_LONG, 8), theirs.get(java.lang.foreign.ValueLayout.JAVA_LONG, 16));
+    }
+
+    /** openat2 that fails with EAGAIN rather than wait for a lookup's I/O; never for creating or truncating opens. */
+    private long openCached(ThreadState ts, int slot, long dirfd, long path, long flags, long mode, long resolve) {
         if ((flags & (O_CREAT | O_TRUNC)) != 0 || (flags & O_TMPFILE) == O_TMPFILE) {
             return WOULD_BLOCK;
         }
         MemorySegment how = ts.scratch.asSlice(HOW, OpenHowLayout.SIZE);
-        OpenHowLayout.set(how, flags, 0, OpenHowLayout.RESOLVE_CACHED);
+        OpenHowLayout.set(how, flags, mode, resolve | OpenHowLayout.RESOLVE_CACHED);
         long r = Syscalls.call(ts.capture, Sys.SYS_openat2, dirfd, path, how.address(), OpenHowLayout.SIZE);
         if (r >= 0) {
             counters.probeHit.incrementAndGet(slot);

@@ -1,0 +1,452 @@
+package io.laio.examples.http;
+
+import io.laio.Errno;
+import io.laio.Laio;
+import io.laio.LaioHandle;
+import io.laio.Sys;
+import io.laio.event.Ev;
+import io.laio.event.Event;
+import io.laio.event.EventCallback;
+import java.nio.ByteBuffer;
+
+/**
+ * One client connection: reads request heads, serves files, and goes round again while the
+ * connection is kept alive. A state machine run on the loop thread; every step that would
+ * wait returns, and the completion or readiness that ends the wait resumes it.
+ *
+ * <pre>
+ *   HEAD ──► OPEN ──► STAT ──┬─► (directory) OPEN index.html ──► STAT
+ *    ▲                       └─► SEND ──► BODY ──► DONE ──┬─► HEAD (keep-alive)
+ *    └────────────────────────────────────────────────────┘   └─► closed
+ * </pre>
+ *
+ * Disk calls go through the server's {@link Laio} in every mode (its policy is what the mode
+ * changes); the socket is a {@link SocketIo}. A connection closed while a LAIO call is in
+ * flight keeps its buffers until the call completes, since the kernel may still write them.
+ */
+final class Connection {
+    private static final int HEAD = 0;
+    private static final int OPEN = 1;
+    private static final int STAT = 2;
+    private static final int SEND = 3;
+    private static final int BODY_READ = 4;
+    private static final int BODY_SEND = 5;
+    private static final int DONE = 6;
+
+    /** run(): no result yet, start the state's operation. */
+    private static final long START = Long.MIN_VALUE + 1;
+    private static final long STOP = SocketIo.PENDING;
+    /** sendfile and pread chunks: the timer is re-armed after each, and cachestat bounds its look to 1 MiB. */
+    private static final long CHUNK = 1 << 20;
+
+    private static final EventCallback ON_LAIO = (ev, what, arg) -> ((Connection) arg).laioDone(ev);
+    private static final EventCallback ON_TIMEOUT = (ev, what, arg) -> ((Connection) arg).timedOut();
+
+    private final ThttpdServer server;
+    private final Laio laio;
+    private final SocketIo io;
+    private final ConnectionBuffers buf;
+    private final Event timer;
+    private final HttpRequest req = new HttpRequest();
+    private final RequestPath path = new RequestPath();
+    private final ByteRange range = new ByteRange();
+
+    private int state = HEAD;
+    private LaioHandle pending;
+    private boolean closed;
+    private boolean headTimerArmed;
+
+    // the request being served
+    private int headLength;
+    private int status;
+    private boolean keepAlive;
+    private boolean triedIndex;
+    private int fileFd = -1;
+    private long fileSize;
+    private long mtime;
+    private long bodyFrom;
+    private long bodyLeft;
+    private long bodySent;
+    private boolean headInChunk;
+    private long chunkLength;
+
+    Connection(ThttpdServer server, SocketIo io, ConnectionBuffers buf) {
+        this.server = server;
+        this.laio = server.laio();
+        this.io = io;
+        this.buf = buf;
+        io.owner = this;
+        this.timer = Event.set(server.base(), null, Ev.TIMEOUT, ON_TIMEOUT, this);
+    }
+
+    void start() {
+        timer.add(server.idleTimeout());
+        run(START);
+    }
+
+    /** The result of the operation that returned {@link SocketIo#PENDING}. */
+    void resume(long r) {
+        if (closed) {
+            release(r);
+            return;
+        }
+        run(r);
+    }
+
+    private void run(long r) {
+        while (r != STOP && !closed) {
+            r = switch (state) {
+                case HEAD -> readHead(r);
+                case OPEN -> open(r);
+                case STAT -> stat(r);
+                case SEND -> sendHead(r);
+                case BODY_READ -> readChunk(r);
+                case BODY_SEND -> sendBody(r);
+                default -> finish();
+            };
+        }
+    }
+
+    // ---- HEAD: parse what is buffered, read more while incomplete
+
+    private long readHead(long r) {
+        ByteBuffer in = buf.in;
+        if (r != START) {
+            if (r <= 0) {
+                close(); // end of stream or a socket error between or inside requests
+                return STOP;
+            }
+            in.position(in.position() + (int) r);
+            if (!headTimerArmed) {
+                headTimerArmed = true; // slowloris: the whole head must arrive within the header timeout
+                timer.add(server.headerTimeout());
+            }
+        }
+        int n = RequestParser.parse(in, in.position(), req);
+        if (n == RequestParser.NEED_MORE) {
+            in.limit(in.capacity());
+            return io.recv(in);
+        }
+        headLength = n;
+        if (n < 0) {
+            return error(-n, false);
+        }
+        return request();
+    }
+
+    private long request() {
+        keepAlive = req.keepAlive && server.keepAlive() && !req.hasBody;
+        triedIndex = false;
+        if (req.method == HttpRequest.OTHER) {
+            return error(405, keepAlive);
+        }
+        int s = path.parse(req.target, req.targetLength);
+        if (s != 0) {
+            return error(s, keepAlive);
+        }
+        state = OPEN;
+        return START;
+    }
+
+    // ---- OPEN / STAT: openat2 beneath the root, then statx on the descriptor
+
+    private long open(long r) {
+        if (r == START) {
+            LinuxAbi.openHow(buf.how, LinuxAbi.O_RDONLY | LinuxAbi.O_NONBLOCK | LinuxAbi.O_CLOEXEC | LinuxAbi.O_NOCTTY,
+                    LinuxAbi.RESOLVE_BENEATH | LinuxAbi.RESOLVE_NO_MAGICLINKS);
+            java.lang.foreign.MemorySegment.copy(path.bytes, 0, buf.pathSegment, java.lang.foreign.ValueLayout.JAVA_BYTE, 0,
+                    path.length + 1);
+            return viaLaio(laio.syscall(Sys.SYS_openat2, server.rootFd(), buf.pathSegment.address(), buf.how.address(),
+                    LinuxAbi.OPEN_HOW_SIZE));
+        }
+        if (r < 0) {
+            return error(openFailure((int) -r), keepAlive);
+        }
+        fileFd = (int) r;
+        state = STAT;
+        return START;
+    }
+
+    private static int openFailure(int errno) {
+        return switch (errno) {
+            case Errno.ENOENT, Errno.ENOTDIR, Errno.ENAMETOOLONG -> 404;
+            case Errno.EACCES, Errno.EPERM, Errno.EXDEV, Errno.ELOOP, Errno.ENXIO -> 403;
+            default -> 500;
+        };
+    }
+
+    private long stat(long r) {
+        if (r == START) {
+            return viaLaio(laio.syscall(Sys.SYS_statx, fileFd, buf.emptyPath.address(), LinuxAbi.AT_EMPTY_PATH,
+                    LinuxAbi.STATX_TYPE | LinuxAbi.STATX_MODE | LinuxAbi.STATX_SIZE | LinuxAbi.STATX_MTIME,
+                    buf.statx.address()));
+        }
+        if (r < 0) {
+            return error(500, keepAlive);
+        }
+        int type = LinuxAbi.statxMode(buf.statx) & LinuxAbi.S_IFMT;
+        if (type == LinuxAbi.S_IFDIR) {
+            closeFile();
+            if (!path.directoryForm) {
+                return redirectToDirectory();
+            }
+            if (triedIndex) {
+                return error(403, keepAlive);
+            }
+            triedIndex = true;
+            path.appendIndex();
+            state = OPEN;
+            return START;
+        }
+        if (type != LinuxAbi.S_IFREG) {
+            return error(403, keepAlive); // devices, fifos, sockets: never served
+        }
+        fileSize = LinuxAbi.statxSize(buf.statx);
+        mtime = LinuxAbi.statxMtimeSeconds(buf.statx);
+        return respond();
+    }
+
+    // ---- the response head
+
+    private long respond() {
+        if (req.ifModifiedSince != null) {
+            long since = HttpDates.parse(req.ifModifiedSince);
+            if (since != Long.MIN_VALUE && mtime <= since) {
+                return head(304, 0, false);
+            }
+        }
+        int ranged = range.resolve(req.range, fileSize);
+        if (ranged == ByteRange.UNSATISFIABLE) {
+            closeFile();
+            return head(416, 0, false);
+        }
+        if (ranged == ByteRange.SATISFIABLE) {
+            bodyFrom = range.first;
+            bodyLeft = range.length();
+            return head(206, bodyLeft, true);
+        }
+        bodyFrom = 0;
+        bodyLeft = fileSize;
+        return head(200, fileSize, true);
+    }
+
+    private long head(int code, long contentLength, boolean file) {
+        status = code;
+        ByteBuffer out = buf.out.clear();
+        ResponseHead.status(out, code);
+        ResponseHead.common(out, server.dates().now(System.currentTimeMillis()));
+        if (code == 416) {
+            ResponseHead.header(out, "Content-Range", "bytes */" + fileSize);
+            ResponseHead.header(out, "Content-Length", "0");
+        } else if (code != 304) {
+            ResponseHead.header(out, "Content-Type", MimeTypes.of(path.bytes, path.length));
+            ResponseHead.header(out, "Content-Length", contentLength);
+            ResponseHead.header(out, "Accept-Ranges", "bytes");
+        }
+        if (code == 206) {
+            ResponseHead.header(out, "Content-Range", "bytes " + range.first + "-" + range.last + "/" + fileSize);
+        }
+        ResponseHead.header(out, "Last-Modified", HttpDates.format(mtime));
+        ResponseHead.end(out, keepAlive, req.version);
+        out.flip();
+        bodySent = 0;
+        if (!file || req.method == HttpRequest.HEAD || bodyLeft == 0) {
+            closeFile();
+            bodyLeft = 0;
+            state = SEND;
+            return START;
+        }
+        if (io.sendsFiles()) {
+            io.cork(true);
+            state = SEND;
+        } else {
+            headInChunk = true; // the head goes out with the first chunk: one write, no Nagle wait
+            state = BODY_READ;
+        }
+        return START;
+    }
+
+    private long error(int code, boolean keep) {
+        closeFile();
+        status = code;
+        keepAlive = keep && code != 400 && code != 414 && code != 431 && code != 505;
+        ByteBuffer out = buf.out.clear();
+        String reason = ResponseHead.reason(code);
+        String body = "<html><head><title>" + code + " " + reason + "</title></head><body><h1>" + code + " " + reason
+                + "</h1></body></html>\n";
+        ResponseHead.status(out, code);
+        ResponseHead.common(out, server.dates().now(System.currentTimeMillis()));
+        if (code == 405) {
+            ResponseHead.header(out, "Allow", "GET, HEAD");
+        }
+        ResponseHead.header(out, "Content-Type", "text/html; charset=utf-8");
+        ResponseHead.header(out, "Content-Length", body.length());
+        ResponseHead.end(out, keepAlive, req.version == 0 ? 11 : req.version);
+        if (req.method != HttpRequest.HEAD) {
+            ResponseHead.ascii(out, body);
+        }
+        out.flip();
+        bodyLeft = 0;
+        state = SEND;
+        return START;
+    }
+
+    private long redirectToDirectory() {
+        status = 301;
+        ByteBuffer out = buf.out.clear();
+        ResponseHead.status(out, 301);
+        ResponseHead.common(out, server.dates().now(System.currentTimeMillis()));
+        String target = req.targetString();
+        int q = target.indexOf('?');
+        ResponseHead.header(out, "Location", q < 0 ? target + "/" : target.substring(0, q) + "/" + target.substring(q));
+        ResponseHead.header(out, "Content-Length", "0");
+        ResponseHead.end(out, keepAlive, req.version);
+        out.flip();
+        bodyLeft = 0;
+        state = SEND;
+        return START;
+    }
+
+    // ---- SEND / BODY
+
+    private long sendHead(long r) {
+        if (r == START) {
+            timer.add(server.idleTimeout());
+            return io.send(buf.out, null);
+        }
+        if (r < 0) {
+            close();
+            return STOP;
+        }
+        state = bodyLeft > 0 ? BODY_SEND : DONE;
+        return START;
+    }
+
+    /** Raw sockets: sendfile in chunks. NIO sockets: the chunk read by BODY_READ. */
+    private long sendBody(long r) {
+        if (r == START) {
+            timer.add(server.idleTimeout());
+            if (io.sendsFiles()) {
+                chunkLength = Math.min(CHUNK, bodyLeft);
+                return io.sendFile(fileFd, bodyFrom, chunkLength);
+            }
+            return io.send(headInChunk ? buf.out : null, buf.chunk);
+        }
+        if (r <= 0) {
+            close(); // a socket error, or the file shrank under us (sendfile returned 0)
+            return STOP;
+        }
+        long bodyPart = headInChunk ? r - buf.out.limit() : r;
+        headInChunk = false;
+        bodySent += bodyPart;
+        bodyFrom += bodyPart;
+        bodyLeft -= bodyPart;
+        state = bodyLeft > 0 ? (io.sendsFiles() ? BODY_SEND : BODY_READ) : DONE;
+        return START;
+    }
+
+    private long readChunk(long r) {
+        if (r == START) {
+            long n = Math.min(buf.chunk.capacity(), bodyLeft);
+            return viaLaio(laio.syscall(Sys.SYS_pread64, fileFd, buf.chunkSegment.address(), n, bodyFrom));
+        }
+        if (r <= 0) {
+            close(); // a disk error, or the file was truncated while it was sent
+            return STOP;
+        }
+        buf.chunk.clear().limit((int) r);
+        chunkLength = r;
+        state = BODY_SEND;
+        return START;
+    }
+
+    // ---- DONE: next request on this connection, or close
+
+    private long finish() {
+        if (io.sendsFiles() && status < 300 && req.method == HttpRequest.GET) {
+            io.cork(false);
+        }
+        closeFile();
+        server.log(this, req, status, bodySent);
+        if (!keepAlive) {
+            close();
+            return STOP;
+        }
+        ByteBuffer in = buf.in;
+        int end = in.position();
+        in.position(headLength).limit(end);
+        in.compact(); // pipelined bytes move to the front
+        state = HEAD;
+        headTimerArmed = false;
+        timer.add(server.idleTimeout());
+        return START;
+    }
+
+    // ---- LAIO plumbing
+
+    /** A LAIO call's raw return: its result, a negated errno, or STOP with an EV_LAIO event waiting for it. */
+    long viaLaio(long raw) {
+        if (raw != -1) {
+            return raw;
+        }
+        int e = Laio.errno();
+        if (e != Errno.EINPROGRESS) {
+            return -e;
+        }
+        pending = laio.gethandle();
+        Event.set(server.base(), pending, Ev.LAIO, ON_LAIO, this).add();
+        return STOP;
+    }
+
+    private void laioDone(Event ev) {
+        pending = null;
+        long r = ev.result();
+        resume(r == -1 ? -ev.error() : r);
+    }
+
+    // ---- closing
+
+    private void timedOut() {
+        server.timedOut();
+        close();
+    }
+
+    /** Closes the connection now, or as soon as its LAIO call in flight completes. */
+    void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        timer.del();
+        io.stopWaiting();
+        if (pending != null) {
+            laio.cancel(pending); // a queued or waiting call ends at once; a running one finishes
+            return;
+        }
+        release(START);
+    }
+
+    /** Frees everything; {@code late} is the result of a call that completed after close(). */
+    private void release(long late) {
+        if (pending != null) {
+            return;
+        }
+        if (state == OPEN && late >= 0 && late != START) {
+            laio.close((int) late); // opened after the client went away
+        }
+        closeFile();
+        io.close();
+        server.closed(this, buf);
+    }
+
+    private void closeFile() {
+        if (fileFd >= 0) {
+            laio.close(fileFd);
+            fileFd = -1;
+        }
+    }
+
+    String peer() {
+        return io.peer();
+    }
+}

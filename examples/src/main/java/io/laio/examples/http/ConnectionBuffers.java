@@ -1,0 +1,44 @@
+package io.laio.examples.http;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+
+/**
+ * The native memory one connection works in: the request-head buffer, the response-head
+ * buffer, the structs its system calls fill, and (for NIO sockets) the chunk a file is read
+ * into before it is sent. Reused from connection to connection; LAIO calls write some of it
+ * in the background, so a set goes back to the pool only when no call on it is in flight.
+ */
+final class ConnectionBuffers {
+    final ByteBuffer in;
+    final ByteBuffer out;
+    final MemorySegment pathSegment;
+    final MemorySegment how;
+    final MemorySegment statx;
+    final MemorySegment offset;
+    final MemorySegment emptyPath;
+    final MemorySegment flag;
+    final ByteBuffer chunk;
+    final MemorySegment chunkSegment;
+
+    ConnectionBuffers(Arena arena, int chunkSize) {
+        in = arena.allocate(RequestParser.MAX_HEAD + 4096, 64).asByteBuffer();
+        out = arena.allocate(RequestParser.MAX_REQUEST_LINE + 4096, 64).asByteBuffer();
+        pathSegment = arena.allocate(RequestParser.MAX_REQUEST_LINE + 64);
+        how = arena.allocate(LinuxAbi.OPEN_HOW_SIZE, 8);
+        statx = arena.allocate(LinuxAbi.STATX_SIZE_BYTES, 8);
+        offset = arena.allocate(8, 8);
+        emptyPath = arena.allocate(1);
+        flag = arena.allocate(4, 4);
+        chunkSegment = chunkSize > 0 ? arena.allocate(chunkSize, 4096) : MemorySegment.NULL;
+        chunk = chunkSize > 0 ? chunkSegment.asByteBuffer() : null;
+    }
+
+    /** Ready for a new connection. */
+    ConnectionBuffers reset() {
+        in.clear();
+        out.clear();
+        return this;
+    }
+}

@@ -1,0 +1,93 @@
+package io.laio.examples.http;
+
+import io.laio.Errno;
+import io.laio.Laio;
+import io.laio.Sys;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The directory served: a descriptor opened once ({@code O_PATH|O_DIRECTORY}) that every file
+ * is opened beneath. Without a root given, the small site embedded in the jar is copied to a
+ * temporary directory, removed again on close.
+ */
+final class DocRoot {
+    private static final String SITE = "/io/laio/examples/http/site/";
+    private static final List<String> SITE_FILES = List.of("index.html", "style.css", "hello.txt", "docs/index.html");
+
+    private final Path path;
+    private final int fd;
+    private final boolean temporary;
+
+    private DocRoot(Path path, int fd, boolean temporary) {
+        this.path = path;
+        this.fd = fd;
+        this.temporary = temporary;
+    }
+
+    /** Opens {@code root} (null: the embedded site) with a plain call through {@code setup}. */
+    static DocRoot open(Laio setup, Arena arena, Path root) throws IOException {
+        boolean temporary = root == null;
+        Path dir = temporary ? extractSite() : root.toAbsolutePath();
+        MemorySegment p = arena.allocateFrom(dir.toString());
+        long fd = setup.syscall(Sys.SYS_openat, -100 /* AT_FDCWD */, p.address(),
+                LinuxAbi.O_PATH | LinuxAbi.O_DIRECTORY | LinuxAbi.O_CLOEXEC);
+        if (fd < 0) {
+            throw new IOException("cannot open the document root " + dir + ": " + Errno.name(Laio.errno()));
+        }
+        return new DocRoot(dir, (int) fd, temporary);
+    }
+
+    private static Path extractSite() throws IOException {
+        Path dir = Files.createTempDirectory("laio-site");
+        for (String f : SITE_FILES) {
+            Path target = dir.resolve(f);
+            Files.createDirectories(target.getParent());
+            try (InputStream in = DocRoot.class.getResourceAsStream(SITE + f)) {
+                if (in == null) {
+                    throw new IOException("the embedded site lacks " + f);
+                }
+                Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        return dir;
+    }
+
+    int fd() {
+        return fd;
+    }
+
+    Path path() {
+        return path;
+    }
+
+    void close(Laio laio) {
+        if (laio.close(fd) != 0) {
+            ThttpdServer.LOG.warn("closing the document root: {}", Errno.name(Laio.errno()));
+        }
+        if (temporary) {
+            try (Stream<Path> s = Files.walk(path)) {
+                s.sorted(Comparator.reverseOrder()).forEach(DocRoot::delete);
+            } catch (IOException | UncheckedIOException e) {
+                ThttpdServer.LOG.warn("removing the extracted site {}: {}", path, e.toString());
+            }
+        }
+    }
+
+    private static void delete(Path p) {
+        try {
+            Files.delete(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package io.laio.examples.http;
+
+/**
+ * One parsed request head, reused by its connection for every request on it. Fields hold what
+ * the server needs, not the whole header block: the method, the raw target, the version, and
+ * the few headers it acts on.
+ */
+final class HttpRequest {
+    static final int GET = 1;
+    static final int HEAD = 2;
+    static final int OTHER = 3;
+
+    /** {@link #GET}, {@link #HEAD} or {@link #OTHER} (answered with 405). */
+    int method;
+    /** The method as sent, for the access log. */
+    String methodName;
+    /** The request target exactly as sent (percent-encoded, query included). */
+    byte[] target;
+    int targetLength;
+    /** 10 for HTTP/1.0, 11 for HTTP/1.1. */
+    int version;
+    /** Whether the client wants the connection kept open after this response. */
+    boolean keepAlive;
+    /** Whether the request announced a body (Content-Length > 0 or Transfer-Encoding). */
+    boolean hasBody;
+    /** The If-Modified-Since header's value, or null. */
+    String ifModifiedSince;
+    /** The Range header's value, or null. */
+    String range;
+
+    void reset() {
+        method = 0;
+        methodName = null;
+        targetLength = 0;
+        version = 0;
+        keepAlive = false;
+        hasBody = false;
+        ifModifiedSince = null;
+        range = null;
+    }
+
+    String targetString() {
+        return new String(target, 0, targetLength, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+}

@@ -1,0 +1,139 @@
+package io.laio.examples.http;
+
+import io.laio.Errno;
+import io.laio.Laio;
+import io.laio.LaioHandle;
+import io.laio.Sys;
+import io.laio.event.Ev;
+import io.laio.event.Event;
+import io.laio.event.EventBase;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.net.Inet4Address;
+import java.net.InetSocketAddress;
+
+/**
+ * A raw listening socket whose {@code accept4} is a LAIO call: it returns a connection at once
+ * while one is waiting, and otherwise completes as an EV_LAIO event when one arrives. One
+ * accept is in flight at a time.
+ */
+final class LaioListener implements Listener {
+    private final ThttpdServer server;
+    private final EventBase base;
+    private final Laio laio;
+    private final int fd;
+    private final int port;
+    private final MemorySegment one;
+    private final Event backoff;
+    private boolean closed;
+    private LaioHandle pending;
+
+    LaioListener(ThttpdServer server, EventBase base, Laio laio, Arena arena, InetSocketAddress bind) throws IOException {
+        if (!(bind.getAddress() instanceof Inet4Address v4)) {
+            throw new IOException("laio-laio listens on IPv4 addresses only, not " + bind.getAddress());
+        }
+        this.server = server;
+        this.base = base;
+        this.laio = laio;
+        this.one = arena.allocate(4, 4);
+        one.set(ValueLayout.JAVA_INT, 0, 1);
+        MemorySegment sa = arena.allocate(LinuxAbi.SOCKADDR_IN_SIZE, 4);
+        MemorySegment saLen = arena.allocate(4, 4);
+        int s = (int) check(laio.syscall(Sys.SYS_socket, LinuxAbi.AF_INET,
+                LinuxAbi.SOCK_STREAM | LinuxAbi.SOCK_NONBLOCK | LinuxAbi.SOCK_CLOEXEC, 0), "socket");
+        try {
+            check(laio.syscall(Sys.SYS_setsockopt, s, LinuxAbi.SOL_SOCKET, LinuxAbi.SO_REUSEADDR, one.address(), 4),
+                    "setsockopt(SO_REUSEADDR)");
+            LinuxAbi.sockaddrIn(sa, v4.getAddress(), bind.getPort());
+            check(laio.syscall(Sys.SYS_bind, s, sa.address(), LinuxAbi.SOCKADDR_IN_SIZE), "bind to " + bind);
+            check(laio.syscall(Sys.SYS_listen, s, 1024), "listen");
+            saLen.set(ValueLayout.JAVA_INT, 0, (int) LinuxAbi.SOCKADDR_IN_SIZE);
+            check(laio.syscall(Sys.SYS_getsockname, s, sa.address(), saLen.address()), "getsockname");
+        } catch (IOException e) {
+            laio.close(s);
+            throw e;
+        }
+        this.fd = s;
+        this.port = LinuxAbi.sockaddrInPort(sa);
+        this.backoff = Event.set(base, null, Ev.TIMEOUT, (ev, what, arg) -> acceptAll(), null);
+    }
+
+    private static long check(long r, String what) throws IOException {
+        if (r == -1) {
+            throw new IOException(what + " failed: " + Errno.name(Laio.errno()));
+        }
+        return r;
+    }
+
+    @Override
+    public int port() {
+        return port;
+    }
+
+    @Override
+    public void start() {
+        acceptAll();
+    }
+
+    private void acceptAll() {
+        while (!closed) {
+            long r = laio.accept(fd, LinuxAbi.SOCK_NONBLOCK | LinuxAbi.SOCK_CLOEXEC);
+            if (r == -1 && Laio.errno() == Errno.EINPROGRESS) {
+                pending = laio.gethandle();
+                Event.set(base, pending, Ev.LAIO, (ev, what, arg) -> accepted(ev), null).add();
+                return;
+            }
+            if (!handle(r, Laio.errno())) {
+                return;
+            }
+        }
+    }
+
+    private void accepted(Event ev) {
+        pending = null;
+        if (handle(ev.result(), ev.error())) {
+            acceptAll();
+        }
+    }
+
+    /** One accept's outcome; false when accepting pauses. */
+    private boolean handle(long r, int errno) {
+        if (r >= 0) {
+            if (closed) {
+                laio.close((int) r);
+                return false;
+            }
+            int c = (int) r;
+            if (laio.syscall(Sys.SYS_setsockopt, c, LinuxAbi.IPPROTO_TCP, LinuxAbi.TCP_NODELAY, one.address(), 4) != 0) {
+                ThttpdServer.LOG.debug("TCP_NODELAY on fd {}: {}", c, Errno.name(Laio.errno()));
+            }
+            ConnectionBuffers buf = server.takeBuffers();
+            server.accepted(new LaioSocketIo(laio, c, buf), buf);
+            return true;
+        }
+        if (closed || errno == Errno.ECANCELED) {
+            return false;
+        }
+        if (errno == Errno.EMFILE || errno == Errno.ENFILE || errno == Errno.ENOBUFS || errno == Errno.ENOMEM) {
+            backoff.add(server.acceptBackoff()); // out of descriptors: pause accepting, keep serving
+            server.acceptFailed(Errno.name(errno));
+            return false;
+        }
+        ThttpdServer.LOG.debug("accept: {}", Errno.name(errno)); // ECONNABORTED and the like: the next one
+        return true;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        backoff.del();
+        if (pending != null) {
+            laio.cancel(pending); // the accept waiting for a connection ends with ECANCELED
+        }
+        if (laio.close(fd) != 0) {
+            ThttpdServer.LOG.warn("closing the listener: {}", Errno.name(Laio.errno()));
+        }
+    }
+}

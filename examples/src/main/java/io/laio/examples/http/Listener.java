@@ -1,0 +1,17 @@
+package io.laio.examples.http;
+
+/**
+ * The listening socket: accepts connections and hands each to the server. When accept fails
+ * for want of descriptors ({@code EMFILE}, {@code ENFILE}) it stops accepting for a moment and
+ * keeps serving the connections it has. Loop thread only.
+ */
+interface Listener extends AutoCloseable {
+    /** The port it listens on. */
+    int port();
+
+    /** Starts accepting on the loop. */
+    void start();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,57 @@
+package io.laio.examples.http;
+
+import java.util.Map;
+
+/** Content-Type by file name extension; unknown extensions are served as octet streams. */
+final class MimeTypes {
+    private static final String DEFAULT = "application/octet-stream";
+    private static final Map<String, String> BY_EXTENSION = Map.ofEntries(
+            Map.entry("html", "text/html; charset=utf-8"),
+            Map.entry("htm", "text/html; charset=utf-8"),
+            Map.entry("css", "text/css; charset=utf-8"),
+            Map.entry("js", "text/javascript; charset=utf-8"),
+            Map.entry("mjs", "text/javascript; charset=utf-8"),
+            Map.entry("json", "application/json"),
+            Map.entry("txt", "text/plain; charset=utf-8"),
+            Map.entry("md", "text/markdown; charset=utf-8"),
+            Map.entry("csv", "text/csv; charset=utf-8"),
+            Map.entry("xml", "application/xml"),
+            Map.entry("svg", "image/svg+xml"),
+            Map.entry("png", "image/png"),
+            Map.entry("jpg", "image/jpeg"),
+            Map.entry("jpeg", "image/jpeg"),
+            Map.entry("gif", "image/gif"),
+            Map.entry("webp", "image/webp"),
+            Map.entry("ico", "image/vnd.microsoft.icon"),
+            Map.entry("pdf", "application/pdf"),
+            Map.entry("zip", "application/zip"),
+            Map.entry("gz", "application/gzip"),
+            Map.entry("tar", "application/x-tar"),
+            Map.entry("wasm", "application/wasm"),
+            Map.entry("woff", "font/woff"),
+            Map.entry("woff2", "font/woff2"),
+            Map.entry("mp3", "audio/mpeg"),
+            Map.entry("mp4", "video/mp4"),
+            Map.entry("webm", "video/webm"));
+
+    private MimeTypes() {}
+
+    /** The type for a path's last segment (bytes [0, length) of {@code path}). */
+    static String of(byte[] path, int length) {
+        int dot = -1;
+        for (int i = length - 1; i >= 0 && path[i] != '/'; i--) {
+            if (path[i] == '.') {
+                dot = i;
+                break;
+            }
+        }
+        if (dot < 0 || length - dot - 1 > 8) {
+            return DEFAULT;
+        }
+        char[] ext = new char[length - dot - 1];
+        for (int i = 0; i < ext.length; i++) {
+            ext[i] = (char) (path[dot + 1 + i] | 0x20);
+        }
+        return BY_EXTENSION.getOrDefault(new String(ext), DEFAULT);
+    }
+}

@@ -1,0 +1,81 @@
+package io.laio.examples.http;
+
+import io.laio.event.Ev;
+import io.laio.event.Event;
+import io.laio.event.EventBase;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+
+/** A listening NIO server channel whose READ readiness accepts every waiting connection. */
+final class NioListener implements Listener {
+    private final ThttpdServer server;
+    private final ServerSocketChannel channel;
+    private final Event acceptable;
+    private final Event backoff;
+
+    NioListener(ThttpdServer server, EventBase base, InetSocketAddress bind) throws IOException {
+        this.server = server;
+        this.channel = ServerSocketChannel.open();
+        channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+        channel.bind(bind, 1024);
+        channel.configureBlocking(false);
+        acceptable = Event.set(base, channel, Ev.READ | Ev.PERSIST, (ev, what, arg) -> acceptAll(), null);
+        backoff = Event.set(base, null, Ev.TIMEOUT, (ev, what, arg) -> acceptable.add(), null);
+    }
+
+    @Override
+    public int port() {
+        return ((InetSocketAddress) channel.socket().getLocalSocketAddress()).getPort();
+    }
+
+    @Override
+    public void start() {
+        acceptable.add();
+    }
+
+    private void acceptAll() {
+        while (true) {
+            SocketChannel ch;
+            try {
+                ch = channel.accept();
+            } catch (IOException e) {
+                acceptable.del(); // out of descriptors: pause accepting, keep serving
+                backoff.add(server.acceptBackoff());
+                server.acceptFailed(e.toString());
+                return;
+            }
+            if (ch == null) {
+                return;
+            }
+            try {
+                ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                server.accepted(new NioSocketIo(server.base(), ch), server.takeBuffers());
+            } catch (IOException e) {
+                ThttpdServer.LOG.debug("dropping a connection that failed at once: {}", e.toString());
+                closeQuietly(ch);
+            }
+        }
+    }
+
+    private static void closeQuietly(SocketChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException e) {
+            // it failed already; there is nothing more to lose
+        }
+    }
+
+    @Override
+    public void close() {
+        acceptable.del();
+        backoff.del();
+        try {
+            channel.close();
+        } catch (IOException e) {
+            ThttpdServer.LOG.warn("closing the listener: {}", e.toString());
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package io.laio.examples.http;
+
+import io.laio.LaioConfig;
+import io.laio.Policy;
+import io.laio.Sys;
+
+/**
+ * How the server does its I/O: the four configurations the LAIO paper compares. Sockets are
+ * either NIO channels on the event loop or raw descriptors driven through LAIO; disk calls
+ * ({@code openat2}, {@code statx}, {@code pread}, {@code sendfile}) always go through a
+ * {@link io.laio.Laio} whose policy is what differs.
+ */
+public enum ServeMode {
+    /** Non-blocking NIO sockets; disk calls made synchronously on the loop (the papers' NB-B). */
+    NB_B("nb-b", false, Policy.INLINE),
+    /** Every call through LAIO: accept, recv, openat2, statx, header send under TCP_CORK, sendfile. */
+    LAIO_LAIO("laio-laio", true, Policy.LAZY),
+    /** Non-blocking NIO sockets; disk calls through lazy LAIO. */
+    NB_LAIO("nb-laio", false, Policy.LAZY),
+    /** Non-blocking NIO sockets; every disk call on a helper thread (Flash's AMTED, liblaiogen). */
+    NB_AMTED("nb-amted", false, Policy.EAGER);
+
+    private final String flag;
+    private final boolean laioSockets;
+    private final Policy diskPolicy;
+
+    ServeMode(String flag, boolean laioSockets, Policy diskPolicy) {
+        this.flag = flag;
+        this.laioSockets = laioSockets;
+        this.diskPolicy = diskPolicy;
+    }
+
+    /** The command-line spelling ({@code --mode nb-b}). */
+    public String flag() {
+        return flag;
+    }
+
+    /** Whether sockets are raw descriptors driven through LAIO rather than NIO channels. */
+    boolean laioSockets() {
+        return laioSockets;
+    }
+
+    /**
+     * The LAIO configuration: the mode's policy for disk calls; closing a descriptor stays a
+     * plain call in every mode, as it never waits for the disk.
+     */
+    LaioConfig laioConfig(int maxHelpers) {
+        return LaioConfig.builder().policy(diskPolicy).policy(Sys.SYS_close, Policy.INLINE).maxHelpers(maxHelpers).build();
+    }
+
+    /** The mode for a command-line spelling. */
+    public static ServeMode of(String flag) {
+        for (ServeMode m : values()) {
+            if (m.flag.equals(flag)) {
+                return m;
+            }
+        }
+        throw new IllegalArgumentException("unknown mode '" + flag + "' (nb-b, laio-laio, nb-laio, nb-amted)");
+    }
+
+    @Override
+    public String toString() {
+        return flag;
+    }
+}

@@ -1,0 +1,55 @@
+package io.laio.examples.http;
+
+import java.nio.ByteBuffer;
+
+/**
+ * A connection's socket, seen the same way whether it is an NIO channel or a raw descriptor
+ * driven through LAIO. Each operation either finishes at once, returning its result, or
+ * returns {@link #PENDING} and later hands the result to {@link Connection#resume(long)} on the
+ * loop thread. Results are counts (&gt;= 0) or negated errno values. At most one operation is
+ * pending at a time. Loop thread only.
+ */
+abstract class SocketIo {
+    /** The operation is under way; its result arrives through {@link Connection#resume(long)}. */
+    static final long PENDING = Long.MIN_VALUE;
+
+    Connection owner;
+
+    /**
+     * Reads into {@code in} from its position to its limit and advances the position.
+     *
+     * @return bytes read (&gt; 0), 0 at end of stream, a negated errno, or {@link #PENDING}
+     */
+    abstract long recv(ByteBuffer in);
+
+    /**
+     * Sends everything remaining in {@code first}, then in {@code second} (may be null).
+     *
+     * @return the bytes sent (all of them), a negated errno, or {@link #PENDING}
+     */
+    abstract long send(ByteBuffer first, ByteBuffer second);
+
+    /** Whether {@link #sendFile} is available; if not, the body is read and then sent. */
+    abstract boolean sendsFiles();
+
+    /**
+     * Sends {@code count} bytes of {@code fileFd} from {@code offset} ({@code sendfile}).
+     *
+     * @return {@code count}, a short count at end of file, a negated errno, or {@link #PENDING}
+     */
+    long sendFile(int fileFd, long offset, long count) {
+        throw new UnsupportedOperationException("sendfile needs a raw socket");
+    }
+
+    /** Holds back partial segments ({@code TCP_CORK}) while a head and its body are sent. */
+    void cork(boolean on) {}
+
+    /** Stops waiting for readiness; a pending LAIO call is the connection's to cancel. */
+    abstract void stopWaiting();
+
+    /** Closes the socket. Called once, with nothing pending. */
+    abstract void close();
+
+    /** The peer, for the access log. */
+    abstract String peer();
+}

@@ -1,0 +1,260 @@
+package io.laio.examples.http;
+
+import io.laio.Laio;
+import io.laio.LaioConfig;
+import io.laio.LaioStats;
+import io.laio.Policy;
+import io.laio.event.Ev;
+import io.laio.event.EventBase;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A thttpd-style static file server on one event loop, single-threaded, in one of the four
+ * {@link ServeMode}s. Serves GET and HEAD for the files beneath its root; see the package's
+ * README section in the project README for the HTTP features and limits.
+ *
+ * <p>Threading: construct on any thread, then {@link #run()} on the thread that is to be the
+ * loop; {@link #stop()} from any thread ends it, and {@code run()} then closes everything it
+ * opened. Counters may be read from any thread (they are approximate while it runs).
+ */
+public final class ThttpdServer {
+    static final Logger LOG = LoggerFactory.getLogger(ThttpdServer.class);
+    private static final Logger ACCESS = LoggerFactory.getLogger("io.laio.examples.http.access");
+
+    /**
+     * What the server is started with.
+     *
+     * @param mode          how it does its I/O
+     * @param bind          the address to listen on
+     * @param port          the port; 0 picks a free one
+     * @param root          the document root; null serves the embedded default site
+     * @param keepAlive     whether connections may stay open between requests
+     * @param idleTimeout   how long a connection may wait for its next request, or stall a send
+     * @param headerTimeout how long a request head may take to arrive once it has started
+     * @param accessLog     whether each response is logged (slf4j logger {@code io.laio.examples.http.access})
+     * @param maxHelpers    the LAIO helper-thread bound (nb-amted and background calls)
+     */
+    public record Options(ServeMode mode, InetAddress bind, int port, Path root, boolean keepAlive,
+            Duration idleTimeout, Duration headerTimeout, boolean accessLog, int maxHelpers) {
+        /** Defaults: loopback, a free port, the embedded site, keep-alive on, 60 s idle, 20 s head. */
+        public static Options of(ServeMode mode) {
+            return new Options(mode, InetAddress.getLoopbackAddress(), 0, null, true, Duration.ofSeconds(60),
+                    Duration.ofSeconds(20), false, 64);
+        }
+
+        public Options withRoot(Path r) {
+            return new Options(mode, bind, port, r, keepAlive, idleTimeout, headerTimeout, accessLog, maxHelpers);
+        }
+
+        public Options withKeepAlive(boolean k) {
+            return new Options(mode, bind, port, root, k, idleTimeout, headerTimeout, accessLog, maxHelpers);
+        }
+
+        public Options withTimeouts(Duration idle, Duration header) {
+            return new Options(mode, bind, port, root, keepAlive, idle, header, accessLog, maxHelpers);
+        }
+    }
+
+    private static final Duration ACCEPT_BACKOFF = Duration.ofMillis(100);
+    private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(10);
+
+    private final Options options;
+    private final EventBase base;
+    private final Laio laio;
+    private final Arena arena = Arena.ofShared();
+    private final DocRoot root;
+    private final Listener listener;
+    private final HttpDates dates = new HttpDates();
+    private final Set<Connection> connections = new HashSet<>();
+    private final ArrayDeque<ConnectionBuffers> freeBuffers = new ArrayDeque<>();
+    private final int chunkSize;
+
+    private volatile long requests;
+    private volatile long timeouts;
+    private volatile long acceptFailures;
+    private volatile boolean running;
+
+    /** Opens the root and the listening socket; nothing is served until {@link #run()}. */
+    public ThttpdServer(Options options) throws IOException {
+        this.options = options;
+        this.chunkSize = options.mode().laioSockets() ? 0 : 128 * 1024;
+        this.base = EventBase.create();
+        this.laio = Laio.attach(base, options.mode().laioConfig(options.maxHelpers()));
+        try (Laio setup = Laio.create(LaioConfig.builder().policy(Policy.INLINE).build())) {
+            this.root = DocRoot.open(setup, arena, options.root());
+        } catch (IOException | RuntimeException e) {
+            laio.close();
+            base.close();
+            throw e;
+        }
+        InetSocketAddress bind = new InetSocketAddress(options.bind(), options.port());
+        try {
+            this.listener = options.mode().laioSockets() ? new LaioListener(this, base, laio, arena, bind)
+                    : new NioListener(this, base, bind);
+        } catch (IOException | RuntimeException e) {
+            root.close(laio);
+            laio.close();
+            base.close();
+            throw e;
+        }
+    }
+
+    /** The port it listens on. */
+    public int port() {
+        return listener.port();
+    }
+
+    /** The directory it serves (the extracted default site when no root was given). */
+    public Path root() {
+        return root.path();
+    }
+
+    /** Serves on the calling thread until {@link #stop()}, then closes every connection and descriptor. */
+    public void run() {
+        running = true;
+        try {
+            listener.start();
+            base.loop(Ev.LOOP_NO_EXIT_ON_EMPTY);
+        } finally {
+            shutdown();
+        }
+    }
+
+    /** Ends {@link #run()}; any thread, before or while it runs. */
+    public void stop() {
+        base.loopExit(null);
+    }
+
+    private void shutdown() {
+        listener.close();
+        for (Connection c : new ArrayList<>(connections)) {
+            c.close();
+        }
+        // connections with a LAIO call in flight are freed when it completes (cancelled ones at once)
+        long deadline = System.nanoTime() + SHUTDOWN_WAIT.toNanos();
+        while (!connections.isEmpty() && System.nanoTime() < deadline) {
+            base.once(null, Ev.TIMEOUT, (ev, what, arg) -> { }, null, Duration.ofMillis(50));
+            base.loop(Ev.LOOP_ONCE);
+        }
+        if (!connections.isEmpty()) {
+            LOG.warn("{} connections still had calls in flight after {} s", connections.size(), SHUTDOWN_WAIT.toSeconds());
+        }
+        root.close(laio);
+        laio.close(); // waits for calls still running on helpers
+        base.close();
+        if (connections.isEmpty()) {
+            arena.close();
+        } // else a helper may still write into it: leave it to the garbage collector's care, never free it under a call
+        running = false;
+    }
+
+    /** Requests answered, any status. */
+    public long requests() {
+        return requests;
+    }
+
+    /** Connections closed by the idle or header timeout. */
+    public long timeouts() {
+        return timeouts;
+    }
+
+    /** Accepts that failed for want of descriptors (each followed by a pause). */
+    public long acceptFailures() {
+        return acceptFailures;
+    }
+
+    /** Connections open now. */
+    public int connectionCount() {
+        return connections.size();
+    }
+
+    /** The LAIO statistics of the server's disk (and, in laio-laio, socket) calls. */
+    public LaioStats laioStats() {
+        return laio.stats();
+    }
+
+    // ---- for the connections and listeners (loop thread)
+
+    EventBase base() {
+        return base;
+    }
+
+    Laio laio() {
+        return laio;
+    }
+
+    int rootFd() {
+        return root.fd();
+    }
+
+    HttpDates dates() {
+        return dates;
+    }
+
+    boolean keepAlive() {
+        return options.keepAlive();
+    }
+
+    Duration idleTimeout() {
+        return options.idleTimeout();
+    }
+
+    Duration headerTimeout() {
+        return options.headerTimeout();
+    }
+
+    Duration acceptBackoff() {
+        return ACCEPT_BACKOFF;
+    }
+
+    ConnectionBuffers takeBuffers() {
+        ConnectionBuffers b = freeBuffers.pollFirst();
+        return b != null ? b.reset() : new ConnectionBuffers(arena, chunkSize);
+    }
+
+    void accepted(SocketIo io, ConnectionBuffers buf) {
+        Connection c = new Connection(this, io, buf);
+        connections.add(c);
+        c.start();
+    }
+
+    void closed(Connection c, ConnectionBuffers buf) {
+        connections.remove(c);
+        freeBuffers.addFirst(buf);
+    }
+
+    void acceptFailed(String why) {
+        if (acceptFailures++ % 100 == 0) {
+            LOG.warn("accept failed ({}); pausing accepts for {} ms, {} connections open", why,
+                    ACCEPT_BACKOFF.toMillis(), connections.size());
+        }
+    }
+
+    void timedOut() {
+        timeouts++;
+    }
+
+    void log(Connection c, HttpRequest req, int status, long bytes) {
+        requests++;
+        if (options.accessLog()) {
+            ACCESS.info("{} \"{} {} HTTP/{}\" {} {}", c.peer(), req.methodName, req.targetString(),
+                    req.version == 10 ? "1.0" : "1.1", status, bytes);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "thttpd[" + options.mode() + " port " + port() + (running ? " running" : "") + "]";
+    }
+}

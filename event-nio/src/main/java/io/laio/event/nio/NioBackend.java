@@ -75,9 +75,27 @@ public final class NioBackend implements Backend {
         if (ch.isBlocking()) {
             ch.configureBlocking(false);
         }
-        Registration reg = new Registration(ch, attachment);
+        SelectionKey parked = ch.keyFor(selector);
+        if (parked != null && !parked.isValid()) {
+            // cancelled by a close we have not selected since: flush it so the channel can register again
+            selector.selectNow();
+            selector.selectedKeys().clear(); // level-triggered: whatever was ready is reported again
+            parked = ch.keyFor(selector);
+        }
+        Registration reg;
+        if (parked != null) {
+            reg = (Registration) parked.attachment(); // the channel's key, kept across cancel()
+            reg.attachment = attachment;
+            try {
+                parked.interestOps(ops(ch, interest));
+            } catch (CancelledKeyException e) {
+                throw new ClosedChannelException();
+            }
+        } else {
+            reg = new Registration(ch, attachment);
+            reg.key = ch.register(selector, ops(ch, interest), reg);
+        }
         reg.interest = interest;
-        reg.key = ch.register(selector, ops(ch, interest), reg);
         reg.index = registrations.size();
         registrations.add(reg);
         return reg;
@@ -95,12 +113,25 @@ public final class NioBackend implements Backend {
         }
     }
 
+    /**
+     * Stops reporting the channel's events. Its key is kept with no interest rather than
+     * cancelled: a cancelled key stays in the selector until the next select, and registering
+     * the channel again before that (a one-shot event re-added from its own callback) would
+     * throw {@code CancelledKeyException}. Closing the channel cancels the key for good.
+     */
     @Override
     public void cancel(Object key) {
         Registration reg = (Registration) key;
-        reg.key.cancel();
+        if (reg.key.isValid()) {
+            try {
+                reg.key.interestOps(0);
+            } catch (CancelledKeyException e) {
+                // closed meanwhile: the key is gone with the channel
+            }
+        }
+        reg.attachment = null;
         int last = registrations.size() - 1;
-        if (reg.index <= last && registrations.get(reg.index) == reg) {
+        if (reg.index >= 0 && reg.index <= last && registrations.get(reg.index) == reg) {
             Registration moved = registrations.get(last);
             registrations.set(reg.index, moved);
             moved.index = reg.index;
@@ -139,6 +170,9 @@ public final class NioBackend implements Backend {
 
     private void onKey(SelectionKey key) {
         Registration reg = (Registration) key.attachment();
+        if (reg.attachment == null) {
+            return; // parked: no event of the loop's waits on it
+        }
         if (!key.isValid()) {
             sink.invalid(reg.attachment);
             return;

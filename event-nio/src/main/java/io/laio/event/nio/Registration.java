@@ -9,7 +9,7 @@ import java.nio.channels.SelectionKey;
  */
 final class Registration {
     final SelectableChannel channel;
-    final Object attachment;
+    Object attachment; // null while parked: registered with no interest, for the channel's next event
     SelectionKey key;
     int interest; // Ev flags
     int index;    // position in NioBackend's list, for O(1) removal

@@ -67,6 +67,45 @@ class NioBackendTest {
     }
 
     @Test
+    void aOneShotEventReAddedFromItsOwnCallbackKeepsFiring() throws Exception {
+        // a one-shot READ that fired leaves the channel with no event; adding it again in the same
+        // pass must not trip over the selector's cancelled key (CancelledKeyException)
+        Pipe pipe = Pipe.open();
+        try (var src = pipe.source(); var snk = pipe.sink()) {
+            int[] fired = {0};
+            ByteBuffer b = ByteBuffer.allocate(1);
+            Event[] ev = new Event[1];
+            ev[0] = Event.set(base, src, Ev.READ, (e, w, a) -> {
+                try {
+                    b.clear();
+                    src.read(b);
+                } catch (java.io.IOException x) {
+                    throw new java.io.UncheckedIOException(x);
+                }
+                if (++fired[0] < 1000) {
+                    ev[0].add();
+                    ev[0].del();
+                    ev[0].add();
+                    try {
+                        snk.write(ByteBuffer.wrap(new byte[] {1}));
+                    } catch (java.io.IOException x) {
+                        throw new java.io.UncheckedIOException(x);
+                    }
+                } else {
+                    base.loopBreak();
+                }
+            }, null);
+            ev[0].add();
+            snk.write(ByteBuffer.wrap(new byte[] {1}));
+            base.setUncaughtHandler((e, t) -> log.add("threw " + t));
+            base.once(null, Ev.TIMEOUT, (e, w, a) -> base.loopBreak(), null, Duration.ofSeconds(10));
+            base.loop(0);
+            assertEquals(1000, fired[0]);
+            assertEquals(List.of(), log, "no callback threw");
+        }
+    }
+
+    @Test
     void tcpAcceptReadAndWriteEachFireTheirEvent() throws Exception {
         try (ServerSocketChannel server = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
                 SocketChannel client = SocketChannel.open()) {

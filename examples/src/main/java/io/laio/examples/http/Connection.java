@@ -160,17 +160,19 @@ final class Connection {
                     LinuxAbi.OPEN_HOW_SIZE));
         }
         if (r < 0) {
-            return error(openFailure((int) -r), keepAlive);
+            int code = openFailure((int) -r);
+            return error(triedIndex && code == 404 ? 403 : code, keepAlive); // a directory without index.html: no listing
         }
         fileFd = (int) r;
         state = STAT;
         return START;
     }
 
-    private static int openFailure(int errno) {
+    static int openFailure(int errno) {
         return switch (errno) {
             case Errno.ENOENT, Errno.ENOTDIR, Errno.ENAMETOOLONG -> 404;
             case Errno.EACCES, Errno.EPERM, Errno.EXDEV, Errno.ELOOP, Errno.ENXIO -> 403;
+            case Errno.EMFILE, Errno.ENFILE -> 503; // out of descriptors: the client may retry
             default -> 500;
         };
     }
@@ -269,7 +271,7 @@ final class Connection {
     private long error(int code, boolean keep) {
         closeFile();
         status = code;
-        keepAlive = keep && code != 400 && code != 414 && code != 431 && code != 505;
+        keepAlive = keep && code != 400 && code != 414 && code != 431 && code != 503 && code != 505;
         ByteBuffer out = buf.out.clear();
         String reason = ResponseHead.reason(code);
         String body = "<html><head><title>" + code + " " + reason + "</title></head><body><h1>" + code + " " + reason
@@ -278,6 +280,8 @@ final class Connection {
         ResponseHead.common(out, server.dates().now(System.currentTimeMillis()));
         if (code == 405) {
             ResponseHead.header(out, "Allow", "GET, HEAD");
+        } else if (code == 503) {
+            ResponseHead.header(out, "Retry-After", "1");
         }
         ResponseHead.header(out, "Content-Type", "text/html; charset=utf-8");
         ResponseHead.header(out, "Content-Length", body.length());

@@ -20,6 +20,9 @@ import java.net.InetSocketAddress;
  * accept is in flight at a time.
  */
 final class LaioListener implements Listener {
+    /** Loaded now: when descriptors run out, no class file can be opened to load it then. */
+    private static final String[] ERRNO_NAMES = {Errno.name(Errno.EMFILE), Errno.name(Errno.ENFILE)};
+
     private final ThttpdServer server;
     private final EventBase base;
     private final Laio laio;
@@ -77,8 +80,16 @@ final class LaioListener implements Listener {
         acceptAll();
     }
 
+    @Override
+    public void resume() {
+        acceptAll();
+    }
+
     private void acceptAll() {
-        while (!closed) {
+        while (!closed && pending == null) {
+            if (server.full()) {
+                return; // the server calls resume() when a connection closes
+            }
             long r = laio.accept(fd, LinuxAbi.SOCK_NONBLOCK | LinuxAbi.SOCK_CLOEXEC);
             if (r == -1 && Laio.errno() == Errno.EINPROGRESS) {
                 pending = laio.gethandle();
@@ -118,7 +129,7 @@ final class LaioListener implements Listener {
         }
         if (errno == Errno.EMFILE || errno == Errno.ENFILE || errno == Errno.ENOBUFS || errno == Errno.ENOMEM) {
             backoff.add(server.acceptBackoff()); // out of descriptors: pause accepting, keep serving
-            server.acceptFailed(Errno.name(errno));
+            server.acceptFailed(errno == Errno.EMFILE ? ERRNO_NAMES[0] : errno == Errno.ENFILE ? ERRNO_NAMES[1] : "errno " + errno);
             return false;
         }
         ThttpdServer.LOG.debug("accept: {}", Errno.name(errno)); // ECONNABORTED and the like: the next one

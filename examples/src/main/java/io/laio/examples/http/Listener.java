@@ -3,7 +3,8 @@ package io.laio.examples.http;
 /**
  * The listening socket: accepts connections and hands each to the server. When accept fails
  * for want of descriptors ({@code EMFILE}, {@code ENFILE}) it stops accepting for a moment and
- * keeps serving the connections it has. Loop thread only.
+ * keeps serving the connections it has; at the server's connection limit it stops accepting
+ * until a connection closes, leaving newcomers in the kernel's backlog. Loop thread only.
  */
 interface Listener extends AutoCloseable {
     /** The port it listens on. */
@@ -11,6 +12,9 @@ interface Listener extends AutoCloseable {
 
     /** Starts accepting on the loop. */
     void start();
+
+    /** Accepts again after the server paused it at its connection limit ({@link ThttpdServer#full()}). */
+    void resume();
 
     @Override
     void close();

@@ -36,8 +36,17 @@ final class NioListener implements Listener {
         acceptable.add();
     }
 
+    @Override
+    public void resume() {
+        acceptable.add();
+    }
+
     private void acceptAll() {
         while (true) {
+            if (server.full()) {
+                acceptable.del();
+                return;
+            }
             SocketChannel ch;
             try {
                 ch = channel.accept();

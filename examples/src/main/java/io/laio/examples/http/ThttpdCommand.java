@@ -44,6 +44,10 @@ public final class ThttpdCommand implements Callable<Integer> {
     @Option(names = "--max-helpers", defaultValue = "64", description = "LAIO helper threads at most (default: ${DEFAULT-VALUE})")
     int maxHelpers;
 
+    @Option(names = "--max-connections", defaultValue = "0",
+            description = "connections at once; 0 derives it from the descriptor limit, -1 accepts until EMFILE (default: ${DEFAULT-VALUE})")
+    int maxConnections;
+
     @Override
     public Integer call() throws Exception {
         if (!keepAlive.equals("on") && !keepAlive.equals("off")) {
@@ -58,7 +62,7 @@ public final class ThttpdCommand implements Callable<Integer> {
             return 2;
         }
         ThttpdServer.Options o = new ThttpdServer.Options(m, InetAddress.getByName(bind), port, root,
-                keepAlive.equals("on"), idleTimeout, headerTimeout, accessLog, maxHelpers);
+                keepAlive.equals("on"), idleTimeout, headerTimeout, accessLog, maxHelpers, maxConnections);
         ThttpdServer server = new ThttpdServer(o);
         CountDownLatch done = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -44,25 +44,28 @@ public final class ThttpdServer {
      * @param headerTimeout how long a request head may take to arrive once it has started
      * @param accessLog     whether each response is logged (slf4j logger {@code io.laio.examples.http.access})
      * @param maxHelpers    the LAIO helper-thread bound (nb-amted and background calls)
+     * @param maxConnections connections served at once, beyond which newcomers wait in the
+     *                      backlog; 0 derives it from the descriptor limit (two descriptors per
+     *                      connection, some kept in reserve); -1: no limit (accept until EMFILE)
      */
     public record Options(ServeMode mode, InetAddress bind, int port, Path root, boolean keepAlive,
-            Duration idleTimeout, Duration headerTimeout, boolean accessLog, int maxHelpers) {
+            Duration idleTimeout, Duration headerTimeout, boolean accessLog, int maxHelpers, int maxConnections) {
         /** Defaults: loopback, a free port, the embedded site, keep-alive on, 60 s idle, 20 s head. */
         public static Options of(ServeMode mode) {
             return new Options(mode, InetAddress.getLoopbackAddress(), 0, null, true, Duration.ofSeconds(60),
-                    Duration.ofSeconds(20), false, 64);
+                    Duration.ofSeconds(20), false, 64, 0);
         }
 
         public Options withRoot(Path r) {
-            return new Options(mode, bind, port, r, keepAlive, idleTimeout, headerTimeout, accessLog, maxHelpers);
+            return new Options(mode, bind, port, r, keepAlive, idleTimeout, headerTimeout, accessLog, maxHelpers, maxConnections);
         }
 
         public Options withKeepAlive(boolean k) {
-            return new Options(mode, bind, port, root, k, idleTimeout, headerTimeout, accessLog, maxHelpers);
+            return new Options(mode, bind, port, root, k, idleTimeout, headerTimeout, accessLog, maxHelpers, maxConnections);
         }
 
         public Options withTimeouts(Duration idle, Duration header) {
-            return new Options(mode, bind, port, root, keepAlive, idle, header, accessLog, maxHelpers);
+            return new Options(mode, bind, port, root, keepAlive, idle, header, accessLog, maxHelpers, maxConnections);
         }
     }
 
@@ -79,11 +82,14 @@ public final class ThttpdServer {
     private final Set<Connection> connections = new HashSet<>();
     private final ArrayDeque<ConnectionBuffers> freeBuffers = new ArrayDeque<>();
     private final int chunkSize;
+    private final int maxConnections;
+    private boolean pausedAtLimit;
 
     private volatile long requests;
     private volatile long timeouts;
     private volatile long acceptFailures;
     private volatile boolean running;
+    private volatile boolean closed;
 
     /** Opens the root and the listening socket; nothing is served until {@link #run()}. */
     public ThttpdServer(Options options) throws IOException {
@@ -92,6 +98,8 @@ public final class ThttpdServer {
         this.base = EventBase.create();
         this.laio = Laio.attach(base, options.mode().laioConfig(options.maxHelpers()));
         try (Laio setup = Laio.create(LaioConfig.builder().policy(Policy.INLINE).build())) {
+            this.maxConnections = options.maxConnections() != 0 ? options.maxConnections()
+                    : DescriptorBudget.connections(setup, arena);
             this.root = DocRoot.open(setup, arena, options.root());
         } catch (IOException | RuntimeException e) {
             laio.close();
@@ -131,9 +139,15 @@ public final class ThttpdServer {
         }
     }
 
-    /** Ends {@link #run()}; any thread, before or while it runs. */
+    /** Ends {@link #run()}; any thread, before or while it runs; nothing once it has ended. */
     public void stop() {
-        base.loopExit(null);
+        if (!closed) {
+            try {
+                base.loopExit(null);
+            } catch (IllegalStateException e) {
+                // closed meanwhile: it has stopped
+            }
+        }
     }
 
     private void shutdown() {
@@ -152,6 +166,7 @@ public final class ThttpdServer {
         }
         root.close(laio);
         laio.close(); // waits for calls still running on helpers
+        closed = true;
         base.close();
         if (connections.isEmpty()) {
             arena.close();
@@ -232,6 +247,24 @@ public final class ThttpdServer {
     void closed(Connection c, ConnectionBuffers buf) {
         connections.remove(c);
         freeBuffers.addFirst(buf);
+        if (pausedAtLimit && !closed) {
+            pausedAtLimit = false;
+            listener.resume();
+        }
+    }
+
+    /** Whether it serves as many connections as it may; if so the listener pauses until one closes. */
+    boolean full() {
+        if (maxConnections > 0 && connections.size() >= maxConnections) {
+            pausedAtLimit = true;
+            return true;
+        }
+        return false;
+    }
+
+    /** The connection limit in force (-1: none). */
+    public int maxConnections() {
+        return maxConnections;
     }
 
     void acceptFailed(String why) {

@@ -1,0 +1,125 @@
+package io.laio.examples.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The server runs out of descriptors ({@code ulimit -n} in a child process) while clients keep
+ * connecting: accept fails with EMFILE, the server pauses accepting, keeps serving, and once
+ * clients leave it accepts and answers the ones that waited in the backlog.
+ */
+class DescriptorExhaustionTest {
+    private static final int FD_LIMIT = 256;
+    private static final int CLIENTS = 400;
+
+    @TempDir
+    Path root;
+
+    @ParameterizedTest
+    @EnumSource(value = ServeMode.class, names = {"NB_B", "LAIO_LAIO"})
+    void atTheDerivedConnectionLimitNewcomersWaitAndAllAreServed(ServeMode mode) throws Exception {
+        String log = run(mode, "0", false);
+        assertFalse(log.contains("accept failed"), log);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = ServeMode.class, names = {"NB_B", "LAIO_LAIO"})
+    void withoutALimitAcceptFailingWithEmfilePausesAndServingGoesOn(ServeMode mode) throws Exception {
+        String log = run(mode, "-1", true);
+        assertTrue(log.contains("accept failed"), "the server ran out of descriptors: " + log);
+    }
+
+    /**
+     * Connects 400 idle clients to a server under ulimit -n 256, then has each in turn ask for a
+     * file and leave; returns what the server logged.
+     */
+    private String run(ServeMode mode, String maxConnections, boolean exhaust) throws Exception {
+        Files.writeString(root.resolve("a.txt"), "hello");
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        Process server = new ProcessBuilder("bash", "-c", "ulimit -n " + FD_LIMIT + " && exec \"$0\" \"$@\"", java,
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "io.laio.examples.Main",
+                "thttpd", "--mode", mode.flag(), "--port", "0", "--root", root.toString(), "--max-connections", maxConnections)
+                .start();
+        StringBuilder err = new StringBuilder();
+        CompletableFuture<Void> errReader = CompletableFuture.runAsync(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(server.getErrorStream(), StandardCharsets.UTF_8))) {
+                for (String l; (l = r.readLine()) != null; ) {
+                    synchronized (err) {
+                        err.append(l).append('\n');
+                    }
+                }
+            } catch (java.io.IOException e) {
+                // the process ended
+            }
+        });
+        List<RawHttp> clients = new ArrayList<>();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+            String first = out.readLine();
+            assertTrue(first != null && first.startsWith("listening on "), "server said " + first + "\n" + err);
+            int port = Integer.parseInt(first.substring("listening on ".length()).strip());
+            try (RawHttp warm = new RawHttp(port)) {
+                // classes load from target/classes here, a file each: load the serving paths' classes
+                // while descriptors remain (from the shaded jar, open already, nothing is needed)
+                assertEquals(200, warm.request("/a.txt").status());
+                assertEquals(404, warm.request("/missing").status());
+            }
+            for (int i = 0; i < CLIENTS; i++) {
+                clients.add(new RawHttp(port)); // idle: the server holds a descriptor for each it accepts
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(exhaust ? 20 : 1);
+            while (!errText(err).contains("accept failed") && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertTrue(server.isAlive());
+            // the clients accepted first were answered; each that leaves frees a descriptor for one
+            // waiting in the backlog, which is then accepted and answered in turn. Accepted with no
+            // descriptor left to open the file, a client is told 503 (retry) rather than left hanging.
+            int ok = 0;
+            for (int i = 0; i < clients.size(); i++) {
+                RawHttp c = clients.get(i);
+                int status;
+                try {
+                    status = c.request("/a.txt").status();
+                } catch (java.io.IOException e) {
+                    throw new AssertionError("client " + i + ", server alive " + server.isAlive() + ": " + errText(err), e);
+                }
+                assertTrue(status == 200 || (exhaust && status == 503), "client " + i + ": " + status);
+                ok += status == 200 ? 1 : 0;
+                c.close();
+            }
+            assertTrue(exhaust || ok == CLIENTS, ok + " of " + CLIENTS + " served");
+            try (RawHttp fresh = new RawHttp(port)) {
+                assertEquals("hello", fresh.request("/a.txt").text());
+            }
+        } finally {
+            for (RawHttp c : clients) {
+                c.close();
+            }
+            server.destroy();
+            assertTrue(server.waitFor(10, TimeUnit.SECONDS));
+            errReader.get(10, TimeUnit.SECONDS);
+        }
+        return errText(err);
+    }
+
+    private static String errText(StringBuilder err) {
+        synchronized (err) {
+            return err.toString();
+        }
+    }
+}

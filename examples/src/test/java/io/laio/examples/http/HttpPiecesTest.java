@@ -1,0 +1,74 @@
+package io.laio.examples.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** The small parts of the server: ranges, dates, paths, MIME types and errno-to-status. */
+class HttpPiecesTest {
+    @Test
+    void byteRangesResolveAgainstTheFileSize() {
+        ByteRange r = new ByteRange();
+        assertEquals(ByteRange.SATISFIABLE, r.resolve("bytes=0-0", 10));
+        assertEquals(1, r.length());
+        assertEquals(ByteRange.SATISFIABLE, r.resolve("bytes=5-100", 10));
+        assertEquals(9, r.last);
+        assertEquals(ByteRange.SATISFIABLE, r.resolve("bytes=-100", 10));
+        assertEquals(0, r.first);
+        assertEquals(ByteRange.UNSATISFIABLE, r.resolve("bytes=10-", 10));
+        assertEquals(ByteRange.UNSATISFIABLE, r.resolve("bytes=-0", 10));
+        assertEquals(ByteRange.NONE, r.resolve("bytes=5-4", 10));
+        assertEquals(ByteRange.NONE, r.resolve("bytes=a-b", 10));
+        assertEquals(ByteRange.NONE, r.resolve("items=0-1", 10));
+        assertEquals(ByteRange.NONE, r.resolve("bytes=0-1,3-4", 10));
+        assertEquals(ByteRange.NONE, r.resolve(null, 10));
+    }
+
+    @Test
+    void httpDatesParseAllThreeFormatsAndFormatImfFixdate() {
+        assertEquals(784111777, HttpDates.parse("Sun, 06 Nov 1994 08:49:37 GMT"));
+        assertEquals(784111777, HttpDates.parse("Sunday, 06-Nov-94 08:49:37 GMT"));
+        assertEquals(784111777, HttpDates.parse("Sun Nov  6 08:49:37 1994"));
+        assertEquals(Long.MIN_VALUE, HttpDates.parse("yesterday"));
+        assertEquals("Sun, 06 Nov 1994 08:49:37 GMT", HttpDates.format(784111777));
+        HttpDates d = new HttpDates();
+        assertEquals(d.now(784111777_000L), d.now(784111777_999L));
+    }
+
+    @Test
+    void pathsAreDecodedAndNormalizedAndDotDotIsRefused() {
+        assertEquals("a/b c.txt", path("/a//./b%20c.txt?q=1#f"));
+        assertEquals(".", path("/"));
+        assertEquals("x", path("http://host/x"));
+        assertEquals("403", path("/a/%2e%2E/b"));
+        assertEquals("403", path("/a/..%2fb"));
+        assertEquals("400", path("/a%00b"));
+        assertEquals("400", path("/a%2"));
+        assertEquals("400", path("a"));
+        RequestPath p = new RequestPath();
+        p.parse("/d/".getBytes(StandardCharsets.US_ASCII), 3);
+        p.appendIndex();
+        assertEquals("d/index.html", p.toString());
+    }
+
+    private static String path(String target) {
+        RequestPath p = new RequestPath();
+        byte[] t = target.getBytes(StandardCharsets.ISO_8859_1);
+        int s = p.parse(t, t.length);
+        return s != 0 ? String.valueOf(s) : p.toString();
+    }
+
+    @Test
+    void mimeTypesComeFromTheLastSegmentsExtension() {
+        assertEquals("text/html; charset=utf-8", mime("a/b.HTML"));
+        assertEquals("image/png", mime("x.png"));
+        assertEquals("application/octet-stream", mime("dir.d/noext"));
+        assertEquals("application/octet-stream", mime("x.unknown"));
+    }
+
+    private static String mime(String p) {
+        byte[] b = p.getBytes(StandardCharsets.US_ASCII);
+        return MimeTypes.of(b, b.length);
+    }
+}

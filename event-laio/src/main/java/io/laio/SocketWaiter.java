@@ -242,9 +242,11 @@ final class SocketWaiter {
             }
         } else if (nr == Sys.SYS_connect) {
             r = connectOutcome((int) h.a1);
-        } else {
+        } else if (connectionWaiting((int) h.a1)) {
             r = Syscalls.call(capture, nr == Sys.SYS_accept ? Sys.SYS_accept4 : nr, h.a1, h.a2, h.a3,
                     nr == Sys.SYS_accept ? 0 : h.a4);
+        } else {
+            r = STILL_WAITING;
         }
         if (r == STILL_WAITING || r == -1 && Syscalls.errno(capture) == Errno.EAGAIN) {
             h.requeue();
@@ -258,6 +260,19 @@ final class SocketWaiter {
         h.errno = h.bias > 0 ? 0 : err;
         completer.accept(h);
         return true;
+    }
+
+    /**
+     * accept has no per-call non-blocking flag, and on a blocking listener it would hold this
+     * thread until a client came: accept only when {@code poll(0)} says a connection is queued
+     * (another process accepting on the same listener in between could still take it; a
+     * non-blocking listener, as servers use, never blocks here at all).
+     */
+    private boolean connectionWaiting(int fd) {
+        MemorySegment pfd = scratch.asSlice(48, 8);
+        pfd.set(java.lang.foreign.ValueLayout.JAVA_INT, 0, fd);
+        pfd.set(java.lang.foreign.ValueLayout.JAVA_INT, 4, 0x1 /* POLLIN */);
+        return Syscalls.call(capture, Sys.SYS_poll, pfd.address(), 1, 0) != 0; // -1 too: accept reports the error
     }
 
     /** A pipe read returns what is there; a pipe write goes on until all N bytes are in. */

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Random;
@@ -44,6 +46,43 @@ class SocketWaiterTest {
             assertEquals(1, out[0].returnValue());
             assertEquals(77, buf.get(ValueLayout.JAVA_BYTE, 0));
         } finally {
+            Native.close(sp[0]);
+            Native.close(sp[1]);
+        }
+    }
+
+    @Test
+    void anAcceptOnABlockingListenerWaitsWithoutStallingOtherSocketCalls() throws Exception {
+        // accept has no per-call non-blocking flag: the waiter must not call it on a blocking
+        // listener before a connection is queued, or its one thread would block there
+        Path sock = Files.createTempDirectory("laio-accept").resolve("l.sock");
+        MemorySegment addr = Arena.ofAuto().allocate(110);
+        addr.set(ValueLayout.JAVA_SHORT, 0, (short) 1 /* AF_UNIX */);
+        addr.setString(2, sock.toString());
+        int listener = (int) Native.sys(Sys.SYS_socket, 1, 1 | 0x80000, 0);
+        assertEquals(0, Native.sys(Sys.SYS_bind, listener, addr.address(), 110));
+        assertEquals(0, Native.sys(Sys.SYS_listen, listener, 16));
+        int[] sp = socketPair();
+        try (Laio laio = Laio.create(); Arena arena = Arena.ofShared()) {
+            assertEquals(-1, laio.accept(listener, 0));
+            assertEquals(Errno.EINPROGRESS, Laio.errno());
+            LaioHandle accept = laio.gethandle();
+            MemorySegment buf = arena.allocate(1);
+            assertEquals(-1, laio.read(sp[0], buf, 1));
+            LaioHandle read = laio.gethandle();
+            Native.writeByte(sp[1], (byte) 9);
+            LaioCompletion[] out = {new LaioCompletion()};
+            assertEquals(1, laio.poll(out, 1, Duration.ofSeconds(10)), "the read completed while the accept waits");
+            assertEquals(read, out[0].handle());
+            int client = (int) Native.sys(Sys.SYS_socket, 1, 1 | 0x80000, 0);
+            assertEquals(0, Native.sys(Sys.SYS_connect, client, addr.address(), 110));
+            assertEquals(1, laio.poll(out, 1, Duration.ofSeconds(10)));
+            assertEquals(accept, out[0].handle());
+            assertTrue(out[0].returnValue() >= 0, "accepted a descriptor");
+            Native.close((int) out[0].returnValue());
+            Native.close(client);
+        } finally {
+            Native.close(listener);
             Native.close(sp[0]);
             Native.close(sp[1]);
         }

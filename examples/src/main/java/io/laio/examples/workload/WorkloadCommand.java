@@ -1,6 +1,7 @@
 package io.laio.examples.workload;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,7 +10,9 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code workload}: writes a profile's document tree ({@code OUT/root}) and request trace
@@ -22,6 +25,9 @@ import picocli.CommandLine.Option;
             "Trace format: one line per request, '<session id> <URL path>'; a session's requests are consecutive",
             "and replayed in order over one connection."})
 public final class WorkloadCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--profile", defaultValue = "rice", description = "rice or berkeley (default: ${DEFAULT-VALUE}).")
     String profile;
 
@@ -40,11 +46,18 @@ public final class WorkloadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Profile.Targets targets = Profile.of(profile).at(scale);
+        PrintWriter stdout = spec.commandLine().getOut();
+        Profile.Targets targets;
+        try {
+            targets = Profile.of(profile).at(scale);
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("workload: " + e.getMessage());
+            return 2;
+        }
         Path root = out.resolve("root");
         if (Files.exists(root)) {
             if (!force) {
-                System.err.println("workload: " + root + " exists; remove it or pass --force");
+                spec.commandLine().getErr().println("workload: " + root + " exists; remove it or pass --force");
                 return 2;
             }
             deleteTree(root);
@@ -56,9 +69,10 @@ public final class WorkloadCommand implements Callable<Integer> {
         Path trace = out.resolve("trace.txt");
         TraceFile.write(w, trace);
         double secs = (System.nanoTime() - t0) / 1e9;
-        System.out.printf(Locale.ROOT, "workload %s scale %s seed %d: %d files (%,d bytes) in %s, trace %s (%.1f s)%n",
+        stdout.printf(Locale.ROOT, "workload %s scale %s seed %d: %d files (%,d bytes) in %s, trace %s (%.1f s)%n",
                 targets.profile().id(), scale, seed, w.paths().length, bytes, root, trace, secs);
-        System.out.print(WorkloadFigures.measure(trace, root).report(targets));
+        stdout.print(WorkloadFigures.measure(trace, root).report(targets));
+        stdout.flush();
         return 0;
     }
 

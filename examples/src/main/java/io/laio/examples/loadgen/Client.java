@@ -116,16 +116,18 @@ final class Client implements EventCallback {
         if (ev != readEv && ev != writeEv) {
             return; // an event of a connection closed in this same loop pass
         }
+        if ((what & (Ev.READ | Ev.WRITE)) == 0) { // the idle timeout alone
+            fail(ErrorLog.Kind.TIMEOUT, "no byte for " + run.spec().timeout().toMillis() + " ms"
+                    + (connected ? " after " + parser.received() + " bytes of the response" : " while connecting"));
+            return;
+        }
         if (!connected && !finishConnect()) {
             return;
         }
         if (ev == writeEv) {
             write();
-        } else if ((what & Ev.READ) != 0) {
+        } else {
             read();
-        } else if ((what & Ev.TIMEOUT) != 0) {
-            fail(ErrorLog.Kind.TIMEOUT, "no byte for " + run.spec().timeout().toMillis() + " ms"
-                    + (connected ? " after " + parser.received() + " bytes of the response" : " while connecting"));
         }
     }
 

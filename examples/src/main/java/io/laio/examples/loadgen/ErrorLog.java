@@ -27,7 +27,9 @@ final class ErrorLog {
         /** no byte arrived within the timeout */
         TIMEOUT,
         /** a socket error */
-        IO
+        IO,
+        /** the load generator itself failed (a bug): the run was stopped */
+        INTERNAL
     }
 
     private final EnumMap<Kind, Long> counts = new EnumMap<>(Kind.class);

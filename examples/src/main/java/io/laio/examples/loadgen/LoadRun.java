@@ -81,6 +81,11 @@ final class LoadRun {
         this.progress = progress;
         try (EventBase b = EventBase.create()) {
             base = b;
+            // a callback that throws would leave its client stuck and the run hanging: stop it, loudly
+            base.setUncaughtHandler((ev, t) -> {
+                errors.add(ErrorLog.Kind.INTERNAL, "run stopped: " + t);
+                base.loopBreak();
+            });
             long t0 = System.nanoTime();
             deadline = spec.duration() == null ? Long.MAX_VALUE : t0 + spec.duration().toNanos();
             running = spec.clients();
@@ -157,7 +162,8 @@ final class LoadRun {
     byte[] request(int pathIndex) {
         byte[] r = requests[pathIndex];
         if (r == null) {
-            String host = spec.server().getHostString() + ":" + spec.server().getPort();
+            String name = spec.server().getHostString();
+            String host = (name.indexOf(':') >= 0 ? "[" + name + "]" : name) + ":" + spec.server().getPort();
             r = ("GET " + trace.paths()[pathIndex] + " HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: laio-loadgen\r\n"
                     + (spec.keepAlive() ? "" : "Connection: close\r\n") + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
             requests[pathIndex] = r;

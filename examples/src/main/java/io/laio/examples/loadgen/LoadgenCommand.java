@@ -23,8 +23,9 @@ import picocli.CommandLine.Spec;
  * response times; writes CSV, JSON and PNG plots. Exit code 1 when any request failed.
  */
 @Command(name = "loadgen", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Replays a workload trace against an HTTP server: N concurrent clients on one laio event loop,",
-            "one persistent connection per session, every response checked against the document root.",
+        description = {"Replays a workload trace against an HTTP server: N concurrent clients on one",
+            "laio event loop, one persistent connection per session, every response checked",
+            "(status 200, Content-Length = the file's size in the document root).",
             "Exit code: 0 all responses correct, 1 some requests failed, 2 bad usage or set-up."})
 public final class LoadgenCommand implements Callable<Integer> {
     @Spec
@@ -45,7 +46,7 @@ public final class LoadgenCommand implements Callable<Integer> {
     @Option(names = "--port", required = true, description = "Server port.")
     int port;
 
-    @Option(names = "--clients", split = ",", defaultValue = "64", paramLabel = "N[,N...]",
+    @Option(names = "--clients", split = ",", defaultValue = "64", paramLabel = "N",
             description = "Concurrent clients; a list sweeps, e.g. 1,16,64,256,512 (default: ${DEFAULT-VALUE}).")
     List<Integer> clients;
 

@@ -20,10 +20,10 @@ import picocli.CommandLine.Spec;
  * wrote and prints it beside the profile's targets.
  */
 @Command(name = "workload", mixinStandardHelpOptions = true,
-        description = {"Writes a Rice- or Berkeley-like document tree (OUT/root) and request trace (OUT/trace.txt),",
-            "deterministically from a seed, and prints the achieved figures beside the targets.",
-            "Trace format: one line per request, '<session id> <URL path>'; a session's requests are consecutive",
-            "and replayed in order over one connection."})
+        description = {"Writes a Rice- or Berkeley-like document tree (OUT/root) and request trace",
+            "(OUT/trace.txt), deterministically from a seed, and prints the achieved figures",
+            "beside the targets. Trace format: one line per request, '<session id> <URL path>';",
+            "a session's requests are consecutive and replayed in order over one connection."})
 public final class WorkloadCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

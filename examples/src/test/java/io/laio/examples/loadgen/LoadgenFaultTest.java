@@ -158,6 +158,18 @@ class LoadgenFaultTest {
     }
 
     @Test
+    void aServerThatNeverAcceptsTimesOutConnectsToo() throws IOException {
+        try (ServerSocket ss = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            // backlog 1, never accepted: a couple of connects complete in the kernel, the rest stay pending
+            Outcome o = LoadgenCommandTest.loadgen("--workload", dir.toString(), "--port", Integer.toString(ss.getLocalPort()),
+                    "--clients", "6", "--timeout", "0.3", "--no-progress");
+            assertEquals(1, o.exit(), o::toString);
+            assertTrue(o.err().contains("TIMEOUT=6"), o.err());
+            assertTrue(o.err().contains("while connecting"), o.err());
+        }
+    }
+
+    @Test
     void aRefusedConnectionIsAnError() throws IOException {
         int port;
         try (ServerSocket ss = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

@@ -85,14 +85,23 @@ public final class LoadgenCommand implements Callable<Integer> {
     boolean noProgress;
 
     @Override
-    public Integer call() throws IOException {
-        PrintWriter out = spec.commandLine().getOut();
+    public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         String problem = checkUsage();
         if (problem != null) {
             err.println("loadgen: " + problem);
             return 2;
         }
+        try {
+            return replay(spec.commandLine().getOut(), err);
+        } catch (IOException e) {
+            // a trace, root, page-cache or result file problem: a set-up failure, not a server's
+            err.println("loadgen: " + e);
+            return 2;
+        }
+    }
+
+    private int replay(PrintWriter out, PrintWriter err) throws IOException {
         Path tracePath = traceFile != null ? traceFile : workload.resolve("trace.txt");
         Path rootPath = root != null ? root : workload.resolve("root");
         Trace trace = TraceFile.read(tracePath);
@@ -103,6 +112,9 @@ public final class LoadgenCommand implements Callable<Integer> {
         }
         ResultTable table = ResultTable.read(csv);
         InetSocketAddress server = new InetSocketAddress(host, port);
+        if (server.isUnresolved()) {
+            throw new IOException("cannot resolve --host " + host);
+        }
         Duration dur = duration == null ? null : Duration.ofNanos((long) (duration * 1e9));
         Duration to = Duration.ofNanos((long) (timeout * 1e9));
         String cache = cold ? "cold" : warm ? "warm" : "as-is";
@@ -155,6 +167,9 @@ public final class LoadgenCommand implements Callable<Integer> {
         }
         if (label.isBlank() || label.contains(",") || label.contains("\"") || label.contains("\n")) {
             return "--label may not be blank or hold commas, quotes or newlines";
+        }
+        if (port < 1 || port > 65535) {
+            return "--port must be in 1..65535: " + port;
         }
         if (maxRequests < 0 || (duration != null && !(duration > 0)) || !(timeout > 0)) {
             return "--requests, --duration and --timeout must be positive";

@@ -45,7 +45,16 @@ public final class WorkloadCommand implements Callable<Integer> {
     boolean force;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() {
+        try {
+            return write();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            spec.commandLine().getErr().println("workload: " + e);
+            return 2;
+        }
+    }
+
+    private int write() throws IOException {
         PrintWriter stdout = spec.commandLine().getOut();
         Profile.Targets targets;
         try {

@@ -225,5 +225,7 @@ class LoadgenCommandTest {
         assertEquals(2, loadgen("--port", "1").exit());
         assertEquals(2, loadgen("--workload", workload.toString(), "--port", "1", "--cold", "--warm").exit());
         assertEquals(2, loadgen("--workload", workload.toString(), "--port", "1", "--label", "a,b").exit());
+        assertEquals(2, loadgen("--workload", workload.resolve("nowhere").toString(), "--port", "1").exit(), "no trace there");
+        assertEquals(2, loadgen("--workload", workload.toString(), "--port", "0").exit());
     }
 }

@@ -24,6 +24,7 @@ import java.nio.file.Path;
  * <p>Every call's result is checked: a failure is an {@link IOException} naming the call, the
  * file and the error. Threading: any thread.
  */
+@SuppressWarnings("restricted") // binding libc is what this class is for
 public final class PageCache {
     private static final int O_RDONLY = 0;
     private static final int O_CLOEXEC = 0x80000;

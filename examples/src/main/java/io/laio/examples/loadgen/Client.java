@@ -49,6 +49,11 @@ final class Client implements EventCallback {
         nextSession();
     }
 
+    /** Closes this client's connection, if any, without counting anything (the run is over). */
+    void abandon() {
+        closeConnection();
+    }
+
     private void nextSession() {
         closeConnection();
         int s = run.takeSession();

@@ -38,6 +38,7 @@ final class LoadRun {
         }
     }
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LoadRun.class);
     private static final long HIGHEST_MICROS = 3_600_000_000L;
     private static final Duration PROGRESS_EVERY = Duration.ofMillis(200);
 
@@ -83,20 +84,25 @@ final class LoadRun {
             base = b;
             // a callback that throws would leave its client stuck and the run hanging: stop it, loudly
             base.setUncaughtHandler((ev, t) -> {
+                LOG.error("the run stops: a load generator callback threw", t);
                 errors.add(ErrorLog.Kind.INTERNAL, "run stopped: " + t);
                 base.loopBreak();
             });
             long t0 = System.nanoTime();
             deadline = spec.duration() == null ? Long.MAX_VALUE : t0 + spec.duration().toNanos();
             running = spec.clients();
-            for (int i = 0; i < spec.clients(); i++) {
-                Client c = new Client(this);
-                base.execute(c::start);
+            Client[] clients = new Client[spec.clients()];
+            for (int i = 0; i < clients.length; i++) {
+                clients[i] = new Client(this);
+                base.execute(clients[i]::start);
             }
             progressTimer = Event.set(base, null, Ev.TIMEOUT | Ev.PERSIST,
                     (ev, what, arg) -> progress.update(okRequests + errors.total(), errors.total()), null);
             progressTimer.add(PROGRESS_EVERY);
             base.loop(Ev.LOOP_NO_EXIT_ON_EMPTY);
+            for (Client c : clients) {
+                c.abandon(); // closes what a stopped run left open; nothing after a complete one
+            }
             double seconds = (System.nanoTime() - t0) / 1e9;
             progress.update(okRequests + errors.total(), errors.total());
             return result(label, cache, seconds);

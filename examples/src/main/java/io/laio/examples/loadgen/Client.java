@@ -270,8 +270,10 @@ final class Client implements EventCallback {
         if (ch == null) {
             return;
         }
-        readEv.del();
-        writeEv.del();
+        if (readEv != null) { // null when connect() failed half-way
+            readEv.del();
+            writeEv.del();
+        }
         readEv = null;
         writeEv = null;
         try {

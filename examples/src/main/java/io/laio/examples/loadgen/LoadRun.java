@@ -52,7 +52,7 @@ final class LoadRun {
 
     private EventBase base;
     private Event progressTimer;
-    private Progress progress;
+    private boolean ran;
     private int nextSession;
     private long started;
     private long okRequests;
@@ -77,9 +77,16 @@ final class LoadRun {
         return spec.maxRequests() > 0 ? Math.min(n, spec.maxRequests()) : n;
     }
 
-    /** Replays the trace; returns when every client has finished. */
+    /**
+     * Replays the trace; returns when every client has finished. Once per instance.
+     *
+     * @throws IllegalStateException if this run already ran
+     */
     RunResult run(String label, String cache, Progress progress) {
-        this.progress = progress;
+        if (ran) {
+            throw new IllegalStateException("a LoadRun runs once");
+        }
+        ran = true;
         try (EventBase b = EventBase.create()) {
             base = b;
             // a callback that throws would leave its client stuck and the run hanging: stop it, loudly

@@ -1,14 +1,99 @@
 package io.laio.examples.workload;
 
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** Placeholder until its issue lands: says so and fails. */
-@Command(name = "workload", description = "(not built yet)")
+/**
+ * {@code workload}: writes a profile's document tree ({@code OUT/root}) and request trace
+ * ({@code OUT/trace.txt}, see {@link TraceFile}) at a scale, from a seed, then measures what it
+ * wrote and prints it beside the profile's targets.
+ */
+@Command(name = "workload", mixinStandardHelpOptions = true,
+        description = {"Writes a Rice- or Berkeley-like document tree (OUT/root) and request trace",
+            "(OUT/trace.txt), deterministically from a seed, and prints the achieved figures",
+            "beside the targets. Trace format: one line per request, '<session id> <URL path>';",
+            "a session's requests are consecutive and replayed in order over one connection."})
 public final class WorkloadCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--profile", defaultValue = "rice", description = "rice or berkeley (default: ${DEFAULT-VALUE}).")
+    String profile;
+
+    @Option(names = "--scale", defaultValue = "0.01",
+            description = "Multiplies requests, footprint and transferred bytes (default: ${DEFAULT-VALUE}; 1 = the paper's size).")
+    double scale;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed; the same seed gives the same workload (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--out", required = true, description = "Output directory: OUT/root and OUT/trace.txt.")
+    Path out;
+
+    @Option(names = "--force", description = "Delete an existing OUT/root first.")
+    boolean force;
+
     @Override
     public Integer call() {
-        System.err.println("workload: not built yet");
-        return 2;
+        try {
+            return write();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            spec.commandLine().getErr().println("workload: " + e);
+            return 2;
+        }
+    }
+
+    private int write() throws IOException {
+        PrintWriter stdout = spec.commandLine().getOut();
+        Profile.Targets targets;
+        try {
+            targets = Profile.of(profile).at(scale);
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("workload: " + e.getMessage());
+            return 2;
+        }
+        Path root = out.resolve("root");
+        if (Files.exists(root)) {
+            if (!force) {
+                spec.commandLine().getErr().println("workload: " + root + " exists; remove it or pass --force");
+                return 2;
+            }
+            deleteTree(root);
+        }
+        Files.createDirectories(root);
+        long t0 = System.nanoTime();
+        Workload w = WorkloadGenerator.generate(targets, seed);
+        long bytes = DocRootWriter.write(w, root);
+        Path trace = out.resolve("trace.txt");
+        TraceFile.write(w, trace);
+        double secs = (System.nanoTime() - t0) / 1e9;
+        stdout.printf(Locale.ROOT, "workload %s scale %s seed %d: %d files (%,d bytes) in %s, trace %s (%.1f s)%n",
+                targets.profile().id(), scale, seed, w.paths().length, bytes, root, trace, secs);
+        stdout.print(WorkloadFigures.measure(trace, root).report(targets));
+        stdout.flush();
+        return 0;
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> all = Files.walk(root)) {
+            all.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.delete(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
     }
 }

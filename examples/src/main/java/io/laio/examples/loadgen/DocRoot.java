@@ -1,0 +1,50 @@
+package io.laio.examples.loadgen;
+
+import io.laio.examples.workload.Trace;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** The document root the server serves: the sizes the responses must have, and its files. */
+final class DocRoot {
+    private DocRoot() {
+    }
+
+    /**
+     * Each trace path's file size under {@code root}, indexed like {@link Trace#paths()};
+     * {@code -1} for a path with no regular file behind it.
+     */
+    static long[] expectedSizes(Trace trace, Path root) throws IOException {
+        long[] sizes = new long[trace.paths().length];
+        Path norm = root.toAbsolutePath().normalize();
+        for (int i = 0; i < sizes.length; i++) {
+            Path f = norm.resolve(trace.paths()[i].substring(1)).normalize();
+            sizes[i] = f.startsWith(norm) && Files.isRegularFile(f) ? Files.size(f) : -1;
+        }
+        return sizes;
+    }
+
+    /** Every regular file under {@code root}. */
+    static List<Path> files(Path root) throws IOException {
+        try (Stream<Path> all = Files.walk(root)) {
+            return all.filter(Files::isRegularFile).toList();
+        }
+    }
+
+    /**
+     * Syncs, then drops every file under {@code root} from the page cache.
+     *
+     * @return the number of files dropped
+     * @throws IOException if any file could not be dropped (the message names it)
+     */
+    static int dropFromPageCache(Path root) throws IOException {
+        List<Path> files = files(root);
+        PageCache.sync();
+        for (Path f : files) {
+            PageCache.drop(f);
+        }
+        return files.size();
+    }
+}

@@ -1,0 +1,44 @@
+package io.laio.examples.workload;
+
+/**
+ * The LAIO paper's three file-size classes (Table 2): small files up to 8 KiB, medium ones
+ * above 8 KiB up to 256 KiB, large ones above 256 KiB. Byte shares are reported per class.
+ */
+public enum SizeClass {
+    SMALL(1, 8 * 1024L, "<= 8 KiB"),
+    MEDIUM(8 * 1024L + 1, 256 * 1024L, "8-256 KiB"),
+    LARGE(256 * 1024L + 1, Long.MAX_VALUE, "> 256 KiB");
+
+    private final long min;
+    private final long max;
+    private final String label;
+
+    SizeClass(long min, long max, String label) {
+        this.min = min;
+        this.max = max;
+        this.label = label;
+    }
+
+    /** Smallest size in the class, in bytes. */
+    public long min() {
+        return min;
+    }
+
+    /** Largest size in the class, in bytes ({@link Long#MAX_VALUE} for {@link #LARGE}). */
+    public long max() {
+        return max;
+    }
+
+    /** How the paper names the class's range. */
+    public String label() {
+        return label;
+    }
+
+    /** The class a file of {@code size} bytes belongs to (an empty file counts as small). */
+    public static SizeClass of(long size) {
+        if (size <= SMALL.max) {
+            return SMALL;
+        }
+        return size <= MEDIUM.max ? MEDIUM : LARGE;
+    }
+}

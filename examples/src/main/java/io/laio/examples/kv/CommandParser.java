@@ -18,9 +18,8 @@ final class CommandParser {
     static final String BAD_DELTA = "CLIENT_ERROR invalid numeric delta argument";
     static final String BAD_EXPTIME = "CLIENT_ERROR invalid exptime argument";
 
-    private static final int MAX_TOKENS = 1 << 16;
-    private final int[] start = new int[MAX_TOKENS];
-    private final int[] end = new int[MAX_TOKENS];
+    private int[] start = new int[32];
+    private int[] end = new int[32];
     private byte[] line;
 
     /** Parses {@code line[off..off+len)} (without its line ending) into {@code r}. */
@@ -57,12 +56,16 @@ final class CommandParser {
     private int tokenize(byte[] b, int from, int len) {
         int n = 0;
         int i = from;
-        while (i < len && n < MAX_TOKENS) {
+        while (i < len) {
             while (i < len && b[i] == ' ') {
                 i++;
             }
             if (i == len) {
                 break;
+            }
+            if (n == start.length) {
+                start = java.util.Arrays.copyOf(start, n * 2);
+                end = java.util.Arrays.copyOf(end, n * 2);
             }
             start[n] = i;
             while (i < len && b[i] != ' ') {

@@ -56,8 +56,7 @@ final class DiskIo {
         if (r == -1) {
             int e = Laio.errno();
             if (e == Errno.EAGAIN) {
-                Thread.onSpinWait(); // LAIO's background is full: nothing started; retry is the contract
-                throw new RetryException();
+                throw new RetryException(); // LAIO's background is full: nothing started; retry is the contract
             }
             throw new IOException(what + ": " + Errno.name(e));
         }

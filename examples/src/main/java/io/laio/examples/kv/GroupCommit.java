@@ -104,6 +104,11 @@ final class GroupCommit {
         return lsn;
     }
 
+    /** Bytes of sealed records not yet handed to a write. */
+    int backlog() {
+        return pending.size();
+    }
+
     long ackedLsn() {
         return ackedLsn;
     }

@@ -6,13 +6,17 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code kv}: a memcached-compatible key-value server, NIO sockets + LAIO disk, on one event loop. */
 @Command(name = "kv", mixinStandardHelpOptions = true,
-        description = "A memcached-compatible (text protocol) key-value server on one laio event loop: "
-                + "NIO sockets, and an append-only mutation log written and fsynced through LAIO.")
+        description = {"A memcached-compatible (text protocol) key-value server on one laio event loop: "
+                + "NIO sockets, and an append-only mutation log written and fsynced through LAIO.",
+            "Every mutation is in the log before it is acknowledged; the log is replayed at start.",
+            "Replies follow memcached 1.6 (ASCII protocol only, like memcached -B ascii)."})
 public final class KvCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "11211", description = "TCP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int port;
@@ -51,11 +55,31 @@ public final class KvCommand implements Callable<Integer> {
         Files.createDirectories(dir);
         KvServer.Config config = new KvServer.Config(new InetSocketAddress(bind, port), dir.toAbsolutePath().toString(),
                 memoryMiB << 20, maxItem, mode, compact);
+        CountDownLatch ended = new CountDownLatch(1);
         try (EventBase base = EventBase.create(); Laio laio = Laio.attach(base); KvServer server = new KvServer(base, laio, config)) {
-            Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(server::shutdown));
+            // SIGTERM / Ctrl-C: stop accepting, let the log write what it holds, then exit
+            Thread hook = Thread.ofPlatform().name("kv-shutdown").unstarted(() -> {
+                server.shutdown();
+                try {
+                    ended.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            Runtime.getRuntime().addShutdownHook(hook);
             System.out.println("listening on " + server.port());
             System.out.flush();
-            base.dispatch();
+            try {
+                base.dispatch();
+            } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is what ended the loop
+                }
+            }
+        } finally {
+            ended.countDown();
         }
         return 0;
     }

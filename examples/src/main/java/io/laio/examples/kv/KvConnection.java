@@ -21,12 +21,16 @@ import java.nio.channels.SocketChannel;
  * close the connection once every reply owed has been sent.
  *
  * <p>Back-pressure: while more than {@link #MAX_PENDING_OUTPUT} bytes of replies are unsent
- * (a slow reader, or replies waiting for the log), input is not read. Loop thread only.
+ * (a slow reader, or replies waiting for the log), or more than {@link #MAX_LOG_BACKLOG} bytes
+ * of log records wait for the disk (a flood of {@code noreply} mutations), input is not read.
+ * Loop thread only.
  */
 final class KvConnection implements GroupCommit.Waiter {
     static final int LINE_LIMIT = 2048;
     static final int MAX_GET_LINE = 1 << 20;
     private static final int MAX_PENDING_OUTPUT = 1 << 20;
+    /** Past this many bytes of log records waiting for the disk, connections stop reading commands. */
+    private static final int MAX_LOG_BACKLOG = 16 << 20;
     private static final int READ_CHUNK = 16 << 10;
 
     private enum State { LINE, DATA, SWALLOW }
@@ -105,7 +109,7 @@ final class KvConnection implements GroupCommit.Waiter {
     private void process() {
         in.flip();
         try {
-            while (!closing && !closed && out.pending() < MAX_PENDING_OUTPUT && in.hasRemaining()) {
+            while (!closing && !closed && !overloaded() && in.hasRemaining()) {
                 boolean progress = switch (state) {
                     case LINE -> line();
                     case DATA -> data();
@@ -117,17 +121,14 @@ final class KvConnection implements GroupCommit.Waiter {
             }
         } finally {
             in.compact();
-            if (in.capacity() > READ_CHUNK && in.position() < READ_CHUNK && state != State.LINE) {
-                shrink();
+            if (in.capacity() > READ_CHUNK && in.position() == 0) {
+                in = ByteBuffer.allocate(READ_CHUNK); // after a long multi-get line
             }
         }
     }
 
-    private void shrink() {
-        ByteBuffer small = ByteBuffer.allocate(READ_CHUNK);
-        in.flip();
-        small.put(in);
-        in = small;
+    private boolean overloaded() {
+        return out.pending() >= MAX_PENDING_OUTPUT || log.backlog() >= MAX_LOG_BACKLOG;
     }
 
     private boolean line() {
@@ -269,8 +270,9 @@ final class KvConnection implements GroupCommit.Waiter {
             close();
             return;
         }
-        if (out.hasMarks() && !waiting) {
-            waiting = true;
+        boolean full = overloaded();
+        if ((out.hasMarks() || full) && !waiting) {
+            waiting = true; // told when the log moves on: replies to release, or room in its backlog
             log.addWaiter(this);
         }
         if (out.pending() == 0) {
@@ -280,7 +282,6 @@ final class KvConnection implements GroupCommit.Waiter {
                 return;
             }
         }
-        boolean full = out.pending() >= MAX_PENDING_OUTPUT;
         if (full != readPaused) {
             readPaused = full;
             if (full) {

@@ -39,6 +39,24 @@ class GroupCommitTest {
     }
 
     @Test
+    void aFloodOfPipelinedNoreplyMutationsSharesFewWritesAndFsyncs() throws Exception {
+        try (KvTestServer s = new KvTestServer(dir, SyncMode.ALWAYS); KvClient c = s.client()) {
+            StringBuilder sb = new StringBuilder();
+            int n = 20_000;
+            for (int i = 0; i < n; i++) {
+                String v = Integer.toString(i);
+                sb.append("set flood").append(i % 100).append(" 0 0 ").append(v.length()).append(" noreply\r\n").append(v).append("\r\n");
+            }
+            c.send(sb.toString());
+            assertEquals(Integer.toString(n - 1), c.get("flood" + ((n - 1) % 100)));
+            Map<String, String> st = c.stats();
+            assertEquals(n, Long.parseLong(st.get("log_mutations")));
+            assertEquals(n, Long.parseLong(st.get("log_acked")), "the get waited for every mutation before it");
+            assertTrue(Long.parseLong(st.get("log_fsyncs")) < n / 10, st.toString());
+        }
+    }
+
+    @Test
     void concurrentClientsShareFsyncs() throws Exception {
         int clients = 8;
         int perClient = 40;

@@ -1,5 +1,6 @@
 package io.laio.examples.kv;
 
+import io.laio.Sys;
 import java.util.Arrays;
 
 /**
@@ -351,6 +352,13 @@ final class CommandHandler {
         stat(out, "log_writes", log.writes());
         stat(out, "log_fsyncs", log.fsyncs());
         stat(out, "log_bytes_written", log.bytesWritten());
+        io.laio.LaioStats laio = log.laioStats();
+        stat(out, "laio_write_calls", laio.calls(Sys.SYS_write));
+        stat(out, "laio_write_inline", laio.inline(Sys.SYS_write));
+        stat(out, "laio_write_background", laio.background(Sys.SYS_write));
+        stat(out, "laio_fsync_calls", laio.calls(Sys.SYS_fsync));
+        stat(out, "laio_fsync_inline", laio.inline(Sys.SYS_fsync));
+        stat(out, "laio_fsync_background", laio.background(Sys.SYS_fsync));
         out.putLine("END");
     }
 

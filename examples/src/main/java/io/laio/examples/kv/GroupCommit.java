@@ -135,6 +135,11 @@ final class GroupCommit {
         return bytesWritten;
     }
 
+    /** The LAIO engine's counters (how many log writes completed inline, how many in the background). */
+    io.laio.LaioStats laioStats() {
+        return laio.stats();
+    }
+
     SyncMode mode() {
         return mode;
     }

@@ -145,7 +145,7 @@ final class KvConnection implements GroupCommit.Waiter {
         if (nl < 0) {
             scanned = limit - start;
             if (scanned > LINE_LIMIT && (!isGet(b, start, limit) || scanned > MAX_GET_LINE)) {
-                closing = true; // memcached drops a connection that sends an over-long line
+                stopReading(); // memcached drops a connection that sends an over-long line
             }
             return false;
         }
@@ -161,6 +161,13 @@ final class KvConnection implements GroupCommit.Waiter {
         parser.parse(b, start, end - start, request);
         dispatch();
         return true;
+    }
+
+    /** Reads no more: the connection closes once the replies owed so far are sent. */
+    private void stopReading() {
+        closing = true;
+        read.del();
+        readPaused = true; // and never resumed
     }
 
     private static boolean isGet(byte[] b, int start, int limit) {
@@ -199,7 +206,7 @@ final class KvConnection implements GroupCommit.Waiter {
                 state = State.SWALLOW;
             }
         } else if (r.kind == Request.Kind.QUIT) {
-            closing = true;
+            stopReading();
         } else {
             handler.execute(r, out);
         }
@@ -282,7 +289,7 @@ final class KvConnection implements GroupCommit.Waiter {
                 return;
             }
         }
-        if (full != readPaused) {
+        if (full != readPaused && !closing) {
             readPaused = full;
             if (full) {
                 read.del();

@@ -35,6 +35,10 @@ class GroupCommitTest {
             c.call("get nr\r\n", "VALUE nr 0 1", "x", "END");
             Map<String, String> st = c.stats();
             assertTrue(Long.parseLong(st.get("log_fsyncs")) >= 6, "a reply after a noreply mutation waits for its fsync " + st);
+            // the log's writes and fsyncs went through LAIO
+            assertTrue(Long.parseLong(st.get("laio_write_calls")) >= Long.parseLong(st.get("log_writes")), st.toString());
+            assertTrue(Long.parseLong(st.get("laio_fsync_calls")) >= Long.parseLong(st.get("log_fsyncs")), st.toString());
+            assertTrue(Long.parseLong(st.get("laio_fsync_background")) >= 1, "fsync goes to a LAIO helper " + st);
         }
     }
 

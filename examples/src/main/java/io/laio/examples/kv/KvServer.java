@@ -49,19 +49,27 @@ public final class KvServer implements AutoCloseable {
         this.base = base;
         this.io = new DiskIo(base, laio);
         this.store = new ItemStore(config.memory());
-        String path = config.dir() + "/" + MutationLog.FILE;
-        replayed = MutationLog.replay(io, path, store);
-        LOG.info("replayed {} log records ({} bytes): {} items", replayed.records(), replayed.goodBytes(), store.size());
-        if (config.compact()) {
-            long size = MutationLog.compact(io, config.dir(), store, System.currentTimeMillis());
-            LOG.info("compacted the log from {} to {} bytes", replayed.goodBytes(), size);
+        // bind first, so a taken port fails before any disk work; accept only after the replay
+        this.server = ServerSocketChannel.open();
+        int fd = -1;
+        try {
+            server.bind(config.bind(), 1024);
+            server.configureBlocking(false);
+            String path = config.dir() + "/" + MutationLog.FILE;
+            replayed = MutationLog.replay(io, path, store);
+            LOG.info("replayed {} log records ({} bytes): {} items", replayed.records(), replayed.goodBytes(), store.size());
+            if (config.compact()) {
+                long size = MutationLog.compact(io, config.dir(), store, System.currentTimeMillis());
+                LOG.info("compacted the log from {} to {} bytes", replayed.goodBytes(), size);
+            }
+            fd = io.open(path, DiskIo.O_WRONLY | DiskIo.O_APPEND, 0644);
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            throw e;
         }
-        this.logFd = io.open(path, DiskIo.O_WRONLY | DiskIo.O_APPEND, 0644);
+        this.logFd = fd;
         this.log = new GroupCommit(base, laio, logFd, config.sync());
         this.handler = new CommandHandler(store, log, stats, config.maxItem());
-        this.server = ServerSocketChannel.open();
-        server.bind(config.bind(), 1024);
-        server.configureBlocking(false);
         accept = Event.set(base, server, Ev.READ | Ev.PERSIST, (ev, what, arg) -> acceptAll(), null);
         accept.add();
     }

@@ -1,0 +1,372 @@
+package io.laio.examples.kv;
+
+import io.laio.Sys;
+import java.util.Arrays;
+
+/**
+ * Executes parsed commands against the {@link ItemStore}, logs every mutation through
+ * {@link GroupCommit} and writes memcached's replies. A reply to a mutation (and every reply
+ * after it on that connection, even after a {@code noreply} mutation) is held behind a
+ * durability mark until the mutation is acknowledged by the log; a {@code get} hit on an item
+ * whose mutation is not yet acknowledged waits for it too, so no client sees a state that a
+ * crash could take back. Loop thread only.
+ */
+final class CommandHandler {
+    static final String VERSION = "1.6.0-laio";
+    private static final long THIRTY_DAYS = 60L * 60 * 24 * 30;
+    private static final String OUT_OF_MEMORY = "SERVER_ERROR out of memory storing object";
+    private static final String TOO_LARGE = "SERVER_ERROR object too large for cache";
+    private static final String LOG_FAILED = "SERVER_ERROR mutation log failed";
+    private static final String NON_NUMERIC = "CLIENT_ERROR cannot increment or decrement non-numeric value";
+
+    private final ItemStore store;
+    private final GroupCommit log;
+    private final KvStats stats;
+    private final int maxItem;
+
+    CommandHandler(ItemStore store, GroupCommit log, KvStats stats, int maxItem) {
+        this.store = store;
+        this.log = log;
+        this.stats = stats;
+        this.maxItem = maxItem;
+    }
+
+    int maxItem() {
+        return maxItem;
+    }
+
+    /** Whether a storage command's data can be stored at all (else it is swallowed: {@link #tooLarge}). */
+    boolean acceptsLength(Request r) {
+        return r.length <= maxItem && store.fits(r.key().length(), r.length);
+    }
+
+    /** memcached's exptime: 0 never, negative already past, up to 30 days relative, else a Unix time. */
+    static long deadline(long exptime, long now) {
+        if (exptime == 0) {
+            return 0;
+        }
+        if (exptime < 0) {
+            return 1; // long past
+        }
+        if (exptime > THIRTY_DAYS) {
+            return Math.max(1, exptime * 1000);
+        }
+        return now + exptime * 1000;
+    }
+
+    /** A storage command whose data is larger than can be stored; its data is swallowed. */
+    void tooLarge(Request r, ReplyBuffer out) {
+        stats.storeTooLarge++;
+        if (r.kind == Request.Kind.SET) {
+            // memcached drops the old value so a failed set leaves no stale data behind
+            long now = System.currentTimeMillis();
+            if (store.remove(r.key(), now)) {
+                MutationLog.delete(log.buffer(), r.key());
+                out.awaitLsn(log.seal());
+            }
+        }
+        reply(r, out, TOO_LARGE);
+    }
+
+    /** A storage command whose data line did not end in CRLF. */
+    void badDataChunk(Request r, ReplyBuffer out) {
+        reply(r, out, "CLIENT_ERROR bad data chunk");
+    }
+
+    private static void reply(Request r, ReplyBuffer out, String line) {
+        if (!r.noreply) {
+            out.putLine(line);
+        }
+    }
+
+    /** A storage command with its data. */
+    void store(Request r, byte[] data, ReplyBuffer out) {
+        stats.cmdSet++;
+        if (log.failed()) {
+            reply(r, out, LOG_FAILED);
+            return;
+        }
+        long now = System.currentTimeMillis();
+        String key = r.key();
+        Item old = store.get(key, now);
+        Item item;
+        switch (r.kind) {
+            case ADD -> {
+                if (old != null) {
+                    reply(r, out, "NOT_STORED");
+                    return;
+                }
+                item = new Item(key, data, r.flags, deadline(r.exptime, now), store.nextCas(), now);
+            }
+            case REPLACE -> {
+                if (old == null) {
+                    reply(r, out, "NOT_STORED");
+                    return;
+                }
+                item = new Item(key, data, r.flags, deadline(r.exptime, now), store.nextCas(), now);
+            }
+            case APPEND, PREPEND -> {
+                if (old == null) {
+                    reply(r, out, "NOT_STORED");
+                    return;
+                }
+                int total = old.value.length + data.length;
+                if (total > maxItem || !store.fits(key.length(), total)) {
+                    reply(r, out, "NOT_STORED");
+                    return;
+                }
+                byte[] v = new byte[total];
+                byte[] first = r.kind == Request.Kind.APPEND ? old.value : data;
+                byte[] second = r.kind == Request.Kind.APPEND ? data : old.value;
+                System.arraycopy(first, 0, v, 0, first.length);
+                System.arraycopy(second, 0, v, first.length, second.length);
+                item = new Item(key, v, old.flags, old.expiresAt, store.nextCas(), now);
+            }
+            case CAS -> {
+                if (old == null) {
+                    stats.casMisses++;
+                    reply(r, out, "NOT_FOUND");
+                    return;
+                }
+                if (old.cas != r.cas) {
+                    stats.casBadval++;
+                    reply(r, out, "EXISTS");
+                    return;
+                }
+                stats.casHits++;
+                item = new Item(key, data, r.flags, deadline(r.exptime, now), store.nextCas(), now);
+            }
+            default -> item = new Item(key, data, r.flags, deadline(r.exptime, now), store.nextCas(), now);
+        }
+        if (!store.put(item)) {
+            reply(r, out, OUT_OF_MEMORY);
+            return;
+        }
+        logSet(item, out);
+        reply(r, out, "STORED");
+    }
+
+    private void logSet(Item item, ReplyBuffer out) {
+        MutationLog.set(log.buffer(), item);
+        item.lsn = log.seal();
+        out.awaitLsn(item.lsn);
+    }
+
+    /** Every command but the storage ones and {@code quit}. */
+    void execute(Request r, ReplyBuffer out) {
+        switch (r.kind) {
+            case GET, GETS -> get(r, out);
+            case DELETE -> delete(r, out);
+            case INCR, DECR -> arithmetic(r, out);
+            case TOUCH -> touch(r, out);
+            case FLUSH_ALL -> flushAll(r, out);
+            case VERSION -> out.putLine("VERSION " + VERSION);
+            case VERBOSITY -> reply(r, out, "OK");
+            case STATS -> stats(out);
+            case STATS_RESET -> {
+                stats.reset();
+                out.putLine("RESET");
+            }
+            case INVALID -> {
+                if (!r.noreply) {
+                    out.putLine(r.error);
+                }
+            }
+            default -> throw new IllegalArgumentException("not executed here: " + r.kind);
+        }
+    }
+
+    private void get(Request r, ReplyBuffer out) {
+        long now = System.currentTimeMillis();
+        boolean withCas = r.kind == Request.Kind.GETS;
+        for (int i = 0, n = r.keys.size(); i < n; i++) {
+            stats.cmdGet++;
+            Item it = store.get(r.keys.get(i), now);
+            if (it == null) {
+                stats.getMisses++;
+                continue;
+            }
+            stats.getHits++;
+            if (it.lsn > log.ackedLsn()) {
+                out.awaitLsn(it.lsn); // its mutation is not in the log yet
+            }
+            out.put("VALUE ");
+            out.put(it.key);
+            out.put(" ");
+            out.putUnsigned(it.flags & 0xFFFF_FFFFL);
+            out.put(" ");
+            out.putUnsigned(it.value.length);
+            if (withCas) {
+                out.put(" ");
+                out.putUnsigned(it.cas);
+            }
+            out.crlf();
+            out.put(it.value);
+            out.crlf();
+        }
+        out.putLine("END");
+    }
+
+    private void delete(Request r, ReplyBuffer out) {
+        if (log.failed()) {
+            reply(r, out, LOG_FAILED);
+            return;
+        }
+        if (store.remove(r.key(), System.currentTimeMillis())) {
+            stats.deleteHits++;
+            MutationLog.delete(log.buffer(), r.key());
+            out.awaitLsn(log.seal());
+            reply(r, out, "DELETED");
+        } else {
+            stats.deleteMisses++;
+            reply(r, out, "NOT_FOUND");
+        }
+    }
+
+    private void arithmetic(Request r, ReplyBuffer out) {
+        boolean incr = r.kind == Request.Kind.INCR;
+        if (log.failed()) {
+            reply(r, out, LOG_FAILED);
+            return;
+        }
+        long now = System.currentTimeMillis();
+        Item old = store.get(r.key(), now);
+        if (old == null) {
+            if (incr) {
+                stats.incrMisses++;
+            } else {
+                stats.decrMisses++;
+            }
+            reply(r, out, "NOT_FOUND");
+            return;
+        }
+        Long current = old.value.length == 0 ? null : CommandParser.parseCounter(old.value);
+        if (current == null) {
+            reply(r, out, NON_NUMERIC);
+            return;
+        }
+        long value = current;
+        if (incr) {
+            stats.incrHits++;
+            value += r.delta; // wraps at 2^64, as memcached
+        } else {
+            stats.decrHits++;
+            value = Long.compareUnsigned(r.delta, value) > 0 ? 0 : value - r.delta;
+        }
+        String text = Long.toUnsignedString(value);
+        byte[] v;
+        if (text.length() <= old.value.length) {
+            // memcached rewrites in place, padding with spaces to the old length
+            v = new byte[old.value.length];
+            Arrays.fill(v, (byte) ' ');
+            text.getBytes(0, text.length(), v, 0);
+        } else {
+            v = new byte[text.length()];
+            text.getBytes(0, text.length(), v, 0);
+        }
+        Item item = new Item(old.key, v, old.flags, old.expiresAt, store.nextCas(), now);
+        if (!store.put(item)) {
+            reply(r, out, OUT_OF_MEMORY);
+            return;
+        }
+        logSet(item, out);
+        reply(r, out, text);
+    }
+
+    private void touch(Request r, ReplyBuffer out) {
+        stats.cmdTouch++;
+        if (log.failed()) {
+            reply(r, out, LOG_FAILED);
+            return;
+        }
+        long now = System.currentTimeMillis();
+        Item old = store.get(r.key(), now);
+        if (old == null) {
+            stats.touchMisses++;
+            reply(r, out, "NOT_FOUND");
+            return;
+        }
+        stats.touchHits++;
+        long expiresAt = deadline(r.exptime, now);
+        Item item = old.withExpiry(expiresAt, old.cas);
+        store.put(item);
+        MutationLog.touch(log.buffer(), item.key, expiresAt);
+        item.lsn = log.seal();
+        out.awaitLsn(item.lsn);
+        reply(r, out, "TOUCHED");
+    }
+
+    private void flushAll(Request r, ReplyBuffer out) {
+        stats.cmdFlush++;
+        if (log.failed()) {
+            reply(r, out, LOG_FAILED);
+            return;
+        }
+        long now = System.currentTimeMillis();
+        long at = r.exptime <= 0 ? now : deadline(r.exptime, now);
+        boolean immediate = at <= now;
+        store.flush(at, now);
+        MutationLog.flush(log.buffer(), at, immediate);
+        out.awaitLsn(log.seal());
+        reply(r, out, "OK");
+    }
+
+    private void stats(ReplyBuffer out) {
+        long now = System.currentTimeMillis();
+        stat(out, "pid", ProcessHandle.current().pid());
+        stat(out, "uptime", (now - stats.startedMillis) / 1000);
+        stat(out, "time", now / 1000);
+        out.putLine("STAT version " + VERSION);
+        stat(out, "pointer_size", 64);
+        stat(out, "curr_connections", stats.currConnections);
+        stat(out, "total_connections", stats.totalConnections);
+        stat(out, "cmd_get", stats.cmdGet);
+        stat(out, "cmd_set", stats.cmdSet);
+        stat(out, "cmd_flush", stats.cmdFlush);
+        stat(out, "cmd_touch", stats.cmdTouch);
+        stat(out, "get_hits", stats.getHits);
+        stat(out, "get_misses", stats.getMisses);
+        stat(out, "delete_misses", stats.deleteMisses);
+        stat(out, "delete_hits", stats.deleteHits);
+        stat(out, "incr_misses", stats.incrMisses);
+        stat(out, "incr_hits", stats.incrHits);
+        stat(out, "decr_misses", stats.decrMisses);
+        stat(out, "decr_hits", stats.decrHits);
+        stat(out, "cas_misses", stats.casMisses);
+        stat(out, "cas_hits", stats.casHits);
+        stat(out, "cas_badval", stats.casBadval);
+        stat(out, "touch_hits", stats.touchHits);
+        stat(out, "touch_misses", stats.touchMisses);
+        stat(out, "store_too_large", stats.storeTooLarge);
+        stat(out, "bytes_read", stats.bytesRead);
+        stat(out, "bytes_written", stats.bytesWritten);
+        stat(out, "limit_maxbytes", store.limit());
+        stat(out, "threads", 1);
+        stat(out, "bytes", store.bytes());
+        stat(out, "curr_items", store.size());
+        stat(out, "total_items", store.totalItems());
+        stat(out, "evictions", store.evictions());
+        out.putLine("STAT log_sync " + log.mode().name().toLowerCase(java.util.Locale.ROOT));
+        stat(out, "log_mutations", log.lastLsn());
+        stat(out, "log_acked", log.ackedLsn());
+        stat(out, "log_writes", log.writes());
+        stat(out, "log_fsyncs", log.fsyncs());
+        stat(out, "log_bytes_written", log.bytesWritten());
+        io.laio.LaioStats laio = log.laioStats();
+        stat(out, "laio_write_calls", laio.calls(Sys.SYS_write));
+        stat(out, "laio_write_inline", laio.inline(Sys.SYS_write));
+        stat(out, "laio_write_background", laio.background(Sys.SYS_write));
+        stat(out, "laio_fsync_calls", laio.calls(Sys.SYS_fsync));
+        stat(out, "laio_fsync_inline", laio.inline(Sys.SYS_fsync));
+        stat(out, "laio_fsync_background", laio.background(Sys.SYS_fsync));
+        out.putLine("END");
+    }
+
+    private static void stat(ReplyBuffer out, String name, long value) {
+        out.put("STAT ");
+        out.put(name);
+        out.put(" ");
+        out.put(Long.toString(value));
+        out.crlf();
+    }
+}

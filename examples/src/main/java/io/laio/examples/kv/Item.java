@@ -1,0 +1,43 @@
+package io.laio.examples.kv;
+
+/**
+ * One cached item: what {@code set} stored under a key. Times are wall-clock milliseconds
+ * ({@code System.currentTimeMillis()}), so they mean the same after a restart and replay.
+ * Only the loop thread touches items.
+ */
+final class Item {
+    /** Bookkeeping charged per item on top of key and value, roughly what the JVM spends on it. */
+    static final int OVERHEAD = 64;
+
+    final String key;
+    final byte[] value;
+    final int flags;
+    /** When it expires (ms), or 0 for never. */
+    final long expiresAt;
+    final long cas;
+    /** When it was stored (ms): a delayed {@code flush_all} invalidates items stored before its deadline. */
+    final long storedAt;
+    /** The log sequence number of the mutation that made it (0: replayed, already in the log). */
+    long lsn;
+
+    Item(String key, byte[] value, int flags, long expiresAt, long cas, long storedAt) {
+        this.key = key;
+        this.value = value;
+        this.flags = flags;
+        this.expiresAt = expiresAt;
+        this.cas = cas;
+        this.storedAt = storedAt;
+    }
+
+    long size() {
+        return size(key.length(), value.length);
+    }
+
+    static long size(int keyLength, int valueLength) {
+        return (long) OVERHEAD + keyLength + valueLength;
+    }
+
+    Item withExpiry(long expiresAt, long cas) {
+        return new Item(key, value, flags, expiresAt, cas, storedAt);
+    }
+}

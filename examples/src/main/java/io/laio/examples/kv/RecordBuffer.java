@@ -1,0 +1,78 @@
+package io.laio.examples.kv;
+
+import java.util.Arrays;
+
+/** A growable byte array that log records are encoded into (big-endian). Loop thread only. */
+final class RecordBuffer {
+    private byte[] buf;
+    private int size;
+
+    RecordBuffer(int capacity) {
+        buf = new byte[capacity];
+    }
+
+    byte[] array() {
+        return buf;
+    }
+
+    int size() {
+        return size;
+    }
+
+    void clear() {
+        size = 0;
+    }
+
+    /** Moves the end back to {@code size} (drops what was written after it). */
+    void truncate(int newSize) {
+        size = newSize;
+    }
+
+    private void ensure(int more) {
+        if (size + more > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
+        }
+    }
+
+    void putByte(int v) {
+        ensure(1);
+        buf[size++] = (byte) v;
+    }
+
+    void putShort(int v) {
+        ensure(2);
+        buf[size++] = (byte) (v >>> 8);
+        buf[size++] = (byte) v;
+    }
+
+    void putInt(int v) {
+        ensure(4);
+        setInt(size, v);
+        size += 4;
+    }
+
+    void setInt(int at, int v) {
+        buf[at] = (byte) (v >>> 24);
+        buf[at + 1] = (byte) (v >>> 16);
+        buf[at + 2] = (byte) (v >>> 8);
+        buf[at + 3] = (byte) v;
+    }
+
+    void putLong(long v) {
+        putInt((int) (v >>> 32));
+        putInt((int) v);
+    }
+
+    void putBytes(byte[] b) {
+        ensure(b.length);
+        System.arraycopy(b, 0, buf, size, b.length);
+        size += b.length;
+    }
+
+    void putLatin1(String s) {
+        int n = s.length();
+        ensure(n);
+        s.getBytes(0, n, buf, size); // keys are Latin-1: one char per byte
+        size += n;
+    }
+}

@@ -1,0 +1,143 @@
+package io.laio.examples.kv;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * A connection's outgoing bytes, in order, with <em>durability marks</em>: a mark says "the bytes
+ * from here on may leave only once log sequence number L is acknowledged". A reply to a mutation
+ * is put after its mark, so it is sent only when the mutation is in the log, and every later
+ * reply waits behind it (replies keep their order). Positions are absolute byte counts since the
+ * connection opened. Loop thread only.
+ */
+final class ReplyBuffer {
+    private byte[] buf = new byte[16 << 10];
+    private int head;
+    private int tail;
+    /** Absolute position of {@code buf[head]}. */
+    private long headPos;
+    private long[] markPos = new long[16];
+    private long[] markLsn = new long[16];
+    private int markHead;
+    private int markCount;
+
+    /** Bytes not yet sent (some may be held by marks). */
+    int pending() {
+        return tail - head;
+    }
+
+    boolean hasMarks() {
+        return markCount > 0;
+    }
+
+    /** The bytes put from now on wait until {@code lsn} is acknowledged. */
+    void awaitLsn(long lsn) {
+        if (markCount > 0 && markLsn[(markHead + markCount - 1) & (markLsn.length - 1)] >= lsn) {
+            return; // an earlier mark already holds everything after it at least as long
+        }
+        if (markCount == markPos.length) {
+            long[] p = new long[markCount * 2];
+            long[] l = new long[markCount * 2];
+            for (int i = 0; i < markCount; i++) {
+                p[i] = markPos[(markHead + i) & (markPos.length - 1)];
+                l[i] = markLsn[(markHead + i) & (markLsn.length - 1)];
+            }
+            markPos = p;
+            markLsn = l;
+            markHead = 0;
+        }
+        int at = (markHead + markCount) & (markPos.length - 1);
+        markPos[at] = headPos + (tail - head);
+        markLsn[at] = lsn;
+        markCount++;
+    }
+
+    /** Drops the marks that {@code ackedLsn} satisfies; returns how many bytes may be sent now. */
+    int sendable(long ackedLsn) {
+        while (markCount > 0 && markLsn[markHead] <= ackedLsn) {
+            markHead = (markHead + 1) & (markPos.length - 1);
+            markCount--;
+        }
+        if (markCount == 0) {
+            return tail - head;
+        }
+        return (int) (markPos[markHead] - headPos);
+    }
+
+    /** A view of the next {@code n} bytes to send; {@link #consumed} after writing. */
+    ByteBuffer view(int n) {
+        return ByteBuffer.wrap(buf, head, n);
+    }
+
+    void consumed(int n) {
+        head += n;
+        headPos += n;
+        if (head == tail) {
+            head = 0;
+            tail = 0;
+        }
+    }
+
+    private void ensure(int more) {
+        if (tail + more <= buf.length) {
+            return;
+        }
+        int live = tail - head;
+        if (live + more <= buf.length / 2) {
+            System.arraycopy(buf, head, buf, 0, live);
+        } else {
+            byte[] b = new byte[Math.max(buf.length * 2, live + more)];
+            System.arraycopy(buf, head, b, 0, live);
+            buf = b;
+        }
+        head = 0;
+        tail = live;
+    }
+
+    void put(byte[] b) {
+        put(b, 0, b.length);
+    }
+
+    void put(byte[] b, int off, int len) {
+        ensure(len);
+        System.arraycopy(b, off, buf, tail, len);
+        tail += len;
+    }
+
+    /** ASCII text. */
+    void put(String s) {
+        int n = s.length();
+        ensure(n);
+        s.getBytes(0, n, buf, tail);
+        tail += n;
+    }
+
+    void putLine(String s) {
+        put(s);
+        crlf();
+    }
+
+    void crlf() {
+        ensure(2);
+        buf[tail++] = '\r';
+        buf[tail++] = '\n';
+    }
+
+    void putUnsigned(long v) {
+        put(Long.toUnsignedString(v));
+    }
+
+    /** Shrinks a large idle buffer back. */
+    void trim() {
+        if (head == tail && buf.length > 1 << 20) {
+            buf = new byte[16 << 10];
+            head = 0;
+            tail = 0;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ReplyBuffer[pending=" + pending() + ", marks=" + markCount + " " + Arrays.toString(markLsn) + "]";
+    }
+}

@@ -1,0 +1,47 @@
+package io.laio.examples.kv;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** One parsed command line: what {@link CommandParser} fills and the server executes. */
+final class Request {
+    enum Kind {
+        GET, GETS, SET, ADD, REPLACE, APPEND, PREPEND, CAS, DELETE, INCR, DECR, TOUCH, FLUSH_ALL,
+        VERSION, VERBOSITY, STATS, STATS_RESET, QUIT,
+        /** The line was refused: {@link #error} is the reply. */
+        INVALID
+    }
+
+    Kind kind;
+    final List<String> keys = new ArrayList<>();
+    int flags;
+    /** The exptime argument as sent (memcached's rules turn it into a deadline). */
+    long exptime;
+    /** Bytes of data that follow a storage command (without the trailing CRLF). */
+    int length;
+    long cas;
+    long delta;
+    boolean noreply;
+    String error;
+
+    String key() {
+        return keys.get(0);
+    }
+
+    boolean isStorage() {
+        return kind == Kind.SET || kind == Kind.ADD || kind == Kind.REPLACE || kind == Kind.APPEND
+                || kind == Kind.PREPEND || kind == Kind.CAS;
+    }
+
+    void reset() {
+        kind = null;
+        keys.clear();
+        flags = 0;
+        exptime = 0;
+        length = 0;
+        cas = 0;
+        delta = 0;
+        noreply = false;
+        error = null;
+    }
+}

@@ -1,0 +1,105 @@
+package io.laio.examples.kv;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.laio.Laio;
+import io.laio.event.Ev;
+import io.laio.event.EventBase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@link GroupCommit} on its own loop: batching, acknowledgement, failure. */
+@Timeout(30)
+class GroupCommitUnitTest {
+    @TempDir
+    Path dir;
+
+    static final class Recorder implements GroupCommit.Waiter {
+        final List<Long> acked = new ArrayList<>();
+        boolean failed;
+
+        @Override
+        public boolean durable(long ackedLsn) {
+            acked.add(ackedLsn);
+            return true;
+        }
+
+        @Override
+        public void logFailed() {
+            failed = true;
+        }
+    }
+
+    private static void runUntil(EventBase base, java.util.function.BooleanSupplier done) {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out");
+            }
+            base.loop(Ev.LOOP_ONCE | Ev.LOOP_NONBLOCK);
+        }
+    }
+
+    @Test
+    void recordsSealedInOneLoopPassShareOneWriteAndOneFsync() throws Exception {
+        Path file = dir.resolve("log");
+        try (EventBase base = EventBase.create(); Laio laio = Laio.attach(base)) {
+            DiskIo io = new DiskIo(base, laio);
+            int fd = io.open(file.toString(), DiskIo.O_WRONLY | DiskIo.O_CREAT | DiskIo.O_APPEND, 0644);
+            GroupCommit gc = new GroupCommit(base, laio, fd, SyncMode.ALWAYS);
+            Recorder r = new Recorder();
+            gc.addWaiter(r);
+            long last = 0;
+            for (int i = 0; i < 3; i++) {
+                MutationLog.delete(gc.buffer(), "k" + i);
+                last = gc.seal();
+            }
+            assertEquals(3, last);
+            assertEquals(0, gc.ackedLsn(), "nothing is acknowledged before the disk has it");
+            runUntil(base, () -> gc.ackedLsn() == 3);
+            assertEquals(1, gc.writes());
+            assertEquals(1, gc.fsyncs());
+            assertEquals(List.of(3L), r.acked);
+            gc.close();
+            io.close(fd);
+        }
+        RecordBuffer expected = new RecordBuffer(64);
+        for (int i = 0; i < 3; i++) {
+            MutationLog.delete(expected, "k" + i);
+        }
+        assertArrayEquals(java.util.Arrays.copyOf(expected.array(), expected.size()), Files.readAllBytes(file));
+    }
+
+    @Test
+    void aFailedWriteFailsTheLogAndAcknowledgesNothing() throws Exception {
+        Path file = dir.resolve("readonly");
+        Files.write(file, new byte[0]);
+        try (EventBase base = EventBase.create(); Laio laio = Laio.attach(base)) {
+            DiskIo io = new DiskIo(base, laio);
+            int fd = io.open(file.toString(), DiskIo.O_RDONLY, 0); // write(2) on it fails with EBADF
+            GroupCommit gc = new GroupCommit(base, laio, fd, SyncMode.ALWAYS);
+            Recorder r = new Recorder();
+            gc.addWaiter(r);
+            MutationLog.delete(gc.buffer(), "k");
+            gc.seal();
+            runUntil(base, gc::failed);
+            assertTrue(r.failed, "waiters are told");
+            assertTrue(r.acked.isEmpty());
+            assertEquals(0, gc.ackedLsn());
+            boolean[] idle = {false};
+            gc.whenIdle(() -> idle[0] = true);
+            assertTrue(idle[0]);
+            assertFalse(gc.fsyncs() > 0);
+            gc.close();
+            io.close(fd);
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package io.laio.examples.kv;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ItemStoreTest {
+    private static Item item(String key, int size, long now) {
+        return new Item(key, new byte[size], 0, 0, 1, now);
+    }
+
+    @Test
+    void storingPastTheLimitEvictsTheLeastRecentlyUsed() {
+        long one = Item.size(1, 100);
+        ItemStore s = new ItemStore(3 * one);
+        s.put(item("a", 100, 0));
+        s.put(item("b", 100, 0));
+        s.put(item("c", 100, 0));
+        assertNotNull(s.get("a", 0)); // a is now the most recently used
+        s.put(item("d", 100, 0));
+        assertNull(s.get("b", 0));
+        assertEquals(List.of("c", "a", "d"), s.liveItems(0).stream().map(i -> i.key).toList());
+        assertEquals(1, s.evictions());
+        assertEquals(3 * one, s.bytes());
+        assertFalse(s.put(item("e", (int) (3 * one), 0)), "larger than all memory");
+        assertEquals(3, s.size(), "and evicts nothing");
+    }
+
+    @Test
+    void replacingAnItemAccountsItsSizeOnce() {
+        ItemStore s = new ItemStore(1 << 20);
+        s.put(item("a", 100, 0));
+        s.put(item("a", 10, 0));
+        assertEquals(Item.size(1, 10), s.bytes());
+        assertTrue(s.remove("a", 0));
+        assertEquals(0, s.bytes());
+        assertFalse(s.remove("a", 0));
+    }
+
+    @Test
+    void expiredItemsAreGoneWhenLookedUp() {
+        ItemStore s = new ItemStore(1 << 20);
+        s.put(new Item("a", new byte[1], 0, 1000, 1, 0));
+        assertNotNull(s.get("a", 999));
+        assertNull(s.get("a", 1000));
+        assertEquals(0, s.size());
+    }
+
+    @Test
+    void aDelayedFlushHidesItemsStoredBeforeItsDeadlineFromThenOn() {
+        ItemStore s = new ItemStore(1 << 20);
+        s.put(item("old", 1, 100));
+        s.flush(500, 200);
+        s.put(item("mid", 1, 300));
+        assertNotNull(s.get("old", 499));
+        assertNull(s.get("old", 500));
+        assertNull(s.get("mid", 500));
+        s.put(item("new", 1, 600));
+        assertNotNull(s.get("new", 700));
+        s.flush(700, 700);
+        assertNull(s.get("new", 700));
+        assertEquals(0, s.oldestLive());
+    }
+
+    @Test
+    void casValuesOnlyGrow() {
+        ItemStore s = new ItemStore(1 << 20);
+        s.seenCas(41);
+        assertEquals(42, s.nextCas());
+        s.put(new Item("a", new byte[1], 0, 0, 100, 0));
+        assertEquals(101, s.nextCas());
+    }
+}

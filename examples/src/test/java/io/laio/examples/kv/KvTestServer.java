@@ -1,0 +1,61 @@
+package io.laio.examples.kv;
+
+import io.laio.Laio;
+import io.laio.event.EventBase;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/** A {@link KvServer} in this JVM, on its own loop thread, on a free loopback port. */
+final class KvTestServer implements AutoCloseable {
+    private final Thread thread;
+    private final CompletableFuture<KvServer> started = new CompletableFuture<>();
+    private final KvServer server;
+    private volatile Throwable failure;
+
+    KvTestServer(Path dir, SyncMode sync) throws Exception {
+        this(dir, sync, 64L << 20, 1 << 20, false);
+    }
+
+    KvTestServer(Path dir, SyncMode sync, long memory, int maxItem, boolean compact) throws Exception {
+        java.nio.file.Files.createDirectories(dir);
+        KvServer.Config config = new KvServer.Config(new InetSocketAddress("127.0.0.1", 0), dir.toString(), memory, maxItem,
+                sync, compact);
+        thread = Thread.ofPlatform().name("kv-test-loop").start(() -> {
+            try (EventBase base = EventBase.create(); Laio laio = Laio.attach(base); KvServer s = new KvServer(base, laio, config)) {
+                started.complete(s);
+                base.dispatch();
+            } catch (Throwable t) {
+                failure = t;
+                started.completeExceptionally(t);
+            }
+        });
+        server = started.get(30, TimeUnit.SECONDS);
+    }
+
+    int port() {
+        return server.port();
+    }
+
+    KvServer server() {
+        return server;
+    }
+
+    KvClient client() throws Exception {
+        return new KvClient(port());
+    }
+
+    /** Shuts the server down and waits for its loop to end. */
+    @Override
+    public void close() throws Exception {
+        server.shutdown();
+        thread.join(TimeUnit.SECONDS.toMillis(30));
+        if (thread.isAlive()) {
+            throw new AssertionError("the server's loop did not end");
+        }
+        if (failure != null) {
+            throw new AssertionError("the server failed", failure);
+        }
+    }
+}

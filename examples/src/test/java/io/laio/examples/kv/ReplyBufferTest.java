@@ -1,0 +1,54 @@
+package io.laio.examples.kv;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class ReplyBufferTest {
+    private static String take(ReplyBuffer b, long acked) {
+        int n = b.sendable(acked);
+        byte[] out = new byte[n];
+        b.view(n).get(out);
+        b.consumed(n);
+        return new String(out, StandardCharsets.US_ASCII);
+    }
+
+    @Test
+    void repliesAfterAMarkWaitForItsLsnAndKeepTheirOrder() {
+        ReplyBuffer b = new ReplyBuffer();
+        b.putLine("VERSION x");
+        b.awaitLsn(5);
+        b.putLine("STORED");
+        b.putLine("END");
+        b.awaitLsn(7);
+        b.putLine("DELETED");
+        assertEquals("VERSION x\r\n", take(b, 4));
+        assertEquals("", take(b, 4));
+        assertEquals("STORED\r\nEND\r\n", take(b, 6));
+        assertTrue(b.hasMarks());
+        assertEquals("DELETED\r\n", take(b, 7));
+        assertFalse(b.hasMarks());
+        assertEquals(0, b.pending());
+    }
+
+    @Test
+    void manyMarksAndLargeRepliesSurviveGrowth() {
+        ReplyBuffer b = new ReplyBuffer();
+        StringBuilder expected = new StringBuilder();
+        for (int i = 1; i <= 1000; i++) {
+            b.awaitLsn(i);
+            String line = "r" + i + "x".repeat(100);
+            b.putLine(line);
+            expected.append(line).append("\r\n");
+        }
+        StringBuilder got = new StringBuilder();
+        for (int acked = 0; acked <= 1000; acked += 7) {
+            got.append(take(b, acked));
+        }
+        got.append(take(b, 1000));
+        assertEquals(expected.toString(), got.toString());
+    }
+}

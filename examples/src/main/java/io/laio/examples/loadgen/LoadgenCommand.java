@@ -43,8 +43,8 @@ public final class LoadgenCommand implements Callable<Integer> {
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Server address (default: ${DEFAULT-VALUE}).")
     String host;
 
-    @Option(names = "--port", required = true, description = "Server port.")
-    int port;
+    @Option(names = "--port", description = "Server port (required unless --replot).")
+    Integer port;
 
     @Option(names = "--clients", split = ",", defaultValue = "64", paramLabel = "N",
             description = "Concurrent clients; a list sweeps, e.g. 1,16,64,256,512 (default: ${DEFAULT-VALUE}).")
@@ -84,9 +84,15 @@ public final class LoadgenCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "No progress bar on stderr.")
     boolean noProgress;
 
+    @Option(names = "--replot", description = "Run nothing: draw --plots from the rows already in --csv (e.g. medians of several runs).")
+    boolean replot;
+
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
+        if (replot) {
+            return replotOnly(spec.commandLine().getOut(), err);
+        }
         String problem = checkUsage();
         if (problem != null) {
             err.println("loadgen: " + problem);
@@ -155,7 +161,26 @@ public final class LoadgenCommand implements Callable<Integer> {
         return 0;
     }
 
+    private int replotOnly(PrintWriter out, PrintWriter err) {
+        if (csv == null || plots == null || !java.nio.file.Files.exists(csv)) {
+            err.println("loadgen: --replot needs an existing --csv and --plots");
+            return 2;
+        }
+        try {
+            for (Path p : ResultPlots.write(ResultTable.read(csv).rows(), plots, "laio loadgen")) {
+                out.println("wrote " + p);
+            }
+            return 0;
+        } catch (IOException e) {
+            err.println("loadgen: " + e);
+            return 2;
+        }
+    }
+
     private String checkUsage() {
+        if (port == null) {
+            return "give --port";
+        }
         if (workload == null && (traceFile == null || root == null)) {
             return "give --workload DIR, or both --trace and --root";
         }

@@ -23,10 +23,11 @@ for pkg in nginx lighttpd; do
   fi
 done
 mvn -B -q package -DskipTests
-JAR=(env "$JAVA_HOME/bin/java" -jar examples/target/laio-examples.jar)
 WORK=/tmp/laio-macro
 OUT=benchmarks/results/macro
 rm -rf "$WORK" "$OUT"; mkdir -p "$WORK" "$OUT"
+cp examples/target/laio-examples.jar "$WORK/" # a rebuild during the run cannot change what is measured
+JAR=(env "$JAVA_HOME/bin/java" -jar "$WORK/laio-examples.jar")
 "${JAR[@]}" workload --profile rice --scale "$SCALE" --seed 1 --out "$WORK/rice" > "$OUT/workload.txt"
 ROOT="$WORK/rice/root"
 PORT=18080

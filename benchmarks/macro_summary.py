@@ -27,6 +27,15 @@ def median_row(rs):
     return rs[(len(rs) - 1) // 2] if len(rs) % 2 == 0 else rs[len(rs) // 2]
 
 
+def table(labels, clients, med, cell):
+    """One markdown row per server, one column per client count."""
+    print("| server | " + " | ".join(f"{c} clients" for c in clients) + " |")
+    print("|---|" + "---|" * len(clients))
+    for label in labels:
+        print(f"| {label} | " + " | ".join(cell(med[(label, c)]) if (label, c) in med else "–" for c in clients) + " |")
+    print()
+
+
 print("# Macro-benchmark: thttpd's four modes beside nginx and lighttpd\n")
 print(f"Machine: {cores} cores, kernel {kernel}, {jdk}. Workload: rice profile at scale {scale} "
       f"(see workload.txt in the results), every figure the median of {runs} runs; server and load "
@@ -53,25 +62,9 @@ for cache in ("warm", "cold"):
     print(f"## {cache.capitalize()} cache" + (" (the trace replayed once, then the data set dropped from the page cache "
           "before each client count)" if cache == "cold" else " (the trace replayed once before the measured runs)") + "\n")
     print(f"Requests per second (Mbit/s), median of {runs}; errors in all runs: {errors}.\n")
-    print("| server | " + " | ".join(f"{c} clients" for c in clients) + " |")
-    print("|---|" + "---|" * len(clients))
-    for label in labels:
-        cells = []
-        for c in clients:
-            r = med.get((label, c))
-            cells.append(f"{float(r['requests_per_s']):,.0f} ({float(r['mbit_per_s']):,.0f})" if r else "–")
-        print(f"| {label} | " + " | ".join(cells) + " |")
-    print()
+    table(labels, clients, med, lambda r: f"{float(r['requests_per_s']):,.0f} ({float(r['mbit_per_s']):,.0f})")
     print("Mean / p99 response time, ms:\n")
-    print("| server | " + " | ".join(f"{c} clients" for c in clients) + " |")
-    print("|---|" + "---|" * len(clients))
-    for label in labels:
-        cells = []
-        for c in clients:
-            r = med.get((label, c))
-            cells.append(f"{float(r['mean_ms']):.2f} / {float(r['p99_ms']):.1f}" if r else "–")
-        print(f"| {label} | " + " | ".join(cells) + " |")
-    print()
+    table(labels, clients, med, lambda r: f"{float(r['mean_ms']):.2f} / {float(r['p99_ms']):.1f}")
     print(f"![{cache} throughput](macro-{cache}-throughput.png) ![{cache} response time](macro-{cache}-response-time.png)\n")
 
     def peak(label):

@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 
 /**
@@ -34,40 +33,16 @@ final class LaioListener implements Listener {
     private LaioHandle pending;
 
     LaioListener(ThttpdServer server, EventBase base, Laio laio, Arena arena, InetSocketAddress bind) throws IOException {
-        if (!(bind.getAddress() instanceof Inet4Address v4)) {
-            throw new IOException("laio-laio listens on IPv4 addresses only, not " + bind.getAddress());
-        }
         this.server = server;
         this.base = base;
         this.laio = laio;
         this.one = arena.allocate(4, 4);
         one.set(ValueLayout.JAVA_INT, 0, 1);
-        MemorySegment sa = arena.allocate(LinuxAbi.SOCKADDR_IN_SIZE, 4);
-        MemorySegment saLen = arena.allocate(4, 4);
-        int s = (int) check(laio.syscall(Sys.SYS_socket, LinuxAbi.AF_INET,
-                LinuxAbi.SOCK_STREAM | LinuxAbi.SOCK_NONBLOCK | LinuxAbi.SOCK_CLOEXEC, 0), "socket");
-        try {
-            check(laio.syscall(Sys.SYS_setsockopt, s, LinuxAbi.SOL_SOCKET, LinuxAbi.SO_REUSEADDR, one.address(), 4),
-                    "setsockopt(SO_REUSEADDR)");
-            LinuxAbi.sockaddrIn(sa, v4.getAddress(), bind.getPort());
-            check(laio.syscall(Sys.SYS_bind, s, sa.address(), LinuxAbi.SOCKADDR_IN_SIZE), "bind to " + bind);
-            check(laio.syscall(Sys.SYS_listen, s, 1024), "listen");
-            saLen.set(ValueLayout.JAVA_INT, 0, (int) LinuxAbi.SOCKADDR_IN_SIZE);
-            check(laio.syscall(Sys.SYS_getsockname, s, sa.address(), saLen.address()), "getsockname");
-        } catch (IOException e) {
-            laio.close(s);
-            throw e;
-        }
-        this.fd = s;
-        this.port = LinuxAbi.sockaddrInPort(sa);
+        ListenSocket l = ListenSocket.open(laio, arena, bind.getAddress(), bind.getPort(),
+                LinuxAbi.SOCK_NONBLOCK | LinuxAbi.SOCK_CLOEXEC);
+        this.fd = l.fd();
+        this.port = l.port();
         this.backoff = Event.set(base, null, Ev.TIMEOUT, (ev, what, arg) -> acceptAll(), null);
-    }
-
-    private static long check(long r, String what) throws IOException {
-        if (r == -1) {
-            throw new IOException(what + " failed: " + Errno.name(Laio.errno()));
-        }
-        return r;
     }
 
     @Override

@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -75,31 +74,16 @@ public final class OhttpdServer {
             cfg.policy(op.nr, Policy.LAZY);
         }
         laio = Laio.attach(base, cfg.build());
-        if (!(bind instanceof Inet4Address v4)) {
-            throw new IOException("ohttpd listens on IPv4 addresses only");
-        }
         root = DocRoot.open(laio, arena, rootDir);
-        MemorySegment sa = arena.allocate(LinuxAbi.SOCKADDR_IN_SIZE, 4);
-        MemorySegment len = arena.allocate(4, 4);
-        MemorySegment one = arena.allocate(4, 4);
-        one.set(ValueLayout.JAVA_INT, 0, 1);
-        listenFd = (int) check(laio.syscall(Sys.SYS_socket, LinuxAbi.AF_INET, LinuxAbi.SOCK_STREAM | LinuxAbi.SOCK_CLOEXEC, 0),
-                "socket");
-        check(laio.syscall(Sys.SYS_setsockopt, listenFd, LinuxAbi.SOL_SOCKET, LinuxAbi.SO_REUSEADDR, one.address(), 4),
-                "setsockopt");
-        LinuxAbi.sockaddrIn(sa, v4.getAddress(), port);
-        check(laio.syscall(Sys.SYS_bind, listenFd, sa.address(), LinuxAbi.SOCKADDR_IN_SIZE), "bind");
-        check(laio.syscall(Sys.SYS_listen, listenFd, 1024), "listen");
-        len.set(ValueLayout.JAVA_INT, 0, (int) LinuxAbi.SOCKADDR_IN_SIZE);
-        check(laio.syscall(Sys.SYS_getsockname, listenFd, sa.address(), len.address()), "getsockname");
-        this.port = LinuxAbi.sockaddrInPort(sa);
-    }
-
-    private static long check(long r, String what) throws IOException {
-        if (r == -1) {
-            throw new IOException(what + ": " + Errno.name(Laio.errno()));
+        try {
+            ListenSocket l = ListenSocket.open(laio, arena, bind, port, LinuxAbi.SOCK_CLOEXEC); // blocking, as in the thesis
+            listenFd = l.fd();
+            this.port = l.port();
+        } catch (IOException e) {
+            root.close(laio);
+            laio.close();
+            throw e;
         }
-        return r;
     }
 
     public int port() {

@@ -56,7 +56,8 @@ public final class LoadgenCommand implements Callable<Integer> {
     @Option(names = "--cold", description = "Before each run: sync, then drop every file of the root from the page cache (posix_fadvise DONTNEED).")
     boolean cold;
 
-    @Option(names = "--warm", description = "Replay the trace once (with the largest client count) before the measured runs.")
+    @Option(names = "--warm", description = "Replay the trace once (with the largest client count) before the measured runs; "
+            + "with --cold, the replay warms the server (a JIT, its own caches) and the page cache is dropped after it.")
     boolean warm;
 
     @Option(names = "--duration", paramLabel = "SECONDS", description = "Stop starting requests after this long, per run.")
@@ -183,9 +184,6 @@ public final class LoadgenCommand implements Callable<Integer> {
         }
         if (workload == null && (traceFile == null || root == null)) {
             return "give --workload DIR, or both --trace and --root";
-        }
-        if (cold && warm) {
-            return "--cold and --warm exclude each other";
         }
         if (clients.isEmpty() || clients.stream().anyMatch(c -> c < 1)) {
             return "--clients takes positive counts: " + clients;

@@ -67,6 +67,18 @@ class HttpPiecesTest {
         assertEquals("application/octet-stream", mime("x.unknown"));
     }
 
+    @Test
+    void openFailuresMapToStatuses() {
+        assertEquals(404, Connection.openFailure(io.laio.Errno.ENOENT));
+        assertEquals(404, Connection.openFailure(io.laio.Errno.ENOTDIR));
+        assertEquals(403, Connection.openFailure(io.laio.Errno.EXDEV), "a symlink out of the root (RESOLVE_BENEATH)");
+        assertEquals(403, Connection.openFailure(io.laio.Errno.EACCES));
+        assertEquals(403, Connection.openFailure(io.laio.Errno.ELOOP));
+        assertEquals(503, Connection.openFailure(io.laio.Errno.EMFILE));
+        assertEquals(500, Connection.openFailure(io.laio.Errno.EIO), "an I/O error");
+        assertEquals(500, Connection.openFailure(io.laio.Errno.ENOMEM));
+    }
+
     private static String mime(String p) {
         byte[] b = p.getBytes(StandardCharsets.US_ASCII);
         return MimeTypes.of(b, b.length);

@@ -1,0 +1,56 @@
+package io.laio.examples.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The access log is off by default; {@code --access-log} writes a line per response through slf4j. */
+class AccessLogTest {
+    @TempDir
+    Path root;
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void accessLogLinesAppearOnlyWhenAskedFor(boolean enabled) throws Exception {
+        Files.writeString(root.resolve("a.txt"), "hello");
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        ProcessBuilder pb = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                "io.laio.examples.Main", "thttpd", "--mode", "nb-laio", "--port", "0", "--root", root.toString());
+        if (enabled) {
+            pb.command().add("--access-log");
+        }
+        Process server = pb.redirectErrorStream(true).start();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
+            String first = out.readLine();
+            assertTrue(first != null && first.startsWith("listening on "), String.valueOf(first));
+            int port = Integer.parseInt(first.substring("listening on ".length()).strip());
+            try (RawHttp c = new RawHttp(port)) {
+                assertEquals(200, c.request("/a.txt").status());
+                assertEquals(404, c.request("/missing").status());
+            }
+            server.toHandle().destroy(); // SIGTERM (Process.destroy would close our end of its output)
+            StringBuilder rest = new StringBuilder();
+            for (String l; (l = out.readLine()) != null; ) {
+                rest.append(l).append('\n');
+            }
+            assertTrue(server.waitFor(10, TimeUnit.SECONDS));
+            String log = rest.toString();
+            assertTrue(log.contains("2 requests"), log);
+            assertEquals(enabled, log.contains("\"GET /a.txt HTTP/1.1\" 200 5"), log);
+            assertEquals(enabled, log.contains("\"GET /missing HTTP/1.1\" 404"), log);
+            assertFalse(log.contains("Exception"), log);
+        } finally {
+            server.destroyForcibly();
+        }
+    }
+}

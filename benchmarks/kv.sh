@@ -10,6 +10,7 @@ if [ -z "${JAVA_HOME:-}" ] || ! "$JAVA_HOME/bin/java" -version 2>&1 | grep -q 'v
   JAVA_HOME=$(ls -d /usr/lib/jvm/*25* 2>/dev/null | head -1)
 fi
 [ -x "${JAVA_HOME:-}/bin/java" ] || { echo "no JDK 25 found: set JAVA_HOME" >&2; exit 1; }
+export JAVA_HOME
 for pkg in memcached libmemcached-tools; do
   dpkg -s "$pkg" >/dev/null 2>&1 || (apt-get install -y "$pkg" >/dev/null 2>&1 \
     || (apt-get update >/dev/null && apt-get install -y "$pkg" >/dev/null)) || { echo "cannot install $pkg" >&2; exit 1; }

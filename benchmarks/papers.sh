@@ -12,6 +12,7 @@ if [ -z "${JAVA_HOME:-}" ] || ! "$JAVA_HOME/bin/java" -version 2>&1 | grep -q 'v
   JAVA_HOME=$(ls -d /usr/lib/jvm/*25* 2>/dev/null | head -1)
 fi
 [ -x "${JAVA_HOME:-}/bin/java" ] || { echo "no JDK 25 found: set JAVA_HOME" >&2; exit 1; }
+export JAVA_HOME
 mvn -B -q package -DskipTests
 WORK=/tmp/laio-papers
 rm -rf "$WORK"; mkdir -p "$WORK"

@@ -114,6 +114,12 @@ class LoadgenCommandTest {
         assertEquals(List.of("jdk", "jdk", "jdk-close"), rows.stream().map(RunResult::label).toList());
         assertEquals(3, Files.readString(json).split("\"label\"", -1).length - 1);
         assertPng(plots.resolve(ResultPlots.THROUGHPUT));
+
+        // --replot draws the plots of rows already in a CSV (medians of several runs, say) and runs nothing
+        Path again = out.resolve("replot");
+        assertEquals(0, loadgen("--replot", "--csv", csv.toString(), "--plots", again.toString()).exit());
+        assertPng(again.resolve(ResultPlots.THROUGHPUT));
+        assertPng(again.resolve(ResultPlots.RESPONSE_TIME));
     }
 
     private static void assertPng(Path p) throws IOException {
@@ -189,6 +195,15 @@ class LoadgenCommandTest {
             assertEquals(0, cold.exit(), () -> cold.out() + cold.err());
             assertTrue(cold.out().contains("dropped " + w.paths().length + " files"), cold.out());
             assertEquals("cold", csvRows(csv).get(1).cache());
+
+            // --warm with --cold: one replay warms the server, then the page cache is dropped before the run
+            long before = server.requests();
+            Outcome both = loadgen("--workload", workload.toString(), "--port", port, "--clients", "2", "--requests", "50", "--cold",
+                    "--warm", "--label", "both", "--csv", csv.toString(), "--no-progress");
+            assertEquals(0, both.exit(), () -> both.out() + both.err());
+            assertTrue(both.out().indexOf("warm-up") < both.out().indexOf("dropped "), both.out());
+            assertEquals(100, server.requests() - before, "50 to warm, 50 measured");
+            assertEquals("cold", csvRows(csv).get(2).cache());
         }
     }
 
@@ -223,7 +238,8 @@ class LoadgenCommandTest {
     @Test
     void usageErrorsExitWithTwo() {
         assertEquals(2, loadgen("--port", "1").exit());
-        assertEquals(2, loadgen("--workload", workload.toString(), "--port", "1", "--cold", "--warm").exit());
+        assertEquals(2, loadgen("--workload", workload.toString()).exit(), "no --port");
+        assertEquals(2, loadgen("--replot", "--plots", workload.resolve("p").toString()).exit(), "--replot without --csv");
         assertEquals(2, loadgen("--workload", workload.toString(), "--port", "1", "--label", "a,b").exit());
         assertEquals(2, loadgen("--workload", workload.resolve("nowhere").toString(), "--port", "1").exit(), "no trace there");
         assertEquals(2, loadgen("--workload", workload.toString(), "--port", "0").exit());

@@ -1,21 +1,26 @@
 #!/usr/bin/env bash
-# Runs laio's JMH benchmarks RUNS times (default 3) and prints the median of each score with
-# ratios against the baselines measured in the same runs. Usage:
-#   benchmarks/run.sh [RUNS] [JMH regex]
-# Needs JDK 25 (JAVA_HOME or /usr/lib/jvm/*25*) and python3. Results: benchmarks/results/.
+# Every benchmark of laio, one after another, each rewriting its page under docs/benchmarks/:
+#   jmh     JMH micro-benchmarks ×RUNS, medians and ratios (benchmarks/jmh.sh; figures go into
+#           core.md, nio.md and laio.md by hand: the summary is printed and kept in benchmarks/results)
+#   papers  the thesis's open-stat and open-stat-read, Tables 3 and 4 (papers.md)
+#   macro   thttpd's four modes beside nginx and lighttpd, warm and cold (macro.md and plots)
+#   kv      the kv example beside memcached under memcaslap (kv.md)
+# Usage: benchmarks/run.sh [RUNS=3] [jmh|papers|macro|kv ...]   (default: all of them)
+# Installs nginx, lighttpd, memcached and libmemcached-tools from the system's packages when absent.
+# Servers listen on 127.0.0.1 only; about 40 minutes on 2 cores for everything.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-3}
-REGEX=${2:-'io.laio.bench.(core.LoopBenchmark|laio.SyscallBenchmark|laio.RoundTripBenchmark)'}
-if [ -z "${JAVA_HOME:-}" ] || ! "$JAVA_HOME/bin/java" -version 2>&1 | grep -q 'version "2[5-9]'; then
-  JAVA_HOME=$(ls -d /usr/lib/jvm/*25* 2>/dev/null | head -1)
-fi
-[ -x "${JAVA_HOME:-}/bin/java" ] || { echo "no JDK 25 found: set JAVA_HOME" >&2; exit 1; }
-export JAVA_HOME
-mvn -B -q package -DskipTests
-mkdir -p benchmarks/results
-for i in $(seq 1 "$RUNS"); do
-  "$JAVA_HOME/bin/java" -jar benchmarks/target/benchmarks.jar "$REGEX" -prof gc \
-    -rf json -rff "benchmarks/results/run$i.json" > "benchmarks/results/run$i.txt" 2>&1
+shift || true
+PARTS=("$@")
+[ ${#PARTS[@]} -eq 0 ] && PARTS=(jmh papers macro kv)
+for part in "${PARTS[@]}"; do
+  echo "== $part ($RUNS runs)" >&2
+  case "$part" in
+    jmh) benchmarks/jmh.sh "$RUNS" | tee benchmarks/jmh-summary.txt.tmp && mkdir -p benchmarks/results && mv benchmarks/jmh-summary.txt.tmp benchmarks/results/jmh-summary.txt ;;
+    papers) benchmarks/papers.sh "$RUNS" 0.05 ;;
+    macro) benchmarks/macro.sh "$RUNS" 0.03 ;;
+    kv) benchmarks/kv.sh "$RUNS" 10s ;;
+    *) echo "unknown part '$part' (jmh, papers, macro, kv)" >&2; exit 2 ;;
+  esac
 done
-python3 benchmarks/summarize.py benchmarks/results/run*.json

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs laio's JMH benchmarks RUNS times (default 3) and prints the median of each score with
+# ratios against the baselines measured in the same runs. Usage:
+#   benchmarks/jmh.sh [RUNS] [JMH regex]
+# Needs JDK 25 (JAVA_HOME or /usr/lib/jvm/*25*) and python3. Results: benchmarks/results/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${1:-3}
+REGEX=${2:-'io.laio.bench.(core.LoopBenchmark|laio.SyscallBenchmark|laio.RoundTripBenchmark)'}
+if [ -z "${JAVA_HOME:-}" ] || ! "$JAVA_HOME/bin/java" -version 2>&1 | grep -q 'version "2[5-9]'; then
+  JAVA_HOME=$(ls -d /usr/lib/jvm/*25* 2>/dev/null | head -1)
+fi
+[ -x "${JAVA_HOME:-}/bin/java" ] || { echo "no JDK 25 found: set JAVA_HOME" >&2; exit 1; }
+export JAVA_HOME
+mvn -B -q package -DskipTests
+mkdir -p benchmarks/results
+for i in $(seq 1 "$RUNS"); do
+  "$JAVA_HOME/bin/java" -jar benchmarks/target/benchmarks.jar "$REGEX" -prof gc \
+    -rf json -rff "benchmarks/results/run$i.json" > "benchmarks/results/run$i.txt" 2>&1
+done
+python3 benchmarks/summarize.py benchmarks/results/run*.json

@@ -64,6 +64,8 @@ final class Connection {
     private int fileFd = -1;
     private long fileSize;
     private long mtime;
+    private long lastModifiedSecond;
+    private String lastModified;
     private long bodyFrom;
     private long bodyLeft;
     private long bodySent;
@@ -248,7 +250,11 @@ final class Connection {
         if (code == 206) {
             ResponseHead.header(out, "Content-Range", "bytes " + range.first + "-" + range.last + "/" + fileSize);
         }
-        ResponseHead.header(out, "Last-Modified", HttpDates.format(mtime));
+        if (mtime != lastModifiedSecond || lastModified == null) {
+            lastModified = HttpDates.format(mtime); // clients mostly ask for the same files again
+            lastModifiedSecond = mtime;
+        }
+        ResponseHead.header(out, "Last-Modified", lastModified);
         ResponseHead.end(out, keepAlive, req.version);
         out.flip();
         bodySent = 0;

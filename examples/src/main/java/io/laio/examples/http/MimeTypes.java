@@ -36,7 +36,11 @@ final class MimeTypes {
 
     private MimeTypes() {}
 
-    /** The type for a path's last segment (bytes [0, length) of {@code path}). */
+    private static final byte[][] EXTENSIONS = BY_EXTENSION.keySet().stream()
+            .map(e -> e.getBytes(java.nio.charset.StandardCharsets.US_ASCII)).toArray(byte[][]::new);
+    private static final String[] TYPES = BY_EXTENSION.keySet().stream().map(BY_EXTENSION::get).toArray(String[]::new);
+
+    /** The type for a path's last segment (bytes [0, length) of {@code path}); allocates nothing. */
     static String of(byte[] path, int length) {
         int dot = -1;
         for (int i = length - 1; i >= 0 && path[i] != '/'; i--) {
@@ -45,13 +49,26 @@ final class MimeTypes {
                 break;
             }
         }
-        if (dot < 0 || length - dot - 1 > 8) {
+        if (dot < 0) {
             return DEFAULT;
         }
-        char[] ext = new char[length - dot - 1];
-        for (int i = 0; i < ext.length; i++) {
-            ext[i] = (char) (path[dot + 1 + i] | 0x20);
+        int n = length - dot - 1;
+        for (int t = 0; t < EXTENSIONS.length; t++) {
+            byte[] ext = EXTENSIONS[t];
+            if (ext.length == n && sameIgnoringCase(path, dot + 1, ext)) {
+                return TYPES[t];
+            }
         }
-        return BY_EXTENSION.getOrDefault(new String(ext), DEFAULT);
+        return DEFAULT;
+    }
+
+    private static boolean sameIgnoringCase(byte[] path, int from, byte[] lowerExt) {
+        for (int i = 0; i < lowerExt.length; i++) {
+            byte c = path[from + i];
+            if ((c >= 'A' && c <= 'Z' ? c | 0x20 : c) != lowerExt[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 }

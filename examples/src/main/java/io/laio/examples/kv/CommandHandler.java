@@ -259,10 +259,10 @@ final class CommandHandler {
             // memcached rewrites in place, padding with spaces to the old length
             v = new byte[old.value.length];
             Arrays.fill(v, (byte) ' ');
-            text.getBytes(0, text.length(), v, 0);
+            Latin1.copy(text, v, 0);
         } else {
             v = new byte[text.length()];
-            text.getBytes(0, text.length(), v, 0);
+            Latin1.copy(text, v, 0);
         }
         Item item = new Item(old.key, v, old.flags, old.expiresAt, store.nextCas(), now);
         if (!store.put(item)) {

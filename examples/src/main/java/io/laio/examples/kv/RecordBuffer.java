@@ -72,7 +72,7 @@ final class RecordBuffer {
     void putLatin1(String s) {
         int n = s.length();
         ensure(n);
-        s.getBytes(0, n, buf, size); // keys are Latin-1: one char per byte
+        Latin1.copy(s, buf, size); // keys are Latin-1: one char per byte
         size += n;
     }
 }

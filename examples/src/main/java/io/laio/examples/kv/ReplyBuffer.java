@@ -108,7 +108,7 @@ final class ReplyBuffer {
     void put(String s) {
         int n = s.length();
         ensure(n);
-        s.getBytes(0, n, buf, tail);
+        Latin1.copy(s, buf, tail);
         tail += n;
     }
 

@@ -103,6 +103,45 @@ class ThttpdServerTest {
 
     @ParameterizedTest
     @EnumSource(ServeMode.class)
+    void eachModeMakesItsSystemCallsTheWayItSays(ServeMode mode) throws Exception {
+        try (RunningServer s = RunningServer.start(mode, root); RawHttp c = new RawHttp(s.port())) {
+            for (int i = 0; i < 5; i++) {
+                assertEquals(100_000, c.request("/data.bin").body().length);
+            }
+            io.laio.LaioStats st = s.server.laioStats();
+            long open = io.laio.Sys.SYS_openat2;
+            long pread = io.laio.Sys.SYS_pread64;
+            assertEquals(5, st.calls(open), st::toString);
+            switch (mode) {
+                case NB_B -> {
+                    assertEquals(0, st.background(open) + st.background(pread), "plain calls on the loop");
+                    assertEquals(0, st.probeHits(open), "no probes: INLINE");
+                    assertEquals(0, st.calls(io.laio.Sys.SYS_recvfrom) + st.calls(io.laio.Sys.SYS_sendfile), "NIO sockets");
+                }
+                case NB_LAIO -> {
+                    assertEquals(5, st.probeHits(open) + st.probeWouldBlock(open) + st.probeUnsupported(open), "lazy: probed first");
+                    assertTrue(st.calls(pread) >= 5);
+                    assertEquals(0, st.calls(io.laio.Sys.SYS_recvfrom), "NIO sockets");
+                }
+                case NB_AMTED -> {
+                    assertEquals(st.calls(open), st.background(open), "every disk call on a helper");
+                    assertEquals(st.calls(pread), st.background(pread));
+                    assertTrue(st.calls(pread) >= 5);
+                }
+                case LAIO_LAIO -> {
+                    assertTrue(st.calls(io.laio.Sys.SYS_accept4) >= 1, st::toString);
+                    assertTrue(st.calls(io.laio.Sys.SYS_recvfrom) >= 5, st::toString);
+                    assertTrue(st.calls(io.laio.Sys.SYS_sendto) >= 5, "the heads");
+                    assertTrue(st.calls(io.laio.Sys.SYS_sendfile) >= 5, "the bodies");
+                    assertEquals(0, st.calls(pread), "no copy through user space");
+                }
+                default -> throw new AssertionError(mode);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ServeMode.class)
     void headSendsTheHeadWithoutTheBodyAndTheConnectionGoesOn(ServeMode mode) throws Exception {
         try (RunningServer s = RunningServer.start(mode, root); RawHttp c = new RawHttp(s.port())) {
             RawHttp.Response h = c.send("HEAD /data.bin HTTP/1.1\r\nHost: x\r\n\r\n").read(true);

@@ -33,14 +33,15 @@ final class HelperPool {
 
     /** Runs one call on a helper thread. */
     interface Worker {
-        void run(LaioHandle h, ThreadState state);
+        void run(LaioCall h, ThreadState state);
     }
 
     private final String name;
     private final int maxHelpers;
     private final long idleNanos;
     private final Worker worker;
-    private final ConcurrentLinkedQueue<LaioHandle> work = new ConcurrentLinkedQueue<>();
+    /** Intrusive (nothing allocated per call); helpers take turns consuming. */
+    private final CallQueue work = new CallQueue(true);
     private final ConcurrentLinkedDeque<Helper> idle = new ConcurrentLinkedDeque<>();
     private final AtomicInteger alive = new AtomicInteger();
     private final AtomicInteger queued = new AtomicInteger();
@@ -56,7 +57,7 @@ final class HelperPool {
     }
 
     /** Any thread: queue a call and make sure a helper will run it. */
-    void submit(LaioHandle h) {
+    void submit(LaioCall h) {
         queued.incrementAndGet();
         work.offer(h);
         Helper helper;
@@ -101,7 +102,7 @@ final class HelperPool {
             ThreadState ts = ThreadState.current();
             try {
                 while (true) {
-                    LaioHandle h = work.poll();
+                    LaioCall h = work.pollShared();
                     if (h == null && MAX_SPINNERS > 0) {
                         if (SPINNERS.incrementAndGet() <= MAX_SPINNERS) {
                             h = spinForWork();
@@ -125,12 +126,12 @@ final class HelperPool {
             }
         }
 
-        private LaioHandle spinForWork() {
+        private LaioCall spinForWork() {
             long end = System.nanoTime() + SPIN_NANOS;
-            LaioHandle h;
+            LaioCall h;
             do {
                 Thread.onSpinWait();
-                h = work.poll();
+                h = work.pollShared();
             } while (h == null && System.nanoTime() - end < 0 && !stopping);
             return h;
         }
@@ -167,7 +168,7 @@ final class HelperPool {
         }
     }
 
-    private void runOne(LaioHandle h, ThreadState ts) {
+    private void runOne(LaioCall h, ThreadState ts) {
         if (!h.start()) {
             return; // cancelled while queued; its completion was already posted
         }
@@ -187,9 +188,9 @@ final class HelperPool {
     }
 
     /** Removes every queued call and hands each to {@code onCancelled}; for close(). */
-    void drainQueued(java.util.function.Consumer<LaioHandle> onCancelled) {
-        LaioHandle h;
-        while ((h = work.poll()) != null) {
+    void drainQueued(java.util.function.Consumer<LaioCall> onCancelled) {
+        LaioCall h;
+        while ((h = work.pollShared()) != null) {
             queued.decrementAndGet();
             onCancelled.accept(h);
         }

@@ -1,5 +1,7 @@
 package io.laio;
 
+import io.laio.event.Ev;
+import io.laio.event.Event;
 import io.laio.event.EventBase;
 import io.laio.event.spi.LoopSource;
 import io.laio.event.spi.Loops;
@@ -10,7 +12,7 @@ import java.lang.foreign.ValueLayout;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
+import org.jctools.queues.atomic.MpmcAtomicArrayQueue;
 
 /**
  * Lazy Asynchronous I/O: {@link #syscall(long, long, long, long, long, long, long) syscall}
@@ -68,7 +70,17 @@ public final class Laio implements AutoCloseable {
     private final HelperPool dataLane;
     private final HelperPool metaLane;
     private final HelperPool javaLane;
-    private final MpscUnboundedAtomicArrayQueue<LaioHandle> completions = new MpscUnboundedAtomicArrayQueue<>(256);
+    /** Completed calls, from helpers and the waiter to the loop (or poll): intrusive, allocates nothing. */
+    private final CallQueue completions = new CallQueue(false);
+    /** Recycled call records, reused by the next background calls (any thread takes, the consumer returns). */
+    private final MpmcAtomicArrayQueue<LaioCall> pool = new MpmcAtomicArrayQueue<>(POOL_SIZE);
+    static final int POOL_SIZE = 1024;
+    /**
+     * Consumer side: calls reported (to an event, or by the last poll) and not yet recycled —
+     * each waits until its receiver is done with it (see {@link LaioHandle}).
+     */
+    private LaioCall[] reportedCalls = new LaioCall[64];
+    private int reportedCount;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final int maxInFlight;
     private final CallCounters counters = new CallCounters();
@@ -164,13 +176,18 @@ public final class Laio implements AutoCloseable {
      * @throws IllegalStateException if this Laio is closed
      */
     public long syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6) {
+        return syscall(nr, a1, a2, a3, a4, a5, a6, null);
+    }
+
+    /** {@code keepAlive}: native memory the call uses, kept reachable by its record until it completes. */
+    private long syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6, MemorySegment keepAlive) {
         ThreadState ts = ThreadState.current();
-        ts.lastHandle = null;
+        ts.lastCall = null;
         int slot = CallCounters.slot(nr);
         return switch (config.policy(nr)) {
             case INLINE -> inline(ts, slot, nr, a1, a2, a3, a4, a5, a6);
-            case EAGER -> background(ts, slot, nr, a1, a2, a3, a4, a5, a6, null, 0, null);
-            case LAZY -> lazy(ts, slot, nr, a1, a2, a3, a4, a5, a6);
+            case EAGER -> background(ts, slot, nr, a1, a2, a3, a4, a5, a6, null, 0, keepAlive);
+            case LAZY -> lazy(ts, slot, nr, a1, a2, a3, a4, a5, a6, keepAlive);
         };
     }
 
@@ -190,7 +207,8 @@ public final class Laio implements AutoCloseable {
         return r;
     }
 
-    private long lazy(ThreadState ts, int slot, long nr, long a1, long a2, long a3, long a4, long a5, long a6) {
+    private long lazy(ThreadState ts, int slot, long nr, long a1, long a2, long a3, long a4, long a5, long a6,
+            MemorySegment keepAlive) {
         if (LazyProbe.neverBlocks(nr, a2)) {
             if (nr == Sys.SYS_close) {
                 probe.history.forget(a1);
@@ -217,13 +235,13 @@ public final class Laio implements AutoCloseable {
                 int type = LazyProbe.fileType(ts, a1);
                 boolean pipe = type == LazyProbe.S_IFIFO && (nr == Sys.SYS_read || nr == Sys.SYS_write);
                 if (type == LazyProbe.S_IFSOCK || pipe) {
-                    return waitForSocket(ts, slot, nr, a1, a2, a3, a4, a5, a6, done, pipe);
+                    return waitForSocket(ts, slot, nr, a1, a2, a3, a4, a5, a6, done, pipe, keepAlive);
                 }
             } else if (SocketWaiter.handlesOnNonBlockingSocket(nr) && LazyProbe.isNonBlocking(ts, a1)
                     && LazyProbe.isSocket(ts, a1)) {
-                return waitForSocket(ts, slot, nr, a1, a2, a3, a4, a5, a6, done, false);
+                return waitForSocket(ts, slot, nr, a1, a2, a3, a4, a5, a6, done, false, keepAlive);
             }
-            return background(ts, slot, nr, a1, a2, a3, a4, a5, a6, null, done, null);
+            return background(ts, slot, nr, a1, a2, a3, a4, a5, a6, null, done, keepAlive);
         }
         counters.inline.incrementAndGet(slot);
         if (r == -1) {
@@ -242,8 +260,8 @@ public final class Laio implements AutoCloseable {
      * blocked descriptor.
      */
     private long waitForSocket(ThreadState ts, int slot, long nr, long a1, long a2, long a3, long a4, long a5, long a6,
-            long bias, boolean pipe) {
-        return submit(ts, slot, nr, a1, a2, a3, a4, a5, a6, null, bias, null, true, pipe);
+            long bias, boolean pipe, MemorySegment keepAlive) {
+        return submit(ts, slot, nr, a1, a2, a3, a4, a5, a6, null, bias, keepAlive, true, pipe);
     }
 
     /**
@@ -263,13 +281,14 @@ public final class Laio implements AutoCloseable {
             ts.errno = Errno.EAGAIN;
             return -1;
         }
-        LaioHandle h = new LaioHandle(this, nr, a1, a2, a3, a4, a5, a6, op);
-        h.bias = bias;
-        h.keepAlive = keepAlive;
-        h.viaWaiter = viaWaiter;
-        h.pipe = pipe;
+        LaioCall h = pool.poll();
+        if (h == null) {
+            h = new LaioCall(this);
+        }
+        h.init(nr, a1, a2, a3, a4, a5, a6, op, bias, keepAlive, viaWaiter, pipe);
         counters.background.incrementAndGet(slot);
-        ts.lastHandle = h;
+        ts.lastCall = h;
+        ts.lastGen = h.generation(); // before it is published: afterwards it may complete and be recycled
         ts.errno = Errno.EINPROGRESS;
         if (viaWaiter) {
             socketWaiter().submit(h);
@@ -301,7 +320,7 @@ public final class Laio implements AutoCloseable {
     }
 
     /** On a helper thread. */
-    private void runInBackground(LaioHandle h, ThreadState ts) {
+    private void runInBackground(LaioCall h, ThreadState ts) {
         long r;
         int err = 0;
         if (h.op != null) {
@@ -331,8 +350,10 @@ public final class Laio implements AutoCloseable {
         complete(h);
     }
 
-    private void complete(LaioHandle h) {
-        h.finish();
+    private void complete(LaioCall h) {
+        if (h.state() != LaioCall.DONE) {
+            h.finish();
+        }
         counters.latency(System.nanoTime() - h.submittedNanos);
         if (h.viaWaiter) {
             waitingSockets.decrementAndGet();
@@ -357,9 +378,20 @@ public final class Laio implements AutoCloseable {
         return ThreadState.current().errno;
     }
 
-    /** The calling thread's last background call, or {@code null} if its last call completed inline. */
+    /**
+     * The handle of the calling thread's last background call, or {@code null} if its last call
+     * completed inline (or was refused). Ask for it right after the call: it stays valid until
+     * the call's completion has been reported and its receiver is done with it — in attached
+     * mode once the callback of the {@link io.laio.event.Ev#LAIO} event that received it has
+     * returned (or that event was deleted), in standalone mode until the next {@link #poll} on
+     * this Laio after the one that returned it. After that the handle is <em>stale</em>: the
+     * record behind it is reused by a later call, and every use of the old handle throws
+     * {@link IllegalArgumentException} (see {@link LaioHandle}).
+     */
     public LaioHandle gethandle() {
-        return ThreadState.current().lastHandle;
+        ThreadState ts = ThreadState.current();
+        LaioCall c = ts.lastCall;
+        return c == null ? null : c.handle(ts.lastGen);
     }
 
     // ------------------------------------------------------------------ completions
@@ -368,6 +400,9 @@ public final class Laio implements AutoCloseable {
      * Standalone mode: fills {@code out[0..]} with up to {@code max} completed background calls,
      * each reported exactly once, waiting up to {@code timeout} for the first ({@code null}:
      * no limit; {@link Duration#ZERO}: do not wait).
+     *
+     * <p>Entering {@code poll} ends the previous poll's completions: their handles become stale
+     * and their records are reused (the values copied into each {@link LaioCompletion} stay).
      *
      * @return how many were filled (0 if the timeout elapsed)
      * @throws IllegalStateException    when attached to an event base (completions are events)
@@ -381,6 +416,7 @@ public final class Laio implements AutoCloseable {
         if (max < 1 || max > out.length) {
             throw new IllegalArgumentException("max must be 1.." + out.length + ", was " + max);
         }
+        recycleReported(false);
         int n = drainInto(out, max);
         if (n > 0 || (timeout != null && timeout.isZero())) {
             return n;
@@ -397,7 +433,7 @@ public final class Laio implements AutoCloseable {
                 if (left <= 0 || Thread.currentThread().isInterrupted()) {
                     return 0;
                 }
-                LockSupport.parkNanos(this, Math.min(left, Duration.ofSeconds(1).toNanos()));
+                LockSupport.parkNanos(this, Math.min(left, 1_000_000_000L)); // re-check interrupts now and then
             }
         } finally {
             poller = null;
@@ -406,27 +442,68 @@ public final class Laio implements AutoCloseable {
 
     private int drainInto(LaioCompletion[] out, int max) {
         int n = 0;
-        LaioHandle h;
+        LaioCall h;
         while (n < max && (h = completions.poll()) != null) {
             h.drained = true;
             h.reported = true;
             out[n++].fill(h);
+            reported(h);
         }
         return n;
+    }
+
+    /** Consumer thread: {@code h} was reported; recycle it once its receiver is done with it. */
+    void reported(LaioCall h) {
+        if (h.pinned || closed) {
+            return; // still linked into the queue it was cancelled in: never reused
+        }
+        if (reportedCount == reportedCalls.length) {
+            reportedCalls = java.util.Arrays.copyOf(reportedCalls, reportedCount * 2);
+        }
+        reportedCalls[reportedCount++] = h;
+    }
+
+    /**
+     * Consumer thread: recycles the reported calls whose receiver is done — all of them after a
+     * poll; in attached mode those whose event is neither active nor pending any more (its
+     * callback returned, or it was deleted). Those still waiting keep their order.
+     */
+    private void recycleReported(boolean attached) {
+        int keep = 0;
+        LaioCall[] calls = reportedCalls;
+        for (int i = 0, n = reportedCount; i < n; i++) {
+            LaioCall h = calls[i];
+            calls[i] = null;
+            Event ev = h.waiting;
+            if (attached && ev != null && ev.pending(Ev.LAIO)) {
+                calls[keep++] = h; // its callback has not run yet (or it is a persistent event, still added)
+                continue;
+            }
+            if (closed) {
+                continue;
+            }
+            h.recycle();
+            pool.offer(h); // a full pool drops it: the garbage collector takes it
+        }
+        reportedCount = keep;
     }
 
     /** Attached mode: the loop drains completions and delivers them to the events waiting on them. */
     private final class CompletionSource implements LoopSource {
         @Override
         public int drain(int max) {
+            if (reportedCount != 0) {
+                recycleReported(true); // a pass later: the callbacks of what was delivered before have run
+            }
             int n = 0;
-            LaioHandle h;
+            LaioCall h;
             while (n < max && (h = completions.poll()) != null) {
                 n++;
                 h.drained = true;
                 if (h.waiting != null && !h.reported) {
                     h.reported = true;
                     Loops.deliver(h.waiting, h.result, h.errno);
+                    reported(h);
                 }
             }
             return n;
@@ -444,21 +521,38 @@ public final class Laio implements AutoCloseable {
      * completes normally and {@link LaioHandle#cancelled()} is set.
      *
      * @return whether the call was stopped before it ran
-     * @throws IllegalArgumentException if the handle belongs to another Laio
+     * @throws IllegalArgumentException if the handle belongs to another Laio, or is stale (its
+     *                                  call was reported and the handle recycled; see {@link #gethandle()})
      */
     public boolean cancel(LaioHandle h) {
-        if (h.owner != this) {
+        LaioCall c = h.call;
+        if (c.owner != this) {
             throw new IllegalArgumentException("the handle belongs to another Laio");
         }
-        h.cancelRequested = true;
-        if (h.cancelQueued()) {
-            h.result = -1;
-            h.errno = Errno.ECANCELED;
-            counters.cancelled.incrementAndGet(CallCounters.slot(h.nr));
-            complete(h);
-            return true;
+        int r = c.cancel(h.gen);
+        if (r < 0) {
+            throw LaioHandle.stale("cancel", h);
         }
-        return false;
+        if (r == 0) {
+            return false;
+        }
+        c.pinned = true; // it stays in the work queue (or the waiter's) until a helper skips it
+        c.result = -1;
+        c.errno = Errno.ECANCELED;
+        counters.cancelled.incrementAndGet(CallCounters.slot(c.nr));
+        complete(c);
+        return true;
+    }
+
+    /** close(): a queued call never runs. */
+    private void cancelQueued(LaioCall c) {
+        if (c.cancelQueued()) {
+            c.pinned = true;
+            c.result = -1;
+            c.errno = Errno.ECANCELED;
+            counters.cancelled.incrementAndGet(CallCounters.slot(c.nr));
+            complete(c);
+        }
     }
 
     public LaioStats stats() {
@@ -480,7 +574,7 @@ public final class Laio implements AutoCloseable {
         closed = true;
         long deadline = System.nanoTime() + config.closeWait().toNanos();
         for (HelperPool lane : new HelperPool[] {dataLane, metaLane, javaLane}) {
-            lane.drainQueued(this::cancel);
+            lane.drainQueued(this::cancelQueued);
         }
         for (HelperPool lane : new HelperPool[] {dataLane, metaLane, javaLane}) {
             lane.stop(Math.max(1, deadline - System.nanoTime()));
@@ -505,9 +599,7 @@ public final class Laio implements AutoCloseable {
     /** {@code openat(AT_FDCWD, path, flags, mode)}; the path is copied to native memory kept until the call completes. */
     public long open(String path, int flags, int mode) {
         MemorySegment p = Arena.ofAuto().allocateFrom(path);
-        long r = syscall(Sys.SYS_openat, AT_FDCWD, p.address(), flags, mode);
-        keep(p);
-        return r;
+        return syscall(Sys.SYS_openat, AT_FDCWD, p.address(), flags, mode, 0, 0, p);
     }
 
     /** {@code read(fd, buf, count)}. */
@@ -541,9 +633,7 @@ public final class Laio implements AutoCloseable {
     /** {@code newfstatat(AT_FDCWD, path, statbuf, 0)}: {@code stat(2)}. */
     public long stat(String path, MemorySegment statbuf) {
         MemorySegment p = Arena.ofAuto().allocateFrom(path);
-        long r = syscall(Sys.SYS_newfstatat, AT_FDCWD, p.address(), statbuf.address(), 0);
-        keep(p);
-        return r;
+        return syscall(Sys.SYS_newfstatat, AT_FDCWD, p.address(), statbuf.address(), 0, 0, 0, p);
     }
 
     /** {@code sendfile(outFd, inFd, offsetPtr, count)}; {@code offsetPtr} may be {@link MemorySegment#NULL}. */
@@ -571,9 +661,7 @@ public final class Laio implements AutoCloseable {
         MemorySegment ts = Arena.ofAuto().allocate(16, 8);
         ts.set(ValueLayout.JAVA_LONG, 0, d.getSeconds());
         ts.set(ValueLayout.JAVA_LONG, 8, d.getNano());
-        long r = syscall(Sys.SYS_nanosleep, ts.address(), 0);
-        keep(ts);
-        return r;
+        return syscall(Sys.SYS_nanosleep, ts.address(), 0, 0, 0, 0, 0, ts);
     }
 
     /**
@@ -585,7 +673,7 @@ public final class Laio implements AutoCloseable {
      */
     public long call(BlockingOp op) {
         ThreadState ts = ThreadState.current();
-        ts.lastHandle = null;
+        ts.lastCall = null;
         int slot = CallCounters.JAVA;
         if (config.policy() == Policy.INLINE) {
             counters.inline.incrementAndGet(slot);
@@ -600,13 +688,6 @@ public final class Laio implements AutoCloseable {
             }
         }
         return background(ts, slot, -1, 0, 0, 0, 0, 0, 0, op, 0, null);
-    }
-
-    private static void keep(MemorySegment m) {
-        LaioHandle h = ThreadState.current().lastHandle;
-        if (h != null) {
-            h.keepAlive = m; // the helper reads it: it must outlive the call
-        }
     }
 
     private static void checkRange(MemorySegment buf, long count) {

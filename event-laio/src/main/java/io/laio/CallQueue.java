@@ -1,0 +1,116 @@
+package io.laio;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * An intrusive multi-producer queue of {@link LaioCall}s (Vyukov's MPSC queue): the link is a
+ * field of the record, so offering allocates nothing. One consumer at a time: the completion
+ * queue has one by construction (the loop thread or the caller of {@code poll}); a helper lane's
+ * work queue has several helpers, which take turns through a tiny lock ({@link #pollShared()}).
+ *
+ * <p>{@link #offer} is wait-free (one {@code getAndSet} of the tail, one release store). A
+ * producer preempted between the two leaves the queue non-empty but briefly unreadable past its
+ * record: {@link #poll} then returns {@code null} and {@link #isEmpty} {@code false}, so a
+ * consumer retries rather than sleeps.
+ */
+final class CallQueue {
+    private static final VarHandle TAIL;
+    private static final VarHandle LOCK;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            TAIL = l.findVarHandle(CallQueue.class, "tail", LaioCall.class);
+            LOCK = l.findVarHandle(CallQueue.class, "lock", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Which link field threads the queue: {@link LaioCall#NEXT} or {@link LaioCall#WORK_NEXT}. */
+    private final boolean work;
+    private final LaioCall stub = new LaioCall(null);
+    @SuppressWarnings("unused") // through TAIL
+    private volatile LaioCall tail = stub;
+    private LaioCall head = stub; // consumer only
+    @SuppressWarnings("unused") // through LOCK
+    private volatile int lock;
+
+    /** @param work whether records are linked through their work link (else their completion link) */
+    CallQueue(boolean work) {
+        this.work = work;
+    }
+
+    private LaioCall next(LaioCall c) {
+        return (LaioCall) (work ? LaioCall.WORK_NEXT.getAcquire(c) : LaioCall.NEXT.getAcquire(c));
+    }
+
+    private void link(LaioCall c, LaioCall n) {
+        if (work) {
+            LaioCall.WORK_NEXT.setRelease(c, n);
+        } else {
+            LaioCall.NEXT.setRelease(c, n);
+        }
+    }
+
+    /** Any thread. */
+    void offer(LaioCall c) {
+        link(c, null);
+        LaioCall prev = (LaioCall) TAIL.getAndSet(this, c);
+        link(prev, c);
+    }
+
+    /** The one consumer: the oldest record, or {@code null} if there is none (or it is not yet linked). */
+    LaioCall poll() {
+        LaioCall h = head;
+        LaioCall n = next(h);
+        if (h == stub) {
+            if (n == null) {
+                return null;
+            }
+            head = n;
+            h = n;
+            n = next(n);
+        }
+        if (n != null) {
+            head = n;
+            return h;
+        }
+        if (h != (LaioCall) TAIL.getVolatile(this)) {
+            return null; // a producer is between its two steps: the record after h is coming
+        }
+        offer(stub);
+        n = next(h);
+        if (n != null) {
+            head = n;
+            return h;
+        }
+        return null;
+    }
+
+    /** Several consumers: {@link #poll} under a lock held for a few instructions. */
+    LaioCall pollShared() {
+        int spins = 0;
+        while (!LOCK.compareAndSet(this, 0, 1)) {
+            if (++spins < 64) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield(); // the holder was preempted
+            }
+        }
+        try {
+            return poll();
+        } finally {
+            LOCK.setRelease(this, 0);
+        }
+    }
+
+    /**
+     * Any thread: {@code false} from the moment an offer has swapped the tail until a consumer
+     * has taken the record (conservative while a consumer is mid-poll).
+     */
+    boolean isEmpty() {
+        return (LaioCall) TAIL.getVolatile(this) == stub;
+    }
+}

@@ -16,12 +16,14 @@ import java.lang.invoke.VarHandle;
  */
 final class CallQueue {
     private static final VarHandle TAIL;
+    private static final VarHandle HEAD;
     private static final VarHandle LOCK;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             TAIL = l.findVarHandle(CallQueue.class, "tail", LaioCall.class);
+            HEAD = l.findVarHandle(CallQueue.class, "head", LaioCall.class);
             LOCK = l.findVarHandle(CallQueue.class, "lock", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -33,7 +35,14 @@ final class CallQueue {
     private final LaioCall stub = new LaioCall(null);
     @SuppressWarnings("unused") // through TAIL
     private volatile LaioCall tail = stub;
-    private LaioCall head = stub; // consumer only
+    /**
+     * The next record to return, or the stub. Written by the consumer (release), read by
+     * {@link #isEmpty} on any thread: a record at the head is not consumed yet even when the
+     * tail has moved back to the stub (a poll that re-queued the stub behind a producer that had
+     * not linked its record yet).
+     */
+    @SuppressWarnings("unused") // through HEAD
+    private volatile LaioCall head = stub;
     @SuppressWarnings("unused") // through LOCK
     private volatile int lock;
 
@@ -63,18 +72,18 @@ final class CallQueue {
 
     /** The one consumer: the oldest record, or {@code null} if there is none (or it is not yet linked). */
     LaioCall poll() {
-        LaioCall h = head;
+        LaioCall h = (LaioCall) HEAD.getOpaque(this); // only consumers write it (one at a time)
         LaioCall n = next(h);
         if (h == stub) {
             if (n == null) {
                 return null;
             }
-            head = n;
+            HEAD.setRelease(this, n);
             h = n;
             n = next(n);
         }
         if (n != null) {
-            head = n;
+            HEAD.setRelease(this, n);
             return h;
         }
         if (h != (LaioCall) TAIL.getVolatile(this)) {
@@ -83,10 +92,10 @@ final class CallQueue {
         offer(stub);
         n = next(h);
         if (n != null) {
-            head = n;
+            HEAD.setRelease(this, n);
             return h;
         }
-        return null;
+        return null; // h stays at the head (isEmpty says so) until its producer links the next
     }
 
     /** Several consumers: {@link #poll} under a lock held for a few instructions. */
@@ -108,9 +117,11 @@ final class CallQueue {
 
     /**
      * Any thread: {@code false} from the moment an offer has swapped the tail until a consumer
-     * has taken the record (conservative while a consumer is mid-poll).
+     * has taken the record (conservative while a consumer is mid-poll). Both ends must rest on
+     * the stub: the tail alone is not enough, since a poll that re-queues the stub while a
+     * producer has swapped the tail but not yet linked its record leaves records before the stub.
      */
     boolean isEmpty() {
-        return (LaioCall) TAIL.getVolatile(this) == stub;
+        return (LaioCall) TAIL.getVolatile(this) == stub && (LaioCall) HEAD.getVolatile(this) == stub;
     }
 }

@@ -326,4 +326,40 @@ class HandleRecyclingTest {
         assertTrue(q.isEmpty());
         assertNull(q.pollShared());
     }
+
+    @Test
+    void callQueueIsNotEmptyWhileARecordRemainsEvenAfterAPollRaced() throws Exception {
+        // A poll that re-queues the stub while a producer has swapped the tail but not linked its
+        // record leaves records before the stub: isEmpty() must still say so, or a loop sleeps on them.
+        for (int round = 0; round < 20; round++) {
+            CallQueue q = new CallQueue(false);
+            int producers = 3;
+            int per = 20_000;
+            List<Thread> threads = new ArrayList<>();
+            for (int p = 0; p < producers; p++) {
+                threads.add(Thread.ofPlatform().start(() -> {
+                    for (int i = 0; i < per; i++) {
+                        q.offer(new LaioCall(null));
+                    }
+                }));
+            }
+            int got = 0;
+            while (threads.stream().anyMatch(Thread::isAlive)) {
+                if (q.poll() != null) {
+                    got++;
+                }
+            }
+            for (Thread t : threads) {
+                t.join();
+            }
+            long end = System.nanoTime() + LONG.toNanos();
+            while (!q.isEmpty() && System.nanoTime() < end) { // the producers are done: what isEmpty promises is all there is
+                if (q.poll() != null) {
+                    got++;
+                }
+            }
+            assertEquals(producers * per, got, "isEmpty() said empty with records left (round " + round + ")");
+            assertNull(q.poll());
+        }
+    }
 }

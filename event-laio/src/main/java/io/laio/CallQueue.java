@@ -14,7 +14,7 @@ import java.lang.invoke.VarHandle;
  * record: {@link #poll} then returns {@code null} and {@link #isEmpty} {@code false}, so a
  * consumer retries rather than sleeps.
  */
-final class CallQueue {
+final class CallQueue extends CallQueuePadded {
     private static final VarHandle TAIL;
     private static final VarHandle HEAD;
     private static final VarHandle LOCK;
@@ -22,7 +22,7 @@ final class CallQueue {
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
-            TAIL = l.findVarHandle(CallQueue.class, "tail", LaioCall.class);
+            TAIL = l.findVarHandle(CallQueueTail.class, "tail", LaioCall.class);
             HEAD = l.findVarHandle(CallQueue.class, "head", LaioCall.class);
             LOCK = l.findVarHandle(CallQueue.class, "lock", int.class);
         } catch (ReflectiveOperationException e) {
@@ -32,9 +32,7 @@ final class CallQueue {
 
     /** Which link field threads the queue: {@link LaioCall#NEXT} or {@link LaioCall#WORK_NEXT}. */
     private final boolean work;
-    private final LaioCall stub = new LaioCall(null);
-    @SuppressWarnings("unused") // through TAIL
-    private volatile LaioCall tail = stub;
+    private final LaioCall stub;
     /**
      * The next record to return, or the stub. Written by the consumer (release), read by
      * {@link #isEmpty} on any thread: a record at the head is not consumed yet even when the
@@ -42,13 +40,20 @@ final class CallQueue {
      * not linked its record yet).
      */
     @SuppressWarnings("unused") // through HEAD
-    private volatile LaioCall head = stub;
+    private volatile LaioCall head;
     @SuppressWarnings("unused") // through LOCK
     private volatile int lock;
 
     /** @param work whether records are linked through their work link (else their completion link) */
     CallQueue(boolean work) {
+        this(work, new LaioCall(null));
+    }
+
+    private CallQueue(boolean work, LaioCall stub) {
+        super(stub);
         this.work = work;
+        this.stub = stub;
+        this.head = stub;
     }
 
     private LaioCall next(LaioCall c) {
@@ -123,5 +128,34 @@ final class CallQueue {
      */
     boolean isEmpty() {
         return (LaioCall) TAIL.getVolatile(this) == stub && (LaioCall) HEAD.getVolatile(this) == stub;
+    }
+}
+
+/**
+ * The tail on a cache line of its own: producers swap it, consumers write the head and the lock,
+ * and without the padding each side's writes would evict the other's line (false sharing; the
+ * JCTools queues this replaces are padded the same way). Superclass fields are laid out first,
+ * so the chain pad / tail / pad / head keeps them apart.
+ */
+abstract class CallQueuePad0 {
+    long p00, p01, p02, p03, p04, p05, p06, p07;
+    long p10, p11, p12, p13, p14, p15, p16, p17;
+}
+
+abstract class CallQueueTail extends CallQueuePad0 {
+    @SuppressWarnings("unused") // through CallQueue.TAIL
+    volatile LaioCall tail;
+
+    CallQueueTail(LaioCall stub) {
+        tail = stub;
+    }
+}
+
+abstract class CallQueuePadded extends CallQueueTail {
+    long q00, q01, q02, q03, q04, q05, q06, q07;
+    long q10, q11, q12, q13, q14, q15, q16, q17;
+
+    CallQueuePadded(LaioCall stub) {
+        super(stub);
     }
 }

@@ -102,7 +102,7 @@ final class HelperPool {
             ThreadState ts = ThreadState.current();
             try {
                 while (true) {
-                    LaioCall h = work.pollShared();
+                    LaioCall h = work.isEmpty() ? null : work.pollShared();
                     if (h == null && MAX_SPINNERS > 0) {
                         if (SPINNERS.incrementAndGet() <= MAX_SPINNERS) {
                             h = spinForWork();
@@ -131,7 +131,9 @@ final class HelperPool {
             LaioCall h;
             do {
                 Thread.onSpinWait();
-                h = work.pollShared();
+                // read-only until something is there: a CAS per turn would pull the queue's
+                // cache line away from the submitter's tail swap
+                h = work.isEmpty() ? null : work.pollShared();
             } while (h == null && System.nanoTime() - end < 0 && !stopping);
             return h;
         }

@@ -29,7 +29,8 @@ final class HelperPool {
      */
     private static final int MAX_SPINNERS = Runtime.getRuntime().availableProcessors() - 1;
     private static final AtomicInteger SPINNERS = new AtomicInteger();
-    private static final long SPIN_NANOS = 20_000;
+    /** How long an idle helper spins for work before it parks: system property {@code io.laio.helperSpinMicros} (default 20). */
+    private static final long SPIN_NANOS = Long.getLong("io.laio.helperSpinMicros", 20) * 1000;
 
     /** Runs one call on a helper thread. */
     interface Worker {
@@ -103,7 +104,7 @@ final class HelperPool {
             try {
                 while (true) {
                     LaioCall h = work.isEmpty() ? null : work.pollShared();
-                    if (h == null && MAX_SPINNERS > 0) {
+                    if (h == null && MAX_SPINNERS > 0 && SpinGate.open()) {
                         if (SPINNERS.incrementAndGet() <= MAX_SPINNERS) {
                             h = spinForWork();
                         }
@@ -127,14 +128,18 @@ final class HelperPool {
         }
 
         private LaioCall spinForWork() {
-            long end = System.nanoTime() + SPIN_NANOS;
+            long now = System.nanoTime();
+            long end = now + SPIN_NANOS;
             LaioCall h;
+            long prev;
             do {
                 Thread.onSpinWait();
                 // read-only until something is there: a CAS per turn would pull the queue's
                 // cache line away from the submitter's tail swap
                 h = work.isEmpty() ? null : work.pollShared();
-            } while (h == null && System.nanoTime() - end < 0 && !stopping);
+                prev = now;
+                now = System.nanoTime();
+            } while (h == null && now - end < 0 && !stopping && SpinGate.stillOnCpu(prev, now));
             return h;
         }
 

@@ -92,11 +92,16 @@ public final class Laio implements AutoCloseable {
     private final AtomicInteger waitingSockets = new AtomicInteger();
     private volatile SocketWaiter waiter;
     /**
-     * Set while the loop thread spins in {@link CompletionSource#isEmpty()} watching the
-     * completion queue: a helper that completes a call then skips the loop's wake-up (the
-     * Dekker pair: the helper enqueues then reads this; the loop clears it then re-reads the queue).
+     * Attached mode: whether the loop may be asleep (or about to sleep) without having seen the
+     * completion queue. Only then does a helper that completes a call wake it. The loop sets it
+     * in {@link CompletionSource#isEmpty()} — the last thing it checks before it sleeps — and
+     * then re-reads the queue; it clears it at the start of {@link CompletionSource#drain}, before
+     * it reads the queue. The helper enqueues, then reads it (a Dekker pair of volatile accesses:
+     * either the helper sees {@code true} and wakes the loop, or the loop's re-read sees the
+     * call). While the loop is awake and will drain, or spins on the queue, completions cost no
+     * wake-up at all — not even the loop waker's atomic swap.
      */
-    private volatile boolean loopSpinning;
+    private volatile boolean loopMaySleep;
     private volatile Thread poller;
     private volatile boolean closed;
 
@@ -365,7 +370,7 @@ public final class Laio implements AutoCloseable {
         completions.offer(h); // from here on the loop (or poll) may recycle h: do not touch it
         count.decrementAndGet(); // after the offer: a loop spinning while inFlight > 0 never misses the last one
         if (loopWaker != null) {
-            if (!loopSpinning) { // a spinning loop sees the queue itself: no wake-up syscall
+            if (loopMaySleep) { // otherwise the loop will drain (or is spinning on) the queue
                 loopWaker.wakeup();
             }
         } else {
@@ -497,6 +502,9 @@ public final class Laio implements AutoCloseable {
     private final class CompletionSource implements LoopSource {
         @Override
         public int drain(int max) {
+            if (loopMaySleep) {
+                loopMaySleep = false; // before reading the queue: from here on a helper relies on this drain
+            }
             if (reportedCount != 0) {
                 recycleReported(true); // a pass later: the callbacks of what was delivered before have run
             }
@@ -519,40 +527,51 @@ public final class Laio implements AutoCloseable {
         private int spinSkips;
 
         /**
-         * Whether nothing is queued. Called by the loop right before it sleeps: if calls are in
-         * flight on helpers, a free core exists, and recent spins paid, it first spins up to
+         * Whether nothing is queued. The loop calls it right before it sleeps (after every drain,
+         * before every sleep). On the loop thread, with nothing queued: if calls are in flight on
+         * helpers, a second core exists, the machine has a core to spare ({@link SpinGate}) and
+         * recent spins paid, it first spins up to
          * {@link #LOOP_SPIN_NANOS} for a completion — a sleeping hand-off costs 15-30 µs here
-         * (DESIGN §7), a helper's getpid 1 µs. Spins that keep missing (long calls) stop it:
-         * after 4 misses in a row it spins only every 16th time.
+         * (DESIGN §7), a helper's getpid 1 µs; spins that keep missing (long calls) back off:
+         * after 8 misses in a row it spins only every 8th time. Then it publishes
+         * {@link #loopMaySleep} and re-reads the queue.
          */
         @Override
         public boolean isEmpty() {
             if (!completions.isEmpty()) {
-                return false;
+                return false; // the loop will drain: no helper needs to wake it
             }
-            if (!SPIN || inFlight.get() == 0 || !base.inLoop()) {
+            if (!base.inLoop()) {
                 return true;
             }
-            if (spinMisses >= 8 && (++spinSkips & 7) != 0) {
-                return true;
+            if (SPIN && inFlight.get() != 0 && (spinMisses < 8 || (++spinSkips & 7) == 0) && SpinGate.open()) {
+                long now = System.nanoTime();
+                long end = now + LOOP_SPIN_NANOS;
+                long prev;
+                boolean got;
+                do {
+                    Thread.onSpinWait();
+                    got = !completions.isEmpty();
+                    prev = now;
+                    now = System.nanoTime();
+                } while (!got && inFlight.get() != 0 && now - end < 0 && !closed && SpinGate.stillOnCpu(prev, now));
+                spinMisses = got ? 0 : spinMisses + 1;
+                if (got) {
+                    return false;
+                }
             }
-            loopSpinning = true;
-            long end = System.nanoTime() + LOOP_SPIN_NANOS;
-            boolean got;
-            do {
-                Thread.onSpinWait();
-                got = !completions.isEmpty();
-            } while (!got && inFlight.get() != 0 && System.nanoTime() - end < 0 && !closed);
-            loopSpinning = false;
-            got = !completions.isEmpty(); // after clearing the flag: a helper that skipped its wake-up is seen here
-            spinMisses = got ? 0 : spinMisses + 1;
-            return !got;
+            loopMaySleep = true;
+            return completions.isEmpty(); // after publishing: a helper that did not wake us is seen here
         }
     }
 
+    /**
+     * How long the loop spins for a completion before it sleeps: system property
+     * {@code io.laio.loopSpinMicros} (default 50; 0 turns the spin off).
+     */
+    static final long LOOP_SPIN_NANOS = Long.getLong("io.laio.loopSpinMicros", 50) * 1000;
     /** The loop spins for completions only when another core can run the helper meanwhile. */
-    private static final boolean SPIN = Runtime.getRuntime().availableProcessors() > 1;
-    static final long LOOP_SPIN_NANOS = 50_000;
+    private static final boolean SPIN = Runtime.getRuntime().availableProcessors() > 1 && LOOP_SPIN_NANOS > 0;
 
     /**
      * Cancels a background call: if no helper has started it, it never runs and completes with

@@ -128,18 +128,14 @@ final class HelperPool {
         }
 
         private LaioCall spinForWork() {
-            long now = System.nanoTime();
-            long end = now + SPIN_NANOS;
+            long end = System.nanoTime() + SPIN_NANOS;
             LaioCall h;
-            long prev;
             do {
                 Thread.onSpinWait();
                 // read-only until something is there: a CAS per turn would pull the queue's
                 // cache line away from the submitter's tail swap
                 h = work.isEmpty() ? null : work.pollShared();
-                prev = now;
-                now = System.nanoTime();
-            } while (h == null && now - end < 0 && !stopping && SpinGate.stillOnCpu(prev, now));
+            } while (h == null && System.nanoTime() - end < 0 && !stopping);
             return h;
         }
 

@@ -545,16 +545,12 @@ public final class Laio implements AutoCloseable {
                 return true;
             }
             if (SPIN && inFlight.get() != 0 && (spinMisses < 8 || (++spinSkips & 7) == 0) && SpinGate.open()) {
-                long now = System.nanoTime();
-                long end = now + LOOP_SPIN_NANOS;
-                long prev;
+                long end = System.nanoTime() + LOOP_SPIN_NANOS;
                 boolean got;
                 do {
                     Thread.onSpinWait();
                     got = !completions.isEmpty();
-                    prev = now;
-                    now = System.nanoTime();
-                } while (!got && inFlight.get() != 0 && now - end < 0 && !closed && SpinGate.stillOnCpu(prev, now));
+                } while (!got && inFlight.get() != 0 && System.nanoTime() - end < 0 && !closed);
                 spinMisses = got ? 0 : spinMisses + 1;
                 if (got) {
                     return false;

@@ -11,9 +11,7 @@ import java.lang.foreign.ValueLayout;
  * one busy CPU spinning is a disaster; measured here, with other builds keeping the load at
  * 5-7 on 2 vCPUs, a spinning helper and loop doubled the CPU per background call).
  *
- * <p>Two tests. A spinner that finds a gap of more than {@link #PREEMPTED_NANOS} between two
- * turns of its loop was descheduled — some other thread needed its core — and closes the gate
- * for {@link #CLOSE_NANOS}. And the kernel's count of runnable threads (the fourth field of
+ * <p>The test is the kernel's count of runnable threads (the fourth field of
  * {@code /proc/loadavg}, "running/total", which counts the threads that spin as well), sampled
  * at most every {@link #SAMPLE_NANOS} by whichever spinner asks first (one {@code pread} into a
  * fixed buffer: nothing allocated). Spinning is allowed while it is at most the number of cores.
@@ -25,47 +23,29 @@ final class SpinGate {
     private static final MemorySegment BUF = Arena.global().allocate(128, 8);
     private static final MemorySegment CAPTURE = Syscalls.newCapture(Arena.global());
     private static final int FD;
-    private static final java.util.concurrent.atomic.AtomicLong NEXT_SAMPLE = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
+    private static final java.util.concurrent.atomic.AtomicLong NEXT_SAMPLE = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
     private static volatile boolean open = true;
-    /** A spinner that lost its core (a gap in its own clock readings) closes the gate until then. */
-    private static volatile long closedUntil = Long.MIN_VALUE;
-    /** A gap this long between two turns of a spin loop means the spinner was descheduled. */
-    static final long PREEMPTED_NANOS = 50_000;
-    static final long CLOSE_NANOS = 50_000_000;
 
     static {
         MemorySegment path = Arena.global().allocateFrom("/proc/loadavg");
-        FD = (int) Syscalls.call(CAPTURE, Sys.SYS_openat, -100, path.address(), 0x80000 /* O_CLOEXEC */, 0);
+        // -Dio.laio.spinGate=false: spin whenever a second core exists, whatever the load
+        FD = Boolean.parseBoolean(System.getProperty("io.laio.spinGate", "true"))
+                ? (int) Syscalls.call(CAPTURE, Sys.SYS_openat, -100, path.address(), 0x80000 /* O_CLOEXEC */, 0) : -1;
     }
 
     private SpinGate() {}
 
     /** Whether a spin may start now (any thread). */
     static boolean open() {
-        long now = System.nanoTime();
-        if (now - closedUntil < 0) {
-            return false;
-        }
         if (FD < 0) {
             return true;
         }
+        long now = System.nanoTime();
         long next = NEXT_SAMPLE.get();
         if (now - next >= 0 && NEXT_SAMPLE.compareAndSet(next, now + SAMPLE_NANOS)) {
             sample(); // one sampler per period; the others keep the last verdict
         }
         return open;
-    }
-
-    /**
-     * A spin loop's turn: {@code false} (stop spinning, and close the gate for
-     * {@link #CLOSE_NANOS}) if the spinner was descheduled since {@code prev}, its previous turn.
-     */
-    static boolean stillOnCpu(long prev, long now) {
-        if (now - prev > PREEMPTED_NANOS) {
-            closedUntil = now + CLOSE_NANOS;
-            return false;
-        }
-        return true;
     }
 
     private static void sample() {

@@ -1,6 +1,5 @@
 package io.laio;
 
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -43,7 +42,16 @@ final class HelperPool {
     private final Worker worker;
     /** Intrusive (nothing allocated per call); helpers take turns consuming. */
     private final CallQueue work = new CallQueue(true);
-    private final ConcurrentLinkedDeque<Helper> idle = new ConcurrentLinkedDeque<>();
+    /**
+     * Parked (or parking) helpers, most recent on top: an array under a lock, so going idle
+     * allocates nothing (a linked deque allocated a node per park). {@link #idleCount} lets a
+     * submitter skip the lock when no helper is idle: the helper publishes it (in the lock, a
+     * volatile write) before it re-checks the work queue, the submitter reads it after its
+     * enqueue — a Dekker pair, so one of them sees the other.
+     */
+    private final Helper[] idle;
+    private int idleTop;
+    private volatile int idleCount;
     private final AtomicInteger alive = new AtomicInteger();
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicInteger threadSeq = new AtomicInteger();
@@ -55,6 +63,42 @@ final class HelperPool {
         this.maxHelpers = maxHelpers;
         this.idleNanos = idleNanos;
         this.worker = worker;
+        this.idle = new Helper[maxHelpers];
+    }
+
+    private void pushIdle(Helper h) {
+        synchronized (idle) {
+            idle[idleTop++] = h;
+            idleCount = idleTop;
+        }
+    }
+
+    private Helper popIdle() {
+        if (idleCount == 0) {
+            return null;
+        }
+        synchronized (idle) {
+            if (idleTop == 0) {
+                return null;
+            }
+            Helper h = idle[--idleTop];
+            idle[idleTop] = null;
+            idleCount = idleTop;
+            return h;
+        }
+    }
+
+    private void removeIdle(Helper h) {
+        synchronized (idle) {
+            for (int i = idleTop - 1; i >= 0; i--) {
+                if (idle[i] == h) {
+                    System.arraycopy(idle, i + 1, idle, i, idleTop - i - 1);
+                    idle[--idleTop] = null;
+                    idleCount = idleTop;
+                    return;
+                }
+            }
+        }
     }
 
     /** Any thread: queue a call and make sure a helper will run it. */
@@ -62,7 +106,7 @@ final class HelperPool {
         queued.incrementAndGet();
         work.offer(h);
         Helper helper;
-        while ((helper = idle.pollFirst()) != null) {
+        while ((helper = popIdle()) != null) {
             if (helper.claim()) {
                 LockSupport.unpark(helper.thread);
                 return;
@@ -142,11 +186,11 @@ final class HelperPool {
         /** Parks until claimed; false when the helper should exit. */
         private boolean waitForWork() {
             state.set(IDLE);
-            idle.offerFirst(this);
+            pushIdle(this);
             if (!work.isEmpty() || stopping) {
                 // re-check after publishing ourselves idle: either this sees the call or the submitter sees us
                 if (state.compareAndSet(IDLE, WORKING)) {
-                    idle.remove(this);
+                    removeIdle(this);
                     return !stopping || !work.isEmpty();
                 }
             }
@@ -155,7 +199,7 @@ final class HelperPool {
                 long left = deadline - System.nanoTime();
                 if (left <= 0 || stopping) {
                     if (state.compareAndSet(IDLE, EXITING)) {
-                        idle.remove(this);
+                        removeIdle(this);
                         alive.decrementAndGet();
                         if (!work.isEmpty() && !stopping) {
                             trySpawn(); // work raced with our exit: never strand it

@@ -57,6 +57,20 @@ import org.jctools.queues.atomic.MpmcAtomicArrayQueue;
  * background call runs on a helper thread of one of three lanes — file data, metadata (path
  * lookups, directories) and {@link #call Java calls} — so a flood of one kind cannot starve
  * the others.
+ *
+ * <p><b>Allocation.</b> A background call allocates nothing in the steady state: its record is
+ * pooled per Laio and the queues are intrusive. Only its {@link LaioHandle} (24 bytes) is made,
+ * and only when asked for ({@link #gethandle()}, {@link LaioCompletion#handle()}); a handle
+ * becomes stale once its record is recycled (see {@link LaioHandle} for exactly when).
+ *
+ * <p><b>Hand-off.</b> Helpers spin up to 20 µs for new work before they park, and an attached
+ * loop about to sleep spins up to 50 µs for a completion while helper calls are in flight
+ * (completions then need no wake-up), both only while the machine has a core to spare: at most
+ * as many runnable threads as cores in {@code /proc/loadavg}, sampled every 20 ms. Otherwise
+ * they sleep and the loop is woken only when it is (about to be) asleep. System properties:
+ * {@code io.laio.helperSpinMicros} (20), {@code io.laio.loopSpinMicros} (50; 0: never spin),
+ * {@code io.laio.spinGate} ({@code false}: spin regardless of load). A spinning loop answers
+ * other event sources up to one spin later.
  */
 public final class Laio implements AutoCloseable {
     private final LaioConfig config;

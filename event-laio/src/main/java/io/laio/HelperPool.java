@@ -1,6 +1,5 @@
 package io.laio;
 
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -29,19 +28,30 @@ final class HelperPool {
      */
     private static final int MAX_SPINNERS = Runtime.getRuntime().availableProcessors() - 1;
     private static final AtomicInteger SPINNERS = new AtomicInteger();
-    private static final long SPIN_NANOS = 20_000;
+    /** How long an idle helper spins for work before it parks: system property {@code io.laio.helperSpinMicros} (default 20). */
+    private static final long SPIN_NANOS = Long.getLong("io.laio.helperSpinMicros", 20) * 1000;
 
     /** Runs one call on a helper thread. */
     interface Worker {
-        void run(LaioHandle h, ThreadState state);
+        void run(LaioCall h, ThreadState state);
     }
 
     private final String name;
     private final int maxHelpers;
     private final long idleNanos;
     private final Worker worker;
-    private final ConcurrentLinkedQueue<LaioHandle> work = new ConcurrentLinkedQueue<>();
-    private final ConcurrentLinkedDeque<Helper> idle = new ConcurrentLinkedDeque<>();
+    /** Intrusive (nothing allocated per call); helpers take turns consuming. */
+    private final CallQueue work = new CallQueue(true);
+    /**
+     * Parked (or parking) helpers, most recent on top: an array under a lock, so going idle
+     * allocates nothing (a linked deque allocated a node per park). {@link #idleCount} lets a
+     * submitter skip the lock when no helper is idle: the helper publishes it (in the lock, a
+     * volatile write) before it re-checks the work queue, the submitter reads it after its
+     * enqueue — a Dekker pair, so one of them sees the other.
+     */
+    private final Helper[] idle;
+    private int idleTop;
+    private volatile int idleCount;
     private final AtomicInteger alive = new AtomicInteger();
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicInteger threadSeq = new AtomicInteger();
@@ -53,14 +63,50 @@ final class HelperPool {
         this.maxHelpers = maxHelpers;
         this.idleNanos = idleNanos;
         this.worker = worker;
+        this.idle = new Helper[maxHelpers];
+    }
+
+    private void pushIdle(Helper h) {
+        synchronized (idle) {
+            idle[idleTop++] = h;
+            idleCount = idleTop;
+        }
+    }
+
+    private Helper popIdle() {
+        if (idleCount == 0) {
+            return null;
+        }
+        synchronized (idle) {
+            if (idleTop == 0) {
+                return null;
+            }
+            Helper h = idle[--idleTop];
+            idle[idleTop] = null;
+            idleCount = idleTop;
+            return h;
+        }
+    }
+
+    private void removeIdle(Helper h) {
+        synchronized (idle) {
+            for (int i = idleTop - 1; i >= 0; i--) {
+                if (idle[i] == h) {
+                    System.arraycopy(idle, i + 1, idle, i, idleTop - i - 1);
+                    idle[--idleTop] = null;
+                    idleCount = idleTop;
+                    return;
+                }
+            }
+        }
     }
 
     /** Any thread: queue a call and make sure a helper will run it. */
-    void submit(LaioHandle h) {
+    void submit(LaioCall h) {
         queued.incrementAndGet();
         work.offer(h);
         Helper helper;
-        while ((helper = idle.pollFirst()) != null) {
+        while ((helper = popIdle()) != null) {
             if (helper.claim()) {
                 LockSupport.unpark(helper.thread);
                 return;
@@ -101,8 +147,8 @@ final class HelperPool {
             ThreadState ts = ThreadState.current();
             try {
                 while (true) {
-                    LaioHandle h = work.poll();
-                    if (h == null && MAX_SPINNERS > 0) {
+                    LaioCall h = work.isEmpty() ? null : work.pollShared();
+                    if (h == null && MAX_SPINNERS > 0 && SpinGate.open()) {
                         if (SPINNERS.incrementAndGet() <= MAX_SPINNERS) {
                             h = spinForWork();
                         }
@@ -125,12 +171,14 @@ final class HelperPool {
             }
         }
 
-        private LaioHandle spinForWork() {
+        private LaioCall spinForWork() {
             long end = System.nanoTime() + SPIN_NANOS;
-            LaioHandle h;
+            LaioCall h;
             do {
                 Thread.onSpinWait();
-                h = work.poll();
+                // read-only until something is there: a CAS per turn would pull the queue's
+                // cache line away from the submitter's tail swap
+                h = work.isEmpty() ? null : work.pollShared();
             } while (h == null && System.nanoTime() - end < 0 && !stopping);
             return h;
         }
@@ -138,11 +186,11 @@ final class HelperPool {
         /** Parks until claimed; false when the helper should exit. */
         private boolean waitForWork() {
             state.set(IDLE);
-            idle.offerFirst(this);
+            pushIdle(this);
             if (!work.isEmpty() || stopping) {
                 // re-check after publishing ourselves idle: either this sees the call or the submitter sees us
                 if (state.compareAndSet(IDLE, WORKING)) {
-                    idle.remove(this);
+                    removeIdle(this);
                     return !stopping || !work.isEmpty();
                 }
             }
@@ -151,7 +199,7 @@ final class HelperPool {
                 long left = deadline - System.nanoTime();
                 if (left <= 0 || stopping) {
                     if (state.compareAndSet(IDLE, EXITING)) {
-                        idle.remove(this);
+                        removeIdle(this);
                         alive.decrementAndGet();
                         if (!work.isEmpty() && !stopping) {
                             trySpawn(); // work raced with our exit: never strand it
@@ -167,7 +215,7 @@ final class HelperPool {
         }
     }
 
-    private void runOne(LaioHandle h, ThreadState ts) {
+    private void runOne(LaioCall h, ThreadState ts) {
         if (!h.start()) {
             return; // cancelled while queued; its completion was already posted
         }
@@ -187,9 +235,9 @@ final class HelperPool {
     }
 
     /** Removes every queued call and hands each to {@code onCancelled}; for close(). */
-    void drainQueued(java.util.function.Consumer<LaioHandle> onCancelled) {
-        LaioHandle h;
-        while ((h = work.poll()) != null) {
+    void drainQueued(java.util.function.Consumer<LaioCall> onCancelled) {
+        LaioCall h;
+        while ((h = work.pollShared()) != null) {
             queued.decrementAndGet();
             onCancelled.accept(h);
         }

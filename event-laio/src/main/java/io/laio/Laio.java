@@ -1,5 +1,7 @@
 package io.laio;
 
+import io.laio.event.Ev;
+import io.laio.event.Event;
 import io.laio.event.EventBase;
 import io.laio.event.spi.LoopSource;
 import io.laio.event.spi.Loops;
@@ -10,7 +12,7 @@ import java.lang.foreign.ValueLayout;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
+import org.jctools.queues.atomic.MpmcAtomicArrayQueue;
 
 /**
  * Lazy Asynchronous I/O: {@link #syscall(long, long, long, long, long, long, long) syscall}
@@ -55,6 +57,20 @@ import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
  * background call runs on a helper thread of one of three lanes — file data, metadata (path
  * lookups, directories) and {@link #call Java calls} — so a flood of one kind cannot starve
  * the others.
+ *
+ * <p><b>Allocation.</b> A background call allocates nothing in the steady state: its record is
+ * pooled per Laio and the queues are intrusive. Only its {@link LaioHandle} (24 bytes) is made,
+ * and only when asked for ({@link #gethandle()}, {@link LaioCompletion#handle()}); a handle
+ * becomes stale once its record is recycled (see {@link LaioHandle} for exactly when).
+ *
+ * <p><b>Hand-off.</b> Helpers spin up to 20 µs for new work before they park, and an attached
+ * loop about to sleep spins up to 50 µs for a completion while helper calls are in flight
+ * (completions then need no wake-up), both only while the machine has a core to spare: at most
+ * as many runnable threads as cores in {@code /proc/loadavg}, sampled every 20 ms. Otherwise
+ * they sleep and the loop is woken only when it is (about to be) asleep. System properties:
+ * {@code io.laio.helperSpinMicros} (20), {@code io.laio.loopSpinMicros} (50; 0: never spin),
+ * {@code io.laio.spinGate} ({@code false}: spin regardless of load). A spinning loop answers
+ * other event sources up to one spin later.
  */
 public final class Laio implements AutoCloseable {
     private final LaioConfig config;
@@ -68,7 +84,17 @@ public final class Laio implements AutoCloseable {
     private final HelperPool dataLane;
     private final HelperPool metaLane;
     private final HelperPool javaLane;
-    private final MpscUnboundedAtomicArrayQueue<LaioHandle> completions = new MpscUnboundedAtomicArrayQueue<>(256);
+    /** Completed calls, from helpers and the waiter to the loop (or poll): intrusive, allocates nothing. */
+    private final CallQueue completions = new CallQueue(false);
+    /** Recycled call records, reused by the next background calls (any thread takes, the consumer returns). */
+    private final MpmcAtomicArrayQueue<LaioCall> pool = new MpmcAtomicArrayQueue<>(POOL_SIZE);
+    static final int POOL_SIZE = 1024;
+    /**
+     * Consumer side: calls reported (to an event, or by the last poll) and not yet recycled —
+     * each waits until its receiver is done with it (see {@link LaioHandle}).
+     */
+    private LaioCall[] reportedCalls = new LaioCall[64];
+    private int reportedCount;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final int maxInFlight;
     private final CallCounters counters = new CallCounters();
@@ -79,6 +105,17 @@ public final class Laio implements AutoCloseable {
     static final int MAX_WAITING_SOCKETS = 1 << 20;
     private final AtomicInteger waitingSockets = new AtomicInteger();
     private volatile SocketWaiter waiter;
+    /**
+     * Attached mode: whether the loop may be asleep (or about to sleep) without having seen the
+     * completion queue. Only then does a helper that completes a call wake it. The loop sets it
+     * in {@link CompletionSource#isEmpty()} — the last thing it checks before it sleeps — and
+     * then re-reads the queue; it clears it at the start of {@link CompletionSource#drain}, before
+     * it reads the queue. The helper enqueues, then reads it (a Dekker pair of volatile accesses:
+     * either the helper sees {@code true} and wakes the loop, or the loop's re-read sees the
+     * call). While the loop is awake and will drain, or spins on the queue, completions cost no
+     * wake-up at all — not even the loop waker's atomic swap.
+     */
+    private volatile boolean loopMaySleep;
     private volatile Thread poller;
     private volatile boolean closed;
 
@@ -164,13 +201,18 @@ public final class Laio implements AutoCloseable {
      * @throws IllegalStateException if this Laio is closed
      */
     public long syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6) {
+        return syscall(nr, a1, a2, a3, a4, a5, a6, null);
+    }
+
+    /** {@code keepAlive}: native memory the call uses, kept reachable by its record until it completes. */
+    private long syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6, MemorySegment keepAlive) {
         ThreadState ts = ThreadState.current();
-        ts.lastHandle = null;
+        ts.lastCall = null;
         int slot = CallCounters.slot(nr);
         return switch (config.policy(nr)) {
             case INLINE -> inline(ts, slot, nr, a1, a2, a3, a4, a5, a6);
-            case EAGER -> background(ts, slot, nr, a1, a2, a3, a4, a5, a6, null, 0, null);
-            case LAZY -> lazy(ts, slot, nr, a1, a2, a3, a4, a5, a6);
+            case EAGER -> background(ts, slot, nr, a1, a2, a3, a4, a5, a6, null, 0, keepAlive);
+            case LAZY -> lazy(ts, slot, nr, a1, a2, a3, a4, a5, a6, keepAlive);
         };
     }
 
@@ -190,7 +232,8 @@ public final class Laio implements AutoCloseable {
         return r;
     }
 
-    private long lazy(ThreadState ts, int slot, long nr, long a1, long a2, long a3, long a4, long a5, long a6) {
+    private long lazy(ThreadState ts, int slot, long nr, long a1, long a2, long a3, long a4, long a5, long a6,
+            MemorySegment keepAlive) {
         if (LazyProbe.neverBlocks(nr, a2)) {
             if (nr == Sys.SYS_close) {
                 probe.history.forget(a1);
@@ -217,13 +260,13 @@ public final class Laio implements AutoCloseable {
                 int type = LazyProbe.fileType(ts, a1);
                 boolean pipe = type == LazyProbe.S_IFIFO && (nr == Sys.SYS_read || nr == Sys.SYS_write);
                 if (type == LazyProbe.S_IFSOCK || pipe) {
-                    return waitForSocket(ts, slot, nr, a1, a2, a3, a4, a5, a6, done, pipe);
+                    return waitForSocket(ts, slot, nr, a1, a2, a3, a4, a5, a6, done, pipe, keepAlive);
                 }
             } else if (SocketWaiter.handlesOnNonBlockingSocket(nr) && LazyProbe.isNonBlocking(ts, a1)
                     && LazyProbe.isSocket(ts, a1)) {
-                return waitForSocket(ts, slot, nr, a1, a2, a3, a4, a5, a6, done, false);
+                return waitForSocket(ts, slot, nr, a1, a2, a3, a4, a5, a6, done, false, keepAlive);
             }
-            return background(ts, slot, nr, a1, a2, a3, a4, a5, a6, null, done, null);
+            return background(ts, slot, nr, a1, a2, a3, a4, a5, a6, null, done, keepAlive);
         }
         counters.inline.incrementAndGet(slot);
         if (r == -1) {
@@ -242,8 +285,8 @@ public final class Laio implements AutoCloseable {
      * blocked descriptor.
      */
     private long waitForSocket(ThreadState ts, int slot, long nr, long a1, long a2, long a3, long a4, long a5, long a6,
-            long bias, boolean pipe) {
-        return submit(ts, slot, nr, a1, a2, a3, a4, a5, a6, null, bias, null, true, pipe);
+            long bias, boolean pipe, MemorySegment keepAlive) {
+        return submit(ts, slot, nr, a1, a2, a3, a4, a5, a6, null, bias, keepAlive, true, pipe);
     }
 
     /**
@@ -263,13 +306,14 @@ public final class Laio implements AutoCloseable {
             ts.errno = Errno.EAGAIN;
             return -1;
         }
-        LaioHandle h = new LaioHandle(this, nr, a1, a2, a3, a4, a5, a6, op);
-        h.bias = bias;
-        h.keepAlive = keepAlive;
-        h.viaWaiter = viaWaiter;
-        h.pipe = pipe;
+        LaioCall h = pool.poll();
+        if (h == null) {
+            h = new LaioCall(this);
+        }
+        h.init(nr, a1, a2, a3, a4, a5, a6, op, bias, keepAlive, viaWaiter, pipe);
         counters.background.incrementAndGet(slot);
-        ts.lastHandle = h;
+        ts.lastCall = h;
+        ts.lastGen = h.generation(); // before it is published: afterwards it may complete and be recycled
         ts.errno = Errno.EINPROGRESS;
         if (viaWaiter) {
             socketWaiter().submit(h);
@@ -301,7 +345,7 @@ public final class Laio implements AutoCloseable {
     }
 
     /** On a helper thread. */
-    private void runInBackground(LaioHandle h, ThreadState ts) {
+    private void runInBackground(LaioCall h, ThreadState ts) {
         long r;
         int err = 0;
         if (h.op != null) {
@@ -331,17 +375,18 @@ public final class Laio implements AutoCloseable {
         complete(h);
     }
 
-    private void complete(LaioHandle h) {
-        h.finish();
-        counters.latency(System.nanoTime() - h.submittedNanos);
-        if (h.viaWaiter) {
-            waitingSockets.decrementAndGet();
-        } else {
-            inFlight.decrementAndGet();
+    private void complete(LaioCall h) {
+        if (h.state() != LaioCall.DONE) {
+            h.finish();
         }
-        completions.offer(h);
+        counters.latency(System.nanoTime() - h.submittedNanos);
+        AtomicInteger count = h.viaWaiter ? waitingSockets : inFlight;
+        completions.offer(h); // from here on the loop (or poll) may recycle h: do not touch it
+        count.decrementAndGet(); // after the offer: a loop spinning while inFlight > 0 never misses the last one
         if (loopWaker != null) {
-            loopWaker.wakeup();
+            if (loopMaySleep) { // otherwise the loop will drain (or is spinning on) the queue
+                loopWaker.wakeup();
+            }
         } else {
             Thread p = poller;
             if (p != null) {
@@ -357,9 +402,20 @@ public final class Laio implements AutoCloseable {
         return ThreadState.current().errno;
     }
 
-    /** The calling thread's last background call, or {@code null} if its last call completed inline. */
+    /**
+     * The handle of the calling thread's last background call, or {@code null} if its last call
+     * completed inline (or was refused). Ask for it right after the call: it stays valid until
+     * the call's completion has been reported and its receiver is done with it — in attached
+     * mode once the callback of the {@link io.laio.event.Ev#LAIO} event that received it has
+     * returned (or that event was deleted), in standalone mode until the next {@link #poll} on
+     * this Laio after the one that returned it. After that the handle is <em>stale</em>: the
+     * record behind it is reused by a later call, and every use of the old handle throws
+     * {@link IllegalArgumentException} (see {@link LaioHandle}).
+     */
     public LaioHandle gethandle() {
-        return ThreadState.current().lastHandle;
+        ThreadState ts = ThreadState.current();
+        LaioCall c = ts.lastCall;
+        return c == null ? null : c.handle(ts.lastGen);
     }
 
     // ------------------------------------------------------------------ completions
@@ -368,6 +424,9 @@ public final class Laio implements AutoCloseable {
      * Standalone mode: fills {@code out[0..]} with up to {@code max} completed background calls,
      * each reported exactly once, waiting up to {@code timeout} for the first ({@code null}:
      * no limit; {@link Duration#ZERO}: do not wait).
+     *
+     * <p>Entering {@code poll} ends the previous poll's completions: their handles become stale
+     * and their records are reused (the values copied into each {@link LaioCompletion} stay).
      *
      * @return how many were filled (0 if the timeout elapsed)
      * @throws IllegalStateException    when attached to an event base (completions are events)
@@ -381,6 +440,7 @@ public final class Laio implements AutoCloseable {
         if (max < 1 || max > out.length) {
             throw new IllegalArgumentException("max must be 1.." + out.length + ", was " + max);
         }
+        recycleReported(false);
         int n = drainInto(out, max);
         if (n > 0 || (timeout != null && timeout.isZero())) {
             return n;
@@ -397,7 +457,7 @@ public final class Laio implements AutoCloseable {
                 if (left <= 0 || Thread.currentThread().isInterrupted()) {
                     return 0;
                 }
-                LockSupport.parkNanos(this, Math.min(left, Duration.ofSeconds(1).toNanos()));
+                LockSupport.parkNanos(this, Math.min(left, 1_000_000_000L)); // re-check interrupts now and then
             }
         } finally {
             poller = null;
@@ -406,37 +466,122 @@ public final class Laio implements AutoCloseable {
 
     private int drainInto(LaioCompletion[] out, int max) {
         int n = 0;
-        LaioHandle h;
+        LaioCall h;
         while (n < max && (h = completions.poll()) != null) {
             h.drained = true;
             h.reported = true;
             out[n++].fill(h);
+            reported(h);
         }
         return n;
+    }
+
+    /** Consumer thread: {@code h} was reported; recycle it once its receiver is done with it. */
+    void reported(LaioCall h) {
+        if (h.pinned || closed) {
+            return; // still linked into the queue it was cancelled in: never reused
+        }
+        if (reportedCount == reportedCalls.length) {
+            reportedCalls = java.util.Arrays.copyOf(reportedCalls, reportedCount * 2);
+        }
+        reportedCalls[reportedCount++] = h;
+    }
+
+    /**
+     * Consumer thread: recycles the reported calls whose receiver is done — all of them after a
+     * poll; in attached mode those whose event is neither active nor pending any more (its
+     * callback returned, or it was deleted). Those still waiting keep their order.
+     */
+    private void recycleReported(boolean attached) {
+        int keep = 0;
+        LaioCall[] calls = reportedCalls;
+        for (int i = 0, n = reportedCount; i < n; i++) {
+            LaioCall h = calls[i];
+            calls[i] = null;
+            Event ev = h.waiting;
+            if (attached && ev != null && ev.pending(Ev.LAIO)) {
+                calls[keep++] = h; // its callback has not run yet (or it is a persistent event, still added)
+                continue;
+            }
+            if (closed) {
+                continue;
+            }
+            h.recycle();
+            pool.offer(h); // a full pool drops it: the garbage collector takes it
+        }
+        reportedCount = keep;
     }
 
     /** Attached mode: the loop drains completions and delivers them to the events waiting on them. */
     private final class CompletionSource implements LoopSource {
         @Override
         public int drain(int max) {
+            if (loopMaySleep) {
+                loopMaySleep = false; // before reading the queue: from here on a helper relies on this drain
+            }
+            if (reportedCount != 0) {
+                recycleReported(true); // a pass later: the callbacks of what was delivered before have run
+            }
             int n = 0;
-            LaioHandle h;
+            LaioCall h;
             while (n < max && (h = completions.poll()) != null) {
                 n++;
                 h.drained = true;
                 if (h.waiting != null && !h.reported) {
                     h.reported = true;
                     Loops.deliver(h.waiting, h.result, h.errno);
+                    reported(h);
                 }
             }
             return n;
         }
 
+        /** Loop thread only: consecutive spins that ended without a completion. */
+        private int spinMisses;
+        private int spinSkips;
+
+        /**
+         * Whether nothing is queued. The loop calls it right before it sleeps (after every drain,
+         * before every sleep). On the loop thread, with nothing queued: if calls are in flight on
+         * helpers, a second core exists, the machine has a core to spare ({@link SpinGate}) and
+         * recent spins paid, it first spins up to
+         * {@link #LOOP_SPIN_NANOS} for a completion — a sleeping hand-off costs 15-30 µs here
+         * (DESIGN §7), a helper's getpid 1 µs; spins that keep missing (long calls) back off:
+         * after 8 misses in a row it spins only every 8th time. Then it publishes
+         * {@link #loopMaySleep} and re-reads the queue.
+         */
         @Override
         public boolean isEmpty() {
-            return completions.isEmpty();
+            if (!completions.isEmpty()) {
+                return false; // the loop will drain: no helper needs to wake it
+            }
+            if (!base.inLoop()) {
+                return true;
+            }
+            if (SPIN && inFlight.get() != 0 && (spinMisses < 8 || (++spinSkips & 7) == 0) && SpinGate.open()) {
+                long end = System.nanoTime() + LOOP_SPIN_NANOS;
+                boolean got;
+                do {
+                    Thread.onSpinWait();
+                    got = !completions.isEmpty();
+                } while (!got && inFlight.get() != 0 && System.nanoTime() - end < 0 && !closed);
+                spinMisses = got ? 0 : spinMisses + 1;
+                if (got) {
+                    return false;
+                }
+            }
+            loopMaySleep = true;
+            return completions.isEmpty(); // after publishing: a helper that did not wake us is seen here
         }
     }
+
+    /**
+     * How long the loop spins for a completion before it sleeps: system property
+     * {@code io.laio.loopSpinMicros} (default 50; 0 turns the spin off).
+     */
+    static final long LOOP_SPIN_NANOS = Long.getLong("io.laio.loopSpinMicros", 50) * 1000;
+    /** The loop spins for completions only when another core can run the helper meanwhile. */
+    private static final boolean SPIN = Runtime.getRuntime().availableProcessors() > 1 && LOOP_SPIN_NANOS > 0;
 
     /**
      * Cancels a background call: if no helper has started it, it never runs and completes with
@@ -444,21 +589,38 @@ public final class Laio implements AutoCloseable {
      * completes normally and {@link LaioHandle#cancelled()} is set.
      *
      * @return whether the call was stopped before it ran
-     * @throws IllegalArgumentException if the handle belongs to another Laio
+     * @throws IllegalArgumentException if the handle belongs to another Laio, or is stale (its
+     *                                  call was reported and the handle recycled; see {@link #gethandle()})
      */
     public boolean cancel(LaioHandle h) {
-        if (h.owner != this) {
+        LaioCall c = h.call;
+        if (c.owner != this) {
             throw new IllegalArgumentException("the handle belongs to another Laio");
         }
-        h.cancelRequested = true;
-        if (h.cancelQueued()) {
-            h.result = -1;
-            h.errno = Errno.ECANCELED;
-            counters.cancelled.incrementAndGet(CallCounters.slot(h.nr));
-            complete(h);
-            return true;
+        int r = c.cancel(h.gen);
+        if (r < 0) {
+            throw LaioHandle.stale("cancel", h);
         }
-        return false;
+        if (r == 0) {
+            return false;
+        }
+        c.pinned = true; // it stays in the work queue (or the waiter's) until a helper skips it
+        c.result = -1;
+        c.errno = Errno.ECANCELED;
+        counters.cancelled.incrementAndGet(CallCounters.slot(c.nr));
+        complete(c);
+        return true;
+    }
+
+    /** close(): a queued call never runs. */
+    private void cancelQueued(LaioCall c) {
+        if (c.cancelQueued()) {
+            c.pinned = true;
+            c.result = -1;
+            c.errno = Errno.ECANCELED;
+            counters.cancelled.incrementAndGet(CallCounters.slot(c.nr));
+            complete(c);
+        }
     }
 
     public LaioStats stats() {
@@ -480,7 +642,7 @@ public final class Laio implements AutoCloseable {
         closed = true;
         long deadline = System.nanoTime() + config.closeWait().toNanos();
         for (HelperPool lane : new HelperPool[] {dataLane, metaLane, javaLane}) {
-            lane.drainQueued(this::cancel);
+            lane.drainQueued(this::cancelQueued);
         }
         for (HelperPool lane : new HelperPool[] {dataLane, metaLane, javaLane}) {
             lane.stop(Math.max(1, deadline - System.nanoTime()));
@@ -505,9 +667,7 @@ public final class Laio implements AutoCloseable {
     /** {@code openat(AT_FDCWD, path, flags, mode)}; the path is copied to native memory kept until the call completes. */
     public long open(String path, int flags, int mode) {
         MemorySegment p = Arena.ofAuto().allocateFrom(path);
-        long r = syscall(Sys.SYS_openat, AT_FDCWD, p.address(), flags, mode);
-        keep(p);
-        return r;
+        return syscall(Sys.SYS_openat, AT_FDCWD, p.address(), flags, mode, 0, 0, p);
     }
 
     /** {@code read(fd, buf, count)}. */
@@ -541,9 +701,7 @@ public final class Laio implements AutoCloseable {
     /** {@code newfstatat(AT_FDCWD, path, statbuf, 0)}: {@code stat(2)}. */
     public long stat(String path, MemorySegment statbuf) {
         MemorySegment p = Arena.ofAuto().allocateFrom(path);
-        long r = syscall(Sys.SYS_newfstatat, AT_FDCWD, p.address(), statbuf.address(), 0);
-        keep(p);
-        return r;
+        return syscall(Sys.SYS_newfstatat, AT_FDCWD, p.address(), statbuf.address(), 0, 0, 0, p);
     }
 
     /** {@code sendfile(outFd, inFd, offsetPtr, count)}; {@code offsetPtr} may be {@link MemorySegment#NULL}. */
@@ -571,9 +729,7 @@ public final class Laio implements AutoCloseable {
         MemorySegment ts = Arena.ofAuto().allocate(16, 8);
         ts.set(ValueLayout.JAVA_LONG, 0, d.getSeconds());
         ts.set(ValueLayout.JAVA_LONG, 8, d.getNano());
-        long r = syscall(Sys.SYS_nanosleep, ts.address(), 0);
-        keep(ts);
-        return r;
+        return syscall(Sys.SYS_nanosleep, ts.address(), 0, 0, 0, 0, 0, ts);
     }
 
     /**
@@ -585,7 +741,7 @@ public final class Laio implements AutoCloseable {
      */
     public long call(BlockingOp op) {
         ThreadState ts = ThreadState.current();
-        ts.lastHandle = null;
+        ts.lastCall = null;
         int slot = CallCounters.JAVA;
         if (config.policy() == Policy.INLINE) {
             counters.inline.incrementAndGet(slot);
@@ -600,13 +756,6 @@ public final class Laio implements AutoCloseable {
             }
         }
         return background(ts, slot, -1, 0, 0, 0, 0, 0, 0, op, 0, null);
-    }
-
-    private static void keep(MemorySegment m) {
-        LaioHandle h = ThreadState.current().lastHandle;
-        if (h != null) {
-            h.keepAlive = m; // the helper reads it: it must outlive the call
-        }
     }
 
     private static void checkRange(MemorySegment buf, long count) {

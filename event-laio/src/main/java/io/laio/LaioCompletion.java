@@ -3,23 +3,30 @@ package io.laio;
 /**
  * A reusable slot that {@link Laio#poll} fills with one completed background call. Allocate an
  * array of them once and pass it to every poll: nothing is allocated per completion.
+ * {@link #returnValue()} and {@link #errno()} are copies and stay; {@link #handle()} is valid
+ * until the next {@code poll} on the same Laio (then it is stale, see {@link LaioHandle}).
  */
 public final class LaioCompletion {
-    private LaioHandle handle;
+    private LaioCall call;
+    private long generation;
     private long returnValue;
     private int errno;
 
     public LaioCompletion() {}
 
-    void fill(LaioHandle h) {
-        handle = h;
-        returnValue = h.result;
-        errno = h.errno;
+    void fill(LaioCall c) {
+        call = c;
+        generation = c.generation();
+        returnValue = c.result;
+        errno = c.errno;
     }
 
-    /** The handle {@link Laio#gethandle()} returned for the call. */
+    /**
+     * The handle {@link Laio#gethandle()} returned for the call (the same object), or {@code null}
+     * if this slot was never filled. Made on demand: a caller that never asks allocates nothing.
+     */
     public LaioHandle handle() {
-        return handle;
+        return call == null ? null : call.handle(generation);
     }
 
     /** The call's return value ({@code -1} on failure). */
@@ -34,6 +41,6 @@ public final class LaioCompletion {
 
     @Override
     public String toString() {
-        return "LaioCompletion[" + handle + "]";
+        return "LaioCompletion[" + handle() + " returnValue=" + returnValue + " errno=" + Errno.name(errno) + "]";
     }
 }

@@ -3,9 +3,6 @@ package io.laio;
 import io.laio.event.Event;
 import io.laio.event.spi.EventSource;
 import io.laio.event.spi.Loops;
-import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 
 /**
  * One background call: what {@link Laio#gethandle()} returns after a call answered
@@ -13,154 +10,185 @@ import java.lang.invoke.VarHandle;
  * event ({@code Event.set(base, handle, Ev.LAIO, cb, arg).add()}) or collect it with
  * {@link Laio#poll}; it is reported exactly once.
  *
- * <p>Its life:
+ * <p>Its call's life:
  * <pre>
- *   QUEUED ──a helper (or the socket waiter) takes it──► RUNNING ──the call returns──► DONE ──► reported once
+ *   QUEUED ──a helper (or the socket waiter) takes it──► RUNNING ──the call returns──► DONE ──► reported once ──► recycled
  *     ▲                                                     │
  *     └──── the waiter's non-blocking retry would block ────┘
  *   QUEUED ──────────────────── cancel() ─────────────────────────────────────────► DONE (-1, ECANCELED)
  * </pre>
  * DONE is final; only the socket waiter ever moves a call back to QUEUED, so a call waiting for
  * readiness can still be cancelled.
- * {@link #done()}, {@link #result()} and {@link #errno()} are meant for the thread that
- * receives the completion (the loop thread, or the caller of {@code poll}).
+ *
+ * <p><b>Recycling and stale handles.</b> The record behind a handle is pooled by its
+ * {@link Laio} and reused by later calls, so a background call allocates nothing but this small
+ * handle (and only when it is asked for). A handle names its record <em>and a generation</em>;
+ * the record moves to the next generation when it is recycled, which happens once its
+ * completion has been reported <em>and its receiver is done with it</em>:
+ * <ul>
+ *   <li>attached ({@link Event}): after the callback of the {@code Ev.LAIO} event that received
+ *       the completion has returned (the record is recycled during a later loop pass), or after
+ *       that event was deleted; a {@link io.laio.event.Ev#PERSIST persistent} event keeps it
+ *       until it is deleted. Inside the callback {@link #result()}, {@link #errno()} and the
+ *       other accessors are valid (as are {@link Event#result()} and {@link Event#error()}).
+ *       A handle whose completion is never delivered to an event is never recycled.</li>
+ *   <li>standalone ({@link Laio#poll}): until the next {@code poll} on the same Laio; the values
+ *       copied into each {@link LaioCompletion} stay.</li>
+ *   <li>a call cancelled before it ran is never recycled (its record is left to the garbage
+ *       collector).</li>
+ * </ul>
+ * After that the handle is <em>stale</em>: {@link Laio#cancel}, adding an event on it
+ * ({@code Event.set(base, h, Ev.LAIO, …).add()}) and every accessor throw
+ * {@link IllegalArgumentException} instead of acting on whichever later call reuses the record;
+ * only {@link #toString()}, {@link #isStale()} and deleting an event on it still work. Keep a
+ * handle no longer than that (to tie a completion to its context, look it up in the callback
+ * or right after {@code poll}).
+ *
+ * <p>{@link #done()}, {@link #result()} and {@link #errno()} are meant for the thread that
+ * receives the completion (the loop thread, or the caller of {@code poll}). The same call always
+ * gives the same handle object, so handles can be compared with {@code ==} and kept in sets.
  */
 public final class LaioHandle implements EventSource {
-    static final int QUEUED = 0;
-    static final int RUNNING = 1;
-    static final int DONE = 2;
+    /** Call states, for tests and {@link #toString()}. */
+    static final int QUEUED = LaioCall.QUEUED;
+    static final int RUNNING = LaioCall.RUNNING;
+    static final int DONE = LaioCall.DONE;
 
-    private static final VarHandle STATE;
+    final LaioCall call;
+    final long gen;
 
-    static {
-        try {
-            STATE = MethodHandles.lookup().findVarHandle(LaioHandle.class, "state", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
+    LaioHandle(LaioCall call, long gen) {
+        this.call = call;
+        this.gen = gen;
+    }
+
+    static IllegalArgumentException stale(String what, LaioHandle h) {
+        return new IllegalArgumentException(what + ": stale LaioHandle (generation " + h.gen + ", its record is now at "
+                + h.call.generation() + "): the call's completion was reported and its handle recycled; a handle is valid"
+                + " until the Ev.LAIO callback that received it returns, or until the next poll()");
+    }
+
+    private LaioCall live(String what) {
+        LaioCall c = call;
+        if (c.generation() != gen) {
+            throw stale(what, this);
         }
+        return c;
     }
 
-    final Laio owner;
-    final long nr;
-    final long a1, a2, a3, a4, a5, a6;
-    final BlockingOp op;
-    final long submittedNanos;
-    /** Native memory the call reads or writes (a typed helper's path copy): kept reachable until done. */
-    volatile MemorySegment keepAlive;
-    /** Bytes the inline attempt already moved; added to the background result. */
-    long bias;
-    /** Socket waiter: bytes of a write already sent. */
-    long progress;
-    /** Waits on the socket waiter (counted against its bound, not the helpers'). */
-    boolean viaWaiter;
-    /** A read or write of a pipe: the waiter retries it with RWF_NOWAIT instead of MSG_DONTWAIT. */
-    boolean pipe;
-
-    @SuppressWarnings("unused") // through STATE
-    private volatile int state = QUEUED;
-    volatile boolean cancelRequested;
-    long result;
-    int errno;
-    Throwable exception;
-
-    // loop-thread (or poller) side
-    boolean drained;   // taken off the completion queue
-    boolean reported;  // delivered to an event or returned by poll
-    Event waiting;     // the LAIO event added on this handle, if any
-
-    LaioHandle(Laio owner, long nr, long a1, long a2, long a3, long a4, long a5, long a6, BlockingOp op) {
-        this.owner = owner;
-        this.nr = nr;
-        this.a1 = a1;
-        this.a2 = a2;
-        this.a3 = a3;
-        this.a4 = a4;
-        this.a5 = a5;
-        this.a6 = a6;
-        this.op = op;
-        this.submittedNanos = System.nanoTime();
-    }
-
-    /** Helper: QUEUED → RUNNING; false if it was cancelled first. */
-    boolean start() {
-        return STATE.compareAndSet(this, QUEUED, RUNNING);
-    }
-
-    /** cancel(): QUEUED → DONE; false if a helper took it first. */
-    boolean cancelQueued() {
-        return STATE.compareAndSet(this, QUEUED, DONE);
-    }
-
-    /** Socket waiter: RUNNING → QUEUED after a retry that would still block (cancellable again). */
-    void requeue() {
-        STATE.setRelease(this, QUEUED);
-    }
-
-    void finish() {
-        STATE.setRelease(this, DONE);
-    }
-
+    /** The call's state (QUEUED, RUNNING, DONE); tests. */
     int state() {
-        return (int) STATE.getAcquire(this);
+        return live("state").state();
     }
 
-    /** The syscall number ({@link Sys}), or -1 for {@link Laio#call(BlockingOp)}. */
+    /** Whether the record behind this handle has been recycled (every other use would throw). */
+    public boolean isStale() {
+        return call.generation() != gen;
+    }
+
+    /**
+     * The syscall number ({@link Sys}), or -1 for {@link Laio#call(BlockingOp)}.
+     *
+     * @throws IllegalArgumentException if the handle is stale
+     */
     public long syscall() {
-        return nr;
+        return live("syscall").nr;
     }
 
-    /** Whether the completion has reached the loop or {@code poll} (its outcome is known). */
+    /**
+     * Whether the completion has reached the loop or {@code poll} (its outcome is known).
+     *
+     * @throws IllegalArgumentException if the handle is stale
+     */
     public boolean done() {
-        return drained;
+        return live("done").drained;
     }
 
-    /** The call's return value; meaningful once {@link #done()}. */
+    /**
+     * The call's return value; meaningful once {@link #done()}.
+     *
+     * @throws IllegalArgumentException if the handle is stale
+     */
     public long result() {
-        return result;
+        return live("result").result;
     }
 
-    /** The call's errno (0 on success); meaningful once {@link #done()}. */
+    /**
+     * The call's errno (0 on success); meaningful once {@link #done()}.
+     *
+     * @throws IllegalArgumentException if the handle is stale
+     */
     public int errno() {
-        return errno;
+        return live("errno").errno;
     }
 
-    /** Whether {@link Laio#cancel} was called on it (a running call still completes normally). */
+    /**
+     * Whether {@link Laio#cancel} was called on it (a running call still completes normally).
+     *
+     * @throws IllegalArgumentException if the handle is stale
+     */
     public boolean cancelled() {
-        return cancelRequested;
+        LaioCall c = call;
+        long w = c.word();
+        if (w >>> LaioCall.GEN_SHIFT != gen) {
+            throw stale("cancelled", this);
+        }
+        return (w & LaioCall.CANCEL_REQUESTED) != 0;
     }
 
-    /** What a {@link BlockingOp} threw, or {@code null}. */
+    /**
+     * What a {@link BlockingOp} threw, or {@code null}.
+     *
+     * @throws IllegalArgumentException if the handle is stale
+     */
     public Throwable exception() {
-        return exception;
+        return live("exception").exception;
     }
 
+    /**
+     * An event was added on this handle (loop thread).
+     *
+     * @throws IllegalArgumentException if the handle is stale, belongs to a standalone Laio or
+     *                                  another base, or its completion was already reported
+     */
     @Override
     public void added(Event ev) {
-        if (ev.base() != owner.base()) {
-            throw new IllegalArgumentException("this handle belongs to " + (owner.base() == null
+        LaioCall c = live("Event.add on a LAIO handle");
+        if (ev.base() != c.owner.base()) {
+            throw new IllegalArgumentException("this handle belongs to " + (c.owner.base() == null
                     ? "a standalone Laio (use poll())" : "another EventBase"));
         }
-        if (reported) {
+        if (c.reported) {
             throw new IllegalArgumentException("stale handle: its completion was already reported");
         }
-        waiting = ev;
-        if (drained) {
-            reported = true;
-            Loops.deliver(ev, result, errno);
+        c.waiting = ev;
+        if (c.drained) {
+            c.reported = true;
+            Loops.deliver(ev, c.result, c.errno);
+            c.owner.reported(c);
         }
     }
 
+    /** An event on this handle was deleted (loop thread); nothing to do on a stale handle. */
     @Override
     public void deleted(Event ev) {
-        if (waiting == ev) {
-            waiting = null;
+        LaioCall c = call;
+        if (c.generation() == gen && c.waiting == ev) {
+            c.waiting = null;
         }
     }
 
     @Override
     public String toString() {
-        String what = op != null ? "call" : Sys.name(nr);
-        return "LaioHandle[" + what + (drained ? " done result=" + result + " errno=" + Errno.name(errno)
-                : state() == RUNNING ? " running" : " queued") + (cancelRequested ? " cancelled" : "") + "]";
+        LaioCall c = call;
+        long w = c.word();
+        if (w >>> LaioCall.GEN_SHIFT != gen) {
+            return "LaioHandle[stale, generation " + gen + "]";
+        }
+        String what = c.op != null ? "call" : Sys.name(c.nr);
+        int s = (int) (w & LaioCall.STATE_MASK);
+        return "LaioHandle[" + what + (c.drained ? " done result=" + c.result + " errno=" + Errno.name(c.errno)
+                : s == RUNNING ? " running" : s == QUEUED ? " queued" : " finishing")
+                + ((w & LaioCall.CANCEL_REQUESTED) != 0 ? " cancelled" : "") + "]";
     }
 }

@@ -7,7 +7,6 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,8 +35,8 @@ final class SocketWaiter {
     private static final long STILL_WAITING = -3;
     private static final long FAILED_WITH_SO_ERROR = -2;
 
-    private final Consumer<LaioHandle> completer;
-    private final MpscUnboundedAtomicArrayQueue<LaioHandle> incoming = new MpscUnboundedAtomicArrayQueue<>(256);
+    private final Consumer<LaioCall> completer;
+    private final CallQueue incoming = new CallQueue(true); // intrusive: nothing allocated per call
     private final Map<Integer, Waiting> byFd = new HashMap<>();
     private final MemorySegment capture;
     private final MemorySegment events;
@@ -51,12 +50,12 @@ final class SocketWaiter {
 
     /** The calls waiting on one descriptor, by direction. */
     private static final class Waiting {
-        final ArrayDeque<LaioHandle> readers = new ArrayDeque<>();
-        final ArrayDeque<LaioHandle> writers = new ArrayDeque<>();
+        final ArrayDeque<LaioCall> readers = new ArrayDeque<>();
+        final ArrayDeque<LaioCall> writers = new ArrayDeque<>();
         boolean registered;
     }
 
-    SocketWaiter(Consumer<LaioHandle> completer) {
+    SocketWaiter(Consumer<LaioCall> completer) {
         this.completer = completer;
         Arena arena = Arena.ofAuto();
         this.capture = Syscalls.newCapture(arena);
@@ -93,7 +92,7 @@ final class SocketWaiter {
     }
 
     /** Any thread. */
-    void submit(LaioHandle h) {
+    void submit(LaioCall h) {
         incoming.offer(h);
         signal(ThreadState.current());
     }
@@ -107,7 +106,7 @@ final class SocketWaiter {
     private void run() {
         try {
             while (!stopping) {
-                LaioHandle h;
+                LaioCall h;
                 while ((h = incoming.poll()) != null) {
                     enqueue(h);
                 }
@@ -134,7 +133,7 @@ final class SocketWaiter {
         }
     }
 
-    private void enqueue(LaioHandle h) {
+    private void enqueue(LaioCall h) {
         int fd = (int) h.a1;
         Waiting w = byFd.computeIfAbsent(fd, k -> new Waiting());
         (isWrite(h.nr) ? w.writers : w.readers).add(h);
@@ -178,10 +177,10 @@ final class SocketWaiter {
         w.registered = true;
     }
 
-    private void drainDirection(ArrayDeque<LaioHandle> q) {
-        LaioHandle h;
+    private void drainDirection(ArrayDeque<LaioCall> q) {
+        LaioCall h;
         while ((h = q.peek()) != null) {
-            if (h.state() == LaioHandle.DONE) {
+            if (h.state() == LaioCall.DONE) {
                 q.poll(); // cancelled while waiting
                 continue;
             }
@@ -193,7 +192,7 @@ final class SocketWaiter {
     }
 
     /** One non-blocking try; true when the call is complete (and reported). */
-    private boolean attempt(LaioHandle h) {
+    private boolean attempt(LaioCall h) {
         if (!h.start()) {
             return true; // cancelled: already reported
         }
@@ -276,7 +275,7 @@ final class SocketWaiter {
     }
 
     /** A pipe read returns what is there; a pipe write goes on until all N bytes are in. */
-    private long pipeAttempt(LaioHandle h) {
+    private long pipeAttempt(LaioCall h) {
         MemorySegment iov = scratch.asSlice(16, IovecLayout.LAYOUT.byteSize());
         if (h.nr == Sys.SYS_read) {
             IovecLayout.set(iov, h.a2, h.a3);
@@ -331,8 +330,8 @@ final class SocketWaiter {
     }
 
     private void failAll(Waiting w, int err) {
-        for (ArrayDeque<LaioHandle> q : java.util.List.of(w.readers, w.writers)) {
-            LaioHandle h;
+        for (ArrayDeque<LaioCall> q : java.util.List.of(w.readers, w.writers)) {
+            LaioCall h;
             while ((h = q.poll()) != null) {
                 if (h.start()) {
                     h.result = -1;
@@ -344,7 +343,7 @@ final class SocketWaiter {
     }
 
     private void cancelAll() {
-        LaioHandle h;
+        LaioCall h;
         while ((h = incoming.poll()) != null) {
             cancel(h);
         }
@@ -355,7 +354,7 @@ final class SocketWaiter {
         byFd.clear();
     }
 
-    private void cancel(LaioHandle h) {
+    private void cancel(LaioCall h) {
         if (h.cancelQueued()) {
             h.result = -1;
             h.errno = Errno.ECANCELED;

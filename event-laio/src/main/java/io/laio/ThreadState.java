@@ -5,15 +5,17 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * What each thread keeps for laio: its own errno capture segment (errno must never be shared
- * between threads), the errno of its last {@link Laio#syscall} and the handle of its last
- * background call. One per thread, found through a {@link ThreadLocal}; allocated once.
+ * between threads), the errno of its last {@link Laio#syscall} and the record (and generation) of
+ * its last background call. One per thread, found through a {@link ThreadLocal}; allocated once.
  */
 final class ThreadState {
     private static final ThreadLocal<ThreadState> CURRENT = ThreadLocal.withInitial(ThreadState::new);
 
     final MemorySegment capture = Syscalls.newCapture(Arena.ofAuto());
     int errno;
-    LaioHandle lastHandle;
+    /** The record of this thread's last background call ({@code null}: it completed inline) and its generation then. */
+    LaioCall lastCall;
+    long lastGen;
     /** Set by a probe that moved some bytes before it would have blocked. */
     long partial;
     /** Scratch for probes: an iovec, an open_how, a statx buffer, an empty path. */

@@ -156,8 +156,8 @@ class BackgroundCallTest {
         laio.close(); // returns once the running call returned
         assertEquals(LaioHandle.DONE, running.state());
         assertEquals(LaioHandle.DONE, queued.state());
-        assertEquals(Errno.ECANCELED, queued.errno);
-        assertEquals(9, running.result);
+        assertEquals(Errno.ECANCELED, queued.errno());
+        assertEquals(9, running.result());
     }
 
     @ParameterizedTest

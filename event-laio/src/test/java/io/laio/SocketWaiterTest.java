@@ -264,7 +264,7 @@ class SocketWaiterTest {
             LaioHandle second = laio.gethandle();
             laio.close();
             assertEquals(LaioHandle.DONE, second.state());
-            assertEquals(Errno.ECANCELED, second.errno);
+            assertEquals(Errno.ECANCELED, second.errno());
         } finally {
             Native.close(sp[0]);
             Native.close(sp[1]);

@@ -1,0 +1,241 @@
+package io.laio;
+
+import io.laio.event.Event;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The record of one background call, pooled per {@link Laio}: what it runs, where it stands, and
+ * its outcome. Users never see it; they hold a {@link LaioHandle}, which names one record
+ * <em>and</em> the generation it was issued for.
+ *
+ * <p><b>The state word</b> packs the generation with the state, so every transition is a CAS
+ * that also checks the generation: a stale {@link Laio#cancel} racing with recycling and reuse
+ * can never cancel the call that reuses the record.
+ * <pre>
+ *   word = generation &lt;&lt; 3 | CANCEL_REQUESTED (bit 2) | state (bits 0-1: QUEUED, RUNNING, DONE, FREE)
+ * </pre>
+ * Recycling ({@link #recycle}) sets {@code (generation + 1) << 3 | FREE}; reuse ({@link #init})
+ * sets {@code generation << 3 | QUEUED} with that new generation. Every {@link LaioHandle} of the
+ * old generation is then stale.
+ *
+ * <p><b>Links.</b> {@code next} threads the record through the completion queue, {@code workNext}
+ * through a helper lane's work queue or the socket waiter's intake ({@link CallQueue}); a call
+ * cancelled while queued sits in its work queue and the completion queue at once, so the two
+ * links are distinct. Such a call is never recycled ({@link #pinned}): the queue it still sits in
+ * drops it when it reaches it, and the garbage collector takes it.
+ */
+final class LaioCall {
+    static final int QUEUED = 0;
+    static final int RUNNING = 1;
+    static final int DONE = 2;
+    static final int FREE = 3;
+    static final long STATE_MASK = 3;
+    static final long CANCEL_REQUESTED = 4;
+    static final int GEN_SHIFT = 3;
+
+    private static final VarHandle WORD;
+    private static final VarHandle HANDLE;
+    static final VarHandle NEXT;
+    static final VarHandle WORK_NEXT;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            WORD = l.findVarHandle(LaioCall.class, "word", long.class);
+            HANDLE = l.findVarHandle(LaioCall.class, "handle", LaioHandle.class);
+            NEXT = l.findVarHandle(LaioCall.class, "next", LaioCall.class);
+            WORK_NEXT = l.findVarHandle(LaioCall.class, "workNext", LaioCall.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final Laio owner;
+    long nr;
+    long a1, a2, a3, a4, a5, a6;
+    BlockingOp op;
+    long submittedNanos;
+    /** Native memory the call reads or writes (a typed helper's path copy): kept reachable until done. */
+    MemorySegment keepAlive;
+    /** Bytes the inline attempt already moved; added to the background result. */
+    long bias;
+    /** Socket waiter: bytes of a write already sent. */
+    long progress;
+    /** Waits on the socket waiter (counted against its bound, not the helpers'). */
+    boolean viaWaiter;
+    /** A read or write of a pipe: the waiter retries it with RWF_NOWAIT instead of MSG_DONTWAIT. */
+    boolean pipe;
+
+    @SuppressWarnings("unused") // through WORD
+    private volatile long word;
+    long result;
+    int errno;
+    Throwable exception;
+
+    // consumer side: the loop thread, or the caller of poll()
+    boolean drained;   // taken off the completion queue
+    boolean reported;  // delivered to an event or returned by poll
+    /** Cancelled while queued: still referenced by the queue it waited in, so never recycled. */
+    boolean pinned;
+    Event waiting;     // the LAIO event added on this call's handle, if any
+
+    /** The handle issued for the current generation, made on first demand ({@link #handle(long)}). */
+    @SuppressWarnings("unused") // through HANDLE
+    private volatile LaioHandle handle;
+
+    @SuppressWarnings("unused") // through NEXT
+    private volatile LaioCall next;
+    @SuppressWarnings("unused") // through WORK_NEXT
+    private volatile LaioCall workNext;
+
+    LaioCall(Laio owner) {
+        this.owner = owner;
+        this.word = FREE;
+    }
+
+    /**
+     * Submitter: fills a fresh or recycled record and makes it QUEUED in its current generation.
+     * Published to other threads by the queue it is then offered to.
+     */
+    void init(long nr, long a1, long a2, long a3, long a4, long a5, long a6, BlockingOp op, long bias,
+            MemorySegment keepAlive, boolean viaWaiter, boolean pipe) {
+        this.nr = nr;
+        this.a1 = a1;
+        this.a2 = a2;
+        this.a3 = a3;
+        this.a4 = a4;
+        this.a5 = a5;
+        this.a6 = a6;
+        this.op = op;
+        this.bias = bias;
+        this.keepAlive = keepAlive;
+        this.viaWaiter = viaWaiter;
+        this.pipe = pipe;
+        this.submittedNanos = System.nanoTime();
+        WORD.setRelease(this, generation() << GEN_SHIFT | QUEUED);
+    }
+
+    /**
+     * Consumer thread, once the completion was reported and its receiver is done with it: clears
+     * the record and moves it to the next generation, which makes every handle issued so far
+     * stale. The caller then returns it to the pool.
+     */
+    void recycle() {
+        long gen = generation();
+        keepAlive = null;
+        op = null;
+        exception = null;
+        waiting = null;
+        drained = false;
+        reported = false;
+        progress = 0;
+        result = 0;
+        errno = 0;
+        HANDLE.setRelease(this, (LaioHandle) null);
+        WORD.setVolatile(this, (gen + 1) << GEN_SHIFT | FREE);
+    }
+
+    long word() {
+        return (long) WORD.getVolatile(this);
+    }
+
+    long generation() {
+        return word() >>> GEN_SHIFT;
+    }
+
+    int state() {
+        return (int) (word() & STATE_MASK);
+    }
+
+    boolean cancelRequested() {
+        return (word() & CANCEL_REQUESTED) != 0;
+    }
+
+    /** Helper or waiter: QUEUED → RUNNING; false if it was cancelled first. */
+    boolean start() {
+        long w = word();
+        return (w & STATE_MASK) == QUEUED && WORD.compareAndSet(this, w, (w & ~STATE_MASK) | RUNNING);
+    }
+
+    /** Socket waiter: RUNNING → QUEUED after a retry that would still block (cancellable again). */
+    void requeue() {
+        transition(QUEUED);
+    }
+
+    /** RUNNING → DONE (keeps the cancel-requested bit). */
+    void finish() {
+        transition(DONE);
+    }
+
+    private void transition(int to) {
+        long w;
+        do {
+            w = word();
+        } while (!WORD.compareAndSet(this, w, (w & ~STATE_MASK) | to));
+    }
+
+    /**
+     * cancel() of generation {@code gen}: QUEUED → DONE (returns 1), or marks a running or done
+     * call cancelled (returns 0); -1 if the record has moved past {@code gen} (a stale handle).
+     */
+    int cancel(long gen) {
+        while (true) {
+            long w = word();
+            if (w >>> GEN_SHIFT != gen || (w & STATE_MASK) == FREE) {
+                return -1;
+            }
+            if ((w & STATE_MASK) == QUEUED) {
+                if (WORD.compareAndSet(this, w, (w & ~STATE_MASK) | CANCEL_REQUESTED | DONE)) {
+                    return 1;
+                }
+            } else if ((w & CANCEL_REQUESTED) != 0 || WORD.compareAndSet(this, w, w | CANCEL_REQUESTED)) {
+                return 0;
+            }
+        }
+    }
+
+    /** Internal cancel (close, the waiter's shutdown): QUEUED → DONE in whatever generation. */
+    boolean cancelQueued() {
+        long w = word();
+        while ((w & STATE_MASK) == QUEUED) {
+            if (WORD.compareAndSet(this, w, (w & ~STATE_MASK) | CANCEL_REQUESTED | DONE)) {
+                return true;
+            }
+            w = word();
+        }
+        return false;
+    }
+
+    /**
+     * The handle of generation {@code gen}: the one already issued if any, so every caller gets
+     * the same object; a new one (stale at birth, every use refused) if the record has moved on.
+     * Any thread.
+     */
+    LaioHandle handle(long gen) {
+        LaioHandle t = (LaioHandle) HANDLE.getAcquire(this);
+        if (t != null && t.gen == gen) {
+            return t;
+        }
+        LaioHandle fresh = new LaioHandle(this, gen);
+        if (generation() != gen) {
+            return fresh;
+        }
+        LaioHandle witness = (LaioHandle) HANDLE.compareAndExchange(this, t, fresh);
+        if (witness == t) {
+            return fresh;
+        }
+        return witness != null && witness.gen == gen ? witness : fresh;
+    }
+
+    @Override
+    public String toString() {
+        long w = word();
+        String what = op != null ? "call" : Sys.name(nr);
+        int s = (int) (w & STATE_MASK);
+        return "LaioCall[" + what + " gen=" + (w >>> GEN_SHIFT) + (drained ? " done result=" + result + " errno=" + Errno.name(errno)
+                : s == RUNNING ? " running" : s == QUEUED ? " queued" : s == FREE ? " free" : " finished")
+                + ((w & CANCEL_REQUESTED) != 0 ? " cancelled" : "") + "]";
+    }
+}

@@ -14,4 +14,6 @@ module io.laio {
     requires org.jctools.core;
 
     exports io.laio;
+
+    provides io.laio.event.spi.BackendProvider with io.laio.EpollBackendProvider;
 }

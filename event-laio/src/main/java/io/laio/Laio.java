@@ -105,6 +105,8 @@ public final class Laio implements AutoCloseable {
     static final int MAX_WAITING_SOCKETS = 1 << 20;
     private final AtomicInteger waitingSockets = new AtomicInteger();
     private volatile SocketWaiter waiter;
+    /** Socket waits on the loop's own epoll, when the base polls with one (else null: the waiter thread). */
+    private final LoopSocketWaits loopWaits;
     /**
      * Attached mode: whether the loop may be asleep (or about to sleep) without having seen the
      * completion queue. Only then does a helper that completes a call wake it. The loop sets it
@@ -135,6 +137,7 @@ public final class Laio implements AutoCloseable {
             source = null;
             loopWaker = null;
         }
+        loopWaits = base != null && base.backendName().equals("epoll") ? new LoopSocketWaits(base, this::complete) : null;
     }
 
     /** A standalone Laio with the default configuration: collect completions with {@link #poll}. */
@@ -316,7 +319,11 @@ public final class Laio implements AutoCloseable {
         ts.lastGen = h.generation(); // before it is published: afterwards it may complete and be recycled
         ts.errno = Errno.EINPROGRESS;
         if (viaWaiter) {
-            socketWaiter().submit(h);
+            if (loopWaits != null && base.inLoop()) {
+                loopWaits.submit(h); // the loop's own epoll watches it: no thread hand-off
+            } else {
+                socketWaiter().submit(h);
+            }
         } else {
             lane(nr, op).submit(h);
         }
@@ -608,7 +615,12 @@ public final class Laio implements AutoCloseable {
         c.result = -1;
         c.errno = Errno.ECANCELED;
         counters.cancelled.incrementAndGet(CallCounters.slot(c.nr));
+        int fd = (int) c.a1;
+        boolean watched = loopWaits != null && c.viaWaiter && base.inLoop();
         complete(c);
+        if (watched) {
+            loopWaits.cancelled(fd); // stop watching a descriptor nothing waits on any more
+        }
         return true;
     }
 
@@ -653,6 +665,9 @@ public final class Laio implements AutoCloseable {
         }
         if (w != null) {
             w.stop(config.closeWait().toNanos()); // waiting socket calls complete with ECANCELED
+        }
+        if (loopWaits != null) {
+            loopWaits.cancelAll();
         }
         if (source != null) {
             source.drain(Integer.MAX_VALUE); // cancelled and finished calls reach their events

@@ -120,9 +120,16 @@ public final class Event {
         } else if (source instanceof EventSource) {
             kind = KIND_EXTERNAL;
             allowed = Ev.LAIO | Ev.PERSIST | Ev.TIMEOUT;
+        } else if (base.backendAccepts(source)) {
+            kind = KIND_CHANNEL; // a readiness source of the backend's own kind (epoll: a descriptor)
+            allowed = Ev.READ | Ev.WRITE | Ev.CLOSED | Ev.ET | Ev.PERSIST | Ev.TIMEOUT;
+            if ((what & (Ev.READ | Ev.WRITE | Ev.CLOSED)) == 0) {
+                throw new IllegalArgumentException("a readiness event needs READ, WRITE or CLOSED: " + Ev.toString(what));
+            }
         } else {
             throw new IllegalArgumentException("unsupported event source " + source.getClass().getName()
-                    + ": expected null (timer), a SelectableChannel, a signal name or an EventSource");
+                    + ": expected null (timer), a SelectableChannel, a signal name, an EventSource, or a source the"
+                    + " base's backend watches");
         }
         if ((what & ~allowed) != 0) {
             throw new IllegalArgumentException("flags " + Ev.toString(what & ~allowed) + " do not apply to a "

@@ -126,6 +126,39 @@ public final class EventBase implements AutoCloseable {
         }
     }
 
+    /**
+     * A new base on the {@link BackendProvider} of that {@link BackendProvider#name() name}
+     * found by {@link ServiceLoader}: {@code "nio"} (event-nio's selector), {@code "epoll"}
+     * (event-laio's: watches no NIO channels, but LAIO's socket waits on it cost no thread
+     * hand-off), {@code "parking"} (no channels at all).
+     *
+     * @throws IllegalArgumentException if no provider of that name is present (the message
+     *                                  lists those that are)
+     * @throws UncheckedIOException     if the backend cannot be opened
+     */
+    public static EventBase create(String backend) {
+        if (backend.equals("parking")) {
+            return new EventBase(new ParkingBackend());
+        }
+        java.util.List<String> names = new java.util.ArrayList<>(java.util.List.of("parking"));
+        for (BackendProvider p : ServiceLoader.load(BackendProvider.class)) {
+            if (p.name().equals(backend)) {
+                try {
+                    return new EventBase(p.open());
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot open the " + p.name() + " backend", e);
+                }
+            }
+            names.add(p.name());
+        }
+        throw new IllegalArgumentException("no backend named '" + backend + "' (present: " + names + ")");
+    }
+
+    /** Whether this base's backend can watch {@code source} (a channel, or a backend's own source type). */
+    boolean backendAccepts(Object source) {
+        return backend.accepts(source);
+    }
+
     /** A base on the given backend (tests, and backends outside ServiceLoader). */
     static EventBase create(Backend backend) {
         return new EventBase(backend);

@@ -59,7 +59,7 @@ public final class OhttpdServer {
 
     private static final int HEAD_MAX = 8192;
 
-    private final EventBase base = EventBase.create();
+    private final EventBase base = EventBase.create("epoll"); // LAIO's socket waits on the loop's own epoll
     private final Laio laio;
     private final Arena arena = Arena.ofShared();
     private final DocRoot root;

@@ -13,7 +13,11 @@ import io.laio.Sys;
 public enum ServeMode {
     /** Non-blocking NIO sockets; disk calls made synchronously on the loop (the papers' NB-B). */
     NB_B("nb-b", false, Policy.INLINE),
-    /** Every call through LAIO: accept, recv, openat2, statx, header send under TCP_CORK, sendfile. */
+    /**
+     * Every call through LAIO: accept, recv, openat2, statx, header send under TCP_CORK, sendfile.
+     * The loop polls with LAIO's epoll backend, so a socket call that would block waits on the
+     * loop's own epoll and completes on the loop thread.
+     */
     LAIO_LAIO("laio-laio", true, Policy.LAZY),
     /** Non-blocking NIO sockets; disk calls through lazy LAIO. */
     NB_LAIO("nb-laio", false, Policy.LAZY),

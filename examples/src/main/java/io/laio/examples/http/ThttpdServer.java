@@ -95,7 +95,7 @@ public final class ThttpdServer {
     public ThttpdServer(Options options) throws IOException {
         this.options = options;
         this.chunkSize = options.mode().laioSockets() ? 0 : 128 * 1024;
-        this.base = EventBase.create();
+        this.base = options.mode().laioSockets() ? EventBase.create("epoll") : EventBase.create();
         this.laio = Laio.attach(base, options.mode().laioConfig(options.maxHelpers()));
         try (Laio setup = Laio.create(LaioConfig.builder().policy(Policy.INLINE).build())) {
             this.maxConnections = options.maxConnections() != 0 ? options.maxConnections()

@@ -1,0 +1,118 @@
+package io.laio;
+
+import io.laio.event.Ev;
+import io.laio.event.Event;
+import io.laio.event.EventBase;
+import io.laio.event.EventCallback;
+import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The socket waiter's work done on the loop thread, for a {@link Laio} attached to a base on
+ * the {@link EpollBackend}: a socket (or pipe) call that would block registers its descriptor
+ * on the loop's own epoll, and when it is ready the loop retries the call ({@link SocketRetry})
+ * until it has completed in its entirety. The completion goes through the same queue as every
+ * other, drained in the same loop pass: no thread, no wake-up.
+ *
+ * <p>Threading: loop thread only. Per descriptor, calls of one direction complete in order.
+ */
+final class LoopSocketWaits {
+    private static final EventCallback READY = (ev, what, arg) -> ((Waiting) arg).progress();
+
+    private final EventBase base;
+    private final SocketRetry retry;
+    private final Map<Integer, Waiting> byFd = new HashMap<>();
+
+    /** The calls waiting on one descriptor, by direction, with a persistent readiness event each. */
+    private final class Waiting {
+        final int fd;
+        final ArrayDeque<LaioCall> readers = new ArrayDeque<>();
+        final ArrayDeque<LaioCall> writers = new ArrayDeque<>();
+        final Event readable;
+        final Event writable;
+
+        Waiting(int fd) {
+            this.fd = fd;
+            SocketFd source = new SocketFd(fd);
+            readable = Event.set(base, source, Ev.READ | Ev.PERSIST, READY, this);
+            writable = Event.set(base, source, Ev.WRITE | Ev.PERSIST, READY, this);
+        }
+
+        /** Retries what may complete now, then watches for what still waits. */
+        void progress() {
+            retry.drain(readers);
+            retry.drain(writers);
+            watch(readable, readers);
+            watch(writable, writers);
+            if (readers.isEmpty() && writers.isEmpty()) {
+                byFd.remove(fd);
+            }
+        }
+
+        private void watch(Event ev, ArrayDeque<LaioCall> q) {
+            if (q.isEmpty()) {
+                ev.del();
+                return;
+            }
+            try {
+                ev.add();
+            } catch (UncheckedIOException e) {
+                int err = e.getCause() instanceof ErrnoException x ? x.errno : Errno.EBADF;
+                retry.failAll(q, err); // EBADF, EPERM (a regular file): the call's answer
+            }
+        }
+    }
+
+    LoopSocketWaits(EventBase base, Consumer<LaioCall> completer) {
+        this.base = base;
+        this.retry = new SocketRetry(completer);
+    }
+
+    /** A call that would block: tried again at once (readiness may have come since the probe), then watched. */
+    void submit(LaioCall h) {
+        int fd = (int) h.a1;
+        Waiting w = byFd.get(fd);
+        if (w == null) {
+            w = new Waiting(fd);
+            byFd.put(fd, w);
+        }
+        (SocketRetry.isWrite(h.nr) ? w.writers : w.readers).add(h);
+        w.progress();
+    }
+
+    /**
+     * Laio.close(): every waiting call completes with ECANCELED; the readiness events are
+     * deleted when the caller may touch the base (the loop thread, or no loop running).
+     */
+    void cancelAll() {
+        for (Waiting w : byFd.values()) {
+            for (ArrayDeque<LaioCall> q : java.util.List.of(w.readers, w.writers)) {
+                for (LaioCall h; (h = q.poll()) != null; ) {
+                    if (h.cancelQueued()) {
+                        h.result = -1;
+                        h.errno = Errno.ECANCELED;
+                        retry.complete(h);
+                    }
+                }
+            }
+            try {
+                w.readable.del();
+                w.writable.del();
+            } catch (IllegalStateException e) {
+                // another thread closed Laio while the loop runs: the events go with the base
+            }
+        }
+        byFd.clear();
+    }
+
+    /** A call on {@code fd} was cancelled: drop it, and stop watching if nothing else waits. */
+    void cancelled(int fd) {
+        Waiting w = byFd.get(fd);
+        if (w != null) {
+            w.progress();
+        }
+    }
+}

@@ -1,0 +1,210 @@
+package io.laio;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayDeque;
+import java.util.function.Consumer;
+
+/**
+ * One non-blocking retry of a socket (or pipe) call that would have blocked, until it has
+ * completed in its entirety: a read or accept when it returns anything, a write or sendfile of
+ * N bytes when N are done or an error occurs, a connect when the socket is writable. Used by
+ * whatever watches readiness: the socket waiter's thread, or the loop thread itself when the
+ * base polls with epoll ({@link LoopSocketWaits}).
+ *
+ * <p>Threading: confined to one thread (its scratch memory and errno capture are its own).
+ */
+final class SocketRetry {
+    private static final long MSG_DONTWAIT = 0x40;
+    private static final long MSG_NOSIGNAL = 0x4000;
+    private static final long RWF_NOWAIT = 0x8;
+    /** attempt() outcomes beside a syscall's own result. */
+    private static final long STILL_WAITING = -3;
+    private static final long FAILED_WITH_SO_ERROR = -2;
+
+    private final Consumer<LaioCall> completer;
+    private final MemorySegment capture;
+    private final MemorySegment one;
+    private final MemorySegment scratch;
+
+    SocketRetry(Consumer<LaioCall> completer) {
+        this.completer = completer;
+        Arena arena = Arena.ofAuto();
+        this.capture = Syscalls.newCapture(arena);
+        this.one = arena.allocate(8, 8);
+        this.scratch = arena.allocate(64, 8);
+    }
+
+    /** Whether the call waits for writability (else readability). */
+    static boolean isWrite(long nr) {
+        return nr == Sys.SYS_write || nr == Sys.SYS_sendto || nr == Sys.SYS_sendfile || nr == Sys.SYS_connect;
+    }
+
+    /** Reports a call that is done. */
+    void complete(LaioCall h) {
+        completer.accept(h);
+    }
+
+    /** Ends every call of the queue with {@code err} (the descriptor cannot be watched). */
+    void failAll(ArrayDeque<LaioCall> q, int err) {
+        LaioCall h;
+        while ((h = q.poll()) != null) {
+            if (h.start()) {
+                h.result = -1;
+                h.errno = err;
+                completer.accept(h);
+            }
+        }
+    }
+
+    /** Retries the calls of one direction in order until one would still block; the completed ones leave the queue. */
+    void drain(ArrayDeque<LaioCall> q) {
+        LaioCall h;
+        while ((h = q.peek()) != null) {
+            if (h.state() == LaioCall.DONE) {
+                q.poll(); // cancelled while waiting
+                continue;
+            }
+            if (!attempt(h)) {
+                return; // still would block: wait for readiness
+            }
+            q.poll();
+        }
+    }
+
+    /** One non-blocking try; true when the call is complete (and reported). */
+    boolean attempt(LaioCall h) {
+        if (!h.start()) {
+            return true; // cancelled: already reported
+        }
+        long r;
+        long nr = h.nr;
+        if (h.pipe) {
+            r = pipeAttempt(h);
+        } else if (nr == Sys.SYS_read || nr == Sys.SYS_recvfrom) {
+            long flags = (nr == Sys.SYS_recvfrom ? h.a4 : 0) | MSG_DONTWAIT;
+            long addr = nr == Sys.SYS_recvfrom ? h.a5 : 0;
+            long addrlen = nr == Sys.SYS_recvfrom ? h.a6 : 0;
+            r = Syscalls.call(capture, Sys.SYS_recvfrom, h.a1, h.a2, h.a3, flags, addr, addrlen);
+        } else if (nr == Sys.SYS_write || nr == Sys.SYS_sendto) {
+            long flags = (nr == Sys.SYS_sendto ? h.a4 : 0) | MSG_DONTWAIT | MSG_NOSIGNAL;
+            long done = h.progress;
+            r = 0;
+            while (done < h.a3) {
+                r = Syscalls.call(capture, Sys.SYS_sendto, h.a1, h.a2 + done, h.a3 - done, flags,
+                        nr == Sys.SYS_sendto ? h.a5 : 0, nr == Sys.SYS_sendto ? h.a6 : 0);
+                if (r < 0) {
+                    break;
+                }
+                done += r;
+            }
+            h.progress = done;
+            if (r >= 0) {
+                r = done;
+            } else if (Syscalls.errno(capture) != Errno.EAGAIN && done > 0) {
+                r = done; // an error after progress: report what was written (POSIX)
+            }
+        } else if (nr == Sys.SYS_sendfile) {
+            long done = h.progress;
+            r = 0;
+            while (done < h.a4) { // the kernel advances the offset (or the file position) itself
+                r = Syscalls.call(capture, Sys.SYS_sendfile, h.a1, h.a2, h.a3, h.a4 - done);
+                if (r <= 0) {
+                    break;
+                }
+                done += r;
+            }
+            h.progress = done;
+            if (r >= 0) {
+                r = done;
+            } else if (Syscalls.errno(capture) != Errno.EAGAIN && done > 0) {
+                r = done;
+            }
+        } else if (nr == Sys.SYS_connect) {
+            r = connectOutcome((int) h.a1);
+        } else if (connectionWaiting((int) h.a1)) {
+            r = Syscalls.call(capture, nr == Sys.SYS_accept ? Sys.SYS_accept4 : nr, h.a1, h.a2, h.a3,
+                    nr == Sys.SYS_accept ? 0 : h.a4);
+        } else {
+            r = STILL_WAITING;
+        }
+        if (r == STILL_WAITING || r == -1 && Syscalls.errno(capture) == Errno.EAGAIN) {
+            h.requeue();
+            return false;
+        }
+        int err = r == FAILED_WITH_SO_ERROR ? connectError : r == -1 ? Syscalls.errno(capture) : 0;
+        if (r == FAILED_WITH_SO_ERROR) {
+            r = -1;
+        }
+        h.result = h.bias > 0 ? (r == -1 ? h.bias : r + h.bias) : r;
+        h.errno = h.bias > 0 ? 0 : err;
+        completer.accept(h);
+        return true;
+    }
+
+    /**
+     * accept has no per-call non-blocking flag, and on a blocking listener it would hold this
+     * thread until a client came: accept only when {@code poll(0)} says a connection is queued
+     * (another process accepting on the same listener in between could still take it; a
+     * non-blocking listener, as servers use, never blocks here at all).
+     */
+    private boolean connectionWaiting(int fd) {
+        MemorySegment pfd = scratch.asSlice(48, 8);
+        pfd.set(java.lang.foreign.ValueLayout.JAVA_INT, 0, fd);
+        pfd.set(java.lang.foreign.ValueLayout.JAVA_INT, 4, 0x1 /* POLLIN */);
+        return Syscalls.call(capture, Sys.SYS_poll, pfd.address(), 1, 0) != 0; // -1 too: accept reports the error
+    }
+
+    /** A pipe read returns what is there; a pipe write goes on until all N bytes are in. */
+    private long pipeAttempt(LaioCall h) {
+        MemorySegment iov = scratch.asSlice(16, IovecLayout.LAYOUT.byteSize());
+        if (h.nr == Sys.SYS_read) {
+            IovecLayout.set(iov, h.a2, h.a3);
+            return Syscalls.call(capture, Sys.SYS_preadv2, h.a1, iov.address(), 1, -1, 0, RWF_NOWAIT);
+        }
+        long done = h.progress;
+        long r = 0;
+        while (done < h.a3) {
+            IovecLayout.set(iov, h.a2 + done, h.a3 - done);
+            r = Syscalls.call(capture, Sys.SYS_pwritev2, h.a1, iov.address(), 1, -1, 0, RWF_NOWAIT);
+            if (r < 0) {
+                break;
+            }
+            done += r;
+        }
+        h.progress = done;
+        if (r >= 0) {
+            return done;
+        }
+        return Syscalls.errno(capture) != Errno.EAGAIN && done > 0 ? done : -1;
+    }
+
+    /** A pending non-blocking connect: EAGAIN while not yet writable, else SO_ERROR's verdict. */
+    private long connectOutcome(int fd) {
+        MemorySegment pfd = one; // 8 bytes: struct pollfd
+        pfd.set(ValueLayout.JAVA_INT, 0, fd);
+        pfd.set(ValueLayout.JAVA_INT, 4, 0x4 /* POLLOUT */);
+        long n = Syscalls.call(capture, Sys.SYS_poll, pfd.address(), 1, 0);
+        if (n == 0) {
+            return STILL_WAITING;
+        }
+        MemorySegment opt = scratch.asSlice(32, 8);
+        MemorySegment optlen = scratch.asSlice(40, 4);
+        optlen.set(ValueLayout.JAVA_INT, 0, 4);
+        long r = Syscalls.call(capture, Sys.SYS_getsockopt, fd, 1 /* SOL_SOCKET */, 4 /* SO_ERROR */, opt.address(),
+                optlen.address());
+        if (r == -1) {
+            return -1;
+        }
+        int soError = opt.get(ValueLayout.JAVA_INT, 0);
+        if (soError == 0) {
+            return 0;
+        }
+        connectError = soError;
+        return FAILED_WITH_SO_ERROR;
+    }
+
+    private int connectError;
+
+}

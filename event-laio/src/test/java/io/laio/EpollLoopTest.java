@@ -1,0 +1,175 @@
+package io.laio;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.laio.event.Ev;
+import io.laio.event.Event;
+import io.laio.event.EventBase;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A base on the epoll backend: the loop's own epoll watches LAIO's socket waits, which are
+ * retried and completed on the loop thread, with no socket-waiter thread.
+ */
+@Timeout(60)
+class EpollLoopTest {
+    private static long waiterThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().equals("laio-socket-waiter")).count();
+    }
+
+    @Test
+    void createByNameGivesTheEpollBackendAndRefusesUnknownNames() {
+        try (EventBase base = EventBase.create("epoll")) {
+            assertEquals("epoll", base.backendName());
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EventBase.create("kqueue"));
+        assertTrue(e.getMessage().contains("epoll") && e.getMessage().contains("nio"), e.getMessage());
+    }
+
+    @Test
+    void timersAndCrossThreadTasksRunOnAnEpollLoop() throws Exception {
+        try (EventBase base = EventBase.create("epoll")) {
+            List<String> log = new ArrayList<>();
+            base.once(null, Ev.TIMEOUT, (ev, w, a) -> log.add("timer"), null, Duration.ofMillis(20));
+            Thread.ofPlatform().start(() -> {
+                BackgroundCallTest.sleep(50);
+                base.execute(() -> {
+                    log.add("task");
+                    base.loopBreak();
+                });
+            });
+            base.loop(Ev.LOOP_NO_EXIT_ON_EMPTY);
+            assertEquals(List.of("timer", "task"), log, "the eventfd woke the sleeping epoll_pwait");
+        }
+    }
+
+    @Test
+    void aSocketReadThatWouldBlockCompletesOnTheLoopWithoutAWaiterThread() throws Exception {
+        int[] sp = SocketWaiterTest.socketPair();
+        long before = waiterThreads();
+        try (EventBase base = EventBase.create("epoll"); Laio laio = Laio.attach(base); Arena arena = Arena.ofShared()) {
+            MemorySegment buf = arena.allocate(16);
+            long[] got = {-2, -2};
+            base.execute(() -> {
+                assertEquals(-1, laio.read(sp[0], buf, 16));
+                assertEquals(Errno.EINPROGRESS, Laio.errno());
+                Event.set(base, laio.gethandle(), Ev.LAIO, (ev, what, arg) -> {
+                    got[0] = ev.result();
+                    got[1] = ev.error();
+                }, null).add();
+            });
+            Thread.ofPlatform().start(() -> {
+                BackgroundCallTest.sleep(30);
+                Native.writeByte(sp[1], (byte) 42);
+            });
+            base.once(null, Ev.TIMEOUT, (ev, w, a) -> base.loopBreak(), null, Duration.ofSeconds(20));
+            while (got[0] == -2 && !base.gotBreak()) {
+                base.loop(Ev.LOOP_ONCE);
+            }
+            assertEquals(1, got[0]);
+            assertEquals(0, got[1]);
+            assertEquals(42, buf.get(ValueLayout.JAVA_BYTE, 0));
+            assertEquals(before, waiterThreads(), "no socket-waiter thread was started");
+            assertEquals(0, laio.stats().helpersAlive());
+        } finally {
+            Native.close(sp[0]);
+            Native.close(sp[1]);
+        }
+    }
+
+    @Test
+    void aOneMebibyteWriteToASlowReaderCompletesOnceAtNBytes() throws Exception {
+        int[] sp = SocketWaiterTest.socketPair();
+        int size = 1 << 20;
+        byte[] data = new byte[size];
+        new Random(9).nextBytes(data);
+        try (EventBase base = EventBase.create("epoll"); Laio laio = Laio.attach(base); Arena arena = Arena.ofShared()) {
+            MemorySegment src = arena.allocate(size);
+            MemorySegment.copy(data, 0, src, ValueLayout.JAVA_BYTE, 0, size);
+            List<Long> results = new ArrayList<>();
+            base.execute(() -> {
+                assertEquals(-1, laio.write(sp[0], src, size));
+                Event.set(base, laio.gethandle(), Ev.LAIO, (ev, what, arg) -> results.add(ev.result()), null).add();
+            });
+            byte[] got = new byte[size];
+            Thread reader = Thread.ofPlatform().start(() -> {
+                MemorySegment chunk = Arena.ofAuto().allocate(8192);
+                for (int off = 0; off < size; ) {
+                    long n = Native.sys(Sys.SYS_read, sp[1], chunk.address(), 8192);
+                    MemorySegment.copy(chunk, ValueLayout.JAVA_BYTE, 0, got, off, (int) n);
+                    off += (int) n;
+                }
+            });
+            base.once(null, Ev.TIMEOUT, (ev, w, a) -> base.loopBreak(), null, Duration.ofSeconds(30));
+            while (results.isEmpty() && !base.gotBreak()) {
+                base.loop(Ev.LOOP_ONCE);
+            }
+            reader.join();
+            assertEquals(List.of((long) size), results, "one completion, at N bytes");
+            assertTrue(java.util.Arrays.equals(data, got));
+        } finally {
+            Native.close(sp[0]);
+            Native.close(sp[1]);
+        }
+    }
+
+    @Test
+    void aCancelledWaitEndsWithEcanceledAndTheLoopEmpties() throws Exception {
+        int[] sp = SocketWaiterTest.socketPair();
+        try (EventBase base = EventBase.create("epoll"); Laio laio = Laio.attach(base); Arena arena = Arena.ofShared()) {
+            MemorySegment buf = arena.allocate(4);
+            int[] errors = {-1};
+            int[] deliveries = {0};
+            base.execute(() -> {
+                assertEquals(-1, laio.read(sp[0], buf, 4));
+                LaioHandle h = laio.gethandle();
+                Event.set(base, h, Ev.LAIO, (ev, what, arg) -> {
+                    deliveries[0]++;
+                    errors[0] = ev.error();
+                }, null).add();
+                assertTrue(laio.cancel(h));
+            });
+            assertEquals(1, base.dispatch(), "nothing left pending: the loop ends on its own");
+            Native.writeByte(sp[1], (byte) 1);
+            base.loop(Ev.LOOP_NONBLOCK);
+            assertEquals(1, deliveries[0]);
+            assertEquals(Errno.ECANCELED, errors[0]);
+        } finally {
+            Native.close(sp[0]);
+            Native.close(sp[1]);
+        }
+    }
+
+    @Test
+    void closingLaioEndsItsWaitingCallsWithEcanceled() throws Exception {
+        int[] sp = SocketWaiterTest.socketPair();
+        try (EventBase base = EventBase.create("epoll"); Arena arena = Arena.ofShared()) {
+            Laio laio = Laio.attach(base);
+            MemorySegment buf = arena.allocate(4);
+            int[] errors = {-1};
+            base.execute(() -> {
+                assertEquals(-1, laio.read(sp[0], buf, 4));
+                Event.set(base, laio.gethandle(), Ev.LAIO, (ev, what, arg) -> errors[0] = ev.error(), null).add();
+                base.loopBreak();
+            });
+            base.loop(Ev.LOOP_NO_EXIT_ON_EMPTY);
+            laio.close();
+            base.loop(Ev.LOOP_NONBLOCK);
+            assertEquals(Errno.ECANCELED, errors[0]);
+        } finally {
+            Native.close(sp[0]);
+            Native.close(sp[1]);
+        }
+    }
+}

@@ -502,15 +502,17 @@ public final class Laio implements AutoCloseable {
     private void recycleReported(boolean attached) {
         int keep = 0;
         LaioCall[] calls = reportedCalls;
+        if (closed) { // nothing is reused any more
+            java.util.Arrays.fill(calls, 0, reportedCount, null);
+            reportedCount = 0;
+            return;
+        }
         for (int i = 0, n = reportedCount; i < n; i++) {
             LaioCall h = calls[i];
             calls[i] = null;
             Event ev = h.waiting;
             if (attached && ev != null && ev.pending(Ev.LAIO)) {
                 calls[keep++] = h; // its callback has not run yet (or it is a persistent event, still added)
-                continue;
-            }
-            if (closed) {
                 continue;
             }
             h.recycle();

@@ -67,7 +67,7 @@ for cache in ("warm", "cold"):
     table(labels, clients, med, lambda r: f"{float(r['mean_ms']):.2f} / {float(r['p99_ms']):.1f}")
     print(f"![{cache} throughput](macro-{cache}-throughput.png) ![{cache} response time](macro-{cache}-response-time.png)\n")
 
-    def peak(label):
+    def peak(label, med=med, clients=clients):  # bound now: the loop goes on to the other cache
         vals = [float(med[(label, c)]["requests_per_s"]) for c in clients if (label, c) in med]
         return max(vals) if vals else float("nan")
 

@@ -28,8 +28,6 @@ final class HelperPool {
      */
     private static final int MAX_SPINNERS = Runtime.getRuntime().availableProcessors() - 1;
     private static final AtomicInteger SPINNERS = new AtomicInteger();
-    /** How long an idle helper spins for work before it parks: system property {@code io.laio.helperSpinMicros} (default 20). */
-    private static final long SPIN_NANOS = Long.getLong("io.laio.helperSpinMicros", 20) * 1000;
 
     /** Runs one call on a helper thread. */
     interface Worker {
@@ -39,6 +37,8 @@ final class HelperPool {
     private final String name;
     private final int maxHelpers;
     private final long idleNanos;
+    /** How long an idle helper spins for work before it parks ({@link LaioConfig#helperSpin()}). */
+    private final long spinNanos;
     private final Worker worker;
     /** Intrusive (nothing allocated per call); helpers take turns consuming. */
     private final CallQueue work = new CallQueue(true);
@@ -58,10 +58,11 @@ final class HelperPool {
     private volatile boolean stopping;
     private final ConcurrentLinkedQueue<Thread> threads = new ConcurrentLinkedQueue<>();
 
-    HelperPool(String name, int maxHelpers, long idleNanos, Worker worker) {
+    HelperPool(String name, int maxHelpers, long idleNanos, long spinNanos, Worker worker) {
         this.name = name;
         this.maxHelpers = maxHelpers;
         this.idleNanos = idleNanos;
+        this.spinNanos = spinNanos;
         this.worker = worker;
         this.idle = new Helper[maxHelpers];
     }
@@ -172,7 +173,7 @@ final class HelperPool {
         }
 
         private LaioCall spinForWork() {
-            long end = System.nanoTime() + SPIN_NANOS;
+            long end = System.nanoTime() + spinNanos;
             LaioCall h;
             do {
                 Thread.onSpinWait();

@@ -67,10 +67,9 @@ import org.jctools.queues.atomic.MpmcAtomicArrayQueue;
  * loop about to sleep spins up to 50 µs for a completion while helper calls are in flight
  * (completions then need no wake-up), both only while the machine has a core to spare: at most
  * as many runnable threads as cores in {@code /proc/loadavg}, sampled every 20 ms. Otherwise
- * they sleep and the loop is woken only when it is (about to be) asleep. System properties:
- * {@code io.laio.helperSpinMicros} (20), {@code io.laio.loopSpinMicros} (50; 0: never spin),
- * {@code io.laio.spinGate} ({@code false}: spin regardless of load). A spinning loop answers
- * other event sources up to one spin later.
+ * they sleep and the loop is woken only when it is (about to be) asleep. Both spins are set in
+ * {@link LaioConfig} ({@code helperSpin}, {@code loopSpin}; zero turns one off). A spinning loop
+ * answers other event sources up to one spin later.
  */
 public final class Laio implements AutoCloseable {
     private final LaioConfig config;
@@ -126,9 +125,12 @@ public final class Laio implements AutoCloseable {
         this.base = base;
         this.maxInFlight = config.maxHelpers() + config.maxQueued();
         long idle = config.helperIdle().toNanos();
-        this.dataLane = new HelperPool("laio-helper-data", config.maxHelpers(), idle, this::runInBackground);
-        this.metaLane = new HelperPool("laio-helper-meta", config.maxHelpers(), idle, this::runInBackground);
-        this.javaLane = new HelperPool("laio-helper-java", config.maxHelpers(), idle, this::runInBackground);
+        long spin = config.helperSpin().toNanos();
+        this.dataLane = new HelperPool("laio-helper-data", config.maxHelpers(), idle, spin, this::runInBackground);
+        this.metaLane = new HelperPool("laio-helper-meta", config.maxHelpers(), idle, spin, this::runInBackground);
+        this.javaLane = new HelperPool("laio-helper-java", config.maxHelpers(), idle, spin, this::runInBackground);
+        this.loopSpinNanos = config.loopSpin().toNanos();
+        this.loopSpins = Runtime.getRuntime().availableProcessors() > 1 && loopSpinNanos > 0;
         this.probe = new LazyProbe(counters);
         if (base != null) {
             source = new CompletionSource();
@@ -554,7 +556,7 @@ public final class Laio implements AutoCloseable {
          * before every sleep). On the loop thread, with nothing queued: if calls are in flight on
          * helpers, a second core exists, the machine has a core to spare ({@link SpinGate}) and
          * recent spins paid, it first spins up to
-         * {@link #LOOP_SPIN_NANOS} for a completion — a sleeping hand-off costs 15-30 µs here
+         * {@link LaioConfig#loopSpin()} for a completion — a sleeping hand-off costs 15-30 µs here
          * (DESIGN §7), a helper's getpid 1 µs; spins that keep missing (long calls) back off:
          * after 8 misses in a row it spins only every 8th time. Then it publishes
          * {@link #loopMaySleep} and re-reads the queue.
@@ -567,8 +569,8 @@ public final class Laio implements AutoCloseable {
             if (!base.inLoop()) {
                 return true;
             }
-            if (SPIN && inFlight.get() != 0 && (spinMisses < 8 || (++spinSkips & 7) == 0) && SpinGate.open()) {
-                long end = System.nanoTime() + LOOP_SPIN_NANOS;
+            if (loopSpins && inFlight.get() != 0 && (spinMisses < 8 || (++spinSkips & 7) == 0) && SpinGate.open()) {
+                long end = System.nanoTime() + loopSpinNanos;
                 boolean got;
                 do {
                     Thread.onSpinWait();
@@ -584,13 +586,10 @@ public final class Laio implements AutoCloseable {
         }
     }
 
-    /**
-     * How long the loop spins for a completion before it sleeps: system property
-     * {@code io.laio.loopSpinMicros} (default 50; 0 turns the spin off).
-     */
-    static final long LOOP_SPIN_NANOS = Long.getLong("io.laio.loopSpinMicros", 50) * 1000;
+    /** How long the loop spins for a completion before it sleeps ({@link LaioConfig#loopSpin()}). */
+    private final long loopSpinNanos;
     /** The loop spins for completions only when another core can run the helper meanwhile. */
-    private static final boolean SPIN = Runtime.getRuntime().availableProcessors() > 1 && LOOP_SPIN_NANOS > 0;
+    private final boolean loopSpins;
 
     /**
      * Cancels a background call: if no helper has started it, it never runs and completes with

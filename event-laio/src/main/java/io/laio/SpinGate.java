@@ -28,9 +28,7 @@ final class SpinGate {
 
     static {
         MemorySegment path = Arena.global().allocateFrom("/proc/loadavg");
-        // -Dio.laio.spinGate=false: spin whenever a second core exists, whatever the load
-        FD = Boolean.parseBoolean(System.getProperty("io.laio.spinGate", "true"))
-                ? (int) Syscalls.call(CAPTURE, Sys.SYS_openat, -100, path.address(), 0x80000 /* O_CLOEXEC */, 0) : -1;
+        FD = (int) Syscalls.call(CAPTURE, Sys.SYS_openat, -100, path.address(), 0x80000 /* O_CLOEXEC */, 0); // -1: no /proc
     }
 
     private SpinGate() {}

@@ -4,12 +4,19 @@
 # default worker count) and lighttpd, replaying a rice-like trace with 1 to 512 clients, warm
 # and cold, RUNS times each; medians and ratios go to docs/benchmarks/macro.md and plots to
 # docs/benchmarks/macro-*.png. Everything listens on 127.0.0.1 only.
-# Usage: benchmarks/macro.sh [RUNS=3] [SCALE=0.05] [CLIENTS=1,16,64,256,512]
+# Usage: benchmarks/macro.sh [RUNS=3] [SCALE=0.05] [CLIENTS=1,16,64,256,512] [BIG_SCALE=0.6]
+# BIG_SCALE > 0 adds a larger-than-memory phase ("big"): a rice data set of that scale served by
+# servers that run in a child memory cgroup (v1) limited to BIG_LIMIT_MB (default 384), so that
+# reads miss the page cache during the run, not only after a drop; BIG_REQUESTS (20000) per run,
+# clients 16,64,256. Skipped, with a note, where no memory cgroup can be made.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-3}
 SCALE=${2:-0.05}
 CLIENTS=${3:-1,16,64,256,512}
+BIG_SCALE=${4:-0.6}
+BIG_LIMIT_MB=${BIG_LIMIT_MB:-384}
+BIG_REQUESTS=${BIG_REQUESTS:-20000}
 if [ -z "${JAVA_HOME:-}" ] || ! "$JAVA_HOME/bin/java" -version 2>&1 | grep -q 'version "2[5-9]'; then
   JAVA_HOME=$(ls -d /usr/lib/jvm/*25* 2>/dev/null | head -1)
 fi
@@ -25,7 +32,9 @@ done
 mvn -B -q package -DskipTests
 WORK=/tmp/laio-macro
 OUT=benchmarks/results/macro
-rm -rf "$WORK" "$OUT"; mkdir -p "$WORK" "$OUT"
+PHASES=${PHASES:-warm cold big} # e.g. PHASES=big benchmarks/macro.sh 3: redo one phase, keep the others' results
+rm -rf "$WORK"; mkdir -p "$WORK" "$OUT"
+for phase in $PHASES; do rm -f "$OUT/$phase-run"*.csv "$OUT/$phase-median.csv"; done
 cp examples/target/laio-examples.jar "$WORK/" # a rebuild during the run cannot change what is measured
 JAR=(env "$JAVA_HOME/bin/java" -jar "$WORK/laio-examples.jar")
 "${JAR[@]}" workload --profile rice --scale "$SCALE" --seed 1 --out "$WORK/rice" > "$OUT/workload.txt"
@@ -56,14 +65,22 @@ server.max-keep-alive-idle = 60
 server.errorlog = "$1/error.log"
 CONF
 }
+CGROUP=""  # set for the big phase: servers start inside it
+in_cgroup() { # runs "$@" in $CGROUP when set (the shell joins it, then becomes the server)
+  if [ -n "$CGROUP" ]; then
+    sh -c 'echo $$ > "$0/cgroup.procs" && exec "$@"' "$CGROUP" "$@"
+  else
+    "$@"
+  fi
+}
 start() { # label -> starts the server in the background, sets PID
   case "$1" in
     nb-b|laio-laio|nb-laio|nb-amted)
-      "${JAR[@]}" thttpd --mode "$1" --root "$ROOT" --port "$PORT" > "$OUT/$1.server.log" 2>&1 & PID=$! ;;
-    nginx-1w) nginx_conf "$WORK/$1" 1 ""; nginx -p "$WORK/$1" -c "$WORK/$1/nginx.conf" & PID=$! ;;
-    nginx-1w-aio) nginx_conf "$WORK/$1" 1 "aio threads;"; nginx -p "$WORK/$1" -c "$WORK/$1/nginx.conf" & PID=$! ;;
-    nginx-default) nginx_conf "$WORK/$1" auto ""; nginx -p "$WORK/$1" -c "$WORK/$1/nginx.conf" & PID=$! ;;
-    lighttpd) lighttpd_conf "$WORK/$1"; lighttpd -D -f "$WORK/$1/lighttpd.conf" & PID=$! ;;
+      in_cgroup "${JAR[@]}" thttpd --mode "$1" --root "$ROOT" --port "$PORT" > "$OUT/$1.server.log" 2>&1 & PID=$! ;;
+    nginx-1w) nginx_conf "$WORK/$1" 1 ""; in_cgroup nginx -p "$WORK/$1" -c "$WORK/$1/nginx.conf" & PID=$! ;;
+    nginx-1w-aio) nginx_conf "$WORK/$1" 1 "aio threads;"; in_cgroup nginx -p "$WORK/$1" -c "$WORK/$1/nginx.conf" & PID=$! ;;
+    nginx-default) nginx_conf "$WORK/$1" auto ""; in_cgroup nginx -p "$WORK/$1" -c "$WORK/$1/nginx.conf" & PID=$! ;;
+    lighttpd) lighttpd_conf "$WORK/$1"; in_cgroup lighttpd -D -f "$WORK/$1/lighttpd.conf" & PID=$! ;;
   esac
   for _ in $(seq 1 100); do
     (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && return 0
@@ -74,7 +91,8 @@ start() { # label -> starts the server in the background, sets PID
 stop() { kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; }
 SERVERS=(nb-b laio-laio nb-laio nb-amted nginx-1w nginx-1w-aio nginx-default lighttpd)
 for run in $(seq 1 "$RUNS"); do
-  for cache in warm cold; do
+  for cache in $PHASES; do
+    [ "$cache" = big ] && continue
     for s in "${SERVERS[@]}"; do
       echo "run $run/$RUNS, $cache, $s" >&2
       start "$s"
@@ -90,10 +108,35 @@ for run in $(seq 1 "$RUNS"); do
     done
   done
 done
+# the larger-than-memory phase
+MEMCG_PARENT=/sys/fs/cgroup/memory$(sed -n 's/^[0-9]*:memory://p' /proc/self/cgroup)
+if [[ " $PHASES " == *" big "* ]] && awk "BEGIN{exit !($BIG_SCALE > 0)}" && mkdir -p "$MEMCG_PARENT/laio-macro" 2>/dev/null \
+    && echo $((BIG_LIMIT_MB * 1024 * 1024)) > "$MEMCG_PARENT/laio-macro/memory.limit_in_bytes"; then
+  CGROUP="$MEMCG_PARENT/laio-macro"
+  "${JAR[@]}" workload --profile rice --scale "$BIG_SCALE" --seed 2 --out "$WORK/big" > "$OUT/workload-big.txt"
+  ROOT="$WORK/big/root"
+  for run in $(seq 1 "$RUNS"); do
+    for s in "${SERVERS[@]}"; do
+      echo "run $run/$RUNS, big (${BIG_LIMIT_MB} MB for the server), $s" >&2
+      start "$s"
+      "${JAR[@]}" loadgen --workload "$WORK/big" --port "$PORT" --clients 16 --requests 4000 --label warm-up --no-progress > /dev/null 2>&1 || true
+      "${JAR[@]}" loadgen --workload "$WORK/big" --port "$PORT" --clients 16,64,256 --requests "$BIG_REQUESTS" --cold --label "$s" \
+        --csv "$OUT/big-run$run.csv" --no-progress >> "$OUT/loadgen.log" 2>&1 || echo "$s: loadgen reported errors" >&2
+      stop
+    done
+  done
+  CGROUP=""
+  rmdir "$MEMCG_PARENT/laio-macro" 2>/dev/null || true
+else
+  echo "no larger-than-memory phase (BIG_SCALE=$BIG_SCALE, or no memory cgroup could be made)" >&2
+fi
+BIG_NOTE="rice at scale $BIG_SCALE ($(sed -n 's/^footprint (bytes) *[0-9,]* *\([0-9,]*\).*/\1/p' "$OUT/workload-big.txt" 2>/dev/null) bytes), servers limited to $BIG_LIMIT_MB MB by a memory cgroup, $BIG_REQUESTS requests per run"
+export BIG_NOTE
 mkdir -p docs/benchmarks
 python3 benchmarks/macro_summary.py "$OUT" "$(nproc)" "$(uname -r)" "$("$JAVA_HOME/bin/java" -version 2>&1 | head -1)" \
   "$SCALE" "$RUNS" > docs/benchmarks/macro.md
-for cache in warm cold; do
+for cache in warm cold big; do
+  [ -f "$OUT/$cache-median.csv" ] || continue
   "${JAR[@]}" loadgen --replot --csv "$OUT/$cache-median.csv" --plots "$OUT/plots-$cache" > /dev/null
   cp "$OUT/plots-$cache/throughput.png" "docs/benchmarks/macro-$cache-throughput.png"
   cp "$OUT/plots-$cache/response-time.png" "docs/benchmarks/macro-$cache-response-time.png"

@@ -66,11 +66,11 @@ server.errorlog = "$1/error.log"
 CONF
 }
 CGROUP=""  # set for the big phase: servers start inside it
-in_cgroup() { # runs "$@" in $CGROUP when set (the shell joins it, then becomes the server)
+in_cgroup() { # becomes "$@" (in $CGROUP when set): the background job's PID is the server's own
   if [ -n "$CGROUP" ]; then
-    sh -c 'echo $$ > "$0/cgroup.procs" && exec "$@"' "$CGROUP" "$@"
+    exec sh -c 'echo $$ > "$0/cgroup.procs" && exec "$@"' "$CGROUP" "$@"
   else
-    "$@"
+    exec "$@"
   fi
 }
 start() { # label -> starts the server in the background, sets PID
@@ -88,7 +88,14 @@ start() { # label -> starts the server in the background, sets PID
   done
   echo "$1 did not start" >&2; exit 1
 }
-stop() { kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; }
+stop() { # the server and every process it left holding the port (nginx workers) are gone before the next starts
+  kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true
+  for _ in $(seq 1 100); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null || return 0
+    sleep 0.1
+  done
+  echo "port $PORT still in use after the server stopped" >&2; exit 1
+}
 SERVERS=(nb-b laio-laio nb-laio nb-amted nginx-1w nginx-1w-aio nginx-default lighttpd)
 for run in $(seq 1 "$RUNS"); do
   for cache in $PHASES; do

@@ -251,6 +251,8 @@ public final class Laio implements AutoCloseable {
         if (r == LazyProbe.WOULD_BLOCK) {
             long done = ts.partial;
             ts.partial = 0;
+            boolean fileMiss = ts.fileMiss;
+            ts.fileMiss = false;
             if (done > 0) {
                 // part done without blocking: the rest continues in the background, reported as the total
                 if (nr == Sys.SYS_sendfile) {
@@ -267,8 +269,10 @@ public final class Laio implements AutoCloseable {
                 if (type == LazyProbe.S_IFSOCK || pipe) {
                     return waitForSocket(ts, slot, nr, a1, a2, a3, a4, a5, a6, done, pipe, keepAlive);
                 }
-            } else if (SocketWaiter.handlesOnNonBlockingSocket(nr) && LazyProbe.isNonBlocking(ts, a1)
+            } else if (SocketWaiter.handlesOnNonBlockingSocket(nr) && !fileMiss && LazyProbe.isNonBlocking(ts, a1)
                     && LazyProbe.isSocket(ts, a1)) {
+                // the socket is what it waits for; a sendfile of uncached pages would block whoever
+                // retried it on reading them, so that one goes to a helper (sendfileAll) instead
                 return waitForSocket(ts, slot, nr, a1, a2, a3, a4, a5, a6, done, false, keepAlive);
             }
             return background(ts, slot, nr, a1, a2, a3, a4, a5, a6, null, done, keepAlive);
@@ -365,6 +369,11 @@ public final class Laio implements AutoCloseable {
                 r = -1;
                 err = Errno.EIO;
             }
+        } else if (h.nr == Sys.SYS_sendfile) {
+            r = sendfileAll(ts, h);
+            if (r == -1) {
+                err = Syscalls.errno(ts.capture);
+            }
         } else {
             r = Syscalls.call(ts.capture, h.nr, h.a1, h.a2, h.a3, h.a4, h.a5, h.a6);
             if (r == -1) {
@@ -382,6 +391,35 @@ public final class Laio implements AutoCloseable {
             counters.errors.incrementAndGet(CallCounters.slot(h.nr));
         }
         complete(h);
+    }
+
+    /**
+     * On a helper: sendfile until all {@code count} bytes are sent, end of file, or an error. The
+     * disk reads block this helper, not the loop; a non-blocking socket that fills up is waited
+     * for here with {@code poll} (a helper may block). Returns the bytes sent, or -1 with errno
+     * set if nothing was.
+     */
+    private static long sendfileAll(ThreadState ts, LaioCall h) {
+        long done = 0;
+        while (done < h.a4) {
+            long r = Syscalls.call(ts.capture, Sys.SYS_sendfile, h.a1, h.a2, h.a3, h.a4 - done);
+            if (r > 0) {
+                done += r;
+            } else if (r == 0) {
+                break; // end of file
+            } else if (Syscalls.errno(ts.capture) == Errno.EAGAIN) {
+                MemorySegment pfd = ts.scratch.asSlice(LazyProbe.POLLFD, 8);
+                pfd.set(java.lang.foreign.ValueLayout.JAVA_INT, 0, (int) h.a1);
+                pfd.set(java.lang.foreign.ValueLayout.JAVA_INT, 4, 0x4 /* POLLOUT */);
+                if (Syscalls.call(ts.capture, Sys.SYS_poll, pfd.address(), 1, -1) == -1
+                        && Syscalls.errno(ts.capture) != Errno.EINTR) {
+                    return done > 0 ? done : -1;
+                }
+            } else if (Syscalls.errno(ts.capture) != Errno.EINTR) {
+                return done > 0 ? done : -1; // an error after progress: report what was sent (POSIX)
+            }
+        }
+        return done;
     }
 
     private void complete(LaioCall h) {

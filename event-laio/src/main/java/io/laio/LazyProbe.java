@@ -55,7 +55,7 @@ final class LazyProbe {
     private static final long HOW = 16;
     private static final long STATX = 64;
     private static final long EMPTY = STATX + StatxLayout.SIZE;
-    private static final long POLLFD = EMPTY + 16;
+    static final long POLLFD = EMPTY + 16;
     /** An 8-byte counter slot, for eventfd writes. */
     static final long SCRATCH_COUNTER = POLLFD + 16;
     private static final long CACHESTAT = SCRATCH_COUNTER + 16;
@@ -347,6 +347,7 @@ final class LazyProbe {
         long off = offsetPtr != 0 ? MemorySegment.ofAddress(offsetPtr).reinterpret(8).get(java.lang.foreign.ValueLayout.JAVA_LONG, 0)
                 : Syscalls.fast(ts.capture, Sys.SYS_lseek, inFd, 0, 1 /* SEEK_CUR */);
         if (off < 0) {
+            ts.fileMiss = true;
             return WOULD_BLOCK;
         }
         long len = Math.min(count, SENDFILE_RESIDENCY_BOUND);
@@ -355,9 +356,11 @@ final class LazyProbe {
         CachestatLayout.range(range, off, len);
         long r = Syscalls.call(ts.capture, Sys.SYS_cachestat, inFd, range.address(), stat.address(), 0);
         if (r != 0) {
+            ts.fileMiss = true;
             return failure(ts, slot); // ENOSYS on kernels before 6.5: unsupported → background
         }
         if (CachestatLayout.cachedPages(stat) < CachestatLayout.pagesOf(off, len)) {
+            ts.fileMiss = true; // the disk, not the socket, is what it would wait for: a helper, not the poller
             counters.probeWouldBlock.incrementAndGet(slot);
             return WOULD_BLOCK;
         }

@@ -18,6 +18,8 @@ final class ThreadState {
     long lastGen;
     /** Set by a probe that moved some bytes before it would have blocked. */
     long partial;
+    /** Set by the sendfile probe when the file's range may not be in the page cache: the wait is for the disk. */
+    boolean fileMiss;
     /** Scratch for probes: an iovec, an open_how, a statx buffer, an empty path. */
     final MemorySegment scratch = Arena.ofAuto().allocate(512, 8);
 

@@ -125,6 +125,50 @@ class EpollLoopTest {
     }
 
     @Test
+    void aSendfileOfUncachedPagesGoesToAHelperNotTheLoopAndSendsEverything() throws Exception {
+        int size = 4 << 20;
+        byte[] data = new byte[size];
+        new Random(11).nextBytes(data);
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("laio-sendfile", ".bin");
+        java.nio.file.Files.write(file, data, java.nio.file.StandardOpenOption.SYNC);
+        int in = Native.openRead(file.toString());
+        Native.dropFromCache(in);
+        int[] sp = SocketWaiterTest.socketPair();
+        Native.sys(Sys.SYS_fcntl, sp[0], 4 /* F_SETFL */, 04000 /* O_NONBLOCK */);
+        try (EventBase base = EventBase.create("epoll"); Laio laio = Laio.attach(base); Arena arena = Arena.ofShared()) {
+            MemorySegment off = arena.allocate(8, 8);
+            List<Long> results = new ArrayList<>();
+            base.execute(() -> {
+                assertEquals(-1, laio.sendfile(sp[0], in, off, size), "the pages are not cached: background");
+                Event.set(base, laio.gethandle(), Ev.LAIO, (ev, what, arg) -> results.add(ev.result()), null).add();
+            });
+            byte[] got = new byte[size];
+            Thread reader = Thread.ofPlatform().start(() -> {
+                MemorySegment chunk = Arena.ofAuto().allocate(65536);
+                for (int o = 0; o < size; ) {
+                    long n = Native.sys(Sys.SYS_read, sp[1], chunk.address(), 65536);
+                    MemorySegment.copy(chunk, ValueLayout.JAVA_BYTE, 0, got, o, (int) n);
+                    o += (int) n;
+                }
+            });
+            base.once(null, Ev.TIMEOUT, (ev, w, a) -> base.loopBreak(), null, Duration.ofSeconds(30));
+            while (results.isEmpty() && !base.gotBreak()) {
+                base.loop(Ev.LOOP_ONCE);
+            }
+            reader.join();
+            assertEquals(List.of((long) size), results, "one completion, every byte");
+            assertTrue(java.util.Arrays.equals(data, got));
+            assertEquals(size, off.get(ValueLayout.JAVA_LONG, 0), "the kernel moved the caller's offset");
+            assertTrue(laio.stats().helpersAlive() >= 1, "a helper read the disk, not the loop");
+        } finally {
+            Native.close(in);
+            Native.close(sp[0]);
+            Native.close(sp[1]);
+            java.nio.file.Files.deleteIfExists(file);
+        }
+    }
+
+    @Test
     void aCancelledWaitEndsWithEcanceledAndTheLoopEmpties() throws Exception {
         int[] sp = SocketWaiterTest.socketPair();
         try (EventBase base = EventBase.create("epoll"); Laio laio = Laio.attach(base); Arena arena = Arena.ofShared()) {

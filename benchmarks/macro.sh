@@ -4,8 +4,8 @@
 # default worker count) and lighttpd, replaying a rice-like trace with 1 to 512 clients, warm
 # and cold, RUNS times each; medians and ratios go to docs/benchmarks/macro.md and plots to
 # docs/benchmarks/macro-*.png. Everything listens on 127.0.0.1 only.
-# Usage: benchmarks/macro.sh [RUNS=3] [SCALE=0.05] [CLIENTS=1,16,64,256,512] [BIG_SCALE=0.6]
-# BIG_SCALE > 0 adds a larger-than-memory phase ("big"): a rice data set of that scale served by
+# Usage: benchmarks/macro.sh [RUNS=3] [SCALE=0.05] [CLIENTS=1,16,64,256,512] [BIG_SCALE=0.1]
+# BIG_SCALE > 0 adds a larger-than-memory phase ("big"): a BIG_PROFILE (berkeley) data set of that scale served by
 # servers that run in a child memory cgroup (v1) limited to BIG_LIMIT_MB (default 384), so that
 # reads miss the page cache during the run, not only after a drop; BIG_REQUESTS (20000) per run,
 # clients 16,64,256. Skipped, with a note, where no memory cgroup can be made.
@@ -14,7 +14,8 @@ cd "$(dirname "$0")/.."
 RUNS=${1:-3}
 SCALE=${2:-0.05}
 CLIENTS=${3:-1,16,64,256,512}
-BIG_SCALE=${4:-0.6}
+BIG_SCALE=${4:-0.1}
+BIG_PROFILE=${BIG_PROFILE:-berkeley}
 BIG_LIMIT_MB=${BIG_LIMIT_MB:-384}
 BIG_REQUESTS=${BIG_REQUESTS:-20000}
 if [ -z "${JAVA_HOME:-}" ] || ! "$JAVA_HOME/bin/java" -version 2>&1 | grep -q 'version "2[5-9]'; then
@@ -120,7 +121,7 @@ MEMCG_PARENT=/sys/fs/cgroup/memory$(sed -n 's/^[0-9]*:memory://p' /proc/self/cgr
 if [[ " $PHASES " == *" big "* ]] && awk "BEGIN{exit !($BIG_SCALE > 0)}" && mkdir -p "$MEMCG_PARENT/laio-macro" 2>/dev/null \
     && echo $((BIG_LIMIT_MB * 1024 * 1024)) > "$MEMCG_PARENT/laio-macro/memory.limit_in_bytes"; then
   CGROUP="$MEMCG_PARENT/laio-macro"
-  "${JAR[@]}" workload --profile rice --scale "$BIG_SCALE" --seed 2 --out "$WORK/big" > "$OUT/workload-big.txt"
+  "${JAR[@]}" workload --profile "$BIG_PROFILE" --scale "$BIG_SCALE" --seed 2 --out "$WORK/big" > "$OUT/workload-big.txt"
   ROOT="$WORK/big/root"
   for run in $(seq 1 "$RUNS"); do
     for s in "${SERVERS[@]}"; do
@@ -137,7 +138,7 @@ if [[ " $PHASES " == *" big "* ]] && awk "BEGIN{exit !($BIG_SCALE > 0)}" && mkdi
 else
   echo "no larger-than-memory phase (BIG_SCALE=$BIG_SCALE, or no memory cgroup could be made)" >&2
 fi
-BIG_NOTE="rice at scale $BIG_SCALE ($(sed -n 's/^footprint (bytes) *[0-9,]* *\([0-9,]*\).*/\1/p' "$OUT/workload-big.txt" 2>/dev/null) bytes), servers limited to $BIG_LIMIT_MB MB by a memory cgroup, $BIG_REQUESTS requests per run"
+BIG_NOTE="$BIG_PROFILE at scale $BIG_SCALE ($(sed -n 's/^footprint (bytes) *[0-9,]* *\([0-9,]*\).*/\1/p' "$OUT/workload-big.txt" 2>/dev/null) bytes), servers limited to $BIG_LIMIT_MB MB by a memory cgroup, $BIG_REQUESTS requests per run"
 export BIG_NOTE
 mkdir -p docs/benchmarks
 python3 benchmarks/macro_summary.py "$OUT" "$(nproc)" "$(uname -r)" "$("$JAVA_HOME/bin/java" -version 2>&1 | head -1)" \

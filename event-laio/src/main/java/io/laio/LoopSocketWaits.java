@@ -6,8 +6,6 @@ import io.laio.event.EventBase;
 import io.laio.event.EventCallback;
 import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -24,7 +22,12 @@ final class LoopSocketWaits {
 
     private final EventBase base;
     private final SocketRetry retry;
-    private final Map<Integer, Waiting> byFd = new HashMap<>();
+    /**
+     * By descriptor number, kept once made: a keep-alive connection waits again and again, and
+     * its record and events are reused rather than made anew each time (an empty record's
+     * events are deleted, so it costs the loop nothing).
+     */
+    private Waiting[] byFd = new Waiting[256];
 
     /** The calls waiting on one descriptor, by direction, with a persistent readiness event each. */
     private final class Waiting {
@@ -47,9 +50,6 @@ final class LoopSocketWaits {
             retry.drain(writers);
             watch(readable, readers);
             watch(writable, writers);
-            if (readers.isEmpty() && writers.isEmpty()) {
-                byFd.remove(fd);
-            }
         }
 
         private void watch(Event ev, ArrayDeque<LaioCall> q) {
@@ -74,10 +74,13 @@ final class LoopSocketWaits {
     /** A call that would block: tried again at once (readiness may have come since the probe), then watched. */
     void submit(LaioCall h) {
         int fd = (int) h.a1;
-        Waiting w = byFd.get(fd);
+        if (fd >= byFd.length) {
+            byFd = java.util.Arrays.copyOf(byFd, Math.max(fd + 1, byFd.length * 2));
+        }
+        Waiting w = byFd[fd];
         if (w == null) {
             w = new Waiting(fd);
-            byFd.put(fd, w);
+            byFd[fd] = w;
         }
         (SocketRetry.isWrite(h.nr) ? w.writers : w.readers).add(h);
         w.progress();
@@ -88,7 +91,10 @@ final class LoopSocketWaits {
      * deleted when the caller may touch the base (the loop thread, or no loop running).
      */
     void cancelAll() {
-        for (Waiting w : byFd.values()) {
+        for (Waiting w : byFd) {
+            if (w == null) {
+                continue;
+            }
             for (ArrayDeque<LaioCall> q : java.util.List.of(w.readers, w.writers)) {
                 for (LaioCall h; (h = q.poll()) != null; ) {
                     if (h.cancelQueued()) {
@@ -105,12 +111,12 @@ final class LoopSocketWaits {
                 // another thread closed Laio while the loop runs: the events go with the base
             }
         }
-        byFd.clear();
+        java.util.Arrays.fill(byFd, null);
     }
 
     /** A call on {@code fd} was cancelled: drop it, and stop watching if nothing else waits. */
     void cancelled(int fd) {
-        Waiting w = byFd.get(fd);
+        Waiting w = fd >= 0 && fd < byFd.length ? byFd[fd] : null;
         if (w != null) {
             w.progress();
         }

@@ -1,8 +1,5 @@
 package io.laio;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
@@ -24,22 +21,12 @@ import org.slf4j.LoggerFactory;
  */
 final class SocketWaiter {
     private static final Logger LOG = LoggerFactory.getLogger(SocketWaiter.class);
-    private static final long WAKE = -1;
-    private static final int MAX_EVENTS = 256;
-    private static final long EFD_CLOEXEC = 0x80000;
-    private static final long EFD_NONBLOCK = 0x800;
 
     private final Consumer<LaioCall> completer;
     private final SocketRetry retry;
     private final CallQueue incoming = new CallQueue(true); // intrusive: nothing allocated per call
     private final Map<Integer, Waiting> byFd = new HashMap<>();
-    private final MemorySegment capture;
-    private final MemorySegment events;
-    /** The waiter thread's own scratch (never the events array, which is being read): the ctl event. */
-    private final MemorySegment scratch;
-    private final MemorySegment drained; // the eventfd's counter, read to reset it
-    private final int epfd;
-    private final int wakeFd;
+    private final WakeableEpoll epoll;
     private final Thread thread;
     private volatile boolean stopping;
 
@@ -53,24 +40,12 @@ final class SocketWaiter {
     SocketWaiter(Consumer<LaioCall> completer) {
         this.completer = completer;
         this.retry = new SocketRetry(completer);
-        Arena arena = Arena.ofAuto();
-        this.capture = Syscalls.newCapture(arena);
-        this.events = arena.allocate(EpollEventLayout.SIZE * MAX_EVENTS, 8);
-        this.scratch = arena.allocate(64, 8);
-        this.drained = arena.allocate(8, 8);
-        this.epfd = (int) check(Syscalls.call(capture, Sys.SYS_epoll_create1, EFD_CLOEXEC), "epoll_create1");
-        this.wakeFd = (int) check(Syscalls.call(capture, Sys.SYS_eventfd2, 0, EFD_CLOEXEC | EFD_NONBLOCK), "eventfd2");
-        MemorySegment ev = arena.allocate(EpollEventLayout.SIZE, 8);
-        EpollEventLayout.set(ev, 0, EpollEventLayout.EPOLLIN, WAKE);
-        check(Syscalls.call(capture, Sys.SYS_epoll_ctl, epfd, 1 /* ADD */, wakeFd, ev.address()), "epoll_ctl(eventfd)");
-        this.thread = Thread.ofPlatform().daemon().name("laio-socket-waiter").stackSize(256 * 1024).start(this::run);
-    }
-
-    private long check(long r, String what) {
-        if (r == -1) {
-            throw new IllegalStateException(what + " failed: " + Errno.name(Syscalls.errno(capture)));
+        try {
+            this.epoll = new WakeableEpoll();
+        } catch (ErrnoException e) {
+            throw new IllegalStateException("the socket waiter cannot start: " + e.getMessage(), e);
         }
-        return r;
+        this.thread = Thread.ofPlatform().daemon().name("laio-socket-waiter").stackSize(256 * 1024).start(this::run);
     }
 
     /** Whether the call is one this waiter retries: a socket read, write, recvfrom, sendto or accept. */
@@ -90,13 +65,7 @@ final class SocketWaiter {
     /** Any thread. */
     void submit(LaioCall h) {
         incoming.offer(h);
-        signal(ThreadState.current());
-    }
-
-    private void signal(ThreadState ts) {
-        MemorySegment buf = ts.scratch.asSlice(LazyProbe.SCRATCH_COUNTER, 8); // per thread: submitters are many
-        buf.set(ValueLayout.JAVA_LONG, 0, 1);
-        Syscalls.call(ts.capture, Sys.SYS_write, wakeFd, buf.address(), 8);
+        epoll.signal();
     }
 
     private void run() {
@@ -106,21 +75,17 @@ final class SocketWaiter {
                 while ((h = incoming.poll()) != null) {
                     enqueue(h);
                 }
-                long n = Syscalls.call(capture, Sys.SYS_epoll_pwait, epfd, events.address(), MAX_EVENTS, -1, 0, 8);
-                if (n == -1) {
-                    int err = Syscalls.errno(capture);
-                    if (err != Errno.EINTR) {
-                        LOG.error("epoll_pwait failed: {}; the socket waiter stops", Errno.name(err));
-                        return;
-                    }
-                    continue;
+                int n;
+                try {
+                    n = epoll.await(-1);
+                } catch (ErrnoException e) {
+                    LOG.error("{}; the socket waiter stops", e.getMessage());
+                    return;
                 }
                 for (int i = 0; i < n; i++) {
-                    long data = EpollEventLayout.data(events, i);
-                    if (data == WAKE) {
-                        Syscalls.call(capture, Sys.SYS_read, wakeFd, drained.address(), 8);
-                    } else {
-                        ready((int) data, EpollEventLayout.events(events, i));
+                    int fd = epoll.fd(i);
+                    if (fd >= 0) {
+                        ready(fd, epoll.readiness(i));
                     }
                 }
             }
@@ -152,21 +117,16 @@ final class SocketWaiter {
         retry.drain(w.writers);
         if (w.readers.isEmpty() && w.writers.isEmpty()) {
             if (w.registered) {
-                Syscalls.call(capture, Sys.SYS_epoll_ctl, epfd, 2 /* DEL */, fd, 0);
+                epoll.unwatch(fd);
             }
             byFd.remove(fd);
             return;
         }
         int mask = EpollEventLayout.EPOLLONESHOT | (w.readers.isEmpty() ? 0 : EpollEventLayout.EPOLLIN)
                 | (w.writers.isEmpty() ? 0 : EpollEventLayout.EPOLLOUT);
-        MemorySegment ev = scratch.asSlice(0, EpollEventLayout.SIZE);
-        EpollEventLayout.set(ev, 0, mask, fd);
-        long r = Syscalls.call(capture, Sys.SYS_epoll_ctl, epfd, w.registered ? 3 /* MOD */ : 1 /* ADD */, fd, ev.address());
-        if (r == -1 && Syscalls.errno(capture) == Errno.EEXIST) {
-            r = Syscalls.call(capture, Sys.SYS_epoll_ctl, epfd, 3, fd, ev.address());
-        }
-        if (r == -1) {
-            failAll(w, Syscalls.errno(capture)); // EBADF, EPERM (not pollable): the call's answer
+        int err = epoll.watch(fd, mask, w.registered);
+        if (err != 0) {
+            failAll(w, err); // EBADF, EPERM (not pollable): the call's answer
             byFd.remove(fd);
             return;
         }
@@ -201,13 +161,12 @@ final class SocketWaiter {
     /** Stops the thread (waiting calls complete with ECANCELED) and closes its descriptors. */
     void stop(long waitNanos) {
         stopping = true;
-        signal(ThreadState.current());
+        epoll.signal();
         try {
             thread.join(java.time.Duration.ofNanos(Math.max(1, waitNanos)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        Syscalls.call(capture, Sys.SYS_close, epfd);
-        Syscalls.call(capture, Sys.SYS_close, wakeFd);
+        epoll.close();
     }
 }

@@ -13,6 +13,9 @@ import java.nio.ByteBuffer;
 final class ConnectionBuffers {
     final ByteBuffer in;
     final ByteBuffer out;
+    /** Where {@link #in} and {@link #out} start in native memory, for raw socket calls at their positions. */
+    final long inAddress;
+    final long outAddress;
     final MemorySegment pathSegment;
     final MemorySegment how;
     final MemorySegment statx;
@@ -23,8 +26,12 @@ final class ConnectionBuffers {
     final MemorySegment chunkSegment;
 
     ConnectionBuffers(Arena arena, int chunkSize) {
-        in = arena.allocate(RequestParser.MAX_HEAD + 4096, 64).asByteBuffer();
-        out = arena.allocate(RequestParser.MAX_REQUEST_LINE + 4096, 64).asByteBuffer();
+        MemorySegment inSegment = arena.allocate(RequestParser.MAX_HEAD + 4096, 64);
+        MemorySegment outSegment = arena.allocate(RequestParser.MAX_REQUEST_LINE + 4096, 64);
+        in = inSegment.asByteBuffer();
+        out = outSegment.asByteBuffer();
+        inAddress = inSegment.address();
+        outAddress = outSegment.address();
         pathSegment = arena.allocate(RequestParser.MAX_REQUEST_LINE + 64);
         how = arena.allocate(LinuxAbi.OPEN_HOW_SIZE, 8);
         statx = arena.allocate(LinuxAbi.STATX_SIZE_BYTES, 8);

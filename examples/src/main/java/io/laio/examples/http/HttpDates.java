@@ -23,6 +23,8 @@ final class HttpDates {
     private static final DateTimeFormatter ASCTIME = DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.US)
             .withZone(ZoneOffset.UTC);
 
+    private static final java.util.List<DateTimeFormatter> FORMATS = java.util.List.of(IMF, RFC850, ASCTIME);
+
     private long cachedSecond = Long.MIN_VALUE;
     private String cached;
 
@@ -42,7 +44,7 @@ final class HttpDates {
 
     /** The date's epoch second, or {@link Long#MIN_VALUE} if it is in none of the three formats. */
     static long parse(String s) {
-        for (DateTimeFormatter f : new DateTimeFormatter[] {IMF, RFC850, ASCTIME}) {
+        for (DateTimeFormatter f : FORMATS) {
             try {
                 return ZonedDateTime.parse(s.strip(), f).toEpochSecond();
             } catch (DateTimeParseException e) {

@@ -14,30 +14,41 @@ import java.nio.ByteBuffer;
 final class LaioSocketIo extends SocketIo {
     private final Laio laio;
     private final int fd;
+    private final ConnectionBuffers buf;
     private final MemorySegment offset;
     private final MemorySegment flag;
 
     LaioSocketIo(Laio laio, int fd, ConnectionBuffers buf) {
         this.laio = laio;
         this.fd = fd;
+        this.buf = buf;
         this.offset = buf.offset;
         this.flag = buf.flag;
     }
 
+    /** Receives into the connection's head buffer at its position. */
     @Override
     long recv(ByteBuffer in) {
-        long addr = MemorySegment.ofBuffer(in).address();
-        return owner.viaLaio(laio.syscall(Sys.SYS_recvfrom, fd, addr, in.remaining(), 0, 0, 0));
+        checkOwn(in, buf.in);
+        return owner.viaLaio(laio.syscall(Sys.SYS_recvfrom, fd, buf.inAddress + in.position(), in.remaining(), 0, 0, 0));
     }
 
-    /** Sends {@code first}; raw sockets send a response head alone (bodies go by sendfile). */
+    /** Sends the connection's response head ({@code first}) alone; bodies go by sendfile. */
     @Override
     long send(ByteBuffer first, ByteBuffer second) {
         if (second != null) {
             throw new IllegalArgumentException("a raw socket sends one buffer at a time");
         }
-        long addr = MemorySegment.ofBuffer(first).address();
-        return owner.viaLaio(laio.syscall(Sys.SYS_sendto, fd, addr, first.remaining(), LinuxAbi.MSG_NOSIGNAL, 0, 0));
+        checkOwn(first, buf.out);
+        return owner.viaLaio(laio.syscall(Sys.SYS_sendto, fd, buf.outAddress + first.position(), first.remaining(),
+                LinuxAbi.MSG_NOSIGNAL, 0, 0));
+    }
+
+    /** Raw calls take addresses: only the connection's own buffers, whose addresses are known, may be passed. */
+    private static void checkOwn(ByteBuffer given, ByteBuffer own) {
+        if (given != own) {
+            throw new IllegalArgumentException("a raw socket reads and writes the connection's own buffers only");
+        }
     }
 
     @Override

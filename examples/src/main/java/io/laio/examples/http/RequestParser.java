@@ -176,10 +176,22 @@ final class RequestParser {
             if (nameIs(b, i, n, "host")) {
                 hosts++;
             } else if (nameIs(b, i, n, "connection")) {
-                String value = ascii(b, v, ve).toLowerCase(java.util.Locale.ROOT);
-                for (String token : value.split(",")) {
-                    close |= token.strip().equals("close");
-                    keepAlive |= token.strip().equals("keep-alive");
+                for (int t = v; t < ve; ) { // comma-separated tokens, read in place: no allocation per request
+                    int te = t;
+                    while (te < ve && b.get(te) != ',') {
+                        te++;
+                    }
+                    int ts = t;
+                    int tz = te;
+                    while (ts < tz && isSpace(b.get(ts))) {
+                        ts++;
+                    }
+                    while (tz > ts && isSpace(b.get(tz - 1))) {
+                        tz--;
+                    }
+                    close |= nameIs(b, ts, tz, "close");
+                    keepAlive |= nameIs(b, ts, tz, "keep-alive");
+                    t = te + 1;
                 }
             } else if (nameIs(b, i, n, "if-modified-since")) {
                 r.ifModifiedSince = ascii(b, v, ve);

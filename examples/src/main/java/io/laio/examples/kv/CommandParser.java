@@ -163,13 +163,7 @@ final class CommandParser {
     }
 
     private void arithmetic(Request r, Request.Kind kind, int n) {
-        if (n != 3 && n != 4) {
-            invalid(r, ERROR);
-            return;
-        }
-        r.noreply = n == 4 && noreplyAt(3);
-        if (tokenLength(1) > KEY_MAX) {
-            invalid(r, BAD_FORMAT);
+        if (!keyValueNoreply(r, n)) {
             return;
         }
         Long delta = unsigned64(2);
@@ -182,14 +176,25 @@ final class CommandParser {
         r.delta = delta;
     }
 
-    private void touch(Request r, int n) {
+    /**
+     * The shape shared by incr, decr and touch: {@code <cmd> <key> <value> [noreply]}. Sets
+     * noreply; false (with the error set) if the count or the key is wrong.
+     */
+    private boolean keyValueNoreply(Request r, int n) {
         if (n != 3 && n != 4) {
             invalid(r, ERROR);
-            return;
+            return false;
         }
         r.noreply = n == 4 && noreplyAt(3);
         if (tokenLength(1) > KEY_MAX) {
             invalid(r, BAD_FORMAT);
+            return false;
+        }
+        return true;
+    }
+
+    private void touch(Request r, int n) {
+        if (!keyValueNoreply(r, n)) {
             return;
         }
         long exptime = signed32(2);

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# A/B of two builds of the thttpd example in one mode, alternating, on a warm rice trace.
+# Usage: benchmarks/thttpd-ab.sh A.jar B.jar [MODE=laio-laio] [ROUNDS=3] [WORKLOAD_DIR]
+# (WORKLOAD_DIR from `laio-examples.jar workload --profile rice --scale 0.05 --out DIR`; made if absent)
+set -euo pipefail
+A=$1; B=$2; MODE=${3:-laio-laio}; ROUNDS=${4:-3}; W=${5:-/tmp/laio-ab-rice}
+if [ -z "${JAVA_HOME:-}" ] || ! "$JAVA_HOME/bin/java" -version 2>&1 | grep -q 'version "2[5-9]'; then
+  JAVA_HOME=$(ls -d /usr/lib/jvm/*25* 2>/dev/null | head -1)
+fi
+J="$JAVA_HOME/bin/java"
+[ -d "$W/root" ] || "$J" -jar "$B" workload --profile rice --scale 0.05 --seed 1 --out "$W" > /dev/null
+for round in $(seq 1 "$ROUNDS"); do
+  for jar in "$A" "$B"; do
+    "$J" -jar "$jar" thttpd --mode "$MODE" --root "$W/root" --port 18093 > /dev/null 2>&1 & P=$!
+    sleep 1.5
+    "$J" -jar "$B" loadgen --workload "$W" --port 18093 --clients 16 --no-progress > /dev/null 2>&1 || true # JIT warm-up
+    "$J" -jar "$B" loadgen --workload "$W" --port 18093 --warm --clients 16,64 --label "$(basename "$jar")" --no-progress 2>&1 \
+      | grep -v warm-up | grep " clients "
+    kill "$P"; wait "$P" 2>/dev/null || true
+  done
+done

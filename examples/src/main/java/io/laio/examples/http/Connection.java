@@ -16,9 +16,14 @@ import java.nio.ByteBuffer;
  *
  * <pre>
  *   HEAD ──► OPEN ──► STAT ──┬─► (directory) OPEN index.html ──► STAT
- *    ▲                       └─► SEND ──► BODY ──► DONE ──┬─► HEAD (keep-alive)
- *    └────────────────────────────────────────────────────┘   └─► closed
+ *    ▲                       ├─► SEND ──► BODY ──► DONE ──┬─► HEAD (keep-alive)
+ *    │                       └─► SMALL ──► SEND ──► DONE  │   └─► closed
+ *    └────────────────────────────────────────────────────┘
  * </pre>
+ *
+ * SMALL is a raw socket's way with a body that fits behind the head in the out buffer: read
+ * there, sent with the head in one call. Larger bodies on raw sockets go by sendfile under
+ * {@code TCP_CORK}; on NIO sockets every body is read in chunks, the head with the first.
  *
  * Disk calls go through the server's {@link Laio} in every mode (its policy is what the mode
  * changes); the socket is a {@link SocketIo}. A connection closed while a LAIO call is in
@@ -32,6 +37,7 @@ final class Connection {
     private static final int BODY_READ = 4;
     private static final int BODY_SEND = 5;
     private static final int DONE = 6;
+    private static final int SMALL = 7;
 
     /** run(): no result yet, start the state's operation. */
     private static final long START = Long.MIN_VALUE + 1;
@@ -55,6 +61,7 @@ final class Connection {
     private LaioHandle pending;
     private boolean closed;
     private boolean headTimerArmed;
+    private boolean corked;
 
     // the request being served
     private int headLength;
@@ -104,6 +111,7 @@ final class Connection {
                 case SEND -> sendHead(r);
                 case BODY_READ -> readChunk(r);
                 case BODY_SEND -> sendBody(r);
+                case SMALL -> readSmallBody(r);
                 default -> finish();
             };
         }
@@ -264,8 +272,11 @@ final class Connection {
             state = SEND;
             return START;
         }
-        if (io.sendsFiles()) {
+        if (io.sendsFiles() && bodyLeft <= out.capacity() - out.limit()) {
+            state = SMALL;
+        } else if (io.sendsFiles()) {
             io.cork(true);
+            corked = true;
             state = SEND;
         } else {
             headInChunk = true; // the head goes out with the first chunk: one write, no Nagle wait
@@ -370,11 +381,30 @@ final class Connection {
         return START;
     }
 
+    /** SMALL: the whole body into the out buffer behind the head; then the head sends both. */
+    private long readSmallBody(long r) {
+        ByteBuffer out = buf.out;
+        if (r == START) {
+            return viaLaio(laio.syscall(Sys.SYS_pread64, fileFd, buf.outAddress + out.limit(), bodyLeft, bodyFrom));
+        }
+        if (r != bodyLeft) {
+            close(); // a disk error, or the file shrank since statx: the promised length cannot be sent
+            return STOP;
+        }
+        out.limit(out.limit() + (int) r);
+        bodySent = r;
+        bodyLeft = 0;
+        closeFile();
+        state = SEND;
+        return START;
+    }
+
     // ---- DONE: next request on this connection, or close
 
     private long finish() {
-        if (io.sendsFiles() && status < 300 && req.method == HttpRequest.GET) {
+        if (corked) {
             io.cork(false);
+            corked = false;
         }
         closeFile();
         server.log(this, req, status, bodySent);

@@ -38,8 +38,62 @@ final class HttpDates {
         return cached;
     }
 
+    private static final String DAYS = "ThuFriSatSunMonTueWed"; // 1970-01-01 was a Thursday
+    private static final String MONTHS = "JanFebMarAprMayJunJulAugSepOctNovDec";
+
+    /**
+     * IMF-fixdate of {@code epochSecond}, by calendar arithmetic: a Last-Modified is formatted
+     * per response whose file differs from the connection's last, and java.time's formatter
+     * cost more than the rest of the head. Years outside 0000–9999 go to java.time.
+     */
     static String format(long epochSecond) {
-        return IMF.format(Instant.ofEpochSecond(epochSecond));
+        long days = Math.floorDiv(epochSecond, 86_400);
+        int secs = (int) Math.floorMod(epochSecond, 86_400);
+        // civil-from-days over 400-year eras of 146,097 days, years starting in March
+        long z = days + 719_468;
+        long era = Math.floorDiv(z, 146_097);
+        int doe = (int) (z - era * 146_097);
+        int yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        int mp = (5 * doy + 2) / 153;
+        int day = doy - (153 * mp + 2) / 5 + 1;
+        int month = mp < 10 ? mp + 3 : mp - 9;
+        long year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+        if (year < 0 || year > 9999) {
+            return IMF.format(Instant.ofEpochSecond(epochSecond));
+        }
+        byte[] b = new byte[29];
+        int w = (int) Math.floorMod(days, 7) * 3;
+        int m = (month - 1) * 3;
+        b[0] = (byte) DAYS.charAt(w);
+        b[1] = (byte) DAYS.charAt(w + 1);
+        b[2] = (byte) DAYS.charAt(w + 2);
+        b[3] = ',';
+        b[4] = ' ';
+        two(b, 5, day);
+        b[7] = ' ';
+        b[8] = (byte) MONTHS.charAt(m);
+        b[9] = (byte) MONTHS.charAt(m + 1);
+        b[10] = (byte) MONTHS.charAt(m + 2);
+        b[11] = ' ';
+        two(b, 12, (int) (year / 100));
+        two(b, 14, (int) (year % 100));
+        b[16] = ' ';
+        two(b, 17, secs / 3600);
+        b[19] = ':';
+        two(b, 20, secs / 60 % 60);
+        b[22] = ':';
+        two(b, 23, secs % 60);
+        b[25] = ' ';
+        b[26] = 'G';
+        b[27] = 'M';
+        b[28] = 'T';
+        return new String(b, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    private static void two(byte[] b, int at, int v) {
+        b[at] = (byte) ('0' + v / 10);
+        b[at + 1] = (byte) ('0' + v % 10);
     }
 
     /** The date's epoch second, or {@link Long#MIN_VALUE} if it is in none of the three formats. */

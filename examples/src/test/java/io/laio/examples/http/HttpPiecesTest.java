@@ -37,6 +37,22 @@ class HttpPiecesTest {
     }
 
     @Test
+    void httpDatesFormatAgreesWithJavaTimeAcrossLeapDaysCenturiesAndRandomInstants() {
+        java.time.format.DateTimeFormatter imf = java.time.format.DateTimeFormatter
+                .ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", java.util.Locale.US).withZone(java.time.ZoneOffset.UTC);
+        java.util.List<Long> seconds = new java.util.ArrayList<>(java.util.List.of(0L, -1L, 86_399L, 86_400L,
+                951_782_400L /* 2000-02-29 */, 951_868_799L, 4_107_542_400L /* 2100-03-01 */, 253_402_300_799L /* 9999-12-31 */,
+                -62_135_596_800L /* 0001-01-01 */, -2_208_988_800L /* 1900-01-01 */));
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < 100_000; i++) {
+            seconds.add(random.nextLong(-62_000_000_000L, 253_402_300_000L));
+        }
+        for (long s : seconds) {
+            assertEquals(imf.format(java.time.Instant.ofEpochSecond(s)), HttpDates.format(s), "epoch second " + s);
+        }
+    }
+
+    @Test
     void pathsAreDecodedAndNormalizedAndDotDotIsRefused() {
         assertEquals("a/b c.txt", path("/a//./b%20c.txt?q=1#f"));
         assertEquals(".", path("/"));

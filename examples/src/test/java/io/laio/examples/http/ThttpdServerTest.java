@@ -132,8 +132,19 @@ class ThttpdServerTest {
                     assertTrue(st.calls(io.laio.Sys.SYS_accept4) >= 1, st::toString);
                     assertTrue(st.calls(io.laio.Sys.SYS_recvfrom) >= 5, st::toString);
                     assertTrue(st.calls(io.laio.Sys.SYS_sendto) >= 5, "the heads");
-                    assertTrue(st.calls(io.laio.Sys.SYS_sendfile) >= 5, "the bodies");
+                    long sendfiles = st.calls(io.laio.Sys.SYS_sendfile);
+                    assertTrue(sendfiles >= 5, "the bodies");
                     assertEquals(0, st.calls(pread), "no copy through user space");
+                    long setsockopts = st.calls(io.laio.Sys.SYS_setsockopt);
+                    assertTrue(setsockopts >= 10, "cork and uncork around each sendfile");
+                    for (int i = 0; i < 3; i++) {
+                        assertEquals("hello world\n", new String(c.request("/a.txt").body(), java.nio.charset.StandardCharsets.US_ASCII));
+                    }
+                    io.laio.LaioStats small = s.server.laioStats();
+                    assertEquals(3, small.calls(pread), "a small body is read behind the head");
+                    assertEquals(sendfiles, small.calls(io.laio.Sys.SYS_sendfile), "and sent with it, not by sendfile");
+                    assertEquals(setsockopts, small.calls(io.laio.Sys.SYS_setsockopt), "one send needs no cork");
+                    assertEquals(5 + 3, small.calls(io.laio.Sys.SYS_sendto), "one send per response");
                 }
                 default -> throw new AssertionError(mode);
             }

@@ -104,11 +104,12 @@ for run in $(seq 1 "$RUNS"); do
     for s in "${SERVERS[@]}"; do
       echo "run $run/$RUNS, $cache, $s" >&2
       start "$s"
-      # every server gets the same untimed replay at 16 clients and then another at the largest
-      # count (--warm) before it is measured: the Java servers reach their JIT-compiled steady state
-      # (measured here: a third replay of thttpd runs ~1.5x faster than the first); cold then drops
-      # the data set from the page cache before each client count
-      "${JAR[@]}" loadgen --workload "$WORK/rice" --port "$PORT" --clients 16 --label warm-up --no-progress > /dev/null 2>&1 || true
+      # every server gets the same untimed replays (16, 64 and 256 clients) and then another at the
+      # largest count (--warm) before it is measured: the Java servers reach their JIT-compiled
+      # steady state (measured with -XX:+PrintCompilation: thttpd still compiles ~30 methods in
+      # its fourth replay, none after the seventh; before that the compiler takes 6-15% of its
+      # CPU); cold then drops the data set from the page cache before each client count
+      "${JAR[@]}" loadgen --workload "$WORK/rice" --port "$PORT" --clients 16,64,256 --label warm-up --no-progress > /dev/null 2>&1 || true
       CACHE_FLAGS=(--warm); [ "$cache" = cold ] && CACHE_FLAGS=(--warm --cold)
       "${JAR[@]}" loadgen --workload "$WORK/rice" --port "$PORT" --clients "$CLIENTS" --label "$s" "${CACHE_FLAGS[@]}" \
         --csv "$OUT/$cache-run$run.csv" --no-progress >> "$OUT/loadgen.log" 2>&1 || echo "$s: loadgen reported errors" >&2

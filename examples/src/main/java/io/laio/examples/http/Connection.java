@@ -46,7 +46,7 @@ final class Connection {
     private static final long CHUNK = 1 << 20;
 
     private static final EventCallback ON_LAIO = (ev, what, arg) -> ((Connection) arg).laioDone(ev);
-    private static final EventCallback ON_TIMEOUT = (ev, what, arg) -> ((Connection) arg).timedOut();
+    private static final EventCallback ON_TIMEOUT = (ev, what, arg) -> ((Connection) arg).timerFired();
 
     private final ThttpdServer server;
     private final Laio laio;
@@ -62,6 +62,14 @@ final class Connection {
     private boolean closed;
     private boolean headTimerArmed;
     private boolean corked;
+    /**
+     * When the connection times out, on the loop's clock. The timer fires at or before it and
+     * re-arms itself for what is left, so the steps of a request move a number rather than a
+     * timer-heap entry (nginx's lazy timers do the same).
+     */
+    private long deadline;
+    /** When the pending timer fires; {@code Long.MAX_VALUE}: none is pending. */
+    private long timerDue = Long.MAX_VALUE;
 
     // the request being served
     private int headLength;
@@ -89,7 +97,7 @@ final class Connection {
     }
 
     void start() {
-        timer.add(server.idleTimeout());
+        expireIn(server.idleTimeout());
         run(START);
     }
 
@@ -129,7 +137,7 @@ final class Connection {
             in.position(in.position() + (int) r);
             if (!headTimerArmed) {
                 headTimerArmed = true; // slowloris: the whole head must arrive within the header timeout
-                timer.add(server.headerTimeout());
+                expireIn(server.headerTimeout());
             }
         }
         int n = RequestParser.parse(in, in.position(), req);
@@ -332,7 +340,7 @@ final class Connection {
 
     private long sendHead(long r) {
         if (r == START) {
-            timer.add(server.idleTimeout());
+            expireIn(server.idleTimeout());
             return io.send(buf.out, null);
         }
         if (r < 0) {
@@ -346,7 +354,7 @@ final class Connection {
     /** Raw sockets: sendfile in chunks. NIO sockets: the chunk read by BODY_READ. */
     private long sendBody(long r) {
         if (r == START) {
-            timer.add(server.idleTimeout());
+            expireIn(server.idleTimeout());
             if (io.sendsFiles()) {
                 chunkLength = Math.min(CHUNK, bodyLeft);
                 return io.sendFile(fileFd, bodyFrom, chunkLength);
@@ -418,7 +426,7 @@ final class Connection {
         in.compact(); // pipelined bytes move to the front
         state = HEAD;
         headTimerArmed = false;
-        timer.add(server.idleTimeout());
+        expireIn(server.idleTimeout());
         return START;
     }
 
@@ -446,7 +454,23 @@ final class Connection {
 
     // ---- closing
 
-    private void timedOut() {
+    /** Moves the deadline to {@code timeout} from now; touches the timer only to bring it earlier. */
+    private void expireIn(java.time.Duration timeout) {
+        deadline = server.base().now() + timeout.toNanos();
+        if (deadline < timerDue) {
+            timer.add(timeout);
+            timerDue = deadline;
+        }
+    }
+
+    private void timerFired() {
+        timerDue = Long.MAX_VALUE;
+        long left = deadline - server.base().now();
+        if (left > 0) {
+            timer.add(java.time.Duration.ofNanos(left)); // the connection moved since: wait out the rest
+            timerDue = deadline;
+            return;
+        }
         server.timedOut();
         close();
     }
@@ -458,6 +482,7 @@ final class Connection {
         }
         closed = true;
         timer.del();
+        timerDue = Long.MAX_VALUE;
         io.stopWaiting();
         if (pending != null) {
             laio.cancel(pending); // a queued or waiting call ends at once; a running one finishes

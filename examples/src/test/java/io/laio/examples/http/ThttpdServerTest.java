@@ -407,6 +407,24 @@ class ThttpdServerTest {
 
     @ParameterizedTest
     @EnumSource(ServeMode.class)
+    void aConnectionInUseOutlivesItsIdleTimeoutAndTimesOutOnceItFallsQuiet(ServeMode mode) throws Exception {
+        ThttpdServer.Options o = ThttpdServer.Options.of(mode).withRoot(root)
+                .withTimeouts(Duration.ofMillis(300), Duration.ofMillis(300));
+        try (RunningServer s = new RunningServer(o); RawHttp c = new RawHttp(s.port())) {
+            long t0 = System.nanoTime();
+            for (int i = 0; i < 12; i++) { // 1.2 s of requests 100 ms apart: four idle timeouts' worth
+                assertEquals(200, c.request("/a.txt").status(), "request " + i);
+                Thread.sleep(100);
+            }
+            assertEquals(0, s.server.timeouts(), "the timer moved with each request");
+            assertTrue(c.closedByServer());
+            assertTrue(System.nanoTime() - t0 < 6_000_000_000L);
+            assertEquals(1, s.server.timeouts());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ServeMode.class)
     void withoutARootTheEmbeddedSiteIsServedAndRemovedAfterwards(ServeMode mode) throws Exception {
         Path extracted;
         try (RunningServer s = new RunningServer(ThttpdServer.Options.of(mode)); RawHttp c = new RawHttp(s.port())) {

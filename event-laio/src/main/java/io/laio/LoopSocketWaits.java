@@ -71,7 +71,12 @@ final class LoopSocketWaits {
         this.retry = new SocketRetry(completer);
     }
 
-    /** A call that would block: tried again at once (readiness may have come since the probe), then watched. */
+    /**
+     * A call that would block: watched, not tried again at once. The probe has just found it
+     * would block, and readiness that comes after the probe is reported by the level-triggered
+     * epoll at the next poll; an immediate retry failed almost always (on a keep-alive server,
+     * a second {@code recvfrom} per wait for the next request).
+     */
     void submit(LaioCall h) {
         int fd = (int) h.a1;
         if (fd >= byFd.length) {
@@ -82,8 +87,9 @@ final class LoopSocketWaits {
             w = new Waiting(fd);
             byFd[fd] = w;
         }
-        (SocketRetry.isWrite(h.nr) ? w.writers : w.readers).add(h);
-        w.progress();
+        ArrayDeque<LaioCall> q = SocketRetry.isWrite(h.nr) ? w.writers : w.readers;
+        q.add(h);
+        w.watch(q == w.writers ? w.writable : w.readable, q);
     }
 
     /**

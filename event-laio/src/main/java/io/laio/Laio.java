@@ -264,7 +264,9 @@ public final class Laio implements AutoCloseable {
                 }
             }
             if (SocketWaiter.handles(nr)) {
-                int type = LazyProbe.fileType(ts, a1);
+                // recvfrom, sendto and accept answer ENOTSOCK on anything else: one that would
+                // block is on a socket, and a statx per keep-alive wait is saved
+                int type = nr == Sys.SYS_read || nr == Sys.SYS_write ? LazyProbe.fileType(ts, a1) : LazyProbe.S_IFSOCK;
                 boolean pipe = type == LazyProbe.S_IFIFO && (nr == Sys.SYS_read || nr == Sys.SYS_write);
                 if (type == LazyProbe.S_IFSOCK || pipe) {
                     return waitForSocket(ts, slot, nr, a1, a2, a3, a4, a5, a6, done, pipe, keepAlive);

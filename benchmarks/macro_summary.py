@@ -71,7 +71,7 @@ for cache in ("warm", "cold", "big"):
     errors = sum(int(r["errors"]) for v in rows.values() for r in v)
     titles = {
         "warm": "## Warm cache (six untimed replays of the trace before the measured runs)",
-        "cold": "## Cold cache (six untimed replays, then the data set dropped from the page cache before each client count)",
+        "cold": "## Cold cache (six untimed replays, the first three cold, then the data set dropped from the page cache before each client count)",
         "big": "## Larger than memory (" + os.environ.get("BIG_NOTE", "a data set larger than the servers' memory") + ")",
     }
     print(titles[cache] + "\n")

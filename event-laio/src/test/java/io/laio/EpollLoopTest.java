@@ -55,6 +55,87 @@ class EpollLoopTest {
     }
 
     @Test
+    void aPersistentReadEventStaysLevelTriggeredOnItsOneShotEntry() {
+        int[] p = Native.pipe();
+        try (EventBase base = EventBase.create("epoll")) {
+            int[] fired = {0};
+            Event ev = Event.set(base, new SocketFd(p[0]), Ev.READ | Ev.PERSIST, (e, w, a) -> fired[0]++, null);
+            ev.add();
+            Native.writeByte(p[1], (byte) 1);
+            for (int i = 0; i < 5; i++) {
+                base.loop(Ev.LOOP_ONCE | Ev.LOOP_NONBLOCK);
+            }
+            assertEquals(5, fired[0], "the unread byte reports on every pass, as level-triggered readiness does");
+            ev.del();
+        } finally {
+            Native.close(p[0]);
+            Native.close(p[1]);
+        }
+    }
+
+    @Test
+    void aDeletedEventsEntryStaysQuietAndWakesAgainWhenReAdded() {
+        int[] p = Native.pipe();
+        try (EventBase base = EventBase.create("epoll")) {
+            int[] fired = {0};
+            Event ev = Event.set(base, new SocketFd(p[0]), Ev.READ | Ev.PERSIST, (e, w, a) -> fired[0]++, null);
+            MemorySegment one = Arena.ofAuto().allocate(1);
+            for (int round = 1; round <= 100; round++) { // a keep-alive connection's waits
+                ev.add();
+                Native.writeByte(p[1], (byte) round);
+                base.loop(Ev.LOOP_ONCE);
+                assertEquals(round, fired[0]);
+                ev.del();
+                assertEquals(1, Native.sys(Sys.SYS_read, p[0], one.address(), 1));
+            }
+            Native.writeByte(p[1], (byte) 7); // readable with nobody asking: the dormant entry reports once at most
+            for (int i = 0; i < 5; i++) {
+                base.loop(Ev.LOOP_ONCE | Ev.LOOP_NONBLOCK);
+            }
+            assertEquals(100, fired[0], "no callback for a deleted event");
+            ev.add();
+            base.loop(Ev.LOOP_ONCE);
+            assertEquals(101, fired[0], "re-added, it reports the byte that was waiting");
+            ev.del();
+        } finally {
+            Native.close(p[0]);
+            Native.close(p[1]);
+        }
+    }
+
+    @Test
+    void aDescriptorNumberClosedAndReusedIsWatchedAgain() {
+        int[] first = Native.pipe();
+        try (EventBase base = EventBase.create("epoll")) {
+            int[] fired = {0};
+            Event ev = Event.set(base, new SocketFd(first[0]), Ev.READ, (e, w, a) -> fired[0]++, null);
+            ev.add();
+            Native.writeByte(first[1], (byte) 1);
+            base.loop(Ev.LOOP_ONCE);
+            assertEquals(1, fired[0]);
+            int number = first[0];
+            Native.close(first[0]); // the kernel drops its entry; the backend still holds the dormant record
+            Native.close(first[1]);
+            int[] second = Native.pipe();
+            try {
+                // the kernel hands out the lowest free number: the new read end takes the old one
+                assertEquals(number, second[0], "the number was reused");
+                Event again = Event.set(base, new SocketFd(second[0]), Ev.READ, (e, w, a) -> fired[0]++, null);
+                again.add();
+                Native.writeByte(second[1], (byte) 2);
+                base.once(null, Ev.TIMEOUT, (e, w, a) -> base.loopBreak(), null, Duration.ofSeconds(10));
+                while (fired[0] == 1 && !base.gotBreak()) {
+                    base.loop(Ev.LOOP_ONCE);
+                }
+                assertEquals(2, fired[0], "the new descriptor under the old number was added to the set, not left unwatched");
+            } finally {
+                Native.close(second[0]);
+                Native.close(second[1]);
+            }
+        }
+    }
+
+    @Test
     void aSocketReadThatWouldBlockCompletesOnTheLoopWithoutAWaiterThread() throws Exception {
         int[] sp = SocketWaiterTest.socketPair();
         long before = waiterThreads();
@@ -186,7 +267,7 @@ class EpollLoopTest {
             });
             assertEquals(1, base.dispatch(), "nothing left pending: the loop ends on its own");
             Native.writeByte(sp[1], (byte) 1);
-            base.loop(Ev.LOOP_NONBLOCK);
+            base.loop(Ev.LOOP_ONCE | Ev.LOOP_NONBLOCK);
             assertEquals(1, deliveries[0]);
             assertEquals(Errno.ECANCELED, errors[0]);
         } finally {
@@ -209,7 +290,7 @@ class EpollLoopTest {
             });
             base.loop(Ev.LOOP_NO_EXIT_ON_EMPTY);
             laio.close();
-            base.loop(Ev.LOOP_NONBLOCK);
+            base.loop(Ev.LOOP_ONCE | Ev.LOOP_NONBLOCK);
             assertEquals(Errno.ECANCELED, errors[0]);
         } finally {
             Native.close(sp[0]);

@@ -34,6 +34,7 @@ def find(suffix):
 
 ratios = [
     ("getpid: LAZY / plain FFM (goal <= 1.05)", "getpidLazy", "getpidPlainFfm"),
+    ("getpid: LAZY / plain FFM capturing errno, as laio must", "getpidLazy", "getpidPlainFfmErrno"),
     ("cached 4 KiB pread: LAZY / plain FFM (goal <= 1.15)", "preadCachedLazy", "preadCachedPlainFfm"),
     ("cached 4 KiB pread: EAGER round trip / LAZY (goal >= 3)", "preadCachedEagerRoundTrip", "preadCachedLazy"),
     ("getpid: EAGER round trip / plain FFM (thesis: 7.6x)", "getpidEagerRoundTrip", "getpidPlainFfm"),

@@ -49,6 +49,16 @@ public class SyscallBenchmark {
                     ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG),
             Linker.Option.firstVariadicArg(1));
 
+    /**
+     * The same call with errno captured, as any caller that checks its failures must (laio
+     * checks every call's errno): the JVM's downcall stub then stores errno after the call.
+     */
+    private static final MethodHandle SYSCALL4_ERRNO = Linker.nativeLinker().downcallHandle(
+            Linker.nativeLinker().defaultLookup().find("syscall").orElseThrow(),
+            FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
+                    ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG),
+            Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
+
     /** A constant: a Duration made per call would be the only allocation measured (24 B/op). */
     private static final Duration POLL_TIMEOUT = Duration.ofSeconds(10);
 
@@ -62,6 +72,7 @@ public class SyscallBenchmark {
     private int fd;
     private MemorySegment buf;
     private Arena arena;
+    private MemorySegment errno;
 
     @Setup
     public void setUp() throws Exception {
@@ -74,6 +85,7 @@ public class SyscallBenchmark {
         Files.readAllBytes(file); // warm right before the run (DESIGN section 7)
         arena = Arena.ofShared();
         buf = arena.allocate(4096, 4096);
+        errno = arena.allocate(Linker.Option.captureStateLayout());
         fd = (int) lazy.open(file.toString(), 0, 0);
     }
 
@@ -89,6 +101,11 @@ public class SyscallBenchmark {
     @Benchmark
     public long getpidPlainFfm() throws Throwable {
         return (long) SYSCALL4.invokeExact(Sys.SYS_getpid, 0L, 0L, 0L, 0L);
+    }
+
+    @Benchmark
+    public long getpidPlainFfmErrno() throws Throwable {
+        return (long) SYSCALL4_ERRNO.invokeExact(errno, Sys.SYS_getpid, 0L, 0L, 0L, 0L);
     }
 
     @Benchmark

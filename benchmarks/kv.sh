@@ -6,11 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-3}
 DURATION=${2:-10s}
-if [ -z "${JAVA_HOME:-}" ] || ! "$JAVA_HOME/bin/java" -version 2>&1 | grep -q 'version "2[5-9]'; then
-  JAVA_HOME=$(ls -d /usr/lib/jvm/*25* 2>/dev/null | head -1)
-fi
-[ -x "${JAVA_HOME:-}/bin/java" ] || { echo "no JDK 25 found: set JAVA_HOME" >&2; exit 1; }
-export JAVA_HOME
+. benchmarks/common.sh
+use_jdk25
 for pkg in memcached libmemcached-tools; do
   dpkg -s "$pkg" >/dev/null 2>&1 || (apt-get install -y "$pkg" >/dev/null 2>&1 \
     || (apt-get update >/dev/null && apt-get install -y "$pkg" >/dev/null)) || { echo "cannot install $pkg" >&2; exit 1; }
@@ -21,10 +18,6 @@ OUT=benchmarks/results/kv
 rm -rf "$WORK" "$OUT"; mkdir -p "$WORK" "$OUT"
 cp examples/target/laio-examples.jar "$WORK/"
 PORT=18211
-wait_port() {
-  for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && return 0; sleep 0.1; done
-  echo "server did not start" >&2; exit 1
-}
 for run in $(seq 1 "$RUNS"); do
   for s in memcached kv-never kv-always; do
     rm -rf "$WORK/data"; mkdir -p "$WORK/data"
@@ -33,7 +26,7 @@ for run in $(seq 1 "$RUNS"); do
       kv-*) "$JAVA_HOME/bin/java" -jar "$WORK/laio-examples.jar" kv --port "$PORT" --dir "$WORK/data" \
               --sync "${s#kv-}" > "$OUT/$s.log" 2>&1 & PID=$! ;;
     esac
-    wait_port
+    wait_for_port "$PORT" || { echo "server did not start" >&2; exit 1; }
     memcaslap -s "127.0.0.1:$PORT" -T 1 -c 16 -t "$DURATION" > "$OUT/$s-run$run.txt" 2>&1 || true
     kill "$PID"; wait "$PID" 2>/dev/null || true
   done

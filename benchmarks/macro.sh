@@ -18,11 +18,8 @@ BIG_SCALE=${4:-0.1}
 BIG_PROFILE=${BIG_PROFILE:-berkeley}
 BIG_LIMIT_MB=${BIG_LIMIT_MB:-384}
 BIG_REQUESTS=${BIG_REQUESTS:-20000}
-if [ -z "${JAVA_HOME:-}" ] || ! "$JAVA_HOME/bin/java" -version 2>&1 | grep -q 'version "2[5-9]'; then
-  JAVA_HOME=$(ls -d /usr/lib/jvm/*25* 2>/dev/null | head -1)
-fi
-[ -x "${JAVA_HOME:-}/bin/java" ] || { echo "no JDK 25 found: set JAVA_HOME" >&2; exit 1; }
-export JAVA_HOME
+. benchmarks/common.sh
+use_jdk25
 for pkg in nginx lighttpd; do
   if ! command -v "$pkg" >/dev/null && ! [ -x "/usr/sbin/$pkg" ]; then
     echo "installing $pkg from the system's packages" >&2
@@ -41,18 +38,6 @@ JAR=(env "$JAVA_HOME/bin/java" -jar "$WORK/laio-examples.jar")
 "${JAR[@]}" workload --profile rice --scale "$SCALE" --seed 1 --out "$WORK/rice" > "$OUT/workload.txt"
 ROOT="$WORK/rice/root"
 PORT=18080
-USER_LINE=""; [ "$(id -u)" = 0 ] && USER_LINE="user root;"
-
-nginx_conf() { # $1 dir, $2 workers, $3 extra http directives
-  mkdir -p "$1"
-  cat > "$1/nginx.conf" <<CONF
-daemon off; worker_processes $2; pid $1/nginx.pid; error_log $1/error.log warn; $USER_LINE
-events { worker_connections 8192; }
-http { access_log off; sendfile on; tcp_nopush on; tcp_nodelay on; keepalive_requests 1000000; keepalive_timeout 65;
-  default_type application/octet-stream; $3
-  server { listen 127.0.0.1:$PORT; root $ROOT; } }
-CONF
-}
 lighttpd_conf() {
   mkdir -p "$1"
   cat > "$1/lighttpd.conf" <<CONF
@@ -78,24 +63,16 @@ start() { # label -> starts the server in the background, sets PID
   case "$1" in
     nb-b|laio-laio|nb-laio|nb-amted)
       in_cgroup "${JAR[@]}" thttpd --mode "$1" --root "$ROOT" --port "$PORT" > "$OUT/$1.server.log" 2>&1 & PID=$! ;;
-    nginx-1w) nginx_conf "$WORK/$1" 1 ""; in_cgroup nginx -p "$WORK/$1" -c "$WORK/$1/nginx.conf" & PID=$! ;;
-    nginx-1w-aio) nginx_conf "$WORK/$1" 1 "aio threads;"; in_cgroup nginx -p "$WORK/$1" -c "$WORK/$1/nginx.conf" & PID=$! ;;
-    nginx-default) nginx_conf "$WORK/$1" auto ""; in_cgroup nginx -p "$WORK/$1" -c "$WORK/$1/nginx.conf" & PID=$! ;;
+    nginx-1w) nginx_conf "$WORK/$1" 1 "$PORT" "$ROOT"; in_cgroup nginx -p "$WORK/$1" -c "$WORK/$1/nginx.conf" & PID=$! ;;
+    nginx-1w-aio) nginx_conf "$WORK/$1" 1 "$PORT" "$ROOT" "aio threads;"; in_cgroup nginx -p "$WORK/$1" -c "$WORK/$1/nginx.conf" & PID=$! ;;
+    nginx-default) nginx_conf "$WORK/$1" auto "$PORT" "$ROOT"; in_cgroup nginx -p "$WORK/$1" -c "$WORK/$1/nginx.conf" & PID=$! ;;
     lighttpd) lighttpd_conf "$WORK/$1"; in_cgroup lighttpd -D -f "$WORK/$1/lighttpd.conf" & PID=$! ;;
   esac
-  for _ in $(seq 1 100); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && return 0
-    sleep 0.1
-  done
-  echo "$1 did not start" >&2; exit 1
+  wait_for_port "$PORT" || { echo "$1 did not start" >&2; exit 1; }
 }
 stop() { # the server and every process it left holding the port (nginx workers) are gone before the next starts
   kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true
-  for _ in $(seq 1 100); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null || return 0
-    sleep 0.1
-  done
-  echo "port $PORT still in use after the server stopped" >&2; exit 1
+  wait_for_port "$PORT" free || { echo "port $PORT still in use after the server stopped" >&2; exit 1; }
 }
 SERVERS=(nb-b laio-laio nb-laio nb-amted nginx-1w nginx-1w-aio nginx-default lighttpd)
 for run in $(seq 1 "$RUNS"); do

@@ -8,11 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-3}
 SCALE=${2:-0.05}
-if [ -z "${JAVA_HOME:-}" ] || ! "$JAVA_HOME/bin/java" -version 2>&1 | grep -q 'version "2[5-9]'; then
-  JAVA_HOME=$(ls -d /usr/lib/jvm/*25* 2>/dev/null | head -1)
-fi
-[ -x "${JAVA_HOME:-}/bin/java" ] || { echo "no JDK 25 found: set JAVA_HOME" >&2; exit 1; }
-export JAVA_HOME
+. benchmarks/common.sh
+use_jdk25
 mvn -B -q package -DskipTests
 WORK=/tmp/laio-papers
 rm -rf "$WORK"; mkdir -p "$WORK"

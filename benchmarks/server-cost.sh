@@ -10,9 +10,8 @@
 set -euo pipefail
 JAR=$(realpath "$1"); MODE=$2; C=${3:-64}; CACHE=${4:-}; W=${5:-/tmp/laio-cost-rice}
 [ "$CACHE" = "--cold" ] || [ -z "$CACHE" ] || { echo "4th argument: --cold or nothing" >&2; exit 2; }
-if [ -z "${JAVA_HOME:-}" ] || ! "$JAVA_HOME/bin/java" -version 2>&1 | grep -q 'version "2[5-9]'; then
-  JAVA_HOME=$(ls -d /usr/lib/jvm/*25* 2>/dev/null | head -1)
-fi
+. "$(dirname "$0")/common.sh"
+use_jdk25
 J="$JAVA_HOME/bin/java"
 command -v perf >/dev/null || { echo "perf is not installed" >&2; exit 1; }
 [ -d "$W/root" ] || "$J" -jar "$JAR" workload --profile rice --scale 0.03 --seed 1 --out "$W" > /dev/null
@@ -20,18 +19,12 @@ PORT=18095
 TMP=$(mktemp -d)
 trap 'kill "$PID" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$TMP"' EXIT
 if [ "$MODE" = nginx-1w ]; then
-  USER_LINE=""; [ "$(id -u)" = 0 ] && USER_LINE="user root;"
-  cat > "$TMP/nginx.conf" <<CONF
-daemon off; worker_processes 1; pid $TMP/nginx.pid; error_log $TMP/error.log warn; $USER_LINE
-events { worker_connections 8192; }
-http { access_log off; sendfile on; tcp_nopush on; tcp_nodelay on; keepalive_requests 1000000; keepalive_timeout 65;
-  default_type application/octet-stream; server { listen 127.0.0.1:$PORT; root $W/root; } }
-CONF
+  nginx_conf "$TMP" 1 "$PORT" "$W/root"
   nginx -p "$TMP" -c "$TMP/nginx.conf" & PID=$!
 else
   "$J" -jar "$JAR" thttpd --mode "$MODE" --root "$W/root" --port "$PORT" > "$TMP/server.log" 2>&1 & PID=$!
 fi
-for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.1; done
+wait_for_port "$PORT" || { echo "$MODE did not start" >&2; exit 1; }
 TARGET=$PID; [ "$MODE" = nginx-1w ] && TARGET=$(pgrep -P "$PID" | head -1) # the worker
 "$J" -jar "$JAR" loadgen --workload "$W" --port "$PORT" --clients "$C,$C,$C,$C,$C" --no-progress > /dev/null 2>&1
 perf stat -x, -e raw_syscalls:sys_enter,task-clock -p "$TARGET" -- \

@@ -4,9 +4,8 @@
 # (WORKLOAD_DIR from `laio-examples.jar workload --profile rice --scale 0.05 --out DIR`; made if absent)
 set -euo pipefail
 A=$1; B=$2; MODE=${3:-laio-laio}; ROUNDS=${4:-3}; W=${5:-/tmp/laio-ab-rice}
-if [ -z "${JAVA_HOME:-}" ] || ! "$JAVA_HOME/bin/java" -version 2>&1 | grep -q 'version "2[5-9]'; then
-  JAVA_HOME=$(ls -d /usr/lib/jvm/*25* 2>/dev/null | head -1)
-fi
+. "$(dirname "$0")/common.sh"
+use_jdk25
 J="$JAVA_HOME/bin/java"
 [ -d "$W/root" ] || "$J" -jar "$B" workload --profile rice --scale 0.05 --seed 1 --out "$W" > /dev/null
 for round in $(seq 1 "$ROUNDS"); do

@@ -39,7 +39,8 @@ final class HttpRequest {
         range = null;
     }
 
+    /** The target as a string; "-" (as in a log) when the head was refused before its target was read. */
     String targetString() {
-        return new String(target, 0, targetLength, java.nio.charset.StandardCharsets.ISO_8859_1);
+        return targetLength == 0 ? "-" : new String(target, 0, targetLength, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 }

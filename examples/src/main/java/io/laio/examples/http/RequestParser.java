@@ -47,6 +47,7 @@ final class RequestParser {
      *         -505 (an HTTP major version other than 1)
      */
     static int parse(ByteBuffer b, int limit, HttpRequest r) {
+        r.reset(); // first: a head refused before its line is read must not answer as the request before it
         int start = 0;
         while (start < limit && (b.get(start) == '\r' || b.get(start) == '\n')) {
             start++;
@@ -59,7 +60,6 @@ final class RequestParser {
             }
             return limit - start >= MAX_HEAD ? -431 : NEED_MORE;
         }
-        r.reset();
         int lineEnd = indexOf(b, '\n', start, end);
         if (lineEnd - start > MAX_REQUEST_LINE) {
             return -414;

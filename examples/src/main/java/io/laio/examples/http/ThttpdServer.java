@@ -281,7 +281,7 @@ public final class ThttpdServer {
     void log(Connection c, HttpRequest req, int status, long bytes) {
         requests++;
         if (options.accessLog()) {
-            ACCESS.info("{} \"{} {} HTTP/{}\" {} {}", c.peer(), req.methodName, req.targetString(),
+            ACCESS.info("{} \"{} {} HTTP/{}\" {} {}", c.peer(), req.methodName == null ? "-" : req.methodName, req.targetString(),
                     req.version == 10 ? "1.0" : "1.1", status, bytes);
         }
     }

@@ -38,6 +38,12 @@ class AccessLogTest {
                 assertEquals(200, c.request("/a.txt").status());
                 assertEquals(404, c.request("/missing").status());
             }
+            try (RawHttp bad = new RawHttp(port)) {
+                assertEquals(400, bad.send("GET\r\n\r\n").read().status(), "a first head refused before its target");
+            }
+            try (RawHttp c = new RawHttp(port)) {
+                assertEquals(200, c.request("/a.txt").status(), "the server logged the refusal and serves on");
+            }
             server.toHandle().destroy(); // SIGTERM (Process.destroy would close our end of its output)
             StringBuilder rest = new StringBuilder();
             for (String l; (l = out.readLine()) != null; ) {
@@ -45,7 +51,8 @@ class AccessLogTest {
             }
             assertTrue(server.waitFor(10, TimeUnit.SECONDS));
             String log = rest.toString();
-            assertTrue(log.contains("2 requests"), log);
+            assertTrue(log.contains("4 requests"), log);
+            assertEquals(enabled, log.contains("\"- - HTTP/1.1\" 400"), log);
             assertEquals(enabled, log.contains("\"GET /a.txt HTTP/1.1\" 200 5"), log);
             assertEquals(enabled, log.contains("\"GET /missing HTTP/1.1\" 404"), log);
             assertFalse(log.contains("Exception"), log);

@@ -407,6 +407,18 @@ class ThttpdServerTest {
 
     @ParameterizedTest
     @EnumSource(ServeMode.class)
+    void aHeadRefusedAsTooLongAfterAHeadRequestStillGetsItsErrorBody(ServeMode mode) throws Exception {
+        try (RunningServer s = RunningServer.start(mode, root); RawHttp c = new RawHttp(s.port())) {
+            assertEquals(200, c.send("HEAD /a.txt HTTP/1.1\r\nHost: x\r\n\r\n").read(true).status());
+            RawHttp.Response tooLong = c.send("GET /" + "a".repeat(RequestParser.MAX_REQUEST_LINE + 10) + " HTTP/1.1\r\n").read(); // refused before the head ends
+            assertEquals(414, tooLong.status());
+            assertEquals(Integer.parseInt(tooLong.headers().get("content-length")), tooLong.body().length);
+            assertTrue(new String(tooLong.body(), StandardCharsets.US_ASCII).contains("414"), "the body, not the HEAD before it");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ServeMode.class)
     void aConnectionInUseOutlivesItsIdleTimeoutAndTimesOutOnceItFallsQuiet(ServeMode mode) throws Exception {
         ThttpdServer.Options o = ThttpdServer.Options.of(mode).withRoot(root)
                 .withTimeouts(Duration.ofMillis(300), Duration.ofMillis(300));

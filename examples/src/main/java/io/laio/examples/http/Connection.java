@@ -229,7 +229,15 @@ final class Connection {
     // ---- the response head
 
     private long respond() {
+        if (mtime != lastModifiedSecond || lastModified == null) {
+            lastModified = HttpDates.format(mtime); // clients mostly ask for the same files again
+            lastModifiedSecond = mtime;
+        }
         if (req.ifModifiedSince != null) {
+            // a client mostly echoes the Last-Modified it was sent: that one needs no parsing
+            if (req.ifModifiedSince.equals(lastModified)) {
+                return head(304, 0, false);
+            }
             long since = HttpDates.parse(req.ifModifiedSince);
             if (since != Long.MIN_VALUE && mtime <= since) {
                 return head(304, 0, false);
@@ -265,10 +273,6 @@ final class Connection {
         }
         if (code == 206) {
             ResponseHead.header(out, "Content-Range", "bytes " + range.first + "-" + range.last + "/" + fileSize);
-        }
-        if (mtime != lastModifiedSecond || lastModified == null) {
-            lastModified = HttpDates.format(mtime); // clients mostly ask for the same files again
-            lastModifiedSecond = mtime;
         }
         ResponseHead.header(out, "Last-Modified", lastModified);
         ResponseHead.end(out, keepAlive, req.version);

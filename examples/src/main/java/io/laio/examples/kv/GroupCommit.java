@@ -255,7 +255,7 @@ final class GroupCommit {
         }
         fsyncs++;
         syncedLsn = writtenLsn;
-        endCycle(mode == SyncMode.ALWAYS ? syncedLsn : writtenLsn);
+        endCycle(writtenLsn);
     }
 
     private void intervalSync() {

@@ -41,6 +41,9 @@ public final class KvServer implements AutoCloseable {
     private final CommandHandler handler;
     private final ServerSocketChannel server;
     private final Event accept;
+    /** After an accept failure (EMFILE): the level-triggered accept event would fire again at once, so it rests. */
+    private final Event acceptBackoff;
+    private static final java.time.Duration ACCEPT_BACKOFF = java.time.Duration.ofMillis(100);
     private final Set<KvConnection> connections = new LinkedHashSet<>();
     private final MutationLog.Replayed replayed;
     private boolean stopping;
@@ -71,6 +74,11 @@ public final class KvServer implements AutoCloseable {
         this.log = new GroupCommit(base, laio, logFd, config.sync());
         this.handler = new CommandHandler(store, log, stats, config.maxItem());
         accept = Event.set(base, server, Ev.READ | Ev.PERSIST, (ev, what, arg) -> acceptAll(), null);
+        acceptBackoff = Event.set(base, null, Ev.TIMEOUT, (ev, what, arg) -> {
+            if (!stopping) {
+                accept.add();
+            }
+        }, null);
         accept.add();
     }
 
@@ -111,7 +119,11 @@ public final class KvServer implements AutoCloseable {
                 }
             }
         } catch (IOException e) {
-            LOG.warn("accept failed: {}", e.toString()); // EMFILE and friends: retry on the next readiness
+            // EMFILE and friends: the connection stays in the backlog and the listener readable,
+            // so accepting again at once would spin; connections already open keep being served
+            LOG.warn("accept failed, pausing accepts for {} ms: {}", ACCEPT_BACKOFF.toMillis(), e.toString());
+            accept.del();
+            acceptBackoff.add(ACCEPT_BACKOFF);
         }
     }
 
@@ -132,6 +144,7 @@ public final class KvServer implements AutoCloseable {
             }
             stopping = true;
             accept.del();
+            acceptBackoff.del();
             for (KvConnection c : new ArrayList<>(connections)) {
                 c.close();
             }

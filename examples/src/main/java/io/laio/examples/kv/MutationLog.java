@@ -88,10 +88,14 @@ final class MutationLog {
         return at;
     }
 
+    /** Loop thread only (every record is written there): one checksum object, reset per record. */
+    private static final CRC32C RECORD_CRC = new CRC32C();
+
     private static void end(RecordBuffer out, int at) {
         int bodyStart = at + HEADER;
         int len = out.size() - bodyStart;
-        CRC32C crc = new CRC32C();
+        CRC32C crc = RECORD_CRC;
+        crc.reset();
         crc.update(out.array(), bodyStart, len);
         out.setInt(at, len);
         out.setInt(at + 4, (int) crc.getValue());

@@ -100,18 +100,22 @@ final class EpollBackend implements Backend {
      */
     private void arm(Registration r, int interest) throws IOException {
         r.interest = interest;
-        int mask = mask(interest);
-        if (mask == 0) {
-            return;
-        }
-        int err = epoll.watch(r.fd, mask | EpollEventLayout.EPOLLONESHOT, r.inEpoll);
+        int err = tryArm(r);
         if (err != 0) {
-            r.inEpoll = false;
-            r.armed = false;
             throw new ErrnoException("epoll_ctl(fd " + r.fd + ")", err);
         }
-        r.inEpoll = true;
-        r.armed = true;
+    }
+
+    /** Arms the entry for its interest (none: nothing); 0, or the errno that refused it. */
+    private int tryArm(Registration r) {
+        int mask = mask(r.interest);
+        if (mask == 0) {
+            return 0;
+        }
+        int err = epoll.watch(r.fd, mask | EpollEventLayout.EPOLLONESHOT, r.inEpoll);
+        r.inEpoll = err == 0;
+        r.armed = err == 0;
+        return err;
     }
 
     /** The entry stays in the kernel's set, dormant: no system call, and none to watch it again. */
@@ -128,15 +132,8 @@ final class EpollBackend implements Backend {
             Registration r = fired[i];
             fired[i] = null;
             r.fired = false;
-            if (r.attachment != null && !r.armed && mask(r.interest) != 0) {
-                int err = epoll.watch(r.fd, mask(r.interest) | EpollEventLayout.EPOLLONESHOT, r.inEpoll);
-                if (err == 0) {
-                    r.armed = true;
-                    r.inEpoll = true;
-                } else {
-                    // closed behind the base's back (EBADF): as with a plain entry, it reports nothing more
-                    r.inEpoll = false;
-                }
+            if (r.attachment != null && !r.armed) {
+                tryArm(r); // EBADF (closed behind the base's back): as with a plain entry, it reports nothing more
             }
         }
         firedCount = 0;

@@ -18,7 +18,7 @@ import java.util.function.Consumer;
  * <p>Threading: loop thread only. Per descriptor, calls of one direction complete in order.
  */
 final class LoopSocketWaits {
-    private static final EventCallback READY = (ev, what, arg) -> ((Waiting) arg).progress();
+    private static final EventCallback READY = (ev, what, arg) -> ((Waiting) arg).progress(what);
 
     private final EventBase base;
     private final SocketRetry retry;
@@ -44,10 +44,14 @@ final class LoopSocketWaits {
             writable = Event.set(base, source, Ev.WRITE | Ev.PERSIST, READY, this);
         }
 
-        /** Retries what may complete now, then watches for what still waits. */
-        void progress() {
-            retry.drain(readers);
-            retry.drain(writers);
+        /** Retries what the readiness {@code ready} ({@link Ev#READ}, {@link Ev#WRITE}) may complete, then watches for what still waits. */
+        void progress(int ready) {
+            if ((ready & Ev.READ) != 0) {
+                retry.drain(readers);
+            }
+            if ((ready & Ev.WRITE) != 0) {
+                retry.drain(writers); // a readable socket does not make a blocked send go
+            }
             watch(readable, readers);
             watch(writable, writers);
         }
@@ -124,7 +128,7 @@ final class LoopSocketWaits {
     void cancelled(int fd) {
         Waiting w = fd >= 0 && fd < byFd.length ? byFd[fd] : null;
         if (w != null) {
-            w.progress();
+            w.progress(Ev.READ | Ev.WRITE);
         }
     }
 }

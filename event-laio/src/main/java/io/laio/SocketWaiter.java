@@ -98,8 +98,9 @@ final class SocketWaiter {
         int fd = (int) h.a1;
         Waiting w = byFd.computeIfAbsent(fd, k -> new Waiting());
         (SocketRetry.isWrite(h.nr) ? w.writers : w.readers).add(h);
-        // try at once: readiness may have come between the caller's probe and now
-        progress(fd, w);
+        // not tried again here: the caller's probe found it would block, and the level-triggered
+        // entry armed below reports readiness that came since at once (as LoopSocketWaits does)
+        rewatch(fd, w);
     }
 
     private void ready(int fd, int mask) {
@@ -108,13 +109,18 @@ final class SocketWaiter {
             return;
         }
         w.registered = false; // one-shot: it fired, so it is disarmed
-        progress(fd, w);
+        boolean failed = (mask & (EpollEventLayout.EPOLLERR | EpollEventLayout.EPOLLHUP)) != 0;
+        if (failed || (mask & EpollEventLayout.EPOLLIN) != 0) {
+            retry.drain(w.readers);
+        }
+        if (failed || (mask & EpollEventLayout.EPOLLOUT) != 0) {
+            retry.drain(w.writers); // a readable socket does not make a blocked send go
+        }
+        rewatch(fd, w);
     }
 
-    /** Retries what can make progress on {@code fd}, then re-arms for what still waits. */
-    private void progress(int fd, Waiting w) {
-        retry.drain(w.readers);
-        retry.drain(w.writers);
+    /** Re-arms {@code fd} for what still waits on it, or forgets it when nothing does. */
+    private void rewatch(int fd, Waiting w) {
         if (w.readers.isEmpty() && w.writers.isEmpty()) {
             if (w.registered) {
                 epoll.unwatch(fd);

@@ -4,13 +4,14 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
-/** The Linux constants and struct layouts the server passes to system calls (same on x86_64 and aarch64). */
+/** The Linux constants and struct layouts the server passes to system calls, for x86_64 and aarch64 (the same but where noted). */
 final class LinuxAbi {
     static final int O_RDONLY = 0;
     static final int O_NOCTTY = 0400;
     static final int O_NONBLOCK = 04000;
     static final int O_CLOEXEC = 02000000;
-    static final int O_DIRECTORY = 0200000;
+    /** One of the few flags whose value differs: 040000 on aarch64 (where 0200000 is O_DIRECT). */
+    static final int O_DIRECTORY = System.getProperty("os.arch", "").equals("aarch64") ? 040000 : 0200000;
     static final int O_PATH = 010000000;
 
     static final long RESOLVE_NO_MAGICLINKS = 0x02;

@@ -24,8 +24,8 @@ final class DiskIo {
     static final int O_CREAT = 0x40;
     static final int O_TRUNC = 0x200;
     static final int O_APPEND = 0x400;
-    static final int O_DIRECTORY = 0x10000;
     static final int O_CLOEXEC = 0x80000;
+    private static final long AT_FDCWD = -100;
 
     private final EventBase base;
     private final Laio laio;
@@ -123,7 +123,8 @@ final class DiskIo {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment a = arena.allocateFrom(from);
             MemorySegment b = arena.allocateFrom(to);
-            syscall("rename " + from + " -> " + to, Sys.SYS_rename, a.address(), b.address());
+            // renameat2, not rename: aarch64 has only the *at forms
+            syscall("rename " + from + " -> " + to, Sys.SYS_renameat2, AT_FDCWD, a.address(), AT_FDCWD, b.address(), 0);
         }
     }
 
@@ -131,7 +132,7 @@ final class DiskIo {
     void unlinkIfExists(String path) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment a = arena.allocateFrom(path);
-            long r = laio.syscall(Sys.SYS_unlink, a.address());
+            long r = laio.syscall(Sys.SYS_unlinkat, AT_FDCWD, a.address(), 0); // aarch64 has no unlink
             if (r == -1 && Laio.errno() == Errno.ENOENT) {
                 return;
             }
@@ -147,7 +148,7 @@ final class DiskIo {
 
     /** Makes a rename in {@code dir} durable. */
     void fsyncDirectory(String dir) throws IOException {
-        int fd = open(dir, O_RDONLY | O_DIRECTORY, 0);
+        int fd = open(dir, O_RDONLY, 0); // a directory opens read-only as it is (O_DIRECTORY's value differs by architecture)
         try {
             fsync(fd);
         } finally {
@@ -156,9 +157,13 @@ final class DiskIo {
     }
 
     private void syscall(String what, long nr, long a1, long a2) throws IOException {
+        syscall(what, nr, a1, a2, 0, 0, 0);
+    }
+
+    private void syscall(String what, long nr, long a1, long a2, long a3, long a4, long a5) throws IOException {
         while (true) {
             try {
-                await(laio.syscall(nr, a1, a2), what);
+                await(laio.syscall(nr, a1, a2, a3, a4, a5), what);
                 return;
             } catch (RetryException e) {
                 base.loop(Ev.LOOP_NONBLOCK);

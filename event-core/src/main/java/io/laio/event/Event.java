@@ -65,6 +65,12 @@ public final class Event {
 
     // channel source registration
     SourceRecord sourceRecord;
+    /**
+     * The record this event emptied when it was last deleted, reused by its next add on the same
+     * source: an event deleted and added again for every wait (a keep-alive connection's) then
+     * allocates no record each time.
+     */
+    SourceRecord spareRecord;
 
     static final int KIND_TIMER = 0;
     static final int KIND_CHANNEL = 1;

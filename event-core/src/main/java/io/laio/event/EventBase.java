@@ -495,7 +495,9 @@ public final class EventBase implements AutoCloseable {
         SourceRecord rec = channels.get(ev.source);
         boolean fresh = rec == null;
         if (fresh) {
-            rec = new SourceRecord(ev.source);
+            SourceRecord spare = ev.spareRecord;
+            rec = spare != null && spare.source == ev.source ? spare : new SourceRecord(ev.source);
+            ev.spareRecord = null;
         }
         rec.events.add(ev);
         int interest = rec.combinedInterest();
@@ -524,6 +526,7 @@ public final class EventBase implements AutoCloseable {
         if (rec.events.isEmpty()) {
             channels.remove(rec.source);
             backend.cancel(rec.key);
+            ev.spareRecord = rec; // nothing else holds it now: the backend dropped it with the key
             return;
         }
         int interest = rec.combinedInterest();

@@ -4,15 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import io.laio.examples.LimitedChild;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -49,77 +45,50 @@ class DescriptorExhaustionTest {
      */
     private String run(ServeMode mode, String maxConnections, boolean exhaust) throws Exception {
         Files.writeString(root.resolve("a.txt"), "hello");
-        String java = ProcessHandle.current().info().command().orElseThrow();
-        Process server = new ProcessBuilder("bash", "-c", "ulimit -n " + FD_LIMIT + " && exec \"$0\" \"$@\"", java,
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "io.laio.examples.Main",
-                "thttpd", "--mode", mode.flag(), "--port", "0", "--root", root.toString(), "--max-connections", maxConnections)
-                .start();
-        StringBuilder err = new StringBuilder();
-        CompletableFuture<Void> errReader = CompletableFuture.runAsync(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(server.getErrorStream(), StandardCharsets.UTF_8))) {
-                for (String l; (l = r.readLine()) != null; ) {
-                    synchronized (err) {
-                        err.append(l).append('\n');
-                    }
-                }
-            } catch (java.io.IOException e) {
-                // the process ended
-            }
-        });
         List<RawHttp> clients = new ArrayList<>();
-        try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-            String first = out.readLine();
-            assertTrue(first != null && first.startsWith("listening on "), "server said " + first + "\n" + err);
-            int port = Integer.parseInt(first.substring("listening on ".length()).strip());
+        LimitedChild server = new LimitedChild(FD_LIMIT, "thttpd", "--mode", mode.flag(), "--port", "0", "--root",
+                root.toString(), "--max-connections", maxConnections);
+        try (server) {
+            int port = server.port();
             try (RawHttp warm = new RawHttp(port)) {
                 // classes load from target/classes here, a file each: load the serving paths' classes
                 // while descriptors remain (from the shaded jar, open already, nothing is needed)
                 assertEquals(200, warm.request("/a.txt").status());
                 assertEquals(404, warm.request("/missing").status());
             }
-            for (int i = 0; i < CLIENTS; i++) {
-                clients.add(new RawHttp(port)); // idle: the server holds a descriptor for each it accepts
-            }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(exhaust ? 20 : 1);
-            while (!errText(err).contains("accept failed") && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-            assertTrue(server.isAlive());
-            // the clients accepted first were answered; each that leaves frees a descriptor for one
-            // waiting in the backlog, which is then accepted and answered in turn. Accepted with no
-            // descriptor left to open the file, a client is told 503 (retry) rather than left hanging.
-            int ok = 0;
-            for (int i = 0; i < clients.size(); i++) {
-                RawHttp c = clients.get(i);
-                int status;
-                try {
-                    status = c.request("/a.txt").status();
-                } catch (java.io.IOException e) {
-                    throw new AssertionError("client " + i + ", server alive " + server.isAlive() + ": " + errText(err), e);
+            try {
+                for (int i = 0; i < CLIENTS; i++) {
+                    clients.add(new RawHttp(port)); // idle: the server holds a descriptor for each it accepts
                 }
-                assertTrue(status == 200 || (exhaust && status == 503), "client " + i + ": " + status);
-                ok += status == 200 ? 1 : 0;
-                c.close();
+                server.awaitStderr("accept failed", exhaust ? 20 : 1);
+                assertTrue(server.isAlive());
+                // the clients accepted first were answered; each that leaves frees a descriptor for one
+                // waiting in the backlog, which is then accepted and answered in turn. Accepted with no
+                // descriptor left to open the file, a client is told 503 (retry) rather than left hanging.
+                int ok = 0;
+                for (int i = 0; i < clients.size(); i++) {
+                    RawHttp c = clients.get(i);
+                    int status;
+                    try {
+                        status = c.request("/a.txt").status();
+                    } catch (java.io.IOException e) {
+                        throw new AssertionError("client " + i + ", server alive " + server.isAlive() + ": " + server.stderr(), e);
+                    }
+                    assertTrue(status == 200 || (exhaust && status == 503), "client " + i + ": " + status);
+                    ok += status == 200 ? 1 : 0;
+                    c.close();
+                }
+                assertTrue(exhaust || ok == CLIENTS, ok + " of " + CLIENTS + " served");
+                try (RawHttp fresh = new RawHttp(port)) {
+                    assertEquals("hello", fresh.request("/a.txt").text());
+                }
+            } finally {
+                for (RawHttp c : clients) {
+                    c.close();
+                }
             }
-            assertTrue(exhaust || ok == CLIENTS, ok + " of " + CLIENTS + " served");
-            try (RawHttp fresh = new RawHttp(port)) {
-                assertEquals("hello", fresh.request("/a.txt").text());
-            }
-        } finally {
-            for (RawHttp c : clients) {
-                c.close();
-            }
-            server.destroy();
-            assertTrue(server.waitFor(10, TimeUnit.SECONDS));
-            errReader.get(10, TimeUnit.SECONDS);
         }
-        return errText(err);
+        return server.stderr(); // all of it: the child has ended
     }
 
-    private static String errText(StringBuilder err) {
-        synchronized (err) {
-            return err.toString();
-        }
-    }
 }

@@ -3,23 +3,37 @@ package io.laio.examples.demo;
 import io.laio.event.Ev;
 import io.laio.event.Event;
 import io.laio.event.EventBase;
+import io.laio.examples.Check;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** A tour of the loop: a persistent timer, a one-shot timer, a task from another thread. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Runs timers and a cross-thread task on one event loop, then exits.")
 public final class DemoCommand implements Callable<Integer> {
-    @Option(names = "--ticks", defaultValue = "5", description = "How many ticks of the periodic timer (default: ${DEFAULT-VALUE}).")
+    static final int MAX_TICKS = 1_000_000;
+    static final long MAX_INTERVAL_MS = 3_600_000;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--ticks", defaultValue = "5",
+            description = "How many ticks of the periodic timer, 1.." + MAX_TICKS + " (default: ${DEFAULT-VALUE}).")
     int ticks;
 
-    @Option(names = "--interval-ms", defaultValue = "200", description = "Tick interval in ms (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--interval-ms", defaultValue = "200",
+            description = "Tick interval in ms, 1.." + MAX_INTERVAL_MS + " (default: ${DEFAULT-VALUE}).")
     long intervalMs;
 
     @Override
     public Integer call() throws Exception {
+        Check check = Check.of(spec);
+        check.range("--ticks", ticks, 1, MAX_TICKS);
+        check.range("--interval-ms", intervalMs, 1, MAX_INTERVAL_MS);
         try (EventBase base = EventBase.create()) {
             long start = System.nanoTime();
             int[] count = {0};

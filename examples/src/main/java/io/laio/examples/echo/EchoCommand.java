@@ -1,28 +1,45 @@
 package io.laio.examples.echo;
 
 import io.laio.event.EventBase;
+import io.laio.examples.Check;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code echo}: an echo server on one event loop. */
 @Command(name = "echo", mixinStandardHelpOptions = true,
         description = "An echo server on one laio event loop (NIO sockets).")
 public final class EchoCommand implements Callable<Integer> {
-    @Option(names = "--port", defaultValue = "7007", description = "TCP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--port", defaultValue = "7007", description = "TCP port, 0..65535; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
-    String bind;
+    @Option(names = "--bind", defaultValue = "127.0.0.1", converter = Check.AddressConverter.class, description = "Address to listen on, IPv4 or IPv6 (default: ${DEFAULT-VALUE}).")
+    InetAddress bind;
 
     @Override
     public Integer call() throws Exception {
-        try (EventBase base = EventBase.create(); EchoServer server = new EchoServer(base, new InetSocketAddress(bind, port))) {
+        Check.of(spec).listenPort("--port", port);
+        try (EventBase base = EventBase.create(); EchoServer server = listen(base)) {
             System.out.println("listening on " + server.port());
             System.out.flush();
             base.dispatch();
         }
         return 0;
+    }
+
+    private EchoServer listen(EventBase base) throws IOException {
+        try {
+            return new EchoServer(base, new InetSocketAddress(bind, port));
+        } catch (IOException e) {
+            throw Check.listenFailure(e, bind, port);
+        }
     }
 }

@@ -1,69 +1,110 @@
 package io.laio.examples.http;
 
+import io.laio.examples.Check;
+import java.io.IOException;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code thttpd}: the static file server, in the I/O mode chosen. */
 @Command(name = "thttpd", mixinStandardHelpOptions = true,
         description = "A thttpd-style static web server on one event loop, in one of four I/O modes.")
 public final class ThttpdCommand implements Callable<Integer> {
-    @Option(names = "--mode", defaultValue = "laio-laio",
-            description = "nb-b | laio-laio | nb-laio | nb-amted (default: ${DEFAULT-VALUE})")
-    String mode;
+    @Spec
+    CommandSpec spec;
 
-    @Option(names = "--port", defaultValue = "8080", description = "port; 0 picks a free one (default: ${DEFAULT-VALUE})")
+    @Option(names = "--mode", defaultValue = "laio-laio", converter = ModeConverter.class,
+            description = "I/O mode: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
+    ServeMode mode;
+
+    @Option(names = "--port", defaultValue = "8080", description = "port, 0..65535; 0 picks a free one (default: ${DEFAULT-VALUE})")
     int port;
 
-    @Option(names = "--bind", defaultValue = "127.0.0.1", description = "address to listen on (default: ${DEFAULT-VALUE})")
-    String bind;
+    @Option(names = "--bind", defaultValue = "127.0.0.1", converter = Check.AddressConverter.class,
+            description = "address to listen on; IPv4 only in laio-laio mode (default: ${DEFAULT-VALUE})")
+    InetAddress bind;
 
-    @Option(names = "--root", description = "document root (default: a small embedded site)")
+    @Option(names = "--root", description = "document root, an existing directory (default: a small embedded site)")
     Path root;
 
-    @Option(names = "--keepalive", defaultValue = "on", description = "on | off (default: ${DEFAULT-VALUE})")
-    String keepAlive;
+    @Option(names = "--keepalive", defaultValue = "on", converter = KeepAliveConverter.class,
+            description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
+    KeepAlive keepAlive;
 
-    @Option(names = "--idle-timeout", defaultValue = "60s", converter = DurationConverter.class,
-            description = "close a connection idle or stalled this long, e.g. 500ms, 60s (default: ${DEFAULT-VALUE})")
+    @Option(names = "--idle-timeout", defaultValue = "60s", converter = Check.DurationConverter.class,
+            description = "close a connection idle or stalled this long, e.g. 500ms, 60s; more than 0, at most 1d "
+                    + "(default: ${DEFAULT-VALUE})")
     Duration idleTimeout;
 
-    @Option(names = "--header-timeout", defaultValue = "20s", converter = DurationConverter.class,
-            description = "a request head must arrive within this (default: ${DEFAULT-VALUE})")
+    @Option(names = "--header-timeout", defaultValue = "20s", converter = Check.DurationConverter.class,
+            description = "a request head must arrive within this; more than 0, at most 1d (default: ${DEFAULT-VALUE})")
     Duration headerTimeout;
 
     @Option(names = "--access-log", description = "log every response (slf4j logger io.laio.examples.http.access)")
     boolean accessLog;
 
-    @Option(names = "--max-helpers", defaultValue = "64", description = "LAIO helper threads at most (default: ${DEFAULT-VALUE})")
+    @Option(names = "--max-helpers", defaultValue = "64", description = "LAIO helper threads at most, 1..4096 (default: ${DEFAULT-VALUE})")
     int maxHelpers;
 
     @Option(names = "--max-connections", defaultValue = "0",
             description = "connections at once; 0 derives it from the descriptor limit, -1 accepts until EMFILE (default: ${DEFAULT-VALUE})")
     int maxConnections;
 
+    /** {@code --keepalive}'s values. */
+    public enum KeepAlive {
+        ON, OFF;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    public static final class ModeConverter extends Check.EnumConverter<ServeMode> {
+        public ModeConverter() {
+            super(ServeMode.class);
+        }
+    }
+
+    public static final class KeepAliveConverter extends Check.EnumConverter<KeepAlive> {
+        public KeepAliveConverter() {
+            super(KeepAlive.class);
+        }
+    }
+
+    private static final Duration MAX_TIMEOUT = Duration.ofDays(1);
+
     @Override
     public Integer call() throws Exception {
-        if (!keepAlive.equals("on") && !keepAlive.equals("off")) {
-            System.err.println("thttpd: --keepalive takes on or off, not '" + keepAlive + "'");
-            return 2;
+        Check check = Check.of(spec);
+        check.listenPort("--port", port);
+        if (mode.laioSockets() && !(bind instanceof Inet4Address)) {
+            throw check.fail("--bind " + bind.getHostAddress() + ": --mode " + mode
+                    + " listens on a raw IPv4 socket; give an IPv4 address, or an nb-* mode for IPv6");
         }
-        ServeMode m;
+        check.directory("--root", root);
+        check.positive("--idle-timeout", idleTimeout, MAX_TIMEOUT);
+        check.positive("--header-timeout", headerTimeout, MAX_TIMEOUT);
+        check.range("--max-helpers", maxHelpers, 1, 4096);
+        check.atLeast("--max-connections", maxConnections, -1);
+        ServeMode m = mode;
+        ThttpdServer.Options o = new ThttpdServer.Options(m, bind, port, root,
+                keepAlive == KeepAlive.ON, idleTimeout, headerTimeout, accessLog, maxHelpers, maxConnections);
+        ThttpdServer server;
         try {
-            m = ServeMode.of(mode);
-        } catch (IllegalArgumentException e) {
-            System.err.println("thttpd: " + e.getMessage());
-            return 2;
+            server = new ThttpdServer(o);
+        } catch (IOException e) {
+            throw Check.listenFailure(e, bind, port);
         }
-        ThttpdServer.Options o = new ThttpdServer.Options(m, InetAddress.getByName(bind), port, root,
-                keepAlive.equals("on"), idleTimeout, headerTimeout, accessLog, maxHelpers, maxConnections);
-        ThttpdServer server = new ThttpdServer(o);
         CountDownLatch done = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.stop();
@@ -84,23 +125,5 @@ public final class ThttpdCommand implements Callable<Integer> {
             done.countDown();
         }
         return 0;
-    }
-
-    /** "500ms", "20s", "2m", or a bare number of seconds. */
-    public static final class DurationConverter implements ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String s) {
-            String t = s.strip().toLowerCase(java.util.Locale.ROOT);
-            if (t.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-            }
-            if (t.endsWith("s")) {
-                return Duration.ofMillis(Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 1000));
-            }
-            if (t.endsWith("m")) {
-                return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)) * 60);
-            }
-            return Duration.ofMillis(Math.round(Double.parseDouble(t) * 1000));
-        }
     }
 }

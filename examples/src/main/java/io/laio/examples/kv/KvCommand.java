@@ -2,14 +2,21 @@ package io.laio.examples.kv;
 
 import io.laio.Laio;
 import io.laio.event.EventBase;
+import io.laio.examples.Check;
+import io.laio.examples.Main;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code kv}: a memcached-compatible key-value server, NIO sockets + LAIO disk, on one event loop. */
 @Command(name = "kv", mixinStandardHelpOptions = true,
@@ -18,45 +25,67 @@ import picocli.CommandLine.Option;
             "Every mutation is in the log before it is acknowledged; the log is replayed at start.",
             "Replies follow memcached 1.6 (ASCII protocol only, like memcached -B ascii)."})
 public final class KvCommand implements Callable<Integer> {
-    @Option(names = "--port", defaultValue = "11211", description = "TCP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--port", defaultValue = "11211", description = "TCP port, 0..65535; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
-    String bind;
+    @Option(names = "--bind", defaultValue = "127.0.0.1", converter = Check.AddressConverter.class, description = "Address to listen on, IPv4 or IPv6 (default: ${DEFAULT-VALUE}).")
+    InetAddress bind;
 
     @Option(names = "--dir", defaultValue = "kv-data", description = "Directory of the mutation log (default: ${DEFAULT-VALUE}).")
     Path dir;
 
-    @Option(names = "--memory", defaultValue = "64", description = "Memory for items, in MiB; least recently used items are evicted past it (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--memory", defaultValue = "64", description = "Memory for items, in MiB, 1.." + MAX_MEMORY_MIB
+            + "; least recently used items are evicted past it (default: ${DEFAULT-VALUE}).")
     long memoryMiB;
 
-    @Option(names = "--max-item", defaultValue = "1048576", description = "Largest value, in bytes (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-item", defaultValue = "1048576", description = "Largest value, in bytes, 1.." + MAX_ITEM
+            + " (default: ${DEFAULT-VALUE}).")
     int maxItem;
 
-    @Option(names = "--sync", defaultValue = "interval", description = "When the log is fsynced: never, interval (about every second) or always (before each reply, group commit) (default: ${DEFAULT-VALUE}).")
-    String sync;
+    @Option(names = "--sync", defaultValue = "interval", converter = SyncConverter.class,
+            description = "When the log is fsynced, one of ${COMPLETION-CANDIDATES}: never; interval, about every second; "
+                    + "always, before each reply (group commit) (default: ${DEFAULT-VALUE}).")
+    SyncMode sync;
 
     @Option(names = "--compact", description = "Rewrite the log with only the live items at start.")
     boolean compact;
 
+    /** 1 TiB. */
+    static final long MAX_MEMORY_MIB = 1L << 20;
+    /** memcached's largest -I. */
+    static final int MAX_ITEM = 1 << 30;
+
+    public static final class SyncConverter extends Check.EnumConverter<SyncMode> {
+        public SyncConverter() {
+            super(SyncMode.class);
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
-        SyncMode mode;
+        Check check = Check.of(spec);
+        check.listenPort("--port", port);
+        check.range("--memory", memoryMiB, 1, MAX_MEMORY_MIB);
+        check.range("--max-item", maxItem, 1, MAX_ITEM);
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw check.fail("--dir " + dir + " is not a directory");
+        }
         try {
-            mode = SyncMode.valueOf(sync.toUpperCase(java.util.Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            System.err.println("kv: --sync must be never, interval or always, not " + sync);
-            return 2;
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            String why = e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : Main.describe(e);
+            throw check.fail("--dir " + dir + ": cannot create it: " + why);
         }
-        if (memoryMiB <= 0 || maxItem <= 0) {
-            System.err.println("kv: --memory and --max-item must be positive");
-            return 2;
+        if (!Files.isWritable(dir)) {
+            throw check.fail("--dir " + dir + " is not writable");
         }
-        Files.createDirectories(dir);
         KvServer.Config config = new KvServer.Config(new InetSocketAddress(bind, port), dir.toAbsolutePath().toString(),
-                memoryMiB << 20, maxItem, mode, compact);
+                memoryMiB << 20, maxItem, sync, compact);
         CountDownLatch ended = new CountDownLatch(1);
-        try (EventBase base = EventBase.create(); Laio laio = Laio.attach(base); KvServer server = new KvServer(base, laio, config)) {
+        try (EventBase base = EventBase.create(); Laio laio = Laio.attach(base); KvServer server = listen(base, laio, config)) {
             // SIGTERM / Ctrl-C: stop accepting, let the log write what it holds, then exit
             Thread hook = Thread.ofPlatform().name("kv-shutdown").unstarted(() -> {
                 server.shutdown();
@@ -82,5 +111,13 @@ public final class KvCommand implements Callable<Integer> {
             ended.countDown();
         }
         return 0;
+    }
+
+    private KvServer listen(EventBase base, Laio laio, KvServer.Config config) throws IOException {
+        try {
+            return new KvServer(base, laio, config);
+        } catch (IOException e) {
+            throw Check.listenFailure(e, bind, port);
+        }
     }
 }

@@ -7,5 +7,11 @@ public enum SyncMode {
     /** About once a second, in the background; replies wait only for the write. */
     INTERVAL,
     /** Before every reply to a mutation, one fsync covering every mutation that arrived meanwhile (group commit). */
-    ALWAYS
+    ALWAYS;
+
+    /** As given to {@code kv --sync}. */
+    @Override
+    public String toString() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
 }

@@ -1,5 +1,7 @@
 package io.laio.examples.loadgen;
 
+import io.laio.examples.Check;
+import io.laio.examples.Main;
 import io.laio.examples.workload.Trace;
 import io.laio.examples.workload.TraceFile;
 import java.io.IOException;
@@ -22,7 +24,7 @@ import picocli.CommandLine.Spec;
  * Content-Length equal to the file's size in the document root) and reports throughput and
  * response times; writes CSV, JSON and PNG plots. Exit code 1 when any request failed.
  */
-@Command(name = "loadgen", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "loadgen", mixinStandardHelpOptions = true, sortOptions = false, exitCodeOnExecutionException = 2,
         description = {"Replays a workload trace against an HTTP server: N concurrent clients on one",
             "laio event loop, one persistent connection per session, every response checked",
             "(status 200, Content-Length = the file's size in the document root).",
@@ -43,7 +45,7 @@ public final class LoadgenCommand implements Callable<Integer> {
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Server address (default: ${DEFAULT-VALUE}).")
     String host;
 
-    @Option(names = "--port", description = "Server port (required unless --replot).")
+    @Option(names = "--port", description = "Server port, 1..65535 (required unless --replot).")
     Integer port;
 
     @Option(names = "--clients", split = ",", defaultValue = "64", paramLabel = "N",
@@ -85,7 +87,8 @@ public final class LoadgenCommand implements Callable<Integer> {
     @Option(names = "--plots", paramLabel = "DIR", description = "Writes DIR/throughput.png and DIR/response-time.png, one line per label.")
     Path plots;
 
-    @Option(names = "--no-progress", description = "No progress bar on stderr.")
+    @Option(names = "--no-progress", description = "No progress on stderr (a bar on a terminal, else a line every "
+            + "5 seconds).")
     boolean noProgress;
 
     @Option(names = "--replot", description = "Run nothing: draw --plots from the rows already in --csv (e.g. medians of several runs).")
@@ -99,14 +102,13 @@ public final class LoadgenCommand implements Callable<Integer> {
         }
         String problem = checkUsage();
         if (problem != null) {
-            err.println("loadgen: " + problem);
-            return 2;
+            throw Check.of(spec).fail(problem);
         }
         try {
             return replay(spec.commandLine().getOut(), err);
-        } catch (IOException e) {
+        } catch (IOException | java.io.UncheckedIOException e) {
             // a trace, root, page-cache or result file problem: a set-up failure, not a server's
-            err.println("loadgen: " + e);
+            err.println(spec.qualifiedName() + ": " + Main.describe(e));
             return 2;
         }
     }
@@ -170,16 +172,15 @@ public final class LoadgenCommand implements Callable<Integer> {
 
     private int replotOnly(PrintWriter out, PrintWriter err) {
         if (csv == null || plots == null || !java.nio.file.Files.exists(csv)) {
-            err.println("loadgen: --replot needs an existing --csv and --plots");
-            return 2;
+            throw Check.of(spec).fail("--replot needs an existing --csv and --plots");
         }
         try {
             for (Path p : ResultPlots.write(ResultTable.read(csv).rows(), plots, "laio loadgen")) {
                 out.println("wrote " + p);
             }
             return 0;
-        } catch (IOException e) {
-            err.println("loadgen: " + e);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            err.println(spec.qualifiedName() + ": " + Main.describe(e));
             return 2;
         }
     }
@@ -213,7 +214,8 @@ public final class LoadgenCommand implements Callable<Integer> {
     private RunResult run(Trace trace, long[] expected, LoadRun.Spec s, String name, String cache, PrintWriter out, PrintWriter err) {
         LoadRun run = new LoadRun(trace, expected, s);
         RunResult r;
-        try (Progress p = noProgress ? Progress.none() : Progress.bar(name + " x" + s.clients(), run.plannedRequests())) {
+        try (Progress p = noProgress ? Progress.none()
+                : Progress.of(name + " x" + s.clients(), run.plannedRequests(), Progress.stderrIsTerminal(), err)) {
             r = run.run(name, cache, p);
         }
         out.println(r.summary());

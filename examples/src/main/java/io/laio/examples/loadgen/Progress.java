@@ -1,18 +1,40 @@
 package io.laio.examples.loadgen;
 
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.function.LongSupplier;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 
 /**
- * Shows a run's progress: a console progress bar on stderr, or nothing. Updated from a timer
- * on the loop, never per request; the bar renders on its own thread.
+ * Shows a run's progress on stderr: a console progress bar when stderr is a terminal, a plain
+ * line every few seconds when it is not (a log file gets no carriage returns, colour codes or
+ * half-drawn frames), or nothing. Updated from a timer on the loop, never per request; the bar
+ * renders on its own thread.
  */
 final class Progress implements AutoCloseable {
-    private final ProgressBar bar;
+    /** How often the plain lines come. */
+    static final Duration LINE_EVERY = Duration.ofSeconds(5);
 
-    private Progress(ProgressBar bar) {
+    private final ProgressBar bar;
+    private final Lines lines;
+
+    private Progress(ProgressBar bar, Lines lines) {
         this.bar = bar;
+        this.lines = lines;
+    }
+
+    /**
+     * A bar if {@code terminal}, else a line every {@link #LINE_EVERY} on {@code err}: the choice
+     * {@link LoadgenCommand} makes with {@link #stderrIsTerminal()}.
+     */
+    static Progress of(String task, long total, boolean terminal, PrintWriter err) {
+        return terminal ? bar(task, total) : lines(task, total, err, LINE_EVERY, System::nanoTime);
     }
 
     /** A bar named {@code task} counting to {@code total} requests, on stderr. */
@@ -24,12 +46,37 @@ final class Progress implements AutoCloseable {
                 .setUpdateIntervalMillis(250)
                 .showSpeed()
                 .setConsumer(new ConsoleProgressBarConsumer(System.err, 110))
-                .build());
+                .build(), null);
+    }
+
+    /**
+     * A plain line on {@code out} at most once per {@code every} of {@code nanoClock}: the task,
+     * requests done of {@code total}, the rate since the last line, errors.
+     */
+    static Progress lines(String task, long total, PrintWriter out, Duration every, LongSupplier nanoClock) {
+        return new Progress(null, new Lines(task, total, out, every.toNanos(), nanoClock));
     }
 
     /** No progress shown. */
     static Progress none() {
-        return new Progress(null);
+        return new Progress(null, null);
+    }
+
+    /**
+     * Whether stderr is a terminal (and not {@code TERM=dumb}): on Linux, where fd 2 leads; elsewhere,
+     * whether the JVM has an interactive console.
+     */
+    static boolean stderrIsTerminal() {
+        if ("dumb".equals(System.getenv("TERM"))) {
+            return false;
+        }
+        try {
+            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            java.io.Console c = System.console();
+            return c != null && c.isTerminal();
+        }
     }
 
     void update(long done, long errors) {
@@ -38,6 +85,8 @@ final class Progress implements AutoCloseable {
             if (errors != 0) {
                 bar.setExtraMessage(errors + " errors");
             }
+        } else if (lines != null) {
+            lines.update(done, errors);
         }
     }
 
@@ -45,6 +94,48 @@ final class Progress implements AutoCloseable {
     public void close() {
         if (bar != null) {
             bar.close();
+        }
+    }
+
+    private static final class Lines {
+        private final String task;
+        private final long total;
+        private final PrintWriter out;
+        private final long everyNanos;
+        private final LongSupplier clock;
+        private long lastNanos;
+        private long lastDone;
+
+        Lines(String task, long total, PrintWriter out, long everyNanos, LongSupplier clock) {
+            this.task = task;
+            this.total = total;
+            this.out = out;
+            this.everyNanos = everyNanos;
+            this.clock = clock;
+            this.lastNanos = clock.getAsLong();
+        }
+
+        void update(long done, long errors) {
+            long now = clock.getAsLong();
+            long elapsed = now - lastNanos;
+            if (elapsed < everyNanos) {
+                return;
+            }
+            StringBuilder line = new StringBuilder(task).append(": ").append(done);
+            if (total > 0) {
+                line.append('/').append(total).append(" requests (")
+                        .append(String.format(Locale.ROOT, "%.0f", 100.0 * done / total)).append(" %)");
+            } else {
+                line.append(" requests");
+            }
+            line.append(String.format(Locale.ROOT, ", %.0f req/s", (done - lastDone) * 1e9 / elapsed));
+            if (errors != 0) {
+                line.append(", ").append(errors).append(" errors");
+            }
+            out.println(line);
+            out.flush();
+            lastNanos = now;
+            lastDone = done;
         }
     }
 }

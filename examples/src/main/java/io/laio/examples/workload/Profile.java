@@ -35,6 +35,12 @@ public enum Profile {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /** The {@link #id()}, as given to {@code --profile}. */
+    @Override
+    public String toString() {
+        return id();
+    }
+
     /** Requests in the trace at scale 1. */
     public long requests() {
         return requests;

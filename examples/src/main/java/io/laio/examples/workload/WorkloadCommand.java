@@ -1,5 +1,6 @@
 package io.laio.examples.workload;
 
+import io.laio.examples.Check;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -28,11 +29,13 @@ public final class WorkloadCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--profile", defaultValue = "rice", description = "rice or berkeley (default: ${DEFAULT-VALUE}).")
-    String profile;
+    @Option(names = "--profile", defaultValue = "rice", converter = ProfileConverter.class,
+            description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    Profile profile;
 
     @Option(names = "--scale", defaultValue = "0.01",
-            description = "Multiplies requests, footprint and transferred bytes (default: ${DEFAULT-VALUE}; 1 = the paper's size).")
+            description = "Multiplies requests, footprint and transferred bytes: more than 0, at most 1000 "
+                    + "(default: ${DEFAULT-VALUE}; 1 = the paper's size).")
     double scale;
 
     @Option(names = "--seed", defaultValue = "1", description = "Seed; the same seed gives the same workload (default: ${DEFAULT-VALUE}).")
@@ -44,31 +47,36 @@ public final class WorkloadCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Delete an existing OUT/root first.")
     boolean force;
 
-    @Override
-    public Integer call() {
-        try {
-            return write();
-        } catch (IOException | java.io.UncheckedIOException e) {
-            spec.commandLine().getErr().println("workload: " + e);
-            return 2;
+    public static final class ProfileConverter extends Check.EnumConverter<Profile> {
+        public ProfileConverter() {
+            super(Profile.class);
         }
     }
 
-    private int write() throws IOException {
-        PrintWriter stdout = spec.commandLine().getOut();
-        Profile.Targets targets;
-        try {
-            targets = Profile.of(profile).at(scale);
-        } catch (IllegalArgumentException e) {
-            spec.commandLine().getErr().println("workload: " + e.getMessage());
-            return 2;
+    @Override
+    public Integer call() throws IOException {
+        Check check = Check.of(spec);
+        if (!(scale > 0) || scale > 1_000) {
+            throw check.fail("--scale must be more than 0 and at most 1000, not " + scale);
         }
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw check.fail("--out " + out + " is not a directory");
+        }
+        Profile.Targets targets = profile.at(scale);
         Path root = out.resolve("root");
+        if (Files.exists(root) && !force) {
+            throw check.fail(root + " exists; remove it or pass --force");
+        }
+        try {
+            return write(targets, root);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    private int write(Profile.Targets targets, Path root) throws IOException {
+        PrintWriter stdout = spec.commandLine().getOut();
         if (Files.exists(root)) {
-            if (!force) {
-                spec.commandLine().getErr().println("workload: " + root + " exists; remove it or pass --force");
-                return 2;
-            }
             deleteTree(root);
         }
         Files.createDirectories(root);

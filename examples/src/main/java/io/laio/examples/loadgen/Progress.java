@@ -79,6 +79,11 @@ final class Progress implements AutoCloseable {
         }
     }
 
+    /** Whether this is the console bar (not plain lines, not nothing). */
+    boolean drawsBar() {
+        return bar != null;
+    }
+
     void update(long done, long errors) {
         if (bar != null) {
             bar.stepTo(done);

@@ -120,14 +120,11 @@ public final class Laio implements AutoCloseable {
     private volatile Thread poller;
     private volatile boolean closed;
     /**
-     * Threads inside {@link #submit}, plus {@link #GATE_CLOSED} once {@link #close()} began. A
-     * submitter increments, then reads the sign; close sets the sign, then waits until the count
-     * is zero (RMWs on one word: either the submitter sees the sign and is refused, or close sees
-     * it inside and waits for it). So close's cancel passes run after every accepted call is in
-     * its queue: no call is stranded behind them, and none is handed to a stopped waiter.
+     * Submitters inside {@link #submit}; closed by {@link #close()}, which then waits for them:
+     * close's cancel passes run after every accepted call is in its queue, so no call is stranded
+     * behind them and none is handed to a stopped waiter.
      */
-    private final AtomicInteger submitGate = new AtomicInteger();
-    private static final int GATE_CLOSED = Integer.MIN_VALUE;
+    private final SubmitGate submitGate = new SubmitGate();
 
     private Laio(EventBase base, LaioConfig config) {
         this.config = config;
@@ -316,14 +313,13 @@ public final class Laio implements AutoCloseable {
      */
     private long submit(ThreadState ts, int slot, long nr, long a1, long a2, long a3, long a4, long a5, long a6,
             BlockingOp op, long bias, MemorySegment keepAlive, boolean viaWaiter, boolean pipe) {
-        if (submitGate.incrementAndGet() < 0) { // after the increment: close either waits for us or we see it
-            submitGate.decrementAndGet();
+        if (!submitGate.enter()) {
             throw new IllegalStateException("Laio is closed");
         }
         try {
             return enqueue(ts, slot, nr, a1, a2, a3, a4, a5, a6, op, bias, keepAlive, viaWaiter, pipe);
         } finally {
-            submitGate.decrementAndGet();
+            submitGate.leave();
         }
     }
 
@@ -756,10 +752,7 @@ public final class Laio implements AutoCloseable {
             return;
         }
         closed = true;
-        submitGate.getAndAdd(GATE_CLOSED);
-        while (submitGate.get() != GATE_CLOSED) {
-            Thread.onSpinWait(); // a submitter is handing its call over: a few microseconds
-        }
+        submitGate.close(); // from here on every accepted call is in its queue
         long deadline = System.nanoTime() + config.closeWait().toNanos();
         for (HelperPool lane : new HelperPool[] {dataLane, metaLane, javaLane}) {
             lane.drainQueued(this::cancelQueued);

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * direction complete in submission order.
  *
  * <p><b>Stopping</b>, by {@link #stop} or because {@code epoll_pwait} failed: the thread closes
- * {@link #gate}, waits until no submitter is inside it, ends every call it holds ({@code -1} with
+ * its {@link SubmitGate}, which waits until no submitter is inside it, ends every call it holds ({@code -1} with
  * {@link Errno#ECANCELED} after stop, with the {@code epoll_pwait} errno after a failure; a write
  * that moved bytes reports them), then closes its epoll and eventfd itself. A submitter enters
  * the gate before it enqueues and signals, so:
@@ -45,14 +45,8 @@ final class SocketWaiter {
     private volatile boolean stopping;
     /** Set once the thread has stopped taking calls; later submits are refused. */
     private volatile boolean stopped;
-    /**
-     * Submitters inside {@link #submit} (and {@link #stop}'s wake-up), plus {@link #CLOSED} once
-     * the thread stops taking calls. A submitter increments, then reads the sign; the thread sets
-     * the sign, then waits for the count to reach zero (both are RMWs on this one word, so either
-     * the submitter sees the sign and backs out, or the thread sees it inside and waits).
-     */
-    private final java.util.concurrent.atomic.AtomicInteger gate = new java.util.concurrent.atomic.AtomicInteger();
-    private static final int CLOSED = Integer.MIN_VALUE;
+    /** Submitters inside {@link #submit} (and {@link #stop}'s wake-up); the thread closes it on its way out. */
+    private final SubmitGate gate = new SubmitGate();
 
     /** The calls waiting on one descriptor, by direction. */
     private static final class Waiting {
@@ -94,15 +88,14 @@ final class SocketWaiter {
      *         is still the caller's
      */
     boolean submit(LaioCall h) {
-        if (gate.incrementAndGet() < 0) { // after the increment: the thread, having closed the gate, waits for us or we see it closed
-            gate.decrementAndGet();
+        if (!gate.enter()) {
             return false;
         }
         try {
             incoming.offer(h);
             epoll.signal(); // the eventfd is open: it is closed only after the gate closed and emptied
         } finally {
-            gate.decrementAndGet();
+            gate.leave();
         }
         return true;
     }
@@ -148,11 +141,8 @@ final class SocketWaiter {
 
     /** The thread's last act: refuse new calls, end every call it holds with {@code err}, close its descriptors. */
     private void shutDown(int err) {
-        gate.getAndAdd(CLOSED);
+        gate.close(); // a submitter inside is between its offer and its signal: waited for
         stopped = true;
-        while (gate.get() != CLOSED) {
-            Thread.onSpinWait(); // a submitter is between its offer and its signal: a few instructions
-        }
         LaioCall h;
         while ((h = incoming.poll()) != null) {
             end(h, err);
@@ -235,10 +225,13 @@ final class SocketWaiter {
      */
     void stop(long waitNanos) {
         stopping = true;
-        if (gate.incrementAndGet() >= 0) {
-            epoll.signal(); // inside the gate: the eventfd cannot be closed under this write
+        if (gate.enter()) {
+            try {
+                epoll.signal(); // inside the gate: the eventfd cannot be closed under this write
+            } finally {
+                gate.leave();
+            }
         }
-        gate.decrementAndGet();
         try {
             thread.join(java.time.Duration.ofNanos(Math.max(1, waitNanos)));
         } catch (InterruptedException e) {

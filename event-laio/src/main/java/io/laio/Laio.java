@@ -119,6 +119,12 @@ public final class Laio implements AutoCloseable {
     private volatile boolean loopMaySleep;
     private volatile Thread poller;
     private volatile boolean closed;
+    /**
+     * Submitters inside {@link #submit}; closed by {@link #close()}, which then waits for them:
+     * close's cancel passes run after every accepted call is in its queue, so no call is stranded
+     * behind them and none is handed to a stopped waiter.
+     */
+    private final SubmitGate submitGate = new SubmitGate();
 
     private Laio(EventBase base, LaioConfig config) {
         this.config = config;
@@ -307,9 +313,19 @@ public final class Laio implements AutoCloseable {
      */
     private long submit(ThreadState ts, int slot, long nr, long a1, long a2, long a3, long a4, long a5, long a6,
             BlockingOp op, long bias, MemorySegment keepAlive, boolean viaWaiter, boolean pipe) {
-        if (closed) {
+        if (!submitGate.enter()) {
             throw new IllegalStateException("Laio is closed");
         }
+        try {
+            return enqueue(ts, slot, nr, a1, a2, a3, a4, a5, a6, op, bias, keepAlive, viaWaiter, pipe);
+        } finally {
+            submitGate.leave();
+        }
+    }
+
+    /** Inside {@link #submitGate}: counts, fills and hands over the call. */
+    private long enqueue(ThreadState ts, int slot, long nr, long a1, long a2, long a3, long a4, long a5, long a6,
+            BlockingOp op, long bias, MemorySegment keepAlive, boolean viaWaiter, boolean pipe) {
         AtomicInteger count = viaWaiter ? waitingSockets : inFlight;
         if (count.incrementAndGet() > (viaWaiter ? MAX_WAITING_SOCKETS : maxInFlight)) {
             count.decrementAndGet();
@@ -330,7 +346,7 @@ public final class Laio implements AutoCloseable {
             if (loopWaits != null && base.inLoop()) {
                 loopWaits.submit(h); // the loop's own epoll watches it: no thread hand-off
             } else {
-                socketWaiter().submit(h);
+                toWaiter(h);
             }
         } else {
             lane(nr, op).submit(h);
@@ -345,16 +361,23 @@ public final class Laio implements AutoCloseable {
         return LazyProbe.isMetadata(nr) ? metaLane : dataLane;
     }
 
-    private SocketWaiter socketWaiter() {
+    /**
+     * Hands a socket wait to the waiter thread. A waiter whose epoll failed has stopped (it ended
+     * the calls it held with that errno) and refuses new ones: a new waiter takes over. Not while
+     * closing: close stops the waiter only after every submitter has left {@link #submitGate}.
+     */
+    private void toWaiter(LaioCall h) {
         SocketWaiter w = waiter;
-        if (w == null) {
-            synchronized (this) {
-                w = waiter;
-                if (w == null) {
-                    w = new SocketWaiter(this::complete);
-                    waiter = w;
-                }
-            }
+        while (w == null || !w.submit(h)) {
+            w = newWaiter(w);
+        }
+    }
+
+    private synchronized SocketWaiter newWaiter(SocketWaiter dead) {
+        SocketWaiter w = waiter;
+        if (w == dead) { // null, or stopped: no other submitter replaced it yet
+            w = new SocketWaiter(this::complete);
+            waiter = w;
         }
         return w;
     }
@@ -636,7 +659,17 @@ public final class Laio implements AutoCloseable {
      * {@code -1}/{@link Errno#ECANCELED} (still reported once); if it is running or done, it
      * completes normally and {@link LaioHandle#cancelled()} is set.
      *
-     * @return whether the call was stopped before it ran
+     * <p>A socket (or pipe) call waiting for readiness is QUEUED between retries, so a cancel
+     * then stops it ({@code true}). A cancel that arrives while a retry runs returns
+     * {@code false}, and the retry decides: if it completes the call, the call completes
+     * normally; if it would block again, the call does not wait again but completes as
+     * cancelled — {@code -1}/{@link Errno#ECANCELED}, or, for a write that already moved bytes
+     * (in earlier retries, or inline before it went to the background), that count with errno 0,
+     * like a short write, since {@code -1} would hide that bytes went out. Either way a cancel of
+     * a socket wait is never lost. Any thread; the wait's descriptor stops being watched (on an
+     * epoll base, the loop thread drops it at its next pass).
+     *
+     * @return whether the call was stopped before it ran (or between two retries)
      * @throws IllegalArgumentException if the handle belongs to another Laio, or is stale (its
      *                                  call was reported and the handle recycled; see {@link #gethandle()})
      */
@@ -657,12 +690,30 @@ public final class Laio implements AutoCloseable {
         c.errno = Errno.ECANCELED;
         counters.cancelled.incrementAndGet(CallCounters.slot(c.nr));
         int fd = (int) c.a1;
-        boolean watched = loopWaits != null && c.viaWaiter && base.inLoop();
-        complete(c);
+        boolean watched = loopWaits != null && c.viaWaiter;
+        complete(c); // from here on c may be recycled: fd was read before
         if (watched) {
-            loopWaits.cancelled(fd); // stop watching a descriptor nothing waits on any more
+            forgetWait(fd);
         }
         return true;
+    }
+
+    /**
+     * A cancelled socket wait may sit in the loop's per-descriptor record (only the loop thread
+     * touches it): stop watching a descriptor nothing waits on any more — now on the loop thread,
+     * else by a task the loop runs next. (If the loop reuses the number first, its submit prunes
+     * the cancelled call itself, {@link LoopSocketWaits#submit}.)
+     */
+    private void forgetWait(int fd) {
+        if (base.inLoop()) {
+            loopWaits.cancelled(fd);
+            return;
+        }
+        try {
+            base.execute(() -> loopWaits.cancelled(fd)); // a cancel from another thread is rare: one task allocated
+        } catch (IllegalStateException e) {
+            // the base is closed: its epoll and every registration went with it
+        }
     }
 
     /** close(): a queued call never runs. */
@@ -686,6 +737,14 @@ public final class Laio implements AutoCloseable {
      * events when attached), waits up to {@link LaioConfig#closeWait()} for running ones, and
      * stops every helper thread. Later calls that need the background throw
      * {@link IllegalStateException}. Closing twice does nothing.
+     *
+     * <p><b>A submit racing close</b> from another thread has one of two outcomes: it throws
+     * {@link IllegalStateException} (nothing started), or it returns {@code -1}/{@code EINPROGRESS}
+     * and its call is cancelled by this close like any queued one ({@code ECANCELED}; reported by
+     * the last drain of this close in attached mode, by {@link #poll} when standalone), or
+     * completes normally if a helper took it first. Close waits for submitters already inside to
+     * hand their call over before it cancels, so no call is stranded in a queue nobody serves and
+     * no wake-up is written to a descriptor this close has closed.
      */
     @Override
     public void close() {
@@ -693,6 +752,7 @@ public final class Laio implements AutoCloseable {
             return;
         }
         closed = true;
+        submitGate.close(); // from here on every accepted call is in its queue
         long deadline = System.nanoTime() + config.closeWait().toNanos();
         for (HelperPool lane : new HelperPool[] {dataLane, metaLane, javaLane}) {
             lane.drainQueued(this::cancelQueued);

@@ -16,7 +16,21 @@ import java.lang.invoke.VarHandle;
  * <pre>
  *   word = generation &lt;&lt; 3 | CANCEL_REQUESTED (bit 2) | state (bits 0-1: QUEUED, RUNNING, DONE, FREE)
  * </pre>
- * Recycling ({@link #recycle}) sets {@code (generation + 1) << 3 | FREE}; reuse ({@link #init})
+ * The transitions, each a CAS within one generation:
+ * <pre>
+ *   QUEUED ──start()──► RUNNING ──finish()──► DONE           (helper; the waiter when the retry completes)
+ *     ▲                   │
+ *     └────requeue()──────┘   only while CANCEL_REQUESTED is clear; refused once it is set,
+ *                             and the waiter then completes the call as cancelled
+ *   QUEUED ──cancel()/cancelQueued()──► DONE | CANCEL_REQUESTED   (reported ECANCELED by the canceller)
+ *   RUNNING ──cancel()──► RUNNING | CANCEL_REQUESTED   (the runner decides: it completes normally,
+ *                                                       or, if it would requeue, as cancelled)
+ * </pre>
+ * So a cancel is never lost: it either ends a QUEUED call itself or leaves its bit where the
+ * one thread running the call reads it before the call could wait again; and exactly one
+ * thread reports each call (the canceller that won QUEUED → DONE, or the runner).
+ *
+ * <p>Recycling ({@link #recycle}) sets {@code (generation + 1) << 3 | FREE}; reuse ({@link #init})
  * sets {@code generation << 3 | QUEUED} with that new generation. Every {@link LaioHandle} of the
  * old generation is then stale.
  *
@@ -159,21 +173,33 @@ final class LaioCall {
         return (w & STATE_MASK) == QUEUED && WORD.compareAndSet(this, w, (w & ~STATE_MASK) | RUNNING);
     }
 
-    /** Socket waiter: RUNNING → QUEUED after a retry that would still block (cancellable again). */
-    void requeue() {
-        transition(QUEUED);
+    /**
+     * Socket waiter (or the loop's socket waits): RUNNING → QUEUED after a retry that would still
+     * block, so the call is cancellable again. Refused ({@code false}, the call stays RUNNING) if
+     * a cancel arrived while the retry ran: that cancel found the call RUNNING, answered "running,
+     * completes normally" and will not act again, so requeuing would leave a cancelled call
+     * waiting for readiness forever. The caller then completes it as cancelled
+     * ({@link SocketRetry}). The CAS is on the whole word, so a cancel bit set between the read
+     * and the CAS fails it and is seen on the next pass.
+     */
+    boolean requeue() {
+        long w = word();
+        while ((w & CANCEL_REQUESTED) == 0) {
+            long witness = (long) WORD.compareAndExchange(this, w, (w & ~STATE_MASK) | QUEUED);
+            if (witness == w) {
+                return true;
+            }
+            w = witness;
+        }
+        return false;
     }
 
     /** RUNNING → DONE (keeps the cancel-requested bit). */
     void finish() {
-        transition(DONE);
-    }
-
-    private void transition(int to) {
         long w;
         do {
             w = word();
-        } while (!WORD.compareAndSet(this, w, (w & ~STATE_MASK) | to));
+        } while (!WORD.compareAndSet(this, w, (w & ~STATE_MASK) | DONE));
     }
 
     /**

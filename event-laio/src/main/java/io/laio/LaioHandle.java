@@ -16,9 +16,12 @@ import io.laio.event.spi.Loops;
  *     ▲                                                     │
  *     └──── the waiter's non-blocking retry would block ────┘
  *   QUEUED ──────────────────── cancel() ─────────────────────────────────────────► DONE (-1, ECANCELED)
+ *   RUNNING ─── cancel(), then the waiter's retry would block ──────────────────► DONE (-1, ECANCELED,
+ *                                                                                  or the bytes moved)
  * </pre>
  * DONE is final; only the socket waiter ever moves a call back to QUEUED, so a call waiting for
- * readiness can still be cancelled.
+ * readiness can still be cancelled — and a cancel that arrives while the waiter retries it is
+ * not lost: instead of waiting again the call completes as cancelled.
  *
  * <p><b>Recycling and stale handles.</b> The record behind a handle is pooled by its
  * {@link Laio} and reused by later calls, so a background call allocates nothing but this small
@@ -123,7 +126,8 @@ public final class LaioHandle implements EventSource {
     }
 
     /**
-     * Whether {@link Laio#cancel} was called on it (a running call still completes normally).
+     * Whether {@link Laio#cancel} was called on it (a running call still completes normally; a
+     * socket wait cancelled while retried completes as cancelled, see {@link Laio#cancel}).
      *
      * @throws IllegalArgumentException if the handle is stale
      */

@@ -15,7 +15,8 @@ import java.util.function.Consumer;
  * until it has completed in its entirety. The completion goes through the same queue as every
  * other, drained in the same loop pass: no thread, no wake-up.
  *
- * <p>Threading: loop thread only. Per descriptor, calls of one direction complete in order.
+ * <p>Threading: loop thread only ({@link Laio#cancel} from another thread hands
+ * {@link #cancelled} to the loop). Per descriptor, calls of one direction complete in order.
  */
 final class LoopSocketWaits {
     private static final EventCallback READY = (ev, what, arg) -> ((Waiting) arg).progress(what);
@@ -56,6 +57,23 @@ final class LoopSocketWaits {
             watch(writable, writers);
         }
 
+        /**
+         * Drops the calls cancelled while they waited (DONE: their canceller reported them), and
+         * deletes a readiness event whose queue that empties. A call cancelled from another
+         * thread stays here until the loop sees it; if its descriptor was closed meanwhile the
+         * kernel dropped the epoll entry, while the event still counts as added, so an add for a
+         * new descriptor of the same number would issue no {@code epoll_ctl} and wait forever.
+         * Deleting the emptied event makes the next add register the number anew.
+         */
+        void prune() {
+            if (!readers.isEmpty() && readers.removeIf(LoopSocketWaits::cancelled) && readers.isEmpty()) {
+                readable.del();
+            }
+            if (!writers.isEmpty() && writers.removeIf(LoopSocketWaits::cancelled) && writers.isEmpty()) {
+                writable.del();
+            }
+        }
+
         private void watch(Event ev, ArrayDeque<LaioCall> q) {
             if (q.isEmpty()) {
                 ev.del();
@@ -90,6 +108,8 @@ final class LoopSocketWaits {
         if (w == null) {
             w = new Waiting(fd);
             byFd[fd] = w;
+        } else {
+            w.prune(); // before arming: a cancelled call may still hold an event whose descriptor was reused
         }
         ArrayDeque<LaioCall> q = SocketRetry.isWrite(h.nr) ? w.writers : w.readers;
         q.add(h);
@@ -124,11 +144,19 @@ final class LoopSocketWaits {
         java.util.Arrays.fill(byFd, null);
     }
 
-    /** A call on {@code fd} was cancelled: drop it, and stop watching if nothing else waits. */
+    /**
+     * A call on {@code fd} was cancelled (on the loop thread, or handed here by
+     * {@link EventBase#execute} from another one): drop it, and stop watching if nothing else
+     * waits. The others are not retried: nothing says their descriptor became ready.
+     */
     void cancelled(int fd) {
         Waiting w = fd >= 0 && fd < byFd.length ? byFd[fd] : null;
         if (w != null) {
-            w.progress(Ev.READ | Ev.WRITE);
+            w.prune();
         }
+    }
+
+    private static boolean cancelled(LaioCall h) {
+        return h.state() == LaioCall.DONE;
     }
 }

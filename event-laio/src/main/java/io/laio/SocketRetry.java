@@ -46,16 +46,31 @@ final class SocketRetry {
         completer.accept(h);
     }
 
-    /** Ends every call of the queue with {@code err} (the descriptor cannot be watched). */
+    /**
+     * Ends every call of the queue with {@code err} (the descriptor cannot be watched, or the
+     * watcher failed). A call that already moved bytes (a write's earlier retries, or the inline
+     * part before it went to the background) reports them instead, as a short write with errno 0
+     * — {@code -1} would tell the caller that nothing went out when some did.
+     */
     void failAll(ArrayDeque<LaioCall> q, int err) {
         LaioCall h;
         while ((h = q.poll()) != null) {
             if (h.start()) {
-                h.result = -1;
-                h.errno = err;
-                completer.accept(h);
+                end(h, err);
             }
         }
+    }
+
+    /**
+     * Reports a RUNNING call that ends without completing: {@code -1}/{@code err}, or, if bytes
+     * were already moved, their count with errno 0 (what POSIX gives a write interrupted after
+     * progress). A caller tells a cancelled one by {@link LaioHandle#cancelled()}.
+     */
+    private void end(LaioCall h, int err) {
+        long moved = h.progress + h.bias;
+        h.result = moved > 0 ? moved : -1;
+        h.errno = moved > 0 ? 0 : err;
+        completer.accept(h);
     }
 
     /** Retries the calls of one direction in order until one would still block; the completed ones leave the queue. */
@@ -130,8 +145,12 @@ final class SocketRetry {
             r = STILL_WAITING;
         }
         if (r == STILL_WAITING || r == -1 && Syscalls.errno(capture) == Errno.EAGAIN) {
-            h.requeue();
-            return false;
+            TestPoints.at(TestPoints.BEFORE_REQUEUE);
+            if (h.requeue()) {
+                return false;
+            }
+            end(h, Errno.ECANCELED); // cancelled while this retry ran: waiting again would lose the cancel
+            return true;
         }
         int err = r == FAILED_WITH_SO_ERROR ? connectError : r == -1 ? Syscalls.errno(capture) : 0;
         if (r == FAILED_WITH_SO_ERROR) {

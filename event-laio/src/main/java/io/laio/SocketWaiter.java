@@ -15,9 +15,23 @@ import org.slf4j.LoggerFactory;
  * anything. Pipes are retried with {@code preadv2}/{@code pwritev2(RWF_NOWAIT)}. (The LAIO appendix's "wrap non-blocking I/O, helpers for the rest", without its
  * pselect race: registration is one-shot and re-armed only after a retry found nothing.)
  *
- * <p>Threading: {@link #submit} from any thread (it enqueues, then writes the eventfd);
- * everything else on the waiter's own thread. Per descriptor, calls of one direction complete
- * in submission order.
+ * <p>Threading: {@link #submit} and {@link #stop} from any thread (submit enqueues, then writes
+ * the eventfd); everything else on the waiter's own thread. Per descriptor, calls of one
+ * direction complete in submission order.
+ *
+ * <p><b>Stopping</b>, by {@link #stop} or because {@code epoll_pwait} failed: the thread closes
+ * its {@link SubmitGate}, which waits until no submitter is inside it, ends every call it holds ({@code -1} with
+ * {@link Errno#ECANCELED} after stop, with the {@code epoll_pwait} errno after a failure; a write
+ * that moved bytes reports them), then closes its epoll and eventfd itself. A submitter enters
+ * the gate before it enqueues and signals, so:
+ * <ul>
+ *   <li>a submit that entered before the gate closed has its call in {@code incoming} before the
+ *       thread's last drain (the thread waits for it to leave): ended, never stranded;</li>
+ *   <li>a submit after it is refused ({@link #submit} returns {@code false}, nothing enqueued):
+ *       the caller decides (Laio starts a new waiter, or cancels the call when closing);</li>
+ *   <li>no eventfd write can reach a closed (and possibly reused) descriptor number, since the
+ *       descriptors are closed only once the gate is closed and empty.</li>
+ * </ul>
  */
 final class SocketWaiter {
     private static final Logger LOG = LoggerFactory.getLogger(SocketWaiter.class);
@@ -29,6 +43,10 @@ final class SocketWaiter {
     private final WakeableEpoll epoll;
     private final Thread thread;
     private volatile boolean stopping;
+    /** Set once the thread has stopped taking calls; later submits are refused. */
+    private volatile boolean stopped;
+    /** Submitters inside {@link #submit} (and {@link #stop}'s wake-up); the thread closes it on its way out. */
+    private final SubmitGate gate = new SubmitGate();
 
     /** The calls waiting on one descriptor, by direction. */
     private static final class Waiting {
@@ -62,13 +80,33 @@ final class SocketWaiter {
         return nr == Sys.SYS_sendfile || nr == Sys.SYS_connect;
     }
 
-    /** Any thread. */
-    void submit(LaioCall h) {
-        incoming.offer(h);
-        epoll.signal();
+    /**
+     * Any thread: hands the QUEUED call {@code h} to the waiter.
+     *
+     * @return {@code true} if taken (it will be reported exactly once, even if the waiter stops);
+     *         {@code false} if the waiter has stopped: nothing was enqueued or signalled, the call
+     *         is still the caller's
+     */
+    boolean submit(LaioCall h) {
+        if (!gate.enter()) {
+            return false;
+        }
+        try {
+            incoming.offer(h);
+            epoll.signal(); // the eventfd is open: it is closed only after the gate closed and emptied
+        } finally {
+            gate.leave();
+        }
+        return true;
+    }
+
+    /** Whether the waiter has stopped (closed, or its epoll failed): every later submit is refused. */
+    boolean stopped() {
+        return stopped;
     }
 
     private void run() {
+        int err = Errno.ECANCELED;
         try {
             while (!stopping) {
                 LaioCall h;
@@ -77,9 +115,16 @@ final class SocketWaiter {
                 }
                 int n;
                 try {
+                    TestPoints.at(TestPoints.BEFORE_AWAIT);
+                    int fault = TestPoints.takeFault();
+                    if (fault != 0) {
+                        throw new ErrnoException("epoll_pwait (injected)", fault);
+                    }
                     n = epoll.await(-1);
                 } catch (ErrnoException e) {
-                    LOG.error("{}; the socket waiter stops", e.getMessage());
+                    LOG.error("{}; the socket waiter stops, its calls fail with that errno and later socket"
+                            + " waits go to a new waiter", e.getMessage());
+                    err = e.errno;
                     return;
                 }
                 for (int i = 0; i < n; i++) {
@@ -90,8 +135,24 @@ final class SocketWaiter {
                 }
             }
         } finally {
-            cancelAll();
+            shutDown(err);
         }
+    }
+
+    /** The thread's last act: refuse new calls, end every call it holds with {@code err}, close its descriptors. */
+    private void shutDown(int err) {
+        gate.close(); // a submitter inside is between its offer and its signal: waited for
+        stopped = true;
+        LaioCall h;
+        while ((h = incoming.poll()) != null) {
+            end(h, err);
+        }
+        for (Waiting w : byFd.values()) {
+            w.readers.forEach(c -> end(c, err));
+            w.writers.forEach(c -> end(c, err));
+        }
+        byFd.clear();
+        epoll.close();
     }
 
     private void enqueue(LaioCall h) {
@@ -144,35 +205,37 @@ final class SocketWaiter {
         retry.failAll(w.writers, err);
     }
 
-    private void cancelAll() {
-        LaioCall h;
-        while ((h = incoming.poll()) != null) {
-            cancel(h);
-        }
-        for (Waiting w : byFd.values()) {
-            w.readers.forEach(this::cancel);
-            w.writers.forEach(this::cancel);
-        }
-        byFd.clear();
-    }
-
-    private void cancel(LaioCall h) {
+    /**
+     * Ends a waiting call with {@code err} ({@code -1}/err, or the bytes a write already moved);
+     * one cancelled meanwhile (DONE) was reported by its canceller.
+     */
+    private void end(LaioCall h, int err) {
         if (h.cancelQueued()) {
-            h.result = -1;
-            h.errno = Errno.ECANCELED;
+            long moved = h.progress + h.bias;
+            h.result = moved > 0 ? moved : -1;
+            h.errno = moved > 0 ? 0 : err;
             completer.accept(h);
         }
     }
 
-    /** Stops the thread (waiting calls complete with ECANCELED) and closes its descriptors. */
+    /**
+     * Any thread: stops the thread (waiting calls complete with ECANCELED) and waits up to
+     * {@code waitNanos} for it; the thread closes its descriptors on its way out. After a stop
+     * every {@link #submit} is refused.
+     */
     void stop(long waitNanos) {
         stopping = true;
-        epoll.signal();
+        if (gate.enter()) {
+            try {
+                epoll.signal(); // inside the gate: the eventfd cannot be closed under this write
+            } finally {
+                gate.leave();
+            }
+        }
         try {
             thread.join(java.time.Duration.ofNanos(Math.max(1, waitNanos)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        epoll.close();
     }
 }

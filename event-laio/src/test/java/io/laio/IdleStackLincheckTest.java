@@ -13,9 +13,11 @@ import org.junit.jupiter.api.Test;
  * or accept a claim, retire, die), against submitters claiming from any thread. After every
  * scenario the invariant must hold: each helper is on the stack exactly once if IDLE and never
  * otherwise, the stack holds at most the live helpers, and every claim was counted searching
- * once. Defect 1 of issue 14 (a helper on the stack twice) breaks it in three steps
- * (checked: with the claim split again into a pop and a later compare-and-set, Lincheck reports
- * the interleaving pop, take-back, push, claim). Run longer with {@code -Dlaio.lincheck.long=true}
+ * once. Checked to fail when broken: with the claim split again into a pop under the lock and
+ * a later compare-and-set IDLE → CLAIMED (the code before issue 14's fix of defect 1), Lincheck
+ * reports a helper both retired and claimed (results no sequential order gives), and a helper
+ * that died after the pop but was still claimed, leaving the searching count raised for good.
+ * Run longer with {@code -Dlaio.lincheck.long=true}
  * ({@link LincheckModes}).
  */
 public class IdleStackLincheckTest {

@@ -86,6 +86,8 @@ public class LoopWakerLincheckTest {
                 .invocationsPerIteration(LONG ? 10_000 : 200)
                 .threads(3)
                 .actorsPerThread(LONG ? 4 : 3)
+                .actorsBefore(1)
+                .actorsAfter(0) // a producer after the parallel part would heal a lost wake-up before the check
                 .check(LoopWakerLincheckTest.class);
     }
 

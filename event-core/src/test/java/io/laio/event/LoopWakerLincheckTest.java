@@ -82,8 +82,8 @@ public class LoopWakerLincheckTest {
     @Test
     void noWakeupIsLostAndOneProducerPaysPerSleep() {
         new ModelCheckingOptions()
-                .iterations(LONG ? 300 : 6)
-                .invocationsPerIteration(LONG ? 10_000 : 150)
+                .iterations(LONG ? 50 : 6)
+                .invocationsPerIteration(LONG ? 2_000 : 150)
                 .threads(3)
                 .actorsPerThread(LONG ? 4 : 3)
                 .actorsBefore(1)

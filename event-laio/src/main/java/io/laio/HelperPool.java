@@ -21,13 +21,20 @@ import org.slf4j.LoggerFactory;
  * spinning threads the same way).
  *
  * <p>Hand-off without lost wake-ups: a submitter enqueues the call, reads the searching count,
- * and when it is zero claims an idle helper (CAS IDLE → CLAIMED) and unparks it. A helper stops
- * searching (decrements the count) before it re-checks the queue, whether it took a call (then
- * it wakes another if work remains) or found none (then it pushes itself on the idle stack and
- * re-checks before parking): whichever of submitter and helper comes second sees the other. A
- * helper that times out claims itself (IDLE → EXITING); if a submitter claimed it first it
+ * and when it is zero claims an idle helper and unparks it (the claim takes it off the
+ * {@link IdleStack} and counts it searching in one step under the stack's lock: an idle helper is
+ * on the stack exactly once, and never after it found work itself, exited or died). A helper
+ * stops searching (decrements the count) before it re-checks the queue, whether it took a call
+ * (then it wakes another if work remains) or found none (then it pushes itself on the idle stack
+ * and re-checks before parking): whichever of submitter and helper comes second sees the other.
+ * A helper that times out retires itself (IDLE → EXITING); if a submitter claimed it first it
  * stays. After exiting it re-checks the queue and starts a replacement if work arrived
  * meanwhile, so a call is never stranded.
+ *
+ * <p>Every way out of a helper counts it out ({@code alive}, and {@code searching} if it was
+ * counted): a timeout, {@link #stop}, a thread that could not be started, and a helper killed by
+ * an unexpected throwable (logged; a replacement is started if calls are queued). The steps of
+ * these races are named {@link SchedulePoints} so tests can force each interleaving.
  */
 final class HelperPool {
     private static final Logger LOG = LoggerFactory.getLogger(HelperPool.class);
@@ -38,6 +45,12 @@ final class HelperPool {
      */
     private static final int MAX_SPINNERS = Runtime.getRuntime().availableProcessors() - 1;
     private static final AtomicInteger SPINNERS = new AtomicInteger();
+    /** A submitter has taken (claimed) an idle helper and not yet unparked it. */
+    static final String SUBMIT_TOOK_IDLE = "HelperPool.wakeOne:tookIdle";
+    /** A helper has pushed itself on the idle stack and not yet re-checked the queue. */
+    static final String IDLE_PUSHED = "HelperPool.waitForWork:idle";
+    /** A helper's thread is created and about to be started (a throw here is a failed {@code Thread.start()}). */
+    static final String SPAWN_STARTING = "HelperPool.trySpawn:start";
 
     /** Runs one call on a helper thread. */
     interface Worker {
@@ -52,16 +65,8 @@ final class HelperPool {
     private final Worker worker;
     /** Intrusive (nothing allocated per call); helpers take turns consuming. */
     private final CallQueue work = new CallQueue(true);
-    /**
-     * Parked (or parking) helpers, most recent on top: an array under a lock, so going idle
-     * allocates nothing (a linked deque allocated a node per park). {@link #idleCount} lets a
-     * submitter skip the lock when no helper is idle: the helper publishes it (in the lock, a
-     * volatile write) before it re-checks the work queue, the submitter reads it after its
-     * enqueue — a Dekker pair, so one of them sees the other.
-     */
-    private final Helper[] idle;
-    private int idleTop;
-    private volatile int idleCount;
+    /** Parked (or parking) helpers and their hand-off states; see its invariant. */
+    private final IdleStack idle;
     private final AtomicInteger alive = new AtomicInteger();
     /** Helpers awake and about to poll the queue: woken or started and not yet running a call, spinning, or between calls. */
     private final AtomicInteger searching = new AtomicInteger();
@@ -78,42 +83,7 @@ final class HelperPool {
         this.idleNanos = idleNanos;
         this.spinNanos = spinNanos;
         this.worker = worker;
-        this.idle = new Helper[maxHelpers];
-    }
-
-    private void pushIdle(Helper h) {
-        synchronized (idle) {
-            idle[idleTop++] = h;
-            idleCount = idleTop;
-        }
-    }
-
-    private Helper popIdle() {
-        if (idleCount == 0) {
-            return null;
-        }
-        synchronized (idle) {
-            if (idleTop == 0) {
-                return null;
-            }
-            Helper h = idle[--idleTop];
-            idle[idleTop] = null;
-            idleCount = idleTop;
-            return h;
-        }
-    }
-
-    private void removeIdle(Helper h) {
-        synchronized (idle) {
-            for (int i = idleTop - 1; i >= 0; i--) {
-                if (idle[i] == h) {
-                    System.arraycopy(idle, i + 1, idle, i, idleTop - i - 1);
-                    idle[--idleTop] = null;
-                    idleCount = idleTop;
-                    return;
-                }
-            }
-        }
+        this.idle = new IdleStack(maxHelpers, searching);
     }
 
     /** Any thread: queue a call and make sure a helper will run it. */
@@ -127,13 +97,11 @@ final class HelperPool {
 
     /** Wakes an idle helper, or starts one, counted as searching; false if none could be had. */
     private boolean wakeOne() {
-        Helper helper;
-        while ((helper = popIdle()) != null) {
-            if (helper.claim()) {
-                searching.incrementAndGet(); // before it runs: later submitters leave the call to it
-                LockSupport.unpark(helper.thread);
-                return true;
-            }
+        Helper helper = (Helper) idle.claim(); // claimed and counted searching in one step
+        if (helper != null) {
+            SchedulePoints.at(SUBMIT_TOOK_IDLE);
+            LockSupport.unpark(helper.thread);
+            return true;
         }
         return trySpawn();
     }
@@ -147,29 +115,44 @@ final class HelperPool {
             }
         } while (!alive.compareAndSet(n, n + 1));
         searching.incrementAndGet();
-        Helper helper = new Helper();
-        Thread t = Thread.ofPlatform().daemon().name(name + "-" + threadSeq.incrementAndGet()).stackSize(256 * 1024)
-                .unstarted(helper::loop);
-        helper.thread = t;
-        threads.add(t);
-        t.start();
-        return true;
+        Thread t = null;
+        try {
+            Helper helper = new Helper();
+            t = Thread.ofPlatform().daemon().name(name + "-" + threadSeq.incrementAndGet()).stackSize(256 * 1024)
+                    .unstarted(helper::loop);
+            helper.thread = t;
+            threads.add(t);
+            SchedulePoints.at(SPAWN_STARTING);
+            t.start();
+            return true;
+        } catch (Throwable e) {
+            // typically "unable to create native thread": undo the counts, or submitters would
+            // wait for a helper that never comes (searching) and no other would start (alive)
+            if (t != null) {
+                threads.remove(t);
+            }
+            searching.decrementAndGet();
+            int left = alive.decrementAndGet();
+            LOG.error("laio helper pool {} could not start a helper ({} alive); its queued calls wait for a"
+                    + " running helper or the next submission", name, left, e);
+            return false;
+        }
     }
 
-    private final class Helper {
-        static final int WORKING = 0;
-        static final int IDLE = 1;
-        static final int CLAIMED = 2;
-        static final int EXITING = 3;
-        final AtomicInteger state = new AtomicInteger(WORKING);
-        Thread thread;
-
-        boolean claim() {
-            return state.compareAndSet(IDLE, CLAIMED);
+    /** A helper leaves: it is no longer counted, and a call that raced with its exit is never stranded. */
+    private void exited() {
+        alive.decrementAndGet();
+        if (!work.isEmpty() && !stopping) {
+            trySpawn(); // work raced with our exit: never strand it
         }
+    }
+
+    private final class Helper extends IdleStack.Entry {
+        Thread thread;
 
         void loop() {
             ThreadState ts = ThreadState.current();
+            boolean counted = true; // whether this helper is counted searching (trySpawn counted it)
             try {
                 while (true) {
                     LaioCall h = work.isEmpty() ? null : work.pollShared();
@@ -182,25 +165,42 @@ final class HelperPool {
                     if (h != null) {
                         queued.decrementAndGet();
                         searching.decrementAndGet();
+                        counted = false;
                         if (!work.isEmpty() && searching.get() == 0) {
                             wakeOne(); // more queued and nobody looking: pass the wake-up on before blocking in this call
                         }
                         runOne(h, ts);
                         searching.incrementAndGet();
+                        counted = true;
                         continue;
                     }
                     searching.decrementAndGet();
-                    if (stopping) {
+                    counted = false;
+                    if (stopping || !waitForWork()) {
+                        exited();
                         return;
                     }
-                    if (!waitForWork()) {
-                        return;
-                    }
-                    // claimed: the claimer counted this helper as searching
+                    counted = true; // its claimer counted it, or it counted itself
                 }
+            } catch (Throwable t) {
+                died(counted, t);
             } finally {
                 threads.remove(thread);
             }
+        }
+
+        /**
+         * An unexpected throwable escaped the loop (the worker's own are caught in runOne): leave
+         * the pool as if this helper had exited normally, so none of its counts leaks and no
+         * submitter claims a dead thread.
+         */
+        private void died(boolean counted, Throwable t) {
+            int was = idle.abandon(this);
+            if (counted || was == IdleStack.CLAIMED) {
+                searching.decrementAndGet(); // counted by itself, or by the claimer that never got it
+            }
+            LOG.error("laio helper {} died; a replacement starts if calls are queued", thread.getName(), t);
+            exited();
         }
 
         private LaioCall spinForWork() {
@@ -215,38 +215,37 @@ final class HelperPool {
             return h;
         }
 
-        /** Parks until claimed; false when the helper should exit. */
+        /**
+         * Parks until claimed; false when the helper should exit (timed out, or stopping), in which
+         * case it is off the idle stack and the caller counts it out. True means it is counted
+         * searching again: by its claimer, or by itself when its re-check found work first.
+         */
         private boolean waitForWork() {
-            state.set(IDLE);
-            pushIdle(this);
+            idle.push(this);
+            SchedulePoints.at(IDLE_PUSHED);
             if (!work.isEmpty() || stopping) {
                 // re-check after publishing ourselves idle: either this sees the call or the submitter sees us
-                if (state.compareAndSet(IDLE, WORKING)) {
-                    removeIdle(this);
+                if (idle.takeBack(this)) {
                     if (stopping && work.isEmpty()) {
                         return false;
                     }
                     searching.incrementAndGet(); // unclaimed, so counted by nobody else
                     return true;
                 }
+                // claimed first: the claim stands (the claimer counted us), go on as woken
             }
             long deadline = System.nanoTime() + idleNanos;
-            while (state.get() == IDLE) {
+            while (state == IdleStack.IDLE) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0 || stopping) {
-                    if (state.compareAndSet(IDLE, EXITING)) {
-                        removeIdle(this);
-                        alive.decrementAndGet();
-                        if (!work.isEmpty() && !stopping) {
-                            trySpawn(); // work raced with our exit: never strand it
-                        }
+                    if (idle.retire(this)) {
                         return false;
                     }
                     break; // claimed in the meantime
                 }
                 LockSupport.parkNanos(HelperPool.this, left);
             }
-            state.set(WORKING);
+            state = IdleStack.WORKING; // CLAIMED -> WORKING: off the stack, so only this thread moves it on
             return true;
         }
     }
@@ -264,6 +263,10 @@ final class HelperPool {
 
     int alive() {
         return alive.get();
+    }
+
+    int idleCount() {
+        return idle.size();
     }
 
     int searching() {

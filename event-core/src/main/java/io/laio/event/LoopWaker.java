@@ -41,7 +41,9 @@ import java.lang.invoke.VarHandle;
  * </pre>
  * Steps 1–2 and the producer's enqueue-then-swap are each a volatile write followed by a
  * volatile read of the other side's variable; sequential consistency of volatile accesses means
- * at least one side sees the other, which is all the protocol needs.
+ * at least one side sees the other, which is all the protocol needs. {@code LoopWakerLincheckTest}
+ * model-checks the table: every interleaving of producers with loop passes ends with no lost
+ * wake-up and at most one backend wake-up per sleep.
  */
 final class LoopWaker implements Waker {
     static final long AWAKE = Long.MIN_VALUE;

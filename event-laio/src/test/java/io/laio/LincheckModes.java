@@ -1,0 +1,31 @@
+package io.laio;
+
+import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
+
+/**
+ * How long the Lincheck model checks of event-laio run. Short by default (the CI budget: 8
+ * scenarios of 150 interleavings each, a few seconds per test on top of Lincheck's start-up,
+ * which is 15-30 s per test JVM on a loaded 2-core machine); {@code -Dlaio.lincheck.long=true}
+ * explores 50 scenarios of 2,000 interleavings, with more operations per thread (minutes per
+ * test; tens of minutes in all on a loaded machine):
+ * <pre>
+ *   mvn -B -pl event-core,event-nio,event-laio test -Dtest='*Lincheck*' \
+ *       -Dsurefire.failIfNoSpecifiedTests=false -Dlaio.lincheck.long=true
+ * </pre>
+ */
+final class LincheckModes {
+    static final boolean LONG = Boolean.getBoolean("laio.lincheck.long");
+
+    private LincheckModes() {}
+
+    /** Model checking with {@code threads} threads of {@code actors} operations each. */
+    static ModelCheckingOptions modelChecking(int threads, int actors) {
+        return new ModelCheckingOptions()
+                .iterations(LONG ? 50 : 8)
+                .invocationsPerIteration(LONG ? 2_000 : 150)
+                .threads(threads)
+                .actorsPerThread(actors)
+                .actorsBefore(LONG ? 2 : 1)
+                .actorsAfter(LONG ? 2 : 1);
+    }
+}

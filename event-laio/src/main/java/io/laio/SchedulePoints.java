@@ -33,6 +33,13 @@ final class SchedulePoints {
     /** Null outside tests. Volatile so a hook installed by the test thread is seen by the pool's threads. */
     private static volatile Hook hook;
 
+    /**
+     * Null outside tests: an errno that the next step asking for one ({@link #takeFault}) treats
+     * as the kernel's answer, so a failure the kernel gives rarely (an {@code epoll_pwait} error)
+     * can be tested. Consumed once.
+     */
+    private static volatile int fault;
+
     private SchedulePoints() {}
 
     /** The calling thread has reached {@code point}; returns at once unless a test hook is installed. */
@@ -46,5 +53,24 @@ final class SchedulePoints {
     /** Tests only: installs {@code h} (or removes the hook, with {@code null}). */
     static void install(Hook h) {
         hook = h;
+    }
+
+    /** Tests only: the next {@link #takeFault} returns {@code errno}. */
+    static void injectFault(int errno) {
+        fault = errno;
+    }
+
+    /** The injected errno, consumed; 0 (always, in production) for none. */
+    static int takeFault() {
+        int f = fault;
+        if (f != 0) {
+            fault = 0;
+        }
+        return f;
+    }
+
+    /** Tests only: the fault not yet consumed, or 0. */
+    static int pendingFault() {
+        return fault;
     }
 }

@@ -16,6 +16,9 @@ import java.util.function.Consumer;
  * <p>Threading: confined to one thread (its scratch memory and errno capture are its own).
  */
 final class SocketRetry {
+    /** {@link SchedulePoints}: a retry would still block, and the call is about to go back to QUEUED. */
+    static final String BEFORE_REQUEUE = "SocketRetry.retry:beforeRequeue";
+
     private static final long MSG_DONTWAIT = 0x40;
     private static final long MSG_NOSIGNAL = 0x4000;
     private static final long RWF_NOWAIT = 0x8;
@@ -145,7 +148,7 @@ final class SocketRetry {
             r = STILL_WAITING;
         }
         if (r == STILL_WAITING || r == -1 && Syscalls.errno(capture) == Errno.EAGAIN) {
-            TestPoints.at(TestPoints.BEFORE_REQUEUE);
+            SchedulePoints.at(BEFORE_REQUEUE);
             if (h.requeue()) {
                 return false;
             }

@@ -34,6 +34,9 @@ import org.slf4j.LoggerFactory;
  * </ul>
  */
 final class SocketWaiter {
+    /** {@link SchedulePoints}: about to wait on its epoll ({@link SchedulePoints#takeFault} may fail that wait). */
+    static final String BEFORE_AWAIT = "SocketWaiter.run:beforeAwait";
+
     private static final Logger LOG = LoggerFactory.getLogger(SocketWaiter.class);
 
     private final Consumer<LaioCall> completer;
@@ -115,8 +118,8 @@ final class SocketWaiter {
                 }
                 int n;
                 try {
-                    TestPoints.at(TestPoints.BEFORE_AWAIT);
-                    int fault = TestPoints.takeFault();
+                    SchedulePoints.at(BEFORE_AWAIT);
+                    int fault = SchedulePoints.takeFault();
                     if (fault != 0) {
                         throw new ErrnoException("epoll_pwait (injected)", fault);
                     }

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Races around socket waits made deterministic with {@link TestPoints}: a cancel while the waiter
+ * Races around socket waits made deterministic with {@link SchedulePoints}: a cancel while the waiter
  * retries, a cancel from another thread on the epoll backend followed by descriptor reuse, the
  * waiter's epoll failing, and close racing submitters.
  */
@@ -31,8 +31,8 @@ class SocketWaiterRaceTest {
 
     @AfterEach
     void clearHooks() {
-        TestPoints.hook = null;
-        TestPoints.fault = 0;
+        SchedulePoints.install(null);
+        SchedulePoints.injectFault(0);
     }
 
     /** Reads what is in {@code fd} now (it must be non-blocking, or have data), up to {@code max}. */
@@ -79,9 +79,9 @@ class SocketWaiterRaceTest {
             assertEquals(-1, laio.write(sp[0], src, size));
             assertEquals(Errno.EINPROGRESS, Laio.errno());
             LaioHandle h = laio.gethandle();
-            TestPoints.hook = point -> {
+            SchedulePoints.install(point -> {
                 // stop the waiter between its retry (some bytes out, then EAGAIN) and its requeue
-                if (point.equals(TestPoints.BEFORE_REQUEUE) && stops.getAndIncrement() == 0) {
+                if (point.equals(SocketRetry.BEFORE_REQUEUE) && stops.getAndIncrement() == 0) {
                     atRequeue.countDown();
                     try {
                         release.await(30, TimeUnit.SECONDS);
@@ -89,7 +89,7 @@ class SocketWaiterRaceTest {
                         Thread.currentThread().interrupt();
                     }
                 }
-            };
+            });
             long received = drain(sp[1], 512 * 1024); // room in the socket: the waiter's retry moves bytes, then blocks
             assertTrue(atRequeue.await(30, TimeUnit.SECONDS), "the waiter retried and would block again");
             assertFalse(laio.cancel(h), "the waiter runs the call: the cancel cannot stop it there");
@@ -122,8 +122,8 @@ class SocketWaiterRaceTest {
             LaioHandle first = laio.gethandle();
             assertEquals(-1, laio.read(sp[0], buf, 8)); // the second reader finds nothing after the first took the byte
             LaioHandle second = laio.gethandle();
-            TestPoints.hook = point -> {
-                if (point.equals(TestPoints.BEFORE_REQUEUE) && stops.getAndIncrement() == 0) {
+            SchedulePoints.install(point -> {
+                if (point.equals(SocketRetry.BEFORE_REQUEUE) && stops.getAndIncrement() == 0) {
                     atRequeue.countDown();
                     try {
                         release.await(30, TimeUnit.SECONDS);
@@ -131,7 +131,7 @@ class SocketWaiterRaceTest {
                         Thread.currentThread().interrupt();
                     }
                 }
-            };
+            });
             Native.writeByte(sp[1], (byte) 1);
             assertTrue(atRequeue.await(30, TimeUnit.SECONDS), "the second read was retried and would block");
             assertFalse(laio.cancel(second));
@@ -206,7 +206,7 @@ class SocketWaiterRaceTest {
             MemorySegment buf = arena.allocate(8);
             assertEquals(-1, laio.read(a[0], buf, 1));
             LaioHandle first = laio.gethandle();
-            TestPoints.fault = Errno.EINVAL; // the waiter's next epoll_pwait "fails"
+            SchedulePoints.injectFault(Errno.EINVAL); // the waiter's next epoll_pwait "fails"
             assertEquals(-1, laio.read(b[0], buf, 1)); // wakes the waiter, which then meets the fault
             LaioHandle second = laio.gethandle();
             java.util.Map<LaioHandle, long[]> got = collect(laio, 2);
@@ -216,7 +216,7 @@ class SocketWaiterRaceTest {
                 assertEquals(Errno.EINVAL, got.get(h)[1], "the errno epoll_pwait gave");
             }
             LaioCompletion[] out = {new LaioCompletion()};
-            assertEquals(0, TestPoints.fault, "the fault was met");
+            assertEquals(0, SchedulePoints.pendingFault(), "the fault was met");
             assertEquals(-1, laio.read(a[0], buf, 1));
             assertNotNull(laio.gethandle());
             Native.writeByte(a[1], (byte) 7);

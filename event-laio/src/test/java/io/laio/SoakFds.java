@@ -46,6 +46,15 @@ final class SoakFds {
         must("close " + fd, call(Sys.SYS_close, fd, 0, 0, 0, 0, 0));
     }
 
+    static void lseek(int fd, long pos) {
+        must("lseek", call(Sys.SYS_lseek, fd, pos, 0 /* SEEK_SET */, 0, 0, 0));
+    }
+
+    /** posix_fadvise(DONTNEED) of a range: the next read of it goes to the disk (the file is clean). */
+    static void dropCache(int fd, long off, long len) {
+        must("fadvise", call(Sys.SYS_fadvise64, fd, off, len, 4, 0, 0));
+    }
+
     /** An AF_UNIX stream pair with small buffers, so a stalled reader soon blocks the writer. */
     static int[] socketpair() {
         must("socketpair", call(Sys.SYS_socketpair, 1 /* AF_UNIX */, 1 | 0x80000 /* SOCK_STREAM|SOCK_CLOEXEC */, 0,

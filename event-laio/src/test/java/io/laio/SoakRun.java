@@ -43,6 +43,7 @@ final class SoakRun {
 
     /** Sub-mixes that can be switched off (the known engine defects live in these). */
     static final boolean CANCEL_SOCKETS = Boolean.parseBoolean(System.getProperty("laio.soak.cancelSockets", "true"));
+    static final boolean POSITION_READS = Boolean.parseBoolean(System.getProperty("laio.soak.positionReads", "true"));
     static final boolean ABRUPT_CLOSE = Boolean.parseBoolean(System.getProperty("laio.soak.abruptClose", "true"));
     static final boolean STRICT_SHORT = Boolean.parseBoolean(System.getProperty("laio.soak.strictShortReads", "false"));
 
@@ -71,9 +72,9 @@ final class SoakRun {
 
     // -------------------------------------------------------------- op kinds
     static final int PREAD = 0, PREADV = 1, FADVISE = 2, PWRITE = 3, VERIFY = 4, APPEND = 5, SEND = 6, RECV = 7,
-            NANOSLEEP = 8, CALL = 9, GETPID = 10, CLOSE = 11, OPEN = 12;
+            NANOSLEEP = 8, CALL = 9, GETPID = 10, CLOSE = 11, OPEN = 12, READ = 13;
     static final String[] KIND = {"pread", "preadv", "fadvise", "pwrite", "verify-read", "append", "send", "recv",
-            "nanosleep", "call", "getpid", "close", "open"};
+            "nanosleep", "call", "getpid", "close", "open", "read"};
 
     static final int SLOTS = 256, SLOT_SIZE = 512, FD_SLOTS = 4, CHANNELS = 6, BUF = 64 << 10;
 
@@ -169,11 +170,17 @@ final class SoakRun {
     final Op[] trace = new Op[48];
     int traceAt;
     final List<LaioHandle> lastPolled = new ArrayList<>();
+    final List<Op> lastPolledOps = new ArrayList<>();
     long drainStart;
 
     // files and descriptors
     FdSlot[] fdSlots;
     int wfd, afd;
+    /** A descriptor of the data file read sequentially with read(2): its file position is part of the ledger. */
+    int seqFd;
+    long seqPos;
+    Op seqOp;
+    final ArrayDeque<Op> seqHistory = new ArrayDeque<>(); // the last few read(2) calls, refused ones too
     final byte[][] slotImage = new byte[SLOTS][];
     final int[] slotVersion = new int[SLOTS];
     final boolean[] slotBusy = new boolean[SLOTS];
@@ -269,6 +276,8 @@ final class SoakRun {
         roundCalls = 0;
         roundBudget = budget;
         draining = closing = roundDone = quiescing = false;
+        lastPolled.clear(); // the last round's Laio is closed: its handles are never reused
+        lastPolledOps.clear();
         boolean abrupt = ABRUPT_CLOSE && rnd.nextInt(4) == 0;
         config = LaioConfig.builder().maxHelpers(1 + rnd.nextInt(2)).maxQueued(rnd.nextInt(5))
                 .helperIdle(Duration.ofNanos(500_000 + rnd.nextInt(2_000_000))).build();
@@ -378,14 +387,17 @@ final class SoakRun {
         // entering poll ended the previous poll's completions: their handles are stale now
         // (except those cancelled before they ran, which are never reused, and after close)
         if (!closing) {
-            for (LaioHandle h : lastPolled) {
+            for (int i = 0; i < lastPolled.size(); i++) {
+                LaioHandle h = lastPolled.get(i);
                 staleChecked++;
                 if (!h.isStale()) {
-                    fail("a handle reported by the previous poll is not stale after the next poll: " + h);
+                    fail("a handle reported by the previous poll is not stale after the next poll: " + h + " pinned="
+                            + h.call.pinned + " viaWaiter=" + h.call.viaWaiter + " bias=" + h.call.bias + " for " + lastPolledOps.get(i));
                 }
             }
         }
         lastPolled.clear();
+        lastPolledOps.clear();
         for (int i = 0; i < n; i++) {
             LaioHandle h = out[i].handle();
             Op op = byHandle.remove(h);
@@ -396,6 +408,7 @@ final class SoakRun {
             completed(op, out[i].returnValue(), out[i].errno());
             if (!op.cancelStopped) {
                 lastPolled.add(h);
+                lastPolledOps.add(op);
             }
         }
         return n;
@@ -533,8 +546,10 @@ final class SoakRun {
             return issueRead(false);
         } else if (k < 26) {
             return issueRead(true);
-        } else if (k < 28) {
+        } else if (k < 27) {
             return issueFadvise();
+        } else if (k < 28) {
+            return issueSeqRead();
         } else if (k < 36) {
             return issuePwrite();
         } else if (k < 40) {
@@ -625,6 +640,34 @@ final class SoakRun {
         op.buf.asSlice(0, at).fill((byte) 0x5A);
         s.busy++;
         return issue(op, Sys.SYS_preadv, s.fd, op.aux.address(), n, op.off, 0, 0);
+    }
+
+    /**
+     * read(2) at the file position of a descriptor of the data file; a range ahead of it is now
+     * and then dropped from the cache so the non-blocking probe reads part of it. A call refused
+     * with EAGAIN must not have moved the position.
+     */
+    boolean issueSeqRead() {
+        if (seqOp != null || !POSITION_READS) {
+            return false;
+        }
+        if (seqPos >= DATA_SIZE) {
+            SoakFds.lseek(seqFd, 0);
+            seqPos = 0;
+        }
+        if (rnd.nextInt(4) == 0) {
+            SoakFds.dropCache(seqFd, (seqPos & ~4095L) + 4096 * (1 + rnd.nextInt(4)), 4096 * (1 + rnd.nextInt(16)));
+        }
+        Op op = new Op(nextOpId++, READ);
+        op.buf = buffer();
+        op.len = 1 + rnd.nextInt(rnd.nextBoolean() ? 8192 : 65536);
+        op.off = seqPos;
+        seqOp = op;
+        if (seqHistory.size() == 4) {
+            seqHistory.poll();
+        }
+        seqHistory.add(op);
+        return issue(op, Sys.SYS_read, seqFd, op.buf.address(), op.len, 0, 0, 0);
     }
 
     boolean issueFadvise() {
@@ -957,6 +1000,7 @@ final class SoakRun {
                 slotBusy[op.slot] = false;
             }
             case VERIFY -> slotBusy[op.slot] = false;
+            case READ -> seqOp = null;
             case APPEND -> appendInFlight.remove(op.id);
             case SEND -> op.stream.sendOp = null;
             case RECV -> op.stream.recvOp = null;
@@ -1033,6 +1077,22 @@ final class SoakRun {
             case FADVISE -> {
                 op.fdSlot.busy--;
                 expect(op, r == 0);
+            }
+            case READ -> {
+                seqOp = null;
+                long want = Math.min(op.len, DATA_SIZE - op.off);
+                if (r > want || (r < want && (op.background || STRICT_SHORT || r == 0))) {
+                    fail("read returned " + r + " where " + want + " bytes were there: " + op);
+                } else {
+                    shortInline[READ] += r < want ? 1 : 0;
+                    long bad = MemorySegment.mismatch(op.buf, 0, r, MemorySegment.ofArray(DATA), op.off, op.off + r);
+                    if (bad >= 0) {
+                        fail("read(2) byte " + bad + " differs from the file at position " + op.off + " (the file position moved"
+                                + " under a refused or cancelled call, or bytes were skipped): " + op + "; the last read(2) calls: "
+                                + seqHistory);
+                    }
+                    seqPos += r;
+                }
             }
             case PWRITE -> {
                 slotBusy[op.slot] = false;
@@ -1131,6 +1191,9 @@ final class SoakRun {
         appendCancelled.clear();
         appendInFlight.clear();
         dataPath = arena.allocateFrom(dir.resolve("data.bin").toString());
+        seqFd = SoakFds.open(dir.resolve("data.bin").toString(), 0);
+        seqPos = 0;
+        seqOp = null;
         fdSlots = new FdSlot[FD_SLOTS];
         for (int i = 0; i < FD_SLOTS; i++) {
             fdSlots[i] = new FdSlot(i);
@@ -1167,6 +1230,7 @@ final class SoakRun {
         }
         SoakFds.close(wfd);
         SoakFds.close(afd);
+        SoakFds.close(seqFd);
         if (!check || failed()) {
             return;
         }
@@ -1224,7 +1288,7 @@ final class SoakRun {
                 .append(" rounds (").append(abruptRounds).append(" closed with calls in flight), ").append(fdCycles)
                 .append(" fd close/reopen, ").append(chanCycles).append(" channel cycles, ").append(streamBytes)
                 .append(" stream bytes, ").append(staleChecked).append(" stale handles checked, short inline reads pread=")
-                .append(shortInline[PREAD]).append(" preadv=").append(shortInline[PREADV]).append(", longest close ")
+                .append(shortInline[PREAD]).append(" preadv=").append(shortInline[PREADV]).append(" read=").append(shortInline[READ]).append(", longest close ")
                 .append(maxCloseNanos / 1_000_000).append(" ms; per kind:");
         for (int i = 0; i < KIND.length; i++) {
             b.append(' ').append(KIND[i]).append('=').append(perKind[i]);

@@ -51,7 +51,7 @@ import org.junit.jupiter.api.Test;
  * epolls and soak files are back to their baseline; after each run, with the base closed, too.
  * Every failure is collected on the one thread that runs the soak and thrown with the seed.
  *
- * <p><b>Running.</b> CI runs a short soak ({@code laio.soak.calls} = 300,000 calls in total,
+ * <p><b>Running.</b> CI runs a short soak ({@code laio.soak.calls} = 240,000 calls in total,
  * split over the three backends). A long run, by command (docs/soak.md has the figures):
  * <pre>
  * mvn -B -q -pl event-core,event-nio,event-laio test -Dtest='LedgerSoak*' \
@@ -66,7 +66,7 @@ import org.junit.jupiter.api.Test;
  */
 class LedgerSoakTest {
     static final long SEED = Long.getLong("laio.soak.seed", System.nanoTime() ^ System.currentTimeMillis() * 31);
-    static final long CALLS = Long.getLong("laio.soak.calls", 300_000);
+    static final long CALLS = Long.getLong("laio.soak.calls", 240_000);
     static final Path DIR = Path.of(System.getProperty("laio.soak.dir", "target/laio-soak"));
 
     @Test

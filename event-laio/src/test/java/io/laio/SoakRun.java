@@ -172,6 +172,7 @@ final class SoakRun {
     final List<LaioHandle> lastPolled = new ArrayList<>();
     final List<Op> lastPolledOps = new ArrayList<>();
     long drainStart;
+    long started;
 
     // files and descriptors
     FdSlot[] fdSlots;
@@ -229,6 +230,7 @@ final class SoakRun {
     // ============================================================== the run
 
     void run() throws Exception {
+        started = System.nanoTime();
         Files.createDirectories(dir);
         Map<String, Integer> fdBase = SoakFds.snapshot(dir);
         int threadBase = SoakFds.laioThreads();
@@ -245,6 +247,10 @@ final class SoakRun {
                 runRound(budget);
                 done += roundCalls;
                 rounds++;
+                if (calls >= 1_000_000 && rounds % 20 == 0) { // long runs: a sign of life now and then
+                    System.out.printf("[soak] %s %d calls after %d rounds, %.0f s%n", backend, totalCalls, rounds,
+                            (System.nanoTime() - started) / 1e9);
+                }
                 if (!failed()) {
                     SoakFds.awaitThreads(threadBase, this::fail, "after round " + round + " closed its Laio");
                     SoakFds.awaitFds(roundFdBase, dir, this::fail, "after round " + round);

@@ -318,6 +318,8 @@ final class SoakRun {
 
     boolean laioClosed;
     long maxCloseNanos;
+    /** Driver passes that issued nothing and waited (1 ms timer attached, 2 ms poll standalone), and the time they took. */
+    long idleWaits, idleNanos;
     /** Abrupt close without socket cancels: stream calls are finished first, the rest stay in flight. */
     boolean quiescing;
 
@@ -377,7 +379,12 @@ final class SoakRun {
             for (int i = 0; i < 4; i++) {
                 progress |= step();
             }
+            long t = progress ? 0 : System.nanoTime();
             int n = pollOnce(progress ? Duration.ZERO : Duration.ofMillis(2));
+            if (!progress) {
+                idleWaits++;
+                idleNanos += System.nanoTime() - t;
+            }
             if (draining && inflight.isEmpty() && streamsSettled()) {
                 finishRound();
                 return;
@@ -487,7 +494,12 @@ final class SoakRun {
             if (progress) {
                 base.execute(driver[0]);
             } else {
-                base.once(null, Ev.TIMEOUT, (e, w, a) -> driver[0].run(), null, Duration.ofMillis(1));
+                idleWaits++;
+                long t = System.nanoTime();
+                base.once(null, Ev.TIMEOUT, (e, w, a) -> {
+                    idleNanos += System.nanoTime() - t;
+                    driver[0].run();
+                }, null, Duration.ofMillis(1));
             }
         };
         base.execute(driver[0]);
@@ -1294,7 +1306,7 @@ final class SoakRun {
                 .append(" rounds (").append(abruptRounds).append(" closed with calls in flight), ").append(fdCycles)
                 .append(" fd close/reopen, ").append(chanCycles).append(" channel cycles, ").append(streamBytes)
                 .append(" stream bytes, ").append(staleChecked).append(" stale handles checked, short inline reads pread=")
-                .append(shortInline[PREAD]).append(" preadv=").append(shortInline[PREADV]).append(" read=").append(shortInline[READ]).append(", longest close ")
+                .append(shortInline[PREAD]).append(" preadv=").append(shortInline[PREADV]).append(" read=").append(shortInline[READ]).append(", ").append(idleWaits).append(" idle waits (").append(idleNanos / 1_000_000).append(" ms), longest close ")
                 .append(maxCloseNanos / 1_000_000).append(" ms; per kind:");
         for (int i = 0; i < KIND.length; i++) {
             b.append(' ').append(KIND[i]).append('=').append(perKind[i]);

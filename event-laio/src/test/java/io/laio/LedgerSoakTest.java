@@ -61,6 +61,8 @@ import org.junit.jupiter.api.Test;
  * {@code laio.soak.dir} (default {@code target/laio-soak}; must be a real filesystem for the
  * uncached reads), {@code laio.soak.stallSeconds} (30), and switches for sub-mixes:
  * {@code laio.soak.cancelSockets} (cancel socket and pipe calls; default true),
+ * {@code laio.soak.cancelSends} (of those, sends too, not only receives; default true),
+ * {@code laio.soak.positionReads} (the read(2)-at-the-file-position sub-mix; default true),
  * {@code laio.soak.abruptClose} (close with calls in flight; default true),
  * {@code laio.soak.strictShortReads} (a short inline read of a file is a failure; default false).
  */

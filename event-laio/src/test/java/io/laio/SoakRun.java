@@ -43,6 +43,7 @@ final class SoakRun {
 
     /** Sub-mixes that can be switched off (the known engine defects live in these). */
     static final boolean CANCEL_SOCKETS = Boolean.parseBoolean(System.getProperty("laio.soak.cancelSockets", "true"));
+    static final boolean CANCEL_SENDS = Boolean.parseBoolean(System.getProperty("laio.soak.cancelSends", "true"));
     static final boolean POSITION_READS = Boolean.parseBoolean(System.getProperty("laio.soak.positionReads", "true"));
     static final boolean ABRUPT_CLOSE = Boolean.parseBoolean(System.getProperty("laio.soak.abruptClose", "true"));
     static final boolean STRICT_SHORT = Boolean.parseBoolean(System.getProperty("laio.soak.strictShortReads", "false"));
@@ -331,7 +332,7 @@ final class SoakRun {
 
     /** Whether an abrupt close may happen now: always when socket calls may be cancelled, else once none is in flight. */
     boolean streamsQuiet() {
-        if (CANCEL_SOCKETS) {
+        if (CANCEL_SOCKETS && CANCEL_SENDS) {
             return true;
         }
         quiescing = true;
@@ -541,7 +542,7 @@ final class SoakRun {
         }
         if (!draining && !inflight.isEmpty() && rnd.nextInt(100) < 3) {
             Op op = inflight.get(rnd.nextInt(inflight.size()));
-            if (!op.cancelRequested && (CANCEL_SOCKETS || op.stream == null)) {
+            if (!op.cancelRequested && cancellable(op)) {
                 cancel(op);
                 return true;
             }
@@ -591,6 +592,11 @@ final class SoakRun {
             s.stallUntil = step + 50 + rnd.nextInt(rnd.nextInt(4) == 0 ? 5000 : 500);
             return false;
         }
+    }
+
+    /** Whether the switches let this call be cancelled. */
+    static boolean cancellable(Op op) {
+        return op.stream == null || (CANCEL_SOCKETS && (CANCEL_SENDS || op.kind != SEND));
     }
 
     void cancel(Op op) {
@@ -972,7 +978,7 @@ final class SoakRun {
             } else {
                 Event.set(base, h, Ev.LAIO, this::onLaioEvent, op).add();
             }
-            if (rnd.nextInt(50) == 0 && (CANCEL_SOCKETS || op.stream == null) && op.index >= 0) {
+            if (rnd.nextInt(50) == 0 && cancellable(op)) {
                 cancel(op); // at once, most likely while queued
             }
             return true;

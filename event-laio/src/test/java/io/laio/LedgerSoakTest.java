@@ -39,6 +39,8 @@ import org.junit.jupiter.api.Test;
  *   <li>cancels at random moments (3 % of steps, and 2 % of calls at once), with the contract
  *       checked both ways: {@code true} means the call completes {@code -1}/{@code ECANCELED}
  *       and had no effect, {@code false} that it completes normally;</li>
+ *   <li>attached, one background call in ten has its event added up to 40 steps later (its
+ *       completion, often already there, is delivered at {@code add()});</li>
  *   <li>a quarter of the rounds end with {@link Laio#close()} while calls are in flight: every
  *       call still completes exactly once (normally or {@code ECANCELED}) and none that was
  *       cancelled had an effect.</li>

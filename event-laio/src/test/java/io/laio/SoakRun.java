@@ -98,6 +98,7 @@ final class SoakRun {
         byte[] expect;
         long result;
         int errno;
+        long addAt;
 
         Op(long id, int kind) {
             this.id = id;
@@ -166,6 +167,9 @@ final class SoakRun {
 
     // the ledger
     final ArrayList<Op> inflight = new ArrayList<>();
+    /** Attached: background calls whose Ev.LAIO event is added a few steps later. */
+    final ArrayList<Op> deferred = new ArrayList<>();
+    long deferredAdds;
     final IdentityHashMap<LaioHandle, Op> byHandle = new IdentityHashMap<>();
     final ArrayDeque<MemorySegment> buffers = new ArrayDeque<>();
     final Op[] trace = new Op[48];
@@ -283,6 +287,7 @@ final class SoakRun {
         roundCalls = 0;
         roundBudget = budget;
         draining = closing = roundDone = quiescing = false;
+        deferred.clear();
         lastPolled.clear(); // the last round's Laio is closed: its handles are never reused
         lastPolledOps.clear();
         boolean abrupt = ABRUPT_CLOSE && rnd.nextInt(4) == 0;
@@ -473,6 +478,7 @@ final class SoakRun {
             if (!draining && roundCalls >= roundBudget) {
                 if (abrupt && streamsQuiet()) {
                     closing = true;
+                    addDeferred(true);
                     timedClose(); // on the loop thread, with calls in flight
                     laioClosed = true;
                     base.execute(driver[0]);
@@ -537,6 +543,9 @@ final class SoakRun {
 
     boolean step0() {
         step++;
+        if (!deferred.isEmpty()) {
+            addDeferred(false);
+        }
         if (failed()) {
             return false;
         }
@@ -597,6 +606,16 @@ final class SoakRun {
     /** Whether the switches let this call be cancelled. */
     static boolean cancellable(Op op) {
         return op.stream == null || (CANCEL_SOCKETS && (CANCEL_SENDS || op.kind != SEND));
+    }
+
+    void addDeferred(boolean all) {
+        for (int i = deferred.size() - 1; i >= 0; i--) {
+            Op op = deferred.get(i);
+            if (all || op.addAt <= step) {
+                deferred.remove(i);
+                Event.set(base, op.handle, Ev.LAIO, this::onLaioEvent, op).add();
+            }
+        }
     }
 
     void cancel(Op op) {
@@ -975,6 +994,10 @@ final class SoakRun {
                 if (byHandle.put(h, op) != null) {
                     fail("gethandle() returned a handle that is still in flight: " + h + " for " + op);
                 }
+            } else if (rnd.nextInt(10) == 0) {
+                op.addAt = step + rnd.nextInt(40); // its completion may arrive first: it is kept and delivered at add()
+                deferred.add(op);
+                deferredAdds++;
             } else {
                 Event.set(base, h, Ev.LAIO, this::onLaioEvent, op).add();
             }
@@ -1311,7 +1334,7 @@ final class SoakRun {
                 .append(cancels).append(" cancels (").append(cancelsStopped).append(" stopped), ").append(rounds)
                 .append(" rounds (").append(abruptRounds).append(" closed with calls in flight), ").append(fdCycles)
                 .append(" fd close/reopen, ").append(chanCycles).append(" channel cycles, ").append(streamBytes)
-                .append(" stream bytes, ").append(staleChecked).append(" stale handles checked, short inline reads pread=")
+                .append(" stream bytes, ").append(deferredAdds).append(" events added late, ").append(staleChecked).append(" stale handles checked, short inline reads pread=")
                 .append(shortInline[PREAD]).append(" preadv=").append(shortInline[PREADV]).append(" read=").append(shortInline[READ]).append(", ").append(idleWaits).append(" idle waits (").append(idleNanos / 1_000_000).append(" ms), longest close ")
                 .append(maxCloseNanos / 1_000_000).append(" ms; per kind:");
         for (int i = 0; i < KIND.length; i++) {

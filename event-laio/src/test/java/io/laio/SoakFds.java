@@ -10,6 +10,8 @@ import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -114,6 +116,7 @@ final class SoakFds {
     static Map<String, Integer> snapshot(Path dir) {
         Map<String, Integer> m = new TreeMap<>();
         String mine = dir.toAbsolutePath().normalize().toString();
+        Set<String> attach = attachSockets();
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
             for (Path p : (Iterable<Path>) fds::iterator) {
                 String t;
@@ -121,6 +124,9 @@ final class SoakFds {
                     t = Files.readSymbolicLink(p).toString();
                 } catch (IOException e) {
                     continue; // the directory's own descriptor, closed by now
+                }
+                if (attach.contains(t)) {
+                    continue; // jcmd or jstack attached to this JVM: its listener socket is not ours
                 }
                 String kind = t.startsWith("socket:") ? "socket" : t.startsWith("pipe:") ? "pipe"
                         : t.startsWith("anon_inode:") ? t : t.startsWith(mine) ? t : null;
@@ -132,6 +138,22 @@ final class SoakFds {
             throw new IllegalStateException(e);
         }
         return m;
+    }
+
+    /** "socket:[inode]" of the JVM's attach listener (/tmp/.java_pidNNN), which jcmd opens in us. */
+    private static Set<String> attachSockets() {
+        Set<String> s = new HashSet<>();
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/net/unix"))) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length >= 8 && f[7].contains(".java_pid")) {
+                    s.add("socket:[" + f[6] + "]");
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // no /proc/net/unix: count every socket
+        }
+        return s;
     }
 
     static void awaitFds(Map<String, Integer> baseline, Path dir, Consumer<String> fail, String when) {

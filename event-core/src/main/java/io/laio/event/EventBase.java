@@ -245,15 +245,31 @@ public final class EventBase implements AutoCloseable {
             if (active.total() != 0) {
                 int ran = runActive();
                 if (once && active.total() == 0 && ran != 0) {
-                    return 0;
+                    return endedAfterPass();
                 }
             } else if (nonblock) {
-                return 0;
+                return endedAfterPass();
             }
             if (closed) {
                 return 0;
             }
         }
+    }
+
+    /**
+     * A ONCE or NONBLOCK run ends after its pass; a {@link #loopBreak} or {@link #loopExit}
+     * made in that pass ended it too, so it shows in {@link #gotBreak}/{@link #gotExit} (as in
+     * libevent) and is not left over to end the next loop at once.
+     */
+    private int endedAfterPass() {
+        if (breakRequested) {
+            breakRequested = false;
+            gotBreak = true;
+        } else if (exitRequested) {
+            exitRequested = false;
+            gotExit = true;
+        }
+        return 0;
     }
 
     private void pollBackend(boolean noWait) {

@@ -303,6 +303,20 @@ class EventSemanticsTest {
     }
 
     @Test
+    void loopBreakOrLoopExitInTheCallbackThatEndsALoopOnceRunShowsInGotBreakOrGotExit() {
+        base.once(null, Ev.TIMEOUT, (e, w, a) -> base.loopBreak(), null, Duration.ZERO);
+        assertEquals(0, base.loop(Ev.LOOP_ONCE));
+        assertTrue(base.gotBreak(), "the break ended the run: gotBreak() says so (libevent)");
+        base.once(null, Ev.TIMEOUT, (e, w, a) -> base.loopExit(null), null, Duration.ZERO);
+        assertEquals(0, base.loop(Ev.LOOP_ONCE));
+        assertTrue(base.gotExit());
+        timer("next", Ev.TIMEOUT).add(Duration.ZERO);
+        assertEquals(0, base.loop(Ev.LOOP_ONCE));
+        assertFalse(base.gotExit(), "the exit was used up by the run it ended, not kept for the next");
+        assertEquals(List.of("next:TIMEOUT"), log);
+    }
+
+    @Test
     void loopBreakBeforeTheLoopStartsIsForgotten() {
         base.loopBreak();
         timer("t", Ev.TIMEOUT).add(Duration.ofMillis(1));

@@ -9,6 +9,7 @@ import io.laio.event.Ev;
 import io.laio.event.Event;
 import io.laio.event.EventBase;
 import io.laio.event.contract.CrossThreadFailures;
+import io.laio.event.spi.ReadySink;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
@@ -212,6 +213,32 @@ class NioBackendTest {
             Event et = Event.set(base, pair.a, Ev.READ | Ev.ET, (e, w, a) -> { }, null);
             UnsupportedOperationException e2 = assertThrows(UnsupportedOperationException.class, et::add);
             assertTrue(e2.getMessage().contains("ET"));
+        }
+    }
+
+    @Test
+    void aWakeUpThatReachedTheOldSelectorDuringARebuildWakesTheNextPollOnTheNewOne() throws Exception {
+        // the window: a producer's wakeup() lands after the last select returned and before the
+        // rebuild swapped the selector; the wake-up belongs to the next poll, on the new selector
+        NioBackend backend = new NioBackend();
+        try {
+            ReadySink none = new ReadySink() {
+                @Override
+                public void ready(Object attachment, int events) {
+                }
+
+                @Override
+                public void invalid(Object attachment) {
+                }
+            };
+            backend.wakeup();
+            backend.rebuildSelector();
+            long t0 = System.nanoTime();
+            backend.poll(Duration.ofSeconds(10).toNanos(), none);
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(ms < 5_000, "the poll after the rebuild slept " + ms + " ms: the wake-up was lost with the old selector");
+        } finally {
+            backend.close();
         }
     }
 

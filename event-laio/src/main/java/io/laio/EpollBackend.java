@@ -226,8 +226,13 @@ final class EpollBackend implements Backend {
     /** Any thread: signals the eventfd, or does nothing once {@link #close()} began. */
     @Override
     public void wakeup() {
-        // counted in before the CLOSED check: close() either sees this wake-up in flight and
-        // waits for it, or set CLOSED first and this wake-up sees it (both are volatile RMWs)
+        if (((int) STATE.getVolatile(this) & CLOSED) != 0) {
+            return; // closed long since: not even counted, so callers that go on cannot keep close() waiting
+        }
+        // counted in before the CLOSED check that decides: close() either sees this wake-up in
+        // flight and waits for it, or set CLOSED first and this wake-up sees it (both are
+        // volatile read-modify-writes). Two atomic adds per wake-up, which the base's protocol
+        // makes one per sleep at most.
         int s = (int) STATE.getAndAdd(this, 1);
         try {
             if ((s & CLOSED) == 0) {

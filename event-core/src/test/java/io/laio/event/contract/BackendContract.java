@@ -110,6 +110,22 @@ public abstract class BackendContract {
         }
     }
 
+    /**
+     * Starts {@code body} on another thread 50 ms after the loop began running (by then it is
+     * asleep, normally; if not, the call must work all the same). Not a plain sleep from the
+     * start of the test: on a loaded machine the loop may not have started by then, and a
+     * {@code loopBreak()} made before it starts is forgotten, as in libevent.
+     */
+    private Thread startWhileTheLoopRuns(String name, CrossThreadFailures.Body body) {
+        CountDownLatch running = new CountDownLatch(1);
+        base.execute(running::countDown); // the loop's first pass runs it
+        return failures.start(name, () -> {
+            running.await();
+            Thread.sleep(50);
+            body.run();
+        });
+    }
+
     // ------------------------------------------------------------------ timers
 
     @Test
@@ -236,8 +252,7 @@ public abstract class BackendContract {
 
     /** Calls {@code control} from another thread 50 ms into a loop asleep with no timer; the loop must end. */
     private void endALoopAsleepWithNoTimerFromAnotherThread(CrossThreadFailures.Body control, String what) throws Exception {
-        Thread other = failures.start("controller", () -> {
-            Thread.sleep(50);
+        Thread other = startWhileTheLoopRuns("controller", () -> {
             control.run();
         });
         assertEquals(0, loopWatched(Ev.LOOP_NO_EXIT_ON_EMPTY, what + " did not wake it"));
@@ -262,8 +277,7 @@ public abstract class BackendContract {
     @Test
     public void loopExitWithADelayFromAnotherThreadEndsTheLoopOnceTheDelayElapsed() throws Exception {
         long[] called = {0};
-        Thread other = failures.start("exiter", () -> {
-            Thread.sleep(50);
+        Thread other = startWhileTheLoopRuns("exiter", () -> {
             called[0] = System.nanoTime();
             base.loopExit(Duration.ofMillis(40));
         });
@@ -280,8 +294,7 @@ public abstract class BackendContract {
     @Test
     public void interruptingALoopThreadAsleepWithNoTimerEndsTheLoopLikeLoopBreak() throws Exception {
         Thread loopThread = Thread.currentThread();
-        Thread other = failures.start("interrupter", () -> {
-            Thread.sleep(50);
+        Thread other = startWhileTheLoopRuns("interrupter", () -> {
             loopThread.interrupt();
         });
         int r = loopWatched(Ev.LOOP_NO_EXIT_ON_EMPTY, "Thread.interrupt() did not wake it");
@@ -320,8 +333,7 @@ public abstract class BackendContract {
 
     @Test
     public void closeFromAnotherThreadWhileTheLoopRunsIsRefused() throws Exception {
-        Thread other = failures.start("closer", () -> {
-            Thread.sleep(50);
+        Thread other = startWhileTheLoopRuns("closer", () -> {
             IllegalStateException e = assertThrows(IllegalStateException.class, base::close);
             assertTrue(e.getMessage().contains("loopBreak"), e.getMessage());
             base.loopBreak();

@@ -230,6 +230,30 @@ class EventSemanticsTest {
     }
 
     @Test
+    void persistentTimerFiredByItsTimeoutIsReArmedAtItsPreviousDeadlinePlusThePeriod() {
+        // no drift: the lateness of each wake-up is not added to the next deadline. Exactly the
+        // period, except where the loaded machine stalled past a deadline and the period was skipped.
+        long period = Duration.ofMillis(10).toNanos(); // a stall longer than this skips a period
+        long[] deadlines = new long[16];
+        int[] n = {0};
+        Event tick = Event.set(base, null, Ev.TIMEOUT | Ev.PERSIST, (e, w, a) -> {
+            deadlines[n[0]++] = e.deadline; // re-armed before the callback: the next one
+            if (n[0] == deadlines.length) {
+                e.del();
+            }
+        }, null);
+        tick.add(Duration.ofNanos(period));
+        base.dispatch();
+        int exact = 0;
+        for (int k = 1; k < deadlines.length; k++) {
+            long step = deadlines[k] - deadlines[k - 1];
+            assertTrue(step >= period, "deadline " + k + " came " + step + " ns after the previous one");
+            exact += step == period ? 1 : 0;
+        }
+        assertTrue(exact > (deadlines.length - 1) / 2, exact + " of " + (deadlines.length - 1) + " steps were exactly the period");
+    }
+
+    @Test
     void persistentTimerSkipsMissedPeriodsInsteadOfReplayingThem() throws Exception {
         List<Long> times = new ArrayList<>();
         long interval = Duration.ofMillis(20).toNanos();

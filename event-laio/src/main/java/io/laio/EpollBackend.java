@@ -4,7 +4,15 @@ import io.laio.event.Ev;
 import io.laio.event.spi.Backend;
 import io.laio.event.spi.ReadySink;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.spi.AbstractSelectableChannel;
+import java.nio.channels.spi.AbstractSelector;
+import java.nio.channels.spi.SelectorProvider;
 import java.util.Arrays;
+import java.util.Set;
 
 /**
  * An event-loop backend on a Linux epoll instance of its own (through FFM), level-triggered,
@@ -25,9 +33,38 @@ import java.util.Arrays;
  *
  * <p>Threading: everything on the loop thread but {@link #wakeup()} (any thread). A descriptor
  * closed while registered leaves the epoll set silently (the kernel drops it).
+ *
+ * <p><b>Wake-up against close.</b> {@link #wakeup()} writes to the eventfd by its number, and
+ * {@code loopExit}/{@code loopBreak} may call it from any thread at any time, also while the
+ * base closes. Once {@link #close()} has freed the number the kernel may hand it to anyone (a
+ * socket, a file), and a late write would put eight bytes into that stranger. So a state word
+ * counts the wake-ups in flight and holds {@link #CLOSED} once close began: a wake-up that sees
+ * {@code CLOSED} does nothing, and close frees the descriptors only after the count fell to
+ * zero. The write it waits for is a non-blocking eventfd write, so the wait is a few
+ * microseconds at most.
+ *
+ * <p><b>Interrupts.</b> {@code epoll_pwait} returns {@code EINTR} for signals only, and
+ * {@link Thread#interrupt()} sends none; the one public hook the JDK gives into
+ * {@code interrupt()} is {@link AbstractSelector#begin()}, which makes an interrupt call the
+ * selector's {@code wakeup()} (it is how NIO's own selectors wake). {@link #poll} runs its
+ * wait between {@code begin()} and {@code end()} of a selector that exists only for that, whose
+ * {@code wakeup()} is this backend's: an interrupt of the loop thread, before or during the
+ * wait, makes it return, and the base ends the loop as its Javadoc says. It costs an
+ * uncontended lock per wait, as every NIO {@code select} pays.
  */
 final class EpollBackend implements Backend {
     private static final int EPOLLRDHUP = 0x2000;
+    /** Bit of {@link #state}: close() began; the low bits count wake-ups in flight. */
+    private static final int CLOSED = 1 << 30;
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(EpollBackend.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     /** One watched descriptor; dormant (no attachment) once cancelled, until its number is registered again. */
     private static final class Registration {
@@ -51,6 +88,9 @@ final class EpollBackend implements Backend {
     /** Entries that reported since the last wait (one-shot: disarmed by the kernel). */
     private final Registration[] fired = new Registration[WakeableEpoll.MAX_EVENTS];
     private int firedCount;
+    private final InterruptHook interruptHook = new InterruptHook();
+    @SuppressWarnings("unused") // accessed through STATE
+    private volatile int state;
 
     EpollBackend() throws IOException {
         epoll = new WakeableEpoll();
@@ -143,7 +183,17 @@ final class EpollBackend implements Backend {
     public int poll(long timeoutNanos, ReadySink sink) throws IOException {
         long ms = timeoutNanos < 0 ? -1 : timeoutNanos == 0 ? 0 : Math.max(1, (timeoutNanos + 999_999) / 1_000_000);
         rearmFired();
-        int n = epoll.await(ms);
+        int n;
+        if (ms == 0) {
+            n = epoll.await(0); // does not block: an interrupt is seen by the base before its next wait
+        } else {
+            interruptHook.enter(); // an interrupt from here on, or one already pending, wakes the wait below
+            try {
+                n = epoll.await(ms);
+            } finally {
+                interruptHook.exit();
+            }
+        }
         int reported = 0;
         for (int i = 0; i < n; i++) {
             int fd = epoll.fd(i);
@@ -173,13 +223,105 @@ final class EpollBackend implements Backend {
         return reported;
     }
 
+    /** Any thread: signals the eventfd, or does nothing once {@link #close()} began. */
     @Override
     public void wakeup() {
-        epoll.signal();
+        if (((int) STATE.getVolatile(this) & CLOSED) != 0) {
+            return; // closed long since: not even counted, so callers that go on cannot keep close() waiting
+        }
+        // counted in before the CLOSED check that decides: close() either sees this wake-up in
+        // flight and waits for it, or set CLOSED first and this wake-up sees it (both are
+        // volatile read-modify-writes). Two atomic adds per wake-up, which the base's protocol
+        // makes one per sleep at most.
+        int s = (int) STATE.getAndAdd(this, 1);
+        try {
+            if ((s & CLOSED) == 0) {
+                epoll.signal();
+            }
+        } finally {
+            STATE.getAndAdd(this, -1);
+        }
     }
 
+    /** Frees the epoll and eventfd descriptors after every wake-up in flight has written. */
     @Override
     public void close() {
+        if (((int) STATE.getAndBitwiseOr(this, CLOSED) & CLOSED) != 0) {
+            return;
+        }
+        while ((int) STATE.getVolatile(this) != CLOSED) {
+            Thread.yield(); // a wake-up is writing to the eventfd: one non-blocking write (yield: its thread may be descheduled)
+        }
         epoll.close();
+        try {
+            interruptHook.close();
+        } catch (IOException e) {
+            throw new AssertionError("closing a selector with no channels", e);
+        }
+    }
+
+    /** Wake-ups counted in flight (0 or more), for tests. */
+    int wakeupsInFlight() {
+        return (int) STATE.getVolatile(this) & ~CLOSED;
+    }
+
+    /**
+     * A selector that selects nothing: {@link #begin()} is the JDK's public hook into
+     * {@link Thread#interrupt()}, which then calls {@link #wakeup()}, which wakes the epoll wait.
+     * Loop thread only (but {@code wakeup}, which the interrupting thread calls).
+     */
+    private final class InterruptHook extends AbstractSelector {
+        InterruptHook() {
+            super(SelectorProvider.provider());
+        }
+
+        void enter() {
+            begin(); // calls wakeup() at once if the thread is interrupted already
+        }
+
+        void exit() {
+            end();
+        }
+
+        @Override
+        public Selector wakeup() {
+            EpollBackend.this.wakeup();
+            return this;
+        }
+
+        @Override
+        protected void implCloseSelector() {
+            // no channels, no descriptors
+        }
+
+        @Override
+        protected SelectionKey register(AbstractSelectableChannel ch, int ops, Object att) {
+            throw new UnsupportedOperationException("the epoll backend's interrupt hook selects nothing");
+        }
+
+        @Override
+        public Set<SelectionKey> keys() {
+            return Set.of();
+        }
+
+        @Override
+        public Set<SelectionKey> selectedKeys() {
+            return Set.of();
+        }
+
+        @Override
+        public int selectNow() {
+            throw new UnsupportedOperationException("the epoll backend's interrupt hook selects nothing");
+        }
+
+        @Override
+        public int select(long timeout) {
+            throw new UnsupportedOperationException("the epoll backend's interrupt hook selects nothing");
+        }
+
+        @Override
+        public int select() {
+            throw new UnsupportedOperationException("the epoll backend's interrupt hook selects nothing");
+        }
     }
 }

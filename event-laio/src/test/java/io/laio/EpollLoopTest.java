@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.laio.event.Ev;
 import io.laio.event.Event;
 import io.laio.event.EventBase;
+import io.laio.event.contract.CrossThreadFailures;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -14,6 +15,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -23,6 +29,21 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(60)
 class EpollLoopTest {
+    /** Assertions in tasks, callbacks and helper threads report here; checked after each test. */
+    private final CrossThreadFailures failures = new CrossThreadFailures();
+
+    @AfterEach
+    void noFailureOffTheTestThread() {
+        failures.assertNone();
+    }
+
+    /** A base on the epoll backend whose throwing tasks and callbacks fail the test. */
+    private EventBase epollBase() {
+        EventBase base = EventBase.create("epoll");
+        base.setUncaughtHandler(failures.uncaughtHandler());
+        return base;
+    }
+
     private static long waiterThreads() {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.isAlive() && t.getName().equals("laio-socket-waiter")).count();
@@ -38,45 +59,9 @@ class EpollLoopTest {
     }
 
     @Test
-    void timersAndCrossThreadTasksRunOnAnEpollLoop() throws Exception {
-        try (EventBase base = EventBase.create("epoll")) {
-            List<String> log = new ArrayList<>();
-            base.once(null, Ev.TIMEOUT, (ev, w, a) -> log.add("timer"), null, Duration.ofMillis(20));
-            Thread.ofPlatform().start(() -> {
-                BackgroundCallTest.sleep(50);
-                base.execute(() -> {
-                    log.add("task");
-                    base.loopBreak();
-                });
-            });
-            base.loop(Ev.LOOP_NO_EXIT_ON_EMPTY);
-            assertEquals(List.of("timer", "task"), log, "the eventfd woke the sleeping epoll_pwait");
-        }
-    }
-
-    @Test
-    void aPersistentReadEventStaysLevelTriggeredOnItsOneShotEntry() {
-        int[] p = Native.pipe();
-        try (EventBase base = EventBase.create("epoll")) {
-            int[] fired = {0};
-            Event ev = Event.set(base, new SocketFd(p[0]), Ev.READ | Ev.PERSIST, (e, w, a) -> fired[0]++, null);
-            ev.add();
-            Native.writeByte(p[1], (byte) 1);
-            for (int i = 0; i < 5; i++) {
-                base.loop(Ev.LOOP_ONCE | Ev.LOOP_NONBLOCK);
-            }
-            assertEquals(5, fired[0], "the unread byte reports on every pass, as level-triggered readiness does");
-            ev.del();
-        } finally {
-            Native.close(p[0]);
-            Native.close(p[1]);
-        }
-    }
-
-    @Test
     void aDeletedEventsEntryStaysQuietAndWakesAgainWhenReAdded() {
         int[] p = Native.pipe();
-        try (EventBase base = EventBase.create("epoll")) {
+        try (EventBase base = epollBase()) {
             int[] fired = {0};
             Event ev = Event.set(base, new SocketFd(p[0]), Ev.READ | Ev.PERSIST, (e, w, a) -> fired[0]++, null);
             MemorySegment one = Arena.ofAuto().allocate(1);
@@ -106,7 +91,7 @@ class EpollLoopTest {
     @Test
     void aDescriptorNumberClosedAndReusedIsWatchedAgain() {
         int[] first = Native.pipe();
-        try (EventBase base = EventBase.create("epoll")) {
+        try (EventBase base = epollBase()) {
             int[] fired = {0};
             Event ev = Event.set(base, new SocketFd(first[0]), Ev.READ, (e, w, a) -> fired[0]++, null);
             ev.add();
@@ -135,11 +120,83 @@ class EpollLoopTest {
         }
     }
 
+    /** The numbers of this process's open eventfd and epoll descriptors. */
+    private static Set<Integer> openEventFdsAndEpolls() throws java.io.IOException {
+        Set<Integer> fds = new TreeSet<>();
+        try (var dir = java.nio.file.Files.newDirectoryStream(java.nio.file.Path.of("/proc/self/fd"))) {
+            for (var p : dir) {
+                String target;
+                try {
+                    target = java.nio.file.Files.readSymbolicLink(p).toString();
+                } catch (java.io.IOException gone) {
+                    continue; // the listing's own descriptor, closed by now
+                }
+                if (target.equals("anon_inode:[eventfd]") || target.equals("anon_inode:[eventpoll]")) {
+                    fds.add(Integer.parseInt(p.getFileName().toString()));
+                }
+            }
+        }
+        return fds;
+    }
+
+    @Test
+    void aWakeUpRacingCloseNeverWritesToTheDescriptorNumberCloseFreed() throws Exception {
+        // Two threads call wakeup() without pause while the backend closes; then two eventfds of
+        // our own take the lowest free numbers, which are the two close() freed. A wake-up that
+        // passed close() would write its counter into one of them.
+        CrossThreadFailures failures = new CrossThreadFailures();
+        MemorySegment counter = Arena.ofAuto().allocate(8, 8);
+        long landed = 0;
+        int reusedRounds = 0;
+        for (int round = 0; round < 10; round++) {
+            Set<Integer> before = openEventFdsAndEpolls();
+            EpollBackend backend = new EpollBackend();
+            Set<Integer> own = openEventFdsAndEpolls();
+            own.removeAll(before); // its epoll and eventfd
+            AtomicBoolean stop = new AtomicBoolean();
+            CountDownLatch started = new CountDownLatch(2);
+            Thread[] wakers = new Thread[2];
+            for (int t = 0; t < 2; t++) {
+                wakers[t] = failures.start("waker-" + t, () -> {
+                    started.countDown();
+                    while (!stop.get()) {
+                        backend.wakeup();
+                        Thread.yield(); // two spinning threads must not starve the closing one on two cores
+                    }
+                });
+            }
+            started.await();
+            backend.close();
+            int[] reused = new int[2];
+            for (int i = 0; i < 2; i++) {
+                reused[i] = (int) Native.sys(Sys.SYS_eventfd2, 0, 0x80000 /* EFD_CLOEXEC */ | 0x800 /* EFD_NONBLOCK */);
+            }
+            Thread.sleep(5); // the wakers go on calling the closed backend
+            stop.set(true);
+            for (Thread w : wakers) {
+                w.join();
+            }
+            if (own.equals(Set.of(reused[0], reused[1]))) {
+                reusedRounds++;
+            }
+            for (int fd : reused) {
+                if (Syscalls.call(Native.CAPTURE, Sys.SYS_read, fd, counter.address(), 8) == 8) { // else EAGAIN: nothing written
+                    landed += counter.get(ValueLayout.JAVA_LONG, 0);
+                }
+                Native.close(fd);
+            }
+            assertEquals(0, backend.wakeupsInFlight());
+        }
+        assertTrue(reusedRounds > 0, "no round reused the freed numbers: the test proved nothing");
+        assertEquals(0, landed, "wake-ups written into descriptors opened after close()");
+        failures.assertNone(); // a wake-up that failed (EBADF: it wrote to the number after close freed it)
+    }
+
     @Test
     void aSocketReadThatWouldBlockCompletesOnTheLoopWithoutAWaiterThread() throws Exception {
         int[] sp = SocketWaiterTest.socketPair();
         long before = waiterThreads();
-        try (EventBase base = EventBase.create("epoll"); Laio laio = Laio.attach(base); Arena arena = Arena.ofShared()) {
+        try (EventBase base = epollBase(); Laio laio = Laio.attach(base); Arena arena = Arena.ofShared()) {
             MemorySegment buf = arena.allocate(16);
             long[] got = {-2, -2};
             base.execute(() -> {
@@ -149,10 +206,11 @@ class EpollLoopTest {
                     got[0] = ev.result();
                     got[1] = ev.error();
                 }, null).add();
-            });
-            Thread.ofPlatform().start(() -> {
-                BackgroundCallTest.sleep(30);
-                Native.writeByte(sp[1], (byte) 42);
+                // only now: a byte written before the read (a slow start) made it complete inline
+                failures.start("writer", () -> {
+                    Thread.sleep(30);
+                    Native.writeByte(sp[1], (byte) 42);
+                });
             });
             base.once(null, Ev.TIMEOUT, (ev, w, a) -> base.loopBreak(), null, Duration.ofSeconds(20));
             while (got[0] == -2 && !base.gotBreak()) {
@@ -175,7 +233,7 @@ class EpollLoopTest {
         int size = 1 << 20;
         byte[] data = new byte[size];
         new Random(9).nextBytes(data);
-        try (EventBase base = EventBase.create("epoll"); Laio laio = Laio.attach(base); Arena arena = Arena.ofShared()) {
+        try (EventBase base = epollBase(); Laio laio = Laio.attach(base); Arena arena = Arena.ofShared()) {
             MemorySegment src = arena.allocate(size);
             MemorySegment.copy(data, 0, src, ValueLayout.JAVA_BYTE, 0, size);
             List<Long> results = new ArrayList<>();
@@ -184,7 +242,7 @@ class EpollLoopTest {
                 Event.set(base, laio.gethandle(), Ev.LAIO, (ev, what, arg) -> results.add(ev.result()), null).add();
             });
             byte[] got = new byte[size];
-            Thread reader = Thread.ofPlatform().start(() -> {
+            Thread reader = failures.start("reader", () -> {
                 MemorySegment chunk = Arena.ofAuto().allocate(8192);
                 for (int off = 0; off < size; ) {
                     long n = Native.sys(Sys.SYS_read, sp[1], chunk.address(), 8192);
@@ -216,7 +274,7 @@ class EpollLoopTest {
         Native.dropFromCache(in);
         int[] sp = SocketWaiterTest.socketPair();
         Native.sys(Sys.SYS_fcntl, sp[0], 4 /* F_SETFL */, 04000 /* O_NONBLOCK */);
-        try (EventBase base = EventBase.create("epoll"); Laio laio = Laio.attach(base); Arena arena = Arena.ofShared()) {
+        try (EventBase base = epollBase(); Laio laio = Laio.attach(base); Arena arena = Arena.ofShared()) {
             MemorySegment off = arena.allocate(8, 8);
             List<Long> results = new ArrayList<>();
             base.execute(() -> {
@@ -224,7 +282,7 @@ class EpollLoopTest {
                 Event.set(base, laio.gethandle(), Ev.LAIO, (ev, what, arg) -> results.add(ev.result()), null).add();
             });
             byte[] got = new byte[size];
-            Thread reader = Thread.ofPlatform().start(() -> {
+            Thread reader = failures.start("reader", () -> {
                 MemorySegment chunk = Arena.ofAuto().allocate(65536);
                 for (int o = 0; o < size; ) {
                     long n = Native.sys(Sys.SYS_read, sp[1], chunk.address(), 65536);
@@ -252,7 +310,7 @@ class EpollLoopTest {
     @Test
     void aCancelledWaitEndsWithEcanceledAndTheLoopEmpties() throws Exception {
         int[] sp = SocketWaiterTest.socketPair();
-        try (EventBase base = EventBase.create("epoll"); Laio laio = Laio.attach(base); Arena arena = Arena.ofShared()) {
+        try (EventBase base = epollBase(); Laio laio = Laio.attach(base); Arena arena = Arena.ofShared()) {
             MemorySegment buf = arena.allocate(4);
             int[] errors = {-1};
             int[] deliveries = {0};
@@ -279,7 +337,7 @@ class EpollLoopTest {
     @Test
     void closingLaioEndsItsWaitingCallsWithEcanceled() throws Exception {
         int[] sp = SocketWaiterTest.socketPair();
-        try (EventBase base = EventBase.create("epoll"); Arena arena = Arena.ofShared()) {
+        try (EventBase base = epollBase(); Arena arena = Arena.ofShared()) {
             Laio laio = Laio.attach(base);
             MemorySegment buf = arena.allocate(4);
             int[] errors = {-1};

@@ -187,7 +187,12 @@ public final class EventBase implements AutoCloseable {
      *         end of a ONCE/NONBLOCK run; {@code 1} when it returned because no events were
      *         pending; {@code -1} when refused: called from a callback of this base (re-entrant)
      *         or while another thread runs this base's loop. Interrupting the loop thread
-     *         ends the loop like {@link #loopBreak()}; the interrupt status stays set.
+     *         ends the loop on every backend: a wait in the backend returns at once (the
+     *         parking backend's park, NIO's select and the epoll backend's
+     *         {@code epoll_pwait} all wake on an interrupt), the callbacks of the current pass
+     *         still run, and the loop returns {@code 0} before its next wait with
+     *         {@link #gotBreak()} true; the interrupt status stays set. An interrupt pending
+     *         when {@code loop} is called ends it at once.
      * @throws IllegalStateException if the base is closed
      */
     public int loop(int flags) {
@@ -245,15 +250,31 @@ public final class EventBase implements AutoCloseable {
             if (active.total() != 0) {
                 int ran = runActive();
                 if (once && active.total() == 0 && ran != 0) {
-                    return 0;
+                    return endedAfterPass();
                 }
             } else if (nonblock) {
-                return 0;
+                return endedAfterPass();
             }
             if (closed) {
                 return 0;
             }
         }
+    }
+
+    /**
+     * A ONCE or NONBLOCK run ends after its pass; a {@link #loopBreak} or {@link #loopExit}
+     * made in that pass ended it too, so it shows in {@link #gotBreak}/{@link #gotExit} (as in
+     * libevent) and is not left over to end the next loop at once.
+     */
+    private int endedAfterPass() {
+        if (breakRequested) {
+            breakRequested = false;
+            gotBreak = true;
+        } else if (exitRequested) {
+            exitRequested = false;
+            gotExit = true;
+        }
+        return 0;
     }
 
     private void pollBackend(boolean noWait) {

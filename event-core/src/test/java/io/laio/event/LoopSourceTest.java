@@ -3,6 +3,7 @@ package io.laio.event;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.laio.event.contract.CrossThreadFailures;
 import io.laio.event.spi.EventSource;
 import io.laio.event.spi.LoopSource;
 import io.laio.event.spi.Loops;
@@ -10,12 +11,26 @@ import io.laio.event.spi.Waker;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** The SPI a completion source (the LAIO engine) uses: a drained queue, a waker, deliver(). */
 @Timeout(30)
 class LoopSourceTest {
+    /** Assertions in callbacks and on the posting thread report here, or they would only be logged. */
+    private final CrossThreadFailures failures = new CrossThreadFailures();
+
+    @AfterEach
+    void noFailureOffTheTestThread() {
+        failures.assertNone();
+    }
+
+    private EventBase parkingBase() {
+        EventBase base = EventBase.create(new ParkingBackend());
+        base.setUncaughtHandler(failures.uncaughtHandler());
+        return base;
+    }
 
     /** A minimal completion source: results posted from any thread, delivered to added events. */
     static final class Completions implements LoopSource, EventSource {
@@ -69,7 +84,7 @@ class LoopSourceTest {
 
     @Test
     void aCompletionPostedFromAnotherThreadWakesTheLoopAndRunsTheCallbackWithItsResult() throws Exception {
-        try (EventBase base = EventBase.create(new ParkingBackend())) {
+        try (EventBase base = parkingBase()) {
             Completions src = new Completions();
             src.waker = Loops.attach(base, src);
             long[] got = new long[2];
@@ -79,7 +94,7 @@ class LoopSourceTest {
                 assertEquals(Ev.LAIO, w);
             }, null);
             ev.add();
-            Thread t = Thread.ofPlatform().start(() -> {
+            Thread t = failures.start("poster", () -> {
                 EventSemanticsTest.sleep(50);
                 src.post(4096, 0);
             });
@@ -92,7 +107,7 @@ class LoopSourceTest {
 
     @Test
     void aCompletionThatArrivedBeforeAddIsDeliveredAtAdd() {
-        try (EventBase base = EventBase.create(new ParkingBackend())) {
+        try (EventBase base = parkingBase()) {
             Completions src = new Completions();
             src.waker = Loops.attach(base, src);
             src.post(-1, 9);
@@ -112,7 +127,7 @@ class LoopSourceTest {
 
     @Test
     void deliverToAnEventThatIsNoLongerPendingDoesNothing() {
-        try (EventBase base = EventBase.create(new ParkingBackend())) {
+        try (EventBase base = parkingBase()) {
             Completions src = new Completions();
             src.waker = Loops.attach(base, src);
             int[] runs = {0};

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.laio.event.contract.CrossThreadFailures;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,18 +28,17 @@ class SignalEventTest {
                 }
             }, null);
             sig.add();
-            Thread sender = Thread.ofPlatform().start(() -> {
-                try {
-                    kill("USR2");
-                    Thread.sleep(200);
-                    kill("USR2");
-                } catch (Exception e) {
-                    throw new RuntimeException(e);
-                }
+            CrossThreadFailures failures = new CrossThreadFailures();
+            base.setUncaughtHandler(failures.uncaughtHandler());
+            Thread sender = failures.start("sender", () -> { // kill's exit status is asserted there
+                kill("USR2");
+                Thread.sleep(200);
+                kill("USR2");
             });
             base.loopExit(Duration.ofSeconds(20)); // a hang guard only
             base.dispatch();
             sender.join();
+            failures.assertNone();
             assertEquals(List.of("SIGNAL", "SIGNAL"), seen, "signals may coalesce, but both were 200 ms apart");
             assertEquals(Thread.currentThread(), ranOn[0]);
         }

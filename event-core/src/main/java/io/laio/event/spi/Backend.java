@@ -38,8 +38,9 @@ public interface Backend extends AutoCloseable {
     void cancel(Object key);
 
     /**
-     * Waits until a watched source is ready, {@link #wakeup()} is called, or the timeout elapses,
-     * and reports each ready source to {@code sink}.
+     * Waits until a watched source is ready, {@link #wakeup()} is called, the calling thread is
+     * interrupted (or was already: the interrupt status is left set, the base reads it and ends
+     * the loop), or the timeout elapses, and reports each ready source to {@code sink}.
      *
      * @param timeoutNanos {@code < 0}: no limit; {@code 0}: do not wait
      * @return how many sources were reported
@@ -54,10 +55,15 @@ public interface Backend extends AutoCloseable {
         return false;
     }
 
-    /** Any thread: makes a current or the next {@link #poll} return promptly. */
+    /**
+     * Any thread: makes a current or the next {@link #poll} return promptly. It may run
+     * concurrently with {@link #close()} ({@code loopExit} and {@code loopBreak} race a closing
+     * base): after close it must do nothing, and never touch a released resource, such as a
+     * descriptor number the kernel may have handed to someone else.
+     */
     void wakeup();
 
-    /** Releases every resource; the base calls it once, from {@code close()}. */
+    /** Releases every resource; the base calls it once, from {@code close()}, on the loop or owning thread. */
     @Override
     void close();
 }

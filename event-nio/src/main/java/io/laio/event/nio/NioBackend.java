@@ -41,12 +41,22 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Zero-key spin guard.</b> If {@code select} keeps returning early with nothing ready
  * and no wake-up (the JDK epoll bug of old), the selector is rebuilt, logged at warn level.
+ *
+ * <p><b>The selector field</b> is the one piece of loop state {@link #wakeup()} reads from other
+ * threads, and a rebuild replaces it, so it is volatile: a waking thread reads either the old
+ * selector or the new one, fully constructed, never a stale value cached forever. A wake-up
+ * that reads the old one after the rebuild swapped it out would be lost for the next wait (the
+ * JDK makes {@code wakeup()} on a closed selector a no-op, so it does no harm otherwise): the
+ * rebuild therefore publishes the new selector, then reads {@code wokenUp}, which the waking
+ * thread wrote before it read the field, and wakes the new selector if it is set (a Dekker pair
+ * of volatile accesses: one side sees the other).
  */
 public final class NioBackend implements Backend {
     private static final Logger LOG = LoggerFactory.getLogger(NioBackend.class);
     static final int SPIN_REBUILD_THRESHOLD = 512;
 
-    private Selector selector;
+    /** Replaced by {@link #rebuildSelector()} on the loop thread; read by {@link #wakeup()} on any. */
+    private volatile Selector selector;
     private final ArrayList<Registration> registrations = new ArrayList<>();
     private final Consumer<SelectionKey> onKey = this::onKey;
     private ReadySink sink;
@@ -148,12 +158,13 @@ public final class NioBackend implements Backend {
         if (timeoutNanos != 0 && sweepClosed() != 0) {
             timeoutNanos = 0; // events were dropped: let the loop re-check before it sleeps
         }
+        Selector sel = selector; // one volatile read; only this thread replaces it
         if (timeoutNanos == 0) {
-            selector.selectNow(onKey);
+            sel.selectNow(onKey);
         } else if (timeoutNanos < 0) {
-            selector.select(onKey, 0);
+            sel.select(onKey, 0);
         } else {
-            selector.select(onKey, Math.max(1, (timeoutNanos + 999_999) / 1_000_000));
+            sel.select(onKey, Math.max(1, (timeoutNanos + 999_999) / 1_000_000));
         }
         boolean woken = wokenUp;
         wokenUp = false;
@@ -251,9 +262,13 @@ public final class NioBackend implements Backend {
         } catch (IOException e) {
             LOG.debug("closing the old selector failed", e);
         }
-        selector = fresh;
+        selector = fresh; // volatile write, then the read of wokenUp: pairs with wakeup()
+        if (wokenUp) {
+            fresh.wakeup(); // a wake-up may have gone to the old selector while it was replaced
+        }
     }
 
+    /** Any thread: the flag first, then the field (see the class comment on the rebuild). */
     @Override
     public void wakeup() {
         wokenUp = true;

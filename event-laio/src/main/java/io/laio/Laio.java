@@ -40,6 +40,9 @@ import org.jctools.queues.atomic.MpmcAtomicArrayQueue;
  *       call that would have blocked: the background is full ({@code maxHelpers + maxQueued}
  *       calls in flight); nothing was started, retry later. (A kernel EAGAIN from a
  *       non-blocking descriptor looks the same: it, too, means "retry later".)</li>
+ *   <li>a read or write that had already moved some bytes without blocking when the background
+ *       refused the rest: that many, a short count as from a plain call (never {@code EAGAIN},
+ *       which would make a retry skip or repeat them).</li>
  *   <li>{@code -1}, any other errno: the call failed inline, as the kernel said.</li>
  * </ul>
  * A background call's own outcome has the same shape: {@link io.laio.event.Event#result()} /
@@ -102,6 +105,8 @@ public final class Laio implements AutoCloseable {
     private final CompletionSource source;
     /** Socket calls waiting for readiness have their own bound: they hold no thread. */
     static final int MAX_WAITING_SOCKETS = 1 << 20;
+    /** {@link #MAX_WAITING_SOCKETS}, lowered by tests that need a refused wait. */
+    int maxWaitingSockets = MAX_WAITING_SOCKETS;
     private final AtomicInteger waitingSockets = new AtomicInteger();
     private volatile SocketWaiter waiter;
     /** Socket waits on the loop's own epoll, when the base polls with one (else null: the waiter thread). */
@@ -257,6 +262,13 @@ public final class Laio implements AutoCloseable {
                 // part done without blocking: the rest continues in the background, reported as the total
                 if (nr == Sys.SYS_sendfile) {
                     a4 -= done; // the kernel moved the offset (or the file position) itself
+                } else if (nr == Sys.SYS_readv || nr == Sys.SYS_preadv) {
+                    MemorySegment rest = ts.partialIov; // the caller's iovecs, moved past what was read
+                    ts.partialIov = null;
+                    a2 = rest.address();
+                    a3 = rest.byteSize() / IovecLayout.SIZE;
+                    a4 = LazyProbe.advanceOffset(nr, a4, done);
+                    keepAlive = rest; // raw readv/preadv have no memory of their own to keep
                 } else {
                     a2 += done;
                     a3 -= done;
@@ -311,11 +323,9 @@ public final class Laio implements AutoCloseable {
             throw new IllegalStateException("Laio is closed");
         }
         AtomicInteger count = viaWaiter ? waitingSockets : inFlight;
-        if (count.incrementAndGet() > (viaWaiter ? MAX_WAITING_SOCKETS : maxInFlight)) {
+        if (count.incrementAndGet() > (viaWaiter ? maxWaitingSockets : maxInFlight)) {
             count.decrementAndGet();
-            counters.rejected.incrementAndGet(slot);
-            ts.errno = Errno.EAGAIN;
-            return -1;
+            return refused(ts, slot, bias);
         }
         LaioCall h = pool.poll();
         if (h == null) {
@@ -335,6 +345,23 @@ public final class Laio implements AutoCloseable {
         } else {
             lane(nr, op).submit(h);
         }
+        return -1;
+    }
+
+    /**
+     * The background is full: nothing starts, {@code -1}/{@code EAGAIN}. But when the probe had
+     * already moved {@code done} bytes (and the file position, or the pipe's contents), "nothing
+     * was started" would be false: a retried read would skip them, a retried write send them
+     * twice. Those bytes are the call's result then — a legal short count, completed inline.
+     */
+    private long refused(ThreadState ts, int slot, long done) {
+        if (done > 0) {
+            counters.inline.incrementAndGet(slot);
+            ts.errno = 0;
+            return done;
+        }
+        counters.rejected.incrementAndGet(slot);
+        ts.errno = Errno.EAGAIN;
         return -1;
     }
 

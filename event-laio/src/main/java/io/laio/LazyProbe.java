@@ -125,13 +125,14 @@ final class LazyProbe {
 
     /** The file offset argument of a continued call, moved past the {@code done} bytes. */
     static long advanceOffset(long nr, long a4, long done) {
-        return nr == Sys.SYS_pread64 || nr == Sys.SYS_pwrite64 ? a4 + done : a4;
+        return nr == Sys.SYS_pread64 || nr == Sys.SYS_pwrite64 || nr == Sys.SYS_preadv ? a4 + done : a4;
     }
 
     /**
      * Runs the call without blocking if it can. Returns its result (with {@code ts.errno} set),
      * or {@link #WOULD_BLOCK}; with {@code ts.partial > 0} when that many bytes were already
-     * moved and the rest must continue in the background.
+     * moved and the rest must continue in the background (for readv/preadv on the iovecs in
+     * {@code ts.partialIov}).
      */
     long tryInline(ThreadState ts, int slot, long nr, long a1, long a2, long a3, long a4, long a5, long a6) {
         if (nr == Sys.SYS_read) {
@@ -139,9 +140,9 @@ final class LazyProbe {
         } else if (nr == Sys.SYS_pread64) {
             return a4 < 0 ? WOULD_BLOCK : nowaitRead(ts, slot, a1, a2, a3, a4, true);
         } else if (nr == Sys.SYS_readv) {
-            return nowaitVector(ts, slot, Sys.SYS_preadv2, a1, a2, a3, -1);
+            return nowaitVector(ts, slot, a1, a2, a3, -1);
         } else if (nr == Sys.SYS_preadv) {
-            return a4 < 0 ? WOULD_BLOCK : nowaitVector(ts, slot, Sys.SYS_preadv2, a1, a2, a3, a4);
+            return a4 < 0 ? WOULD_BLOCK : nowaitVector(ts, slot, a1, a2, a3, a4);
         } else if (nr == Sys.SYS_write) {
             return nowaitWrite(ts, slot, a1, a2, a3, -1);
         } else if (nr == Sys.SYS_pwrite64) {
@@ -198,18 +199,34 @@ final class LazyProbe {
         return remember(fd, failure(ts, slot), ts);
     }
 
-    private long nowaitVector(ThreadState ts, int slot, long nr2, long fd, long iov, long iovcnt, long offset) {
+    /**
+     * readv/preadv as one RWF_NOWAIT preadv2. A short answer on a regular file before its end
+     * means the page cache held only the first part: like {@link #nowaitRead}, the rest continues
+     * in the background, on a copy of the iovecs moved past what was read ({@code ts.partialIov}),
+     * and the completion reports the total.
+     */
+    private long nowaitVector(ThreadState ts, int slot, long fd, long iov, long iovcnt, long offset) {
         if (!NOWAIT_READS_TRUSTED || !history.shouldProbe(fd)) {
             return WOULD_BLOCK;
         }
-        long r = Syscalls.call(ts.capture, nr2, fd, iov, iovcnt, offset, 0, RWF_NOWAIT);
+        long r = Syscalls.call(ts.capture, Sys.SYS_preadv2, fd, iov, iovcnt, offset, 0, RWF_NOWAIT);
         if (r >= 0) {
-            // a short vectored read is returned as is (legal POSIX); its buffers are the caller's
+            if (r > 0) {
+                MemorySegment array = IovecLayout.array(iov, iovcnt);
+                if (r < IovecLayout.total(array, iovcnt) && moreInFile(ts, fd, offset < 0 ? -1 : offset + r)) {
+                    counters.probeWouldBlock.incrementAndGet(slot);
+                    history.miss(fd);
+                    ts.partialIov = IovecLayout.rest(array, iovcnt, r);
+                    ts.partial = r;
+                    return WOULD_BLOCK;
+                }
+            }
             counters.probeHit.incrementAndGet(slot);
+            history.hit(fd);
             ts.errno = 0;
             return r;
         }
-        return failure(ts, slot);
+        return remember(fd, failure(ts, slot), ts);
     }
 
     private long nowaitWrite(ThreadState ts, int slot, long fd, long buf, long count, long offset) {

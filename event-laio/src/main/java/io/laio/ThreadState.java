@@ -18,6 +18,8 @@ final class ThreadState {
     long lastGen;
     /** Set by a probe that moved some bytes before it would have blocked. */
     long partial;
+    /** With {@link #partial} on a readv/preadv: the iovecs still to fill (their count is {@code byteSize() / 16}). */
+    MemorySegment partialIov;
     /** Set by the sendfile probe when the file's range may not be in the page cache: the wait is for the disk. */
     boolean fileMiss;
     /** Scratch for probes: an iovec, an open_how, a statx buffer, an empty path. */

@@ -425,7 +425,7 @@ public final class Laio implements AutoCloseable {
     /**
      * On a helper: sendfile until all {@code count} bytes are sent, end of file, or an error. The
      * disk reads block this helper, not the loop; a non-blocking socket that fills up is waited
-     * for here with {@code poll} (a helper may block). Returns the bytes sent, or -1 with errno
+     * for here with {@code ppoll} (a helper may block). Returns the bytes sent, or -1 with errno
      * set if nothing was.
      */
     private static long sendfileAll(ThreadState ts, LaioCall h) {
@@ -437,11 +437,8 @@ public final class Laio implements AutoCloseable {
             } else if (r == 0) {
                 break; // end of file
             } else if (Syscalls.errno(ts.capture) == Errno.EAGAIN) {
-                MemorySegment pfd = ts.scratch.asSlice(LazyProbe.POLLFD, 8);
-                pfd.set(java.lang.foreign.ValueLayout.JAVA_INT, 0, (int) h.a1);
-                pfd.set(java.lang.foreign.ValueLayout.JAVA_INT, 4, 0x4 /* POLLOUT */);
-                if (Syscalls.call(ts.capture, Sys.SYS_poll, pfd.address(), 1, -1) == -1
-                        && Syscalls.errno(ts.capture) != Errno.EINTR) {
+                if (PollLayout.pollOne(ts.capture, ts.scratch.asSlice(LazyProbe.POLL, PollLayout.SIZE), (int) h.a1,
+                        PollLayout.POLLOUT, true) == -1 && Syscalls.errno(ts.capture) != Errno.EINTR) {
                     return done > 0 ? done : -1;
                 }
             } else if (Syscalls.errno(ts.capture) != Errno.EINTR) {

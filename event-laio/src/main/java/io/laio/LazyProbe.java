@@ -21,7 +21,7 @@ import java.lang.foreign.MemorySegment;
  *       {@code fstat}, {@code close}; {@code statx} on a path → the same, then
  *       {@code statx(AT_EMPTY_PATH)}.</li>
  *   <li>{@code recvfrom}, {@code sendto} → {@code MSG_DONTWAIT}; {@code accept}/{@code accept4}
- *       → {@code poll(0)} first; {@code connect} and {@code sendfile} on a non-blocking socket
+ *       → {@code ppoll} (zero timeout) first; {@code connect} and {@code sendfile} on a non-blocking socket
  *       (sendfile only when {@code cachestat} says the range, up to 1 MiB of it, is cached). What
  *       would block on a socket then waits on the {@link SocketWaiter}, not on a helper.</li>
  *   <li>A descriptor whose probes keep missing, or whose filesystem refuses them, is not probed
@@ -55,9 +55,10 @@ final class LazyProbe {
     private static final long HOW = 16;
     private static final long STATX = 64;
     private static final long EMPTY = STATX + StatxLayout.SIZE;
-    static final long POLLFD = EMPTY + 16;
+    /** A {@link PollLayout} region. */
+    static final long POLL = EMPTY + 16;
     /** An 8-byte counter slot, for eventfd writes. */
-    static final long SCRATCH_COUNTER = POLLFD + 16;
+    static final long SCRATCH_COUNTER = POLL + PollLayout.SIZE;
     private static final long CACHESTAT = SCRATCH_COUNTER + 16;
     /** cachestat is not free (~4 µs per MiB here): look at most this far ahead. */
     static final long SENDFILE_RESIDENCY_BOUND = 1 << 20;
@@ -417,12 +418,10 @@ final class LazyProbe {
         return fl >= 0 && (fl & O_NONBLOCK) != 0;
     }
 
-    /** accept has no non-blocking flag for the listener: accept only what poll(0) says is there. */
+    /** accept has no non-blocking flag for the listener: accept only what ppoll(0) says is there (-1: accept reports it). */
     private long readyAccept(ThreadState ts, int slot, long nr, long fd, long addr, long addrlen, long flags) {
-        MemorySegment pfd = ts.scratch.asSlice(POLLFD, 8);
-        pfd.set(java.lang.foreign.ValueLayout.JAVA_INT, 0, (int) fd);
-        pfd.set(java.lang.foreign.ValueLayout.JAVA_INT, 4, 0x1 /* POLLIN */);
-        long n = Syscalls.call(ts.capture, Sys.SYS_poll, pfd.address(), 1, 0);
+        long n = PollLayout.pollOne(ts.capture, ts.scratch.asSlice(POLL, PollLayout.SIZE), (int) fd, PollLayout.POLLIN,
+                false);
         if (n == 0) {
             counters.probeWouldBlock.incrementAndGet(slot);
             return WOULD_BLOCK;

@@ -9,6 +9,7 @@ import io.laio.event.spi.Waker;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.ref.Reference;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -214,16 +215,24 @@ public final class Laio implements AutoCloseable {
         return syscall(nr, a1, a2, a3, a4, a5, a6, null);
     }
 
-    /** {@code keepAlive}: native memory the call uses, kept reachable by its record until it completes. */
+    /**
+     * {@code keepAlive}: native memory the call uses, kept reachable until the call is done —
+     * through the downcall here when it completes inline, by its record when it goes on in the
+     * background. Only its address reaches the kernel, and a segment the Java code no longer
+     * uses may be collected (its auto arena freed) while the kernel is still reading or filling
+     * it: the fence below is what stops that, for INLINE and for every probe.
+     */
     private long syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6, MemorySegment keepAlive) {
         ThreadState ts = ThreadState.current();
         ts.lastCall = null;
         int slot = CallCounters.slot(nr);
-        return switch (config.policy(nr)) {
+        long r = switch (config.policy(nr)) {
             case INLINE -> inline(ts, slot, nr, a1, a2, a3, a4, a5, a6);
             case EAGER -> background(ts, slot, nr, a1, a2, a3, a4, a5, a6, null, 0, keepAlive);
             case LAZY -> lazy(ts, slot, nr, a1, a2, a3, a4, a5, a6, keepAlive);
         };
+        Reference.reachabilityFence(keepAlive);
+        return r;
     }
 
     private long inline(ThreadState ts, int slot, long nr, long a1, long a2, long a3, long a4, long a5, long a6) {
@@ -741,6 +750,8 @@ public final class Laio implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------ typed helpers
+    // Each passes the segment whose address it hands down as keepAlive: reachable through an
+    // inline call (the fence in syscall) and held by the record of a background one.
 
     private static final long AT_FDCWD = -100;
 
@@ -753,19 +764,19 @@ public final class Laio implements AutoCloseable {
     /** {@code read(fd, buf, count)}. */
     public long read(int fd, MemorySegment buf, long count) {
         checkRange(buf, count);
-        return syscall(Sys.SYS_read, fd, buf.address(), count);
+        return syscall(Sys.SYS_read, fd, buf.address(), count, 0, 0, 0, buf);
     }
 
     /** {@code pread64(fd, buf, count, offset)}. */
     public long pread(int fd, MemorySegment buf, long count, long offset) {
         checkRange(buf, count);
-        return syscall(Sys.SYS_pread64, fd, buf.address(), count, offset);
+        return syscall(Sys.SYS_pread64, fd, buf.address(), count, offset, 0, 0, buf);
     }
 
     /** {@code write(fd, buf, count)}. */
     public long write(int fd, MemorySegment buf, long count) {
         checkRange(buf, count);
-        return syscall(Sys.SYS_write, fd, buf.address(), count);
+        return syscall(Sys.SYS_write, fd, buf.address(), count, 0, 0, 0, buf);
     }
 
     /** {@code close(fd)}. */
@@ -775,18 +786,20 @@ public final class Laio implements AutoCloseable {
 
     /** {@code fstat(fd, statbuf)}; {@code statbuf} holds a {@code struct stat} (144 bytes on x86_64). */
     public long fstat(int fd, MemorySegment statbuf) {
-        return syscall(Sys.SYS_fstat, fd, statbuf.address());
+        return syscall(Sys.SYS_fstat, fd, statbuf.address(), 0, 0, 0, 0, statbuf);
     }
 
     /** {@code newfstatat(AT_FDCWD, path, statbuf, 0)}: {@code stat(2)}. */
     public long stat(String path, MemorySegment statbuf) {
         MemorySegment p = Arena.ofAuto().allocateFrom(path);
-        return syscall(Sys.SYS_newfstatat, AT_FDCWD, p.address(), statbuf.address(), 0, 0, 0, p);
+        long r = syscall(Sys.SYS_newfstatat, AT_FDCWD, p.address(), statbuf.address(), 0, 0, 0, p);
+        Reference.reachabilityFence(statbuf); // the record keeps only the path: the caller keeps statbuf (class comment)
+        return r;
     }
 
     /** {@code sendfile(outFd, inFd, offsetPtr, count)}; {@code offsetPtr} may be {@link MemorySegment#NULL}. */
     public long sendfile(int outFd, int inFd, MemorySegment offsetPtr, long count) {
-        return syscall(Sys.SYS_sendfile, outFd, inFd, offsetPtr.address(), count);
+        return syscall(Sys.SYS_sendfile, outFd, inFd, offsetPtr.address(), count, 0, 0, offsetPtr);
     }
 
     /** {@code accept4(fd, NULL, NULL, flags)}. */
@@ -796,7 +809,7 @@ public final class Laio implements AutoCloseable {
 
     /** {@code connect(fd, addr, addrlen)}. */
     public long connect(int fd, MemorySegment addr, int addrlen) {
-        return syscall(Sys.SYS_connect, fd, addr.address(), addrlen);
+        return syscall(Sys.SYS_connect, fd, addr.address(), addrlen, 0, 0, 0, addr);
     }
 
     /** {@code fsync(fd)}. */

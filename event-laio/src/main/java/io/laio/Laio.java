@@ -101,7 +101,7 @@ public final class Laio implements AutoCloseable {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final int maxInFlight;
     private final CallCounters counters = new CallCounters();
-    private final LazyProbe probe;
+    final LazyProbe probe; // package-private: tests mark what a descriptor's file system refuses
     private final Waker loopWaker;
     private final CompletionSource source;
     /** Socket calls waiting for readiness have their own bound: they hold no thread. */

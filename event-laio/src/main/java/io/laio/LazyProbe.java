@@ -61,7 +61,11 @@ final class LazyProbe {
     static final long SCRATCH_COUNTER = POLL + PollLayout.SIZE;
     private static final long CACHESTAT = SCRATCH_COUNTER + 16;
     /** cachestat is not free (~4 µs per MiB here): look at most this far ahead. */
-    static final long SENDFILE_RESIDENCY_BOUND = 1 << 20;
+    static final long RESIDENCY_BOUND = 1 << 20;
+    private static final long IOV_MAX = 1024;
+    private static final long AT_STATX_DONT_SYNC = 0x4000;
+    /** cachestat answered ENOSYS or EPERM: the kernel (or a seccomp filter) has none for anyone. */
+    private static boolean cachestatMissing;
     private static final long O_NONBLOCK = 0x800;
     private static final long MSG_DONTWAIT = 0x40;
     private static final long MSG_NOSIGNAL = 0x4000;
@@ -178,9 +182,17 @@ final class LazyProbe {
         return WOULD_BLOCK;
     }
 
+    /**
+     * read/pread: RWF_NOWAIT, or cachestat where the file system refuses RWF_NOWAIT
+     * ({@link ProbeHistory}); the first refusal is answered by cachestat in the same call.
+     */
     private long nowaitRead(ThreadState ts, int slot, long fd, long buf, long count, long offset, boolean mayContinue) {
-        if (!NOWAIT_READS_TRUSTED || !history.shouldProbe(fd)) {
+        if (!NOWAIT_READS_TRUSTED) {
             return WOULD_BLOCK;
+        }
+        int how = history.readProbe(fd);
+        if (how != ProbeHistory.NOWAIT) {
+            return how == ProbeHistory.CACHESTAT ? residentRead(ts, slot, fd, buf, count, offset) : WOULD_BLOCK;
         }
         MemorySegment iov = ts.scratch.asSlice(IOV, IovecLayout.LAYOUT.byteSize());
         IovecLayout.set(iov, buf, count);
@@ -197,18 +209,27 @@ final class LazyProbe {
             ts.errno = 0;
             return r;
         }
-        return remember(fd, failure(ts, slot), ts);
+        if (Syscalls.errno(ts.capture) == Errno.EOPNOTSUPP) {
+            counters.probeUnsupported.incrementAndGet(slot);
+            history.nowaitRefused(fd);
+            return residentRead(ts, slot, fd, buf, count, offset);
+        }
+        return rememberRead(fd, failure(ts, slot), ts);
     }
 
     /**
      * readv/preadv as one RWF_NOWAIT preadv2. A short answer on a regular file before its end
      * means the page cache held only the first part: like {@link #nowaitRead}, the rest continues
      * in the background, on a copy of the iovecs moved past what was read ({@code ts.partialIov}),
-     * and the completion reports the total.
+     * and the completion reports the total. Where RWF_NOWAIT is refused, cachestat decides.
      */
     private long nowaitVector(ThreadState ts, int slot, long fd, long iov, long iovcnt, long offset) {
-        if (!NOWAIT_READS_TRUSTED || !history.shouldProbe(fd)) {
+        if (!NOWAIT_READS_TRUSTED) {
             return WOULD_BLOCK;
+        }
+        int how = history.readProbe(fd);
+        if (how != ProbeHistory.NOWAIT) {
+            return how == ProbeHistory.CACHESTAT ? residentVector(ts, slot, fd, iov, iovcnt, offset) : WOULD_BLOCK;
         }
         long r = Syscalls.call(ts.capture, Sys.SYS_preadv2, fd, iov, iovcnt, offset, 0, RWF_NOWAIT);
         if (r >= 0) {
@@ -227,11 +248,130 @@ final class LazyProbe {
             ts.errno = 0;
             return r;
         }
-        return remember(fd, failure(ts, slot), ts);
+        if (Syscalls.errno(ts.capture) == Errno.EOPNOTSUPP) {
+            counters.probeUnsupported.incrementAndGet(slot);
+            history.nowaitRefused(fd);
+            return residentVector(ts, slot, fd, iov, iovcnt, offset);
+        }
+        return rememberRead(fd, failure(ts, slot), ts);
+    }
+
+    /**
+     * A read on a file system that refuses RWF_NOWAIT: when {@code cachestat} finds every page
+     * of the range that holds file data in the page cache, the plain read runs inline (it finds
+     * them there); otherwise it goes to the background. cachestat costs 1–4 µs (a 1 MiB range
+     * ~4 µs, DESIGN §7), so it looks at most {@link #RESIDENCY_BOUND} ahead: a longer read runs
+     * that much inline and continues like a short RWF_NOWAIT read. A page evicted between the
+     * two calls makes the inline read wait for it: the probe is a hint there, as everywhere.
+     */
+    private long residentRead(ThreadState ts, int slot, long fd, long buf, long count, long offset) {
+        long pos = offset >= 0 ? offset : Syscalls.fast(ts.capture, Sys.SYS_lseek, fd, 0, 1 /* SEEK_CUR */);
+        if (pos < 0) {
+            return unprobeable(ts, slot, fd); // no position: not a file cachestat can speak for
+        }
+        long len = Math.min(count, RESIDENCY_BOUND);
+        int resident = resident(ts, fd, pos, len);
+        if (resident != 1) {
+            return resident == 0 ? residentMiss(slot) : unprobeable(ts, slot, fd);
+        }
+        MemorySegment iov = ts.scratch.asSlice(IOV, IovecLayout.LAYOUT.byteSize());
+        IovecLayout.set(iov, buf, len);
+        long r = Syscalls.call(ts.capture, Sys.SYS_preadv2, fd, iov.address(), 1, offset, 0, 0);
+        if (r < 0) {
+            return failure(ts, slot);
+        }
+        counters.probeHit.incrementAndGet(slot);
+        if (r == len && len < count) {
+            ts.partial = r; // the rest, beyond what cachestat looked at, continues in the background
+            return WOULD_BLOCK;
+        }
+        ts.errno = 0;
+        return r;
+    }
+
+    /** readv/preadv where RWF_NOWAIT is refused: inline when cachestat finds the whole range cached (and it is bounded). */
+    private long residentVector(ThreadState ts, int slot, long fd, long iov, long iovcnt, long offset) {
+        if (iovcnt <= 0 || iovcnt > IOV_MAX) {
+            return WOULD_BLOCK; // the plain call in the background gives the kernel's answer
+        }
+        long total = IovecLayout.total(IovecLayout.array(iov, iovcnt), iovcnt);
+        if (total > RESIDENCY_BOUND) {
+            return residentMiss(slot);
+        }
+        long pos = offset >= 0 ? offset : Syscalls.fast(ts.capture, Sys.SYS_lseek, fd, 0, 1 /* SEEK_CUR */);
+        if (pos < 0) {
+            return unprobeable(ts, slot, fd);
+        }
+        int resident = resident(ts, fd, pos, total);
+        if (resident != 1) {
+            return resident == 0 ? residentMiss(slot) : unprobeable(ts, slot, fd);
+        }
+        long r = Syscalls.call(ts.capture, Sys.SYS_preadv2, fd, iov, iovcnt, offset, 0, 0);
+        if (r < 0) {
+            return failure(ts, slot);
+        }
+        counters.probeHit.incrementAndGet(slot);
+        ts.errno = 0;
+        return r;
+    }
+
+    private long residentMiss(int slot) {
+        counters.probeWouldBlock.incrementAndGet(slot); // a cachestat miss starts no I/O: keep asking
+        return WOULD_BLOCK;
+    }
+
+    private long unprobeable(ThreadState ts, int slot, long fd) {
+        counters.probeUnsupported.incrementAndGet(slot);
+        history.unprobeable(fd);
+        return WOULD_BLOCK;
+    }
+
+    /**
+     * Whether every page of {@code [off, off + len)} that holds file data is in the page cache:
+     * 1 yes, 0 no, -1 cachestat refused ({@code ENOSYS} before Linux 6.5, {@code EPERM} under a
+     * seccomp filter, {@code EOPNOTSUPP} on hugetlbfs). Pages past the end of the file hold none,
+     * so when cachestat alone says no, the size decides — from the attributes the kernel already
+     * has ({@code AT_STATX_DONT_SYNC}: a FUSE or NFS file is not revalidated with its server).
+     */
+    private static int resident(ThreadState ts, long fd, long off, long len) {
+        if (len == 0) {
+            return 1; // and cachestat would read a zero length as "to the end of the file"
+        }
+        if (cachestatMissing) {
+            return -1;
+        }
+        MemorySegment range = ts.scratch.asSlice(CACHESTAT, CachestatLayout.RANGE_SIZE);
+        MemorySegment stat = ts.scratch.asSlice(CACHESTAT + CachestatLayout.RANGE_SIZE, CachestatLayout.STAT_SIZE);
+        CachestatLayout.range(range, off, len);
+        if (Syscalls.call(ts.capture, Sys.SYS_cachestat, fd, range.address(), stat.address(), 0) != 0) {
+            int err = Syscalls.errno(ts.capture);
+            if (err == Errno.ENOSYS || err == Errno.EPERM) {
+                cachestatMissing = true; // the kernel's answer for every descriptor: stop asking
+            }
+            return -1;
+        }
+        long cached = CachestatLayout.cachedPages(stat);
+        if (cached >= CachestatLayout.pagesOf(off, len)) {
+            return 1;
+        }
+        long size = cachedSize(ts, fd);
+        if (size < 0 || off + len <= size) {
+            return 0;
+        }
+        return cached >= (off >= size ? 0 : CachestatLayout.pagesOf(off, size - off)) ? 1 : 0;
+    }
+
+    /** The size of regular file {@code fd} from its cached attributes, or -1. */
+    private static long cachedSize(ThreadState ts, long fd) {
+        MemorySegment stx = ts.scratch.asSlice(STATX, StatxLayout.SIZE);
+        ts.scratch.set(java.lang.foreign.ValueLayout.JAVA_BYTE, EMPTY, (byte) 0);
+        long r = Syscalls.call(ts.capture, Sys.SYS_statx, fd, ts.scratch.address() + EMPTY,
+                AT_EMPTY_PATH | AT_STATX_DONT_SYNC, StatxLayout.STATX_TYPE | StatxLayout.STATX_SIZE, stx.address());
+        return r != 0 || (StatxLayout.mode(stx) & StatxLayout.S_IFMT) != StatxLayout.S_IFREG ? -1 : StatxLayout.size(stx);
     }
 
     private long nowaitWrite(ThreadState ts, int slot, long fd, long buf, long count, long offset) {
-        if (!history.shouldProbe(fd)) {
+        if (!history.shouldProbeWrite(fd)) {
             return WOULD_BLOCK;
         }
         MemorySegment iov = ts.scratch.asSlice(IOV, IovecLayout.LAYOUT.byteSize());
@@ -248,7 +388,15 @@ final class LazyProbe {
             ts.errno = 0;
             return r;
         }
-        return remember(fd, failure(ts, slot), ts);
+        long outcome = failure(ts, slot);
+        if (outcome == WOULD_BLOCK) {
+            if (Syscalls.errno(ts.capture) == Errno.EAGAIN) {
+                history.miss(fd);
+            } else {
+                history.writesRefused(fd); // a buffered ext4 write, say: reads of it keep their probe
+            }
+        }
+        return outcome;
     }
 
     private long cachedOpen(ThreadState ts, int slot, long dirfd, long path, long flags, long mode) {
@@ -368,19 +516,11 @@ final class LazyProbe {
             ts.fileMiss = true;
             return WOULD_BLOCK;
         }
-        long len = Math.min(count, SENDFILE_RESIDENCY_BOUND);
-        MemorySegment range = ts.scratch.asSlice(CACHESTAT, CachestatLayout.RANGE_SIZE);
-        MemorySegment stat = ts.scratch.asSlice(CACHESTAT + CachestatLayout.RANGE_SIZE, CachestatLayout.STAT_SIZE);
-        CachestatLayout.range(range, off, len);
-        long r = Syscalls.call(ts.capture, Sys.SYS_cachestat, inFd, range.address(), stat.address(), 0);
-        if (r != 0) {
-            ts.fileMiss = true;
-            return failure(ts, slot); // ENOSYS on kernels before 6.5: unsupported → background
-        }
-        if (CachestatLayout.cachedPages(stat) < CachestatLayout.pagesOf(off, len)) {
+        int resident = resident(ts, inFd, off, Math.min(count, RESIDENCY_BOUND));
+        if (resident != 1) {
             ts.fileMiss = true; // the disk, not the socket, is what it would wait for: a helper, not the poller
-            counters.probeWouldBlock.incrementAndGet(slot);
-            return WOULD_BLOCK;
+            (resident == 0 ? counters.probeWouldBlock : counters.probeUnsupported).incrementAndGet(slot);
+            return WOULD_BLOCK; // cachestat refused (ENOSYS before 6.5): background
         }
         long sent = Syscalls.call(ts.capture, Sys.SYS_sendfile, outFd, inFd, offsetPtr, count);
         if (sent >= 0) {
@@ -472,13 +612,13 @@ final class LazyProbe {
         return r;
     }
 
-    /** Teaches the history what a failed read probe of {@code fd} meant. */
-    private long remember(long fd, long outcome, ThreadState ts) {
+    /** Teaches the history what a failed read probe of {@code fd} meant (EOPNOTSUPP is handled before). */
+    private long rememberRead(long fd, long outcome, ThreadState ts) {
         if (outcome == WOULD_BLOCK) {
             if (Syscalls.errno(ts.capture) == Errno.EAGAIN) {
                 history.miss(fd);
             } else {
-                history.unsupported(fd);
+                history.unprobeable(fd);
             }
         }
         return outcome;

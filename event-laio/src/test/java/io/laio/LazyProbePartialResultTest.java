@@ -15,6 +15,7 @@ import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(60)
 class LazyProbePartialResultTest {
-    private static final int SIZE = 1024 * 1024;
+    private static final int SIZE = 2 * 1024 * 1024; // more than LazyProbe.RESIDENCY_BOUND
     private static final int CACHED = 64 * 1024;
 
     private byte[] data;
@@ -62,11 +63,14 @@ class LazyProbePartialResultTest {
 
     /**
      * The probe's RWF_NOWAIT miss starts readahead of the rest (8 MiB read_ahead_kb here), and a
-     * fast virtual disk now and then finishes it before the probe looks at the next page: then
-     * the whole read completes inline and the case under test did not arise. Such attempts are
-     * made again (they are not failures: the result is right); the case must arise at least once.
+     * fast virtual disk, on a loaded machine, can finish it before the probe looks at the next
+     * page: then the whole read completes inline (rightly) and the case under test did not arise.
+     * Such attempts are made again; if none of them gives the case, the test is skipped, not
+     * failed. The cachestat tests below make the same case arise every time.
      */
     private static final int ATTEMPTS = 8;
+    private static final String NOT_ARISEN = "the readahead that the probe's miss started finished before the probe"
+            + " looked again, " + ATTEMPTS + " times: the case did not arise";
 
     @AfterEach
     void removeTheFile() throws Exception {
@@ -106,6 +110,7 @@ class LazyProbePartialResultTest {
                 cacheOnlyTheHead();
                 r = laio.read(fd, buf, SIZE);
             }
+            Assumptions.assumeTrue(r != SIZE, NOT_ARISEN);
             assertTrue(r > 0 && r < SIZE, "a short count, not EAGAIN (\"nothing was started\"): r=" + r
                     + " errno=" + Errno.name(Laio.errno()));
             assertEquals(0, Laio.errno());
@@ -124,6 +129,7 @@ class LazyProbePartialResultTest {
                 cacheOnlyTheHead();
                 r = laio.pread(fd, buf, SIZE, 0);
             }
+            Assumptions.assumeTrue(r != SIZE, NOT_ARISEN);
             assertTrue(r > 0 && r < SIZE, "a short count, not EAGAIN: r=" + r + " errno=" + Errno.name(Laio.errno()));
             assertBytes(buf, 0, r);
         }
@@ -178,7 +184,7 @@ class LazyProbePartialResultTest {
                 assertEquals(SIZE, r[0], "never a short count before the end of the file");
             }
             assertEquals(SIZE, r[0], "never a short count before the end of the file");
-            assertEquals(1, r[2], "the uncached rest went to the background");
+            Assumptions.assumeTrue(r[2] == 1, NOT_ARISEN);
             assertBytes(buf, 0, SIZE);
         }
     }
@@ -195,7 +201,7 @@ class LazyProbePartialResultTest {
                 assertEquals(SIZE, r[0], "never a short count before the end of the file");
             }
             assertEquals(SIZE, r[0], "never a short count before the end of the file");
-            assertEquals(1, r[2], "the uncached rest went to the background");
+            Assumptions.assumeTrue(r[2] == 1, NOT_ARISEN);
             assertEquals(SIZE, Native.sys(Sys.SYS_lseek, fd, 0, 1 /* SEEK_CUR */));
             assertBytes(buf, 0, SIZE);
         }
@@ -211,8 +217,49 @@ class LazyProbePartialResultTest {
                 cacheOnlyTheHead();
                 r = laio.syscall(Sys.SYS_preadv, fd, iov.address(), 2, 0);
             }
+            Assumptions.assumeTrue(r != SIZE, NOT_ARISEN);
             assertTrue(r > 0 && r < SIZE, "a short count, not EAGAIN: r=" + r + " errno=" + Errno.name(Laio.errno()));
             assertBytes(buf, 0, r);
+        }
+    }
+
+    /**
+     * The same case made deterministic through the cachestat probe (issue 15): a read longer than
+     * {@link LazyProbe#RESIDENCY_BOUND} on a file whose file system refuses RWF_NOWAIT (marked so
+     * here) runs its first RESIDENCY_BOUND bytes inline and hands the rest to the full background.
+     */
+    @Test
+    void whenTheRestOfALongCachedReadIsRefusedThenTheBytesReadAreReturnedAndTheNextReadGoesOnFromThere()
+            throws Exception {
+        MemorySegment all = Arena.ofAuto().allocate(SIZE);
+        assertEquals(SIZE, Native.sys(Sys.SYS_pread64, fd, all.address(), SIZE, 0)); // all cached
+        try (Laio laio = fullBackground(); AutoCloseable release = release(); Arena arena = Arena.ofShared()) {
+            laio.probe.history.nowaitRefused(fd);
+            MemorySegment buf = arena.allocate(SIZE);
+            long r = laio.read(fd, buf, SIZE);
+            assertEquals(LazyProbe.RESIDENCY_BOUND, r, "a short count, not EAGAIN: errno=" + Errno.name(Laio.errno()));
+            assertEquals(0, Laio.errno());
+            assertNull(laio.gethandle());
+            assertBytes(buf, 0, r);
+            MemorySegment rest = arena.allocate(SIZE);
+            long r2 = laio.read(fd, rest, SIZE - r);
+            assertEquals(SIZE - r, r2, "the retry reads on from where the short count ended");
+            assertBytes(rest, r, r2);
+            LaioStats s = laio.stats();
+            assertEquals(2, s.inline(Sys.SYS_read), s.toString());
+            assertEquals(0, s.rejected(Sys.SYS_read), s.toString());
+        }
+    }
+
+    @Test
+    void whenTheRestOfALongCachedPreadIsRefusedThenTheBytesReadAreReturned() throws Exception {
+        MemorySegment all = Arena.ofAuto().allocate(SIZE);
+        assertEquals(SIZE, Native.sys(Sys.SYS_pread64, fd, all.address(), SIZE, 0));
+        try (Laio laio = fullBackground(); AutoCloseable release = release(); Arena arena = Arena.ofShared()) {
+            laio.probe.history.nowaitRefused(fd);
+            MemorySegment buf = arena.allocate(SIZE);
+            assertEquals(LazyProbe.RESIDENCY_BOUND, laio.pread(fd, buf, SIZE, 0));
+            assertBytes(buf, 0, LazyProbe.RESIDENCY_BOUND);
         }
     }
 }

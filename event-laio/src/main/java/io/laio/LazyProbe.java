@@ -11,7 +11,11 @@ import java.lang.foreign.MemorySegment;
  *       (files from the page cache, pipes and sockets with data). A short result on a regular
  *       file before its end means part of the range is not cached: the rest continues in the
  *       background and the completion reports the total (never a false end-of-file). Disabled
- *       on kernels 5.9 and 5.10, whose RWF_NOWAIT reads could come back short for no reason.</li>
+ *       on kernels 5.9 and 5.10, whose RWF_NOWAIT reads could come back short for no reason.
+ *       Where the file system refuses RWF_NOWAIT ({@code EOPNOTSUPP}: FUSE, NFS, tmpfs on 6.x
+ *       kernels) → {@code cachestat} on the range, at most {@link #RESIDENCY_BOUND} of it: all
+ *       resident, the plain read runs inline; else background (docs/probes.md lists which file
+ *       system gets which probe).</li>
  *   <li>{@code write}, {@code pwrite64} → {@code pwritev2(RWF_NOWAIT)} (pipes, sockets; a short
  *       write continues in the background until all N bytes are written).</li>
  *   <li>{@code open}, {@code openat}, {@code openat2} → {@code openat2(RESOLVE_CACHED)} (with the
@@ -24,13 +28,15 @@ import java.lang.foreign.MemorySegment;
  *       → {@code ppoll} (zero timeout) first; {@code connect} and {@code sendfile} on a non-blocking socket
  *       (sendfile only when {@code cachestat} says the range, up to 1 MiB of it, is cached). What
  *       would block on a socket then waits on the {@link SocketWaiter}, not on a helper.</li>
- *   <li>A descriptor whose probes keep missing, or whose filesystem refuses them, is not probed
- *       every time ({@link ProbeHistory}).</li>
+ *   <li>A descriptor whose RWF_NOWAIT probes keep missing is not probed every time; one whose
+ *       file system refuses RWF_NOWAIT is probed with cachestat from then on ({@link ProbeHistory}).</li>
  *   <li>{@link #neverBlocks calls that never block} → inline, with a critical downcall.</li>
  *   <li>everything else ({@code fsync}, {@code fdatasync}, {@code getdents64}, {@code nanosleep},
  *       unknown numbers) → background.</li>
  * </ul>
- * An error other than "would block" or "unsupported" is the call's real answer (a cached
+ * When the rest of a call that already moved bytes cannot be started (the background is full),
+ * {@link Laio} returns those bytes as a short count. An error other than "would block" or
+ * "unsupported" is the call's real answer (a cached
  * negative lookup's {@code ENOENT}, {@code EBADF}) and is returned inline.
  */
 final class LazyProbe {
@@ -328,8 +334,8 @@ final class LazyProbe {
 
     /**
      * Whether every page of {@code [off, off + len)} that holds file data is in the page cache:
-     * 1 yes, 0 no, -1 cachestat refused ({@code ENOSYS} before Linux 6.5, {@code EPERM} under a
-     * seccomp filter, {@code EOPNOTSUPP} on hugetlbfs). Pages past the end of the file hold none,
+     * 1 yes, 0 no, -1 cachestat cannot tell ({@code ENOSYS} before Linux 6.5, {@code EPERM} under
+     * a seccomp filter, {@code EOPNOTSUPP} on hugetlbfs; not a regular file). Pages past the end of the file hold none,
      * so when cachestat alone says no, the size decides — from the attributes the kernel already
      * has ({@code AT_STATX_DONT_SYNC}: a FUSE or NFS file is not revalidated with its server).
      */
@@ -355,7 +361,10 @@ final class LazyProbe {
             return 1;
         }
         long size = cachedSize(ts, fd);
-        if (size < 0 || off + len <= size) {
+        if (size < 0) {
+            return -1; // not a regular file (a character device, say): the page cache does not speak for it
+        }
+        if (off + len <= size) {
             return 0;
         }
         return cached >= (off >= size ? 0 : CachestatLayout.pagesOf(off, size - off)) ? 1 : 0;

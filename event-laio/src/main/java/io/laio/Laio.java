@@ -9,6 +9,7 @@ import io.laio.event.spi.Waker;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.ref.Reference;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -40,6 +41,9 @@ import org.jctools.queues.atomic.MpmcAtomicArrayQueue;
  *       call that would have blocked: the background is full ({@code maxHelpers + maxQueued}
  *       calls in flight); nothing was started, retry later. (A kernel EAGAIN from a
  *       non-blocking descriptor looks the same: it, too, means "retry later".)</li>
+ *   <li>a read or write that had already moved some bytes without blocking when the background
+ *       refused the rest: that many, a short count as from a plain call (never {@code EAGAIN},
+ *       which would make a retry skip or repeat them).</li>
  *   <li>{@code -1}, any other errno: the call failed inline, as the kernel said.</li>
  * </ul>
  * A background call's own outcome has the same shape: {@link io.laio.event.Event#result()} /
@@ -97,11 +101,13 @@ public final class Laio implements AutoCloseable {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final int maxInFlight;
     private final CallCounters counters = new CallCounters();
-    private final LazyProbe probe;
+    final LazyProbe probe; // package-private: tests mark what a descriptor's file system refuses
     private final Waker loopWaker;
     private final CompletionSource source;
     /** Socket calls waiting for readiness have their own bound: they hold no thread. */
     static final int MAX_WAITING_SOCKETS = 1 << 20;
+    /** {@link #MAX_WAITING_SOCKETS}, lowered by tests that need a refused wait. */
+    int maxWaitingSockets = MAX_WAITING_SOCKETS;
     private final AtomicInteger waitingSockets = new AtomicInteger();
     private volatile SocketWaiter waiter;
     /** Socket waits on the loop's own epoll, when the base polls with one (else null: the waiter thread). */
@@ -215,16 +221,24 @@ public final class Laio implements AutoCloseable {
         return syscall(nr, a1, a2, a3, a4, a5, a6, null);
     }
 
-    /** {@code keepAlive}: native memory the call uses, kept reachable by its record until it completes. */
+    /**
+     * {@code keepAlive}: native memory the call uses, kept reachable until the call is done —
+     * through the downcall here when it completes inline, by its record when it goes on in the
+     * background. Only its address reaches the kernel, and a segment the Java code no longer
+     * uses may be collected (its auto arena freed) while the kernel is still reading or filling
+     * it: the fence below is what stops that, for INLINE and for every probe.
+     */
     private long syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6, MemorySegment keepAlive) {
         ThreadState ts = ThreadState.current();
         ts.lastCall = null;
         int slot = CallCounters.slot(nr);
-        return switch (config.policy(nr)) {
+        long r = switch (config.policy(nr)) {
             case INLINE -> inline(ts, slot, nr, a1, a2, a3, a4, a5, a6);
             case EAGER -> background(ts, slot, nr, a1, a2, a3, a4, a5, a6, null, 0, keepAlive);
             case LAZY -> lazy(ts, slot, nr, a1, a2, a3, a4, a5, a6, keepAlive);
         };
+        Reference.reachabilityFence(keepAlive);
+        return r;
     }
 
     private long inline(ThreadState ts, int slot, long nr, long a1, long a2, long a3, long a4, long a5, long a6) {
@@ -263,6 +277,13 @@ public final class Laio implements AutoCloseable {
                 // part done without blocking: the rest continues in the background, reported as the total
                 if (nr == Sys.SYS_sendfile) {
                     a4 -= done; // the kernel moved the offset (or the file position) itself
+                } else if (nr == Sys.SYS_readv || nr == Sys.SYS_preadv) {
+                    MemorySegment rest = ts.partialIov; // the caller's iovecs, moved past what was read
+                    ts.partialIov = null;
+                    a2 = rest.address();
+                    a3 = rest.byteSize() / IovecLayout.SIZE;
+                    a4 = LazyProbe.advanceOffset(nr, a4, done);
+                    keepAlive = rest; // raw readv/preadv have no memory of their own to keep
                 } else {
                     a2 += done;
                     a3 -= done;
@@ -327,11 +348,9 @@ public final class Laio implements AutoCloseable {
     private long enqueue(ThreadState ts, int slot, long nr, long a1, long a2, long a3, long a4, long a5, long a6,
             BlockingOp op, long bias, MemorySegment keepAlive, boolean viaWaiter, boolean pipe) {
         AtomicInteger count = viaWaiter ? waitingSockets : inFlight;
-        if (count.incrementAndGet() > (viaWaiter ? MAX_WAITING_SOCKETS : maxInFlight)) {
+        if (count.incrementAndGet() > (viaWaiter ? maxWaitingSockets : maxInFlight)) {
             count.decrementAndGet();
-            counters.rejected.incrementAndGet(slot);
-            ts.errno = Errno.EAGAIN;
-            return -1;
+            return refused(ts, slot, bias);
         }
         LaioCall h = pool.poll();
         if (h == null) {
@@ -351,6 +370,23 @@ public final class Laio implements AutoCloseable {
         } else {
             lane(nr, op).submit(h);
         }
+        return -1;
+    }
+
+    /**
+     * The background is full: nothing starts, {@code -1}/{@code EAGAIN}. But when the probe had
+     * already moved {@code done} bytes (and the file position, or the pipe's contents), "nothing
+     * was started" would be false: a retried read would skip them, a retried write send them
+     * twice. Those bytes are the call's result then — a legal short count, completed inline.
+     */
+    private long refused(ThreadState ts, int slot, long done) {
+        if (done > 0) {
+            counters.inline.incrementAndGet(slot);
+            ts.errno = 0;
+            return done;
+        }
+        counters.rejected.incrementAndGet(slot);
+        ts.errno = Errno.EAGAIN;
         return -1;
     }
 
@@ -421,7 +457,7 @@ public final class Laio implements AutoCloseable {
     /**
      * On a helper: sendfile until all {@code count} bytes are sent, end of file, or an error. The
      * disk reads block this helper, not the loop; a non-blocking socket that fills up is waited
-     * for here with {@code poll} (a helper may block). Returns the bytes sent, or -1 with errno
+     * for here with {@code ppoll} (a helper may block). Returns the bytes sent, or -1 with errno
      * set if nothing was.
      */
     private static long sendfileAll(ThreadState ts, LaioCall h) {
@@ -433,11 +469,8 @@ public final class Laio implements AutoCloseable {
             } else if (r == 0) {
                 break; // end of file
             } else if (Syscalls.errno(ts.capture) == Errno.EAGAIN) {
-                MemorySegment pfd = ts.scratch.asSlice(LazyProbe.POLLFD, 8);
-                pfd.set(java.lang.foreign.ValueLayout.JAVA_INT, 0, (int) h.a1);
-                pfd.set(java.lang.foreign.ValueLayout.JAVA_INT, 4, 0x4 /* POLLOUT */);
-                if (Syscalls.call(ts.capture, Sys.SYS_poll, pfd.address(), 1, -1) == -1
-                        && Syscalls.errno(ts.capture) != Errno.EINTR) {
+                if (PollLayout.pollOne(ts.capture, ts.scratch.asSlice(LazyProbe.POLL, PollLayout.SIZE), (int) h.a1,
+                        PollLayout.POLLOUT, true) == -1 && Syscalls.errno(ts.capture) != Errno.EINTR) {
                     return done > 0 ? done : -1;
                 }
             } else if (Syscalls.errno(ts.capture) != Errno.EINTR) {
@@ -777,6 +810,8 @@ public final class Laio implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------ typed helpers
+    // Each passes the segment whose address it hands down as keepAlive: reachable through an
+    // inline call (the fence in syscall) and held by the record of a background one.
 
     private static final long AT_FDCWD = -100;
 
@@ -789,19 +824,19 @@ public final class Laio implements AutoCloseable {
     /** {@code read(fd, buf, count)}. */
     public long read(int fd, MemorySegment buf, long count) {
         checkRange(buf, count);
-        return syscall(Sys.SYS_read, fd, buf.address(), count);
+        return syscall(Sys.SYS_read, fd, buf.address(), count, 0, 0, 0, buf);
     }
 
     /** {@code pread64(fd, buf, count, offset)}. */
     public long pread(int fd, MemorySegment buf, long count, long offset) {
         checkRange(buf, count);
-        return syscall(Sys.SYS_pread64, fd, buf.address(), count, offset);
+        return syscall(Sys.SYS_pread64, fd, buf.address(), count, offset, 0, 0, buf);
     }
 
     /** {@code write(fd, buf, count)}. */
     public long write(int fd, MemorySegment buf, long count) {
         checkRange(buf, count);
-        return syscall(Sys.SYS_write, fd, buf.address(), count);
+        return syscall(Sys.SYS_write, fd, buf.address(), count, 0, 0, 0, buf);
     }
 
     /** {@code close(fd)}. */
@@ -811,18 +846,20 @@ public final class Laio implements AutoCloseable {
 
     /** {@code fstat(fd, statbuf)}; {@code statbuf} holds a {@code struct stat} (144 bytes on x86_64). */
     public long fstat(int fd, MemorySegment statbuf) {
-        return syscall(Sys.SYS_fstat, fd, statbuf.address());
+        return syscall(Sys.SYS_fstat, fd, statbuf.address(), 0, 0, 0, 0, statbuf);
     }
 
     /** {@code newfstatat(AT_FDCWD, path, statbuf, 0)}: {@code stat(2)}. */
     public long stat(String path, MemorySegment statbuf) {
         MemorySegment p = Arena.ofAuto().allocateFrom(path);
-        return syscall(Sys.SYS_newfstatat, AT_FDCWD, p.address(), statbuf.address(), 0, 0, 0, p);
+        long r = syscall(Sys.SYS_newfstatat, AT_FDCWD, p.address(), statbuf.address(), 0, 0, 0, p);
+        Reference.reachabilityFence(statbuf); // the record keeps only the path: the caller keeps statbuf (class comment)
+        return r;
     }
 
     /** {@code sendfile(outFd, inFd, offsetPtr, count)}; {@code offsetPtr} may be {@link MemorySegment#NULL}. */
     public long sendfile(int outFd, int inFd, MemorySegment offsetPtr, long count) {
-        return syscall(Sys.SYS_sendfile, outFd, inFd, offsetPtr.address(), count);
+        return syscall(Sys.SYS_sendfile, outFd, inFd, offsetPtr.address(), count, 0, 0, offsetPtr);
     }
 
     /** {@code accept4(fd, NULL, NULL, flags)}. */
@@ -832,7 +869,7 @@ public final class Laio implements AutoCloseable {
 
     /** {@code connect(fd, addr, addrlen)}. */
     public long connect(int fd, MemorySegment addr, int addrlen) {
-        return syscall(Sys.SYS_connect, fd, addr.address(), addrlen);
+        return syscall(Sys.SYS_connect, fd, addr.address(), addrlen, 0, 0, 0, addr);
     }
 
     /** {@code fsync(fd)}. */

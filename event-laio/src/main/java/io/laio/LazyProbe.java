@@ -11,7 +11,11 @@ import java.lang.foreign.MemorySegment;
  *       (files from the page cache, pipes and sockets with data). A short result on a regular
  *       file before its end means part of the range is not cached: the rest continues in the
  *       background and the completion reports the total (never a false end-of-file). Disabled
- *       on kernels 5.9 and 5.10, whose RWF_NOWAIT reads could come back short for no reason.</li>
+ *       on kernels 5.9 and 5.10, whose RWF_NOWAIT reads could come back short for no reason.
+ *       Where the file system refuses RWF_NOWAIT ({@code EOPNOTSUPP}: FUSE, NFS, tmpfs on 6.x
+ *       kernels) → {@code cachestat} on the range, at most {@link #RESIDENCY_BOUND} of it: all
+ *       resident, the plain read runs inline; else background (docs/probes.md lists which file
+ *       system gets which probe).</li>
  *   <li>{@code write}, {@code pwrite64} → {@code pwritev2(RWF_NOWAIT)} (pipes, sockets; a short
  *       write continues in the background until all N bytes are written).</li>
  *   <li>{@code open}, {@code openat}, {@code openat2} → {@code openat2(RESOLVE_CACHED)} (with the
@@ -21,16 +25,18 @@ import java.lang.foreign.MemorySegment;
  *       {@code fstat}, {@code close}; {@code statx} on a path → the same, then
  *       {@code statx(AT_EMPTY_PATH)}.</li>
  *   <li>{@code recvfrom}, {@code sendto} → {@code MSG_DONTWAIT}; {@code accept}/{@code accept4}
- *       → {@code poll(0)} first; {@code connect} and {@code sendfile} on a non-blocking socket
+ *       → {@code ppoll} (zero timeout) first; {@code connect} and {@code sendfile} on a non-blocking socket
  *       (sendfile only when {@code cachestat} says the range, up to 1 MiB of it, is cached). What
  *       would block on a socket then waits on the {@link SocketWaiter}, not on a helper.</li>
- *   <li>A descriptor whose probes keep missing, or whose filesystem refuses them, is not probed
- *       every time ({@link ProbeHistory}).</li>
+ *   <li>A descriptor whose RWF_NOWAIT probes keep missing is not probed every time; one whose
+ *       file system refuses RWF_NOWAIT is probed with cachestat from then on ({@link ProbeHistory}).</li>
  *   <li>{@link #neverBlocks calls that never block} → inline, with a critical downcall.</li>
  *   <li>everything else ({@code fsync}, {@code fdatasync}, {@code getdents64}, {@code nanosleep},
  *       unknown numbers) → background.</li>
  * </ul>
- * An error other than "would block" or "unsupported" is the call's real answer (a cached
+ * When the rest of a call that already moved bytes cannot be started (the background is full),
+ * {@link Laio} returns those bytes as a short count. An error other than "would block" or
+ * "unsupported" is the call's real answer (a cached
  * negative lookup's {@code ENOENT}, {@code EBADF}) and is returned inline.
  */
 final class LazyProbe {
@@ -55,12 +61,17 @@ final class LazyProbe {
     private static final long HOW = 16;
     private static final long STATX = 64;
     private static final long EMPTY = STATX + StatxLayout.SIZE;
-    static final long POLLFD = EMPTY + 16;
+    /** A {@link PollLayout} region. */
+    static final long POLL = EMPTY + 16;
     /** An 8-byte counter slot, for eventfd writes. */
-    static final long SCRATCH_COUNTER = POLLFD + 16;
+    static final long SCRATCH_COUNTER = POLL + PollLayout.SIZE;
     private static final long CACHESTAT = SCRATCH_COUNTER + 16;
     /** cachestat is not free (~4 µs per MiB here): look at most this far ahead. */
-    static final long SENDFILE_RESIDENCY_BOUND = 1 << 20;
+    static final long RESIDENCY_BOUND = 1 << 20;
+    private static final long IOV_MAX = 1024;
+    private static final long AT_STATX_DONT_SYNC = 0x4000;
+    /** cachestat answered ENOSYS or EPERM: the kernel (or a seccomp filter) has none for anyone. */
+    private static boolean cachestatMissing;
     private static final long O_NONBLOCK = 0x800;
     private static final long MSG_DONTWAIT = 0x40;
     private static final long MSG_NOSIGNAL = 0x4000;
@@ -125,13 +136,14 @@ final class LazyProbe {
 
     /** The file offset argument of a continued call, moved past the {@code done} bytes. */
     static long advanceOffset(long nr, long a4, long done) {
-        return nr == Sys.SYS_pread64 || nr == Sys.SYS_pwrite64 ? a4 + done : a4;
+        return nr == Sys.SYS_pread64 || nr == Sys.SYS_pwrite64 || nr == Sys.SYS_preadv ? a4 + done : a4;
     }
 
     /**
      * Runs the call without blocking if it can. Returns its result (with {@code ts.errno} set),
      * or {@link #WOULD_BLOCK}; with {@code ts.partial > 0} when that many bytes were already
-     * moved and the rest must continue in the background.
+     * moved and the rest must continue in the background (for readv/preadv on the iovecs in
+     * {@code ts.partialIov}).
      */
     long tryInline(ThreadState ts, int slot, long nr, long a1, long a2, long a3, long a4, long a5, long a6) {
         if (nr == Sys.SYS_read) {
@@ -139,9 +151,9 @@ final class LazyProbe {
         } else if (nr == Sys.SYS_pread64) {
             return a4 < 0 ? WOULD_BLOCK : nowaitRead(ts, slot, a1, a2, a3, a4, true);
         } else if (nr == Sys.SYS_readv) {
-            return nowaitVector(ts, slot, Sys.SYS_preadv2, a1, a2, a3, -1);
+            return nowaitVector(ts, slot, a1, a2, a3, -1);
         } else if (nr == Sys.SYS_preadv) {
-            return a4 < 0 ? WOULD_BLOCK : nowaitVector(ts, slot, Sys.SYS_preadv2, a1, a2, a3, a4);
+            return a4 < 0 ? WOULD_BLOCK : nowaitVector(ts, slot, a1, a2, a3, a4);
         } else if (nr == Sys.SYS_write) {
             return nowaitWrite(ts, slot, a1, a2, a3, -1);
         } else if (nr == Sys.SYS_pwrite64) {
@@ -176,9 +188,17 @@ final class LazyProbe {
         return WOULD_BLOCK;
     }
 
+    /**
+     * read/pread: RWF_NOWAIT, or cachestat where the file system refuses RWF_NOWAIT
+     * ({@link ProbeHistory}); the first refusal is answered by cachestat in the same call.
+     */
     private long nowaitRead(ThreadState ts, int slot, long fd, long buf, long count, long offset, boolean mayContinue) {
-        if (!NOWAIT_READS_TRUSTED || !history.shouldProbe(fd)) {
+        if (!NOWAIT_READS_TRUSTED) {
             return WOULD_BLOCK;
+        }
+        int how = history.readProbe(fd);
+        if (how != ProbeHistory.NOWAIT) {
+            return how == ProbeHistory.CACHESTAT ? residentRead(ts, slot, fd, buf, count, offset) : WOULD_BLOCK;
         }
         MemorySegment iov = ts.scratch.asSlice(IOV, IovecLayout.LAYOUT.byteSize());
         IovecLayout.set(iov, buf, count);
@@ -195,25 +215,172 @@ final class LazyProbe {
             ts.errno = 0;
             return r;
         }
-        return remember(fd, failure(ts, slot), ts);
+        if (Syscalls.errno(ts.capture) == Errno.EOPNOTSUPP) {
+            counters.probeUnsupported.incrementAndGet(slot);
+            history.nowaitRefused(fd);
+            return residentRead(ts, slot, fd, buf, count, offset);
+        }
+        return rememberRead(fd, failure(ts, slot), ts);
     }
 
-    private long nowaitVector(ThreadState ts, int slot, long nr2, long fd, long iov, long iovcnt, long offset) {
-        if (!NOWAIT_READS_TRUSTED || !history.shouldProbe(fd)) {
+    /**
+     * readv/preadv as one RWF_NOWAIT preadv2. A short answer on a regular file before its end
+     * means the page cache held only the first part: like {@link #nowaitRead}, the rest continues
+     * in the background, on a copy of the iovecs moved past what was read ({@code ts.partialIov}),
+     * and the completion reports the total. Where RWF_NOWAIT is refused, cachestat decides.
+     */
+    private long nowaitVector(ThreadState ts, int slot, long fd, long iov, long iovcnt, long offset) {
+        if (!NOWAIT_READS_TRUSTED) {
             return WOULD_BLOCK;
         }
-        long r = Syscalls.call(ts.capture, nr2, fd, iov, iovcnt, offset, 0, RWF_NOWAIT);
+        int how = history.readProbe(fd);
+        if (how != ProbeHistory.NOWAIT) {
+            return how == ProbeHistory.CACHESTAT ? residentVector(ts, slot, fd, iov, iovcnt, offset) : WOULD_BLOCK;
+        }
+        long r = Syscalls.call(ts.capture, Sys.SYS_preadv2, fd, iov, iovcnt, offset, 0, RWF_NOWAIT);
         if (r >= 0) {
-            // a short vectored read is returned as is (legal POSIX); its buffers are the caller's
+            if (r > 0) {
+                MemorySegment array = IovecLayout.array(iov, iovcnt);
+                if (r < IovecLayout.total(array, iovcnt) && moreInFile(ts, fd, offset < 0 ? -1 : offset + r)) {
+                    counters.probeWouldBlock.incrementAndGet(slot);
+                    history.miss(fd);
+                    ts.partialIov = IovecLayout.rest(array, iovcnt, r);
+                    ts.partial = r;
+                    return WOULD_BLOCK;
+                }
+            }
             counters.probeHit.incrementAndGet(slot);
+            history.hit(fd);
             ts.errno = 0;
             return r;
         }
-        return failure(ts, slot);
+        if (Syscalls.errno(ts.capture) == Errno.EOPNOTSUPP) {
+            counters.probeUnsupported.incrementAndGet(slot);
+            history.nowaitRefused(fd);
+            return residentVector(ts, slot, fd, iov, iovcnt, offset);
+        }
+        return rememberRead(fd, failure(ts, slot), ts);
+    }
+
+    /**
+     * A read on a file system that refuses RWF_NOWAIT: when {@code cachestat} finds every page
+     * of the range that holds file data in the page cache, the plain read runs inline (it finds
+     * them there); otherwise it goes to the background. cachestat costs 1–4 µs (a 1 MiB range
+     * ~4 µs, DESIGN §7), so it looks at most {@link #RESIDENCY_BOUND} ahead: a longer read runs
+     * that much inline and continues like a short RWF_NOWAIT read. A page evicted between the
+     * two calls makes the inline read wait for it: the probe is a hint there, as everywhere.
+     */
+    private long residentRead(ThreadState ts, int slot, long fd, long buf, long count, long offset) {
+        long pos = offset >= 0 ? offset : Syscalls.fast(ts.capture, Sys.SYS_lseek, fd, 0, 1 /* SEEK_CUR */);
+        if (pos < 0) {
+            return unprobeable(ts, slot, fd); // no position: not a file cachestat can speak for
+        }
+        long len = Math.min(count, RESIDENCY_BOUND);
+        int resident = resident(ts, fd, pos, len);
+        if (resident != 1) {
+            return resident == 0 ? residentMiss(slot) : unprobeable(ts, slot, fd);
+        }
+        MemorySegment iov = ts.scratch.asSlice(IOV, IovecLayout.LAYOUT.byteSize());
+        IovecLayout.set(iov, buf, len);
+        long r = Syscalls.call(ts.capture, Sys.SYS_preadv2, fd, iov.address(), 1, offset, 0, 0);
+        if (r < 0) {
+            return failure(ts, slot);
+        }
+        counters.probeHit.incrementAndGet(slot);
+        if (r == len && len < count) {
+            ts.partial = r; // the rest, beyond what cachestat looked at, continues in the background
+            return WOULD_BLOCK;
+        }
+        ts.errno = 0;
+        return r;
+    }
+
+    /** readv/preadv where RWF_NOWAIT is refused: inline when cachestat finds the whole range cached (and it is bounded). */
+    private long residentVector(ThreadState ts, int slot, long fd, long iov, long iovcnt, long offset) {
+        if (iovcnt <= 0 || iovcnt > IOV_MAX) {
+            return WOULD_BLOCK; // the plain call in the background gives the kernel's answer
+        }
+        long total = IovecLayout.total(IovecLayout.array(iov, iovcnt), iovcnt);
+        if (total > RESIDENCY_BOUND) {
+            return residentMiss(slot);
+        }
+        long pos = offset >= 0 ? offset : Syscalls.fast(ts.capture, Sys.SYS_lseek, fd, 0, 1 /* SEEK_CUR */);
+        if (pos < 0) {
+            return unprobeable(ts, slot, fd);
+        }
+        int resident = resident(ts, fd, pos, total);
+        if (resident != 1) {
+            return resident == 0 ? residentMiss(slot) : unprobeable(ts, slot, fd);
+        }
+        long r = Syscalls.call(ts.capture, Sys.SYS_preadv2, fd, iov, iovcnt, offset, 0, 0);
+        if (r < 0) {
+            return failure(ts, slot);
+        }
+        counters.probeHit.incrementAndGet(slot);
+        ts.errno = 0;
+        return r;
+    }
+
+    private long residentMiss(int slot) {
+        counters.probeWouldBlock.incrementAndGet(slot); // a cachestat miss starts no I/O: keep asking
+        return WOULD_BLOCK;
+    }
+
+    private long unprobeable(ThreadState ts, int slot, long fd) {
+        counters.probeUnsupported.incrementAndGet(slot);
+        history.unprobeable(fd);
+        return WOULD_BLOCK;
+    }
+
+    /**
+     * Whether every page of {@code [off, off + len)} that holds file data is in the page cache:
+     * 1 yes, 0 no, -1 cachestat cannot tell ({@code ENOSYS} before Linux 6.5, {@code EPERM} under
+     * a seccomp filter, {@code EOPNOTSUPP} on hugetlbfs; not a regular file). Pages past the end of the file hold none,
+     * so when cachestat alone says no, the size decides — from the attributes the kernel already
+     * has ({@code AT_STATX_DONT_SYNC}: a FUSE or NFS file is not revalidated with its server).
+     */
+    private static int resident(ThreadState ts, long fd, long off, long len) {
+        if (len == 0) {
+            return 1; // and cachestat would read a zero length as "to the end of the file"
+        }
+        if (cachestatMissing) {
+            return -1;
+        }
+        MemorySegment range = ts.scratch.asSlice(CACHESTAT, CachestatLayout.RANGE_SIZE);
+        MemorySegment stat = ts.scratch.asSlice(CACHESTAT + CachestatLayout.RANGE_SIZE, CachestatLayout.STAT_SIZE);
+        CachestatLayout.range(range, off, len);
+        if (Syscalls.call(ts.capture, Sys.SYS_cachestat, fd, range.address(), stat.address(), 0) != 0) {
+            int err = Syscalls.errno(ts.capture);
+            if (err == Errno.ENOSYS || err == Errno.EPERM) {
+                cachestatMissing = true; // the kernel's answer for every descriptor: stop asking
+            }
+            return -1;
+        }
+        long cached = CachestatLayout.cachedPages(stat);
+        if (cached >= CachestatLayout.pagesOf(off, len)) {
+            return 1;
+        }
+        long size = cachedSize(ts, fd);
+        if (size < 0) {
+            return -1; // not a regular file (a character device, say): the page cache does not speak for it
+        }
+        if (off + len <= size) {
+            return 0;
+        }
+        return cached >= (off >= size ? 0 : CachestatLayout.pagesOf(off, size - off)) ? 1 : 0;
+    }
+
+    /** The size of regular file {@code fd} from its cached attributes, or -1. */
+    private static long cachedSize(ThreadState ts, long fd) {
+        MemorySegment stx = ts.scratch.asSlice(STATX, StatxLayout.SIZE);
+        ts.scratch.set(java.lang.foreign.ValueLayout.JAVA_BYTE, EMPTY, (byte) 0);
+        long r = Syscalls.call(ts.capture, Sys.SYS_statx, fd, ts.scratch.address() + EMPTY,
+                AT_EMPTY_PATH | AT_STATX_DONT_SYNC, StatxLayout.STATX_TYPE | StatxLayout.STATX_SIZE, stx.address());
+        return r != 0 || (StatxLayout.mode(stx) & StatxLayout.S_IFMT) != StatxLayout.S_IFREG ? -1 : StatxLayout.size(stx);
     }
 
     private long nowaitWrite(ThreadState ts, int slot, long fd, long buf, long count, long offset) {
-        if (!history.shouldProbe(fd)) {
+        if (!history.shouldProbeWrite(fd)) {
             return WOULD_BLOCK;
         }
         MemorySegment iov = ts.scratch.asSlice(IOV, IovecLayout.LAYOUT.byteSize());
@@ -230,7 +397,15 @@ final class LazyProbe {
             ts.errno = 0;
             return r;
         }
-        return remember(fd, failure(ts, slot), ts);
+        long outcome = failure(ts, slot);
+        if (outcome == WOULD_BLOCK) {
+            if (Syscalls.errno(ts.capture) == Errno.EAGAIN) {
+                history.miss(fd);
+            } else {
+                history.writesRefused(fd); // a buffered ext4 write, say: reads of it keep their probe
+            }
+        }
+        return outcome;
     }
 
     private long cachedOpen(ThreadState ts, int slot, long dirfd, long path, long flags, long mode) {
@@ -350,19 +525,11 @@ final class LazyProbe {
             ts.fileMiss = true;
             return WOULD_BLOCK;
         }
-        long len = Math.min(count, SENDFILE_RESIDENCY_BOUND);
-        MemorySegment range = ts.scratch.asSlice(CACHESTAT, CachestatLayout.RANGE_SIZE);
-        MemorySegment stat = ts.scratch.asSlice(CACHESTAT + CachestatLayout.RANGE_SIZE, CachestatLayout.STAT_SIZE);
-        CachestatLayout.range(range, off, len);
-        long r = Syscalls.call(ts.capture, Sys.SYS_cachestat, inFd, range.address(), stat.address(), 0);
-        if (r != 0) {
-            ts.fileMiss = true;
-            return failure(ts, slot); // ENOSYS on kernels before 6.5: unsupported → background
-        }
-        if (CachestatLayout.cachedPages(stat) < CachestatLayout.pagesOf(off, len)) {
+        int resident = resident(ts, inFd, off, Math.min(count, RESIDENCY_BOUND));
+        if (resident != 1) {
             ts.fileMiss = true; // the disk, not the socket, is what it would wait for: a helper, not the poller
-            counters.probeWouldBlock.incrementAndGet(slot);
-            return WOULD_BLOCK;
+            (resident == 0 ? counters.probeWouldBlock : counters.probeUnsupported).incrementAndGet(slot);
+            return WOULD_BLOCK; // cachestat refused (ENOSYS before 6.5): background
         }
         long sent = Syscalls.call(ts.capture, Sys.SYS_sendfile, outFd, inFd, offsetPtr, count);
         if (sent >= 0) {
@@ -400,12 +567,10 @@ final class LazyProbe {
         return fl >= 0 && (fl & O_NONBLOCK) != 0;
     }
 
-    /** accept has no non-blocking flag for the listener: accept only what poll(0) says is there. */
+    /** accept has no non-blocking flag for the listener: accept only what ppoll(0) says is there (-1: accept reports it). */
     private long readyAccept(ThreadState ts, int slot, long nr, long fd, long addr, long addrlen, long flags) {
-        MemorySegment pfd = ts.scratch.asSlice(POLLFD, 8);
-        pfd.set(java.lang.foreign.ValueLayout.JAVA_INT, 0, (int) fd);
-        pfd.set(java.lang.foreign.ValueLayout.JAVA_INT, 4, 0x1 /* POLLIN */);
-        long n = Syscalls.call(ts.capture, Sys.SYS_poll, pfd.address(), 1, 0);
+        long n = PollLayout.pollOne(ts.capture, ts.scratch.asSlice(POLL, PollLayout.SIZE), (int) fd, PollLayout.POLLIN,
+                false);
         if (n == 0) {
             counters.probeWouldBlock.incrementAndGet(slot);
             return WOULD_BLOCK;
@@ -456,13 +621,13 @@ final class LazyProbe {
         return r;
     }
 
-    /** Teaches the history what a failed read probe of {@code fd} meant. */
-    private long remember(long fd, long outcome, ThreadState ts) {
+    /** Teaches the history what a failed read probe of {@code fd} meant (EOPNOTSUPP is handled before). */
+    private long rememberRead(long fd, long outcome, ThreadState ts) {
         if (outcome == WOULD_BLOCK) {
             if (Syscalls.errno(ts.capture) == Errno.EAGAIN) {
                 history.miss(fd);
             } else {
-                history.unsupported(fd);
+                history.unprobeable(fd);
             }
         }
         return outcome;

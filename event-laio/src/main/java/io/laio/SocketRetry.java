@@ -28,15 +28,16 @@ final class SocketRetry {
 
     private final Consumer<LaioCall> completer;
     private final MemorySegment capture;
-    private final MemorySegment one;
     private final MemorySegment scratch;
+    /** A {@link PollLayout} region of {@link #scratch}. */
+    private final MemorySegment poll;
 
     SocketRetry(Consumer<LaioCall> completer) {
         this.completer = completer;
         Arena arena = Arena.ofAuto();
         this.capture = Syscalls.newCapture(arena);
-        this.one = arena.allocate(8, 8);
-        this.scratch = arena.allocate(64, 8);
+        this.scratch = arena.allocate(64 + PollLayout.SIZE, 8);
+        this.poll = scratch.asSlice(64, PollLayout.SIZE);
     }
 
     /** Whether the call waits for writability (else readability). */
@@ -167,15 +168,12 @@ final class SocketRetry {
 
     /**
      * accept has no per-call non-blocking flag, and on a blocking listener it would hold this
-     * thread until a client came: accept only when {@code poll(0)} says a connection is queued
+     * thread until a client came: accept only when {@code ppoll} (zero timeout) says a connection is queued
      * (another process accepting on the same listener in between could still take it; a
      * non-blocking listener, as servers use, never blocks here at all).
      */
     private boolean connectionWaiting(int fd) {
-        MemorySegment pfd = scratch.asSlice(48, 8);
-        pfd.set(java.lang.foreign.ValueLayout.JAVA_INT, 0, fd);
-        pfd.set(java.lang.foreign.ValueLayout.JAVA_INT, 4, 0x1 /* POLLIN */);
-        return Syscalls.call(capture, Sys.SYS_poll, pfd.address(), 1, 0) != 0; // -1 too: accept reports the error
+        return PollLayout.pollOne(capture, poll, fd, PollLayout.POLLIN, false) != 0; // -1 too: accept reports the error
     }
 
     /** A pipe read returns what is there; a pipe write goes on until all N bytes are in. */
@@ -204,10 +202,7 @@ final class SocketRetry {
 
     /** A pending non-blocking connect: EAGAIN while not yet writable, else SO_ERROR's verdict. */
     private long connectOutcome(int fd) {
-        MemorySegment pfd = one; // 8 bytes: struct pollfd
-        pfd.set(ValueLayout.JAVA_INT, 0, fd);
-        pfd.set(ValueLayout.JAVA_INT, 4, 0x4 /* POLLOUT */);
-        long n = Syscalls.call(capture, Sys.SYS_poll, pfd.address(), 1, 0);
+        long n = PollLayout.pollOne(capture, poll, fd, PollLayout.POLLOUT, false);
         if (n == 0) {
             return STILL_WAITING;
         }

@@ -508,6 +508,15 @@ public final class Sys {
         return nr;
     }
 
+    /**
+     * The generic-table (aarch64, riscv64) number of the call that has {@code nr} on x86_64,
+     * whatever the running architecture: {@code -1} for a call those architectures lack. Lets an
+     * x86_64 build check that laio's own calls exist everywhere.
+     */
+    static long genericNumber(long nr) {
+        return nr >= 0 && nr < GENERIC.length ? GENERIC[(int) nr] : nr;
+    }
+
     /** The call's name without the {@code SYS_} prefix (e.g. {@code "pread64"}), or {@code "syscall_N"}. */
     public static String name(long nr) {
         if (nr >= 0 && nr < NAMES.length && NAMES[(int) nr] != null) {

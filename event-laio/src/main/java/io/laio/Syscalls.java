@@ -21,6 +21,11 @@ import java.lang.invoke.VarHandle;
  * because a critical call that blocks stalls every safepoint (and so the GC) until it returns.
  *
  * <p>Numbers are x86_64 numbers ({@link Sys}); they are mapped to the running architecture here.
+ *
+ * <p>Pointer arguments travel as plain {@code long} addresses, which keep nothing alive: whoever
+ * passes {@code segment.address()} keeps {@code segment} reachable until the call returns
+ * ({@link java.lang.ref.Reference#reachabilityFence}, or an owner that outlives the call, such as
+ * {@link ThreadState}'s scratch). The capture segment travels as a segment: the linker keeps it.
  */
 @SuppressWarnings("restricted") // the binding to libc is what this class is for
 final class Syscalls {

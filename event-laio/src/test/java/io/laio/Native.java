@@ -45,4 +45,12 @@ final class Native {
     static void dropFromCache(int fd) {
         sys(Sys.SYS_fadvise64, fd, 0, 0, 4 /* POSIX_FADV_DONTNEED */);
     }
+
+    /** How many pages of {@code [off, off + len)} are in the page cache ({@code cachestat}). */
+    static long cachedPages(int fd, long off, long len) {
+        MemorySegment m = Arena.ofAuto().allocate(CachestatLayout.RANGE_SIZE + CachestatLayout.STAT_SIZE, 8);
+        CachestatLayout.range(m, off, len);
+        sys(Sys.SYS_cachestat, fd, m.address(), m.address() + CachestatLayout.RANGE_SIZE, 0);
+        return CachestatLayout.cachedPages(m.asSlice(CachestatLayout.RANGE_SIZE));
+    }
 }

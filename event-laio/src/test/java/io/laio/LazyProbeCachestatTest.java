@@ -1,0 +1,163 @@
+package io.laio;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.RandomAccessFile;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Issue 15: a file system that refuses RWF_NOWAIT (FUSE, NFS, tmpfs on this kernel) still gets
+ * its cached reads inline, through cachestat. tmpfs is the one such file system every test
+ * machine has; an ext4 file marked as refusing RWF_NOWAIT covers the uncached case (tmpfs pages
+ * cannot be dropped).
+ */
+@Timeout(60)
+class LazyProbeCachestatTest {
+
+    private static Path fileWith(Path dir, byte[] data) throws Exception {
+        Path f = Files.createTempFile(dir, "laio-cachestat", ".bin");
+        try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "rw")) {
+            raf.write(data);
+            raf.getFD().sync();
+        }
+        return f;
+    }
+
+    private static byte[] random(int n, long seed) {
+        byte[] b = new byte[n];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    /** A file on tmpfs, after checking that this kernel's tmpfs does refuse RWF_NOWAIT. */
+    private static Path tmpfsFile(byte[] data) throws Exception {
+        Path shm = Path.of("/dev/shm");
+        Assumptions.assumeTrue(Files.isDirectory(shm), "no /dev/shm here");
+        Path f = fileWith(shm, data);
+        int fd = Native.openRead(f.toString());
+        try {
+            MemorySegment m = Arena.ofAuto().allocate(16 + 1, 8);
+            IovecLayout.set(m, m.address() + 16, 1);
+            long r = Syscalls.call(Native.CAPTURE, Sys.SYS_preadv2, fd, m.address(), 1, 0, 0, 0x8 /* RWF_NOWAIT */);
+            boolean refused = r == -1 && Syscalls.errno(Native.CAPTURE) == Errno.EOPNOTSUPP;
+            if (!refused) {
+                Files.delete(f);
+            }
+            Assumptions.assumeTrue(refused, "this kernel's tmpfs takes RWF_NOWAIT: the ext4 test covers the probe");
+        } finally {
+            Native.close(fd);
+        }
+        return f;
+    }
+
+    private static void assertBytes(byte[] data, long from, MemorySegment buf, long count) {
+        for (long i = 0; i < count; i += 511) {
+            assertEquals(data[(int) (from + i)], buf.get(ValueLayout.JAVA_BYTE, i), "byte " + (from + i));
+        }
+    }
+
+    @Test
+    void aCachedReadOnAFileSystemWithoutRwfNowaitCompletesInline() throws Exception {
+        byte[] data = random(256 * 1024, 15);
+        Path f = tmpfsFile(data);
+        try (Laio laio = Laio.create(); Arena arena = Arena.ofShared()) {
+            int fd = (int) laio.open(f.toString(), 0, 0);
+            MemorySegment buf = arena.allocate(64 * 1024);
+            for (int i = 0; i < 4; i++) {
+                assertEquals(4096, laio.pread(fd, buf, 4096, 8192 * i));
+                assertNull(laio.gethandle(), "cached: inline");
+                assertBytes(data, 8192 * i, buf, 4096);
+            }
+            assertEquals(buf.byteSize(), laio.read(fd, buf, buf.byteSize()));
+            assertNull(laio.gethandle());
+            assertBytes(data, 0, buf, buf.byteSize());
+            LaioStats s = laio.stats();
+            assertEquals(4, s.inline(Sys.SYS_pread64), s.toString());
+            assertEquals(0, s.background(Sys.SYS_pread64), s.toString());
+            assertEquals(1, s.inline(Sys.SYS_read), s.toString());
+            assertEquals(0, s.background(Sys.SYS_read), s.toString());
+            assertTrue(s.probeHits(Sys.SYS_pread64) >= 4, s.toString());
+            laio.close(fd);
+        } finally {
+            Files.delete(f);
+        }
+    }
+
+    @Test
+    void aCachedReadThatReachesTheEndOfTheFileCompletesInlineWithWhatIsThere() throws Exception {
+        byte[] data = random(10_000, 16);
+        Path f = tmpfsFile(data);
+        try (Laio laio = Laio.create(); Arena arena = Arena.ofShared()) {
+            int fd = (int) laio.open(f.toString(), 0, 0);
+            MemorySegment buf = arena.allocate(64 * 1024);
+            assertEquals(10_000, laio.read(fd, buf, buf.byteSize()), "the pages past the end hold nothing to wait for");
+            assertNull(laio.gethandle());
+            assertEquals(0, laio.read(fd, buf, buf.byteSize()), "end of file, inline");
+            assertNull(laio.gethandle());
+            assertBytes(data, 0, buf, 10_000);
+            MemorySegment iov = arena.allocate(32, 8);
+            IovecLayout.set(iov, buf.address(), 6000);
+            IovecLayout.set(iov.asSlice(16), buf.address() + 6000, 6000);
+            assertEquals(10_000, laio.syscall(Sys.SYS_preadv, fd, iov.address(), 2, 0), Errno.name(Laio.errno()));
+            assertNull(laio.gethandle(), "a vectored cached read, inline too");
+            assertEquals(0, laio.stats().background(Sys.SYS_read) + laio.stats().background(Sys.SYS_preadv));
+            laio.close(fd);
+        } finally {
+            Files.delete(f);
+        }
+    }
+
+    @Test
+    void aReadLongerThanTheResidencyBoundRunsItsFirstPartInlineAndCompletesWithTheTotal() throws Exception {
+        int n = (int) (3 * LazyProbe.RESIDENCY_BOUND);
+        byte[] data = random(n, 17);
+        Path f = tmpfsFile(data);
+        try (Laio laio = Laio.create(); Arena arena = Arena.ofShared()) {
+            int fd = (int) laio.open(f.toString(), 0, 0);
+            MemorySegment buf = arena.allocate(n);
+            long[] r = LaioContractTest.complete(laio, Sys.SYS_pread64, fd, buf.address(), n, 0);
+            assertEquals(n, r[0], "the total, never a short count before the end of the file");
+            assertBytes(data, 0, buf, n);
+            laio.close(fd);
+        } finally {
+            Files.delete(f);
+        }
+    }
+
+    /** ext4, told that its file system refuses RWF_NOWAIT: cachestat must tell cached from uncached. */
+    @Test
+    void whereRwfNowaitIsRefusedAnUncachedReadGoesToTheBackgroundAndACachedOneStaysInline() throws Exception {
+        byte[] data = random(1024 * 1024, 18);
+        Path f = fileWith(Path.of(System.getProperty("java.io.tmpdir")), data);
+        try (Laio laio = Laio.create(); Arena arena = Arena.ofShared()) {
+            int fd = (int) laio.open(f.toString(), 0, 0);
+            MemorySegment buf = arena.allocate(64 * 1024);
+            Native.dropFromCache(fd);
+            laio.probe.history.nowaitRefused(fd);
+            long[] r = LaioContractTest.complete(laio, Sys.SYS_pread64, fd, buf.address(), buf.byteSize(), 512 * 1024);
+            assertEquals(buf.byteSize(), r[0]);
+            assertEquals(1, r[2], "not in the page cache: background");
+            assertBytes(data, 512 * 1024, buf, buf.byteSize());
+            // now cached (the background read brought it in)
+            assertEquals(buf.byteSize(), laio.pread(fd, buf, buf.byteSize(), 512 * 1024));
+            assertNull(laio.gethandle(), "cached: inline, by cachestat");
+            assertBytes(data, 512 * 1024, buf, buf.byteSize());
+            LaioStats s = laio.stats();
+            assertEquals(1, s.background(Sys.SYS_pread64), s.toString());
+            assertEquals(1, s.inline(Sys.SYS_pread64), s.toString());
+            laio.close(fd);
+        } finally {
+            Files.delete(f);
+        }
+    }
+}

@@ -38,42 +38,6 @@ JAR=(env "$JAVA_HOME/bin/java" -jar "$WORK/laio-examples.jar")
 "${JAR[@]}" workload --profile rice --scale "$SCALE" --seed 1 --out "$WORK/rice" > "$OUT/workload.txt"
 ROOT="$WORK/rice/root"
 PORT=18080
-lighttpd_conf() {
-  mkdir -p "$1"
-  cat > "$1/lighttpd.conf" <<CONF
-server.document-root = "$ROOT"
-server.bind = "127.0.0.1"
-server.port = $PORT
-server.max-fds = 8192
-server.max-connections = 4096
-server.max-keep-alive-requests = 1000000
-server.max-keep-alive-idle = 60
-server.errorlog = "$1/error.log"
-CONF
-}
-CGROUP=""  # set for the big phase: servers start inside it
-in_cgroup() { # becomes "$@" (in $CGROUP when set): the background job's PID is the server's own
-  if [ -n "$CGROUP" ]; then
-    exec sh -c 'echo $$ > "$0/cgroup.procs" && exec "$@"' "$CGROUP" "$@"
-  else
-    exec "$@"
-  fi
-}
-start() { # label -> starts the server in the background, sets PID
-  case "$1" in
-    nb-b|laio-laio|nb-laio|nb-amted)
-      in_cgroup "${JAR[@]}" thttpd --mode "$1" --root "$ROOT" --port "$PORT" > "$OUT/$1.server.log" 2>&1 & PID=$! ;;
-    nginx-1w) nginx_conf "$WORK/$1" 1 "$PORT" "$ROOT"; in_cgroup nginx -p "$WORK/$1" -c "$WORK/$1/nginx.conf" & PID=$! ;;
-    nginx-1w-aio) nginx_conf "$WORK/$1" 1 "$PORT" "$ROOT" "aio threads;"; in_cgroup nginx -p "$WORK/$1" -c "$WORK/$1/nginx.conf" & PID=$! ;;
-    nginx-default) nginx_conf "$WORK/$1" auto "$PORT" "$ROOT"; in_cgroup nginx -p "$WORK/$1" -c "$WORK/$1/nginx.conf" & PID=$! ;;
-    lighttpd) lighttpd_conf "$WORK/$1"; in_cgroup lighttpd -D -f "$WORK/$1/lighttpd.conf" & PID=$! ;;
-  esac
-  wait_for_port "$PORT" || { echo "$1 did not start" >&2; exit 1; }
-}
-stop() { # the server and every process it left holding the port (nginx workers) are gone before the next starts
-  kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true
-  wait_for_port "$PORT" free || { echo "port $PORT still in use after the server stopped" >&2; exit 1; }
-}
 SERVERS=(nb-b laio-laio nb-laio nb-amted nginx-1w nginx-1w-aio nginx-default lighttpd)
 for run in $(seq 1 "$RUNS"); do
   for cache in $PHASES; do

@@ -11,7 +11,10 @@
  * threads     most FUSE worker threads, i.e. reads in service at once (default 64)
  * background  the kernel's max_background (asynchronous reads: readahead) (default 64)
  * stats       on SIGUSR1 (and at exit) the counters are written to FILE (atomically, by rename):
- *             "seq S reads R bytes B opens O", seq counting the dumps
+ *             "seq S reads R bytes B opens O latency_us L", seq counting the dumps
+ *
+ * SIGUSR2 switches the latency off, or back on (then dumps the counters like SIGUSR1): a
+ * benchmark fills the page cache fast before it measures.
  *
  * Build: gcc -O2 -Wall -o slowfs slowfs.c $(pkg-config --cflags --libs fuse3)
  */
@@ -49,6 +52,7 @@ static const struct fuse_opt opt_spec[] = {
 
 static int src_fd = -1; /* the source directory: every path is resolved below it */
 static atomic_ulong n_reads, n_bytes, n_opens, n_dumps;
+static atomic_uint latency_us; /* opt.latency_us, or 0 while switched off by SIGUSR2 */
 
 /* "/a/b" -> "a/b"; "/" -> "." */
 static const char *rel(const char *path) {
@@ -97,8 +101,9 @@ static int sf_open(const char *path, struct fuse_file_info *fi) {
 
 static int sf_read(const char *path, char *buf, size_t size, off_t off, struct fuse_file_info *fi) {
     (void)path;
-    if (opt.latency_us) {
-        struct timespec ts = {opt.latency_us / 1000000, (long)(opt.latency_us % 1000000) * 1000};
+    unsigned lat = atomic_load_explicit(&latency_us, memory_order_relaxed);
+    if (lat) {
+        struct timespec ts = {lat / 1000000, (long)(lat % 1000000) * 1000};
         while (nanosleep(&ts, &ts) && errno == EINTR) {
         }
     }
@@ -164,17 +169,19 @@ static void dump_stats(void) {
     snprintf(tmp, sizeof tmp, "%s.tmp", opt.stats);
     FILE *f = fopen(tmp, "w");
     if (!f) return;
-    fprintf(f, "seq %lu reads %lu bytes %lu opens %lu\n", atomic_fetch_add(&n_dumps, 1) + 1,
-            atomic_load(&n_reads), atomic_load(&n_bytes), atomic_load(&n_opens));
+    fprintf(f, "seq %lu reads %lu bytes %lu opens %lu latency_us %u\n", atomic_fetch_add(&n_dumps, 1) + 1,
+            atomic_load(&n_reads), atomic_load(&n_bytes), atomic_load(&n_opens), atomic_load(&latency_us));
     fclose(f);
     rename(tmp, opt.stats);
 }
 
-static void *stats_thread(void *arg) { /* SIGUSR1 is blocked everywhere and taken here */
+static void *stats_thread(void *arg) { /* SIGUSR1 and SIGUSR2 are blocked everywhere and taken here */
     sigset_t *set = arg;
     for (;;) {
         int sig;
-        if (sigwait(set, &sig) == 0) dump_stats();
+        if (sigwait(set, &sig) != 0) continue;
+        if (sig == SIGUSR2) atomic_store(&latency_us, atomic_load(&latency_us) ? 0 : opt.latency_us);
+        dump_stats();
     }
     return NULL;
 }
@@ -214,6 +221,8 @@ int main(int argc, char *argv[]) {
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGUSR1);
+    sigaddset(&set, SIGUSR2);
+    atomic_store(&latency_us, opt.latency_us);
     pthread_sigmask(SIG_BLOCK, &set, NULL); /* inherited by every thread libfuse starts */
     pthread_t st;
     pthread_create(&st, NULL, stats_thread, &set);

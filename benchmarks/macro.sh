@@ -8,7 +8,8 @@
 # BIG_SCALE > 0 adds a larger-than-memory phase ("big"): a BIG_PROFILE (berkeley) data set of that scale served by
 # servers that run in a child memory cgroup (v1) limited to BIG_LIMIT_MB (default 384), so that
 # reads miss the page cache during the run, not only after a drop; BIG_REQUESTS (20000) per run,
-# clients 16,64,256. Skipped, with a note, where no memory cgroup can be made.
+# clients 16,64,256. Skipped, with a note, where no memory cgroup can be made. The slow-storage phases
+# (a latency FUSE file system, an IOPS-capped disk) are benchmarks/slow-storage.sh, which shares common.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-3}

@@ -17,7 +17,7 @@
 #
 # Usage: benchmarks/slow-storage.sh [RUNS=3] [SCALE=0.12] [CLIENTS=64,256]
 # Environment (defaults): PHASES="fuse iops"  FUSE_LATENCY_US="2000" (e.g. "500 2000")
-#   IOPS_RATES="500 2000"  SLOW_LIMIT_MB=256  DURATION=4 (s per measurement)  WARMUP=6 (s, at least)
+#   IOPS_RATES="500 2000"  SLOW_LIMIT_MB=256  DURATION=3 (s per measurement)  WARMUP=6 (s, at least)
 #   WARMUP_MAX=30 (s: the warm-up goes on until the cgroup is 90% full or this long)
 #   TOOLS="loadgen wrk"  SERVERS="nb-b laio-laio nb-laio nb-amted nginx-1w nginx-1w-aio
 #   laio-laio@same nginx-1w-aio@same"  SLOW_WORK=/var/tmp/laio-slow (on the disk to throttle)
@@ -31,7 +31,7 @@ PHASES=${PHASES:-fuse iops}
 FUSE_LATENCY_US=${FUSE_LATENCY_US:-2000}
 IOPS_RATES=${IOPS_RATES:-500 2000}
 LIMIT_MB=${SLOW_LIMIT_MB:-256}
-DURATION=${DURATION:-4}
+DURATION=${DURATION:-3}
 WARMUP=${WARMUP:-6}
 WARMUP_MAX=${WARMUP_MAX:-30}
 TOOLS=${TOOLS:-loadgen wrk}
@@ -76,10 +76,11 @@ fi
 MEMCG=${MEMCG/\/\//\/}
 
 # ---- clean-up, whatever happens: the server, the sampler, slowfs, the cgroups
-PID=""; SAMPLER=""; FUSE_PID=""; MNT="$WORK/mnt"
+PID=""; SAMPLER=""; WARM_PID=""; FUSE_PID=""; MNT="$WORK/mnt"
 cleanup() {
   set +e
   [ -n "$SAMPLER" ] && kill "$SAMPLER" 2>/dev/null
+  [ -n "$WARM_PID" ] && kill "$WARM_PID" 2>/dev/null
   if [ -n "$PID" ]; then kill "$PID" 2>/dev/null; wait "$PID" 2>/dev/null; fi
   unmount_fuse
   for g in "$MEMCG" "$BLKCG"; do
@@ -155,11 +156,15 @@ DATA_MB=$(du -sm "$WORK/data/root" | cut -f1)
 awk "BEGIN{exit !($DATA_MB >= 2 * $LIMIT_MB)}" || echo "slow-storage: warning: data set ($DATA_MB MB) not several times the cgroup ($LIMIT_MB MB): raise SCALE" >&2
 IFS=, read -r -a CLIENT_LIST <<< "$CLIENTS"
 read -r -a TOOL_LIST <<< "$TOOLS"
-NSEG=$((1 + ${#TOOL_LIST[@]} * ${#CLIENT_LIST[@]}))
+NSEG=$((${#TOOL_LIST[@]} * ${#CLIENT_LIST[@]}))
+# seg0.txt, the warm-ups': the first half of the trace; seg1.txt ... one per measurement: the
+# second half cut into NSEG parts (at session boundaries), so no measurement replays what the
+# warm-up or another measurement just read
 awk -v k="$NSEG" -v dir="$WORK" '!/^#/ && NF>=2 {s[++n]=$1; p[n]=$2}
-  END { per=n/k; seg=0; f=dir "/seg0.txt"; printf "" > f
-        for (i=1; i<=n; i++) { if (seg < k-1 && i > (seg+1)*per && s[i] != s[i-1]) { close(f); seg++; f=dir "/seg" seg ".txt"; printf "" > f }
-                               print s[i], p[i] > f } }' "$WORK/data/trace.txt"
+  END { half=int(n/2); per=(n-half)/k; seg=0; f=dir "/seg0.txt"; printf "" > f
+        for (i=1; i<=n; i++) {
+          if (i > half && s[i] != s[i-1] && (seg == 0 || (seg < k && i > half + seg*per))) { close(f); seg++; f=dir "/seg" seg ".txt"; printf "" > f }
+          print s[i], p[i] > f } }' "$WORK/data/trace.txt"
 DEV=$(findmnt -no SOURCE -T "$WORK/data/root")
 if [[ " $PHASES " == *" iops "* ]]; then
   [ -b "$DEV" ] || fail "$WORK is on $DEV, not a block device: set SLOW_WORK to a directory on a disk"
@@ -169,6 +174,17 @@ if [[ " $PHASES " == *" iops "* ]]; then
 fi
 
 # ---- measuring
+drop_data() { # the data set out of the page cache, whoever's cgroup it is charged to
+  sync
+  python3 - "$WORK/data/root" <<'PY'
+import os, sys
+for d, _, fs in os.walk(sys.argv[1]):
+    for f in fs:
+        fd = os.open(os.path.join(d, f), os.O_RDONLY)
+        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+        os.close(fd)
+PY
+}
 rss_kb() { # VmRSS of the server and its children (nginx's workers)
   local t=0 p
   for p in "$PID" $(pgrep -P "$PID" 2>/dev/null); do
@@ -246,25 +262,34 @@ run_server() { # phase run label
   local phase=$1 run=$2 label=$3 kind=${3%@same}
   [ -f "$OUT/run$run.csv" ] || echo "$HEADER" > "$OUT/run$run.csv"
   set_limit_mb "$LIMIT_MB"; empty_memcg
+  [ "$(cache_mb)" -le 1 ] || echo "  warning: $(cache_mb) MB still cached in the cgroup before $label starts" >&2
   ROOT=$SERVED start "$kind"
-  # untimed warm-up on its own part of the trace, after the data set is dropped from the page
-  # cache, with the storage at full speed (slowfs' latency off, no throttle), WARMUP seconds and
-  # then on until the cgroup is full (90% of its limit; WARMUP_MAX seconds at most): the cache
-  # reaches its steady state whatever the server (at 500 reads/s filling it would take minutes),
-  # and the JIT compiles the server, the paths of a miss included
+  # untimed warm-up on the first half of the trace, from an empty cache (what the last server left
+  # charged to the cgroup went with it, by empty_memcg), with the storage at full speed (slowfs'
+  # latency off, no throttle): WARMUP seconds and then on until the cgroup is full (90% of its
+  # limit; WARMUP_MAX seconds at most), so the cache reaches its steady state whatever the server
+  # (at 500 reads/s filling it would take minutes), and the JIT compiles the server, the paths of
+  # a miss included
   storage_fast on
-  local half=$(( (WARMUP + 1) / 2 )) t0=$SECONDS
-  warm() { "${JAR[@]}" loadgen --trace "$WORK/seg0.txt" --root "$SERVED" --port "$PORT" --clients 64 --duration "$1" \
-    "${@:2}" --label warm-up --no-progress > /dev/null 2>&1 || true; }
-  warm "$half" --cold
-  if [ "$label" != "$kind" ]; then # @same: the limit raised by the server's own RSS
-    local rss; rss=$(( $(rss_kb) / 1024 ))
-    set_limit_mb $((LIMIT_MB + rss))
-    echo "  $label: RSS $rss MB, memory limit raised to $((LIMIT_MB + rss)) MB" >&2
-  fi
-  warm "$(( WARMUP - half > 0 ? WARMUP - half : 1 ))"
-  while [ $((SECONDS - t0)) -lt "$WARMUP_MAX" ] && ! cgroup_full; do warm "$WARMUP"; done
-  echo "  warm-up $((SECONDS - t0)) s: cgroup $(usage_mb) MB of $(limit_mb) MB, page cache $(cache_mb) MB" >&2
+  local t0=$SECONDS el=0 raised=0
+  while [ "$el" -lt "$WARMUP_MAX" ]; do
+    "${JAR[@]}" loadgen --trace "$WORK/seg0.txt" --root "$SERVED" --port "$PORT" --clients 64 --duration "$WARMUP_MAX" \
+      --label warm-up --no-progress > /dev/null 2>&1 & WARM_PID=$!
+    while kill -0 "$WARM_PID" 2>/dev/null; do
+      sleep 0.5; el=$((SECONDS - t0))
+      if [ "$label" != "$kind" ] && [ $raised = 0 ] && [ $((2 * el)) -ge "$WARMUP" ]; then
+        # @same: the limit raised by the server's own RSS
+        local rss; rss=$(( $(rss_kb) / 1024 )); raised=1
+        set_limit_mb $((LIMIT_MB + rss))
+        echo "  $label: RSS $rss MB, memory limit raised to $((LIMIT_MB + rss)) MB" >&2
+      fi
+      if [ "$el" -ge "$WARMUP" ] && { cgroup_full || [ "$el" -ge "$WARMUP_MAX" ]; }; then kill "$WARM_PID" 2>/dev/null; break; fi
+    done
+    wait "$WARM_PID" 2>/dev/null || true; WARM_PID=""
+    el=$((SECONDS - t0))
+    [ "$el" -ge "$WARMUP" ] && cgroup_full && break
+  done
+  echo "  warm-up $el s: cgroup $(usage_mb) MB of $(limit_mb) MB, page cache $(cache_mb) MB" >&2
   storage_fast off
   local s=1 tool c
   for tool in "${TOOL_LIST[@]}"; do
@@ -297,6 +322,7 @@ for phase in $PHASES; do
     for rate in $IOPS_RATES; do
       MODEL=iops; SERVED=$WORK/data/root; RATE=$rate
       set_iops "$rate" || fail "cannot set the read IOPS limit of $BLKCG on $MAJMIN"
+      drop_data # the pages slowfs or the workload writer left cached, charged to other cgroups
       for run in $(seq 1 "$RUNS"); do
         for s in "${SERVERS[@]}"; do
           echo "iops ${rate}/s, run $run/$RUNS, $s" >&2
@@ -310,7 +336,7 @@ done
 mkdir -p docs/benchmarks
 COMMAND="benchmarks/slow-storage.sh $RUNS $SCALE $CLIENTS" # with the settings that are not the defaults
 for v in "PHASES=$PHASES=fuse iops" "FUSE_LATENCY_US=$FUSE_LATENCY_US=2000" "IOPS_RATES=$IOPS_RATES=500 2000" \
-    "SLOW_LIMIT_MB=$LIMIT_MB=256" "DURATION=$DURATION=4" "WARMUP=$WARMUP=6" "TOOLS=$TOOLS=loadgen wrk" \
+    "SLOW_LIMIT_MB=$LIMIT_MB=256" "DURATION=$DURATION=3" "WARMUP=$WARMUP=6" "WARMUP_MAX=$WARMUP_MAX=30" "TOOLS=$TOOLS=loadgen wrk" \
     "SERVERS=${SERVERS[*]}=nb-b laio-laio nb-laio nb-amted nginx-1w nginx-1w-aio laio-laio@same nginx-1w-aio@same"; do
   name=${v%%=*}; rest=${v#*=}; val=${rest%=*}; def=${rest##*=}
   [ "$val" = "$def" ] || COMMAND="$name='$val' $COMMAND"

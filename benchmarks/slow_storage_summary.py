@@ -58,19 +58,37 @@ def fnum(r, k):
 
 
 print("# Slow storage: thttpd's four modes beside nginx, storage slower than the page cache\n")
-print(f"Machine: {cores} cores, kernel {kernel}, {jdk}; server and clients share the machine over loopback. "
-      f"Data set: berkeley profile, {data_mb} MB on disk (see workload.txt in the results), served by servers "
-      f"confined to a memory cgroup of {limit_mb} MB (page cache charged to it; DESIGN §7, round 2), so most of it "
-      "misses the cache. `SERVER@same` is the \"same page cache\" variant: the cgroup limit raised by the "
-      "server's own RSS (measured after half the warm-up), so it gets the full limit as page cache. "
-      f"Each server: {warmup} s untimed warm-up (data set dropped from the page cache first) on its own part of "
-      f"the trace, then {duration} s per measurement, each on another part of the trace. Servers alternate within "
-      f"a run; every figure is the median of {len(files)} runs. Clients: `loadgen` (laio's) and `wrk` replaying "
-      "the same trace's paths (benchmarks/wrk-trace.lua; persistent connections, fixed count).\n")
-print("Storage reads per request: reads reaching slowfs (its counter) or the cgroup's reads on the disk "
-      "(blkio.throttle.io_serviced), over the measurement, divided by the requests answered. RSS: the largest "
-      "VmRSS (all of the server's processes) sampled every 0.25 s under load; cache: the cgroup's page cache, mean.\n")
+print("Issue 15's two storage models (DESIGN §7, round 2), made and measured by `benchmarks/slow-storage.sh`:\n")
+print("- **Latency file system**: `benchmarks/slowfs`, a read-only libfuse3 passthrough of the data set "
+      "(multithreaded, 64 threads, kernel page cache kept, `allow_other`) that sleeps a fixed time in every read "
+      "reaching it: a device with a latency and a parallel capacity. On it `preadv2(RWF_NOWAIT)` answers EOPNOTSUPP.")
+print("- **IOPS-capped disk**: the data set on the local disk, the servers' reads capped by the cgroup's block I/O "
+      "throttle (v1 `blkio.throttle.read_iops_device`, v2 `io.max riops`) on the disk holding it.\n")
+print(f"Machine: {cores} cores, kernel {kernel}, {jdk}; servers and clients share the machine over loopback. "
+      f"Data set: berkeley profile, {data_mb} MB (see workload.txt in the results), served by servers confined to a "
+      f"memory cgroup of {limit_mb} MB, which their page cache is charged to, so most of it misses the cache. "
+      "Servers: thttpd (`nb-b`, `laio-laio`, `nb-laio`, `nb-amted`), nginx with one worker and sendfile "
+      "(`nginx-1w`), the same with `aio threads` (`nginx-1w-aio`). `SERVER@same` is the \"same page cache\" "
+      "variant: its cgroup limit raised by its own RSS (measured halfway through its warm-up), so that every "
+      f"`@same` server has {limit_mb} MB for page cache whatever its footprint (a JVM takes far more than nginx).\n")
+print(f"Each server, in turn (servers alternate within a run): started in the cgroup emptied of the last one's "
+      f"cache, warmed up untimed on the first half of the trace with the storage at full speed (latency off, no "
+      f"throttle) for at least {warmup} s and until the cgroup is 90% full, so that its cache is at its steady state; "
+      f"then, storage slowed, {duration} s per measurement, each on its own part of the trace's second half. "
+      "Clients: `loadgen` (laio's own; a connection per session of the trace) and `wrk` (independent: "
+      "`benchmarks/wrk-trace.lua` replays the same trace's paths over a fixed number of persistent connections). "
+      f"Every figure is the median of {len(files)} runs (the row of the run with the median requests/s).\n")
+print("Storage reads per request: the reads reaching slowfs (its counter) or the cgroup's reads on the disk "
+      "(`blkio.throttle.io_serviced` / `io.stat`) during the measurement, divided by the requests answered. "
+      "RSS: the largest VmRSS (all of the server's processes) sampled every 0.25 s under load; cache: the cgroup's "
+      "page cache, mean over the measurement.\n")
+print("The bound the miss ratio sets: with the disk capped at R reads/s and m storage reads per request "
+      "(misses per request × reads per miss), no server exceeds R / m requests/s. The IOPS tables give R / m for "
+      "each server's own measured m and the share of it reached: a server nearer its bound wastes less of the "
+      "disk; a server with a larger bound has more cache or reads less per miss.\n")
 print(f"Reproduce: `{command}`\n")
+if not files:
+    print("No results yet: run the command above on a quiet machine (about 30 minutes with the defaults).\n")
 
 phases = []
 for (phase, _tool) in rows:

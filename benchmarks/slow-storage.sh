@@ -143,6 +143,14 @@ blk_reads() { # "reads bytes" of the cgroup on the data's disk
 
 # ---- the data set, the trace cut into segments (warm-up, then one per measurement)
 mkdir -p "$WORK" "$OUT" "$MNT"
+DEV=$(findmnt -no SOURCE -T "$WORK" | tail -1)
+if [[ " $PHASES " == *" iops "* ]]; then
+  [ -b "$DEV" ] || fail "$WORK is on $DEV, not a block device: set SLOW_WORK to a directory on a disk"
+  PK=$(lsblk -no PKNAME "$DEV" 2>/dev/null | head -1); [ -n "$PK" ] && DEV=/dev/$PK # throttle the whole disk
+  MAJMIN=$(lsblk -dno MAJ:MIN "$DEV" | tr -d ' ')
+  echo "data on $DEV ($MAJMIN); servers' memory cgroup $LIMIT_MB MB" >&2
+fi
+
 rm -f "$OUT"/run*.csv "$OUT"/median.csv "$OUT"/loadgen.log
 mvn -B -q package -DskipTests
 cp examples/target/laio-examples.jar "$WORK/"
@@ -165,14 +173,6 @@ awk -v k="$NSEG" -v dir="$WORK" '!/^#/ && NF>=2 {s[++n]=$1; p[n]=$2}
         for (i=1; i<=n; i++) {
           if (i > half && s[i] != s[i-1] && (seg == 0 || (seg < k && i > half + seg*per))) { close(f); seg++; f=dir "/seg" seg ".txt"; printf "" > f }
           print s[i], p[i] > f } }' "$WORK/data/trace.txt"
-DEV=$(findmnt -no SOURCE -T "$WORK/data/root")
-if [[ " $PHASES " == *" iops "* ]]; then
-  [ -b "$DEV" ] || fail "$WORK is on $DEV, not a block device: set SLOW_WORK to a directory on a disk"
-  PK=$(lsblk -no PKNAME "$DEV" 2>/dev/null | head -1); [ -n "$PK" ] && DEV=/dev/$PK # throttle the whole disk
-  MAJMIN=$(lsblk -dno MAJ:MIN "$DEV" | tr -d ' ')
-  echo "data on $DEV ($MAJMIN), $DATA_MB MB; servers' memory cgroup $LIMIT_MB MB" >&2
-fi
-
 # ---- measuring
 drop_data() { # the data set out of the page cache, whoever's cgroup it is charged to
   sync

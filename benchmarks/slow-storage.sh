@@ -53,6 +53,7 @@ install_pkg() { # command package
     || fail "cannot install $2"
 }
 install_pkg nginx nginx
+install_pkg ss iproute2
 [[ " $TOOLS " == *" wrk "* ]] && install_pkg wrk wrk
 if [[ " $PHASES " == *" fuse "* ]]; then
   [ -c /dev/fuse ] || fail "no /dev/fuse: the fuse phase needs the fuse kernel module (modprobe fuse) or PHASES=iops"
@@ -151,7 +152,7 @@ if [[ " $PHASES " == *" iops "* ]]; then
   echo "data on $DEV ($MAJMIN); servers' memory cgroup $LIMIT_MB MB" >&2
 fi
 
-rm -f "$OUT"/run*.csv "$OUT"/median.csv "$OUT"/loadgen.log
+rm -f "$OUT"/run*.csv "$OUT"/median.csv "$OUT"/*.log
 mvn -B -q package -DskipTests
 cp examples/target/laio-examples.jar "$WORK/"
 JAR=(env "$JAVA_HOME/bin/java" -jar "$WORK/laio-examples.jar")
@@ -271,12 +272,17 @@ run_server() { # phase run label
   # (at 500 reads/s filling it would take minutes), and the JIT compiles the server, the paths of
   # a miss included
   storage_fast on
-  local t0=$SECONDS el=0 raised=0
+  local t0="" el=0 raised=0
   while [ "$el" -lt "$WARMUP_MAX" ]; do
     "${JAR[@]}" loadgen --trace "$WORK/seg0.txt" --root "$SERVED" --port "$PORT" --clients 64 --duration "$WARMUP_MAX" \
-      --label warm-up --no-progress > /dev/null 2>&1 & WARM_PID=$!
+      --label warm-up --no-progress >> "$OUT/warm-up.log" 2>&1 & WARM_PID=$!
     while kill -0 "$WARM_PID" 2>/dev/null; do
-      sleep 0.5; el=$((SECONDS - t0))
+      sleep 0.5
+      if [ -z "$t0" ]; then # the clock starts with the load, not with loadgen's JVM
+        [ "$(ss -Htn state established "( dport = :$PORT )" | wc -l)" -gt 0 ] && t0=$SECONDS
+        continue
+      fi
+      el=$((SECONDS - t0))
       if [ "$label" != "$kind" ] && [ $raised = 0 ] && [ $((2 * el)) -ge "$WARMUP" ]; then
         # @same: the limit raised by the server's own RSS
         local rss; rss=$(( $(rss_kb) / 1024 )); raised=1
@@ -286,10 +292,11 @@ run_server() { # phase run label
       if [ "$el" -ge "$WARMUP" ] && { cgroup_full || [ "$el" -ge "$WARMUP_MAX" ]; }; then kill "$WARM_PID" 2>/dev/null; break; fi
     done
     wait "$WARM_PID" 2>/dev/null || true; WARM_PID=""
+    [ -n "$t0" ] || fail "the warm-up's loadgen never connected to $label (see $OUT/warm-up.log)"
     el=$((SECONDS - t0))
-    [ "$el" -ge "$WARMUP" ] && cgroup_full && break
+    if [ "$el" -ge "$WARMUP" ] && cgroup_full; then break; fi # (an && list last would end the loop, and set -e the script)
   done
-  echo "  warm-up $el s: cgroup $(usage_mb) MB of $(limit_mb) MB, page cache $(cache_mb) MB" >&2
+  echo "  warm-up $el s under load: cgroup $(usage_mb) MB of $(limit_mb) MB, page cache $(cache_mb) MB" >&2
   storage_fast off
   local s=1 tool c
   for tool in "${TOOL_LIST[@]}"; do

@@ -198,7 +198,7 @@ sample() { # every 0.25 s: "rss_kb cache_mb" lines
 }
 fuse_dump() { # SIGNAL: slowfs dumps its counters (and, on USR2, switches its latency), waited for
   local seq0; seq0=$(awk '{print $2}' "$WORK/slowfs.stats" 2>/dev/null || echo 0)
-  kill -"$1" "$FUSE_PID"
+  kill -"$1" "$FUSE_PID" || fail "slowfs is gone (see $OUT/slowfs.log)"
   for _ in $(seq 1 100); do
     [ "$(awk '{print $2}' "$WORK/slowfs.stats" 2>/dev/null || echo 0)" != "$seq0" ] && return 0; sleep 0.02
   done
@@ -221,7 +221,7 @@ storage_reads() { # "reads bytes" so far, of the storage model in use
   fi
 }
 field() { # CSV-FILE COLUMN -> the column's value in the last row
-  awk -F, -v c="$2" 'NR==1{for(i=1;i<=NF;i++) if($i==c) k=i; next} {v=$k} END{print v}' "$1"
+  awk -F, -v c="$2" 'NR==1{for(i=1;i<=NF;i++) if($i==c) k=i; next} {v=$k} END{print v}' "$1" 2>/dev/null || echo 0
 }
 HEADER="phase,run,tool,label,clients,requests,errors,seconds,requests_per_s,mbit_per_s,mean_ms,p50_ms,p99_ms,max_ms,storage_reads,storage_read_mb,reads_per_request,rss_mb,cache_mb"
 measure() { # phase run tool label clients segment
@@ -232,6 +232,7 @@ measure() { # phase run tool label clients segment
     rm -f "$WORK/m.csv"
     "${JAR[@]}" loadgen --trace "$seg" --root "$SERVED" --port "$PORT" --clients "$c" --duration "$DURATION" \
       --label "$label" --csv "$WORK/m.csv" --no-progress >> "$OUT/loadgen.log" 2>&1 || echo "$label: loadgen reported errors" >&2
+    [ -s "$WORK/m.csv" ] || echo "$label: no result from loadgen (see $OUT/loadgen.log)" >&2
     req=$(field "$WORK/m.csv" requests); err=$(field "$WORK/m.csv" errors); sec=$(field "$WORK/m.csv" seconds)
     rps=$(field "$WORK/m.csv" requests_per_s); mbit=$(field "$WORK/m.csv" mbit_per_s); mean=$(field "$WORK/m.csv" mean_ms)
     p50=$(field "$WORK/m.csv" p50_ms); p99=$(field "$WORK/m.csv" p99_ms); max=$(field "$WORK/m.csv" max_ms)
@@ -247,7 +248,7 @@ measure() { # phase run tool label clients segment
     mbit=$(awk -v b="$(kv bytes)" -v s="$sec" 'BEGIN{printf "%.1f", b*8/s/1e6}')
     [ "$err" = 0 ] || echo "$label: wrk counted $err errors ($w)" >&2
   fi
-  kill "$SAMPLER" 2>/dev/null; wait "$SAMPLER" 2>/dev/null || true; SAMPLER=""
+  kill "$SAMPLER" 2>/dev/null || true; wait "$SAMPLER" 2>/dev/null || true; SAMPLER=""
   r1=$(storage_reads)
   local rd rb rss cache
   rd=$(( ${r1% *} - ${r0% *} )); rb=$(( ${r1#* } - ${r0#* } ))
@@ -289,7 +290,7 @@ run_server() { # phase run label
         set_limit_mb $((LIMIT_MB + rss))
         echo "  $label: RSS $rss MB, memory limit raised to $((LIMIT_MB + rss)) MB" >&2
       fi
-      if [ "$el" -ge "$WARMUP" ] && { cgroup_full || [ "$el" -ge "$WARMUP_MAX" ]; }; then kill "$WARM_PID" 2>/dev/null; break; fi
+      if [ "$el" -ge "$WARMUP" ] && { cgroup_full || [ "$el" -ge "$WARMUP_MAX" ]; }; then kill "$WARM_PID" 2>/dev/null || true; break; fi
     done
     wait "$WARM_PID" 2>/dev/null || true; WARM_PID=""
     [ -n "$t0" ] || fail "the warm-up's loadgen never connected to $label (see $OUT/warm-up.log)"

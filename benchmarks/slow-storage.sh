@@ -77,11 +77,13 @@ fi
 MEMCG=${MEMCG/\/\//\/}
 
 # ---- clean-up, whatever happens: the server, the sampler, slowfs, the cgroups
-PID=""; SAMPLER=""; WARM_PID=""; FUSE_PID=""; MNT="$WORK/mnt"
+# clients run in the background, so that a signal is taken at once
+PID=""; SAMPLER=""; WARM_PID=""; CLIENT_PID=""; FUSE_PID=""; MNT="$WORK/mnt"
 cleanup() {
   set +e
   [ -n "$SAMPLER" ] && kill "$SAMPLER" 2>/dev/null
   [ -n "$WARM_PID" ] && kill "$WARM_PID" 2>/dev/null
+  [ -n "$CLIENT_PID" ] && kill "$CLIENT_PID" 2>/dev/null
   if [ -n "$PID" ]; then kill "$PID" 2>/dev/null; wait "$PID" 2>/dev/null; fi
   unmount_fuse
   for g in "$MEMCG" "$BLKCG"; do
@@ -231,14 +233,16 @@ measure() { # phase run tool label clients segment
   if [ "$tool" = loadgen ]; then
     rm -f "$WORK/m.csv"
     "${JAR[@]}" loadgen --trace "$seg" --root "$SERVED" --port "$PORT" --clients "$c" --duration "$DURATION" \
-      --label "$label" --csv "$WORK/m.csv" --no-progress >> "$OUT/loadgen.log" 2>&1 || echo "$label: loadgen reported errors" >&2
+      --label "$label" --csv "$WORK/m.csv" --no-progress >> "$OUT/loadgen.log" 2>&1 & CLIENT_PID=$!
+    wait "$CLIENT_PID" || echo "$label: loadgen reported errors" >&2; CLIENT_PID=""
     [ -s "$WORK/m.csv" ] || echo "$label: no result from loadgen (see $OUT/loadgen.log)" >&2
     req=$(field "$WORK/m.csv" requests); err=$(field "$WORK/m.csv" errors); sec=$(field "$WORK/m.csv" seconds)
     rps=$(field "$WORK/m.csv" requests_per_s); mbit=$(field "$WORK/m.csv" mbit_per_s); mean=$(field "$WORK/m.csv" mean_ms)
     p50=$(field "$WORK/m.csv" p50_ms); p99=$(field "$WORK/m.csv" p99_ms); max=$(field "$WORK/m.csv" max_ms)
   else
     wrk -t2 -c"$c" -d"${DURATION}s" --timeout 30s -s benchmarks/wrk-trace.lua "http://127.0.0.1:$PORT/" -- "$seg" 2 \
-      > "$WORK/wrk.out" 2>&1 || echo "$label: wrk failed" >&2
+      > "$WORK/wrk.out" 2>&1 & CLIENT_PID=$!
+    wait "$CLIENT_PID" || echo "$label: wrk failed" >&2; CLIENT_PID=""
     cat "$WORK/wrk.out" >> "$OUT/wrk.log"
     local w; w=$(grep '^WRK ' "$WORK/wrk.out" || true)
     [ -n "$w" ] || { echo "$label: no result from wrk" >&2; w="WRK requests=0 errors=0 seconds=1 bytes=0 mean_ms=0 p50_ms=0 p99_ms=0 max_ms=0"; }

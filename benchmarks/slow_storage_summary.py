@@ -86,9 +86,20 @@ print("The bound the miss ratio sets: with the disk capped at R reads/s and m st
       "(misses per request × reads per miss), no server exceeds R / m requests/s. The IOPS tables give R / m for "
       "each server's own measured m and the share of it reached: a server nearer its bound wastes less of the "
       "disk; a server with a larger bound has more cache or reads less per miss.\n")
-print(f"Reproduce: `{command}`\n")
+print(f"Reproduce: `{command}` (as root, on a quiet machine: the figures below came from this command).\n")
+print("Running it: `benchmarks/slow-storage.sh [RUNS=3] [SCALE=0.12] [CLIENTS=64,256]` builds the examples and "
+      "slowfs (installing gcc, libfuse3-dev, fuse3, nginx, wrk from the system's packages when missing), writes the "
+      "data set to `SLOW_WORK` (/var/tmp/laio-slow, on the disk it throttles; kept between runs of the same scale), "
+      "and with the defaults runs 3 phases (slowfs at 2 ms; 500 and 2000 reads/s) × 8 servers × 3 runs, about half "
+      "a minute per server: 30–35 minutes in all. It stops early and clearly without root, /dev/fuse, the memory "
+      "or blkio/io cgroup controllers, or a block device under `SLOW_WORK`, and on exit or interrupt it stops its "
+      "servers and clients, unmounts slowfs and removes its cgroups. Settings (environment): `PHASES` (fuse, iops), "
+      "`FUSE_LATENCY_US` (\"500 2000\" adds the 0.5 ms file system), `IOPS_RATES`, `SLOW_LIMIT_MB` (256), "
+      "`SERVERS`, `TOOLS` (loadgen, wrk), `DURATION` (3 s), `WARMUP` (6 s), `WARMUP_MAX` (30 s), `PORT`. "
+      "A smoke test of a minute or two: `PHASES=fuse SERVERS='nb-b laio-laio' TOOLS=wrk DURATION=2 WARMUP=2 "
+      "WARMUP_MAX=6 benchmarks/slow-storage.sh 1 0.02 64`.\n")
 if not files:
-    print("No results yet: run the command above on a quiet machine (about 30 minutes with the defaults).\n")
+    print("No results yet: run the command above on a quiet machine.\n")
 
 phases = []
 for (phase, _tool) in rows:
@@ -110,6 +121,16 @@ for phase in phases:
         table(labels, clients, med, lambda r: f"{fnum(r, 'requests_per_s'):,.0f}, {fnum(r, 'p50_ms'):.1f} / {fnum(r, 'p99_ms'):.1f}")
         print(f"{tool}: storage reads per request; RSS under load, MB; page cache, MB\n")
         table(labels, clients, med, lambda r: f"{fnum(r, 'reads_per_request'):.2f}; {r['rss_mb']}; {r['cache_mb']}")
+        if phase.startswith("fuse-"):
+            lat = int(phase[5:-2]) / 1e6
+            print(f"{tool}: the bounds the measured reads per request m set at {lat * 1000:g} ms a read: one read at a "
+                  "time (a server that blocks on each, like nb-b) 1 / (latency × m); slowfs' 64 threads at once "
+                  "64 / (latency × m) (req/s)\n")
+
+            def fbound(r, lat=lat):
+                m = fnum(r, "reads_per_request")
+                return "no reads" if not m > 0 else f"{1 / (lat * m):,.0f}; {64 / (lat * m):,.0f}"
+            table(labels, clients, med, fbound)
         if phase.startswith("iops-"):
             rate = float(phase[5:])
             print(f"{tool}: the bound the measured miss ratio sets, {rate:g} reads/s ÷ reads per request "

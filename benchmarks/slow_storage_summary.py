@@ -77,7 +77,8 @@ print(f"Each server, in turn (servers alternate within a run): started in the cg
       f"then, storage slowed, {duration} s per measurement, each on its own part of the trace's second half. "
       "Clients: `loadgen` (laio's own; a connection per session of the trace) and `wrk` (independent: "
       "`benchmarks/wrk-trace.lua` replays the same trace's paths over a fixed number of persistent connections). "
-      f"Every figure is the median of {len(files)} runs (the row of the run with the median requests/s).\n")
+      f"Every figure is the median of {len(files) or 'the'} runs (the row of the run with the median "
+      "requests/s).\n")
 print("Storage reads per request: the reads reaching slowfs (its counter) or the cgroup's reads on the disk "
       "(`blkio.throttle.io_serviced` / `io.stat`) during the measurement, divided by the requests answered. "
       "RSS: the largest VmRSS (all of the server's processes) sampled every 0.25 s under load; cache: the cgroup's "

@@ -1,5 +1,6 @@
 # Shared by the benchmark scripts, which source it: the JDK they run on, waiting for a server's
-# port, and the nginx configuration macro.sh and server-cost.sh measure.
+# port, the nginx configuration macro.sh and server-cost.sh measure, and starting and stopping the
+# servers macro.sh and slow-storage.sh compare (in cgroups or not).
 
 # Exports JAVA_HOME of a JDK 25 or later (the one given, else /usr/lib/jvm/*25*), or exits.
 use_jdk25() {
@@ -38,4 +39,45 @@ http { access_log off; sendfile on; tcp_nopush on; tcp_nodelay on; keepalive_req
   default_type application/octet-stream; ${5:-}
   server { listen 127.0.0.1:$3; root $4; } }
 CONF
+}
+
+# The servers the benchmarks compare, on 127.0.0.1:$PORT serving $ROOT; the caller sets JAR (the
+# java command running the examples jar), ROOT, PORT, WORK (configuration directories) and OUT
+# (server logs), and CGROUP for servers confined to cgroups.
+lighttpd_conf() {
+  mkdir -p "$1"
+  cat > "$1/lighttpd.conf" <<CONF
+server.document-root = "$ROOT"
+server.bind = "127.0.0.1"
+server.port = $PORT
+server.max-fds = 8192
+server.max-connections = 4096
+server.max-keep-alive-requests = 1000000
+server.max-keep-alive-idle = 60
+server.errorlog = "$1/error.log"
+CONF
+}
+CGROUP=""  # cgroup directories (v1, space-separated: memory, blkio) the servers start in; none when empty
+in_cgroup() { # becomes "$@" (in every cgroup of $CGROUP): the background job's PID is the server's own
+  if [ -n "$CGROUP" ]; then
+    exec sh -c 'for g in $0; do echo $$ > "$g/cgroup.procs" || exit 1; done && exec "$@"' "$CGROUP" "$@"
+  else
+    exec "$@"
+  fi
+}
+start() { # label -> starts the server in the background, sets PID
+  case "$1" in
+    nb-b|laio-laio|nb-laio|nb-amted)
+      in_cgroup "${JAR[@]}" thttpd --mode "$1" --root "$ROOT" --port "$PORT" > "$OUT/$1.server.log" 2>&1 & PID=$! ;;
+    nginx-1w) nginx_conf "$WORK/$1" 1 "$PORT" "$ROOT"; in_cgroup nginx -p "$WORK/$1" -c "$WORK/$1/nginx.conf" & PID=$! ;;
+    nginx-1w-aio) nginx_conf "$WORK/$1" 1 "$PORT" "$ROOT" "aio threads;"; in_cgroup nginx -p "$WORK/$1" -c "$WORK/$1/nginx.conf" & PID=$! ;;
+    nginx-default) nginx_conf "$WORK/$1" auto "$PORT" "$ROOT"; in_cgroup nginx -p "$WORK/$1" -c "$WORK/$1/nginx.conf" & PID=$! ;;
+    lighttpd) lighttpd_conf "$WORK/$1"; in_cgroup lighttpd -D -f "$WORK/$1/lighttpd.conf" & PID=$! ;;
+    *) echo "unknown server: $1" >&2; exit 1 ;;
+  esac
+  wait_for_port "$PORT" || { echo "$1 did not start" >&2; exit 1; }
+}
+stop() { # the server and every process it left holding the port (nginx workers) are gone before the next starts
+  kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true
+  wait_for_port "$PORT" free || { echo "port $PORT still in use after the server stopped" >&2; exit 1; }
 }

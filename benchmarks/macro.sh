@@ -8,7 +8,8 @@
 # BIG_SCALE > 0 adds a larger-than-memory phase ("big"): a BIG_PROFILE (berkeley) data set of that scale served by
 # servers that run in a child memory cgroup (v1) limited to BIG_LIMIT_MB (default 384), so that
 # reads miss the page cache during the run, not only after a drop; BIG_REQUESTS (20000) per run,
-# clients 16,64,256. Skipped, with a note, where no memory cgroup can be made.
+# clients 16,64,256. Skipped, with a note, where no memory cgroup can be made. The slow-storage phases
+# (a latency FUSE file system, an IOPS-capped disk) are benchmarks/slow-storage.sh, which shares common.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-3}
@@ -38,42 +39,6 @@ JAR=(env "$JAVA_HOME/bin/java" -jar "$WORK/laio-examples.jar")
 "${JAR[@]}" workload --profile rice --scale "$SCALE" --seed 1 --out "$WORK/rice" > "$OUT/workload.txt"
 ROOT="$WORK/rice/root"
 PORT=18080
-lighttpd_conf() {
-  mkdir -p "$1"
-  cat > "$1/lighttpd.conf" <<CONF
-server.document-root = "$ROOT"
-server.bind = "127.0.0.1"
-server.port = $PORT
-server.max-fds = 8192
-server.max-connections = 4096
-server.max-keep-alive-requests = 1000000
-server.max-keep-alive-idle = 60
-server.errorlog = "$1/error.log"
-CONF
-}
-CGROUP=""  # set for the big phase: servers start inside it
-in_cgroup() { # becomes "$@" (in $CGROUP when set): the background job's PID is the server's own
-  if [ -n "$CGROUP" ]; then
-    exec sh -c 'echo $$ > "$0/cgroup.procs" && exec "$@"' "$CGROUP" "$@"
-  else
-    exec "$@"
-  fi
-}
-start() { # label -> starts the server in the background, sets PID
-  case "$1" in
-    nb-b|laio-laio|nb-laio|nb-amted)
-      in_cgroup "${JAR[@]}" thttpd --mode "$1" --root "$ROOT" --port "$PORT" > "$OUT/$1.server.log" 2>&1 & PID=$! ;;
-    nginx-1w) nginx_conf "$WORK/$1" 1 "$PORT" "$ROOT"; in_cgroup nginx -p "$WORK/$1" -c "$WORK/$1/nginx.conf" & PID=$! ;;
-    nginx-1w-aio) nginx_conf "$WORK/$1" 1 "$PORT" "$ROOT" "aio threads;"; in_cgroup nginx -p "$WORK/$1" -c "$WORK/$1/nginx.conf" & PID=$! ;;
-    nginx-default) nginx_conf "$WORK/$1" auto "$PORT" "$ROOT"; in_cgroup nginx -p "$WORK/$1" -c "$WORK/$1/nginx.conf" & PID=$! ;;
-    lighttpd) lighttpd_conf "$WORK/$1"; in_cgroup lighttpd -D -f "$WORK/$1/lighttpd.conf" & PID=$! ;;
-  esac
-  wait_for_port "$PORT" || { echo "$1 did not start" >&2; exit 1; }
-}
-stop() { # the server and every process it left holding the port (nginx workers) are gone before the next starts
-  kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true
-  wait_for_port "$PORT" free || { echo "port $PORT still in use after the server stopped" >&2; exit 1; }
-}
 SERVERS=(nb-b laio-laio nb-laio nb-amted nginx-1w nginx-1w-aio nginx-default lighttpd)
 for run in $(seq 1 "$RUNS"); do
   for cache in $PHASES; do
@@ -120,7 +85,7 @@ if [[ " $PHASES " == *" big "* ]] && awk "BEGIN{exit !($BIG_SCALE > 0)}" && mkdi
 else
   echo "no larger-than-memory phase (BIG_SCALE=$BIG_SCALE, or no memory cgroup could be made)" >&2
 fi
-BIG_NOTE="$BIG_PROFILE at scale $BIG_SCALE ($(sed -n 's/^footprint (bytes) *[0-9,]* *\([0-9,]*\).*/\1/p' "$OUT/workload-big.txt" 2>/dev/null) bytes), servers limited to $BIG_LIMIT_MB MB by a memory cgroup, $BIG_REQUESTS requests per run"
+BIG_NOTE="$BIG_PROFILE at scale $BIG_SCALE ($(sed -n 's/^footprint (bytes) *[0-9,]* *\([0-9,]*\).*/\1/p' "$OUT/workload-big.txt" 2>/dev/null || true) bytes), servers limited to $BIG_LIMIT_MB MB by a memory cgroup, $BIG_REQUESTS requests per run"
 export BIG_NOTE
 mkdir -p docs/benchmarks
 python3 benchmarks/macro_summary.py "$OUT" "$(nproc)" "$(uname -r)" "$("$JAVA_HOME/bin/java" -version 2>&1 | head -1)" \

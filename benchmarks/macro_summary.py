@@ -11,7 +11,7 @@ import os
 import statistics
 import sys
 
-out_dir, cores, kernel, jdk, scale, runs = sys.argv[1:7]
+out_dir = None  # RESULTS_DIR, set by main()
 
 
 def run_files(cache):
@@ -43,92 +43,99 @@ def table(labels, clients, med, cell):
     print()
 
 
-print("# Macro-benchmark: thttpd's four modes beside nginx and lighttpd\n")
-print(f"Machine: {cores} cores, kernel {kernel}, {jdk}. Workload: rice profile at scale {scale} "
-      f"(see workload.txt in the results), every figure the median of the runs each section names; server and load "
-      "generator share the machine over loopback. Reproduce: `benchmarks/macro.sh " + runs + " " + scale + "`.\n")
-goals = {}
-per_run = {}
-gains = {}
-for cache in ("warm", "cold", "big"):
-    rows = load(cache)
-    if not rows:
-        continue
-    labels = []
-    for (label, _c) in rows:
-        if label not in labels:
-            labels.append(label)
-    clients = sorted({c for (_l, c) in rows})
-    med = {k: median_row(v) for k, v in rows.items()}
-    n_runs = len(run_files(cache))
-    with open(os.path.join(out_dir, f"{cache}-median.csv"), "w", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=[k for k in next(iter(med.values())).keys() if k != "run"], extrasaction="ignore")
-        w.writeheader()
-        for label in labels:
-            for c in clients:
-                if (label, c) in med:
-                    w.writerow(med[(label, c)])
-    errors = sum(int(r["errors"]) for v in rows.values() for r in v)
-    titles = {
-        "warm": "## Warm cache (six untimed replays of the trace before the measured runs)",
-        "cold": "## Cold cache (six untimed replays, the first three cold, then the data set dropped from the page cache before each client count)",
-        "big": "## Larger than memory (" + os.environ.get("BIG_NOTE", "a data set larger than the servers' memory") + ")",
-    }
-    print(titles[cache] + "\n")
-    print(f"Requests per second (Mbit/s), median of {n_runs} runs; errors in all runs: {errors}.\n")
-    table(labels, clients, med, lambda r: f"{float(r['requests_per_s']):,.0f} ({float(r['mbit_per_s']):,.0f})")
-    print("Mean / p99 response time, ms:\n")
-    table(labels, clients, med, lambda r: f"{float(r['mean_ms']):.2f} / {float(r['p99_ms']):.1f}")
-    print(f"![{cache} throughput](macro-{cache}-throughput.png) ![{cache} response time](macro-{cache}-response-time.png)\n")
+def main():
+    global out_dir
+    out_dir, cores, kernel, jdk, scale, runs = sys.argv[1:7]
+    print("# Macro-benchmark: thttpd's four modes beside nginx and lighttpd\n")
+    print(f"Machine: {cores} cores, kernel {kernel}, {jdk}. Workload: rice profile at scale {scale} "
+          f"(see workload.txt in the results), every figure the median of the runs each section names; server and load "
+          "generator share the machine over loopback. Reproduce: `benchmarks/macro.sh " + runs + " " + scale + "`.\n")
+    goals = {}
+    per_run = {}
+    gains = {}
+    for cache in ("warm", "cold", "big"):
+        rows = load(cache)
+        if not rows:
+            continue
+        labels = []
+        for (label, _c) in rows:
+            if label not in labels:
+                labels.append(label)
+        clients = sorted({c for (_l, c) in rows})
+        med = {k: median_row(v) for k, v in rows.items()}
+        n_runs = len(run_files(cache))
+        with open(os.path.join(out_dir, f"{cache}-median.csv"), "w", newline="") as fh:
+            w = csv.DictWriter(fh, fieldnames=[k for k in next(iter(med.values())).keys() if k != "run"], extrasaction="ignore")
+            w.writeheader()
+            for label in labels:
+                for c in clients:
+                    if (label, c) in med:
+                        w.writerow(med[(label, c)])
+        errors = sum(int(r["errors"]) for v in rows.values() for r in v)
+        titles = {
+            "warm": "## Warm cache (six untimed replays of the trace before the measured runs)",
+            "cold": "## Cold cache (six untimed replays, the first three cold, then the data set dropped from the page cache before each client count)",
+            "big": "## Larger than memory (" + os.environ.get("BIG_NOTE", "a data set larger than the servers' memory") + ")",
+        }
+        print(titles[cache] + "\n")
+        print(f"Requests per second (Mbit/s), median of {n_runs} runs; errors in all runs: {errors}.\n")
+        table(labels, clients, med, lambda r: f"{float(r['requests_per_s']):,.0f} ({float(r['mbit_per_s']):,.0f})")
+        print("Mean / p99 response time, ms:\n")
+        table(labels, clients, med, lambda r: f"{float(r['mean_ms']):.2f} / {float(r['p99_ms']):.1f}")
+        print(f"![{cache} throughput](macro-{cache}-throughput.png) ![{cache} response time](macro-{cache}-response-time.png)\n")
 
-    def peak(label, med=med, clients=clients):  # bound now: the loop goes on to the other cache
-        vals = [float(med[(label, c)]["requests_per_s"]) for c in clients if (label, c) in med]
-        return max(vals) if vals else float("nan")
+        def peak(label, med=med, clients=clients):  # bound now: the loop goes on to the other cache
+            vals = [float(med[(label, c)]["requests_per_s"]) for c in clients if (label, c) in med]
+            return max(vals) if vals else float("nan")
 
-    def run_peaks(label, rows=rows):
-        """Peak throughput of `label` in each run, by run file."""
-        by_run = {}
-        for (l, _c), rs in rows.items():
-            if l == label:
-                for r in rs:
-                    by_run[r["run"]] = max(by_run.get(r["run"], 0.0), float(r["requests_per_s"]))
-        return by_run
+        def run_peaks(label, rows=rows):
+            """Peak throughput of `label` in each run, by run file."""
+            by_run = {}
+            for (l, _c), rs in rows.items():
+                if l == label:
+                    for r in rs:
+                        by_run[r["run"]] = max(by_run.get(r["run"], 0.0), float(r["requests_per_s"]))
+            return by_run
 
-    goals[cache] = peak
-    per_run[cache] = run_peaks
-    gains[cache] = [float(med[("laio-laio", c)]["requests_per_s"]) / float(med[("nb-b", c)]["requests_per_s"]) - 1
-                    for c in clients if ("laio-laio", c) in med and ("nb-b", c) in med]
-if "warm" in goals and "cold" in goals:
-    print("## Goals (peak throughput over the client counts)\n")
-    print("Ratio of medians: the medians' peaks divided. Within runs: each run's peak divided by the other "
-          "server's peak in the same run (the two measured minutes apart, not hours), then the median of those "
-          "ratios, with their range.\n")
-    print("| goal | ratio of medians | within runs: median (range) | met |")
-    print("|---|---|---|---|")
-    wanted = [("cold: laio-laio ≥ 1.3x nb-b", "cold", "nb-b", 1.3),
-              ("warm: laio-laio ≥ 0.9x nginx, one worker", "warm", "nginx-1w", 0.9),
-              ("cold: laio-laio ≥ nginx default workers", "cold", "nginx-default", 1.0)]
-    if "big" in goals:
-        wanted += [("larger than memory: laio-laio ≥ 1.3x nb-b", "big", "nb-b", 1.3),
-                   ("larger than memory: laio-laio ≥ nginx default workers", "big", "nginx-default", 1.0)]
-    for name, cache, other, target in wanted:
-        ratio = goals[cache]("laio-laio") / goals[cache](other)
-        mine, theirs = per_run[cache]("laio-laio"), per_run[cache](other)
-        within = sorted(mine[r] / theirs[r] for r in mine if r in theirs and theirs[r] > 0)
-        cell = f"{statistics.median(within):.2f}x ({within[0]:.2f}–{within[-1]:.2f})" if within else "–"
-        print(f"| {name} | {ratio:.2f}x | {cell} | {'yes' if ratio >= target else 'no'} |")
-    print()
+        goals[cache] = peak
+        per_run[cache] = run_peaks
+        gains[cache] = [float(med[("laio-laio", c)]["requests_per_s"]) / float(med[("nb-b", c)]["requests_per_s"]) - 1
+                        for c in clients if ("laio-laio", c) in med and ("nb-b", c) in med]
+    if "warm" in goals and "cold" in goals:
+        print("## Goals (peak throughput over the client counts)\n")
+        print("Ratio of medians: the medians' peaks divided. Within runs: each run's peak divided by the other "
+              "server's peak in the same run (the two measured minutes apart, not hours), then the median of those "
+              "ratios, with their range.\n")
+        print("| goal | ratio of medians | within runs: median (range) | met |")
+        print("|---|---|---|---|")
+        wanted = [("cold: laio-laio ≥ 1.3x nb-b", "cold", "nb-b", 1.3),
+                  ("warm: laio-laio ≥ 0.9x nginx, one worker", "warm", "nginx-1w", 0.9),
+                  ("cold: laio-laio ≥ nginx default workers", "cold", "nginx-default", 1.0)]
+        if "big" in goals:
+            wanted += [("larger than memory: laio-laio ≥ 1.3x nb-b", "big", "nb-b", 1.3),
+                       ("larger than memory: laio-laio ≥ nginx default workers", "big", "nginx-default", 1.0)]
+        for name, cache, other, target in wanted:
+            ratio = goals[cache]("laio-laio") / goals[cache](other)
+            mine, theirs = per_run[cache]("laio-laio"), per_run[cache](other)
+            within = sorted(mine[r] / theirs[r] for r in mine if r in theirs and theirs[r] > 0)
+            cell = f"{statistics.median(within):.2f}x ({within[0]:.2f}–{within[-1]:.2f})" if within else "–"
+            print(f"| {name} | {ratio:.2f}x | {cell} | {'yes' if ratio >= target else 'no'} |")
+        print()
 
-if gains:
-    def span(g):
-        return f"{min(g):+.0%} to {max(g):+.0%}" if g else "–"
-    print("## Beside the LAIO paper (thttpd-LAIO-LAIO over thttpd-NB-B, throughput, over the client counts)\n")
-    print("The paper (§9.1.1, Figures 7 and 8) ran a 2 GB server with a disk: rice (1.1 GB) fits in memory, "
-          "berkeley (6.4 GB) does not. Here a page dropped from the cache comes back from the VM host's cache.\n")
-    print("| case | paper | here |")
-    print("|---|---|---|")
-    for cache, case, paper in (("cold", "rice, cold cache", "+9% to +36%"), ("warm", "rice, warm cache", "no gain"),
-                               ("big", "berkeley, larger than memory", "+12% to +38%")):
-        if cache in gains:
-            print(f"| {case} | {paper} | {span(gains[cache])} |")
-    print()
+    if gains:
+        def span(g):
+            return f"{min(g):+.0%} to {max(g):+.0%}" if g else "–"
+        print("## Beside the LAIO paper (thttpd-LAIO-LAIO over thttpd-NB-B, throughput, over the client counts)\n")
+        print("The paper (§9.1.1, Figures 7 and 8) ran a 2 GB server with a disk: rice (1.1 GB) fits in memory, "
+              "berkeley (6.4 GB) does not. Here a page dropped from the cache comes back from the VM host's cache.\n")
+        print("| case | paper | here |")
+        print("|---|---|---|")
+        for cache, case, paper in (("cold", "rice, cold cache", "+9% to +36%"), ("warm", "rice, warm cache", "no gain"),
+                                   ("big", "berkeley, larger than memory", "+12% to +38%")):
+            if cache in gains:
+                print(f"| {case} | {paper} | {span(gains[cache])} |")
+        print()
+
+
+if __name__ == "__main__":  # slow_storage_summary.py imports median_row and table
+    main()

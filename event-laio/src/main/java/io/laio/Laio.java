@@ -689,8 +689,11 @@ public final class Laio implements AutoCloseable {
 
     /**
      * Cancels a background call: if no helper has started it, it never runs and completes with
-     * {@code -1}/{@link Errno#ECANCELED} (still reported once); if it is running or done, it
-     * completes normally and {@link LaioHandle#cancelled()} is set.
+     * {@code -1}/{@link Errno#ECANCELED} (still reported once) — or, when its inline attempt had
+     * already moved bytes before the rest went to the background (a partial send, a read of the
+     * cached part of a range), with that count and errno 0, a short read or write, because the
+     * bytes did move (and a file position with them); if it is running or done, it completes
+     * normally and {@link LaioHandle#cancelled()} is set.
      *
      * <p>A socket (or pipe) call waiting for readiness is QUEUED between retries, so a cancel
      * then stops it ({@code true}). A cancel that arrives while a retry runs returns
@@ -719,8 +722,7 @@ public final class Laio implements AutoCloseable {
             return false;
         }
         c.pinned = true; // it stays in the work queue (or the waiter's) until a helper skips it
-        c.result = -1;
-        c.errno = Errno.ECANCELED;
+        c.endUnfinished(Errno.ECANCELED);
         counters.cancelled.incrementAndGet(CallCounters.slot(c.nr));
         int fd = (int) c.a1;
         boolean watched = loopWaits != null && c.viaWaiter;
@@ -753,8 +755,7 @@ public final class Laio implements AutoCloseable {
     private void cancelQueued(LaioCall c) {
         if (c.cancelQueued()) {
             c.pinned = true;
-            c.result = -1;
-            c.errno = Errno.ECANCELED;
+            c.endUnfinished(Errno.ECANCELED);
             counters.cancelled.incrementAndGet(CallCounters.slot(c.nr));
             complete(c);
         }

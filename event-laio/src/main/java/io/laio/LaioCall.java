@@ -151,6 +151,19 @@ final class LaioCall {
         WORD.setVolatile(this, (gen + 1) << GEN_SHIFT | FREE);
     }
 
+    /**
+     * Sets the result of a call that ends before it completed (cancelled, closed, its waiter
+     * stopped or failed): the bytes it already moved (inline before it went to the background, or
+     * in earlier retries) with errno 0, like a short read or write, since {@code -1} would hide
+     * that bytes went out or came in (and that a file position moved); {@code -1}/{@code err} when
+     * nothing moved. Whoever owns the call's ending calls this, then reports it.
+     */
+    void endUnfinished(int err) {
+        long moved = progress + bias;
+        result = moved > 0 ? moved : -1;
+        errno = moved > 0 ? 0 : err;
+    }
+
     long word() {
         return (long) WORD.getVolatile(this);
     }

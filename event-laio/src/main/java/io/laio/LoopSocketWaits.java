@@ -128,8 +128,7 @@ final class LoopSocketWaits {
             for (ArrayDeque<LaioCall> q : java.util.List.of(w.readers, w.writers)) {
                 for (LaioCall h; (h = q.poll()) != null; ) {
                     if (h.cancelQueued()) {
-                        h.result = -1;
-                        h.errno = Errno.ECANCELED;
+                        h.endUnfinished(Errno.ECANCELED);
                         retry.complete(h);
                     }
                 }

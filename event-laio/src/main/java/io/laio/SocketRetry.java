@@ -71,9 +71,7 @@ final class SocketRetry {
      * progress). A caller tells a cancelled one by {@link LaioHandle#cancelled()}.
      */
     private void end(LaioCall h, int err) {
-        long moved = h.progress + h.bias;
-        h.result = moved > 0 ? moved : -1;
-        h.errno = moved > 0 ? 0 : err;
+        h.endUnfinished(err);
         completer.accept(h);
     }
 

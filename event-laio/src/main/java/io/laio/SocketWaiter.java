@@ -214,9 +214,7 @@ final class SocketWaiter {
      */
     private void end(LaioCall h, int err) {
         if (h.cancelQueued()) {
-            long moved = h.progress + h.bias;
-            h.result = moved > 0 ? moved : -1;
-            h.errno = moved > 0 ? 0 : err;
+            h.endUnfinished(err);
             completer.accept(h);
         }
     }

@@ -1064,14 +1064,22 @@ final class SoakRun {
         release(op.buf);
     }
 
+    /** Reads and writes: a call of this kind stopped part-way reports the bytes it moved. */
+    private static boolean movesBytes(int kind) {
+        return kind == PREAD || kind == PREADV || kind == READ || kind == PWRITE || kind == VERIFY || kind == SEND
+                || kind == RECV;
+    }
+
     void settle(Op op, long r, int e) {
         op.result = r;
         op.errno = e;
         if (r == -1 && e == Errno.ECANCELED) {
-            if (!op.cancelStopped && !closing) {
-                fail("ECANCELED although cancel() did not stop the call: " + op);
+            if (!op.cancelRequested && !closing) {
+                fail("ECANCELED although nothing cancelled the call: " + op);
             }
-            if (op.cancelRequested && !op.cancelStopped && !closing) {
+            // a socket or pipe wait cancelled while a retry ran (cancel() false) ends cancelled when
+            // the retry would block again; any other running call completes normally
+            if (op.cancelRequested && !op.cancelStopped && !closing && op.kind != SEND && op.kind != RECV) {
                 fail("cancel() returned false (running) but the call completed ECANCELED: " + op);
             }
             if (op.kind == APPEND) {
@@ -1086,9 +1094,14 @@ final class SoakRun {
             undo(op);
             return;
         }
-        if (op.cancelStopped) {
+        // A call stopped before it completed (cancel() true, close, or a cancelled socket wait whose
+        // retry would block again) reports the bytes it moved, a short count: only then may a
+        // background read or write be short.
+        boolean stopped = op.cancelStopped || closing || op.cancelRequested && (op.kind == SEND || op.kind == RECV);
+        if (op.cancelStopped && !(r > 0 && e == 0 && movesBytes(op.kind))) {
             fail("cancel() returned true (stopped before it ran) but the call completed (" + r + ", " + Errno.name(e) + "): " + op);
         }
+        boolean whole = op.background && !stopped;
         if (r == -1) {
             fail("unexpected failure " + Errno.name(e) + ": " + op);
             undo(op);
@@ -1098,8 +1111,8 @@ final class SoakRun {
             case PREAD, PREADV -> {
                 op.fdSlot.busy--;
                 long want = Math.min(op.len, DATA_SIZE - op.off);
-                if (r > want || r < 0 || (r < want && (op.background || STRICT_SHORT || r == 0))) {
-                    fail(KIND[op.kind] + " returned " + r + " where " + want + " bytes were there" + (op.background
+                if (r > want || r < 0 || (r < want && (whole || STRICT_SHORT || r == 0))) {
+                    fail(KIND[op.kind] + " returned " + r + " where " + want + " bytes were there" + (whole
                             ? " (a background read reports the total)" : "") + ": " + op);
                 } else if (op.kind == PREAD) {
                     shortInline[op.kind] += r < want ? 1 : 0;
@@ -1128,7 +1141,7 @@ final class SoakRun {
             case READ -> {
                 seqOp = null;
                 long want = Math.min(op.len, DATA_SIZE - op.off);
-                if (r > want || (r < want && (op.background || STRICT_SHORT || r == 0))) {
+                if (r > want || (r < want && (whole || STRICT_SHORT || r == 0))) {
                     fail("read returned " + r + " where " + want + " bytes were there: " + op);
                 } else {
                     shortInline[READ] += r < want ? 1 : 0;
@@ -1143,7 +1156,7 @@ final class SoakRun {
             }
             case PWRITE -> {
                 slotBusy[op.slot] = false;
-                if (r <= 0 || r > op.len || (r < op.len && op.background)) {
+                if (r <= 0 || r > op.len || (r < op.len && whole)) {
                     fail("pwrite returned " + r + " for " + op.len + " bytes: " + op);
                 } else {
                     MemorySegment.copy(op.buf, ValueLayout.JAVA_BYTE, 0, slotImage[op.slot], 0, (int) r);
@@ -1151,7 +1164,7 @@ final class SoakRun {
             }
             case VERIFY -> {
                 slotBusy[op.slot] = false;
-                if (r != SLOT_SIZE && (op.background || r <= 0 || r > SLOT_SIZE)) {
+                if (r != SLOT_SIZE && (whole || r <= 0 || r > SLOT_SIZE)) {
                     fail("verify read of slot returned " + r + ": " + op);
                 } else {
                     long bad = MemorySegment.mismatch(op.buf, 0, r, MemorySegment.ofArray(op.expect), 0, r);
@@ -1170,7 +1183,7 @@ final class SoakRun {
             case SEND -> {
                 Stream s = op.stream;
                 s.sendOp = null;
-                if (r <= 0 || r > op.len || (r < op.len && op.background)) {
+                if (r <= 0 || r > op.len || (r < op.len && whole)) {
                     fail("send returned " + r + " for " + op.len + " bytes (a background send completes in its entirety): " + op);
                 } else {
                     s.sent += r;

@@ -101,7 +101,7 @@ public class EchoPeersBenchmark {
         conn.configureBlocking(false);
         conn.socket().setTcpNoDelay(true);
         ByteBuffer b = ByteBuffer.allocateDirect(4096);
-        loop = new Loops.Laio("nio", b -> { });
+        loop = new Loops.Laio("nio", base -> { });
         loop.base.execute(() -> Event.set(loop.base, conn, Ev.READ | Ev.PERSIST, (ev, what, arg) -> {
             try {
                 b.clear();

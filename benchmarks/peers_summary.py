@@ -65,6 +65,15 @@ print(f"Machine: {cores} cores, kernel {kernel}, {jdk}. Workload: rice profile a
       f"Reproduce: `benchmarks/peers.sh {runs} {scale}`. The peers: `io.laio.bench.peers.NettyStaticServer` "
       "(`--transport epoll|io_uring`, `--blocking-executor`) and `io.laio.bench.peers.VertxStaticServer` in "
       "benchmarks/target/benchmarks.jar.\n")
+print("Where each server does the file work, which the cold and larger-than-memory figures turn on:\n")
+print("| server | open / stat | body |")
+print("|---|---|---|")
+print("| thttpd `laio-laio` | LAIO LAZY on the loop: inline when cached, a helper when it would block | `sendfile` or `pread` through LAIO: a miss goes to a helper, the loop goes on |")
+print("| thttpd `nb-b` | blocking calls on the loop | blocking `sendfile` on the loop |")
+print("| Netty, file work on the loop (`netty-epoll`, `netty-io_uring`) | `open`, `fstat`, `stat` (Last-Modified) on the loop | `sendfile` of the `DefaultFileRegion` on the loop |")
+print("| Netty, blocking executor (`-be`) | on a `DefaultEventExecutorGroup` thread (16) | still on the loop: Netty writes a FileRegion from the channel's loop, so a miss in the body blocks it |")
+print("| Vert.x StaticHandler (`vertx-epoll`) | file props and open on the worker pool (20) | `sendFile` (a FileRegion) on the loop |")
+print()
 summary = []  # (phase, best laio mode, peer, ratio of medians, within-runs cell)
 goal_rows = []
 for phase in ("warm", "cold", "big"):

@@ -2,7 +2,7 @@
 # thttpd beside the Java peers (issue 19): the thttpd example (laio-laio, nb-b) beside static-file
 # servers on Netty (epoll and io_uring, DefaultFileRegion bodies; each with the file work on the
 # loop and with it on a DefaultEventExecutorGroup, --blocking-executor) and on Vert.x (StaticHandler,
-# caching off), and nginx with one worker for reference. Same trace, load generator and untimed
+# caching off; its defaults, and -async: setAlwaysAsyncFS), and nginx with one worker for reference. Same trace, load generator and untimed
 # warm-up replays as benchmarks/macro.sh; warm, cold, and larger than memory (a berkeley data set
 # served by servers in a child memory cgroup v1 limited to BIG_LIMIT_MB). Every server runs one
 # event loop (thttpd's single loop). Everything listens on 127.0.0.1 only.
@@ -22,7 +22,7 @@ BIG_LIMIT_MB=${BIG_LIMIT_MB:-384}
 BIG_REQUESTS=${BIG_REQUESTS:-20000}
 BIG_CLIENTS=${BIG_CLIENTS:-16,64,256}
 PHASES=${PHASES:-warm cold big}
-read -r -a SERVERS <<< "${SERVERS:-nb-b laio-laio netty-epoll netty-epoll-be netty-io_uring netty-io_uring-be vertx-epoll nginx-1w}"
+read -r -a SERVERS <<< "${SERVERS:-nb-b laio-laio netty-epoll netty-epoll-be netty-io_uring netty-io_uring-be vertx-epoll vertx-epoll-async nginx-1w}"
 . benchmarks/common.sh
 use_jdk25
 if [[ " ${SERVERS[*]} " == *" nginx-"* ]] && ! command -v nginx >/dev/null && ! [ -x /usr/sbin/nginx ]; then
@@ -61,6 +61,9 @@ start() { # label -> starts the server in the background, sets PID
     netty-*-be)
       local t=${1#netty-}; t=${t%-be}
       in_cgroup "${PEER[@]}" io.laio.bench.peers.NettyStaticServer --transport "$t" --blocking-executor --root "$ROOT" --port "$PORT" > "$log" 2>&1 & PID=$! ;;
+    vertx-*-async)
+      local t=${1#vertx-}; t=${t%-async}
+      in_cgroup "${PEER[@]}" io.laio.bench.peers.VertxStaticServer --transport "$t" --always-async-fs --root "$ROOT" --port "$PORT" > "$log" 2>&1 & PID=$! ;;
     vertx-*)
       in_cgroup "${PEER[@]}" io.laio.bench.peers.VertxStaticServer --transport "${1#vertx-}" --root "$ROOT" --port "$PORT" > "$log" 2>&1 & PID=$! ;;
     nginx-1w) nginx_conf "$WORK/$1" 1 "$PORT" "$ROOT"; in_cgroup nginx -p "$WORK/$1" -c "$WORK/$1/nginx.conf" & PID=$! ;;

@@ -7,7 +7,7 @@
 #   kv      the kv example beside memcached under memcaslap (kv.md)
 #   peers   beside the Java peers: the JMH timer, execute and echo benchmarks vs Netty's (summary in
 #           benchmarks/results/peers-jmh-summary.txt), then benchmarks/peers.sh: thttpd vs Netty and
-#           Vert.x, warm, cold, larger than memory (peers.md); about 2.5 hours, not in the default set
+#           Vert.x, warm, cold, larger than memory (peers.md); about 3 hours, not in the default set
 # Usage: benchmarks/run.sh [RUNS=3] [jmh|papers|macro|kv|peers ...]   (default: jmh papers macro kv)
 # Installs nginx, lighttpd, memcached and libmemcached-tools from the system's packages when absent.
 # Servers listen on 127.0.0.1 only; about 40 minutes on 2 cores for everything.

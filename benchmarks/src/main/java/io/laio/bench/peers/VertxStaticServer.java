@@ -19,9 +19,12 @@ import picocli.CommandLine.Option;
  * A static-file HTTP/1.1 server on Vert.x, as Vert.x-Web's documentation shows it: a
  * {@link Router} whose one route is a {@link StaticHandler} on the document root. Caching is
  * off ({@code setCachingEnabled(false)}, {@code setFilesReadOnly(false)}, Vert.x's file and
- * class-path caches off), so each request does the file work (its props and open, on Vert.x's
- * worker pool, then {@code sendFile}), as thttpd does. A missing file falls through the router:
- * 404. Listens on 127.0.0.1 only; one event loop by default (thttpd's single loop).
+ * class-path caches off), so each request does the file work, as thttpd does. With Vert.x 5.0.7's
+ * defaults the file's props are read blocking on the event loop ({@code propsBlocking}) until the
+ * handler's serve-time tuning finds the average over 1 ms and moves them to the worker pool for
+ * good; {@code --always-async-fs} puts them there from the start. {@code sendFile} then opens the
+ * file (RandomAccessFile) on the loop and sends it as a FileRegion. A missing file falls through
+ * the router: 404. Listens on 127.0.0.1 only; one event loop by default (thttpd's single loop).
  */
 @Command(name = "vertx-static", mixinStandardHelpOptions = true,
         description = "Vert.x StaticHandler server (caching off) for the peers benchmark")
@@ -37,6 +40,10 @@ public final class VertxStaticServer implements Callable<Integer> {
 
     @Option(names = "--loops", defaultValue = "1", description = "event loop threads (default ${DEFAULT-VALUE})")
     int loops;
+
+    @Option(names = "--always-async-fs", description = "StaticHandler.setAlwaysAsyncFS(true): file props always on the worker pool "
+            + "(by default they are read blocking on the loop until its serve-time tuning finds them slow)")
+    boolean alwaysAsyncFs;
 
     @Option(names = "--worker-threads", defaultValue = "20", description = "Vert.x worker pool, where blocking file calls run (default ${DEFAULT-VALUE})")
     int workers;
@@ -75,7 +82,8 @@ public final class VertxStaticServer implements Callable<Integer> {
                 .setCachingEnabled(false)
                 .setFilesReadOnly(false)
                 .setDirectoryListing(false)
-                .setIncludeHidden(false));
+                .setIncludeHidden(false)
+                .setAlwaysAsyncFS(alwaysAsyncFs));
         HttpServer server = vertx.createHttpServer(new HttpServerOptions()
                         .setHost("127.0.0.1").setPort(port).setAcceptBacklog(4096).setTcpNoDelay(true))
                 .requestHandler(router)

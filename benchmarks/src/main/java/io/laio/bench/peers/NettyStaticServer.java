@@ -60,9 +60,10 @@ import picocli.CommandLine.Option;
  * its index.html, as the thttpd example answers the trace.
  *
  * <p>By default the file work (open, length, Last-Modified) runs on the event loop; with
- * {@code --blocking-executor} the handler runs on a {@link DefaultEventExecutorGroup}, as Netty
- * tells its users to do with blocking work. The body's {@code sendfile} runs on the loop either
- * way (Netty writes a FileRegion from the channel's own loop).
+ * {@code --blocking-executor} it runs on a {@link DefaultEventExecutorGroup} and the reply is
+ * written from the loop, as Netty tells its users to offload blocking work. The body is written
+ * from the channel's loop either way: {@code sendfile} on epoll, {@code splice} through the ring
+ * on io_uring.
  *
  * <p>Listens on 127.0.0.1 only; one event loop by default (thttpd's single loop).
  */
@@ -121,7 +122,7 @@ public final class NettyStaticServer implements Callable<Integer> {
         }
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(loops, io);
         EventExecutorGroup blocking = blockingExecutor ? new DefaultEventExecutorGroup(blockingThreads) : null;
-        FileHandler handler = new FileHandler(root.getCanonicalFile());
+        FileHandler handler = new FileHandler(root.getCanonicalFile(), blocking);
         try {
             ServerBootstrap b = new ServerBootstrap()
                     .group(group)
@@ -134,11 +135,7 @@ public final class NettyStaticServer implements Callable<Integer> {
                             ch.pipeline().addLast(new HttpServerCodec());
                             ch.pipeline().addLast(new HttpObjectAggregator(65536));
                             ch.pipeline().addLast(new ChunkedWriteHandler());
-                            if (blocking != null) {
-                                ch.pipeline().addLast(blocking, "files", handler);
-                            } else {
-                                ch.pipeline().addLast("files", handler);
-                            }
+                            ch.pipeline().addLast("files", handler);
                         }
                     });
             Channel server = b.bind(new InetSocketAddress("127.0.0.1", port)).sync().channel();
@@ -155,70 +152,128 @@ public final class NettyStaticServer implements Callable<Integer> {
         return 0;
     }
 
-    /** Serves GET and HEAD from the root; stateless, so one instance serves every channel. */
+    /**
+     * Serves GET and HEAD from the root; stateless, so one instance serves every channel. The file
+     * work ({@link #prepare}) runs on the loop, or, given an offload group, on the group's executor
+     * for this channel (one per channel, so a connection's responses keep their order), which hands
+     * the reply back to the channel's loop to be written: Netty 4.2 deprecated handlers on other
+     * executors ({@code pipeline.addLast(group, ...)}) and tells its users to offload blocking work
+     * themselves, like this.
+     */
     @ChannelHandler.Sharable
     static final class FileHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+        private static final io.netty.util.AttributeKey<io.netty.util.concurrent.EventExecutor> OFFLOAD =
+                io.netty.util.AttributeKey.valueOf("laio.peers.offload");
         private final File root;
+        private final EventExecutorGroup offload;
 
-        FileHandler(File root) {
+        FileHandler(File root, EventExecutorGroup offload) {
             this.root = root;
+            this.offload = offload;
+        }
+
+        /** What the file work found: an error status, a redirect, or an open file to send. */
+        private record Reply(HttpResponseStatus status, String location, RandomAccessFile file, long length,
+                             String name, long lastModified, boolean head, boolean keepAlive, io.netty.handler.codec.http.HttpVersion version) {
         }
 
         @Override
-        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) throws Exception {
-            boolean keepAlive = HttpUtil.isKeepAlive(request);
-            if (!request.decoderResult().isSuccess()) {
-                sendError(ctx, HttpResponseStatus.BAD_REQUEST, false);
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+            if (offload == null) {
+                send(ctx, prepare(request));
                 return;
+            }
+            io.netty.util.concurrent.EventExecutor ex = ctx.channel().attr(OFFLOAD).get();
+            if (ex == null) {
+                ex = offload.next();
+                ctx.channel().attr(OFFLOAD).set(ex);
+            }
+            request.retain();
+            ex.execute(() -> {
+                Reply reply;
+                try {
+                    reply = prepare(request);
+                } finally {
+                    request.release();
+                }
+                ctx.executor().execute(() -> send(ctx, reply));
+            });
+        }
+
+        /** The file work: path, open, length, Last-Modified. Blocking calls. */
+        private Reply prepare(FullHttpRequest request) {
+            boolean keepAlive = HttpUtil.isKeepAlive(request);
+            io.netty.handler.codec.http.HttpVersion v = request.protocolVersion();
+            if (!request.decoderResult().isSuccess()) {
+                return new Reply(HttpResponseStatus.BAD_REQUEST, null, null, 0, null, 0, false, false, v);
             }
             HttpMethod method = request.method();
             if (method != HttpMethod.GET && method != HttpMethod.HEAD) {
-                sendError(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, keepAlive);
-                return;
+                return new Reply(HttpResponseStatus.METHOD_NOT_ALLOWED, null, null, 0, null, 0, false, keepAlive, v);
             }
             String path = StaticFiles.sanitize(new QueryStringDecoder(request.uri()).path());
             if (path == null) {
-                sendError(ctx, HttpResponseStatus.FORBIDDEN, keepAlive);
-                return;
+                return new Reply(HttpResponseStatus.FORBIDDEN, null, null, 0, null, 0, false, keepAlive, v);
             }
             File file = new File(root, path);
             RandomAccessFile raf;
             try {
-                raf = new RandomAccessFile(file, "r");
-            } catch (FileNotFoundException e) {
-                if (!file.isDirectory()) {
-                    sendError(ctx, HttpResponseStatus.NOT_FOUND, keepAlive);
-                    return;
-                }
-                if (!path.endsWith("/")) {
-                    redirect(ctx, path + "/", keepAlive);
-                    return;
-                }
-                file = new File(file, "index.html");
                 try {
                     raf = new RandomAccessFile(file, "r");
-                } catch (FileNotFoundException e2) {
-                    sendError(ctx, HttpResponseStatus.FORBIDDEN, keepAlive); // no directory listings
-                    return;
+                } catch (FileNotFoundException e) {
+                    if (!file.isDirectory()) {
+                        return new Reply(HttpResponseStatus.NOT_FOUND, null, null, 0, null, 0, false, keepAlive, v);
+                    }
+                    if (!path.endsWith("/")) {
+                        return new Reply(HttpResponseStatus.MOVED_PERMANENTLY, "/" + path + "/", null, 0, null, 0, false, keepAlive, v);
+                    }
+                    file = new File(file, "index.html");
+                    try {
+                        raf = new RandomAccessFile(file, "r");
+                    } catch (FileNotFoundException e2) {
+                        return new Reply(HttpResponseStatus.FORBIDDEN, null, null, 0, null, 0, false, keepAlive, v); // no listings
+                    }
                 }
+                long length = raf.length();
+                return new Reply(HttpResponseStatus.OK, null, raf, length, file.getName(), file.lastModified(),
+                        method == HttpMethod.HEAD, keepAlive, v);
+            } catch (java.io.IOException e) {
+                return new Reply(HttpResponseStatus.INTERNAL_SERVER_ERROR, null, null, 0, null, 0, false, false, v);
             }
-            long length = raf.length();
-            HttpResponse response = new DefaultHttpResponse(request.protocolVersion(), HttpResponseStatus.OK);
-            HttpUtil.setContentLength(response, length);
-            response.headers().set(HttpHeaderNames.CONTENT_TYPE, StaticFiles.contentType(file.getName()));
+        }
+
+        /** On the channel's loop: the head, then the body as a zero-copy DefaultFileRegion. */
+        private static void send(ChannelHandlerContext ctx, Reply r) {
+            if (r.file() == null) {
+                if (r.location() != null) {
+                    redirect(ctx, r.location(), r.keepAlive());
+                } else {
+                    sendError(ctx, r.status(), r.keepAlive());
+                }
+                return;
+            }
+            HttpResponse response = new DefaultHttpResponse(r.version(), HttpResponseStatus.OK);
+            HttpUtil.setContentLength(response, r.length());
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, StaticFiles.contentType(r.name()));
             response.headers().set(HttpHeaderNames.DATE, StaticFiles.httpDate(System.currentTimeMillis()));
-            response.headers().set(HttpHeaderNames.LAST_MODIFIED, StaticFiles.httpDate(file.lastModified()));
-            setConnection(request, response, keepAlive);
-            ctx.write(response);
-            ChannelFuture last;
-            if (method == HttpMethod.HEAD || length == 0) {
-                raf.close();
-                last = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
-            } else {
-                ctx.write(new DefaultFileRegion(raf.getChannel(), 0, length)); // released (and closed) once sent
-                last = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+            response.headers().set(HttpHeaderNames.LAST_MODIFIED, StaticFiles.httpDate(r.lastModified()));
+            if (!r.keepAlive()) {
+                response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            } else if (!r.version().isKeepAliveDefault()) {
+                response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
             }
-            if (!keepAlive) {
+            ctx.write(response);
+            if (r.head() || r.length() == 0) {
+                try {
+                    r.file().close();
+                } catch (java.io.IOException ignored) {
+                    // read-only: nothing to lose
+                }
+            } else {
+                ctx.write(new DefaultFileRegion(r.file().getChannel(), 0, r.length())); // released (and closed) once sent
+            }
+            ChannelFuture last = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+            if (!r.keepAlive()) {
                 last.addListener(ChannelFutureListener.CLOSE);
             }
         }
@@ -227,14 +282,6 @@ public final class NettyStaticServer implements Callable<Integer> {
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             if (ctx.channel().isActive()) {
                 ctx.close();
-            }
-        }
-
-        private static void setConnection(FullHttpRequest request, HttpResponse response, boolean keepAlive) {
-            if (!keepAlive) {
-                response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            } else if (!request.protocolVersion().isKeepAliveDefault()) {
-                response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
             }
         }
 

@@ -49,3 +49,24 @@ for label, a, b in ratios:
     x, y = find(a), find(b)
     if x and y:
         print(f"{label:70} {x / y:6.2f}x")
+
+# the peers benchmarks (io.laio.bench.peers): laio's best variant over each of Netty's, per benchmark
+# (time per operation, so a ratio above 1 means laio's is faster)
+peer_groups = defaultdict(dict)
+for k, v in med.items():
+    if "Peers" in k and "(" in k:
+        base, params = k.split("(", 1)
+        variant = params.rstrip(")").split("=", 1)[1]
+        peer_groups[base][variant] = v
+if peer_groups:
+    print()
+    print(f"{'peers: laio best over the peer (time ratio, >1 = laio faster)':70}")
+    for base in sorted(peer_groups):
+        g = peer_groups[base]
+        laio = {v: s for v, s in g.items() if v.startswith("laio")}
+        if not laio:
+            continue
+        best = min(laio, key=laio.get)
+        for v, s in sorted(g.items()):
+            if not v.startswith("laio"):
+                print(f"{base + ': ' + best + ' over ' + v:70} {s / laio[best]:6.2f}x")

@@ -1,0 +1,76 @@
+package io.laio.bench.peers;
+
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The cross-thread {@code execute} round trip beside Netty's: the benchmark thread hands a
+ * sleeping loop one task ({@code EventBase.execute} / {@code EventLoop.execute}) and spins until
+ * it has run. The task is one object made once, so what is allocated per operation is the
+ * loop's own (its queue, its wake-up). laio on its nio and epoll backends; Netty on epoll,
+ * io_uring and nio.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
+@State(Scope.Benchmark)
+public class ExecutePeersBenchmark {
+    @Param({"laio-nio", "laio-epoll", "netty-epoll", "netty-io_uring", "netty-nio"})
+    public String loop;
+
+    private Loops.Laio laio;
+    private EventLoopGroup group;
+    private EventLoop netty;
+    private final AtomicLong done = new AtomicLong();
+    private final Runnable task = done::incrementAndGet;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        if (loop.startsWith("laio-")) {
+            laio = new Loops.Laio(loop.substring(5), b -> { });
+        } else {
+            group = Loops.nettyGroup(loop.substring(6));
+            netty = Loops.nettyLoop(group);
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws Exception {
+        if (laio != null) {
+            laio.stop();
+        } else {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
+    }
+
+    @Benchmark
+    public long roundTrip() {
+        long target = done.get() + 1;
+        if (laio != null) {
+            laio.base.execute(task);
+        } else {
+            netty.execute(task);
+        }
+        while (done.get() < target) {
+            Thread.onSpinWait();
+        }
+        return target;
+    }
+}

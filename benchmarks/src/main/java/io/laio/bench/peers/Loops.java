@@ -1,0 +1,83 @@
+package io.laio.bench.peers;
+
+import io.laio.event.Ev;
+import io.laio.event.EventBase;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
+
+/**
+ * The loops the JMH peers benchmarks compare, each on a thread of its own: laio's
+ * {@link EventBase} on a backend ({@code nio}: event-nio's selector; {@code epoll}: event-laio's)
+ * and Netty's one-thread {@link MultiThreadIoEventLoopGroup} on a transport (epoll, io_uring, nio).
+ */
+final class Loops {
+    private Loops() {
+    }
+
+    /** A laio loop running {@code LOOP_NO_EXIT_ON_EMPTY} on a platform thread until {@link #stop}. */
+    static final class Laio {
+        final EventBase base;
+        final Thread thread;
+
+        Laio(String backend, java.util.function.Consumer<EventBase> beforeStart) {
+            base = EventBase.create(backend);
+            beforeStart.accept(base); // on this thread, before the loop runs (e.g. Laio.attach)
+            thread = Thread.ofPlatform().name("laio-" + backend).start(() -> base.loop(Ev.LOOP_NO_EXIT_ON_EMPTY));
+        }
+
+        /** Breaks the loop and waits for its thread. */
+        void halt() throws InterruptedException {
+            base.execute(base::loopBreak);
+            thread.join();
+        }
+
+        void stop() throws InterruptedException {
+            halt();
+            base.close();
+        }
+    }
+
+    /** Netty's I/O handler factory for a transport name: epoll, io_uring or nio. */
+    static IoHandlerFactory nettyIo(String transport) {
+        return switch (transport) {
+            case "epoll" -> {
+                Epoll.ensureAvailability();
+                yield EpollIoHandler.newFactory();
+            }
+            case "io_uring" -> {
+                IoUring.ensureAvailability();
+                yield IoUringIoHandler.newFactory();
+            }
+            case "nio" -> NioIoHandler.newFactory();
+            default -> throw new IllegalArgumentException("transport " + transport);
+        };
+    }
+
+    static Class<? extends ServerChannel> nettyServerChannel(String transport) {
+        return switch (transport) {
+            case "epoll" -> EpollServerSocketChannel.class;
+            case "io_uring" -> IoUringServerSocketChannel.class;
+            case "nio" -> NioServerSocketChannel.class;
+            default -> throw new IllegalArgumentException("transport " + transport);
+        };
+    }
+
+    static EventLoopGroup nettyGroup(String transport) {
+        return new MultiThreadIoEventLoopGroup(1, nettyIo(transport));
+    }
+
+    static EventLoop nettyLoop(EventLoopGroup group) {
+        return group.next();
+    }
+}

@@ -45,8 +45,8 @@ public final class ThttpdServer {
      * @param accessLog     whether each response is logged (slf4j logger {@code io.laio.examples.http.access})
      * @param maxHelpers    the LAIO helper-thread bound (nb-amted and background calls)
      * @param maxConnections connections served at once, beyond which newcomers wait in the
-     *                      backlog; 0 derives it from the descriptor limit (two descriptors per
-     *                      connection, some kept in reserve); -1: no limit (accept until EMFILE)
+     *                      backlog; 0 derives it from the descriptor limit (a descriptor per
+     *                      connection, a quarter kept for files; see {@link DescriptorBudget}); -1: no limit (accept until EMFILE)
      */
     public record Options(ServeMode mode, InetAddress bind, int port, Path root, boolean keepAlive,
             Duration idleTimeout, Duration headerTimeout, boolean accessLog, int maxHelpers, int maxConnections) {

@@ -1,0 +1,40 @@
+package io.laio.examples.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.laio.examples.LimitedChild;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Thousands of keep-alive connections opened at once, then one request on each: every one is
+ * answered. The server runs under {@code ulimit -n 5000} with the connection limit it derives
+ * from it, which must leave room for 3,000 idle connections (a descriptor each; a file's
+ * descriptor is needed only while a request is served).
+ */
+class ManyConnectionsTest {
+    private static final int FD_LIMIT = 5000;
+    private static final int CLIENTS = 3000;
+
+    @TempDir
+    Path root;
+
+    @ParameterizedTest
+    @EnumSource(value = ServeMode.class, names = {"NB_B", "LAIO_LAIO"})
+    void whenThousandsConnectAtOnceThenEveryOneIsAnswered(ServeMode mode) throws Exception {
+        Files.writeString(root.resolve("a.txt"), "hello");
+        try (LimitedChild server = new LimitedChild(FD_LIMIT, "thttpd", "--mode", mode.flag(), "--port", "0", "--root",
+                root.toString());
+             ManyClients clients = new ManyClients(CLIENTS)) {
+            assertEquals(CLIENTS, clients.connectAll(server.port(), 10), "connected");
+            int answered = clients.askAll("/a.txt", 10);
+            assertEquals(CLIENTS, answered, "answered; server: " + server.stderr());
+            for (int i = 0; i < CLIENTS; i++) {
+                assertEquals(200, clients.status(i), "client " + i);
+            }
+        }
+    }
+}

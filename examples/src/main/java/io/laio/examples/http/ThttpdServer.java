@@ -80,10 +80,13 @@ public final class ThttpdServer {
     private final Listener listener;
     private final HttpDates dates = new HttpDates();
     private final Set<Connection> connections = new HashSet<>();
+    /** Sets lent to connections while they serve a request; as many as were ever in use at once. */
     private final ArrayDeque<ConnectionBuffers> freeBuffers = new ArrayDeque<>();
+    private final WaitBuffers waitBuffers;
     private final int chunkSize;
     private final int maxConnections;
     private boolean pausedAtLimit;
+    private int buffersMade;
 
     private volatile long requests;
     private volatile long timeouts;
@@ -95,6 +98,7 @@ public final class ThttpdServer {
     public ThttpdServer(Options options) throws IOException {
         this.options = options;
         this.chunkSize = options.mode().laioSockets() ? 0 : 128 * 1024;
+        this.waitBuffers = new WaitBuffers(arena);
         this.base = options.mode().laioSockets() ? EventBase.create("epoll") : EventBase.create();
         this.laio = Laio.attach(base, options.mode().laioConfig(options.maxHelpers()));
         try (Laio setup = Laio.create(LaioConfig.builder().policy(Policy.INLINE).build())) {
@@ -233,20 +237,35 @@ public final class ThttpdServer {
         return ACCEPT_BACKOFF;
     }
 
+    /** A set for a request that has begun; the one given back last, whose memory is likeliest to be cached. */
     ConnectionBuffers takeBuffers() {
         ConnectionBuffers b = freeBuffers.pollFirst();
-        return b != null ? b.reset() : new ConnectionBuffers(arena, chunkSize);
+        if (b != null) {
+            return b.reset();
+        }
+        buffersMade++;
+        return new ConnectionBuffers(arena, chunkSize);
     }
 
-    void accepted(SocketIo io, ConnectionBuffers buf) {
-        Connection c = new Connection(this, io, buf);
+    /** A set back from a connection whose request is done; nothing may write it any more. */
+    void giveBack(ConnectionBuffers b) {
+        freeBuffers.addFirst(b);
+    }
+
+    /** Sets made so far: the most requests ever in progress at once. */
+    int buffersMade() {
+        return buffersMade;
+    }
+
+    void accepted(SocketIo io) {
+        Connection c = new Connection(this, io, waitBuffers.take());
         connections.add(c);
         c.start();
     }
 
-    void closed(Connection c, ConnectionBuffers buf) {
+    void closed(Connection c, WaitBuffers.Buffer wait) {
         connections.remove(c);
-        freeBuffers.addFirst(buf);
+        waitBuffers.give(wait);
         if (pausedAtLimit && !closed) {
             pausedAtLimit = false;
             listener.resume();

@@ -34,7 +34,8 @@ import java.nio.ByteBuffer;
  * set from the server's pool, moves them there, and serves the request in it; at DONE, with
  * nothing pipelined behind the request, it gives the set back. An idle keep-alive connection
  * so holds this object, its timer, its socket and the wait buffer; the sets number as many
- * as requests were ever in progress at once.
+ * as requests were ever in progress at once, {@link ThttpdServer#MAX_SETS} at most (a request
+ * beyond them waits for one in HEAD, its first bytes in the wait buffer).
  */
 final class Connection {
     private static final int HEAD = 0;
@@ -159,7 +160,11 @@ final class Connection {
                 in.limit(in.capacity());
                 return io.recv(in, inAddress); // idle: wait in the small buffer
             }
-            in = takeBuffers(); // a request has begun
+            if (!takeBuffers()) {
+                server.waitForBuffers(this); // all lent: the head's first bytes wait here
+                return STOP;
+            }
+            in = this.in; // a request has begun
         }
         int n = RequestParser.parse(in, in.position(), req);
         if (n == RequestParser.NEED_MORE) {
@@ -461,9 +466,12 @@ final class Connection {
 
     // ---- the pooled set
 
-    /** Takes a set and moves what the wait buffer holds into its head buffer; returns that buffer. */
-    private ByteBuffer takeBuffers() {
+    /** Takes a set and moves what the wait buffer holds into its head buffer; false when none is free. */
+    private boolean takeBuffers() {
         ConnectionBuffers b = server.takeBuffers();
+        if (b == null) {
+            return false;
+        }
         buf = b;
         req = b.req;
         path = b.path;
@@ -475,7 +483,14 @@ final class Connection {
         w.clear();
         in = big;
         inAddress = b.inAddress;
-        return big;
+        return true;
+    }
+
+    /** A set came back while this connection's request waited for one. */
+    void buffersFree() {
+        if (!closed) {
+            run(START);
+        }
     }
 
     /** Gives the set back; nothing is in flight on it. */

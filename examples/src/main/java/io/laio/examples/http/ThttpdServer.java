@@ -5,6 +5,7 @@ import io.laio.LaioConfig;
 import io.laio.LaioStats;
 import io.laio.Policy;
 import io.laio.event.Ev;
+import io.laio.event.Event;
 import io.laio.event.EventBase;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -70,6 +71,14 @@ public final class ThttpdServer {
     }
 
     private static final Duration ACCEPT_BACKOFF = Duration.ofMillis(100);
+    /**
+     * Requests in progress at once, each in a {@link ConnectionBuffers} set (about 170 KB with
+     * NIO sockets, 60 KB with raw ones); a request beyond them waits, its first bytes in its
+     * connection's wait buffer, until a set comes back. Without the bound nb-amted, whose every
+     * request waits on a helper, made a set for each of 10,000 requests sent at once (840 MB).
+     * Twice the most clients the macro benchmark runs, so it never waits there.
+     */
+    static final int MAX_SETS = 1024;
     private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(10);
 
     private final Options options;
@@ -83,6 +92,9 @@ public final class ThttpdServer {
     /** Sets lent to connections while they serve a request; as many as were ever in use at once. */
     private final ArrayDeque<ConnectionBuffers> freeBuffers = new ArrayDeque<>();
     private final WaitBuffers waitBuffers;
+    /** Connections whose request has begun while all {@link #MAX_SETS} sets were lent, oldest first. */
+    private final ArrayDeque<Connection> waitingForBuffers = new ArrayDeque<>();
+    private final Event handOver;
     private final int chunkSize;
     private final int maxConnections;
     private boolean pausedAtLimit;
@@ -101,6 +113,7 @@ public final class ThttpdServer {
         this.waitBuffers = new WaitBuffers(arena);
         this.base = options.mode().laioSockets() ? EventBase.create("epoll") : EventBase.create();
         this.laio = Laio.attach(base, options.mode().laioConfig(options.maxHelpers()));
+        this.handOver = Event.set(base, null, Ev.TIMEOUT, (ev, what, arg) -> handOverBuffers(), null);
         try (Laio setup = Laio.create(LaioConfig.builder().policy(Policy.INLINE).build())) {
             this.maxConnections = options.maxConnections() != 0 ? options.maxConnections()
                     : DescriptorBudget.connections(setup, arena);
@@ -156,6 +169,8 @@ public final class ThttpdServer {
 
     private void shutdown() {
         listener.close();
+        handOver.del();
+        waitingForBuffers.clear();
         for (Connection c : new ArrayList<>(connections)) {
             c.close();
         }
@@ -237,11 +252,17 @@ public final class ThttpdServer {
         return ACCEPT_BACKOFF;
     }
 
-    /** A set for a request that has begun; the one given back last, whose memory is likeliest to be cached. */
+    /**
+     * A set for a request that has begun: the one given back last, whose memory is likeliest to
+     * be cached; null when {@link #MAX_SETS} are lent (then {@link #waitForBuffers}).
+     */
     ConnectionBuffers takeBuffers() {
         ConnectionBuffers b = freeBuffers.pollFirst();
         if (b != null) {
             return b.reset();
+        }
+        if (buffersMade >= MAX_SETS) {
+            return null;
         }
         buffersMade++;
         return new ConnectionBuffers(arena, chunkSize);
@@ -250,6 +271,21 @@ public final class ThttpdServer {
     /** A set back from a connection whose request is done; nothing may write it any more. */
     void giveBack(ConnectionBuffers b) {
         freeBuffers.addFirst(b);
+        if (!waitingForBuffers.isEmpty()) {
+            handOver.active(Ev.TIMEOUT); // in this loop pass, not inside the connection giving it back
+        }
+    }
+
+    /** {@code c} resumes (through {@link Connection#buffersFree()}) when a set comes back. */
+    void waitForBuffers(Connection c) {
+        waitingForBuffers.addLast(c);
+    }
+
+    private void handOverBuffers() {
+        Connection c;
+        while (!freeBuffers.isEmpty() && (c = waitingForBuffers.pollFirst()) != null) {
+            c.buffersFree(); // one that closed while it waited does nothing
+        }
     }
 
     /** Sets made so far: the most requests ever in progress at once. */

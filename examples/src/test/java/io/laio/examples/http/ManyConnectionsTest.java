@@ -26,7 +26,7 @@ class ManyConnectionsTest {
     Path root;
 
     @ParameterizedTest
-    @EnumSource(value = ServeMode.class, names = {"NB_B", "LAIO_LAIO"})
+    @EnumSource(value = ServeMode.class, names = {"NB_B", "LAIO_LAIO", "NB_AMTED"})
     void whenThousandsConnectAtOnceThenEveryOneIsAnswered(ServeMode mode) throws Exception {
         Files.writeString(root.resolve("a.txt"), "hello");
         try (LimitedChild server = new LimitedChild(FD_LIMIT, "thttpd", "--mode", mode.flag(), "--port", "0", "--root",

@@ -2,7 +2,8 @@
 # What an idle keep-alive connection costs thttpd: RSS (VmRSS) of the server empty (after one
 # request on one connection, so its serving code is loaded), then with N connections opened at
 # once and left idle after one small GET each (io.laio.bench.conns.ManyConnections --hold),
-# raw and after a full GC (jcmd GC.run); KB per idle connection = difference / N. Every mode,
+# raw and after a full GC (jcmd GC.run). KB per idle connection: after GC, (idle after GC - empty
+# after GC) / N; raw, (idle raw - empty after GC) / N, garbage included. Every mode,
 # for each JVM flag set, RUNS runs; prints one line per run and a markdown table of medians.
 # Usage: benchmarks/idle-conns.sh [RUNS=3] [N=10000] [MODES="nb-b laio-laio nb-laio nb-amted"]
 #   JVM flag sets: JVM_FLAGS_LIST (';'-separated; default "default;-Xmx64m"; "default" = none)
@@ -24,7 +25,7 @@ printf 'hello, world\n' > "$WORK/hello.txt"
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 full_gc_rss_kb() { "$JAVA_HOME/bin/jcmd" "$1" GC.run > /dev/null; sleep 1; rss_kb "$1"; }
 
-# one_run MODE FLAGS: prints "empty_raw empty_gc conns_raw conns_gc answered"
+# one_run MODE FLAGS: prints "empty_raw empty_gc conns_raw conns_gc answered sets"
 one_run() {
   local mode=$1 flags=$2 out="$WORK/server.out" port spid cpid
   [ "$flags" = default ] && flags=""
@@ -56,7 +57,8 @@ one_run() {
   exec 4>&-
   wait "$cpid" || true
   kill "$spid"; wait "$spid" || true
-  echo "$empty_raw $empty_gc $conns_raw $conns_gc ${answered:-0}"
+  sets=$(sed -n 's/.* \([0-9]*\) request buffer sets.*/\1/p' "$WORK/server.err")
+  echo "$empty_raw $empty_gc $conns_raw $conns_gc ${answered:-0} ${sets:-?}"
 }
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
@@ -68,7 +70,7 @@ for flags in "${FLAG_SETS[@]}"; do
     for run in $(seq 1 "$RUNS"); do
       r=$(one_run "$mode" "$flags")
       echo "$flags|$mode|$r" >> "$RESULTS"
-      echo "run $run $mode [$flags]: RSS KB empty raw, empty after GC, idle raw, idle after GC; answered: $r" >&2
+      echo "run $run $mode [$flags]: RSS KB empty raw, empty after GC, idle raw, idle after GC; answered, sets: $r" >&2
     done
   done
 done
@@ -76,15 +78,15 @@ done
 echo "Machine: $(nproc) cores, kernel $(uname -r), $("$JAVA_HOME/bin/java" -version 2>&1 | head -1). $N connections, median of $RUNS runs."
 echo "Reproduce: \`benchmarks/idle-conns.sh $RUNS $N\`."
 echo
-echo "| JVM flags | mode | answered | empty RSS MB (raw / after GC) | with $N idle MB (raw / after GC) | KB per idle connection (raw / after GC) |"
-echo "|---|---|---|---|---|---|"
+echo "| JVM flags | mode | answered | buffer sets | empty RSS MB (raw / after GC) | with $N idle MB (raw / after GC) | KB per idle connection (raw / after GC) |"
+echo "|---|---|---|---|---|---|---|"
 for flags in "${FLAG_SETS[@]}"; do
   for mode in $MODES; do
     sel() { awk -F'|' -v f="$flags" -v m="$mode" '$1 == f && $2 == m {print $3}' "$RESULTS" | awk -v c="$1" '{print $c}'; }
-    er=$(sel 1 | median); eg=$(sel 2 | median); cr=$(sel 3 | median); cg=$(sel 4 | median); an=$(sel 5 | median)
-    kr=$(sel 1 | paste - <(sel 3) | awk -v n="$N" '{print ($2 - $1) / n}' | median)
+    er=$(sel 1 | median); eg=$(sel 2 | median); cr=$(sel 3 | median); cg=$(sel 4 | median); an=$(sel 5 | median); st=$(sel 6 | median)
+    kr=$(sel 2 | paste - <(sel 3) | awk -v n="$N" '{print ($2 - $1) / n}' | median)
     kg=$(sel 2 | paste - <(sel 4) | awk -v n="$N" '{print ($2 - $1) / n}' | median)
-    printf '| %s | %s | %s | %.0f / %.0f | %.0f / %.0f | %.1f / %.1f |\n' "$flags" "$mode" "$an" \
+    printf '| %s | %s | %s | %s | %.0f / %.0f | %.0f / %.0f | %.1f / %.1f |\n' "$flags" "$mode" "$an" "$st" \
       "$(echo "$er / 1024" | bc -l)" "$(echo "$eg / 1024" | bc -l)" "$(echo "$cr / 1024" | bc -l)" "$(echo "$cg / 1024" | bc -l)" "$kr" "$kg"
   done
 done

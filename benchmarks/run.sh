@@ -5,7 +5,8 @@
 #   papers  the thesis's open-stat and open-stat-read, Tables 3 and 4 (papers.md)
 #   macro   thttpd's four modes beside nginx and lighttpd, warm and cold (macro.md and plots)
 #   kv      the kv example beside memcached under memcaslap (kv.md)
-# Usage: benchmarks/run.sh [RUNS=3] [jmh|papers|macro|kv ...]   (default: all of them)
+#   idle    thttpd's RSS per idle keep-alive connection at 10,000 (idle-conns.md)
+# Usage: benchmarks/run.sh [RUNS=3] [jmh|papers|macro|kv|idle ...]   (default: all of them)
 # Installs nginx, lighttpd, memcached and libmemcached-tools from the system's packages when absent.
 # Servers listen on 127.0.0.1 only; about 40 minutes on 2 cores for everything.
 set -euo pipefail
@@ -13,7 +14,7 @@ cd "$(dirname "$0")/.."
 RUNS=${1:-3}
 shift || true
 PARTS=("$@")
-[ ${#PARTS[@]} -eq 0 ] && PARTS=(jmh papers macro kv)
+[ ${#PARTS[@]} -eq 0 ] && PARTS=(jmh papers macro kv idle)
 for part in "${PARTS[@]}"; do
   echo "== $part ($RUNS runs)" >&2
   case "$part" in
@@ -21,6 +22,7 @@ for part in "${PARTS[@]}"; do
     papers) benchmarks/papers.sh "$RUNS" 0.05 ;;
     macro) benchmarks/macro.sh "$RUNS" 0.03 ;;
     kv) benchmarks/kv.sh "$RUNS" 10s ;;
-    *) echo "unknown part '$part' (jmh, papers, macro, kv)" >&2; exit 2 ;;
+    idle) { echo "# thttpd's RSS per idle keep-alive connection"; echo; benchmarks/idle-conns.sh "$RUNS" 10000; } > docs/benchmarks/idle-conns.md.tmp && mv docs/benchmarks/idle-conns.md.tmp docs/benchmarks/idle-conns.md ;;
+    *) echo "unknown part '$part' (jmh, papers, macro, kv, idle)" >&2; exit 2 ;;
   esac
 done

@@ -28,6 +28,14 @@ import java.nio.ByteBuffer;
  * Disk calls go through the server's {@link Laio} in every mode (its policy is what the mode
  * changes); the socket is a {@link SocketIo}. A connection closed while a LAIO call is in
  * flight keeps its buffers until the call completes, since the kernel may still write them.
+ *
+ * <p>Memory: between requests a connection waits with its next request's first bytes read into
+ * a 1 KB {@link WaitBuffers wait buffer}; when they arrive it takes a {@link ConnectionBuffers}
+ * set from the server's pool, moves them there, and serves the request in it; at DONE, with
+ * nothing pipelined behind the request, it gives the set back. An idle keep-alive connection
+ * so holds this object, its timer, its socket and the wait buffer; the sets number as many
+ * as requests were ever in progress at once, {@link ThttpdServer#MAX_SETS} at most (a request
+ * beyond them waits for one in HEAD, its first bytes in the wait buffer).
  */
 final class Connection {
     private static final int HEAD = 0;
@@ -51,11 +59,16 @@ final class Connection {
     private final ThttpdServer server;
     private final Laio laio;
     private final SocketIo io;
-    private final ConnectionBuffers buf;
+    private final WaitBuffers.Buffer wait;
     private final Event timer;
-    private final HttpRequest req = new HttpRequest();
-    private final RequestPath path = new RequestPath();
-    private final ByteRange range = new ByteRange();
+    /** The set a request in progress works in, and its parts; null between requests. */
+    private ConnectionBuffers buf;
+    private HttpRequest req;
+    private RequestPath path;
+    private ByteRange range;
+    /** Where the request head is read: the wait buffer between requests, else the set's. */
+    private ByteBuffer in;
+    private long inAddress;
 
     private int state = HEAD;
     private LaioHandle pending;
@@ -87,11 +100,13 @@ final class Connection {
     private boolean headInChunk;
     private long chunkLength;
 
-    Connection(ThttpdServer server, SocketIo io, ConnectionBuffers buf) {
+    Connection(ThttpdServer server, SocketIo io, WaitBuffers.Buffer wait) {
         this.server = server;
         this.laio = server.laio();
         this.io = io;
-        this.buf = buf;
+        this.wait = wait;
+        this.in = wait.bytes;
+        this.inAddress = wait.address;
         io.owner = this;
         this.timer = Event.set(server.base(), null, Ev.TIMEOUT, ON_TIMEOUT, this);
     }
@@ -128,7 +143,7 @@ final class Connection {
     // ---- HEAD: parse what is buffered, read more while incomplete
 
     private long readHead(long r) {
-        ByteBuffer in = buf.in;
+        ByteBuffer in = this.in;
         if (r != START) {
             if (r <= 0) {
                 close(); // end of stream or a socket error between or inside requests
@@ -140,10 +155,21 @@ final class Connection {
                 expireIn(server.headerTimeout());
             }
         }
+        if (buf == null) {
+            if (in.position() == 0) {
+                in.limit(in.capacity());
+                return io.recv(in, inAddress); // idle: wait in the small buffer
+            }
+            if (!takeBuffers()) {
+                server.waitForBuffers(this); // all lent: the head's first bytes wait here
+                return STOP;
+            }
+            in = this.in; // a request has begun
+        }
         int n = RequestParser.parse(in, in.position(), req);
         if (n == RequestParser.NEED_MORE) {
             in.limit(in.capacity());
-            return io.recv(in);
+            return io.recv(in, inAddress);
         }
         headLength = n;
         if (n < 0) {
@@ -287,7 +313,7 @@ final class Connection {
         if (io.sendsFiles() && bodyLeft <= out.capacity() - out.limit()) {
             state = SMALL;
         } else if (io.sendsFiles()) {
-            io.cork(true);
+            io.cork(true, buf.flag);
             corked = true;
             state = SEND;
         } else {
@@ -345,7 +371,7 @@ final class Connection {
     private long sendHead(long r) {
         if (r == START) {
             expireIn(server.idleTimeout());
-            return io.send(buf.out, null);
+            return io.send(buf.out, buf.outAddress, null);
         }
         if (r < 0) {
             close();
@@ -361,9 +387,9 @@ final class Connection {
             expireIn(server.idleTimeout());
             if (io.sendsFiles()) {
                 chunkLength = Math.min(CHUNK, bodyLeft);
-                return io.sendFile(fileFd, bodyFrom, chunkLength);
+                return io.sendFile(fileFd, bodyFrom, chunkLength, buf.offset);
             }
-            return io.send(headInChunk ? buf.out : null, buf.chunk);
+            return io.send(headInChunk ? buf.out : null, buf.outAddress, buf.chunk);
         }
         if (r <= 0) {
             close(); // a socket error, or the file shrank under us (sendfile returned 0)
@@ -415,7 +441,7 @@ final class Connection {
 
     private long finish() {
         if (corked) {
-            io.cork(false);
+            io.cork(false, buf.flag);
             corked = false;
         }
         closeFile();
@@ -424,14 +450,59 @@ final class Connection {
             close();
             return STOP;
         }
-        ByteBuffer in = buf.in;
+        ByteBuffer in = this.in;
         int end = in.position();
-        in.position(headLength).limit(end);
-        in.compact(); // pipelined bytes move to the front
+        if (end == headLength) {
+            giveBackBuffers(); // nothing pipelined: idle until the next request's bytes arrive
+        } else {
+            in.position(headLength).limit(end);
+            in.compact(); // pipelined bytes move to the front
+        }
         state = HEAD;
         headTimerArmed = false;
         expireIn(server.idleTimeout());
         return START;
+    }
+
+    // ---- the pooled set
+
+    /** Takes a set and moves what the wait buffer holds into its head buffer; false when none is free. */
+    private boolean takeBuffers() {
+        ConnectionBuffers b = server.takeBuffers();
+        if (b == null) {
+            return false;
+        }
+        buf = b;
+        req = b.req;
+        path = b.path;
+        range = b.range;
+        ByteBuffer w = wait.bytes;
+        w.flip();
+        ByteBuffer big = b.in;
+        big.put(w); // the head's first bytes, at most 1 KB
+        w.clear();
+        in = big;
+        inAddress = b.inAddress;
+        return true;
+    }
+
+    /** A set came back while this connection's request waited for one. */
+    void buffersFree() {
+        if (!closed) {
+            run(START);
+        }
+    }
+
+    /** Gives the set back; nothing is in flight on it. */
+    private void giveBackBuffers() {
+        ConnectionBuffers b = buf;
+        buf = null;
+        req = null;
+        path = null;
+        range = null;
+        in = wait.bytes.clear();
+        inAddress = wait.address;
+        server.giveBack(b);
     }
 
     // ---- LAIO plumbing
@@ -505,7 +576,10 @@ final class Connection {
         }
         closeFile();
         io.close();
-        server.closed(this, buf);
+        if (buf != null) {
+            giveBackBuffers();
+        }
+        server.closed(this, wait);
     }
 
     private void closeFile() {

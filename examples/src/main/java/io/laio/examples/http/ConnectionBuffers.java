@@ -5,10 +5,13 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 
 /**
- * The native memory one connection works in: the request-head buffer, the response-head
- * buffer, the structs its system calls fill, and (for NIO sockets) the chunk a file is read
- * into before it is sent. Reused from connection to connection; LAIO calls write some of it
- * in the background, so a set goes back to the pool only when no call on it is in flight.
+ * What a connection works in while it serves a request: the request-head buffer, the
+ * response-head buffer, the structs its system calls fill, (for NIO sockets) the chunk a file
+ * is read into before it is sent, and the parsed request. A connection takes a set from the
+ * server's pool when the first bytes of a request arrive and gives it back when the response
+ * has gone and nothing pipelined is left, as nginx frees its request pool between keep-alive
+ * requests: an idle connection holds only its {@link WaitBuffers wait buffer}. LAIO calls write
+ * some of a set in the background, so a set goes back only when no call on it is in flight.
  */
 final class ConnectionBuffers {
     final ByteBuffer in;
@@ -24,6 +27,9 @@ final class ConnectionBuffers {
     final MemorySegment flag;
     final ByteBuffer chunk;
     final MemorySegment chunkSegment;
+    final HttpRequest req = new HttpRequest();
+    final RequestPath path = new RequestPath();
+    final ByteRange range = new ByteRange();
 
     /**
      * Raw sockets: a body up to this size is read into {@link #out} behind the head and goes out
@@ -50,7 +56,7 @@ final class ConnectionBuffers {
         chunk = chunkSize > 0 ? chunkSegment.asByteBuffer() : null;
     }
 
-    /** Ready for a new connection. */
+    /** Ready for a new request. */
     ConnectionBuffers reset() {
         in.clear();
         out.clear();

@@ -95,8 +95,7 @@ final class LaioListener implements Listener {
             if (laio.syscall(Sys.SYS_setsockopt, c, LinuxAbi.IPPROTO_TCP, LinuxAbi.TCP_NODELAY, one.address(), 4) != 0) {
                 ThttpdServer.LOG.debug("TCP_NODELAY on fd {}: {}", c, Errno.name(Laio.errno()));
             }
-            ConnectionBuffers buf = server.takeBuffers();
-            server.accepted(new LaioSocketIo(laio, c, buf), buf);
+            server.accepted(new LaioSocketIo(laio, c));
             return true;
         }
         if (closed || errno == Errno.ECANCELED) {

@@ -14,41 +14,26 @@ import java.nio.ByteBuffer;
 final class LaioSocketIo extends SocketIo {
     private final Laio laio;
     private final int fd;
-    private final ConnectionBuffers buf;
-    private final MemorySegment offset;
-    private final MemorySegment flag;
 
-    LaioSocketIo(Laio laio, int fd, ConnectionBuffers buf) {
+    LaioSocketIo(Laio laio, int fd) {
         this.laio = laio;
         this.fd = fd;
-        this.buf = buf;
-        this.offset = buf.offset;
-        this.flag = buf.flag;
     }
 
-    /** Receives into the connection's head buffer at its position. */
+    /** Receives at {@code in}'s position, at {@code inAddress} plus the position in native memory. */
     @Override
-    long recv(ByteBuffer in) {
-        checkOwn(in, buf.in);
-        return owner.viaLaio(laio.syscall(Sys.SYS_recvfrom, fd, buf.inAddress + in.position(), in.remaining(), 0, 0, 0));
+    long recv(ByteBuffer in, long inAddress) {
+        return owner.viaLaio(laio.syscall(Sys.SYS_recvfrom, fd, inAddress + in.position(), in.remaining(), 0, 0, 0));
     }
 
-    /** Sends the connection's response head ({@code first}) alone; bodies go by sendfile. */
+    /** Sends the response head ({@code first}) alone; bodies go by sendfile. */
     @Override
-    long send(ByteBuffer first, ByteBuffer second) {
+    long send(ByteBuffer first, long firstAddress, ByteBuffer second) {
         if (second != null) {
             throw new IllegalArgumentException("a raw socket sends one buffer at a time");
         }
-        checkOwn(first, buf.out);
-        return owner.viaLaio(laio.syscall(Sys.SYS_sendto, fd, buf.outAddress + first.position(), first.remaining(),
+        return owner.viaLaio(laio.syscall(Sys.SYS_sendto, fd, firstAddress + first.position(), first.remaining(),
                 LinuxAbi.MSG_NOSIGNAL, 0, 0));
-    }
-
-    /** Raw calls take addresses: only the connection's own buffers, whose addresses are known, may be passed. */
-    private static void checkOwn(ByteBuffer given, ByteBuffer own) {
-        if (given != own) {
-            throw new IllegalArgumentException("a raw socket reads and writes the connection's own buffers only");
-        }
     }
 
     @Override
@@ -57,13 +42,13 @@ final class LaioSocketIo extends SocketIo {
     }
 
     @Override
-    long sendFile(int fileFd, long from, long count) {
+    long sendFile(int fileFd, long from, long count, MemorySegment offset) {
         offset.set(ValueLayout.JAVA_LONG, 0, from);
         return owner.viaLaio(laio.sendfile(fd, fileFd, offset, count));
     }
 
     @Override
-    void cork(boolean on) {
+    void cork(boolean on, MemorySegment flag) {
         flag.set(ValueLayout.JAVA_INT, 0, on ? 1 : 0);
         if (laio.syscall(Sys.SYS_setsockopt, fd, LinuxAbi.IPPROTO_TCP, LinuxAbi.TCP_CORK, flag.address(), 4) != 0) {
             ThttpdServer.LOG.debug("TCP_CORK on fd {}: errno {}", fd, Laio.errno()); // the peer reset: the next call says so

@@ -61,7 +61,7 @@ final class NioListener implements Listener {
             }
             try {
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                server.accepted(new NioSocketIo(server.base(), ch), server.takeBuffers());
+                server.accepted(new NioSocketIo(server.base(), ch));
             } catch (IOException e) {
                 ThttpdServer.LOG.debug("dropping a connection that failed at once: {}", e.toString());
                 closeQuietly(ch);

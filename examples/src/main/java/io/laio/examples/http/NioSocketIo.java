@@ -31,7 +31,7 @@ final class NioSocketIo extends SocketIo {
     }
 
     @Override
-    long recv(ByteBuffer in) {
+    long recv(ByteBuffer in, long inAddress) {
         long r = read(in);
         if (r != PENDING) {
             return r;
@@ -54,7 +54,7 @@ final class NioSocketIo extends SocketIo {
     }
 
     @Override
-    long send(ByteBuffer first, ByteBuffer second) {
+    long send(ByteBuffer first, long firstAddress, ByteBuffer second) {
         pair[0] = first;
         pair[1] = second;
         sent = 0;

@@ -1,5 +1,6 @@
 package io.laio.examples.http;
 
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 
 /**
@@ -16,33 +17,37 @@ abstract class SocketIo {
     Connection owner;
 
     /**
-     * Reads into {@code in} from its position to its limit and advances the position.
+     * Reads into {@code in} from its position to its limit; the caller advances the position
+     * by the result. {@code inAddress} is where {@code in} starts in native memory (raw sockets
+     * read there; it must stay valid until the result is handed over).
      *
      * @return bytes read (&gt; 0), 0 at end of stream, a negated errno, or {@link #PENDING}
      */
-    abstract long recv(ByteBuffer in);
+    abstract long recv(ByteBuffer in, long inAddress);
 
     /**
-     * Sends everything remaining in {@code first}, then in {@code second} (may be null).
+     * Sends everything remaining in {@code first} (native memory at {@code firstAddress}), then
+     * in {@code second} (may be null; NIO sockets only).
      *
      * @return the bytes sent (all of them), a negated errno, or {@link #PENDING}
      */
-    abstract long send(ByteBuffer first, ByteBuffer second);
+    abstract long send(ByteBuffer first, long firstAddress, ByteBuffer second);
 
     /** Whether {@link #sendFile} is available; if not, the body is read and then sent. */
     abstract boolean sendsFiles();
 
     /**
-     * Sends {@code count} bytes of {@code fileFd} from {@code offset} ({@code sendfile}).
+     * Sends {@code count} bytes of {@code fileFd} from {@code offset} ({@code sendfile}),
+     * {@code offsetCell} being 8 bytes of the connection's set for the kernel's offset.
      *
      * @return {@code count}, a short count at end of file, a negated errno, or {@link #PENDING}
      */
-    long sendFile(int fileFd, long offset, long count) {
+    long sendFile(int fileFd, long offset, long count, MemorySegment offsetCell) {
         throw new UnsupportedOperationException("sendfile needs a raw socket");
     }
 
-    /** Holds back partial segments ({@code TCP_CORK}) while a head and its body are sent. */
-    void cork(boolean on) {}
+    /** Holds back partial segments ({@code TCP_CORK}) while a head and its body are sent; {@code flagCell}: 4 bytes for the option. */
+    void cork(boolean on, MemorySegment flagCell) {}
 
     /** Stops waiting for readiness; a pending LAIO call is the connection's to cancel. */
     abstract void stopWaiting();

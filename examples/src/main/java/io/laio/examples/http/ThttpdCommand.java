@@ -120,8 +120,8 @@ public final class ThttpdCommand implements Callable<Integer> {
         try {
             server.run();
         } finally {
-            System.err.println("thttpd " + m + ": " + server.requests() + " requests, " + server.timeouts() + " timeouts; "
-                    + server.laioStats());
+            System.err.println("thttpd " + m + ": " + server.requests() + " requests, " + server.timeouts() + " timeouts, "
+                    + server.buffersMade() + " request buffer sets; " + server.laioStats());
             done.countDown();
         }
         return 0;

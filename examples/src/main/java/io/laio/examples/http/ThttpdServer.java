@@ -5,6 +5,7 @@ import io.laio.LaioConfig;
 import io.laio.LaioStats;
 import io.laio.Policy;
 import io.laio.event.Ev;
+import io.laio.event.Event;
 import io.laio.event.EventBase;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -45,8 +46,8 @@ public final class ThttpdServer {
      * @param accessLog     whether each response is logged (slf4j logger {@code io.laio.examples.http.access})
      * @param maxHelpers    the LAIO helper-thread bound (nb-amted and background calls)
      * @param maxConnections connections served at once, beyond which newcomers wait in the
-     *                      backlog; 0 derives it from the descriptor limit (two descriptors per
-     *                      connection, some kept in reserve); -1: no limit (accept until EMFILE)
+     *                      backlog; 0 derives it from the descriptor limit (a descriptor per
+     *                      connection, a quarter kept for files; see {@link DescriptorBudget}); -1: no limit (accept until EMFILE)
      */
     public record Options(ServeMode mode, InetAddress bind, int port, Path root, boolean keepAlive,
             Duration idleTimeout, Duration headerTimeout, boolean accessLog, int maxHelpers, int maxConnections) {
@@ -70,6 +71,14 @@ public final class ThttpdServer {
     }
 
     private static final Duration ACCEPT_BACKOFF = Duration.ofMillis(100);
+    /**
+     * Requests in progress at once, each in a {@link ConnectionBuffers} set (about 170 KB with
+     * NIO sockets, 60 KB with raw ones); a request beyond them waits, its first bytes in its
+     * connection's wait buffer, until a set comes back. Without the bound nb-amted, whose every
+     * request waits on a helper, made a set for each of 10,000 requests sent at once (840 MB).
+     * Twice the most clients the macro benchmark runs, so it never waits there.
+     */
+    static final int MAX_SETS = 1024;
     private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(10);
 
     private final Options options;
@@ -80,10 +89,16 @@ public final class ThttpdServer {
     private final Listener listener;
     private final HttpDates dates = new HttpDates();
     private final Set<Connection> connections = new HashSet<>();
+    /** Sets lent to connections while they serve a request; as many as were ever in use at once. */
     private final ArrayDeque<ConnectionBuffers> freeBuffers = new ArrayDeque<>();
+    private final WaitBuffers waitBuffers;
+    /** Connections whose request has begun while all {@link #MAX_SETS} sets were lent, oldest first. */
+    private final ArrayDeque<Connection> waitingForBuffers = new ArrayDeque<>();
+    private final Event handOver;
     private final int chunkSize;
     private final int maxConnections;
     private boolean pausedAtLimit;
+    private int buffersMade;
 
     private volatile long requests;
     private volatile long timeouts;
@@ -95,8 +110,10 @@ public final class ThttpdServer {
     public ThttpdServer(Options options) throws IOException {
         this.options = options;
         this.chunkSize = options.mode().laioSockets() ? 0 : 128 * 1024;
+        this.waitBuffers = new WaitBuffers(arena);
         this.base = options.mode().laioSockets() ? EventBase.create("epoll") : EventBase.create();
         this.laio = Laio.attach(base, options.mode().laioConfig(options.maxHelpers()));
+        this.handOver = Event.set(base, null, Ev.TIMEOUT, (ev, what, arg) -> handOverBuffers(), null);
         try (Laio setup = Laio.create(LaioConfig.builder().policy(Policy.INLINE).build())) {
             this.maxConnections = options.maxConnections() != 0 ? options.maxConnections()
                     : DescriptorBudget.connections(setup, arena);
@@ -152,6 +169,8 @@ public final class ThttpdServer {
 
     private void shutdown() {
         listener.close();
+        handOver.del();
+        waitingForBuffers.clear();
         for (Connection c : new ArrayList<>(connections)) {
             c.close();
         }
@@ -233,20 +252,56 @@ public final class ThttpdServer {
         return ACCEPT_BACKOFF;
     }
 
+    /**
+     * A set for a request that has begun: the one given back last, whose memory is likeliest to
+     * be cached; null when {@link #MAX_SETS} are lent (then {@link #waitForBuffers}).
+     */
     ConnectionBuffers takeBuffers() {
         ConnectionBuffers b = freeBuffers.pollFirst();
-        return b != null ? b.reset() : new ConnectionBuffers(arena, chunkSize);
+        if (b != null) {
+            return b.reset();
+        }
+        if (buffersMade >= MAX_SETS) {
+            return null;
+        }
+        buffersMade++;
+        return new ConnectionBuffers(arena, chunkSize);
     }
 
-    void accepted(SocketIo io, ConnectionBuffers buf) {
-        Connection c = new Connection(this, io, buf);
+    /** A set back from a connection whose request is done; nothing may write it any more. */
+    void giveBack(ConnectionBuffers b) {
+        freeBuffers.addFirst(b);
+        if (!waitingForBuffers.isEmpty()) {
+            handOver.active(Ev.TIMEOUT); // in this loop pass, not inside the connection giving it back
+        }
+    }
+
+    /** {@code c} resumes (through {@link Connection#buffersFree()}) when a set comes back. */
+    void waitForBuffers(Connection c) {
+        waitingForBuffers.addLast(c);
+    }
+
+    private void handOverBuffers() {
+        Connection c;
+        while (!freeBuffers.isEmpty() && (c = waitingForBuffers.pollFirst()) != null) {
+            c.buffersFree(); // one that closed while it waited does nothing
+        }
+    }
+
+    /** Sets made so far: the most requests ever in progress at once. */
+    int buffersMade() {
+        return buffersMade;
+    }
+
+    void accepted(SocketIo io) {
+        Connection c = new Connection(this, io, waitBuffers.take());
         connections.add(c);
         c.start();
     }
 
-    void closed(Connection c, ConnectionBuffers buf) {
+    void closed(Connection c, WaitBuffers.Buffer wait) {
         connections.remove(c);
-        freeBuffers.addFirst(buf);
+        waitBuffers.give(wait);
         if (pausedAtLimit && !closed) {
             pausedAtLimit = false;
             listener.resume();

@@ -135,7 +135,10 @@ class ThttpdServerTest {
                     long sendfiles = st.calls(io.laio.Sys.SYS_sendfile);
                     assertTrue(sendfiles >= 5, "the bodies");
                     assertEquals(0, st.calls(pread), "no copy through user space");
-                    long setsockopts = st.calls(io.laio.Sys.SYS_setsockopt);
+                    // the fifth body's uncork follows its last byte, which the client may read first; the
+                    // server reads a next request only after it: counted once a HEAD (no cork) is answered
+                    assertEquals(200, c.send("HEAD /a.txt HTTP/1.1\r\nHost: x\r\n\r\n").read(true).status());
+                    long setsockopts = s.server.laioStats().calls(io.laio.Sys.SYS_setsockopt);
                     assertTrue(setsockopts >= 10, "cork and uncork around each sendfile");
                     for (int i = 0; i < 3; i++) {
                         assertEquals("hello world\n", new String(c.request("/a.txt").body(), java.nio.charset.StandardCharsets.US_ASCII));
@@ -144,7 +147,7 @@ class ThttpdServerTest {
                     assertEquals(3, small.calls(pread), "a small body is read behind the head");
                     assertEquals(sendfiles, small.calls(io.laio.Sys.SYS_sendfile), "and sent with it, not by sendfile");
                     assertEquals(setsockopts, small.calls(io.laio.Sys.SYS_setsockopt), "one send needs no cork");
-                    assertEquals(5 + 3, small.calls(io.laio.Sys.SYS_sendto), "one send per response");
+                    assertEquals(5 + 1 + 3, small.calls(io.laio.Sys.SYS_sendto), "one send per response (the HEAD's too)");
                 }
                 default -> throw new AssertionError(mode);
             }

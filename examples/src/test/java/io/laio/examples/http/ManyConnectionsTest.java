@@ -1,0 +1,73 @@
+package io.laio.examples.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.laio.examples.LimitedChild;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Thousands of keep-alive connections opened at once, then one request on each: every one is
+ * answered. The server runs under {@code ulimit -n 4096} with the connection limit it derives
+ * from it, which must leave room for 2,500 idle connections (a descriptor each; a file's
+ * descriptor is needed only while a request is served); nb-amted, whose requests all wait on
+ * helpers at once, also has more of them in progress than the server lends buffer sets to.
+ * And connections idle between requests hold none of the pooled sets.
+ */
+class ManyConnectionsTest {
+    private static final int FD_LIMIT = 4096;
+    private static final int CLIENTS = 2500;
+
+    @TempDir
+    Path root;
+
+    @ParameterizedTest
+    @EnumSource(value = ServeMode.class, names = {"NB_B", "LAIO_LAIO", "NB_AMTED"})
+    void whenThousandsConnectAtOnceThenEveryOneIsAnswered(ServeMode mode) throws Exception {
+        Files.writeString(root.resolve("a.txt"), "hello");
+        try (LimitedChild server = new LimitedChild(FD_LIMIT, "thttpd", "--mode", mode.flag(), "--port", "0", "--root",
+                root.toString());
+             ManyClients clients = new ManyClients(CLIENTS)) {
+            assertEquals(CLIENTS, clients.connectAll(server.port(), 10), "connected");
+            int answered = clients.askAll("/a.txt", 10);
+            assertEquals(CLIENTS, answered, "answered; server: " + server.stderr());
+            for (int i = 0; i < CLIENTS; i++) {
+                assertEquals(200, clients.status(i), "client " + i);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = ServeMode.class, names = {"NB_B", "LAIO_LAIO"})
+    void whenKeepAliveConnectionsIdleThenTheyHoldNoRequestBuffers(ServeMode mode) throws Exception {
+        Files.writeString(root.resolve("a.txt"), "hello");
+        List<RawHttp> idle = new ArrayList<>();
+        try (RunningServer s = RunningServer.start(mode, root)) {
+            try {
+                for (int i = 0; i < 200; i++) {
+                    RawHttp c = new RawHttp(s.port());
+                    idle.add(c);
+                    assertEquals("hello", c.request("/a.txt").text());
+                }
+                // a pipelined pair keeps the set for its second request, then gives it back too
+                RawHttp c = idle.get(0);
+                c.send(RawHttp.get("/a.txt") + RawHttp.get("/a.txt"));
+                assertEquals("hello", c.read().text());
+                assertEquals("hello", c.read().text());
+                assertEquals(200, s.server.connectionCount());
+                assertTrue(s.server.buffersMade() <= 2, "sets made for 200 connections served one after another: "
+                        + s.server.buffersMade());
+            } finally {
+                for (RawHttp c : idle) {
+                    c.close();
+                }
+            }
+        }
+    }
+}

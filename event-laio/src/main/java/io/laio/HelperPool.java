@@ -40,7 +40,7 @@ final class HelperPool {
     private static final Logger LOG = LoggerFactory.getLogger(HelperPool.class);
     /**
      * At most this many helpers (of every pool in the process) spin at once: spinning pays only
-     * while a core is free (DESIGN §7: on one CPU it is a disaster, and a hundred helpers
+     * while a core is free (docs/design/costs.md: on one CPU it is a disaster, and a hundred helpers
      * spinning on two cores starve the threads doing the work).
      */
     private static final int MAX_SPINNERS = Runtime.getRuntime().availableProcessors() - 1;
@@ -57,12 +57,21 @@ final class HelperPool {
         void run(LaioCall h, ThreadState state);
     }
 
+    /**
+     * Ends a call no helper will run (one could not be started and none is alive), on the
+     * thread that found out: with {@code errno} as its answer, reported like any completion.
+     */
+    interface Refusal {
+        void refuse(LaioCall h, int errno);
+    }
+
     private final String name;
     private final int maxHelpers;
     private final long idleNanos;
     /** How long an idle helper spins for work before it parks ({@link LaioConfig#helperSpin()}). */
     private final long spinNanos;
     private final Worker worker;
+    private final Refusal refusal;
     /** Intrusive (nothing allocated per call); helpers take turns consuming. */
     private final CallQueue work = new CallQueue(true);
     /** Parked (or parking) helpers and their hand-off states; see its invariant. */
@@ -78,11 +87,16 @@ final class HelperPool {
     private final ConcurrentLinkedQueue<Thread> threads = new ConcurrentLinkedQueue<>();
 
     HelperPool(String name, int maxHelpers, long idleNanos, long spinNanos, Worker worker) {
+        this(name, maxHelpers, idleNanos, spinNanos, worker, (h, errno) -> h.endUnfinished(errno));
+    }
+
+    HelperPool(String name, int maxHelpers, long idleNanos, long spinNanos, Worker worker, Refusal refusal) {
         this.name = name;
         this.maxHelpers = maxHelpers;
         this.idleNanos = idleNanos;
         this.spinNanos = spinNanos;
         this.worker = worker;
+        this.refusal = refusal;
         this.idle = new IdleStack(maxHelpers, searching);
     }
 
@@ -133,10 +147,30 @@ final class HelperPool {
             }
             searching.decrementAndGet();
             int left = alive.decrementAndGet();
-            LOG.error("laio helper pool {} could not start a helper ({} alive); its queued calls wait for a"
-                    + " running helper or the next submission", name, left, e);
+            if (left > 0) {
+                LOG.error("laio helper pool {} could not start a helper ({} alive run its queued calls)", name, left, e);
+            } else {
+                // no helper will ever come for what is queued: answer it now, as pthread_create
+                // answers, rather than leave it until some later submission starts one
+                int refused = refuseQueued();
+                LOG.error("laio helper pool {} could not start a helper and none is alive: {} queued calls end with"
+                        + " EAGAIN", name, refused, e);
+            }
             return false;
         }
+    }
+
+    /** Ends every queued call with EAGAIN (one cancelled meanwhile was reported by its canceller). */
+    private int refuseQueued() {
+        int n = 0;
+        for (LaioCall h; (h = work.pollShared()) != null; ) {
+            queued.decrementAndGet();
+            if (h.start()) {
+                refusal.refuse(h, Errno.EAGAIN);
+                n++;
+            }
+        }
+        return n;
     }
 
     /** A helper leaves: it is no longer counted, and a call that raced with its exit is never stranded. */

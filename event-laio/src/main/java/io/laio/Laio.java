@@ -138,9 +138,12 @@ public final class Laio implements AutoCloseable {
         this.maxInFlight = config.maxHelpers() + config.maxQueued();
         long idle = config.helperIdle().toNanos();
         long spin = config.helperSpin().toNanos();
-        this.dataLane = new HelperPool("laio-helper-data", config.maxHelpers(), idle, spin, this::runInBackground);
-        this.metaLane = new HelperPool("laio-helper-meta", config.maxHelpers(), idle, spin, this::runInBackground);
-        this.javaLane = new HelperPool("laio-helper-java", config.maxHelpers(), idle, spin, this::runInBackground);
+        this.dataLane = new HelperPool("laio-helper-data", config.maxHelpers(), idle, spin, this::runInBackground,
+                this::refuse);
+        this.metaLane = new HelperPool("laio-helper-meta", config.maxHelpers(), idle, spin, this::runInBackground,
+                this::refuse);
+        this.javaLane = new HelperPool("laio-helper-java", config.maxHelpers(), idle, spin, this::runInBackground,
+                this::refuse);
         this.loopSpinNanos = config.loopSpin().toNanos();
         this.loopSpins = Runtime.getRuntime().availableProcessors() > 1 && loopSpinNanos > 0;
         this.probe = new LazyProbe(counters);
@@ -454,6 +457,15 @@ public final class Laio implements AutoCloseable {
         complete(h);
     }
 
+    /** A helper lane could start no helper and has none alive: the call will not run and ends with {@code errno}. */
+    private void refuse(LaioCall h, int errno) {
+        h.endUnfinished(errno);
+        if (h.result == -1) {
+            counters.errors.incrementAndGet(CallCounters.slot(h.nr));
+        }
+        complete(h);
+    }
+
     /**
      * On a helper: sendfile until all {@code count} bytes are sent, end of file, or an error. The
      * disk reads block this helper, not the loop; a non-blocking socket that fills up is waited
@@ -653,7 +665,7 @@ public final class Laio implements AutoCloseable {
          * helpers, a second core exists, the machine has a core to spare ({@link SpinGate}) and
          * recent spins paid, it first spins up to
          * {@link LaioConfig#loopSpin()} for a completion — a sleeping hand-off costs 15-30 µs here
-         * (DESIGN §7), a helper's getpid 1 µs; spins that keep missing (long calls) back off:
+         * (docs/design/costs.md), a helper's getpid 1 µs; spins that keep missing (long calls) back off:
          * after 8 misses in a row it spins only every 8th time. Then it publishes
          * {@link #loopMaySleep} and re-reads the queue.
          */

@@ -266,7 +266,7 @@ final class LazyProbe {
      * A read on a file system that refuses RWF_NOWAIT: when {@code cachestat} finds every page
      * of the range that holds file data in the page cache, the plain read runs inline (it finds
      * them there); otherwise it goes to the background. cachestat costs 1–4 µs (a 1 MiB range
-     * ~4 µs, DESIGN §7), so it looks at most {@link #RESIDENCY_BOUND} ahead: a longer read runs
+     * ~4 µs, docs/design/costs.md), so it looks at most {@link #RESIDENCY_BOUND} ahead: a longer read runs
      * that much inline and continues like a short RWF_NOWAIT read. A page evicted between the
      * two calls makes the inline read wait for it: the probe is a hint there, as everywhere.
      */

@@ -3,7 +3,7 @@ package io.laio;
 /**
  * What the non-blocking probes learned per descriptor, and so which probe a read of it gets:
  * <ul>
- *   <li>{@link #NOWAIT} — {@code preadv2(RWF_NOWAIT)}, the default. DESIGN §7 measured a miss at
+ *   <li>{@link #NOWAIT} — {@code preadv2(RWF_NOWAIT)}, the default. docs/design/costs.md measured a miss at
  *       ~35–43 µs (it starts readahead before answering EAGAIN), far more than the call it saves,
  *       so after {@value #MISSES_BEFORE_SKIP} misses in a row the descriptor is not probed
  *       ({@link #SKIP}) but every {@value #REPROBE_EVERY}th call.</li>

@@ -7,7 +7,7 @@ import java.lang.foreign.ValueLayout;
 /**
  * Whether spinning may pay right now: only while the machine has a core to spare. A spinning
  * helper or loop saves a 15-30 µs sleeping hand-off when the thread it waits for runs on another
- * core, but on an oversubscribed machine it burns the CPU share that thread needs (DESIGN §7: on
+ * core, but on an oversubscribed machine it burns the CPU share that thread needs (docs/design/costs.md: on
  * one busy CPU spinning is a disaster; measured here, with other builds keeping the load at
  * 5-7 on 2 vCPUs, a spinning helper and loop doubled the CPU per background call).
  *

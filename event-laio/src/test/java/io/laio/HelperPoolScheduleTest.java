@@ -92,20 +92,30 @@ class HelperPoolScheduleTest {
     }
 
     /** The helper's thread could not be started: nothing stays counted, and the call runs on the next helper started. */
+    /**
+     * A helper that cannot start when none is alive: the queued call would wait for some later
+     * submission (forever, if none came); it ends at once with EAGAIN instead, and the counts are
+     * restored so the next submission starts a helper.
+     */
     @Test
-    void whenAHelperThreadCannotStartThenTheCountsAreRestoredAndTheNextSubmitRunsTheCall() throws Exception {
-        HelperPool p = newPool("sched-start");
+    void whenAHelperThreadCannotStartAndNoneIsAliveThenTheQueuedCallEndsWithEagainAndTheNextSubmitRuns() throws Exception {
+        java.util.List<String> refused = new java.util.concurrent.CopyOnWriteArrayList<>();
+        pool = new HelperPool("sched-start", 1, IDLE, 0, (h, ts) -> ran.incrementAndGet((int) h.a1),
+                (h, errno) -> refused.add(h.a1 + ":" + Errno.name(errno)));
+        HelperPool p = pool;
         try (ScheduleControl s = ScheduleControl.install()) {
             // in production an OutOfMemoryError ("unable to create native thread"); an Error of
             // another kind here, since JUnit treats an OutOfMemoryError as fatal to the test JVM
             s.failAt(HelperPool.SPAWN_STARTING, t -> true, () -> new Error("injected: Thread.start() failed"));
             assertDoesNotThrow(() -> p.submit(call(1)));
         }
+        assertEquals(java.util.List.of("1:EAGAIN"), refused, "the call no helper will run was answered at once");
         assertEquals(0, p.alive(), "no helper counted alive");
         assertEquals(0, p.searching(), "no helper counted searching");
+        assertEquals(0, p.queued(), "nothing left queued");
         p.submit(call(2));
-        runsOnce(1);
         runsOnce(2);
+        assertEquals(0, ran.get(1), "the refused call never ran");
     }
 
     /** A helper that dies of an unexpected error while idle leaves the stack and the counts; the lane goes on. */

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The contract of DESIGN.md section 1, which every policy keeps: run against EAGER, INLINE and
+ * The contract of docs/design/architecture.md ("The LAIO contract"), which every policy keeps: run against EAGER, INLINE and
  * LAZY by the subclasses.
  */
 @Timeout(60)

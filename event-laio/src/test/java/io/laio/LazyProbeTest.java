@@ -34,7 +34,7 @@ class LazyProbeTest {
         byte[] data = new byte[64 * 1024];
         new Random(1).nextBytes(data);
         Path f = fileWith(Path.of(System.getProperty("java.io.tmpdir")), data);
-        Files.readAllBytes(f); // cached right before, as DESIGN section 7 advises
+        Files.readAllBytes(f); // cached right before, as docs/design/costs.md advises: untouched pages are evicted within ~100 s here
         try (Laio laio = Laio.create(); Arena arena = Arena.ofConfined()) {
             long fd = laio.open(f.toString(), 0, 0);
             assertTrue(fd >= 0, "open: " + Errno.name(Laio.errno()));

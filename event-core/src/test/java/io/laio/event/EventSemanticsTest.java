@@ -14,7 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The libevent 2.x semantics of DESIGN.md section 3, one test each. */
+/** The libevent 2.x semantics of docs/design/loop.md, one test each. */
 @Timeout(30)
 class EventSemanticsTest {
     private EventBase base;

@@ -1,6 +1,6 @@
 # Shared by the benchmark scripts, which source it: the JDK they run on, waiting for a server's
 # port, the nginx configuration macro.sh and server-cost.sh measure, and starting and stopping the
-# servers macro.sh and slow-storage.sh compare (in cgroups or not).
+# servers macro.sh (peers.sh) and slow-storage.sh compare (in cgroups or not).
 
 # Exports JAVA_HOME of a JDK 25 or later (the one given, else /usr/lib/jvm/*25*), or exits.
 use_jdk25() {
@@ -42,7 +42,8 @@ CONF
 }
 
 # The servers the benchmarks compare, on 127.0.0.1:$PORT serving $ROOT; the caller sets JAR (the
-# java command running the examples jar), ROOT, PORT, WORK (configuration directories) and OUT
+# java command running the examples jar), PEER for the Java peers (the java command with
+# benchmarks.jar on its class path), ROOT, PORT, WORK (configuration directories) and OUT
 # (server logs), and CGROUP for servers confined to cgroups.
 lighttpd_conf() {
   mkdir -p "$1"
@@ -69,13 +70,24 @@ start() { # label -> starts the server in the background, sets PID
   case "$1" in
     nb-b|laio-laio|nb-laio|nb-amted)
       in_cgroup "${JAR[@]}" thttpd --mode "$1" --root "$ROOT" --port "$PORT" > "$OUT/$1.server.log" 2>&1 & PID=$! ;;
+    netty-epoll|netty-io_uring|netty-nio) # Netty, file work on the loop
+      in_cgroup "${PEER[@]}" io.laio.bench.peers.NettyStaticServer --transport "${1#netty-}" --root "$ROOT" --port "$PORT" > "$OUT/$1.server.log" 2>&1 & PID=$! ;;
+    netty-*-be) # Netty, file work on a blocking executor
+      local t=${1#netty-}; t=${t%-be}
+      in_cgroup "${PEER[@]}" io.laio.bench.peers.NettyStaticServer --transport "$t" --blocking-executor --root "$ROOT" --port "$PORT" > "$OUT/$1.server.log" 2>&1 & PID=$! ;;
+    vertx-*-async) # Vert.x StaticHandler with setAlwaysAsyncFS
+      local t=${1#vertx-}; t=${t%-async}
+      in_cgroup "${PEER[@]}" io.laio.bench.peers.VertxStaticServer --transport "$t" --always-async-fs --root "$ROOT" --port "$PORT" > "$OUT/$1.server.log" 2>&1 & PID=$! ;;
+    vertx-*) # Vert.x StaticHandler, its defaults
+      in_cgroup "${PEER[@]}" io.laio.bench.peers.VertxStaticServer --transport "${1#vertx-}" --root "$ROOT" --port "$PORT" > "$OUT/$1.server.log" 2>&1 & PID=$! ;;
     nginx-1w) nginx_conf "$WORK/$1" 1 "$PORT" "$ROOT"; in_cgroup nginx -p "$WORK/$1" -c "$WORK/$1/nginx.conf" & PID=$! ;;
     nginx-1w-aio) nginx_conf "$WORK/$1" 1 "$PORT" "$ROOT" "aio threads;"; in_cgroup nginx -p "$WORK/$1" -c "$WORK/$1/nginx.conf" & PID=$! ;;
     nginx-default) nginx_conf "$WORK/$1" auto "$PORT" "$ROOT"; in_cgroup nginx -p "$WORK/$1" -c "$WORK/$1/nginx.conf" & PID=$! ;;
     lighttpd) lighttpd_conf "$WORK/$1"; in_cgroup lighttpd -D -f "$WORK/$1/lighttpd.conf" & PID=$! ;;
     *) echo "unknown server: $1" >&2; exit 1 ;;
   esac
-  wait_for_port "$PORT" || { echo "$1 did not start" >&2; exit 1; }
+  # twice 10 s: the Java servers (Netty, Vert.x) can take longer to start on a loaded machine
+  wait_for_port "$PORT" || wait_for_port "$PORT" || { echo "$1 did not start (see $OUT/$1.server.log or $WORK/$1)" >&2; exit 1; }
 }
 stop() { # the server and every process it left holding the port (nginx workers) are gone before the next starts
   kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true

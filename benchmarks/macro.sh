@@ -8,8 +8,13 @@
 # BIG_SCALE > 0 adds a larger-than-memory phase ("big"): a BIG_PROFILE (berkeley) data set of that scale served by
 # servers that run in a child memory cgroup (v1) limited to BIG_LIMIT_MB (default 384), so that
 # reads miss the page cache during the run, not only after a drop; BIG_REQUESTS (20000) per run,
-# clients 16,64,256. Skipped, with a note, where no memory cgroup can be made. The slow-storage phases
+# clients BIG_CLIENTS (16,64,256). Skipped, with a note, where no memory cgroup can be made. The slow-storage phases
 # (a latency FUSE file system, an IOPS-capped disk) are benchmarks/slow-storage.sh, which shares common.sh.
+# Overrides: SERVERS (labels of common.sh's start(), e.g. the Java peers netty-epoll, netty-epoll-be,
+# netty-io_uring, netty-io_uring-be, vertx-epoll, vertx-epoll-async), PHASES, PAGE (macro: results in
+# benchmarks/results/$PAGE, summary by benchmarks/${PAGE}_summary.py into docs/benchmarks/$PAGE.md;
+# plots for macro only), PORT (18080), WORK (/tmp/laio-$PAGE), SKIP_BUILD=1. benchmarks/peers.sh is
+# this script with PAGE=peers and the Java peers for SERVERS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-3}
@@ -19,27 +24,35 @@ BIG_SCALE=${4:-0.1}
 BIG_PROFILE=${BIG_PROFILE:-berkeley}
 BIG_LIMIT_MB=${BIG_LIMIT_MB:-384}
 BIG_REQUESTS=${BIG_REQUESTS:-20000}
+BIG_CLIENTS=${BIG_CLIENTS:-16,64,256}
+PHASES=${PHASES:-warm cold big} # e.g. PHASES=big benchmarks/macro.sh 3: redo one phase, keep the others' results
+PAGE=${PAGE:-macro}
+read -r -a SERVERS <<< "${SERVERS:-nb-b laio-laio nb-laio nb-amted nginx-1w nginx-1w-aio nginx-default lighttpd}"
+runs_any() { [[ " ${SERVERS[*]} " == *" $1"* ]]; } # runs_any PREFIX: a server label starts with PREFIX
 . benchmarks/common.sh
 use_jdk25
 for pkg in nginx lighttpd; do
-  if ! command -v "$pkg" >/dev/null && ! [ -x "/usr/sbin/$pkg" ]; then
+  if runs_any "$pkg" && ! command -v "$pkg" >/dev/null && ! [ -x "/usr/sbin/$pkg" ]; then
     echo "installing $pkg from the system's packages" >&2
     (apt-get install -y "$pkg" >/dev/null 2>&1 || (apt-get update >/dev/null && apt-get install -y "$pkg" >/dev/null)) \
       || { echo "cannot install $pkg" >&2; exit 1; }
   fi
 done
-mvn -B -q package -DskipTests
-WORK=/tmp/laio-macro
-OUT=benchmarks/results/macro
-PHASES=${PHASES:-warm cold big} # e.g. PHASES=big benchmarks/macro.sh 3: redo one phase, keep the others' results
+[ "${SKIP_BUILD:-0}" = 1 ] || mvn -B -q package -DskipTests
+WORK=${WORK:-/tmp/laio-$PAGE}
+OUT=benchmarks/results/$PAGE
 rm -rf "$WORK"; mkdir -p "$WORK" "$OUT"
 for phase in $PHASES; do rm -f "$OUT/$phase-run"*.csv "$OUT/$phase-median.csv"; done
-cp examples/target/laio-examples.jar "$WORK/" # a rebuild during the run cannot change what is measured
+# copies: a rebuild during the run cannot change what is measured
+cp examples/target/laio-examples.jar "$WORK/"
 JAR=(env "$JAVA_HOME/bin/java" -jar "$WORK/laio-examples.jar")
+if runs_any netty- || runs_any vertx-; then # the Java peers, from the benchmarks module
+  cp benchmarks/target/benchmarks.jar "$WORK/"
+  PEER=(env "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$WORK/benchmarks.jar")
+fi
 "${JAR[@]}" workload --profile rice --scale "$SCALE" --seed 1 --out "$WORK/rice" > "$OUT/workload.txt"
 ROOT="$WORK/rice/root"
-PORT=18080
-SERVERS=(nb-b laio-laio nb-laio nb-amted nginx-1w nginx-1w-aio nginx-default lighttpd)
+PORT=${PORT:-18080}
 for run in $(seq 1 "$RUNS"); do
   for cache in $PHASES; do
     [ "$cache" = big ] && continue
@@ -65,9 +78,9 @@ for run in $(seq 1 "$RUNS"); do
 done
 # the larger-than-memory phase
 MEMCG_PARENT=/sys/fs/cgroup/memory$(sed -n 's/^[0-9]*:memory://p' /proc/self/cgroup)
-if [[ " $PHASES " == *" big "* ]] && awk "BEGIN{exit !($BIG_SCALE > 0)}" && mkdir -p "$MEMCG_PARENT/laio-macro" 2>/dev/null \
-    && echo $((BIG_LIMIT_MB * 1024 * 1024)) > "$MEMCG_PARENT/laio-macro/memory.limit_in_bytes"; then
-  CGROUP="$MEMCG_PARENT/laio-macro"
+if [[ " $PHASES " == *" big "* ]] && awk "BEGIN{exit !($BIG_SCALE > 0)}" && mkdir -p "$MEMCG_PARENT/laio-$PAGE" 2>/dev/null \
+    && echo $((BIG_LIMIT_MB * 1024 * 1024)) > "$MEMCG_PARENT/laio-$PAGE/memory.limit_in_bytes"; then
+  CGROUP="$MEMCG_PARENT/laio-$PAGE"
   "${JAR[@]}" workload --profile "$BIG_PROFILE" --scale "$BIG_SCALE" --seed 2 --out "$WORK/big" > "$OUT/workload-big.txt"
   ROOT="$WORK/big/root"
   for run in $(seq 1 "$RUNS"); do
@@ -75,25 +88,25 @@ if [[ " $PHASES " == *" big "* ]] && awk "BEGIN{exit !($BIG_SCALE > 0)}" && mkdi
       echo "run $run/$RUNS, big (${BIG_LIMIT_MB} MB for the server), $s" >&2
       start "$s"
       "${JAR[@]}" loadgen --workload "$WORK/big" --port "$PORT" --clients 16 --requests 4000 --label warm-up --no-progress > /dev/null 2>&1 || true
-      "${JAR[@]}" loadgen --workload "$WORK/big" --port "$PORT" --clients 16,64,256 --requests "$BIG_REQUESTS" --cold --label "$s" \
+      "${JAR[@]}" loadgen --workload "$WORK/big" --port "$PORT" --clients "$BIG_CLIENTS" --requests "$BIG_REQUESTS" --cold --label "$s" \
         --csv "$OUT/big-run$run.csv" --no-progress >> "$OUT/loadgen.log" 2>&1 || echo "$s: loadgen reported errors" >&2
       stop
     done
   done
   CGROUP=""
-  rmdir "$MEMCG_PARENT/laio-macro" 2>/dev/null || true
-else
-  echo "no larger-than-memory phase (BIG_SCALE=$BIG_SCALE, or no memory cgroup could be made)" >&2
+  rmdir "$MEMCG_PARENT/laio-$PAGE" 2>/dev/null || true
+elif [[ " $PHASES " == *" big "* ]]; then
+  echo "no larger-than-memory phase (BIG_SCALE=$BIG_SCALE, or no memory cgroup v1 could be made under $MEMCG_PARENT)" >&2
 fi
 BIG_NOTE="$BIG_PROFILE at scale $BIG_SCALE ($(sed -n 's/^footprint (bytes) *[0-9,]* *\([0-9,]*\).*/\1/p' "$OUT/workload-big.txt" 2>/dev/null || true) bytes), servers limited to $BIG_LIMIT_MB MB by a memory cgroup, $BIG_REQUESTS requests per run"
 export BIG_NOTE
 mkdir -p docs/benchmarks
-python3 benchmarks/macro_summary.py "$OUT" "$(nproc)" "$(uname -r)" "$("$JAVA_HOME/bin/java" -version 2>&1 | head -1)" \
-  "$SCALE" "$RUNS" > docs/benchmarks/macro.md
+python3 "benchmarks/${PAGE}_summary.py" "$OUT" "$(nproc)" "$(uname -r)" "$("$JAVA_HOME/bin/java" -version 2>&1 | head -1)" \
+  "$SCALE" "$RUNS" > "$OUT/$PAGE.md.tmp" && mv "$OUT/$PAGE.md.tmp" "docs/benchmarks/$PAGE.md"
 for cache in warm cold big; do
-  [ -f "$OUT/$cache-median.csv" ] || continue
+  [ "$PAGE" = macro ] && [ -f "$OUT/$cache-median.csv" ] || continue
   "${JAR[@]}" loadgen --replot --csv "$OUT/$cache-median.csv" --plots "$OUT/plots-$cache" > /dev/null
   cp "$OUT/plots-$cache/throughput.png" "docs/benchmarks/macro-$cache-throughput.png"
   cp "$OUT/plots-$cache/response-time.png" "docs/benchmarks/macro-$cache-response-time.png"
 done
-echo "wrote docs/benchmarks/macro.md and docs/benchmarks/macro-*.png" >&2
+echo "wrote docs/benchmarks/$PAGE.md$([ "$PAGE" = macro ] && echo " and docs/benchmarks/macro-*.png") (results in $OUT)" >&2

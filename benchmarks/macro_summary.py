@@ -11,7 +11,12 @@ import os
 import statistics
 import sys
 
-out_dir = None  # RESULTS_DIR, set by main()
+out_dir = None  # RESULTS_DIR, set by main() (or by a script that imports this module)
+TITLES = {  # the phases' section titles
+    "warm": "## Warm cache (six untimed replays of the trace before the measured runs)",
+    "cold": "## Cold cache (six untimed replays, the first three cold, then the data set dropped from the page cache before each client count)",
+    "big": "## Larger than memory (" + os.environ.get("BIG_NOTE", "a data set larger than the servers' memory") + ")",
+}
 
 
 def run_files(cache):
@@ -43,6 +48,71 @@ def table(labels, clients, med, cell):
     print()
 
 
+def medians(cache):
+    """The runs of one phase: (rows by (label, clients), labels in order of appearance, client counts,
+    the median rows), and <cache>-median.csv written; None when the phase has no runs."""
+    rows = load(cache)
+    if not rows:
+        return None
+    labels = []
+    for (label, _c) in rows:
+        if label not in labels:
+            labels.append(label)
+    clients = sorted({c for (_l, c) in rows})
+    med = {k: median_row(v) for k, v in rows.items()}
+    with open(os.path.join(out_dir, f"{cache}-median.csv"), "w", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=[k for k in next(iter(med.values())).keys() if k != "run"], extrasaction="ignore")
+        w.writeheader()
+        for label in labels:
+            for c in clients:
+                if (label, c) in med:
+                    w.writerow(med[(label, c)])
+    return rows, labels, clients, med
+
+
+def phase_tables(title, cache, rows, labels, clients, med):
+    """A phase's section: its title, then throughput and response-time tables of the medians."""
+    errors = sum(int(r["errors"]) for v in rows.values() for r in v)
+    print(title + "\n")
+    print(f"Requests per second (Mbit/s), median of {len(run_files(cache))} runs; errors in all runs: {errors}.\n")
+    table(labels, clients, med, lambda r: f"{float(r['requests_per_s']):,.0f} ({float(r['mbit_per_s']):,.0f})")
+    print("Mean / p99 response time, ms:\n")
+    table(labels, clients, med, lambda r: f"{float(r['mean_ms']):.2f} / {float(r['p99_ms']):.1f}")
+
+
+def phases():
+    """For each phase with runs, in order: writes its medians and prints its section (phase_tables),
+    then yields (phase, rows, labels, clients, med) for what the caller adds to it."""
+    for cache in ("warm", "cold", "big"):
+        got = medians(cache)
+        if got is not None:
+            phase_tables(TITLES[cache], cache, *got)
+            yield (cache, *got)
+
+
+def peak(med, clients, label):
+    """The highest median throughput of `label` over the client counts."""
+    vals = [float(med[(label, c)]["requests_per_s"]) for c in clients if (label, c) in med]
+    return max(vals) if vals else float("nan")
+
+
+def run_peaks(rows, label):
+    """Peak throughput of `label` in each run, by run file."""
+    by_run = {}
+    for (l, _c), rs in rows.items():
+        if l == label:
+            for r in rs:
+                by_run[r["run"]] = max(by_run.get(r["run"], 0.0), float(r["requests_per_s"]))
+    return by_run
+
+
+def within_runs(rows, a, b):
+    """Each run's peak of `a` over `b`'s in the same run: the markdown cell "median (range)", or "–"."""
+    mine, theirs = run_peaks(rows, a), run_peaks(rows, b)
+    rs = sorted(mine[r] / theirs[r] for r in mine if r in theirs and theirs[r] > 0)
+    return f"{statistics.median(rs):.2f}x ({rs[0]:.2f}–{rs[-1]:.2f})" if rs else "–"
+
+
 def main():
     global out_dir
     out_dir, cores, kernel, jdk, scale, runs = sys.argv[1:7]
@@ -53,52 +123,11 @@ def main():
     goals = {}
     per_run = {}
     gains = {}
-    for cache in ("warm", "cold", "big"):
-        rows = load(cache)
-        if not rows:
-            continue
-        labels = []
-        for (label, _c) in rows:
-            if label not in labels:
-                labels.append(label)
-        clients = sorted({c for (_l, c) in rows})
-        med = {k: median_row(v) for k, v in rows.items()}
-        n_runs = len(run_files(cache))
-        with open(os.path.join(out_dir, f"{cache}-median.csv"), "w", newline="") as fh:
-            w = csv.DictWriter(fh, fieldnames=[k for k in next(iter(med.values())).keys() if k != "run"], extrasaction="ignore")
-            w.writeheader()
-            for label in labels:
-                for c in clients:
-                    if (label, c) in med:
-                        w.writerow(med[(label, c)])
-        errors = sum(int(r["errors"]) for v in rows.values() for r in v)
-        titles = {
-            "warm": "## Warm cache (six untimed replays of the trace before the measured runs)",
-            "cold": "## Cold cache (six untimed replays, the first three cold, then the data set dropped from the page cache before each client count)",
-            "big": "## Larger than memory (" + os.environ.get("BIG_NOTE", "a data set larger than the servers' memory") + ")",
-        }
-        print(titles[cache] + "\n")
-        print(f"Requests per second (Mbit/s), median of {n_runs} runs; errors in all runs: {errors}.\n")
-        table(labels, clients, med, lambda r: f"{float(r['requests_per_s']):,.0f} ({float(r['mbit_per_s']):,.0f})")
-        print("Mean / p99 response time, ms:\n")
-        table(labels, clients, med, lambda r: f"{float(r['mean_ms']):.2f} / {float(r['p99_ms']):.1f}")
+    for cache, rows, labels, clients, med in phases():
         print(f"![{cache} throughput](macro-{cache}-throughput.png) ![{cache} response time](macro-{cache}-response-time.png)\n")
 
-        def peak(label, med=med, clients=clients):  # bound now: the loop goes on to the other cache
-            vals = [float(med[(label, c)]["requests_per_s"]) for c in clients if (label, c) in med]
-            return max(vals) if vals else float("nan")
-
-        def run_peaks(label, rows=rows):
-            """Peak throughput of `label` in each run, by run file."""
-            by_run = {}
-            for (l, _c), rs in rows.items():
-                if l == label:
-                    for r in rs:
-                        by_run[r["run"]] = max(by_run.get(r["run"], 0.0), float(r["requests_per_s"]))
-            return by_run
-
-        goals[cache] = peak
-        per_run[cache] = run_peaks
+        goals[cache] = (med, clients)
+        per_run[cache] = rows
         gains[cache] = [float(med[("laio-laio", c)]["requests_per_s"]) / float(med[("nb-b", c)]["requests_per_s"]) - 1
                         for c in clients if ("laio-laio", c) in med and ("nb-b", c) in med]
     if "warm" in goals and "cold" in goals:
@@ -115,11 +144,8 @@ def main():
             wanted += [("larger than memory: laio-laio ≥ 1.3x nb-b", "big", "nb-b", 1.3),
                        ("larger than memory: laio-laio ≥ nginx default workers", "big", "nginx-default", 1.0)]
         for name, cache, other, target in wanted:
-            ratio = goals[cache]("laio-laio") / goals[cache](other)
-            mine, theirs = per_run[cache]("laio-laio"), per_run[cache](other)
-            within = sorted(mine[r] / theirs[r] for r in mine if r in theirs and theirs[r] > 0)
-            cell = f"{statistics.median(within):.2f}x ({within[0]:.2f}–{within[-1]:.2f})" if within else "–"
-            print(f"| {name} | {ratio:.2f}x | {cell} | {'yes' if ratio >= target else 'no'} |")
+            ratio = peak(*goals[cache], "laio-laio") / peak(*goals[cache], other)
+            print(f"| {name} | {ratio:.2f}x | {within_runs(per_run[cache], 'laio-laio', other)} | {'yes' if ratio >= target else 'no'} |")
         print()
 
     if gains:
@@ -137,5 +163,5 @@ def main():
         print()
 
 
-if __name__ == "__main__":  # slow_storage_summary.py imports median_row and table
+if __name__ == "__main__":  # slow_storage_summary.py and peers_summary.py import from here
     main()

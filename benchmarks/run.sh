@@ -7,7 +7,8 @@
 #   kv      the kv example beside memcached under memcaslap (kv.md)
 #   idle    thttpd's RSS per idle keep-alive connection at 10,000 (idle-conns.md)
 #   peers   beside the Java peers: the JMH timer, execute and echo benchmarks vs Netty's (summary in
-#           benchmarks/results/peers-jmh-summary.txt), then benchmarks/peers.sh: thttpd vs Netty and
+#           benchmarks/results/peers-jmh-summary.txt), then benchmarks/peers.sh (macro.sh with the Java
+#           peers as SERVERS and PAGE=peers): thttpd vs Netty and
 #           Vert.x, warm, cold, larger than memory (peers.md); about 3 hours, not in the default set
 # Usage: benchmarks/run.sh [RUNS=3] [jmh|papers|macro|kv|idle|peers ...]   (default: jmh papers macro kv idle)
 # Installs nginx, lighttpd, memcached and libmemcached-tools from the system's packages when absent.

@@ -82,7 +82,7 @@ public class SyscallBenchmark {
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
             raf.write(new byte[1 << 20]);
         }
-        Files.readAllBytes(file); // warm right before the run (DESIGN section 7)
+        Files.readAllBytes(file); // warm right before the run (docs/design/costs.md: untouched pages are evicted within ~100 s)
         arena = Arena.ofShared();
         buf = arena.allocate(4096, 4096);
         errno = arena.allocate(Linker.Option.captureStateLayout());

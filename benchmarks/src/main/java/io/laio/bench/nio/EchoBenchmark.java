@@ -77,7 +77,8 @@ public class EchoBenchmark {
         }
     }
 
-    private static void echo(SocketChannel conn, ByteBuffer buf) {
+    /** Reads what the peer sent into buf and writes it back: the server side of every echo benchmark. */
+    public static void echo(SocketChannel conn, ByteBuffer buf) {
         try {
             buf.clear();
             if (conn.read(buf) > 0) {
@@ -111,6 +112,11 @@ public class EchoBenchmark {
 
     @Benchmark
     public int roundTrip() throws IOException {
+        return exchange(client, request, reply);
+    }
+
+    /** Writes request and reads its echo until reply is full: the client side of every echo benchmark. */
+    public static int exchange(SocketChannel client, ByteBuffer request, ByteBuffer reply) throws IOException {
         request.clear();
         client.write(request);
         reply.clear();

@@ -3,6 +3,7 @@ package io.laio.bench.peers;
 import io.laio.Errno;
 import io.laio.Laio;
 import io.laio.Sys;
+import io.laio.bench.nio.EchoBenchmark;
 import io.laio.event.Ev;
 import io.laio.event.Event;
 import io.laio.event.EventCallback;
@@ -102,19 +103,8 @@ public class EchoPeersBenchmark {
         conn.socket().setTcpNoDelay(true);
         ByteBuffer b = ByteBuffer.allocateDirect(4096);
         loop = new Loops.Laio("nio", base -> { });
-        loop.base.execute(() -> Event.set(loop.base, conn, Ev.READ | Ev.PERSIST, (ev, what, arg) -> {
-            try {
-                b.clear();
-                if (conn.read(b) > 0) {
-                    b.flip();
-                    while (b.hasRemaining()) {
-                        conn.write(b);
-                    }
-                }
-            } catch (IOException e) {
-                throw new RuntimeException(e);
-            }
-        }, null).add());
+        loop.base.execute(() -> Event.set(loop.base, conn, Ev.READ | Ev.PERSIST,
+                (ev, what, arg) -> EchoBenchmark.echo(conn, b), null).add());
     }
 
     private void setUpLaioEpoll() throws IOException {
@@ -231,12 +221,6 @@ public class EchoPeersBenchmark {
 
     @Benchmark
     public int roundTrip() throws IOException {
-        request.clear();
-        client.write(request);
-        reply.clear();
-        while (reply.hasRemaining()) {
-            client.read(reply);
-        }
-        return reply.position();
+        return EchoBenchmark.exchange(client, request, reply);
     }
 }

@@ -69,19 +69,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "netty-static", mixinStandardHelpOptions = true,
         description = "Netty static-file server (epoll, io_uring or nio transport) for the peers benchmark")
-public final class NettyStaticServer implements Callable<Integer> {
-    @Option(names = "--port", defaultValue = "8080", description = "TCP port on 127.0.0.1; 0 picks one (default ${DEFAULT-VALUE})")
-    int port;
-
-    @Option(names = "--root", required = true, description = "document root")
-    File root;
-
-    @Option(names = "--transport", defaultValue = "epoll", description = "epoll, io_uring or nio (default ${DEFAULT-VALUE})")
-    String transport;
-
-    @Option(names = "--loops", defaultValue = "1", description = "event loop threads (default ${DEFAULT-VALUE})")
-    int loops;
-
+public final class NettyStaticServer extends StaticServerOptions implements Callable<Integer> {
     @Option(names = "--blocking-executor", description = "run the handler (file open, stat, region) on a DefaultEventExecutorGroup")
     boolean blockingExecutor;
 
@@ -94,8 +82,7 @@ public final class NettyStaticServer implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!root.isDirectory()) {
-            System.err.println("error: --root " + root + " is not a directory");
+        if (!rootIsDirectory()) {
             return 2;
         }
         IoHandlerFactory io;

@@ -9,7 +9,6 @@ import io.vertx.core.transport.Transport;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.FileSystemAccess;
 import io.vertx.ext.web.handler.StaticHandler;
-import java.io.File;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -28,19 +27,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "vertx-static", mixinStandardHelpOptions = true,
         description = "Vert.x StaticHandler server (caching off) for the peers benchmark")
-public final class VertxStaticServer implements Callable<Integer> {
-    @Option(names = "--port", defaultValue = "8080", description = "TCP port on 127.0.0.1; 0 picks one (default ${DEFAULT-VALUE})")
-    int port;
-
-    @Option(names = "--root", required = true, description = "document root")
-    File root;
-
-    @Option(names = "--transport", defaultValue = "epoll", description = "epoll, io_uring or nio (default ${DEFAULT-VALUE})")
-    String transport;
-
-    @Option(names = "--loops", defaultValue = "1", description = "event loop threads (default ${DEFAULT-VALUE})")
-    int loops;
-
+public final class VertxStaticServer extends StaticServerOptions implements Callable<Integer> {
     @Option(names = "--always-async-fs", description = "StaticHandler.setAlwaysAsyncFS(true): file props always on the worker pool "
             + "(by default they are read blocking on the loop until its serve-time tuning finds them slow)")
     boolean alwaysAsyncFs;
@@ -54,8 +41,7 @@ public final class VertxStaticServer implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!root.isDirectory()) {
-            System.err.println("error: --root " + root + " is not a directory");
+        if (!rootIsDirectory()) {
             return 2;
         }
         Transport t = switch (transport) {

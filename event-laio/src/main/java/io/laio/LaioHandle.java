@@ -15,7 +15,9 @@ import io.laio.event.spi.Loops;
  *   QUEUED ──a helper (or the socket waiter) takes it──► RUNNING ──the call returns──► DONE ──► reported once ──► recycled
  *     ▲                                                     │
  *     └──── the waiter's non-blocking retry would block ────┘
- *   QUEUED ──────────────────── cancel() ─────────────────────────────────────────► DONE (-1, ECANCELED)
+ *   QUEUED ──────────────────── cancel() ─────────────────────────────────────────► DONE (-1, ECANCELED,
+ *                                                                                  or the bytes its inline
+ *                                                                                  part already moved)
  *   RUNNING ─── cancel(), then the waiter's retry would block ──────────────────► DONE (-1, ECANCELED,
  *                                                                                  or the bytes moved)
  * </pre>

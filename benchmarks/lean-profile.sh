@@ -1,4 +1,18 @@
 #!/usr/bin/env bash
+# Copyright 2026 the laio authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     https://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
 # thttpd's footprint under load with the JVM's default settings and with the lean profile the
 # README gives for memory-limited hosts (where every MB of RSS is a MB less of page cache in the
 # same memory cgroup): peak VmRSS sampled every 0.2 s during the measured replay, and requests/s,

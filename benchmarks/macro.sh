@@ -1,4 +1,18 @@
 #!/usr/bin/env bash
+# Copyright 2026 the laio authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     https://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
 # The macro-benchmark of the LAIO paper (§6, Figures 7-11) on this machine: the thttpd example
 # in its four modes beside nginx (one worker with sendfile; one worker with aio threads; the
 # default worker count) and lighttpd, replaying a rice-like trace with 1 to 512 clients, warm

@@ -1,4 +1,18 @@
 #!/usr/bin/env bash
+# Copyright 2026 the laio authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     https://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
 # Slow storage, both models of DESIGN §7 (round 2), beside macro.sh's warm/cold/larger-than-memory
 # phases: thttpd in its four modes and nginx (one worker; one worker with aio threads) serve a
 # berkeley data set several times the size of the memory cgroup they run in, from

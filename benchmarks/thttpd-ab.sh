@@ -1,4 +1,18 @@
 #!/usr/bin/env bash
+# Copyright 2026 the laio authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     https://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
 # A/B of two builds of the thttpd example in one mode, alternating, on a warm rice trace.
 # Usage: benchmarks/thttpd-ab.sh A.jar B.jar [MODE=laio-laio] [ROUNDS=3] [WORKLOAD_DIR]
 # (WORKLOAD_DIR from `laio-examples.jar workload --profile rice --scale 0.05 --out DIR`; made if absent)

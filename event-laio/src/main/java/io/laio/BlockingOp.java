@@ -23,5 +23,14 @@ package io.laio;
  */
 @FunctionalInterface
 public interface BlockingOp {
+    /**
+     * Runs the blocking code: on the calling thread when the Laio's {@link LaioConfig#policy()}
+     * is {@link Policy#INLINE}, else on a helper thread in the background.
+     *
+     * @return the call's result; {@code -1} is the failure convention (a background call that
+     *         returns it counts in {@link LaioStats#errors(long)}), so return another value on
+     *         success
+     * @throws Exception anything: it completes the call with {@code -1} and {@link Errno#EIO}
+     */
     long run() throws Exception;
 }

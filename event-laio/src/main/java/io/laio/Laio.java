@@ -191,6 +191,17 @@ public final class Laio implements AutoCloseable {
         return attach(b, LaioConfig.defaults());
     }
 
+    /**
+     * A Laio with configuration {@code c} whose completions are {@link io.laio.event.Ev#LAIO}
+     * events on {@code b}. Call it on the thread that owns the base (before the loop runs) or on
+     * the loop thread. On a base whose backend is {@code epoll}, the Laio waits for its socket
+     * calls on the loop's own epoll; on any other, on the shared socket-waiter thread.
+     *
+     * @param b the base that runs the completion events
+     * @param c the configuration
+     * @return a new Laio attached to {@code b}; close it before the base
+     * @throws NullPointerException if {@code b} or {@code c} is {@code null}
+     */
     public static Laio attach(EventBase b, LaioConfig c) {
         return new Laio(java.util.Objects.requireNonNull(b, "base"), java.util.Objects.requireNonNull(c, "config"));
     }
@@ -200,32 +211,131 @@ public final class Laio implements AutoCloseable {
         return base;
     }
 
+    /**
+     * The configuration it was made with.
+     *
+     * @return the configuration given to {@code create} or {@code attach}, or
+     *         {@link LaioConfig#defaults()}
+     */
     public LaioConfig config() {
         return config;
     }
 
     // ------------------------------------------------------------------ syscall
 
+    /**
+     * Runs system call {@code nr} with no arguments: the same as
+     * {@link #syscall(long, long, long, long, long, long, long)} with all six 0 (the kernel
+     * ignores the arguments a call does not take). Pointer arguments are
+     * {@link MemorySegment#address()}.
+     *
+     * @param nr the system call's number ({@link Sys}, x86_64 numbering)
+     * @return per the class comment's return convention: the result when it completed inline;
+     *         {@code -1} with {@link #errno()} {@link Errno#EINPROGRESS} when it continues in the
+     *         background ({@link #gethandle()} has its handle); {@code -1} with another errno
+     *         when it failed or was refused
+     * @throws IllegalStateException if this Laio is closed
+     */
     public long syscall(long nr) {
         return syscall(nr, 0, 0, 0, 0, 0, 0);
     }
 
+    /**
+     * Runs system call {@code nr} with one argument: the same as
+     * {@link #syscall(long, long, long, long, long, long, long)} with the other five 0 (the kernel
+     * ignores the arguments a call does not take). Pointer arguments are
+     * {@link MemorySegment#address()}.
+     *
+     * @param nr the system call's number ({@link Sys}, x86_64 numbering)
+     * @param a1 argument 1 of the call
+     * @return per the class comment's return convention: the result when it completed inline;
+     *         {@code -1} with {@link #errno()} {@link Errno#EINPROGRESS} when it continues in the
+     *         background ({@link #gethandle()} has its handle); {@code -1} with another errno
+     *         when it failed or was refused
+     * @throws IllegalStateException if this Laio is closed
+     */
     public long syscall(long nr, long a1) {
         return syscall(nr, a1, 0, 0, 0, 0, 0);
     }
 
+    /**
+     * Runs system call {@code nr} with two arguments: the same as
+     * {@link #syscall(long, long, long, long, long, long, long)} with arguments 3 to 6 0 (the kernel
+     * ignores the arguments a call does not take). Pointer arguments are
+     * {@link MemorySegment#address()}.
+     *
+     * @param nr the system call's number ({@link Sys}, x86_64 numbering)
+     * @param a1 argument 1 of the call
+     * @param a2 argument 2 of the call
+     * @return per the class comment's return convention: the result when it completed inline;
+     *         {@code -1} with {@link #errno()} {@link Errno#EINPROGRESS} when it continues in the
+     *         background ({@link #gethandle()} has its handle); {@code -1} with another errno
+     *         when it failed or was refused
+     * @throws IllegalStateException if this Laio is closed
+     */
     public long syscall(long nr, long a1, long a2) {
         return syscall(nr, a1, a2, 0, 0, 0, 0);
     }
 
+    /**
+     * Runs system call {@code nr} with three arguments: the same as
+     * {@link #syscall(long, long, long, long, long, long, long)} with arguments 4 to 6 0 (the kernel
+     * ignores the arguments a call does not take). Pointer arguments are
+     * {@link MemorySegment#address()}.
+     *
+     * @param nr the system call's number ({@link Sys}, x86_64 numbering)
+     * @param a1 argument 1 of the call
+     * @param a2 argument 2 of the call
+     * @param a3 argument 3 of the call
+     * @return per the class comment's return convention: the result when it completed inline;
+     *         {@code -1} with {@link #errno()} {@link Errno#EINPROGRESS} when it continues in the
+     *         background ({@link #gethandle()} has its handle); {@code -1} with another errno
+     *         when it failed or was refused
+     * @throws IllegalStateException if this Laio is closed
+     */
     public long syscall(long nr, long a1, long a2, long a3) {
         return syscall(nr, a1, a2, a3, 0, 0, 0);
     }
 
+    /**
+     * Runs system call {@code nr} with four arguments: the same as
+     * {@link #syscall(long, long, long, long, long, long, long)} with arguments 5 to 6 0 (the kernel
+     * ignores the arguments a call does not take). Pointer arguments are
+     * {@link MemorySegment#address()}.
+     *
+     * @param nr the system call's number ({@link Sys}, x86_64 numbering)
+     * @param a1 argument 1 of the call
+     * @param a2 argument 2 of the call
+     * @param a3 argument 3 of the call
+     * @param a4 argument 4 of the call
+     * @return per the class comment's return convention: the result when it completed inline;
+     *         {@code -1} with {@link #errno()} {@link Errno#EINPROGRESS} when it continues in the
+     *         background ({@link #gethandle()} has its handle); {@code -1} with another errno
+     *         when it failed or was refused
+     * @throws IllegalStateException if this Laio is closed
+     */
     public long syscall(long nr, long a1, long a2, long a3, long a4) {
         return syscall(nr, a1, a2, a3, a4, 0, 0);
     }
 
+    /**
+     * Runs system call {@code nr} with five arguments: the same as
+     * {@link #syscall(long, long, long, long, long, long, long)} with arguments 6 to 6 0 (the kernel
+     * ignores the arguments a call does not take). Pointer arguments are
+     * {@link MemorySegment#address()}.
+     *
+     * @param nr the system call's number ({@link Sys}, x86_64 numbering)
+     * @param a1 argument 1 of the call
+     * @param a2 argument 2 of the call
+     * @param a3 argument 3 of the call
+     * @param a4 argument 4 of the call
+     * @param a5 argument 5 of the call
+     * @return per the class comment's return convention: the result when it completed inline;
+     *         {@code -1} with {@link #errno()} {@link Errno#EINPROGRESS} when it continues in the
+     *         background ({@link #gethandle()} has its handle); {@code -1} with another errno
+     *         when it failed or was refused
+     * @throws IllegalStateException if this Laio is closed
+     */
     public long syscall(long nr, long a1, long a2, long a3, long a4, long a5) {
         return syscall(nr, a1, a2, a3, a4, a5, 0);
     }
@@ -789,6 +899,14 @@ public final class Laio implements AutoCloseable {
         }
     }
 
+    /**
+     * A snapshot of the counters: per-syscall calls, inline and background completions, errors,
+     * cancellations, refusals and probe answers since this Laio was made, and the helpers alive,
+     * calls queued and calls in flight now. Any thread; each counter is read once, so the
+     * snapshot of a busy Laio need not be consistent across counters.
+     *
+     * @return a new snapshot
+     */
     public LaioStats stats() {
         return new LaioStats(counters, dataLane.alive() + metaLane.alive() + javaLane.alive(),
                 dataLane.queued() + metaLane.queued() + javaLane.queued(), inFlight.get() + waitingSockets.get());

@@ -28,6 +28,7 @@ public final class LaioCompletion {
     private long returnValue;
     private int errno;
 
+    /** An empty slot: {@link #handle()} is {@code null} until a {@link Laio#poll} fills it. */
     public LaioCompletion() {}
 
     void fill(LaioCall c) {

@@ -42,6 +42,11 @@ public final class LaioConfig {
         this.loopSpin = b.loopSpin;
     }
 
+    /**
+     * A builder holding the defaults (those of {@link #defaults()}).
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -51,6 +56,12 @@ public final class LaioConfig {
         return builder().build();
     }
 
+    /**
+     * The policy of every syscall without an override of its own ({@link #policy(long)}), and
+     * of {@link Laio#call(BlockingOp)}. Default {@link Policy#LAZY}.
+     *
+     * @return the default policy
+     */
     public Policy policy() {
         return policy;
     }
@@ -63,28 +74,62 @@ public final class LaioConfig {
         return policy;
     }
 
+    /**
+     * The most helper threads alive at once, per lane (data, metadata and Java calls each
+     * have a lane of up to this many), 1..4096. Default 16.
+     *
+     * @return the helper limit of each lane
+     */
     public int maxHelpers() {
         return maxHelpers;
     }
 
+    /**
+     * How many background calls may wait for a helper beyond those running, 0..1,000,000: with
+     * {@link #maxHelpers()} it bounds the calls in flight, and the call beyond the bound fails
+     * with {@link Errno#EAGAIN}. Default 1024.
+     *
+     * @return the queue bound
+     */
     public int maxQueued() {
         return maxQueued;
     }
 
+    /**
+     * How long a helper waits for work before its thread exits (positive). Default 10 s.
+     *
+     * @return the idle time after which a helper retires
+     */
     public Duration helperIdle() {
         return helperIdle;
     }
 
-    /** How long an idle helper spins for work before it parks. */
+    /**
+     * How long an idle helper spins for work before it parks, 0..10 ms; zero never spins.
+     * Default 20 µs.
+     *
+     * @return the helpers' spin time
+     */
     public Duration helperSpin() {
         return helperSpin;
     }
 
-    /** How long an attached loop about to sleep spins for a completion while helper calls are in flight. */
+    /**
+     * How long an attached loop about to sleep spins for a completion while helper calls are in
+     * flight, 0..10 ms; zero never spins. Default 50 µs.
+     *
+     * @return the loop's spin time
+     */
     public Duration loopSpin() {
         return loopSpin;
     }
 
+    /**
+     * How long {@link Laio#close()} waits for running calls before it gives up on them (not
+     * negative). Default 30 s.
+     *
+     * @return the close timeout
+     */
     public Duration closeWait() {
         return closeWait;
     }
@@ -195,6 +240,11 @@ public final class LaioConfig {
             return d;
         }
 
+        /**
+         * The configuration of the settings made so far; the builder can go on and build others.
+         *
+         * @return a new immutable configuration
+         */
         public LaioConfig build() {
             return new LaioConfig(this);
         }

@@ -59,38 +59,111 @@ public final class LaioStats {
         return table[counter][CallCounters.slot(nr)];
     }
 
+    /**
+     * Calls of {@code nr} made: the sum of {@link #inline}, {@link #background} and
+     * {@link #rejected}.
+     *
+     * @param nr the syscall number ({@link Sys}), or {@code -1} for {@link Laio#call(BlockingOp)};
+     *           numbers beyond {@link Sys}'s table share one count
+     * @return the count since the Laio was made
+     */
     public long calls(long nr) {
         return get(CALLS, nr);
     }
 
+    /**
+     * Calls of {@code nr} that completed on the calling thread, without a thread hop: INLINE
+     * calls, and LAZY calls that did not block (or whose probe said they would not).
+     *
+     * @param nr the syscall number ({@link Sys}), or {@code -1} for {@link Laio#call(BlockingOp)};
+     *           numbers beyond {@link Sys}'s table share one count
+     * @return the count since the Laio was made
+     */
     public long inline(long nr) {
         return get(INLINE, nr);
     }
 
+    /**
+     * Calls of {@code nr} sent to the background (a helper thread or a socket wait), which
+     * returned {@code -1} with {@link Errno#EINPROGRESS} and complete later.
+     *
+     * @param nr the syscall number ({@link Sys}), or {@code -1} for {@link Laio#call(BlockingOp)};
+     *           numbers beyond {@link Sys}'s table share one count
+     * @return the count since the Laio was made
+     */
     public long background(long nr) {
         return get(BACKGROUND, nr);
     }
 
+    /**
+     * Calls of {@code nr} that failed: completed inline with {@code -1} (an errno from the
+     * kernel, not a refusal), or completed in the background with {@code -1}.
+     *
+     * @param nr the syscall number ({@link Sys}), or {@code -1} for {@link Laio#call(BlockingOp)};
+     *           numbers beyond {@link Sys}'s table share one count
+     * @return the count since the Laio was made
+     */
     public long errors(long nr) {
         return get(ERRORS, nr);
     }
 
+    /**
+     * Background calls of {@code nr} cancelled before they ran (they completed with
+     * {@link Errno#ECANCELED}).
+     *
+     * @param nr the syscall number ({@link Sys}), or {@code -1} for {@link Laio#call(BlockingOp)};
+     *           numbers beyond {@link Sys}'s table share one count
+     * @return the count since the Laio was made
+     */
     public long cancelled(long nr) {
         return get(CANCELLED, nr);
     }
 
+    /**
+     * Calls of {@code nr} refused because the background was full ({@link LaioConfig#maxQueued()}):
+     * they returned {@code -1} with {@link Errno#EAGAIN} and no handle, and did not start.
+     *
+     * @param nr the syscall number ({@link Sys}), or {@code -1} for {@link Laio#call(BlockingOp)};
+     *           numbers beyond {@link Sys}'s table share one count
+     * @return the count since the Laio was made
+     */
     public long rejected(long nr) {
         return get(REJECTED, nr);
     }
 
+    /**
+     * LAZY calls of {@code nr} whose non-blocking probe (such as {@code preadv2} with
+     * {@code RWF_NOWAIT}) succeeded, or answered that the call would not block.
+     *
+     * @param nr the syscall number ({@link Sys}), or {@code -1} for {@link Laio#call(BlockingOp)};
+     *           numbers beyond {@link Sys}'s table share one count
+     * @return the count since the Laio was made
+     */
     public long probeHits(long nr) {
         return get(HIT, nr);
     }
 
+    /**
+     * LAZY calls of {@code nr} whose non-blocking probe answered that the call would block, so
+     * that it went to the background.
+     *
+     * @param nr the syscall number ({@link Sys}), or {@code -1} for {@link Laio#call(BlockingOp)};
+     *           numbers beyond {@link Sys}'s table share one count
+     * @return the count since the Laio was made
+     */
     public long probeWouldBlock(long nr) {
         return get(WOULD_BLOCK, nr);
     }
 
+    /**
+     * LAZY calls of {@code nr} whose non-blocking probe the kernel or file system refused (such as
+     * {@code EOPNOTSUPP} for {@code RWF_NOWAIT}), so that laio fell back to another way of
+     * deciding.
+     *
+     * @param nr the syscall number ({@link Sys}), or {@code -1} for {@link Laio#call(BlockingOp)};
+     *           numbers beyond {@link Sys}'s table share one count
+     * @return the count since the Laio was made
+     */
     public long probeUnsupported(long nr) {
         return get(UNSUPPORTED, nr);
     }
@@ -111,6 +184,11 @@ public final class LaioStats {
         return in + bg == 0 ? Double.NaN : (double) in / (in + bg);
     }
 
+    /**
+     * Helper threads alive when the snapshot was taken, over all lanes.
+     *
+     * @return the number of live helpers
+     */
     public int helpersAlive() {
         return helpersAlive;
     }

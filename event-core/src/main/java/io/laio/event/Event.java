@@ -273,10 +273,24 @@ public final class Event {
         return error;
     }
 
+    /**
+     * The base given to {@link #set}: the loop that runs this event. Never {@code null}; it does
+     * not change for the event's life, also after the base is closed.
+     *
+     * @return the event's base
+     */
     public EventBase base() {
         return base;
     }
 
+    /**
+     * The source given to {@link #set}, the same object: {@code null} for a timer, the
+     * {@link SelectableChannel} of a channel event, the signal name of a signal event, or the
+     * {@link EventSource} (such as a LAIO handle) of a completion event. It does not change for
+     * the event's life.
+     *
+     * @return the event's source, or {@code null} for a timer
+     */
     public Object source() {
         return source;
     }

@@ -119,10 +119,19 @@ public final class EventBase implements AutoCloseable {
     }
 
     /**
-     * A new base with the highest-priority {@link BackendProvider} found by
-     * {@link ServiceLoader} ({@code event-nio}'s selector backend when it is on the path), else
-     * a parking backend that watches no channels.
+     * A new base on the {@link BackendProvider} of the highest {@link BackendProvider#priority()}
+     * that {@link ServiceLoader} finds (on a tie, the first one found), else on a parking backend
+     * that watches no channels. The providers laio ships:
+     * <ul>
+     *   <li>{@code "nio"}, priority 10, from event-nio: a {@code java.nio.channels.Selector};</li>
+     *   <li>{@code "epoll"}, priority 5, from event-laio: the loop's own epoll, which watches no
+     *       NIO channels (LAIO's socket waits use it without a thread hand-off).</li>
+     * </ul>
+     * So with event-nio present the base is {@code nio} (whether or not event-laio is there too);
+     * with event-laio alone it is {@code epoll}; with neither it is the parking backend. Ask for
+     * one by name with {@link #create(String)}.
      *
+     * @return a new base
      * @throws UncheckedIOException if the backend cannot be opened
      */
     public static EventBase create() {

@@ -24,5 +24,9 @@ package io.laio.event.spi;
  */
 @FunctionalInterface
 public interface Waker {
+    /**
+     * Wakes the loop when it is asleep or about to sleep, so that it sees the work published
+     * before this call; when it is awake, does nothing. Any thread.
+     */
     void wakeup();
 }

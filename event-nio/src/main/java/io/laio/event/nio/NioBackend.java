@@ -80,6 +80,11 @@ public final class NioBackend implements Backend {
     private int prematureEmptySelects;
     private volatile boolean wokenUp;
 
+    /**
+     * Opens the backend's {@link Selector}. {@link NioBackendProvider} calls it once per base.
+     *
+     * @throws IOException if the selector cannot be opened
+     */
     public NioBackend() throws IOException {
         this.selector = Selector.open();
     }

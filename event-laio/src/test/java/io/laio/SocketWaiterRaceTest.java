@@ -87,29 +87,17 @@ class SocketWaiterRaceTest {
             throws Exception {
         int[] sp = SocketWaiterTest.socketPair();
         int size = 4 << 20; // far more than an AF_UNIX socket buffers
-        CountDownLatch atRequeue = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        AtomicInteger stops = new AtomicInteger();
-        try (Laio laio = Laio.create(); Arena arena = Arena.ofShared()) {
+        try (Laio laio = Laio.create(); Arena arena = Arena.ofShared(); ScheduleControl schedule = ScheduleControl.install()) {
             MemorySegment src = arena.allocate(size);
             assertEquals(-1, laio.write(sp[0], src, size));
             assertEquals(Errno.EINPROGRESS, Laio.errno());
             LaioHandle h = laio.gethandle();
-            SchedulePoints.install(point -> {
-                // stop the waiter between its retry (some bytes out, then EAGAIN) and its requeue
-                if (point.equals(SocketRetry.BEFORE_REQUEUE) && stops.getAndIncrement() == 0) {
-                    atRequeue.countDown();
-                    try {
-                        release.await(30, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-            });
+            // stop the waiter between its retry (some bytes out, then EAGAIN) and its requeue
+            ScheduleControl.Pause atRequeue = schedule.pause(SocketRetry.BEFORE_REQUEUE, t -> true);
             long received = drain(sp[1], 512 * 1024); // room in the socket: the waiter's retry moves bytes, then blocks
-            assertTrue(atRequeue.await(30, TimeUnit.SECONDS), "the waiter retried and would block again");
+            atRequeue.awaitReached(); // the waiter retried and would block again
             assertFalse(laio.cancel(h), "the waiter runs the call: the cancel cannot stop it there");
-            release.countDown();
+            atRequeue.release();
             LaioCompletion[] out = {new LaioCompletion()};
             assertEquals(1, laio.poll(out, 1, Duration.ofSeconds(10)), "the cancel took effect at the requeue");
             received += drain(sp[1], size);
@@ -119,7 +107,6 @@ class SocketWaiterRaceTest {
             assertTrue(received > 0 && received < size);
             assertEquals(0, laio.poll(out, 1, Duration.ofMillis(50)), "reported once");
         } finally {
-            release.countDown();
             Native.close(sp[0]);
             Native.close(sp[1]);
         }
@@ -129,36 +116,23 @@ class SocketWaiterRaceTest {
     void whenACancelArrivesWhileTheWaiterRetriesAReadThatMovedNothingThenItCompletesWithEcanceled() throws Exception {
         // two reads wait on one socket; one byte comes: the first takes it, the second's retry would block
         int[] sp = SocketWaiterTest.socketPair();
-        CountDownLatch atRequeue = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        AtomicInteger stops = new AtomicInteger();
-        try (Laio laio = Laio.create(); Arena arena = Arena.ofShared()) {
+        try (Laio laio = Laio.create(); Arena arena = Arena.ofShared(); ScheduleControl schedule = ScheduleControl.install()) {
             MemorySegment buf = arena.allocate(8);
             assertEquals(-1, laio.read(sp[0], buf, 8));
             LaioHandle first = laio.gethandle();
             assertEquals(-1, laio.read(sp[0], buf, 8)); // the second reader finds nothing after the first took the byte
             LaioHandle second = laio.gethandle();
-            SchedulePoints.install(point -> {
-                if (point.equals(SocketRetry.BEFORE_REQUEUE) && stops.getAndIncrement() == 0) {
-                    atRequeue.countDown();
-                    try {
-                        release.await(30, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-            });
+            ScheduleControl.Pause atRequeue = schedule.pause(SocketRetry.BEFORE_REQUEUE, t -> true);
             Native.writeByte(sp[1], (byte) 1);
-            assertTrue(atRequeue.await(30, TimeUnit.SECONDS), "the second read was retried and would block");
+            atRequeue.awaitReached(); // the second read was retried and would block
             assertFalse(laio.cancel(second));
-            release.countDown();
+            atRequeue.release();
             java.util.Map<LaioHandle, long[]> got = collect(laio, 2);
             assertEquals(2, got.size(), "both reported: the first read, and the cancelled second");
             assertEquals(1, got.get(first)[0]);
             assertEquals(-1, got.get(second)[0]);
             assertEquals(Errno.ECANCELED, got.get(second)[1]);
         } finally {
-            release.countDown();
             Native.close(sp[0]);
             Native.close(sp[1]);
         }

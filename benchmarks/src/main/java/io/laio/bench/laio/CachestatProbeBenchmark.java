@@ -66,11 +66,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Thread)
 @SuppressWarnings("restricted") // baselines bind libc directly
 public class CachestatProbeBenchmark {
-    private static final MethodHandle SYSCALL4 = Linker.nativeLinker().downcallHandle(
-            Linker.nativeLinker().defaultLookup().find("syscall").orElseThrow(),
-            FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
-                    ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG),
-            Linker.Option.firstVariadicArg(1));
+    private static final MethodHandle SYSCALL4 = PlainSyscall.FOUR;
     private static final Duration POLL_TIMEOUT = Duration.ofSeconds(10);
     private static final int FILE_SIZE = 2 << 20;
 

@@ -59,11 +59,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Thread)
 @SuppressWarnings("restricted") // baselines bind libc directly
 public class SyscallBenchmark {
-    private static final MethodHandle SYSCALL4 = Linker.nativeLinker().downcallHandle(
-            Linker.nativeLinker().defaultLookup().find("syscall").orElseThrow(),
-            FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
-                    ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG),
-            Linker.Option.firstVariadicArg(1));
+    private static final MethodHandle SYSCALL4 = PlainSyscall.FOUR;
 
     /**
      * The same call with errno captured, as any caller that checks its failures must (laio

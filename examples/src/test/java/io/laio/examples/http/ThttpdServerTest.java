@@ -63,6 +63,7 @@ class ThttpdServerTest {
         Files.writeString(root.resolve("a.txt"), "hello world\n");
         Files.setLastModifiedTime(root.resolve("a.txt"), FileTime.from(Instant.ofEpochSecond(MTIME)));
         Files.writeString(root.resolve("with space.txt"), "spaced");
+        Files.writeString(root.resolve("empty.txt"), "");
         data = new byte[100_000];
         new Random(42).nextBytes(data);
         Files.write(root.resolve("data.bin"), data);
@@ -180,6 +181,18 @@ class ThttpdServerTest {
             RawHttp.Response g = c.request("/a.txt");
             assertEquals(200, g.status(), "the HEAD left no body bytes on the connection");
             assertEquals("hello world\n", g.text());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ServeMode.class)
+    void anEmptyFileIsServedAsAHeadAloneAndTheConnectionGoesOn(ServeMode mode) throws Exception {
+        try (RunningServer s = RunningServer.start(mode, root); RawHttp c = new RawHttp(s.port())) {
+            RawHttp.Response e = c.request("/empty.txt");
+            assertEquals(200, e.status());
+            assertEquals("0", e.header("Content-Length"));
+            assertEquals(0, e.body().length);
+            assertEquals("hello world\n", c.request("/a.txt").text(), "nothing was read or sent for the empty body");
         }
     }
 

@@ -78,7 +78,7 @@ final class LoadRun {
 
     /**
      * @param expected each trace path's size in the document root, -1 if absent
-     *                 ({@link DocRoot#expectedSizes})
+     *                 ({@link ServedFiles#expectedSizes})
      */
     LoadRun(Trace trace, long[] expected, Spec spec) {
         this.trace = trace;

@@ -37,6 +37,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeUnit;
@@ -133,14 +134,14 @@ public class EchoPeersBenchmark {
         loop = new Loops.Laio("epoll", b -> laio = Laio.attach(b));
         listenFd = (int) check(laio.syscall(Sys.SYS_socket, AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), "socket");
         sa.set(ValueLayout.JAVA_SHORT, 0, (short) AF_INET);
-        sa.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN), 2, (short) 0);
+        sa.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN), 2, (short) 0);
         sa.setAtIndex(ValueLayout.JAVA_BYTE, 4, (byte) 127);
         sa.setAtIndex(ValueLayout.JAVA_BYTE, 7, (byte) 1);
         check(laio.syscall(Sys.SYS_bind, listenFd, sa.address(), 16), "bind");
         check(laio.syscall(Sys.SYS_listen, listenFd, 16), "listen");
         len.set(ValueLayout.JAVA_INT, 0, 16);
         check(laio.syscall(Sys.SYS_getsockname, listenFd, sa.address(), len.address()), "getsockname");
-        int port = Short.toUnsignedInt(sa.get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN), 2));
+        int port = Short.toUnsignedInt(sa.get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN), 2));
         client = SocketChannel.open(new InetSocketAddress("127.0.0.1", port));
         client.socket().setTcpNoDelay(true);
         // the connection is queued already: a blocking accept4 returns at once

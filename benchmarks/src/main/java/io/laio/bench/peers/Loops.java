@@ -31,6 +31,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
+import java.util.function.Consumer;
 
 /**
  * The loops the JMH peers benchmarks compare, each on a thread of its own: laio's
@@ -46,7 +47,7 @@ final class Loops {
         final EventBase base;
         final Thread thread;
 
-        Laio(String backend, java.util.function.Consumer<EventBase> beforeStart) {
+        Laio(String backend, Consumer<EventBase> beforeStart) {
             base = EventBase.create(backend);
             beforeStart.accept(base); // on this thread, before the loop runs (e.g. Laio.attach)
             thread = Thread.ofPlatform().name("laio-" + backend).start(() -> base.loop(Ev.LOOP_NO_EXIT_ON_EMPTY));

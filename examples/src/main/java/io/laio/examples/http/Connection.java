@@ -23,7 +23,10 @@ import io.laio.Sys;
 import io.laio.event.Ev;
 import io.laio.event.Event;
 import io.laio.event.EventCallback;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 
 /**
  * One client connection: reads request heads, serves files, and goes round again while the
@@ -252,7 +255,7 @@ final class Connection {
         if (r == START) {
             LinuxAbi.openHow(buf.how, LinuxAbi.O_RDONLY | LinuxAbi.O_NONBLOCK | LinuxAbi.O_CLOEXEC | LinuxAbi.O_NOCTTY,
                     LinuxAbi.RESOLVE_BENEATH | LinuxAbi.RESOLVE_NO_MAGICLINKS);
-            java.lang.foreign.MemorySegment.copy(path.bytes, 0, buf.pathSegment, java.lang.foreign.ValueLayout.JAVA_BYTE, 0,
+            MemorySegment.copy(path.bytes, 0, buf.pathSegment, ValueLayout.JAVA_BYTE, 0,
                     path.length + 1);
             return viaLaio(laio.syscall(Sys.SYS_openat2, server.rootFd(), buf.pathSegment.address(), buf.how.address(),
                     LinuxAbi.OPEN_HOW_SIZE));
@@ -519,7 +522,7 @@ final class Connection {
     // ---- closing
 
     /** Moves the deadline to {@code timeout} from now; touches the timer only to bring it earlier. */
-    private void expireIn(java.time.Duration timeout) {
+    private void expireIn(Duration timeout) {
         deadline = server.base().now() + timeout.toNanos();
         if (deadline < timerDue) {
             timer.add(timeout);
@@ -531,7 +534,7 @@ final class Connection {
         timerDue = Long.MAX_VALUE;
         long left = deadline - server.base().now();
         if (left > 0) {
-            timer.add(java.time.Duration.ofNanos(left)); // the connection moved since: wait out the rest
+            timer.add(Duration.ofNanos(left)); // the connection moved since: wait out the rest
             timerDue = deadline;
             return;
         }

@@ -16,8 +16,10 @@
 
 package io.laio.examples.kv;
 
+import io.laio.LaioStats;
 import io.laio.Sys;
 import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * Executes parsed commands against the {@link ItemStore}, logs every mutation through
@@ -362,13 +364,13 @@ final class CommandHandler {
         stat(out, "curr_items", store.size());
         stat(out, "total_items", store.totalItems());
         stat(out, "evictions", store.evictions());
-        out.putLine("STAT log_sync " + log.mode().name().toLowerCase(java.util.Locale.ROOT));
+        out.putLine("STAT log_sync " + log.mode().name().toLowerCase(Locale.ROOT));
         stat(out, "log_mutations", log.lastLsn());
         stat(out, "log_acked", log.ackedLsn());
         stat(out, "log_writes", log.writes());
         stat(out, "log_fsyncs", log.fsyncs());
         stat(out, "log_bytes_written", log.bytesWritten());
-        io.laio.LaioStats laio = log.laioStats();
+        LaioStats laio = log.laioStats();
         stat(out, "laio_write_calls", laio.calls(Sys.SYS_write));
         stat(out, "laio_write_inline", laio.inline(Sys.SYS_write));
         stat(out, "laio_write_background", laio.background(Sys.SYS_write));

@@ -86,20 +86,18 @@ public class LoopBenchmark {
     @State(Scope.Benchmark)
     public static class RunningLoop {
         EventBase base;
-        Thread thread;
+        LoopThread thread;
         final AtomicLong done = new AtomicLong();
 
         @Setup(Level.Trial)
         public void start() {
-            base = EventBase.create();
-            thread = Thread.ofPlatform().name("bench-loop").start(() -> base.loop(Ev.LOOP_NO_EXIT_ON_EMPTY));
+            thread = new LoopThread(EventBase.create(), "bench-loop");
+            base = thread.base;
         }
 
         @TearDown(Level.Trial)
         public void stop() throws InterruptedException {
-            base.loopBreak();
-            thread.join();
-            base.close();
+            thread.stop();
         }
     }
 

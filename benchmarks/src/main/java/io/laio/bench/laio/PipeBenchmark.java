@@ -56,9 +56,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @SuppressWarnings("restricted") // baselines bind libc directly
 public class PipeBenchmark {
     private static final Linker LINKER = Linker.nativeLinker();
-    private static final MethodHandle SYSCALL = LINKER.downcallHandle(LINKER.defaultLookup().find("syscall").orElseThrow(),
-            FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
-                    ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG), Linker.Option.firstVariadicArg(1));
+    private static final MethodHandle SYSCALL = PlainSyscall.THREE;
     private static final MethodHandle AIO_READ = LINKER.downcallHandle(LINKER.defaultLookup().find("aio_read").orElseThrow(),
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
     private static final MethodHandle AIO_SUSPEND = LINKER.downcallHandle(LINKER.defaultLookup().find("aio_suspend").orElseThrow(),

@@ -18,20 +18,10 @@ package io.laio.bench.laio;
 
 import io.laio.Errno;
 import io.laio.Laio;
-import io.laio.LaioCompletion;
-import io.laio.LaioConfig;
-import io.laio.Policy;
 import io.laio.Sys;
-import java.io.RandomAccessFile;
-import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -65,49 +55,35 @@ public class SyscallBenchmark {
      * The same call with errno captured, as any caller that checks its failures must (laio
      * checks every call's errno): the JVM's downcall stub then stores errno after the call.
      */
-    private static final MethodHandle SYSCALL4_ERRNO = Linker.nativeLinker().downcallHandle(
-            Linker.nativeLinker().defaultLookup().find("syscall").orElseThrow(),
-            FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
-                    ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG),
-            Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
-
-    /** A constant: a Duration made per call would be the only allocation measured (24 B/op). */
-    private static final Duration POLL_TIMEOUT = Duration.ofSeconds(10);
+    private static final MethodHandle SYSCALL4_ERRNO = PlainSyscall.bind(4, Linker.Option.captureCallState("errno"));
 
     @Param({"1"})
     public int helpers;
 
+    private LazyAndEager engines;
+    private ZeroFile file;
     private Laio lazy;
     private Laio eager;
-    private final LaioCompletion[] out = {new LaioCompletion()};
-    private Path file;
     private int fd;
     private MemorySegment buf;
-    private Arena arena;
     private MemorySegment errno;
 
     @Setup
     public void setUp() throws Exception {
-        lazy = Laio.create(LaioConfig.builder().policy(Policy.LAZY).build());
-        eager = Laio.create(LaioConfig.builder().policy(Policy.EAGER).maxHelpers(helpers).build());
-        file = Files.createTempFile("laio-bench", ".bin");
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-            raf.write(new byte[1 << 20]);
-        }
-        Files.readAllBytes(file); // warm right before the run (docs/design/costs.md: untouched pages are evicted within ~100 s)
-        arena = Arena.ofShared();
-        buf = arena.allocate(4096, 4096);
-        errno = arena.allocate(Linker.Option.captureStateLayout());
-        fd = (int) lazy.open(file.toString(), 0, 0);
+        engines = new LazyAndEager(helpers);
+        lazy = engines.lazy;
+        eager = engines.eager;
+        file = new ZeroFile(null, 1 << 20, lazy);
+        file.warm(); // right before the run (docs/design/costs.md: untouched pages are evicted within ~100 s)
+        fd = file.fd;
+        buf = engines.arena.allocate(4096, 4096);
+        errno = engines.arena.allocate(Linker.Option.captureStateLayout());
     }
 
     @TearDown
     public void tearDown() throws Exception {
-        lazy.close(fd);
-        lazy.close();
-        eager.close();
-        arena.close();
-        Files.delete(file);
+        file.close();
+        engines.close();
     }
 
     @Benchmark
@@ -130,8 +106,7 @@ public class SyscallBenchmark {
         if (eager.syscall(Sys.SYS_getpid) != -1 || Laio.errno() != Errno.EINPROGRESS) {
             throw new IllegalStateException("expected a background call");
         }
-        eager.poll(out, 1, POLL_TIMEOUT);
-        return out[0].returnValue();
+        return engines.eagerResult();
     }
 
     @Benchmark
@@ -147,7 +122,6 @@ public class SyscallBenchmark {
     @Benchmark
     public long preadCachedEagerRoundTrip() {
         eager.pread(fd, buf, 4096, 8192);
-        eager.poll(out, 1, POLL_TIMEOUT);
-        return out[0].returnValue();
+        return engines.eagerResult();
     }
 }

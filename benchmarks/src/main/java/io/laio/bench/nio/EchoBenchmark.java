@@ -20,11 +20,9 @@ import io.laio.event.Ev;
 import io.laio.event.Event;
 import io.laio.event.EventBase;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -56,7 +54,7 @@ public class EchoBenchmark {
     @Param({"laio", "handWrittenSelector"})
     public String server;
 
-    private ServerSocketChannel listener;
+    private LoopbackEcho pair;
     private SocketChannel client;
     private Thread serverThread;
     private volatile boolean stop;
@@ -67,16 +65,13 @@ public class EchoBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        listener = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
-        client = SocketChannel.open(listener.getLocalAddress());
-        client.socket().setTcpNoDelay(true);
-        SocketChannel conn = listener.accept();
-        conn.configureBlocking(false);
-        conn.socket().setTcpNoDelay(true);
+        pair = LoopbackEcho.open();
+        client = pair.client;
+        SocketChannel conn = pair.server;
         ByteBuffer buf = ByteBuffer.allocateDirect(4096);
         if (server.equals("laio")) {
             base = EventBase.create();
-            Event.set(base, conn, Ev.READ | Ev.PERSIST, (ev, what, arg) -> echo(conn, buf), null).add();
+            Event.set(base, conn, Ev.READ | Ev.PERSIST, (ev, what, arg) -> LoopbackEcho.echo(conn, buf), null).add();
             serverThread = Thread.ofPlatform().start(base::dispatch);
         } else {
             selector = Selector.open();
@@ -84,27 +79,12 @@ public class EchoBenchmark {
             serverThread = Thread.ofPlatform().start(() -> {
                 try {
                     while (!stop) {
-                        selector.select(key -> echo(conn, buf));
+                        selector.select(key -> LoopbackEcho.echo(conn, buf));
                     }
                 } catch (IOException e) {
                     throw new RuntimeException(e);
                 }
             });
-        }
-    }
-
-    /** Reads what the peer sent into buf and writes it back: the server side of every echo benchmark. */
-    public static void echo(SocketChannel conn, ByteBuffer buf) {
-        try {
-            buf.clear();
-            if (conn.read(buf) > 0) {
-                buf.flip();
-                while (buf.hasRemaining()) {
-                    conn.write(buf);
-                }
-            }
-        } catch (IOException e) {
-            throw new RuntimeException(e);
         }
     }
 
@@ -117,8 +97,7 @@ public class EchoBenchmark {
             selector.wakeup();
         }
         serverThread.join();
-        client.close();
-        listener.close();
+        pair.close();
         if (base != null) {
             base.close();
         } else {
@@ -128,17 +107,6 @@ public class EchoBenchmark {
 
     @Benchmark
     public int roundTrip() throws IOException {
-        return exchange(client, request, reply);
-    }
-
-    /** Writes request and reads its echo until reply is full: the client side of every echo benchmark. */
-    public static int exchange(SocketChannel client, ByteBuffer request, ByteBuffer reply) throws IOException {
-        request.clear();
-        client.write(request);
-        reply.clear();
-        while (reply.hasRemaining()) {
-            client.read(reply);
-        }
-        return reply.position();
+        return LoopbackEcho.exchange(client, request, reply);
     }
 }

@@ -19,7 +19,8 @@ package io.laio.bench.peers;
 import io.laio.Errno;
 import io.laio.Laio;
 import io.laio.Sys;
-import io.laio.bench.nio.EchoBenchmark;
+import io.laio.bench.core.LoopThread;
+import io.laio.bench.nio.LoopbackEcho;
 import io.laio.event.Ev;
 import io.laio.event.Event;
 import io.laio.event.EventCallback;
@@ -38,7 +39,6 @@ import java.lang.foreign.ValueLayout;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -90,8 +90,8 @@ public class EchoPeersBenchmark {
     private final ByteBuffer request = ByteBuffer.allocateDirect(64);
     private final ByteBuffer reply = ByteBuffer.allocateDirect(64);
     // laio
-    private Loops.Laio loop;
-    private ServerSocketChannel nioListener;
+    private LoopThread loop;
+    private LoopbackEcho pair;
     private Laio laio;
     private Arena arena;
     private int listenFd = -1;
@@ -112,16 +112,13 @@ public class EchoPeersBenchmark {
     }
 
     private void setUpLaioNio() throws IOException {
-        nioListener = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
-        client = SocketChannel.open(nioListener.getLocalAddress());
-        client.socket().setTcpNoDelay(true);
-        SocketChannel conn = nioListener.accept();
-        conn.configureBlocking(false);
-        conn.socket().setTcpNoDelay(true);
+        pair = LoopbackEcho.open();
+        client = pair.client;
+        SocketChannel conn = pair.server;
         ByteBuffer b = ByteBuffer.allocateDirect(4096);
-        loop = new Loops.Laio("nio", base -> { });
+        loop = Loops.laio("nio", base -> { });
         loop.base.execute(() -> Event.set(loop.base, conn, Ev.READ | Ev.PERSIST,
-                (ev, what, arg) -> EchoBenchmark.echo(conn, b), null).add());
+                (ev, what, arg) -> LoopbackEcho.echo(conn, b), null).add());
     }
 
     private void setUpLaioEpoll() throws IOException {
@@ -131,7 +128,7 @@ public class EchoPeersBenchmark {
         MemorySegment len = arena.allocate(4, 4);
         MemorySegment one = arena.allocate(4, 4);
         one.set(ValueLayout.JAVA_INT, 0, 1);
-        loop = new Loops.Laio("epoll", b -> laio = Laio.attach(b));
+        loop = Loops.laio("epoll", b -> laio = Laio.attach(b));
         listenFd = (int) check(laio.syscall(Sys.SYS_socket, AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), "socket");
         sa.set(ValueLayout.JAVA_SHORT, 0, (short) AF_INET);
         sa.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN), 2, (short) 0);
@@ -227,8 +224,8 @@ public class EchoPeersBenchmark {
         } else if (loop != null) {
             loop.stop();
         }
-        if (nioListener != null) {
-            nioListener.close();
+        if (pair != null) {
+            pair.close();
         }
         if (group != null) {
             nettyServer.close().sync();
@@ -238,6 +235,6 @@ public class EchoPeersBenchmark {
 
     @Benchmark
     public int roundTrip() throws IOException {
-        return EchoBenchmark.exchange(client, request, reply);
+        return LoopbackEcho.exchange(client, request, reply);
     }
 }

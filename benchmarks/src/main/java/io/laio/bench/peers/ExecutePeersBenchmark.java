@@ -16,6 +16,7 @@
 
 package io.laio.bench.peers;
 
+import io.laio.bench.core.LoopThread;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import java.util.concurrent.TimeUnit;
@@ -51,7 +52,7 @@ public class ExecutePeersBenchmark {
     @Param({"laio-nio", "laio-epoll", "netty-epoll", "netty-io_uring", "netty-nio"})
     public String loop;
 
-    private Loops.Laio laio;
+    private LoopThread laio;
     private EventLoopGroup group;
     private EventLoop netty;
     private final AtomicLong done = new AtomicLong();
@@ -60,7 +61,7 @@ public class ExecutePeersBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         if (loop.startsWith("laio-")) {
-            laio = new Loops.Laio(loop.substring(5), b -> { });
+            laio = Loops.laio(loop.substring(5), b -> { });
         } else {
             group = Loops.nettyGroup(loop.substring(6));
             netty = Loops.nettyLoop(group);

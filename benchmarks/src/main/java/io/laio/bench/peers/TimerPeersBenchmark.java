@@ -16,6 +16,7 @@
 
 package io.laio.bench.peers;
 
+import io.laio.bench.core.LoopThread;
 import io.laio.event.Ev;
 import io.laio.event.Event;
 import io.netty.channel.EventLoop;
@@ -70,7 +71,7 @@ public class TimerPeersBenchmark {
     @Param({"laio", "netty-schedule", "netty-wheel"})
     public String timer;
 
-    private Loops.Laio laio;
+    private LoopThread laio;
     private Event laioTimer;
     private Event[] laioFire;
     private EventLoopGroup group;
@@ -90,7 +91,7 @@ public class TimerPeersBenchmark {
     public void setUp() throws Exception {
         switch (timer) {
             case "laio" -> {
-                laio = new Loops.Laio("nio", b -> { });
+                laio = Loops.laio("nio", b -> { });
                 // events are set up and added on the loop thread
                 laio.base.execute(() -> {
                     for (int i = 0; i < 1000; i++) {

@@ -19,36 +19,25 @@ package io.laio.bench.laio;
 import io.laio.Errno;
 import io.laio.Laio;
 import io.laio.Sys;
+import io.laio.bench.AverageNanos;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * What a call costs through laio against a plain FFM syscall in the same run: getpid (the
  * thesis's Table 2 micro-benchmark: direct vs EAGER vs LAZY) and a cached 4 KiB pread.
  * EAGER's figure is a full round trip: submit, helper runs it, poll() collects it.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
 @State(Scope.Thread)
 @SuppressWarnings("restricted") // baselines bind libc directly
-public class SyscallBenchmark {
+public class SyscallBenchmark extends AverageNanos {
     private static final MethodHandle SYSCALL4 = PlainSyscall.FOUR;
 
     /**

@@ -19,6 +19,7 @@ package io.laio.bench.peers;
 import io.laio.Errno;
 import io.laio.Laio;
 import io.laio.Sys;
+import io.laio.bench.AverageNanos;
 import io.laio.bench.core.LoopThread;
 import io.laio.bench.nio.LoopbackEcho;
 import io.laio.event.Ev;
@@ -42,18 +43,12 @@ import java.nio.ByteOrder;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * A 64-byte echo round trip over loopback TCP beside Netty's, one server loop thread each; the
@@ -68,13 +63,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       back what it reads, pooled buffers).</li>
  * </ul>
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
 @State(Scope.Benchmark)
-public class EchoPeersBenchmark {
+public class EchoPeersBenchmark extends AverageNanos {
     private static final int AF_INET = 2;
     private static final int SOCK_STREAM = 1;
     private static final int SOCK_NONBLOCK = 0x800;

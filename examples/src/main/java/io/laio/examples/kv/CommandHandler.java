@@ -97,11 +97,24 @@ final class CommandHandler {
         }
     }
 
+    /**
+     * Once the mutation log has failed, no change can be made durable: every mutation is refused
+     * with {@link #LOG_FAILED} (written to {@code out}), reads go on.
+     *
+     * @return whether {@code r} was refused
+     */
+    private boolean refusedForFailedLog(Request r, ReplyBuffer out) {
+        if (!log.failed()) {
+            return false;
+        }
+        reply(r, out, LOG_FAILED);
+        return true;
+    }
+
     /** A storage command with its data. */
     void store(Request r, byte[] data, ReplyBuffer out) {
         stats.cmdSet++;
-        if (log.failed()) {
-            reply(r, out, LOG_FAILED);
+        if (refusedForFailedLog(r, out)) {
             return;
         }
         long now = System.currentTimeMillis();
@@ -226,8 +239,7 @@ final class CommandHandler {
     }
 
     private void delete(Request r, ReplyBuffer out) {
-        if (log.failed()) {
-            reply(r, out, LOG_FAILED);
+        if (refusedForFailedLog(r, out)) {
             return;
         }
         if (store.remove(r.key(), System.currentTimeMillis())) {
@@ -243,8 +255,7 @@ final class CommandHandler {
 
     private void arithmetic(Request r, ReplyBuffer out) {
         boolean incr = r.kind == Request.Kind.INCR;
-        if (log.failed()) {
-            reply(r, out, LOG_FAILED);
+        if (refusedForFailedLog(r, out)) {
             return;
         }
         long now = System.currentTimeMillis();
@@ -293,8 +304,7 @@ final class CommandHandler {
 
     private void touch(Request r, ReplyBuffer out) {
         stats.cmdTouch++;
-        if (log.failed()) {
-            reply(r, out, LOG_FAILED);
+        if (refusedForFailedLog(r, out)) {
             return;
         }
         long now = System.currentTimeMillis();
@@ -316,8 +326,7 @@ final class CommandHandler {
 
     private void flushAll(Request r, ReplyBuffer out) {
         stats.cmdFlush++;
-        if (log.failed()) {
-            reply(r, out, LOG_FAILED);
+        if (refusedForFailedLog(r, out)) {
             return;
         }
         long now = System.currentTimeMillis();

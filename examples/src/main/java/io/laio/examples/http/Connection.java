@@ -320,10 +320,10 @@ final class Connection {
             bodyFrom = 0;
             bodyLeft = status == 200 ? fileSize : 0;
         }
-        bodySent = 0;
         if (req.method == HttpRequest.HEAD || bodyLeft == 0) {
-            return send(status);
+            return send(status, 0);
         }
+        bodySent = 0;
         ByteBuffer out = buf.out;
         if (io.sendsFiles() && bodyLeft <= out.capacity() - out.limit()) {
             state = SMALL;
@@ -340,20 +340,20 @@ final class Connection {
 
     private long error(int code, boolean keep) {
         keepAlive = keep && code != 400 && code != 414 && code != 431 && code != 503 && code != 505;
-        response.error(buf, code, keepAlive);
-        return send(code);
+        return send(code, response.error(buf, code, keepAlive));
     }
 
     private long redirectToDirectory() {
         response.redirectToDirectory(buf, keepAlive);
-        return send(301);
+        return send(301, 0);
     }
 
-    /** A response without a file body: its head (and an error's page) is all there is to send. */
-    private long send(int code) {
+    /** A response without a file body: its head (and an error's page of {@code pageBytes}) is all there is to send. */
+    private long send(int code, int pageBytes) {
         closeFile();
         status = code;
         bodyLeft = 0;
+        bodySent = pageBytes; // the body the access log counts
         state = SEND;
         return START;
     }

@@ -88,8 +88,12 @@ final class ResponseWriter {
         return code;
     }
 
-    /** An error's head and, unless the request was a HEAD, its HTML body. */
-    void error(ConnectionBuffers b, int code, boolean keepAlive) {
+    /**
+     * An error's head and, unless the request was a HEAD, its HTML body.
+     *
+     * @return the body's length in bytes, 0 when none is sent
+     */
+    int error(ConnectionBuffers b, int code, boolean keepAlive) {
         HttpRequest req = b.req;
         String reason = ResponseHead.reason(code);
         String body = "<html><head><title>" + code + " " + reason + "</title></head><body><h1>" + code + " " + reason
@@ -103,10 +107,13 @@ final class ResponseWriter {
         ResponseHead.header(out, "Content-Type", "text/html; charset=utf-8");
         ResponseHead.header(out, "Content-Length", body.length());
         ResponseHead.end(out, keepAlive, req.version == 0 ? 11 : req.version); // 0: the request line did not parse
+        int sent = 0;
         if (req.method != HttpRequest.HEAD) {
             ResponseHead.ascii(out, body);
+            sent = body.length();
         }
         out.flip();
+        return sent;
     }
 
     /** A 301 to the directory's form of the target, with a slash before any query. */

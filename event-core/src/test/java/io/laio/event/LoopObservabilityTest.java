@@ -171,15 +171,19 @@ class LoopObservabilityTest {
         List<RecordedEvent> events = RecordingFile.readAllEvents(file);
         List<RecordedEvent> passes = events.stream().filter(e -> e.getEventType().getName().equals(LoopPassEvent.NAME)).toList();
         List<RecordedEvent> callbacks = events.stream().filter(e -> e.getEventType().getName().equals(CallbackEvent.NAME)).toList();
-        assertEquals(1, passes.size(), "only the slow pass is over 20 ms: " + passes);
-        RecordedEvent pass = passes.get(0);
+        // the threshold (20 ms) keeps the ~50 fast passes out; a noisy machine may add one or two
+        assertTrue(!passes.isEmpty() && passes.size() <= 5, "only passes over 20 ms: " + passes);
+        assertTrue(passes.stream().allMatch(p -> p.getDuration().toMillis() >= 20), passes.toString());
+        RecordedEvent pass = passes.stream().max(java.util.Comparator.comparing(RecordedEvent::getDuration)).orElseThrow();
         assertTrue(pass.getDuration().toMillis() >= 60, pass.toString());
         assertEquals("parking", pass.getString("backend"));
         assertTrue(pass.getInt("callbacks") >= 1, pass.toString());
-        assertEquals(1, callbacks.size(), callbacks.toString());
-        RecordedEvent cb = callbacks.get(0);
+        List<RecordedEvent> slow = callbacks.stream()
+                .filter(e -> SleepingCallback.class.getName().equals(e.getString("callbackClass"))).toList();
+        assertEquals(1, slow.size(), callbacks.toString());
+        assertTrue(callbacks.size() <= 3, "only callbacks over 10 ms: " + callbacks);
+        RecordedEvent cb = slow.get(0);
         assertTrue(cb.getDuration().toMillis() >= 60, cb.toString());
-        assertEquals(SleepingCallback.class.getName(), cb.getString("callbackClass"));
         assertEquals("TIMEOUT", cb.getString("what"));
     }
 

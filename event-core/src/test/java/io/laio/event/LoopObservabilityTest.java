@@ -67,6 +67,32 @@ class LoopObservabilityTest {
     }
 
     @Test
+    void measuringTheLoopAllocatesNothingPerPassOrCallback() {
+        try (EventBase base = EventBase.create("parking")) {
+            int[] left = {0};
+            Event again = Event.set(base, null, Ev.TIMEOUT | Ev.PERSIST, (ev, what, arg) -> {
+                if (--left[0] > 0) {
+                    ev.active(Ev.TIMEOUT); // one callback per pass, each pass timed, each lag measured
+                } else {
+                    ev.del();
+                }
+            }, null);
+            for (int round = 0; round < 3; round++) { // warm-up rounds, then the measured one
+                left[0] = 100_000;
+                again.add();
+                again.active(Ev.TIMEOUT);
+                long before = allocatedBytes();
+                base.dispatch();
+                long allocated = allocatedBytes() - before;
+                if (round == 2) {
+                    assertTrue(allocated < 16 * 1024, allocated + " bytes for 100,000 passes");
+                }
+            }
+            assertTrue(base.stats().passes() >= 300_000);
+        }
+    }
+
+    @Test
     void anotherThreadSeesQueuedTasksAndActiveEventsWhileTheLoopIsHeld() throws Exception {
         try (EventBase base = EventBase.create("parking")) {
             base.blockedThreshold(null);
@@ -314,6 +340,16 @@ class LoopObservabilityTest {
         @Override
         public void close() {
             parking.close();
+        }
+    }
+
+    /** com.sun.management.ThreadMXBean#getCurrentThreadAllocatedBytes through reflection (the test module does not read jdk.management). */
+    private static long allocatedBytes() {
+        try {
+            Object mx = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean").invoke(null);
+            return (long) Class.forName("com.sun.management.ThreadMXBean").getMethod("getCurrentThreadAllocatedBytes").invoke(mx);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
         }
     }
 

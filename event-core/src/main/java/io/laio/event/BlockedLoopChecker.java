@@ -41,22 +41,32 @@ import org.slf4j.LoggerFactory;
  */
 final class BlockedLoopChecker {
     static final BlockedLoopChecker PROCESS = new BlockedLoopChecker(
-            new FailureLog(LoggerFactory.getLogger(BlockedLoopChecker.class), null));
+            new FailureLog(LoggerFactory.getLogger(BlockedLoopChecker.class), null), true);
 
     static final long MIN_INTERVAL_NANOS = 5_000_000L;
     static final long MAX_INTERVAL_NANOS = 500_000_000L;
 
     private final FailureLog log;
+    private final boolean ownThread;
     private final CopyOnWriteArrayList<EventBase> bases = new CopyOnWriteArrayList<>();
     private Thread thread; // guarded by this
 
-    BlockedLoopChecker(FailureLog log) {
+    /**
+     * A checker reporting to {@code log}; with {@code ownThread} false nothing runs
+     * {@link #checkAll} but its caller (tests drive it step by step, as Agrona's
+     * {@code AgentInvoker} drives an agent).
+     */
+    BlockedLoopChecker(FailureLog log, boolean ownThread) {
         this.log = log;
+        this.ownThread = ownThread;
     }
 
     /** Loop thread, as a loop starts: watch {@code base} until {@link #unwatch}. */
     void watch(EventBase base) {
-        bases.add(base);
+        bases.addIfAbsent(base);
+        if (!ownThread) {
+            return;
+        }
         synchronized (this) {
             if (thread == null) {
                 // the exit decision is made under this lock after reading bases, so either the

@@ -124,7 +124,7 @@ class LoopObservabilityTest {
     void aCallbackHoldingTheLoopPastTheThresholdIsLoggedOnceWithTheLoopThreadsStack() {
         CapturingLogger log = new CapturingLogger();
         try (EventBase base = EventBase.create("parking")) {
-            base.checker = new BlockedLoopChecker(new FailureLog(log, null));
+            base.checker = new BlockedLoopChecker(new FailureLog(log, null), true);
             base.blockedThreshold(Duration.ofMillis(200));
             Event.set(base, null, Ev.TIMEOUT, new SleepingCallback(1500), null).add(Duration.ZERO);
             base.dispatch();
@@ -144,7 +144,7 @@ class LoopObservabilityTest {
     void fastCallbacksAndALongWaitAreNotABlockedLoop() {
         CapturingLogger log = new CapturingLogger();
         try (EventBase base = EventBase.create("parking")) {
-            base.checker = new BlockedLoopChecker(new FailureLog(log, null));
+            base.checker = new BlockedLoopChecker(new FailureLog(log, null), true);
             base.blockedThreshold(Duration.ofMillis(500));
             int[] ticks = {0};
             Event tick = Event.set(base, null, Ev.TIMEOUT | Ev.PERSIST, (ev, what, arg) -> {
@@ -164,10 +164,47 @@ class LoopObservabilityTest {
     }
 
     @Test
+    void stepByStepTheCheckerWarnsOncePerEpisodeAndNeverWhileTheLoopWaits() throws Exception {
+        CapturingLogger log = new CapturingLogger();
+        BlockedLoopChecker checker = new BlockedLoopChecker(new FailureLog(log, null), false);
+        long later = 3_600_000 * MS; // checks "an hour later": only the episode logic decides
+        try (EventBase base = EventBase.create("parking")) {
+            base.checker = checker;
+            base.blockedThreshold(Duration.ofSeconds(1));
+            java.util.concurrent.SynchronousQueue<String> step = new java.util.concurrent.SynchronousQueue<>();
+            CountDownLatch inCallback = new CountDownLatch(2);
+            EventCallback holds = (ev, what, arg) -> {
+                inCallback.countDown();
+                take(step);
+            };
+            Event.set(base, null, Ev.TIMEOUT, holds, null).add(Duration.ZERO);
+            Event.set(base, null, Ev.TIMEOUT, holds, null).add(Duration.ofMillis(200));
+            Thread loop = Thread.ofPlatform().start(base::dispatch);
+            while (inCallback.getCount() == 2) {
+                Thread.sleep(1);
+            }
+            checker.checkAll(System.nanoTime() + later);
+            checker.checkAll(System.nanoTime() + later);
+            assertEquals(1, log.at(Level.WARN).size(), "the same episode twice: one warning");
+            step.put("go"); // the callback ends, then the loop waits ~200 ms for the second timer
+            checker.checkAll(System.nanoTime() + later); // the same episode ending, or the wait: no warning
+            while (inCallback.getCount() == 1) {
+                Thread.sleep(1);
+            }
+            assertEquals(1, log.at(Level.WARN).size(), "waiting is not blocking: " + log.lines());
+            checker.checkAll(System.nanoTime() + later);
+            assertEquals(2, log.at(Level.WARN).size(), "a second blocking callback: a second episode");
+            step.put("go");
+            loop.join(10_000);
+            assertEquals(2, base.stats().blockedEpisodes());
+        }
+    }
+
+    @Test
     void twoBlockingCallbacksAreTwoEpisodes() {
         CapturingLogger log = new CapturingLogger();
         try (EventBase base = EventBase.create("parking")) {
-            base.checker = new BlockedLoopChecker(new FailureLog(log, null));
+            base.checker = new BlockedLoopChecker(new FailureLog(log, null), true);
             base.blockedThreshold(Duration.ofMillis(100));
             Event.set(base, null, Ev.TIMEOUT, new SleepingCallback(700), null).add(Duration.ZERO);
             Event.set(base, null, Ev.TIMEOUT, new SleepingCallback(700), null).add(Duration.ZERO);
@@ -359,6 +396,14 @@ class LoopObservabilityTest {
             n++;
         }
         return n;
+    }
+
+    private static void take(java.util.concurrent.SynchronousQueue<String> q) {
+        try {
+            q.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void await(CountDownLatch l) {

@@ -119,6 +119,8 @@ final class UringBackend implements Backend {
     private final UringWake wake;
     private final UringInterruptHook interruptHook = new UringInterruptHook(this::wakeup);
     private final boolean timeoutBySqe;
+    /** IOSQE_CQE_SKIP_SUCCESS where the kernel has it: a removal that worked needs no completion. */
+    private final int skipSuccess;
     private final MemorySegment timeoutTs;
     private Registration[] byFd = new Registration[256];
     private Registration[] fired = new Registration[64];
@@ -127,6 +129,8 @@ final class UringBackend implements Backend {
     /** The user_data of the fallback timeout in flight, or 0. */
     private long timeoutInFlight;
     private int timeoutSeq;
+    /** Set by {@link #reap} when a completion must end the wait though it reports no source: a wake-up, the timer, an invalid source. */
+    private boolean woken;
     @SuppressWarnings("unused") // accessed through STATE
     private volatile int state;
 
@@ -151,6 +155,7 @@ final class UringBackend implements Backend {
             throw e;
         }
         this.timeoutBySqe = timeoutBySqe || !ring.has(UringRing.FEAT_EXT_ARG);
+        skipSuccess = ring.has(UringRing.FEAT_CQE_SKIP) ? UringRing.IOSQE_CQE_SKIP_SUCCESS : 0;
         timeoutTs = Arena.ofAuto().allocate(UringWaitArgLayout.TIMESPEC);
     }
 
@@ -233,7 +238,7 @@ final class UringBackend implements Backend {
             long data = r.armedData;
             r.armedMask = 0;
             r.armedData = -1; // from here its completion, whatever it says, is stale
-            ring.push(UringRing.OP_POLL_REMOVE, 0, -1, 0, data, 0, 0, IGNORED);
+            ring.push(UringRing.OP_POLL_REMOVE, skipSuccess, -1, 0, data, 0, 0, IGNORED);
         }
     }
 
@@ -257,24 +262,39 @@ final class UringBackend implements Backend {
         if (timeoutBySqe) {
             queueTimeout(timeoutNanos);
         }
-        int min = timeoutNanos == 0 || ring.ready() > 0 ? 0 : 1;
-        if (min == 0) {
+        if (timeoutNanos == 0 || ring.ready() > 0) {
             ring.submitAndWait(0, 0); // does not block: an interrupt is seen by the base before its next wait
-        } else {
-            interruptHook.enter(); // an interrupt from here on, or one already pending, wakes the wait below
-            try {
-                ring.submitAndWait(1, timeoutNanos); // EINTR, ETIME: reap what there is
-            } finally {
-                interruptHook.exit();
-            }
+            return reap(sink);
         }
-        return reap(sink);
+        long deadline = timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : 0;
+        long left = timeoutNanos;
+        interruptHook.enter(); // an interrupt from here on, or one already pending, wakes the wait below
+        try {
+            while (true) {
+                int r = ring.submitAndWait(1, timeoutBySqe ? -1 : left); // by entry: the TIMEOUT queued above ends it
+                woken = false;
+                int reported = reap(sink);
+                // a removal's or a stale entry's completion also ends the wait: wait again for the rest
+                if (woken || reported > 0 || r == -UringNative.ETIME || r == -UringNative.EINTR
+                        || Thread.currentThread().isInterrupted()) {
+                    return reported;
+                }
+                if (deadline != 0) {
+                    left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return 0;
+                    }
+                }
+            }
+        } finally {
+            interruptHook.exit();
+        }
     }
 
     /** The deadline as an {@code IORING_OP_TIMEOUT} entry, for kernels without EXT_ARG; the last one removed first. */
     private void queueTimeout(long timeoutNanos) throws IOException {
         if (timeoutInFlight != 0) {
-            ring.push(UringRing.OP_TIMEOUT_REMOVE, 0, -1, 0, timeoutInFlight, 0, 0, IGNORED);
+            ring.push(UringRing.OP_TIMEOUT_REMOVE, skipSuccess, -1, 0, timeoutInFlight, 0, 0, IGNORED);
             timeoutInFlight = 0;
         }
         if (timeoutNanos > 0) {
@@ -334,6 +354,7 @@ final class UringBackend implements Backend {
                 return 0; // the kernel dropped the entry (not our removal: that one is stale above); armed again before the wait
             }
             r.interest = 0; // EBADF and the like: never armed again
+            woken = true;
             sink.invalid(r.attachment);
             return 0;
         }
@@ -351,8 +372,10 @@ final class UringBackend implements Backend {
     private int other(long data, int res) {
         long kind = data & KIND;
         if (kind == (WAKE & KIND)) {
+            woken = true;
             wake.completed(res);
         } else if (kind == (TIMEOUT & KIND) && data == timeoutInFlight) {
+            woken = true;
             timeoutInFlight = 0; // fired (ETIME): nothing to remove
         }
         return 0;

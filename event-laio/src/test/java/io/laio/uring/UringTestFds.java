@@ -96,7 +96,10 @@ final class UringTestFds {
         }
     }
 
-    /** Poll entries the kernel holds for a ring ({@code PollList:} in its fdinfo, one line each after it). */
+    /**
+     * {@code IORING_OP_POLL_ADD} entries the kernel holds for a ring ({@code PollList:} in its
+     * fdinfo lists every poll, also the internal one of the eventfd read: only {@code op=6} counts).
+     */
     static long pollsInKernel(int ringFd) {
         try {
             String info = Files.readString(Path.of("/proc/self/fdinfo/" + ringFd));
@@ -104,7 +107,8 @@ final class UringTestFds {
             if (at < 0) {
                 throw new IllegalStateException("no PollList in the ring's fdinfo:\n" + info);
             }
-            return info.substring(at).lines().skip(1).takeWhile(l -> l.contains("op=")).count();
+            return info.substring(at).lines().skip(1).takeWhile(l -> l.contains("op="))
+                    .filter(l -> l.strip().startsWith("op=6,")).count();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

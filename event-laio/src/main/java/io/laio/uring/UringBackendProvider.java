@@ -39,7 +39,7 @@ import java.util.Locale;
  *
  * <p>The wake-up from other threads is an eventfd read through the ring by default; the system
  * property {@code io.laio.uring.wake=msg_ring} selects {@code IORING_OP_MSG_RING} instead
- * (Linux 5.18), for comparison ({@code io.laio.bench.UringWakeupBenchmark}).
+ * (Linux 5.18), for comparison ({@code io.laio.bench.laio.UringWakeupBenchmark}).
  */
 public final class UringBackendProvider implements BackendProvider {
     /** Submission entries per ring: re-arms of one pass beyond this cost one extra submission. */

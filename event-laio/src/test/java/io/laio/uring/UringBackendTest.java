@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -152,11 +153,12 @@ class UringBackendTest {
                 });
                 waiting.countDown();
                 long start = System.nanoTime();
-                assertEquals(0, b.poll(-1, new Sink()));
+                assertEquals(0, b.poll(TimeUnit.SECONDS.toNanos(10), new Sink())); // bounded: a lost wake-up fails, not hangs
                 long took = System.nanoTime() - start;
                 waker.join();
                 assertEquals(null, failed.get());
                 assertTrue(took >= TimeUnit.MILLISECONDS.toNanos(40), "returned before the wake-up: " + took + " ns");
+                assertTrue(took < TimeUnit.SECONDS.toNanos(5), "the wake-up was lost: " + took + " ns");
             }
         }
     }
@@ -190,10 +192,11 @@ class UringBackendTest {
                 b.wakeup();
             });
             long start = System.nanoTime();
-            b.poll(-1, new Sink());
+            b.poll(TimeUnit.SECONDS.toNanos(10), new Sink());
             long took = System.nanoTime() - start;
             waker.join();
             assertTrue(took >= TimeUnit.MILLISECONDS.toNanos(300), "the first wait's timer ended the second: " + took + " ns");
+            assertTrue(took < TimeUnit.SECONDS.toNanos(5), "the wake-up was lost: " + took + " ns");
         }
     }
 
@@ -222,6 +225,44 @@ class UringBackendTest {
             assertEquals(maps, UringTestFds.ringMappings(), "ring mappings unmapped");
         } finally {
             pipes.forEach(UringTestFds.PipeSource::close);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(UringBackend.Wake.class)
+    void wakeupsRacingCloseNeverFailNorTouchWhatCloseReleased(UringBackend.Wake mode) throws Exception {
+        // a wake-up past close() would write an eventfd number close() freed (EBADF, or into a
+        // stranger's descriptor) or, for MSG_RING, queue on a ring close() unmapped (a crash)
+        for (int round = 0; round < 10; round++) {
+            long fds = UringTestFds.openDescriptors();
+            UringBackend b = new UringBackend(8, 0, mode, false);
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicReference<Throwable> failed = new AtomicReference<>();
+            CountDownLatch started = new CountDownLatch(2);
+            Thread[] wakers = new Thread[2];
+            for (int t = 0; t < 2; t++) {
+                wakers[t] = Thread.ofPlatform().start(() -> {
+                    started.countDown();
+                    try {
+                        while (!stop.get()) {
+                            b.wakeup();
+                            Thread.yield(); // two spinning threads must not starve the closing one on two cores
+                        }
+                    } catch (Throwable e) {
+                        failed.compareAndSet(null, e);
+                    }
+                });
+            }
+            started.await();
+            b.poll(0, new Sink());
+            b.close();
+            Thread.sleep(5); // the wakers go on calling the closed backend
+            stop.set(true);
+            for (Thread w : wakers) {
+                w.join();
+            }
+            assertEquals(null, failed.get());
+            assertEquals(fds, UringTestFds.openDescriptors());
         }
     }
 }

@@ -31,5 +31,5 @@ module io.laio {
 
     exports io.laio;
 
-    provides io.laio.event.spi.BackendProvider with io.laio.EpollBackendProvider;
+    provides io.laio.event.spi.BackendProvider with io.laio.EpollBackendProvider, io.laio.uring.UringBackendProvider;
 }

@@ -84,6 +84,11 @@ start() { # label -> starts the server in the background, sets PID
   case "$1" in
     nb-b|laio-laio|nb-laio|nb-amted)
       in_cgroup "${JAR[@]}" thttpd --mode "$1" --root "$ROOT" --port "$PORT" > "$OUT/$1.server.log" 2>&1 & PID=$! ;;
+    nb-b~*|laio-laio~*|nb-laio~*|nb-amted~*) # MODE~ARG[~ARG...]: thttpd with these arguments (-D and -X ones go to the JVM)
+      local mode=${1%%~*} a; local -a jvm=() args=()
+      IFS='~' read -r -a a <<< "${1#*~}"
+      for x in "${a[@]}"; do if [[ $x == -D* || $x == -X* ]]; then jvm+=("$x"); else args+=("$x"); fi; done
+      in_cgroup "${JAR[@]:0:2}" "${jvm[@]}" "${JAR[@]:2}" thttpd --mode "$mode" "${args[@]}" --root "$ROOT" --port "$PORT" > "$OUT/$1.server.log" 2>&1 & PID=$! ;;
     netty-epoll|netty-io_uring|netty-nio) # Netty, file work on the loop
       in_cgroup "${PEER[@]}" io.laio.bench.peers.NettyStaticServer --transport "${1#netty-}" --root "$ROOT" --port "$PORT" > "$OUT/$1.server.log" 2>&1 & PID=$! ;;
     netty-*-be) # Netty, file work on a blocking executor

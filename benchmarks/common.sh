@@ -72,6 +72,9 @@ server.max-keep-alive-idle = 60
 server.errorlog = "$1/error.log"
 CONF
 }
+# The README's lean profile for memory-limited hosts (docs/benchmarks/lean-profile.md)
+LEAN_JVM="-Xms16m -Xmx16m -XX:+UseSerialGC -XX:+UseCompactObjectHeaders -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=32m -Xss256k -XX:-UsePerfData"
+LEAN_ENV="MALLOC_ARENA_MAX=2"
 CGROUP=""  # cgroup directories (v1, space-separated: memory, blkio) the servers start in; none when empty
 in_cgroup() { # becomes "$@" (in every cgroup of $CGROUP): the background job's PID is the server's own
   if [ -n "$CGROUP" ]; then
@@ -84,6 +87,18 @@ start() { # label -> starts the server in the background, sets PID
   case "$1" in
     nb-b|laio-laio|nb-laio|nb-amted)
       in_cgroup "${JAR[@]}" thttpd --mode "$1" --root "$ROOT" --port "$PORT" > "$OUT/$1.server.log" 2>&1 & PID=$! ;;
+    nb-b~*|laio-laio~*|nb-laio~*|nb-amted~*)
+      # MODE~ARG[~ARG...]: thttpd with these arguments; -D and -X ones go to the JVM, NAME=VALUE ones
+      # to its environment, and "lean" stands for the README's lean profile (LEAN_ENV, LEAN_JVM)
+      local mode=${1%%~*} a; local -a jvm=() envs=() args=()
+      IFS='~' read -r -a a <<< "${1#*~}"
+      for x in "${a[@]}"; do
+        if [ "$x" = lean ]; then read -r -a jvm <<< "${jvm[*]} $LEAN_JVM"; read -r -a envs <<< "${envs[*]} $LEAN_ENV"
+        elif [[ $x == -D* || $x == -X* ]]; then jvm+=("$x")
+        elif [[ $x =~ ^[A-Z_]+= ]]; then envs+=("$x")
+        else args+=("$x"); fi
+      done
+      in_cgroup "${JAR[0]}" "${envs[@]}" "${JAR[1]}" "${jvm[@]}" "${JAR[@]:2}" thttpd --mode "$mode" "${args[@]}" --root "$ROOT" --port "$PORT" > "$OUT/$1.server.log" 2>&1 & PID=$! ;;
     netty-epoll|netty-io_uring|netty-nio) # Netty, file work on the loop
       in_cgroup "${PEER[@]}" io.laio.bench.peers.NettyStaticServer --transport "${1#netty-}" --root "$ROOT" --port "$PORT" > "$OUT/$1.server.log" 2>&1 & PID=$! ;;
     netty-*-be) # Netty, file work on a blocking executor

@@ -25,9 +25,9 @@ cd "$(dirname "$0")/.."
 RUNS=${1:-3}
 read -r -a MODES <<< "${2:-laio-laio nb-b}"
 CLIENTS=${3:-64}
-LEAN=${LEAN:--Xms16m -Xmx16m -XX:+UseSerialGC -XX:+UseCompactObjectHeaders -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=32m -Xss256k -XX:-UsePerfData}
-# the lean runs also set MALLOC_ARENA_MAX=2 (glibc keeps fewer malloc arenas for the JVM's threads)
 . benchmarks/common.sh
+LEAN=${LEAN:-$LEAN_JVM}
+# the lean runs also set LEAN_ENV, MALLOC_ARENA_MAX=2 (glibc keeps fewer malloc arenas for the JVM's threads)
 use_jdk25
 [ -f examples/target/laio-examples.jar ] || mvn -B -q package -DskipTests
 WORK=$(mktemp -d /tmp/laio-lean.XXXXXX)
@@ -38,7 +38,7 @@ J="$JAVA_HOME/bin/java"
 "$J" -jar "$WORK/laio-examples.jar" workload --profile rice --scale 0.02 --seed 1 --out "$WORK/rice" > /dev/null
 PORT=18090
 
-echo "lean: \`MALLOC_ARENA_MAX=2 java $LEAN\`"
+echo "lean: \`$LEAN_ENV java $LEAN\`"
 echo
 echo "| run | mode | JVM flags | requests/s | p99 ms | peak RSS MB |"
 echo "|---|---|---|---|---|---|"
@@ -47,7 +47,7 @@ for run in $(seq 1 "$RUNS"); do
     for profile in default lean; do
       flags=()
       envs=()
-      [ "$profile" = lean ] && read -r -a flags <<< "$LEAN" && envs=(MALLOC_ARENA_MAX=2)
+      [ "$profile" = lean ] && read -r -a flags <<< "$LEAN" && read -r -a envs <<< "$LEAN_ENV"
       env "${envs[@]}" "$J" "${flags[@]}" -jar "$WORK/laio-examples.jar" thttpd --mode "$mode" --root "$WORK/rice/root" --port "$PORT" \
         > "$WORK/server.log" 2>&1 &
       SPID=$!

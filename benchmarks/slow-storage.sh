@@ -32,7 +32,7 @@
 # Usage: benchmarks/slow-storage.sh [RUNS=3] [SCALE=0.12] [CLIENTS=64,256]
 # Environment (defaults): PHASES="fuse iops"  FUSE_LATENCY_US="2000" (e.g. "500 2000")
 #   IOPS_RATES="500 2000"  SLOW_LIMIT_MB=256  DURATION=3 (s per measurement)  WARMUP=6 (s, at least)
-#   WARMUP_MAX=30 (s: the warm-up goes on until the cgroup is 90% full or this long)
+#   WARMUP_MAX=60 (s: the warm-up goes on until the cgroup is 90% full and the JIT has settled, or this long)
 #   TOOLS="loadgen wrk"  SERVERS="nb-b laio-laio nb-laio nb-amted nginx-1w nginx-1w-aio
 #   laio-laio@same nginx-1w-aio@same"  SLOW_WORK=/var/tmp/laio-slow (on the disk to throttle)
 #   PORT=18380
@@ -47,7 +47,7 @@ IOPS_RATES=${IOPS_RATES:-500 2000}
 LIMIT_MB=${SLOW_LIMIT_MB:-256}
 DURATION=${DURATION:-3}
 WARMUP=${WARMUP:-6}
-WARMUP_MAX=${WARMUP_MAX:-30}
+WARMUP_MAX=${WARMUP_MAX:-60}
 TOOLS=${TOOLS:-loadgen wrk}
 read -r -a SERVERS <<< "${SERVERS:-nb-b laio-laio nb-laio nb-amted nginx-1w nginx-1w-aio laio-laio@same nginx-1w-aio@same}"
 WORK=${SLOW_WORK:-/var/tmp/laio-slow}
@@ -139,6 +139,15 @@ limit_mb() {
   else echo $(( $(cat "$MEMCG/memory.max") / 1048576 )); fi
 }
 cgroup_full() { [ $(( $(usage_mb) * 10 )) -ge $(( $(limit_mb) * 9 )) ]; }
+jit_ticks() { # CPU time of the server's JIT compiler threads (none for nginx), in clock ticks
+  local t=0 f
+  for f in /proc/"$PID"/task/*; do
+    case "$(cat "$f/comm" 2>/dev/null)" in
+      C1\ CompilerThre*|C2\ CompilerThre*) t=$((t + $(awk '{print $14 + $15}' "$f/stat" 2>/dev/null || echo 0))) ;;
+    esac
+  done
+  echo "$t"
+}
 cache_mb() {
   if [ $CGV = 1 ]; then awk '$1=="cache"{printf "%.0f", $2/1048576}' "$MEMCG/memory.stat"
   else awk '$1=="file"{printf "%.0f", $2/1048576}' "$MEMCG/memory.stat"; fi
@@ -209,6 +218,13 @@ rss_kb() { # VmRSS of the server and its children (nginx's workers)
   done
   echo "$t"
 }
+cpu_ticks() { # user + system CPU time of the server and its children (nginx's workers), in clock ticks
+  local t=0 p
+  for p in "$PID" $(pgrep -P "$PID" 2>/dev/null); do
+    t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)))
+  done
+  echo "$t"
+}
 sample() { # every 0.25 s: "rss_kb cache_mb" lines
   while :; do echo "$(rss_kb) $(cache_mb)"; sleep 0.25; done
 }
@@ -239,10 +255,10 @@ storage_reads() { # "reads bytes" so far, of the storage model in use
 field() { # CSV-FILE COLUMN -> the column's value in the last row
   awk -F, -v c="$2" 'NR==1{for(i=1;i<=NF;i++) if($i==c) k=i; next} {v=$k} END{print v}' "$1" 2>/dev/null || echo 0
 }
-HEADER="phase,run,tool,label,clients,requests,errors,seconds,requests_per_s,mbit_per_s,mean_ms,p50_ms,p99_ms,max_ms,storage_reads,storage_read_mb,reads_per_request,rss_mb,cache_mb"
+HEADER="phase,run,tool,label,clients,requests,errors,seconds,requests_per_s,mbit_per_s,mean_ms,p50_ms,p99_ms,max_ms,storage_reads,storage_read_mb,reads_per_request,rss_mb,cache_mb,cpu_us_per_request"
 measure() { # phase run tool label clients segment
   local phase=$1 run=$2 tool=$3 label=$4 c=$5 seg=$6 r0 r1 req err sec rps mbit mean p50 p99 max
-  r0=$(storage_reads)
+  r0=$(storage_reads); local cpu0; cpu0=$(cpu_ticks)
   sample > "$WORK/samples" & SAMPLER=$!
   if [ "$tool" = loadgen ]; then
     rm -f "$WORK/m.csv"
@@ -268,14 +284,15 @@ measure() { # phase run tool label clients segment
   fi
   kill "$SAMPLER" 2>/dev/null || true; wait "$SAMPLER" 2>/dev/null || true; SAMPLER=""
   r1=$(storage_reads)
-  local rd rb rss cache
+  local rd rb rss cache cpu
+  cpu=$(awk -v t="$(( $(cpu_ticks) - cpu0 ))" -v hz="$(getconf CLK_TCK)" -v r="$req" 'BEGIN{printf "%.0f", r ? t * 1e6 / hz / r : 0}')
   rd=$(( ${r1% *} - ${r0% *} )); rb=$(( ${r1#* } - ${r0#* } ))
   rss=$(sort -n "$WORK/samples" | awk '{v[NR]=$1} END{printf "%.0f", (NR ? v[NR] : 0)/1024}')   # max
   cache=$(awk '{c+=$2} END{printf "%.0f", NR ? c/NR : 0}' "$WORK/samples")                    # mean
-  echo "$phase,$run,$tool,$label,$c,$req,$err,$sec,$rps,$mbit,$mean,$p50,$p99,$max,$rd,$(awk -v b="$rb" 'BEGIN{printf "%.1f", b/1048576}'),$(awk -v d="$rd" -v r="$req" 'BEGIN{printf "%.3f", r ? d/r : 0}'),$rss,$cache" \
+  echo "$phase,$run,$tool,$label,$c,$req,$err,$sec,$rps,$mbit,$mean,$p50,$p99,$max,$rd,$(awk -v b="$rb" 'BEGIN{printf "%.1f", b/1048576}'),$(awk -v d="$rd" -v r="$req" 'BEGIN{printf "%.3f", r ? d/r : 0}'),$rss,$cache,$cpu" \
     >> "$OUT/run$run.csv"
-  printf '  %-8s %-20s %4s clients: %8s req/s  p50 %7s ms  p99 %8s ms  %s reads/req  RSS %s MB  cache %s MB  errors %s\n' \
-    "$tool" "$label" "$c" "$rps" "$p50" "$p99" "$(awk -v d="$rd" -v r="$req" 'BEGIN{printf "%.2f", r ? d/r : 0}')" "$rss" "$cache" "$err" >&2
+  printf '  %-8s %-20s %4s clients: %8s req/s  p50 %7s ms  p99 %8s ms  %s reads/req  RSS %s MB  cache %s MB  CPU %s µs/req  errors %s\n' \
+    "$tool" "$label" "$c" "$rps" "$p50" "$p99" "$(awk -v d="$rd" -v r="$req" 'BEGIN{printf "%.2f", r ? d/r : 0}')" "$rss" "$cache" "$cpu" "$err" >&2
 }
 
 run_server() { # phase run label
@@ -291,7 +308,14 @@ run_server() { # phase run label
   # (at 500 reads/s filling it would take minutes), and the JIT compiles the server, the paths of
   # a miss included
   storage_fast on
-  local t0="" el=0 raised=0
+  # Then, the cache full, with the storage slowed for at least 4 s and until the JIT has settled:
+  # its compiler threads used under 5% of a core over the last 2 s. Without this a Java server
+  # compiled its paths of a slow miss in the measurement: C1 and C2 took 30-45% of laio-laio's CPU
+  # time in it on this machine, charged to its requests, which nginx's never are.
+  warmed_up() { # (reads run_server's locals)
+    [ "$el" -ge "$WARMUP_MAX" ] || { [ -n "$slow_at" ] && [ $((SECONDS - slow_at)) -ge 4 ] && [ $jit_quiet = 1 ]; }
+  }
+  local t0="" el=0 raised=0 jit_at=$SECONDS jit0 jit_quiet=0 hz slow_at=""; jit0=$(jit_ticks); hz=$(getconf CLK_TCK)
   while [ "$el" -lt "$WARMUP_MAX" ]; do
     "${JAR[@]}" loadgen --trace "$WORK/seg0.txt" --root "$SERVED" --port "$PORT" --clients 64 --duration "$WARMUP_MAX" \
       --label warm-up --no-progress >> "$OUT/warm-up.log" 2>&1 & WARM_PID=$!
@@ -302,21 +326,29 @@ run_server() { # phase run label
         continue
       fi
       el=$((SECONDS - t0))
+      if [ $((SECONDS - jit_at)) -ge 2 ]; then
+        local j; j=$(jit_ticks)
+        if [ $(( (j - jit0) * 100 )) -lt $(( 5 * hz * (SECONDS - jit_at) )) ]; then jit_quiet=1; else jit_quiet=0; fi
+        jit0=$j; jit_at=$SECONDS
+      fi
       if [ "$label" != "$kind" ] && [ $raised = 0 ] && [ $((2 * el)) -ge "$WARMUP" ]; then
         # @same: the limit raised by the server's own RSS
         local rss; rss=$(( $(rss_kb) / 1024 )); raised=1
         set_limit_mb $((LIMIT_MB + rss))
         echo "  $label: RSS $rss MB, memory limit raised to $((LIMIT_MB + rss)) MB" >&2
       fi
-      if [ "$el" -ge "$WARMUP" ] && { cgroup_full || [ "$el" -ge "$WARMUP_MAX" ]; }; then kill "$WARM_PID" 2>/dev/null || true; break; fi
+      if [ -z "$slow_at" ] && [ "$el" -ge "$WARMUP" ] && cgroup_full; then
+        storage_fast off; slow_at=$SECONDS; jit_quiet=0; jit0=$(jit_ticks); jit_at=$SECONDS
+      fi
+      if warmed_up; then kill "$WARM_PID" 2>/dev/null || true; break; fi
     done
     wait "$WARM_PID" 2>/dev/null || true; WARM_PID=""
     [ -n "$t0" ] || fail "the warm-up's loadgen never connected to $label (see $OUT/warm-up.log)"
     el=$((SECONDS - t0))
-    if [ "$el" -ge "$WARMUP" ] && cgroup_full; then break; fi # (an && list last would end the loop, and set -e the script)
+    if warmed_up; then break; fi # (an && list last would end the loop, and set -e the script)
   done
-  echo "  warm-up $el s under load: cgroup $(usage_mb) MB of $(limit_mb) MB, page cache $(cache_mb) MB" >&2
   storage_fast off
+  echo "  warm-up $el s under load ($([ -n "$slow_at" ] && echo "the last $((SECONDS - slow_at)) s" || echo "none") with the storage slowed): cgroup $(usage_mb) MB of $(limit_mb) MB, page cache $(cache_mb) MB, JIT $([ $jit_quiet = 1 ] && echo settled || echo 'still compiling')" >&2
   local s=1 tool c
   for tool in "${TOOL_LIST[@]}"; do
     for c in "${CLIENT_LIST[@]}"; do
@@ -362,7 +394,7 @@ done
 mkdir -p docs/benchmarks
 COMMAND="benchmarks/slow-storage.sh $RUNS $SCALE $CLIENTS" # with the settings that are not the defaults
 for v in "PHASES=$PHASES=fuse iops" "FUSE_LATENCY_US=$FUSE_LATENCY_US=2000" "IOPS_RATES=$IOPS_RATES=500 2000" \
-    "SLOW_LIMIT_MB=$LIMIT_MB=256" "DURATION=$DURATION=3" "WARMUP=$WARMUP=6" "WARMUP_MAX=$WARMUP_MAX=30" "TOOLS=$TOOLS=loadgen wrk" \
+    "SLOW_LIMIT_MB=$LIMIT_MB=256" "DURATION=$DURATION=3" "WARMUP=$WARMUP=6" "WARMUP_MAX=$WARMUP_MAX=60" "TOOLS=$TOOLS=loadgen wrk" \
     "SERVERS=${SERVERS[*]}=nb-b laio-laio nb-laio nb-amted nginx-1w nginx-1w-aio laio-laio@same nginx-1w-aio@same"; do
   name=${v%%=*}; rest=${v#*=}; val=${rest%=*}; def=${rest##*=}
   [ "$val" = "$def" ] || COMMAND="$name='$val' $COMMAND"

@@ -88,6 +88,9 @@ print(f"Machine: {cores} cores, kernel {kernel}, {jdk}; servers and clients shar
 print(f"Each server, in turn (servers alternate within a run): started in the cgroup emptied of the last one's "
       f"cache, warmed up untimed on the first half of the trace with the storage at full speed (latency off, no "
       f"throttle) for at least {warmup} s and until the cgroup is 90% full, so that its cache is at its steady state; "
+      "then on with the storage slowed, at least 4 s and until the server's JIT compiler threads have used under 5% "
+      "of a core over 2 s (a Java server otherwise compiles its paths of a slow miss inside the measurement, and its "
+      "requests are charged for it); "
       f"then, storage slowed, {duration} s per measurement, each on its own part of the trace's second half. "
       "Clients: `loadgen` (laio's own; a connection per session of the trace) and `wrk` (independent: "
       "`benchmarks/wrk-trace.lua` replays the same trace's paths over a fixed number of persistent connections). "
@@ -96,7 +99,9 @@ print(f"Each server, in turn (servers alternate within a run): started in the cg
 print("Storage reads per request: the reads reaching slowfs (its counter) or the cgroup's reads on the disk "
       "(`blkio.throttle.io_serviced` / `io.stat`) during the measurement, divided by the requests answered. "
       "RSS: the largest VmRSS (all of the server's processes) sampled every 0.25 s under load; cache: the cgroup's "
-      "page cache, mean over the measurement.\n")
+      "page cache, mean over the measurement. CPU per request: the user and system time of all of the server's "
+      "threads and processes over the measurement (from /proc/PID/stat), divided by the requests answered; it is the "
+      "figure the machine's sharing (clients, slowfs and server on 2 cores) disturbs least.\n")
 print("The bound the miss ratio sets: with the disk capped at R reads/s and m storage reads per request "
       "(misses per request × reads per miss), no server exceeds R / m requests/s. The IOPS tables give R / m for "
       "each server's own measured m and the share of it reached: a server nearer its bound wastes less of the "
@@ -134,8 +139,10 @@ for phase in phases:
         n_runs = len({r["run"] for v in data.values() for r in v})
         print(f"### {tool}: requests/s, p50 / p99 ms (median of {n_runs} runs; errors in all runs: {errors})\n")
         table(labels, clients, med, lambda r: f"{fnum(r, 'requests_per_s'):,.0f}, {fnum(r, 'p50_ms'):.1f} / {fnum(r, 'p99_ms'):.1f}")
-        print(f"{tool}: storage reads per request; RSS under load, MB; page cache, MB\n")
-        table(labels, clients, med, lambda r: f"{fnum(r, 'reads_per_request'):.2f}; {r['rss_mb']}; {r['cache_mb']}")
+        print(f"{tool}: storage reads per request; RSS under load, MB; page cache, MB; server CPU time per request, µs "
+              "(user + system, all its threads and processes)\n")
+        table(labels, clients, med, lambda r: f"{fnum(r, 'reads_per_request'):.2f}; {r['rss_mb']}; {r['cache_mb']}; "
+              f"{r.get('cpu_us_per_request') or '-'}")
         if phase.startswith("fuse-"):
             lat = int(phase[5:-2]) / 1e6
             print(f"{tool}: the bounds the measured reads per request m set at {lat * 1000:g} ms a read: one read at a "

@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>One checker thread per process</b>, not per base: a server runs one loop per core, and a
  * thread per loop that wakes every few hundred milliseconds would cost threads and wake-ups for
  * nothing; one thread walking a short list costs one wake-up per interval in all. The thread is
- * a daemon, started when the first watched loop starts and ended when the last one returns.
+ * a daemon, started when the first watched loop starts and ended once no loop has run for
+ * 10 s (a program that calls {@code loop(LOOP_ONCE)} over and over keeps one thread). A base
+ * stays on its list from its first loop to its {@code close()}.
  *
  * <p><b>What the loop pays:</b> nothing more than its metrics. The loop writes, with an opaque
  * store, the time the current callback (or the pass, while timers, tasks and completions run)
@@ -45,11 +47,14 @@ final class BlockedLoopChecker {
 
     static final long MIN_INTERVAL_NANOS = 5_000_000L;
     static final long MAX_INTERVAL_NANOS = 500_000_000L;
+    /** The thread outlives the last running loop this long, so loop(LOOP_ONCE) in a loop does not start one each time. */
+    static final long IDLE_EXIT_NANOS = 10_000_000_000L;
 
     private final FailureLog log;
     private final boolean ownThread;
     private final CopyOnWriteArrayList<EventBase> bases = new CopyOnWriteArrayList<>();
     private Thread thread; // guarded by this
+    private long parkedFor = MAX_INTERVAL_NANOS; // guarded by this: the checker thread's current interval
 
     /**
      * A checker reporting to {@code log}; with {@code ownThread} false nothing runs
@@ -61,40 +66,69 @@ final class BlockedLoopChecker {
         this.ownThread = ownThread;
     }
 
-    /** Loop thread, as a loop starts: watch {@code base} until {@link #unwatch}. */
+    /**
+     * As a loop of {@code base} starts, under the base's lock: watch it from now until
+     * {@link #unwatch} (its {@code close()}). The base stays on the list between loops, so a
+     * program calling {@code loop(LOOP_ONCE)} over and over allocates nothing here after the
+     * first call and wakes the checker only when it needs a shorter interval.
+     */
     void watch(EventBase base) {
-        bases.addIfAbsent(base);
+        if (!bases.contains(base)) {
+            bases.add(base);
+        }
         if (!ownThread) {
             return;
         }
+        long want = interval(base.blockedThresholdNanos());
         synchronized (this) {
             if (thread == null) {
-                // the exit decision is made under this lock after reading bases, so either the
-                // old thread sees this base or a new thread starts here
+                // the exit decision is made under this lock after reading whether any base
+                // runs, and the base was marked running before this lock: either the old
+                // thread sees it or a new thread starts here
                 thread = Thread.ofPlatform().name("laio-blocked-loop-checker").daemon().unstarted(this::run);
                 thread.start();
-            } else {
-                LockSupport.unpark(thread); // the base may ask for a shorter interval
+            } else if (want < parkedFor) {
+                LockSupport.unpark(thread);
             }
         }
     }
 
-    /** Loop thread, as a loop returns. */
+    /** As {@code base} closes. */
     void unwatch(EventBase base) {
         bases.remove(base);
     }
 
     private void run() {
+        long idleSince = 0;
         while (true) {
-            long interval = checkAll(System.nanoTime());
+            long now = System.nanoTime();
+            long interval = checkAll(now);
             synchronized (this) {
-                if (bases.isEmpty()) {
+                if (anyRunning()) {
+                    idleSince = 0;
+                } else if (idleSince == 0) {
+                    idleSince = now;
+                } else if (now - idleSince >= IDLE_EXIT_NANOS) {
                     thread = null;
                     return;
                 }
+                parkedFor = interval;
             }
             LockSupport.parkNanos(interval);
         }
+    }
+
+    private boolean anyRunning() {
+        for (EventBase base : bases) {
+            if (base.loopThread() != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static long interval(long threshold) {
+        return threshold <= 0 ? MAX_INTERVAL_NANOS : Math.min(MAX_INTERVAL_NANOS, Math.max(MIN_INTERVAL_NANOS, threshold / 4));
     }
 
     /** One round over the watched loops at {@code now}; returns how long to wait for the next. */
@@ -105,7 +139,7 @@ final class BlockedLoopChecker {
             if (threshold <= 0) {
                 continue;
             }
-            interval = Math.min(interval, Math.max(MIN_INTERVAL_NANOS, threshold / 4));
+            interval = Math.min(interval, interval(threshold));
             check(base, threshold, now);
         }
         return interval;

@@ -287,7 +287,6 @@ public final class EventBase implements AutoCloseable {
             clockFresh = false; // an event made active before the next loop reads its own time
             waker.awake();
             synchronized (this) {
-                checker.unwatch(this);
                 running = false;
                 loopThread = null;
             }
@@ -1090,6 +1089,7 @@ public final class EventBase implements AutoCloseable {
             delEvent(active.head(p));
         }
         closed = true;
+        checker.unwatch(this);
         int dropped = 0;
         while (tasks.poll() != null) {
             dropped++;

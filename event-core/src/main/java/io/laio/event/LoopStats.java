@@ -37,7 +37,8 @@ import java.time.Duration;
  * <em>lag</em> of a callback is the time from the moment its event became active to the moment
  * its callback started: for a timeout, from its deadline; for a channel that became ready, a
  * LAIO completion or a signal, from the moment the loop saw it (the end of the wait, or the
- * drain); for {@link Event#active}, from the call. Lag grows when a pass is long (events that
+ * drain); for {@link Event#active}, from the loop's last clock reading before the call (the
+ * end of the previous callback, or the start of the pass). Lag grows when a pass is long (events that
  * became active meanwhile wait for it to end), when many callbacks run in one pass, and when a
  * busy urgent priority starves a lower one.
  *

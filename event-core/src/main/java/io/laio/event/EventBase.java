@@ -167,7 +167,10 @@ public final class EventBase implements AutoCloseable {
      * <ul>
      *   <li>{@code "nio"}, priority 10, from event-nio: a {@code java.nio.channels.Selector};</li>
      *   <li>{@code "epoll"}, priority 5, from event-laio: the loop's own epoll, which watches no
-     *       NIO channels (LAIO's socket waits use it without a thread hand-off).</li>
+     *       NIO channels (LAIO's socket waits use it without a thread hand-off);</li>
+     *   <li>{@code "uring"}, priority 4 where an io_uring instance can be made (else never
+     *       picked), from event-laio: readiness through {@code IORING_OP_POLL_ADD}; below epoll
+     *       until LAIO's calls run on the ring too.</li>
      * </ul>
      * So with event-nio present the base is {@code nio} (whether or not event-laio is there too);
      * with event-laio alone it is {@code epoll}; with neither it is the parking backend. Ask for
@@ -197,7 +200,8 @@ public final class EventBase implements AutoCloseable {
      * A new base on the {@link BackendProvider} of that {@link BackendProvider#name() name}
      * found by {@link ServiceLoader}: {@code "nio"} (event-nio's selector), {@code "epoll"}
      * (event-laio's: watches no NIO channels, but LAIO's socket waits on it cost no thread
-     * hand-off), {@code "parking"} (no channels at all).
+     * hand-off), {@code "uring"} (event-laio's io_uring; fails with the cause where io_uring
+     * is absent or refused), {@code "parking"} (no channels at all).
      *
      * @throws IllegalArgumentException if no provider of that name is present (the message
      *                                  lists those that are)

@@ -111,6 +111,24 @@ class EventLoopGroupTest {
     }
 
     @Test
+    void anEventOfABaseWhoseLoopIsNotRunningIsRefusedOnAGroupsLoop() throws Exception {
+        try (EventLoopGroup group = EventLoopGroup.create(1); EventBase idle = EventBase.create()) {
+            Event ev = Event.set(idle, null, Ev.TIMEOUT, (e, w, a) -> { }, null);
+            CompletableFuture<String> outcome = new CompletableFuture<>();
+            group.execute(() -> {
+                try {
+                    ev.add(Duration.ofSeconds(1)); // without the rule: pending on a base nobody runs
+                    outcome.complete("accepted");
+                } catch (IllegalStateException e) {
+                    outcome.complete("refused");
+                }
+            });
+            assertEquals("refused", outcome.get(10, TimeUnit.SECONDS));
+            assertEquals(false, ev.pending(Ev.TIMEOUT));
+        }
+    }
+
+    @Test
     void gracefulShutdownRunsEveryPendingTimerAndTaskThenEndsEveryThread() throws Exception {
         long before = threadsNamed("g-grace");
         EventLoopGroup group = EventLoopGroup.builder().loops(2).threadName("g-grace").build();

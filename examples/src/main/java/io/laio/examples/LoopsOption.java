@@ -68,6 +68,11 @@ public final class LoopsOption {
         return loops == 0 ? Runtime.getRuntime().availableProcessors() : loops;
     }
 
+    /** Whether {@code --loops} was given (not left to the processor count). */
+    public boolean explicit() {
+        return loops != 0;
+    }
+
     /** {@code --accept}. */
     public Accept accept() {
         return accept;

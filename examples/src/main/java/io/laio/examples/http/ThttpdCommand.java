@@ -20,7 +20,6 @@ import io.laio.examples.Check;
 import io.laio.examples.CpuPinning;
 import io.laio.examples.LoopsOption;
 import java.io.IOException;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -112,16 +111,15 @@ public final class ThttpdCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Check check = Check.of(spec);
         check.listenPort("--port", port);
-        if (mode.laioSockets() && !(bind instanceof Inet4Address)) {
-            throw check.fail("--bind " + bind.getHostAddress() + ": --mode " + mode
-                    + " listens on a raw IPv4 socket; give an IPv4 address, or an nb-* mode for IPv6");
+        if (mode.laioSockets()) {
+            check.ipv4("--bind", bind, "--mode " + mode + " listens on a raw IPv4 socket; give an IPv4 address, or an nb-* mode for IPv6");
         }
         check.directory("--root", root);
         check.positive("--idle-timeout", idleTimeout, MAX_TIMEOUT);
         check.positive("--header-timeout", headerTimeout, MAX_TIMEOUT);
         check.range("--max-helpers", maxHelpers, 1, 4096);
         check.atLeast("--max-connections", maxConnections, -1);
-        int n = loops.loops(check);
+        int n = loops.explicit() ? loops.loops(check) : Math.min(loops.loops(check), maxHelpers);
         if (n > maxHelpers) {
             throw check.fail("--loops " + n + " is more than --max-helpers " + maxHelpers
                     + ": each loop needs a helper of its own to keep the process within --max-helpers");

@@ -122,6 +122,8 @@ public final class ThttpdServer {
     private volatile long accepted;
     private final int chunkSize;
     private final int maxConnections;
+    /** {@link #MAX_SETS}, or this loop's share of it on N loops (each set in progress holds a file descriptor). */
+    private final int maxSets;
     private boolean pausedAtLimit;
     private int buffersMade;
 
@@ -134,7 +136,7 @@ public final class ThttpdServer {
     /** Opens the root and the listening socket; nothing is served until {@link #run()}. */
     public ThttpdServer(Options options) throws IOException {
         this(options, options.mode().laioSockets() ? EventBase.create("epoll") : EventBase.create(), 1,
-                new InetSocketAddress(options.bind(), options.port()), false, null);
+                new InetSocketAddress(options.bind(), options.port()), false, null, true);
     }
 
     /**
@@ -145,16 +147,22 @@ public final class ThttpdServer {
      */
     ThttpdServer(Options options, EventBase base, int loops, InetSocketAddress listenOn, boolean reusePort,
             ThttpdGroup handOffGroup) throws IOException {
+        this(options, base, loops, listenOn, reusePort, handOffGroup, false);
+    }
+
+    private ThttpdServer(Options options, EventBase base, int loops, InetSocketAddress listenOn, boolean reusePort,
+            ThttpdGroup handOffGroup, boolean ownsBase) throws IOException {
         this.options = options;
         this.handOffGroup = handOffGroup;
         this.chunkSize = options.mode().laioSockets() ? 0 : 128 * 1024;
+        this.maxSets = share(MAX_SETS, loops);
         this.waitBuffers = new WaitBuffers(arena);
         this.base = base;
         try {
             this.laio = Laio.attach(base, options.mode().laioConfig(share(options.maxHelpers(), loops),
                     share(LaioConfig.builder().build().maxQueued(), loops)));
         } catch (RuntimeException e) {
-            base.close();
+            closeIfOwned(base, ownsBase);
             throw e;
         }
         this.handOver = Event.set(base, null, Ev.TIMEOUT, (ev, what, arg) -> handOverBuffers(), null);
@@ -165,7 +173,7 @@ public final class ThttpdServer {
             this.root = DocRoot.open(setup, arena, options.root());
         } catch (IOException | RuntimeException e) {
             laio.close();
-            base.close();
+            closeIfOwned(base, ownsBase);
             throw e;
         }
         try {
@@ -175,8 +183,15 @@ public final class ThttpdServer {
         } catch (IOException | RuntimeException e) {
             root.close(laio);
             laio.close();
-            base.close();
+            closeIfOwned(base, ownsBase);
             throw e;
+        }
+    }
+
+    /** A failed constructor closes the base it made, never a group's (the group closes those). */
+    private static void closeIfOwned(EventBase base, boolean owned) {
+        if (owned) {
+            base.close();
         }
     }
 
@@ -346,7 +361,7 @@ public final class ThttpdServer {
         if (b != null) {
             return b.reset();
         }
-        if (buffersMade >= MAX_SETS) {
+        if (buffersMade >= maxSets) {
             return null;
         }
         buffersMade++;

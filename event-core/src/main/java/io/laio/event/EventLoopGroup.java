@@ -213,7 +213,7 @@ public final class EventLoopGroup implements Executor, AutoCloseable {
             shuttingDown = true;
         }
         long check = Math.max(Event.saturatedNanos(quietPeriod), TimeUnit.MILLISECONDS.toNanos(1));
-        long deadline = Event.saturatedNanos(timeout);
+        long deadline = System.nanoTime() + Math.min(Event.saturatedNanos(timeout), Long.MAX_VALUE / 4); // from this call
         for (Loop l : loops) {
             try {
                 l.base.execute(() -> l.beginShutdown(check, deadline));
@@ -366,12 +366,12 @@ public final class EventLoopGroup implements Executor, AutoCloseable {
         }
 
         /** Loop thread: the group is shutting down; leave the never-empty mode for the quiet checks. */
-        void beginShutdown(long checkNanos, long deadlineNanos) {
+        void beginShutdown(long checkNanos, long deadlineAt) {
             deadline = Event.set(base, null, Ev.TIMEOUT, (ev, what, arg) -> {
                 forced = true;
                 base.loopBreak();
             }, null);
-            deadline.add(Duration.ofNanos(deadlineNanos));
+            deadline.add(Duration.ofNanos(Math.max(0, deadlineAt - System.nanoTime())));
             quietCheck = Event.set(base, null, Ev.TIMEOUT | Ev.PERSIST, (ev, what, arg) -> checkQuiet(), null);
             quietCheck.add(Duration.ofNanos(checkNanos));
             base.loopExit(null); // the outer loop in run() now goes on with the quiet checks

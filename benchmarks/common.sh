@@ -58,7 +58,9 @@ CONF
 # The servers the benchmarks compare, on 127.0.0.1:$PORT serving $ROOT; the caller sets JAR (the
 # java command running the examples jar), PEER for the Java peers (the java command with
 # benchmarks.jar on its class path), ROOT, PORT, WORK (configuration directories) and OUT
-# (server logs), and CGROUP for servers confined to cgroups.
+# (server logs), and CGROUP for servers confined to cgroups. thttpd runs THTTPD_LOOPS loops (default
+# 1: the pages compare it with one nginx worker and single-loop peers; its own default is one loop
+# per processor since --loops came).
 lighttpd_conf() {
   mkdir -p "$1"
   cat > "$1/lighttpd.conf" <<CONF
@@ -86,7 +88,7 @@ in_cgroup() { # becomes "$@" (in every cgroup of $CGROUP): the background job's 
 start() { # label -> starts the server in the background, sets PID
   case "$1" in
     nb-b|laio-laio|nb-laio|nb-amted)
-      in_cgroup "${JAR[@]}" thttpd --mode "$1" --root "$ROOT" --port "$PORT" > "$OUT/$1.server.log" 2>&1 & PID=$! ;;
+      in_cgroup "${JAR[@]}" thttpd --mode "$1" --loops "${THTTPD_LOOPS:-1}" --root "$ROOT" --port "$PORT" > "$OUT/$1.server.log" 2>&1 & PID=$! ;;
     nb-b~*|laio-laio~*|nb-laio~*|nb-amted~*)
       # MODE~ARG[~ARG...]: thttpd with these arguments; -D and -X ones go to the JVM, NAME=VALUE ones
       # to its environment, and "lean" stands for the README's lean profile (LEAN_ENV, LEAN_JVM)
@@ -98,7 +100,7 @@ start() { # label -> starts the server in the background, sets PID
         elif [[ $x =~ ^[A-Z_]+= ]]; then envs+=("$x")
         else args+=("$x"); fi
       done
-      in_cgroup "${JAR[0]}" "${envs[@]}" "${JAR[1]}" "${jvm[@]}" "${JAR[@]:2}" thttpd --mode "$mode" "${args[@]}" --root "$ROOT" --port "$PORT" > "$OUT/$1.server.log" 2>&1 & PID=$! ;;
+      in_cgroup "${JAR[0]}" "${envs[@]}" "${JAR[1]}" "${jvm[@]}" "${JAR[@]:2}" thttpd --mode "$mode" --loops "${THTTPD_LOOPS:-1}" "${args[@]}" --root "$ROOT" --port "$PORT" > "$OUT/$1.server.log" 2>&1 & PID=$! ;;
     netty-epoll|netty-io_uring|netty-nio) # Netty, file work on the loop
       in_cgroup "${PEER[@]}" io.laio.bench.peers.NettyStaticServer --transport "${1#netty-}" --root "$ROOT" --port "$PORT" > "$OUT/$1.server.log" 2>&1 & PID=$! ;;
     netty-*-be) # Netty, file work on a blocking executor

@@ -45,7 +45,7 @@ one_run() {
   [ "$flags" = default ] && flags=""
   # shellcheck disable=SC2086
   "$JAVA_HOME/bin/java" $flags --enable-native-access=ALL-UNNAMED -jar examples/target/laio-examples.jar thttpd \
-    --mode "$mode" --port 0 --root "$WORK" > "$out" 2> "$WORK/server.err" &
+    --mode "$mode" --loops 1 --port 0 --root "$WORK" > "$out" 2> "$WORK/server.err" &
   spid=$!
   for _ in $(seq 1 100); do grep -q '^listening on' "$out" 2>/dev/null && break; sleep 0.1; done
   port=$(awk '/^listening on/ {print $3}' "$out")

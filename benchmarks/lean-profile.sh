@@ -48,7 +48,7 @@ for run in $(seq 1 "$RUNS"); do
       flags=()
       envs=()
       [ "$profile" = lean ] && read -r -a flags <<< "$LEAN" && read -r -a envs <<< "$LEAN_ENV"
-      env "${envs[@]}" "$J" "${flags[@]}" -jar "$WORK/laio-examples.jar" thttpd --mode "$mode" --root "$WORK/rice/root" --port "$PORT" \
+      env "${envs[@]}" "$J" "${flags[@]}" -jar "$WORK/laio-examples.jar" thttpd --mode "$mode" --loops 1 --root "$WORK/rice/root" --port "$PORT" \
         > "$WORK/server.log" 2>&1 &
       SPID=$!
       wait_for_port "$PORT" || { echo "thttpd $mode ($profile) did not start:" >&2; cat "$WORK/server.log" >&2; exit 1; }

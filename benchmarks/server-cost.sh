@@ -36,7 +36,7 @@ if [ "$MODE" = nginx-1w ]; then
   nginx_conf "$TMP" 1 "$PORT" "$W/root"
   nginx -p "$TMP" -c "$TMP/nginx.conf" & PID=$!
 else
-  "$J" -jar "$JAR" thttpd --mode "$MODE" --root "$W/root" --port "$PORT" > "$TMP/server.log" 2>&1 & PID=$!
+  "$J" -jar "$JAR" thttpd --mode "$MODE" --loops 1 --root "$W/root" --port "$PORT" > "$TMP/server.log" 2>&1 & PID=$!
 fi
 wait_for_port "$PORT" || { echo "$MODE did not start" >&2; exit 1; }
 TARGET=$PID; [ "$MODE" = nginx-1w ] && TARGET=$(pgrep -P "$PID" | head -1) # the worker

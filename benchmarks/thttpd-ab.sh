@@ -24,7 +24,8 @@ J="$JAVA_HOME/bin/java"
 [ -d "$W/root" ] || "$J" -jar "$B" workload --profile rice --scale 0.05 --seed 1 --out "$W" > /dev/null
 for round in $(seq 1 "$ROUNDS"); do
   for jar in "$A" "$B"; do
-    "$J" -jar "$jar" thttpd --mode "$MODE" --root "$W/root" --port 18093 > /dev/null 2>&1 & P=$!
+    loops=(); "$J" -jar "$jar" thttpd --help 2>&1 | grep -q -- --loops && loops=(--loops 1) # jars from before --loops run one loop
+    "$J" -jar "$jar" thttpd --mode "$MODE" "${loops[@]}" --root "$W/root" --port 18093 > /dev/null 2>&1 & P=$!
     sleep 1.5
     "$J" -jar "$B" loadgen --workload "$W" --port 18093 --clients 16 --no-progress > /dev/null 2>&1 || true # JIT warm-up
     "$J" -jar "$B" loadgen --workload "$W" --port 18093 --warm --clients 16,64 --label "$(basename "$jar")" --no-progress 2>&1 \

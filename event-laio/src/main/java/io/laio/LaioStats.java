@@ -55,6 +55,41 @@ public final class LaioStats {
         this.inFlight = inFlight;
     }
 
+    private LaioStats(long[][] table, long[] latency, int helpersAlive, int queueDepth, int inFlight) {
+        this.table = table;
+        this.latency = latency;
+        this.helpersAlive = helpersAlive;
+        this.queueDepth = queueDepth;
+        this.inFlight = inFlight;
+    }
+
+    /**
+     * The sum of several snapshots, such as those of the {@code Laio}s of a group's loops: every
+     * counter, latency bucket, helper, queue and in-flight count added.
+     *
+     * @param parts the snapshots; none may be null
+     * @return their sum (all zero for none)
+     */
+    public static LaioStats sum(java.util.Collection<LaioStats> parts) {
+        long[][] t = new long[HIT + 3][CallCounters.SLOTS];
+        long[] lat = new long[CallCounters.LATENCY_BUCKETS];
+        int helpers = 0, queued = 0, flying = 0;
+        for (LaioStats p : parts) {
+            for (int k = 0; k < t.length; k++) {
+                for (int i = 0; i < CallCounters.SLOTS; i++) {
+                    t[k][i] += p.table[k][i];
+                }
+            }
+            for (int i = 0; i < lat.length; i++) {
+                lat[i] += p.latency[i];
+            }
+            helpers += p.helpersAlive;
+            queued += p.queueDepth;
+            flying += p.inFlight;
+        }
+        return new LaioStats(t, lat, helpers, queued, flying);
+    }
+
     private long get(int counter, long nr) {
         return table[counter][CallCounters.slot(nr)];
     }

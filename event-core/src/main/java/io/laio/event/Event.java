@@ -29,6 +29,12 @@ import java.time.Duration;
  * {@link IllegalStateException}. To act on an event from another thread, hand the action to the
  * loop with {@link EventBase#execute(Runnable)}.
  *
+ * <p><b>One base for life.</b> An event belongs to the base given to {@link #set} until it is
+ * garbage; it never moves. On a thread of an {@link EventLoopGroup}, every method (and
+ * {@link #set}) refuses an event of another base with {@link IllegalStateException}, even when
+ * that base's loop is not running, so a connection's event used from the wrong loop fails at
+ * once instead of racing the loop it belongs to.
+ *
  * <p><b>Vocabulary</b> (libevent's). An event is <em>pending</em> once {@link #add()}ed: the
  * loop is watching for its conditions. It becomes <em>active</em> when a condition occurs (or
  * {@link #active(int)} is called) and stays active until its callback runs. A
@@ -122,6 +128,7 @@ public final class Event {
         if (base == null || cb == null) {
             throw new NullPointerException(base == null ? "base" : "cb");
         }
+        checkLoop(base, "Event.set");
         base.checkThread("Event.set");
         int kind;
         int allowed;
@@ -161,6 +168,14 @@ public final class Event {
         return new Event(base, source, what, cb, arg, kind);
     }
 
+    /** Refuses, on a group's loop thread, an event of another base (the class comment's rule). */
+    private static void checkLoop(EventBase base, String method) {
+        if (Thread.currentThread() instanceof EventLoopGroup.LoopThread t && t.base != base) {
+            throw new IllegalStateException(method + ": the event belongs to another EventBase than the one of loop "
+                    + t.getName() + "; an event stays on its base for life: hand the work to its loop with execute()");
+        }
+    }
+
     private static String kindName(int kind) {
         return switch (kind) {
             case KIND_TIMER -> "timer";
@@ -180,6 +195,7 @@ public final class Event {
      * @throws java.io.UncheckedIOException if the channel cannot be watched (e.g. it is closed)
      */
     public void add() {
+        checkLoop(base, "Event.add");
         base.addEvent(this, -1);
     }
 
@@ -197,6 +213,7 @@ public final class Event {
         if (timeout.isNegative()) {
             throw new IllegalArgumentException("negative timeout " + timeout);
         }
+        checkLoop(base, "Event.add");
         base.addEvent(this, saturatedNanos(timeout));
     }
 
@@ -213,6 +230,7 @@ public final class Event {
      * the current loop pass. Deleting an event that is not pending does nothing.
      */
     public void del() {
+        checkLoop(base, "Event.del");
         base.delEvent(this);
     }
 
@@ -222,6 +240,7 @@ public final class Event {
      * flags the one callback receives. Works on a non-pending event too.
      */
     public void active(int res) {
+        checkLoop(base, "Event.active");
         base.checkThread("Event.active");
         base.activate(this, res);
     }
@@ -232,6 +251,7 @@ public final class Event {
      * with.
      */
     public boolean pending(int what) {
+        checkLoop(base, "Event.pending");
         base.checkThread("Event.pending");
         int flags = 0;
         if ((state & INSERTED) != 0) {
@@ -254,6 +274,7 @@ public final class Event {
      * @throws IllegalArgumentException if {@code p} is out of range
      */
     public void priority(int p) {
+        checkLoop(base, "Event.priority");
         base.checkThread("Event.priority");
         if ((state & ACTIVE) != 0) {
             throw new IllegalStateException("Event.priority: cannot change the priority of an active event");

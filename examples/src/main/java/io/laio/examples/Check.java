@@ -87,6 +87,32 @@ public final class Check {
         return d;
     }
 
+    /** {@code bind}, if it is an IPv4 address; {@code who} says what listens on a raw IPv4 socket and the way out. */
+    public InetAddress ipv4(String option, InetAddress bind, String who) {
+        if (!(bind instanceof java.net.Inet4Address)) {
+            throw fail(option + " " + bind.getHostAddress() + ": " + who);
+        }
+        return bind;
+    }
+
+    /** {@code dir}, made if it does not exist, if it is a directory the process may write into. */
+    public Path writableDirectory(String option, Path dir) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw fail(option + " " + dir + " is not a directory");
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            String why = e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason()
+                    : Main.describe(e);
+            throw fail(option + " " + dir + ": cannot create it: " + why);
+        }
+        if (!Files.isWritable(dir)) {
+            throw fail(option + " " + dir + " is not writable");
+        }
+        return dir;
+    }
+
     /** An existing directory, or null if none was given. */
     public Path directory(String option, Path dir) {
         if (dir != null && !Files.isDirectory(dir)) {

@@ -16,20 +16,24 @@
 
 package io.laio.examples.echo;
 
-import io.laio.event.EventBase;
+import io.laio.event.EventLoopGroup;
 import io.laio.examples.Check;
+import io.laio.examples.LoopsOption;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code echo}: an echo server on one event loop. */
+/** {@code echo}: an echo server on N event loops. */
 @Command(name = "echo", mixinStandardHelpOptions = true,
-        description = "An echo server on one laio event loop (NIO sockets).")
+        description = "An echo server on N laio event loops (NIO sockets), a listener per loop or one handing off.")
 public final class EchoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -40,22 +44,30 @@ public final class EchoCommand implements Callable<Integer> {
     @Option(names = "--bind", defaultValue = "127.0.0.1", converter = Check.AddressConverter.class, description = "Address to listen on, IPv4 or IPv6 (default: ${DEFAULT-VALUE}).")
     InetAddress bind;
 
+    @Mixin
+    LoopsOption loops;
+
     @Override
     public Integer call() throws Exception {
-        Check.of(spec).listenPort("--port", port);
-        try (EventBase base = EventBase.create(); EchoServer server = listen(base)) {
-            System.out.println("listening on " + server.port());
-            System.out.flush();
-            base.dispatch();
-        }
-        return 0;
-    }
-
-    private EchoServer listen(EventBase base) throws IOException {
+        Check check = Check.of(spec);
+        check.listenPort("--port", port);
+        int n = loops.loops(check);
+        EventLoopGroup group = EventLoopGroup.builder().loops(n).threadName("echo-loop").build();
+        List<EchoServer> servers;
         try {
-            return new EchoServer(base, new InetSocketAddress(bind, port));
+            servers = EchoServer.onLoops(group, new InetSocketAddress(bind, port), loops.accept() == LoopsOption.Accept.HANDOFF);
         } catch (IOException e) {
+            group.close();
             throw Check.listenFailure(e, bind, port);
         }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            EchoServer.closeAll(group, servers);
+            group.shutdownGracefully(Duration.ZERO, Duration.ofSeconds(1)); // open connections end with the process
+        }, "echo-shutdown"));
+        System.out.println("listening on " + servers.get(0).port());
+        System.out.println("loops " + n + ", accept " + loops.accept());
+        System.out.flush();
+        group.awaitTermination(Duration.ofDays(365_000));
+        return 0;
     }
 }

@@ -19,35 +19,149 @@ package io.laio.examples.echo;
 import io.laio.event.Ev;
 import io.laio.event.Event;
 import io.laio.event.EventBase;
+import io.laio.event.EventLoopGroup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 
 /**
  * An echo server on one event loop: every byte a client sends comes back. Each connection has
  * one persistent READ event; when the socket cannot take all of a reply, a WRITE event drains
  * the rest and reading pauses meanwhile (back-pressure instead of unbounded buffering).
+ *
+ * <p>On an {@link EventLoopGroup} ({@link #onLoops}) there is one such server per loop, each
+ * with its own {@code SO_REUSEPORT} listener on the same port (the kernel spreads connections),
+ * or, in hand-off mode, loop 0's listener gives each connection to the next loop in turn. A
+ * connection stays on the loop that took it. Loop thread only, except {@link #connections()}.
  */
 public final class EchoServer implements AutoCloseable {
     private final EventBase base;
-    private final ServerSocketChannel server;
+    private final ServerSocketChannel server; // null: a loop served by hand-off only
     private final Event acceptEvent;
-    private long connections;
+    private final EventLoopGroup handOffTo;   // non-null: hand accepted connections round robin
+    private volatile List<EchoServer> peers = List.of(); // set once every loop has its server
+    private volatile long connections;
 
     public EchoServer(EventBase base, InetSocketAddress bind) throws IOException {
+        this(base, bind, false, null);
+    }
+
+    private EchoServer(EventBase base, InetSocketAddress bind, boolean reusePort, EventLoopGroup handOffTo)
+            throws IOException {
         this.base = base;
-        this.server = ServerSocketChannel.open().bind(bind, 4096);
+        this.handOffTo = handOffTo;
+        if (bind == null) {
+            this.server = null;
+            this.acceptEvent = null;
+            return;
+        }
+        ServerSocketChannel ch = ServerSocketChannel.open();
+        try {
+            if (reusePort) {
+                ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            }
+            ch.bind(bind, 4096);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+        this.server = ch;
         this.acceptEvent = Event.set(base, server, Ev.READ | Ev.PERSIST, (ev, what, arg) -> acceptAll(), null);
         acceptEvent.add();
     }
 
-    public int port() {
-        return ((InetSocketAddress) server.socket().getLocalSocketAddress()).getPort();
+    /**
+     * One server per loop of {@code group}, made on each loop's thread in turn: loop 0 binds
+     * {@code bind} (port 0 picks one) and the others the same port. With {@code handOff} only
+     * loop 0 listens and hands connections out round robin (itself included); otherwise each
+     * loop listens with {@code SO_REUSEPORT}. On failure the servers made are closed.
+     *
+     * @return the servers, index {@code i} on loop {@code i}
+     * @throws IOException if a listener cannot be opened
+     */
+    public static List<EchoServer> onLoops(EventLoopGroup group, InetSocketAddress bind, boolean handOff)
+            throws IOException {
+        List<EchoServer> made = new ArrayList<>();
+        try {
+            InetSocketAddress at = bind;
+            for (int i = 0; i < group.size(); i++) {
+                InetSocketAddress listen = handOff && i > 0 ? null : at;
+                EventBase b = group.get(i);
+                EchoServer s = onLoop(group, i, () -> new EchoServer(b, listen, !handOff, handOff ? group : null));
+                made.add(s);
+                if (i == 0) {
+                    at = new InetSocketAddress(bind.getAddress(), s.port());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            closeAll(group, made);
+            throw e;
+        }
+        List<EchoServer> all = List.copyOf(made);
+        for (EchoServer s : all) {
+            s.peers = all;
+        }
+        return all;
     }
 
+    /** Closes each server on its own loop and waits; any thread but those loops. */
+    public static void closeAll(EventLoopGroup group, List<EchoServer> servers) {
+        for (int i = 0; i < servers.size(); i++) {
+            EchoServer s = servers.get(i);
+            try {
+                onLoop(group, i, () -> {
+                    s.close();
+                    return null;
+                });
+            } catch (IOException | RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(EchoServer.class).warn("closing loop {}'s server: {}", i, e.toString());
+            }
+        }
+    }
+
+    private interface OnLoop<T> {
+        T run() throws IOException;
+    }
+
+    private static <T> T onLoop(EventLoopGroup group, int index, OnLoop<T> work) throws IOException {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        group.execute(index, () -> {
+            try {
+                f.complete(work.run());
+            } catch (Throwable t) {
+                f.completeExceptionally(t);
+            }
+        });
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while loop " + index + " set up its server", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IOException(e.getCause());
+        }
+    }
+
+    /** The port it listens on; -1 for a loop served by hand-off only. */
+    public int port() {
+        return server == null ? -1 : ((InetSocketAddress) server.socket().getLocalSocketAddress()).getPort();
+    }
+
+    /** Connections this loop has taken (accepted itself or been handed); any thread. */
     public long connections() {
         return connections;
     }
@@ -56,12 +170,35 @@ public final class EchoServer implements AutoCloseable {
         try {
             SocketChannel ch;
             while ((ch = server.accept()) != null) {
-                connections++;
-                new Connection(ch);
+                List<EchoServer> all = peers;
+                if (handOffTo == null || all.isEmpty()) {
+                    adopt(ch);
+                } else {
+                    int to = handOffTo.size() == 1 ? 0 : (int) (handedOut++ % handOffTo.size());
+                    SocketChannel c = ch;
+                    EchoServer target = all.get(to);
+                    handOffTo.execute(to, () -> target.adopt(c));
+                }
             }
         } catch (IOException e) {
             // EMFILE and friends: keep serving the connections we have; retry on the next readiness
             org.slf4j.LoggerFactory.getLogger(EchoServer.class).warn("accept failed: {}", e.toString());
+        }
+    }
+
+    private long handedOut;
+
+    /** Takes {@code ch} onto this loop for its life; its loop thread. */
+    private void adopt(SocketChannel ch) {
+        connections++; // only this loop writes it
+        try {
+            new Connection(ch);
+        } catch (IOException e) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // it failed already
+            }
         }
     }
 
@@ -127,7 +264,9 @@ public final class EchoServer implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        acceptEvent.del();
-        server.close();
+        if (server != null) {
+            acceptEvent.del();
+            server.close();
+        }
     }
 }

@@ -48,14 +48,15 @@ final class LaioListener implements Listener {
     private boolean closed;
     private LaioHandle pending;
 
-    LaioListener(ThttpdServer server, EventBase base, Laio laio, Arena arena, InetSocketAddress bind) throws IOException {
+    LaioListener(ThttpdServer server, EventBase base, Laio laio, Arena arena, InetSocketAddress bind, boolean reusePort)
+            throws IOException {
         this.server = server;
         this.base = base;
         this.laio = laio;
         this.one = arena.allocate(4, 4);
         one.set(ValueLayout.JAVA_INT, 0, 1);
         ListenSocket l = ListenSocket.open(laio, arena, bind.getAddress(), bind.getPort(),
-                LinuxAbi.SOCK_NONBLOCK | LinuxAbi.SOCK_CLOEXEC);
+                LinuxAbi.SOCK_NONBLOCK | LinuxAbi.SOCK_CLOEXEC, reusePort);
         this.fd = l.fd();
         this.port = l.port();
         this.backoff = Event.set(base, null, Ev.TIMEOUT, (ev, what, arg) -> acceptAll(), null);
@@ -111,7 +112,7 @@ final class LaioListener implements Listener {
             if (laio.syscall(Sys.SYS_setsockopt, c, LinuxAbi.IPPROTO_TCP, LinuxAbi.TCP_NODELAY, one.address(), 4) != 0) {
                 ThttpdServer.LOG.debug("TCP_NODELAY on fd {}: {}", c, Errno.name(Laio.errno()));
             }
-            server.accepted(new LaioSocketIo(laio, c));
+            server.acceptedFd(c);
             return true;
         }
         if (closed || errno == Errno.ECANCELED) {

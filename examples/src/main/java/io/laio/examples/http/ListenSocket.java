@@ -34,13 +34,24 @@ import java.net.InetAddress;
  * @param port the port it is bound to (the one the kernel picked for port 0)
  */
 record ListenSocket(int fd, int port) {
+    /** {@code SO_REUSEPORT} on Linux (x86_64 and aarch64 alike). */
+    private static final int SO_REUSEPORT = 15;
+
+    /** {@link #open(Laio, Arena, InetAddress, int, int, boolean)} without {@code SO_REUSEPORT}. */
+    static ListenSocket open(Laio laio, Arena arena, InetAddress bind, int port, int socketFlags) throws IOException {
+        return open(laio, arena, bind, port, socketFlags, false);
+    }
+
     /**
      * Opens, binds and listens; on failure closes what it opened.
      *
      * @param socketFlags {@code SOCK_NONBLOCK} and {@code SOCK_CLOEXEC} as wanted
+     * @param reusePort   whether to set {@code SO_REUSEPORT}: every loop of a group then binds
+     *                    its own socket to the port, and the kernel spreads connections over them
      * @throws IOException naming the call that failed and its errno
      */
-    static ListenSocket open(Laio laio, Arena arena, InetAddress bind, int port, int socketFlags) throws IOException {
+    static ListenSocket open(Laio laio, Arena arena, InetAddress bind, int port, int socketFlags, boolean reusePort)
+            throws IOException {
         if (!(bind instanceof Inet4Address v4)) {
             throw new IOException("raw listeners take IPv4 addresses only, not " + bind);
         }
@@ -52,6 +63,10 @@ record ListenSocket(int fd, int port) {
         try {
             check(laio.syscall(Sys.SYS_setsockopt, s, LinuxAbi.SOL_SOCKET, LinuxAbi.SO_REUSEADDR, one.address(), 4),
                     "setsockopt(SO_REUSEADDR)");
+            if (reusePort) {
+                check(laio.syscall(Sys.SYS_setsockopt, s, LinuxAbi.SOL_SOCKET, SO_REUSEPORT, one.address(), 4),
+                        "setsockopt(SO_REUSEPORT)");
+            }
             LinuxAbi.sockaddrIn(sa, v4.getAddress(), port);
             check(laio.syscall(Sys.SYS_bind, s, sa.address(), LinuxAbi.SOCKADDR_IN_SIZE), "bind to " + bind + ":" + port);
             check(laio.syscall(Sys.SYS_listen, s, 1024), "listen");

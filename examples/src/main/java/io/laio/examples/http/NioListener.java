@@ -32,12 +32,20 @@ final class NioListener implements Listener {
     private final Event acceptable;
     private final Event backoff;
 
-    NioListener(ThttpdServer server, EventBase base, InetSocketAddress bind) throws IOException {
+    NioListener(ThttpdServer server, EventBase base, InetSocketAddress bind, boolean reusePort) throws IOException {
         this.server = server;
         this.channel = ServerSocketChannel.open();
-        channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-        channel.bind(bind, 1024);
-        channel.configureBlocking(false);
+        try {
+            channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            if (reusePort) {
+                channel.setOption(StandardSocketOptions.SO_REUSEPORT, true); // one listener per loop, the kernel balances
+            }
+            channel.bind(bind, 1024);
+            channel.configureBlocking(false);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
         acceptable = Event.set(base, channel, Ev.READ | Ev.PERSIST, (ev, what, arg) -> acceptAll(), null);
         backoff = Event.set(base, null, Ev.TIMEOUT, (ev, what, arg) -> acceptable.add(), null);
     }
@@ -77,7 +85,7 @@ final class NioListener implements Listener {
             }
             try {
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                server.accepted(new NioSocketIo(server.base(), ch));
+                server.acceptedChannel(ch);
             } catch (IOException e) {
                 ThttpdServer.LOG.debug("dropping a connection that failed at once: {}", e.toString());
                 closeQuietly(ch);
@@ -85,7 +93,7 @@ final class NioListener implements Listener {
         }
     }
 
-    private static void closeQuietly(SocketChannel ch) {
+    static void closeQuietly(SocketChannel ch) {
         try {
             ch.close();
         } catch (IOException e) {

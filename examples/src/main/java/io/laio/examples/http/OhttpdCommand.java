@@ -18,7 +18,6 @@ package io.laio.examples.http;
 
 import io.laio.examples.Check;
 import java.io.IOException;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.Set;
@@ -61,9 +60,7 @@ public final class OhttpdCommand implements Callable<Integer> {
                     + "write, sendfile)");
         }
         check.listenPort("--port", port);
-        if (!(bind instanceof Inet4Address)) {
-            throw check.fail("--bind " + bind.getHostAddress() + ": ohttpd listens on a raw IPv4 socket; give an IPv4 address");
-        }
+        check.ipv4("--bind", bind, "ohttpd listens on a raw IPv4 socket; give an IPv4 address");
         check.directory("--root", root);
         OhttpdServer server;
         try {

@@ -65,7 +65,13 @@ public enum ServeMode {
      * plain call in every mode, as it never waits for the disk.
      */
     LaioConfig laioConfig(int maxHelpers) {
-        return LaioConfig.builder().policy(diskPolicy).policy(Sys.SYS_close, Policy.INLINE).maxHelpers(maxHelpers).build();
+        return laioConfig(maxHelpers, LaioConfig.builder().build().maxQueued());
+    }
+
+    /** As {@link #laioConfig(int)}, with {@code maxQueued} (one loop's share of a group's bound). */
+    LaioConfig laioConfig(int maxHelpers, int maxQueued) {
+        return LaioConfig.builder().policy(diskPolicy).policy(Sys.SYS_close, Policy.INLINE).maxHelpers(maxHelpers)
+                .maxQueued(maxQueued).build();
     }
 
     /** The mode for a command-line spelling. */

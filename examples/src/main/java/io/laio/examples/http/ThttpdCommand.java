@@ -17,8 +17,9 @@
 package io.laio.examples.http;
 
 import io.laio.examples.Check;
+import io.laio.examples.CpuPinning;
+import io.laio.examples.LoopsOption;
 import java.io.IOException;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,13 +28,14 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code thttpd}: the static file server, in the I/O mode chosen. */
 @Command(name = "thttpd", mixinStandardHelpOptions = true,
-        description = "A thttpd-style static web server on one event loop, in one of four I/O modes.")
+        description = "A thttpd-style static web server on N event loops, in one of four I/O modes.")
 public final class ThttpdCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -75,6 +77,12 @@ public final class ThttpdCommand implements Callable<Integer> {
             description = "connections at once; 0 derives it from the descriptor limit, -1 accepts until EMFILE (default: ${DEFAULT-VALUE})")
     int maxConnections;
 
+    @Mixin
+    LoopsOption loops;
+
+    @Option(names = "--pin", description = "pin loop i's thread to CPU i mod the CPUs available (sched_setaffinity)")
+    boolean pin;
+
     /** {@code --keepalive}'s values. */
     public enum KeepAlive {
         ON, OFF;
@@ -103,21 +111,25 @@ public final class ThttpdCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Check check = Check.of(spec);
         check.listenPort("--port", port);
-        if (mode.laioSockets() && !(bind instanceof Inet4Address)) {
-            throw check.fail("--bind " + bind.getHostAddress() + ": --mode " + mode
-                    + " listens on a raw IPv4 socket; give an IPv4 address, or an nb-* mode for IPv6");
+        if (mode.laioSockets()) {
+            check.ipv4("--bind", bind, "--mode " + mode + " listens on a raw IPv4 socket; give an IPv4 address, or an nb-* mode for IPv6");
         }
         check.directory("--root", root);
         check.positive("--idle-timeout", idleTimeout, MAX_TIMEOUT);
         check.positive("--header-timeout", headerTimeout, MAX_TIMEOUT);
         check.range("--max-helpers", maxHelpers, 1, 4096);
         check.atLeast("--max-connections", maxConnections, -1);
+        int n = loops.explicit() ? loops.loops(check) : Math.min(loops.loops(check), maxHelpers);
+        if (n > maxHelpers) {
+            throw check.fail("--loops " + n + " is more than --max-helpers " + maxHelpers
+                    + ": each loop needs a helper of its own to keep the process within --max-helpers");
+        }
         ServeMode m = mode;
         ThttpdServer.Options o = new ThttpdServer.Options(m, bind, port, root,
                 keepAlive == KeepAlive.ON, idleTimeout, headerTimeout, accessLog, maxHelpers, maxConnections);
-        ThttpdServer server;
+        ThttpdGroup server;
         try {
-            server = new ThttpdServer(o);
+            server = new ThttpdGroup(o, n, loops.accept() == LoopsOption.Accept.HANDOFF, pin ? CpuPinning.roundRobin() : null);
         } catch (IOException e) {
             throw Check.listenFailure(e, bind, port);
         }
@@ -125,13 +137,14 @@ public final class ThttpdCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.stop();
             try {
-                done.await(5, TimeUnit.SECONDS); // let it remove the extracted site
+                done.await(15, TimeUnit.SECONDS); // let it remove the extracted site
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }, "thttpd-shutdown"));
         System.out.println("listening on " + server.port());
-        System.out.println("mode " + m + ", root " + server.root());
+        System.out.println("mode " + m + ", root " + server.root() + ", loops " + n
+                + (n > 1 ? ", accept " + loops.accept() : ""));
         System.out.flush();
         try {
             server.run();

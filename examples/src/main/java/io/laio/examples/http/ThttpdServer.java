@@ -44,6 +44,12 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: construct on any thread, then {@link #run()} on the thread that is to be the
  * loop; {@link #stop()} from any thread ends it, and {@code run()} then closes everything it
  * opened. Counters may be read from any thread (they are approximate while it runs).
+ *
+ * <p>On N loops ({@link ThttpdGroup}) there is one of these per loop, made on that loop's
+ * thread with its own {@link Laio}, document root descriptor, buffers and connections: nothing
+ * of it is shared, so nothing of it is locked. Its share of the bounds is {@code 1/N} of the
+ * configured ones ({@link Options#maxHelpers}, the LAIO queue, the connection limit), so the
+ * process as a whole keeps them (docs/design/loops.md).
  */
 public final class ThttpdServer {
     static final Logger LOG = LoggerFactory.getLogger(ThttpdServer.class);
@@ -111,8 +117,13 @@ public final class ThttpdServer {
     /** Connections whose request has begun while all {@link #MAX_SETS} sets were lent, oldest first. */
     private final ArrayDeque<Connection> waitingForBuffers = new ArrayDeque<>();
     private final Event handOver;
+    /** Set on a loop of a {@link ThttpdGroup} that hands accepted connections out; null otherwise. */
+    private final ThttpdGroup handOffGroup;
+    private volatile long accepted;
     private final int chunkSize;
     private final int maxConnections;
+    /** {@link #MAX_SETS}, or this loop's share of it on N loops (each set in progress holds a file descriptor). */
+    private final int maxSets;
     private boolean pausedAtLimit;
     private int buffersMade;
 
@@ -124,36 +135,74 @@ public final class ThttpdServer {
 
     /** Opens the root and the listening socket; nothing is served until {@link #run()}. */
     public ThttpdServer(Options options) throws IOException {
+        this(options, options.mode().laioSockets() ? EventBase.create("epoll") : EventBase.create(), 1,
+                new InetSocketAddress(options.bind(), options.port()), false, null, true);
+    }
+
+    /**
+     * One loop's server: on {@code base}, made on its loop thread, with {@code 1/loops} of the
+     * bounds; listening on {@code listenOn} (with {@code SO_REUSEPORT} if {@code reusePort}),
+     * or not at all when it is null (connections are handed to it). With {@code handOffGroup}
+     * set, its listener hands each connection to the group's next loop.
+     */
+    ThttpdServer(Options options, EventBase base, int loops, InetSocketAddress listenOn, boolean reusePort,
+            ThttpdGroup handOffGroup) throws IOException {
+        this(options, base, loops, listenOn, reusePort, handOffGroup, false);
+    }
+
+    private ThttpdServer(Options options, EventBase base, int loops, InetSocketAddress listenOn, boolean reusePort,
+            ThttpdGroup handOffGroup, boolean ownsBase) throws IOException {
         this.options = options;
+        this.handOffGroup = handOffGroup;
         this.chunkSize = options.mode().laioSockets() ? 0 : 128 * 1024;
+        this.maxSets = share(MAX_SETS, loops);
         this.waitBuffers = new WaitBuffers(arena);
-        this.base = options.mode().laioSockets() ? EventBase.create("epoll") : EventBase.create();
-        this.laio = Laio.attach(base, options.mode().laioConfig(options.maxHelpers()));
+        this.base = base;
+        try {
+            this.laio = Laio.attach(base, options.mode().laioConfig(share(options.maxHelpers(), loops),
+                    share(LaioConfig.builder().build().maxQueued(), loops)));
+        } catch (RuntimeException e) {
+            closeIfOwned(base, ownsBase);
+            throw e;
+        }
         this.handOver = Event.set(base, null, Ev.TIMEOUT, (ev, what, arg) -> handOverBuffers(), null);
         try (Laio setup = Laio.create(LaioConfig.builder().policy(Policy.INLINE).build())) {
-            this.maxConnections = options.maxConnections() != 0 ? options.maxConnections()
+            int limit = options.maxConnections() != 0 ? options.maxConnections()
                     : DescriptorBudget.connections(setup, arena);
+            this.maxConnections = limit > 0 ? share(limit, loops) : limit;
             this.root = DocRoot.open(setup, arena, options.root());
         } catch (IOException | RuntimeException e) {
             laio.close();
-            base.close();
+            closeIfOwned(base, ownsBase);
             throw e;
         }
-        InetSocketAddress bind = new InetSocketAddress(options.bind(), options.port());
         try {
-            this.listener = options.mode().laioSockets() ? new LaioListener(this, base, laio, arena, bind)
-                    : new NioListener(this, base, bind);
+            this.listener = listenOn == null ? null : options.mode().laioSockets()
+                    ? new LaioListener(this, base, laio, arena, listenOn, reusePort)
+                    : new NioListener(this, base, listenOn, reusePort);
         } catch (IOException | RuntimeException e) {
             root.close(laio);
             laio.close();
-            base.close();
+            closeIfOwned(base, ownsBase);
             throw e;
         }
     }
 
+    /** A failed constructor closes the base it made, never a group's (the group closes those). */
+    private static void closeIfOwned(EventBase base, boolean owned) {
+        if (owned) {
+            base.close();
+        }
+    }
+
+    /** {@code total / loops}, at least 1: one loop's share of a process-wide bound. */
+    static int share(int total, int loops) {
+        return Math.max(1, total / loops);
+    }
+
     /** The port it listens on. */
     public int port() {
-        return listener.port();
+        return listener == null ? -1 : listener.port();
     }
 
     /** The directory it serves (the extracted default site when no root was given). */
@@ -165,10 +214,20 @@ public final class ThttpdServer {
     public void run() {
         running = true;
         try {
-            listener.start();
+            if (listener != null) {
+                listener.start();
+            }
             base.loop(Ev.LOOP_NO_EXIT_ON_EMPTY);
         } finally {
             shutdown();
+        }
+    }
+
+    /** A group's loop thread: starts accepting (the loop itself is the group's). */
+    void startOnLoop() {
+        running = true;
+        if (listener != null) {
+            listener.start();
         }
     }
 
@@ -184,12 +243,7 @@ public final class ThttpdServer {
     }
 
     private void shutdown() {
-        listener.close();
-        handOver.del();
-        waitingForBuffers.clear();
-        for (Connection c : new ArrayList<>(connections)) {
-            c.close();
-        }
+        beginStop();
         // connections with a LAIO call in flight are freed when it completes (cancelled ones at once)
         long deadline = System.nanoTime() + SHUTDOWN_WAIT.toNanos();
         while (!connections.isEmpty() && System.nanoTime() < deadline) {
@@ -199,10 +253,40 @@ public final class ThttpdServer {
         if (!connections.isEmpty()) {
             LOG.warn("{} connections still had calls in flight after {} s", connections.size(), SHUTDOWN_WAIT.toSeconds());
         }
+        release();
+        base.close();
+        running = false;
+    }
+
+    /**
+     * Loop thread: stops accepting and closes every connection; those with a LAIO call in flight
+     * leave when it completes, which the loop still has to run. Nothing once called before.
+     */
+    void beginStop() {
+        if (stopping) {
+            return;
+        }
+        stopping = true;
+        if (listener != null) {
+            listener.close();
+        }
+        handOver.del();
+        waitingForBuffers.clear();
+        for (Connection c : new ArrayList<>(connections)) {
+            c.close();
+        }
+    }
+
+    private boolean stopping;
+
+    /** Loop thread, after its loop ended: the root, the Laio (waiting for calls still running) and the memory. */
+    void release() {
+        if (closed) {
+            return;
+        }
         root.close(laio);
         laio.close(); // waits for calls still running on helpers
         closed = true;
-        base.close();
         if (connections.isEmpty()) {
             arena.close();
         } // else a helper may still write into it: leave it to the garbage collector's care, never free it under a call
@@ -277,7 +361,7 @@ public final class ThttpdServer {
         if (b != null) {
             return b.reset();
         }
-        if (buffersMade >= MAX_SETS) {
+        if (buffersMade >= maxSets) {
             return null;
         }
         buffersMade++;
@@ -309,7 +393,46 @@ public final class ThttpdServer {
         return buffersMade;
     }
 
+    /** Connections this loop has taken (accepted or handed to it). */
+    long accepted() {
+        return accepted;
+    }
+
+    /** The listener accepted {@code ch}: serve it here, or hand it to the group's next loop. */
+    void acceptedChannel(java.nio.channels.SocketChannel ch) throws IOException {
+        ThttpdServer to = handOffGroup == null ? this : handOffGroup.nextServer();
+        if (to == this) {
+            accepted(new NioSocketIo(base, ch));
+        } else {
+            handOffGroup.handTo(to, () -> to.adoptChannel(ch), () -> NioListener.closeQuietly(ch));
+        }
+    }
+
+    private void adoptChannel(java.nio.channels.SocketChannel ch) {
+        try {
+            accepted(new NioSocketIo(base, ch));
+        } catch (IOException e) {
+            LOG.debug("dropping a handed-over connection that failed at once: {}", e.toString());
+            NioListener.closeQuietly(ch);
+        }
+    }
+
+    /** The raw listener accepted descriptor {@code fd}: serve it here, or hand it to the group's next loop. */
+    void acceptedFd(int fd) {
+        ThttpdServer to = handOffGroup == null ? this : handOffGroup.nextServer();
+        if (to == this) {
+            accepted(new LaioSocketIo(laio, fd));
+        } else {
+            handOffGroup.handTo(to, () -> to.accepted(new LaioSocketIo(to.laio, fd)), () -> laio.close(fd));
+        }
+    }
+
     void accepted(SocketIo io) {
+        if (stopping) {
+            io.close();
+            return;
+        }
+        accepted++; // this loop's thread only
         Connection c = new Connection(this, io, waitBuffers.take());
         connections.add(c);
         c.start();

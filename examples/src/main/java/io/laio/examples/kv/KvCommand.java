@@ -19,12 +19,9 @@ package io.laio.examples.kv;
 import io.laio.Laio;
 import io.laio.event.EventBase;
 import io.laio.examples.Check;
-import io.laio.examples.Main;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.file.FileSystemException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -86,18 +83,7 @@ public final class KvCommand implements Callable<Integer> {
         check.listenPort("--port", port);
         check.range("--memory", memoryMiB, 1, MAX_MEMORY_MIB);
         check.range("--max-item", maxItem, 1, MAX_ITEM);
-        if (Files.exists(dir) && !Files.isDirectory(dir)) {
-            throw check.fail("--dir " + dir + " is not a directory");
-        }
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            String why = e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : Main.describe(e);
-            throw check.fail("--dir " + dir + ": cannot create it: " + why);
-        }
-        if (!Files.isWritable(dir)) {
-            throw check.fail("--dir " + dir + " is not writable");
-        }
+        check.writableDirectory("--dir", dir);
         KvServer.Config config = new KvServer.Config(new InetSocketAddress(bind, port), dir.toAbsolutePath().toString(),
                 memoryMiB << 20, maxItem, sync, compact);
         CountDownLatch ended = new CountDownLatch(1);

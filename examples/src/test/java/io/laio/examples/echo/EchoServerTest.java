@@ -42,6 +42,38 @@ import org.slf4j.LoggerFactory;
 @Timeout(60)
 class EchoServerTest {
 
+    private static long[] echoOnLoops(boolean handOff) throws Exception {
+        io.laio.event.EventLoopGroup group = io.laio.event.EventLoopGroup.create(2);
+        try {
+            java.util.List<EchoServer> servers = EchoServer.onLoops(group, new InetSocketAddress("127.0.0.1", 0), handOff);
+            InetSocketAddress addr = new InetSocketAddress("127.0.0.1", servers.get(0).port());
+            for (int i = 0; i < 40; i++) {
+                try (Socket s = new Socket(addr.getAddress(), addr.getPort())) {
+                    s.getOutputStream().write(i);
+                    assertEquals(i, s.getInputStream().read(), "echoed by whichever loop took it");
+                }
+            }
+            long[] perLoop = {servers.get(0).connections(), servers.get(1).connections()};
+            EchoServer.closeAll(group, servers);
+            return perLoop;
+        } finally {
+            group.close();
+        }
+    }
+
+    @Test
+    void connectionsLandOnEveryLoopThroughReusePortListeners() throws Exception {
+        long[] perLoop = echoOnLoops(false);
+        assertEquals(40, perLoop[0] + perLoop[1]);
+        assertTrue(perLoop[0] > 0 && perLoop[1] > 0, "both loops served: " + java.util.Arrays.toString(perLoop));
+    }
+
+    @Test
+    void theAcceptorHandsConnectionsToTheLoopsInTurn() throws Exception {
+        assertArrayEquals(new long[] {20, 20}, echoOnLoops(true));
+    }
+
+
     @Test
     void tenThousandLoopbackConnectionsAreAcceptedAndEchoedOnOneLoop() throws Exception {
         long maxFds = ((UnixOperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getMaxFileDescriptorCount();

@@ -1,0 +1,82 @@
+/*
+ * Copyright 2026 the laio authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+
+package io.laio.examples.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Timeout;
+
+/** thttpd on two loops: every loop serves, connections stay put, and stopping leaves no thread behind. */
+@Timeout(120)
+class ThttpdGroupTest {
+
+    private static long loopThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("thttpd-loop-") && t.isAlive()).count();
+    }
+
+    @ParameterizedTest(name = "{0}, hand-off {1}")
+    @CsvSource({"LAIO_LAIO, false", "LAIO_LAIO, true", "NB_B, false", "NB_LAIO, true"})
+    void connectionsLandOnEveryLoopAndEachIsServedWhereItLanded(ServeMode mode, boolean handOff) throws Exception {
+        long before = loopThreads();
+        ThttpdGroup group = new ThttpdGroup(ThttpdServer.Options.of(mode), 2, handOff, null);
+        Set<Throwable> failures = ConcurrentHashMap.newKeySet();
+        Thread runner = Thread.ofPlatform().start(() -> {
+            try {
+                group.run();
+            } catch (Throwable t) {
+                failures.add(t);
+            }
+        });
+        try {
+            for (int i = 0; i < 40; i++) {
+                try (RawHttp c = new RawHttp(group.port())) {
+                    for (int r = 0; r < 3; r++) { // keep-alive: the same loop answers every request of it
+                        RawHttp.Response resp = c.request("/hello.txt");
+                        assertEquals(200, resp.status());
+                    }
+                }
+            }
+            long[] perLoop = group.acceptedPerLoop();
+            assertEquals(40, perLoop[0] + perLoop[1], Arrays.toString(perLoop));
+            assertTrue(perLoop[0] > 0 && perLoop[1] > 0, "both loops served: " + Arrays.toString(perLoop));
+            if (handOff) {
+                assertEquals(20, perLoop[0], "round robin: " + Arrays.toString(perLoop));
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (group.requests() < 120 && System.nanoTime() < deadline) {
+                Thread.sleep(10); // a request is counted once its response is sent, maybe after the client read it
+            }
+            assertEquals(120, group.requests());
+        } finally {
+            group.stop();
+            runner.join(Duration.ofSeconds(30));
+        }
+        assertTrue(failures.isEmpty(), failures.toString());
+        assertTrue(group.awaitStopped(Duration.ofSeconds(1)));
+        assertEquals(before, loopThreads(), "every loop thread ended");
+        assertTrue(group.laioStats().toString().startsWith("LaioStats["));
+    }
+}

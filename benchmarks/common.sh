@@ -100,7 +100,8 @@ start() { # label -> starts the server in the background, sets PID
         elif [[ $x =~ ^[A-Z_]+= ]]; then envs+=("$x")
         else args+=("$x"); fi
       done
-      in_cgroup "${JAR[0]}" "${envs[@]}" "${JAR[1]}" "${jvm[@]}" "${JAR[@]:2}" thttpd --mode "$mode" --loops "${THTTPD_LOOPS:-1}" "${args[@]}" --root "$ROOT" --port "$PORT" > "$OUT/$1.server.log" 2>&1 & PID=$! ;;
+      [[ " ${args[*]} " == *" --loops"* ]] || args+=(--loops "${THTTPD_LOOPS:-1}")
+      in_cgroup "${JAR[0]}" "${envs[@]}" "${JAR[1]}" "${jvm[@]}" "${JAR[@]:2}" thttpd --mode "$mode" "${args[@]}" --root "$ROOT" --port "$PORT" > "$OUT/$1.server.log" 2>&1 & PID=$! ;;
     netty-epoll|netty-io_uring|netty-nio) # Netty, file work on the loop
       in_cgroup "${PEER[@]}" io.laio.bench.peers.NettyStaticServer --transport "${1#netty-}" --root "$ROOT" --port "$PORT" > "$OUT/$1.server.log" 2>&1 & PID=$! ;;
     netty-*-be) # Netty, file work on a blocking executor

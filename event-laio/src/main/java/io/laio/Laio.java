@@ -16,6 +16,12 @@
 
 package io.laio;
 
+import static io.laio.abi.AtFlags.AT_FDCWD;
+
+import io.laio.abi.IovecLayout;
+import io.laio.abi.PollfdLayout;
+import io.laio.abi.StatxLayout;
+import io.laio.abi.TimespecLayout;
 import io.laio.event.Ev;
 import io.laio.event.Event;
 import io.laio.event.EventBase;
@@ -24,7 +30,6 @@ import io.laio.event.spi.Loops;
 import io.laio.event.spi.Waker;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.lang.ref.Reference;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -422,9 +427,9 @@ public final class Laio implements AutoCloseable {
             if (SocketWaiter.handles(nr)) {
                 // recvfrom, sendto and accept answer ENOTSOCK on anything else: one that would
                 // block is on a socket, and a statx per keep-alive wait is saved
-                int type = nr == Sys.SYS_read || nr == Sys.SYS_write ? LazyProbe.fileType(ts, a1) : LazyProbe.S_IFSOCK;
-                boolean pipe = type == LazyProbe.S_IFIFO && (nr == Sys.SYS_read || nr == Sys.SYS_write);
-                if (type == LazyProbe.S_IFSOCK || pipe) {
+                int type = nr == Sys.SYS_read || nr == Sys.SYS_write ? LazyProbe.fileType(ts, a1) : StatxLayout.S_IFSOCK;
+                boolean pipe = type == StatxLayout.S_IFIFO && (nr == Sys.SYS_read || nr == Sys.SYS_write);
+                if (type == StatxLayout.S_IFSOCK || pipe) {
                     return waitForSocket(ts, slot, nr, a1, a2, a3, a4, a5, a6, done, pipe, keepAlive);
                 }
             } else if (SocketWaiter.handlesOnNonBlockingSocket(nr) && !fileMiss && LazyProbe.isNonBlocking(ts, a1)
@@ -607,8 +612,7 @@ public final class Laio implements AutoCloseable {
             } else if (r == 0) {
                 break; // end of file
             } else if (Syscalls.errno(ts.capture) == Errno.EAGAIN) {
-                if (PollLayout.pollOne(ts.capture, ts.scratch.asSlice(LazyProbe.POLL, PollLayout.SIZE), (int) h.a1,
-                        PollLayout.POLLOUT, true) == -1 && Syscalls.errno(ts.capture) != Errno.EINTR) {
+                if (Ppoll.one(ts.capture, ts.scratch, (int) h.a1, PollfdLayout.POLLOUT, true) == -1 && Syscalls.errno(ts.capture) != Errno.EINTR) {
                     return done > 0 ? done : -1;
                 }
             } else if (Syscalls.errno(ts.capture) != Errno.EINTR) {
@@ -960,8 +964,6 @@ public final class Laio implements AutoCloseable {
     // Each passes the segment whose address it hands down as keepAlive: reachable through an
     // inline call (the fence in syscall) and held by the record of a background one.
 
-    private static final long AT_FDCWD = -100;
-
     /** {@code openat(AT_FDCWD, path, flags, mode)}; the path is copied to native memory kept until the call completes. */
     public long open(String path, int flags, int mode) {
         MemorySegment p = Arena.ofAuto().allocateFrom(path);
@@ -1026,9 +1028,8 @@ public final class Laio implements AutoCloseable {
 
     /** {@code nanosleep(d)}: always a background call under LAZY. */
     public long nanosleep(Duration d) {
-        MemorySegment ts = Arena.ofAuto().allocate(16, 8);
-        ts.set(ValueLayout.JAVA_LONG, 0, d.getSeconds());
-        ts.set(ValueLayout.JAVA_LONG, 8, d.getNano());
+        MemorySegment ts = Arena.ofAuto().allocate(TimespecLayout.LAYOUT);
+        TimespecLayout.set(ts, d.getSeconds(), d.getNano());
         return syscall(Sys.SYS_nanosleep, ts.address(), 0, 0, 0, 0, 0, ts);
     }
 

@@ -16,7 +16,29 @@
 
 package io.laio;
 
+import static io.laio.abi.AtFlags.AT_EMPTY_PATH;
+import static io.laio.abi.AtFlags.AT_FDCWD;
+import static io.laio.abi.AtFlags.AT_STATX_DONT_SYNC;
+import static io.laio.abi.AtFlags.AT_SYMLINK_NOFOLLOW;
+import static io.laio.abi.MsgFlags.MSG_DONTWAIT;
+import static io.laio.abi.MsgFlags.MSG_NOSIGNAL;
+import static io.laio.abi.OpenFlags.O_CLOEXEC;
+import static io.laio.abi.OpenFlags.O_CREAT;
+import static io.laio.abi.OpenFlags.O_NOFOLLOW;
+import static io.laio.abi.OpenFlags.O_NONBLOCK;
+import static io.laio.abi.OpenFlags.O_PATH;
+import static io.laio.abi.OpenFlags.O_TMPFILE;
+import static io.laio.abi.OpenFlags.O_TRUNC;
+import static io.laio.abi.RwfFlags.RWF_NOWAIT;
+
+import io.laio.abi.CachestatLayout;
+import io.laio.abi.OpenHowLayout;
+import io.laio.abi.PollfdLayout;
+import io.laio.abi.SeekWhence;
+import io.laio.abi.StatxLayout;
+import io.laio.abi.IovecLayout;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 /**
  * The LAZY policy's first step: run the call in a form the kernel promises not to block, and
@@ -58,41 +80,15 @@ import java.lang.foreign.MemorySegment;
 final class LazyProbe {
     static final long WOULD_BLOCK = Long.MIN_VALUE;
 
-    private static final long RWF_NOWAIT = 0x8;
-    private static final boolean X86 = System.getProperty("os.arch", "").matches("amd64|x86_64");
-    private static final long O_CREAT = 0x40;
-    private static final long O_TRUNC = 0x200;
-    private static final long O_TMPFILE = 0x410000; // __O_TMPFILE | O_DIRECTORY
-    private static final long O_PATH = 0x200000;
-    private static final long O_CLOEXEC = 0x80000;
-    private static final long O_NOFOLLOW = X86 ? 0x20000 : 0x8000;
-    private static final long AT_FDCWD = -100;
-    private static final long AT_SYMLINK_NOFOLLOW = 0x100;
-    private static final long AT_EMPTY_PATH = 0x1000;
     private static final long F_SETLKW = 7;
     private static final long F_OFD_SETLKW = 38;
-
-    // scratch offsets in ThreadState.scratch
-    private static final long IOV = 0;
-    private static final long HOW = 16;
-    private static final long STATX = 64;
-    private static final long EMPTY = STATX + StatxLayout.SIZE;
-    /** A {@link PollLayout} region. */
-    static final long POLL = EMPTY + 16;
-    /** An 8-byte counter slot, for eventfd writes. */
-    static final long SCRATCH_COUNTER = POLL + PollLayout.SIZE;
-    private static final long CACHESTAT = SCRATCH_COUNTER + 16;
+    private static final long F_GETFL = 3;
     /** cachestat is not free (~4 µs per MiB here): look at most this far ahead. */
     static final long RESIDENCY_BOUND = 1 << 20;
     private static final long IOV_MAX = 1024;
-    private static final long AT_STATX_DONT_SYNC = 0x4000;
     /** cachestat answered ENOSYS or EPERM: the kernel (or a seccomp filter) has none for anyone. */
     private static boolean cachestatMissing;
-    private static final long O_NONBLOCK = 0x800;
-    private static final long MSG_DONTWAIT = 0x40;
-    private static final long MSG_NOSIGNAL = 0x4000;
-    static final int S_IFSOCK = 0140000;
-    static final int S_IFIFO = 0010000;
+    private static final long PAGE = 4096;
 
     private static final boolean[] NEVER_BLOCKS = new boolean[Sys.tableSize()];
     static final boolean NOWAIT_READS_TRUSTED = !buggyNowaitKernel(System.getProperty("os.version", ""));
@@ -216,7 +212,7 @@ final class LazyProbe {
         if (how != ProbeHistory.NOWAIT) {
             return how == ProbeHistory.CACHESTAT ? residentRead(ts, slot, fd, buf, count, offset) : WOULD_BLOCK;
         }
-        MemorySegment iov = ts.scratch.asSlice(IOV, IovecLayout.LAYOUT.byteSize());
+        MemorySegment iov = ts.scratch.iov;
         IovecLayout.set(iov, buf, count);
         long r = Syscalls.call(ts.capture, Sys.SYS_preadv2, fd, iov.address(), 1, offset, 0, RWF_NOWAIT);
         if (r >= 0) {
@@ -256,11 +252,11 @@ final class LazyProbe {
         long r = Syscalls.call(ts.capture, Sys.SYS_preadv2, fd, iov, iovcnt, offset, 0, RWF_NOWAIT);
         if (r >= 0) {
             if (r > 0) {
-                MemorySegment array = IovecLayout.array(iov, iovcnt);
+                MemorySegment array = Iovecs.array(iov, iovcnt);
                 if (r < IovecLayout.total(array, iovcnt) && moreInFile(ts, fd, offset < 0 ? -1 : offset + r)) {
                     counters.probeWouldBlock.incrementAndGet(slot);
                     history.miss(fd);
-                    ts.partialIov = IovecLayout.rest(array, iovcnt, r);
+                    ts.partialIov = Iovecs.rest(array, iovcnt, r);
                     ts.partial = r;
                     return WOULD_BLOCK;
                 }
@@ -287,7 +283,7 @@ final class LazyProbe {
      * two calls makes the inline read wait for it: the probe is a hint there, as everywhere.
      */
     private long residentRead(ThreadState ts, int slot, long fd, long buf, long count, long offset) {
-        long pos = offset >= 0 ? offset : Syscalls.fast(ts.capture, Sys.SYS_lseek, fd, 0, 1 /* SEEK_CUR */);
+        long pos = offset >= 0 ? offset : Syscalls.fast(ts.capture, Sys.SYS_lseek, fd, 0, SeekWhence.SEEK_CUR);
         if (pos < 0) {
             return unprobeable(ts, slot, fd); // no position: not a file cachestat can speak for
         }
@@ -296,7 +292,7 @@ final class LazyProbe {
         if (resident != 1) {
             return resident == 0 ? residentMiss(slot) : unprobeable(ts, slot, fd);
         }
-        MemorySegment iov = ts.scratch.asSlice(IOV, IovecLayout.LAYOUT.byteSize());
+        MemorySegment iov = ts.scratch.iov;
         IovecLayout.set(iov, buf, len);
         long r = Syscalls.call(ts.capture, Sys.SYS_preadv2, fd, iov.address(), 1, offset, 0, 0);
         if (r < 0) {
@@ -316,11 +312,11 @@ final class LazyProbe {
         if (iovcnt <= 0 || iovcnt > IOV_MAX) {
             return WOULD_BLOCK; // the plain call in the background gives the kernel's answer
         }
-        long total = IovecLayout.total(IovecLayout.array(iov, iovcnt), iovcnt);
+        long total = IovecLayout.total(Iovecs.array(iov, iovcnt), iovcnt);
         if (total > RESIDENCY_BOUND) {
             return residentMiss(slot);
         }
-        long pos = offset >= 0 ? offset : Syscalls.fast(ts.capture, Sys.SYS_lseek, fd, 0, 1 /* SEEK_CUR */);
+        long pos = offset >= 0 ? offset : Syscalls.fast(ts.capture, Sys.SYS_lseek, fd, 0, SeekWhence.SEEK_CUR);
         if (pos < 0) {
             return unprobeable(ts, slot, fd);
         }
@@ -362,8 +358,8 @@ final class LazyProbe {
         if (cachestatMissing) {
             return -1;
         }
-        MemorySegment range = ts.scratch.asSlice(CACHESTAT, CachestatLayout.RANGE_SIZE);
-        MemorySegment stat = ts.scratch.asSlice(CACHESTAT + CachestatLayout.RANGE_SIZE, CachestatLayout.STAT_SIZE);
+        MemorySegment range = ts.scratch.cachestatRange;
+        MemorySegment stat = ts.scratch.cachestat;
         CachestatLayout.range(range, off, len);
         if (Syscalls.call(ts.capture, Sys.SYS_cachestat, fd, range.address(), stat.address(), 0) != 0) {
             int err = Syscalls.errno(ts.capture);
@@ -373,7 +369,7 @@ final class LazyProbe {
             return -1;
         }
         long cached = CachestatLayout.cachedPages(stat);
-        if (cached >= CachestatLayout.pagesOf(off, len)) {
+        if (cached >= pagesOf(off, len)) {
             return 1;
         }
         long size = cachedSize(ts, fd);
@@ -383,14 +379,13 @@ final class LazyProbe {
         if (off + len <= size) {
             return 0;
         }
-        return cached >= (off >= size ? 0 : CachestatLayout.pagesOf(off, size - off)) ? 1 : 0;
+        return cached >= (off >= size ? 0 : pagesOf(off, size - off)) ? 1 : 0;
     }
 
     /** The size of regular file {@code fd} from its cached attributes, or -1. */
     private static long cachedSize(ThreadState ts, long fd) {
-        MemorySegment stx = ts.scratch.asSlice(STATX, StatxLayout.SIZE);
-        ts.scratch.set(java.lang.foreign.ValueLayout.JAVA_BYTE, EMPTY, (byte) 0);
-        long r = Syscalls.call(ts.capture, Sys.SYS_statx, fd, ts.scratch.address() + EMPTY,
+        MemorySegment stx = ts.scratch.statx;
+        long r = Syscalls.call(ts.capture, Sys.SYS_statx, fd, ts.scratch.emptyPath.address(),
                 AT_EMPTY_PATH | AT_STATX_DONT_SYNC, StatxLayout.STATX_TYPE | StatxLayout.STATX_SIZE, stx.address());
         return r != 0 || (StatxLayout.mode(stx) & StatxLayout.S_IFMT) != StatxLayout.S_IFREG ? -1 : StatxLayout.size(stx);
     }
@@ -399,7 +394,7 @@ final class LazyProbe {
         if (!history.shouldProbeWrite(fd)) {
             return WOULD_BLOCK;
         }
-        MemorySegment iov = ts.scratch.asSlice(IOV, IovecLayout.LAYOUT.byteSize());
+        MemorySegment iov = ts.scratch.iov;
         IovecLayout.set(iov, buf, count);
         long r = Syscalls.call(ts.capture, Sys.SYS_pwritev2, fd, iov.address(), 1, offset, 0, RWF_NOWAIT);
         if (r >= 0) {
@@ -438,8 +433,8 @@ final class LazyProbe {
             return WOULD_BLOCK; // a larger (future) struct: the plain call decides
         }
         MemorySegment theirs = MemorySegment.ofAddress(howPtr).reinterpret(OpenHowLayout.SIZE);
-        return openCached(ts, slot, dirfd, path, theirs.get(java.lang.foreign.ValueLayout.JAVA_LONG, 0),
-                theirs.get(java.lang.foreign.ValueLayout.JAVA_LONG, 8), theirs.get(java.lang.foreign.ValueLayout.JAVA_LONG, 16));
+        return openCached(ts, slot, dirfd, path, OpenHowLayout.flags(theirs), OpenHowLayout.mode(theirs),
+                OpenHowLayout.resolve(theirs));
     }
 
     /** openat2 that fails with EAGAIN rather than wait for a lookup's I/O; never for creating or truncating opens. */
@@ -447,7 +442,7 @@ final class LazyProbe {
         if ((flags & (O_CREAT | O_TRUNC)) != 0 || (flags & O_TMPFILE) == O_TMPFILE) {
             return WOULD_BLOCK;
         }
-        MemorySegment how = ts.scratch.asSlice(HOW, OpenHowLayout.SIZE);
+        MemorySegment how = ts.scratch.how;
         OpenHowLayout.set(how, flags, mode, resolve | OpenHowLayout.RESOLVE_CACHED);
         long r = Syscalls.call(ts.capture, Sys.SYS_openat2, dirfd, path, how.address(), OpenHowLayout.SIZE);
         if (r >= 0) {
@@ -474,7 +469,7 @@ final class LazyProbe {
      */
     private long onCachedPath(ThreadState ts, int slot, long dirfd, long path, long atFlags, long statCall, long buf,
             long mask) {
-        MemorySegment how = ts.scratch.asSlice(HOW, OpenHowLayout.SIZE);
+        MemorySegment how = ts.scratch.how;
         long flags = O_PATH | O_CLOEXEC | ((atFlags & AT_SYMLINK_NOFOLLOW) != 0 ? O_NOFOLLOW : 0);
         OpenHowLayout.set(how, flags, 0, OpenHowLayout.RESOLVE_CACHED);
         long fd = Syscalls.call(ts.capture, Sys.SYS_openat2, dirfd, path, how.address(), OpenHowLayout.SIZE);
@@ -486,8 +481,7 @@ final class LazyProbe {
             if (statCall == Sys.SYS_fstat) {
                 r = Syscalls.call(ts.capture, Sys.SYS_fstat, fd, buf);
             } else {
-                ts.scratch.set(java.lang.foreign.ValueLayout.JAVA_BYTE, EMPTY, (byte) 0);
-                r = Syscalls.call(ts.capture, Sys.SYS_statx, fd, ts.scratch.address() + EMPTY,
+                        r = Syscalls.call(ts.capture, Sys.SYS_statx, fd, ts.scratch.emptyPath.address(),
                         AT_EMPTY_PATH | (atFlags & ~AT_SYMLINK_NOFOLLOW), mask, buf);
             }
             ts.errno = r == -1 ? Syscalls.errno(ts.capture) : 0;
@@ -535,8 +529,8 @@ final class LazyProbe {
         if (!isNonBlocking(ts, outFd)) {
             return WOULD_BLOCK;
         }
-        long off = offsetPtr != 0 ? MemorySegment.ofAddress(offsetPtr).reinterpret(8).get(java.lang.foreign.ValueLayout.JAVA_LONG, 0)
-                : Syscalls.fast(ts.capture, Sys.SYS_lseek, inFd, 0, 1 /* SEEK_CUR */);
+        long off = offsetPtr != 0 ? MemorySegment.ofAddress(offsetPtr).reinterpret(8).get(ValueLayout.JAVA_LONG, 0)
+                : Syscalls.fast(ts.capture, Sys.SYS_lseek, inFd, 0, SeekWhence.SEEK_CUR);
         if (off < 0) {
             ts.fileMiss = true;
             return WOULD_BLOCK;
@@ -579,14 +573,13 @@ final class LazyProbe {
     }
 
     static boolean isNonBlocking(ThreadState ts, long fd) {
-        long fl = Syscalls.fast(ts.capture, Sys.SYS_fcntl, fd, 3 /* F_GETFL */);
+        long fl = Syscalls.fast(ts.capture, Sys.SYS_fcntl, fd, F_GETFL);
         return fl >= 0 && (fl & O_NONBLOCK) != 0;
     }
 
     /** accept has no non-blocking flag for the listener: accept only what ppoll(0) says is there (-1: accept reports it). */
     private long readyAccept(ThreadState ts, int slot, long nr, long fd, long addr, long addrlen, long flags) {
-        long n = PollLayout.pollOne(ts.capture, ts.scratch.asSlice(POLL, PollLayout.SIZE), (int) fd, PollLayout.POLLIN,
-                false);
+        long n = Ppoll.one(ts.capture, ts.scratch, (int) fd, PollfdLayout.POLLIN, false);
         if (n == 0) {
             counters.probeWouldBlock.incrementAndGet(slot);
             return WOULD_BLOCK;
@@ -602,27 +595,31 @@ final class LazyProbe {
 
     /** The file type bits ({@code S_IFMT}) of {@code fd}, or -1; the size goes to the scratch statx. */
     static int fileType(ThreadState ts, long fd) {
-        MemorySegment stx = ts.scratch.asSlice(STATX, StatxLayout.SIZE);
-        ts.scratch.set(java.lang.foreign.ValueLayout.JAVA_BYTE, EMPTY, (byte) 0);
-        long r = Syscalls.call(ts.capture, Sys.SYS_statx, fd, ts.scratch.address() + EMPTY, AT_EMPTY_PATH,
+        MemorySegment stx = ts.scratch.statx;
+        long r = Syscalls.call(ts.capture, Sys.SYS_statx, fd, ts.scratch.emptyPath.address(), AT_EMPTY_PATH,
                 StatxLayout.STATX_TYPE | StatxLayout.STATX_SIZE, stx.address());
         return r != 0 ? -1 : StatxLayout.mode(stx) & StatxLayout.S_IFMT;
     }
 
     /** Whether {@code fd} is a socket (checked only on the would-block path, where it decides the route). */
     static boolean isSocket(ThreadState ts, long fd) {
-        return fileType(ts, fd) == S_IFSOCK;
+        return fileType(ts, fd) == StatxLayout.S_IFSOCK;
+    }
+
+    /** Pages that {@code [off, off + len)} touches. */
+    static long pagesOf(long off, long len) {
+        return (off + len + PAGE - 1) / PAGE - off / PAGE;
     }
 
     /** Whether {@code fd} is a regular file with bytes at or after {@code offset} (-1: its current position). */
     private static boolean moreInFile(ThreadState ts, long fd, long offset) {
-        MemorySegment stx = ts.scratch.asSlice(STATX, StatxLayout.SIZE);
+        MemorySegment stx = ts.scratch.statx;
         if (fileType(ts, fd) != StatxLayout.S_IFREG) {
             return false; // not a file: a short read is just what was there
         }
         long pos = offset;
         if (pos < 0) {
-            pos = Syscalls.fast(ts.capture, Sys.SYS_lseek, fd, 0, 1 /* SEEK_CUR */);
+            pos = Syscalls.fast(ts.capture, Sys.SYS_lseek, fd, 0, SeekWhence.SEEK_CUR);
             if (pos < 0) {
                 return false;
             }

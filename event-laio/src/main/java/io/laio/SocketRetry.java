@@ -16,6 +16,12 @@
 
 package io.laio;
 
+import static io.laio.abi.MsgFlags.MSG_DONTWAIT;
+import static io.laio.abi.MsgFlags.MSG_NOSIGNAL;
+import static io.laio.abi.RwfFlags.RWF_NOWAIT;
+
+import io.laio.abi.IovecLayout;
+import io.laio.abi.PollfdLayout;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -35,25 +41,19 @@ final class SocketRetry {
     /** {@link SchedulePoints}: a retry would still block, and the call is about to go back to QUEUED. */
     static final String BEFORE_REQUEUE = "SocketRetry.retry:beforeRequeue";
 
-    private static final long MSG_DONTWAIT = 0x40;
-    private static final long MSG_NOSIGNAL = 0x4000;
-    private static final long RWF_NOWAIT = 0x8;
     /** attempt() outcomes beside a syscall's own result. */
     private static final long STILL_WAITING = -3;
     private static final long FAILED_WITH_SO_ERROR = -2;
 
     private final Consumer<LaioCall> completer;
     private final MemorySegment capture;
-    private final MemorySegment scratch;
-    /** A {@link PollLayout} region of {@link #scratch}. */
-    private final MemorySegment poll;
+    private final Scratch scratch;
 
     SocketRetry(Consumer<LaioCall> completer) {
         this.completer = completer;
         Arena arena = Arena.ofAuto();
         this.capture = Syscalls.newCapture(arena);
-        this.scratch = arena.allocate(64 + PollLayout.SIZE, 8);
-        this.poll = scratch.asSlice(64, PollLayout.SIZE);
+        this.scratch = new Scratch(arena);
     }
 
     /** Whether the call waits for writability (else readability). */
@@ -187,12 +187,12 @@ final class SocketRetry {
      * non-blocking listener, as servers use, never blocks here at all).
      */
     private boolean connectionWaiting(int fd) {
-        return PollLayout.pollOne(capture, poll, fd, PollLayout.POLLIN, false) != 0; // -1 too: accept reports the error
+        return Ppoll.one(capture, scratch, fd, PollfdLayout.POLLIN, false) != 0; // -1 too: accept reports the error
     }
 
     /** A pipe read returns what is there; a pipe write goes on until all N bytes are in. */
     private long pipeAttempt(LaioCall h) {
-        MemorySegment iov = scratch.asSlice(16, IovecLayout.LAYOUT.byteSize());
+        MemorySegment iov = scratch.iov;
         if (h.nr == Sys.SYS_read) {
             IovecLayout.set(iov, h.a2, h.a3);
             return Syscalls.call(capture, Sys.SYS_preadv2, h.a1, iov.address(), 1, -1, 0, RWF_NOWAIT);
@@ -216,12 +216,12 @@ final class SocketRetry {
 
     /** A pending non-blocking connect: EAGAIN while not yet writable, else SO_ERROR's verdict. */
     private long connectOutcome(int fd) {
-        long n = PollLayout.pollOne(capture, poll, fd, PollLayout.POLLOUT, false);
+        long n = Ppoll.one(capture, scratch, fd, PollfdLayout.POLLOUT, false);
         if (n == 0) {
             return STILL_WAITING;
         }
-        MemorySegment opt = scratch.asSlice(32, 8);
-        MemorySegment optlen = scratch.asSlice(40, 4);
+        MemorySegment opt = scratch.sockopt;
+        MemorySegment optlen = scratch.socklen;
         optlen.set(ValueLayout.JAVA_INT, 0, 4);
         long r = Syscalls.call(capture, Sys.SYS_getsockopt, fd, 1 /* SOL_SOCKET */, 4 /* SO_ERROR */, opt.address(),
                 optlen.address());

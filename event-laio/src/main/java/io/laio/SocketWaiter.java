@@ -16,6 +16,7 @@
 
 package io.laio;
 
+import io.laio.abi.EpollEventLayout;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;

@@ -41,7 +41,7 @@ import java.lang.invoke.VarHandle;
  * <p>Pointer arguments travel as plain {@code long} addresses, which keep nothing alive: whoever
  * passes {@code segment.address()} keeps {@code segment} reachable until the call returns
  * ({@link java.lang.ref.Reference#reachabilityFence}, or an owner that outlives the call, such as
- * {@link ThreadState}'s scratch). The capture segment travels as a segment: the linker keeps it.
+ * {@link Scratch}). The capture segment travels as a segment: the linker keeps it.
  */
 @SuppressWarnings("restricted") // the binding to libc is what this class is for
 final class Syscalls {

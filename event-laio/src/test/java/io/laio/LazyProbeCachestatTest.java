@@ -16,6 +16,7 @@
 
 package io.laio;
 
+import io.laio.abi.IovecLayout;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -16,6 +16,7 @@
 
 package io.laio;
 
+import io.laio.abi.StatxLayout;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;

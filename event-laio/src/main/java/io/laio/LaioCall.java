@@ -130,7 +130,7 @@ final class LaioCall {
      * Published to other threads by the queue it is then offered to.
      */
     void init(long nr, long a1, long a2, long a3, long a4, long a5, long a6, BlockingOp op, long bias,
-            MemorySegment keepAlive, boolean viaWaiter, boolean pipe) {
+            MemorySegment keepAlive) {
         this.nr = nr;
         this.a1 = a1;
         this.a2 = a2;
@@ -141,8 +141,8 @@ final class LaioCall {
         this.op = op;
         this.bias = bias;
         this.keepAlive = keepAlive;
-        this.viaWaiter = viaWaiter;
-        this.pipe = pipe;
+        this.viaWaiter = false; // set by the admission, which knows where it goes
+        this.pipe = false;
         this.submittedNanos = System.nanoTime();
         WORD.setRelease(this, generation() << GEN_SHIFT | QUEUED);
     }

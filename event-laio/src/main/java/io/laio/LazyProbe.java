@@ -42,7 +42,7 @@ import java.lang.foreign.ValueLayout;
 
 /**
  * The LAZY policy's first step: run the call in a form the kernel promises not to block, and
- * say {@link #WOULD_BLOCK} when it would have. The probes (each answers "would block" rather
+ * say "would block" ({@link ProbeOutcome}) when it would have; {@link RouteTable} says which probe a call gets and where it goes when it would block. The probes (each answers "would block" rather
  * than fail when the kernel, the filesystem or a container refuses it):
  * <ul>
  *   <li>{@code read}, {@code pread64}, {@code readv}, {@code preadv} → {@code preadv2(RWF_NOWAIT)}
@@ -68,7 +68,7 @@ import java.lang.foreign.ValueLayout;
  *       would block on a socket then waits on the {@link SocketWaiter}, not on a helper.</li>
  *   <li>A descriptor whose RWF_NOWAIT probes keep missing is not probed every time; one whose
  *       file system refuses RWF_NOWAIT is probed with cachestat from then on ({@link ProbeHistory}).</li>
- *   <li>{@link #neverBlocks calls that never block} → inline, with a critical downcall.</li>
+ *   <li>{@link RouteTable#NEVER_BLOCKS calls that never block} → inline, with a critical downcall.</li>
  *   <li>everything else ({@code fsync}, {@code fdatasync}, {@code getdents64}, {@code nanosleep},
  *       unknown numbers) → background.</li>
  * </ul>
@@ -78,10 +78,8 @@ import java.lang.foreign.ValueLayout;
  * negative lookup's {@code ENOENT}, {@code EBADF}) and is returned inline.
  */
 final class LazyProbe {
-    static final long WOULD_BLOCK = Long.MIN_VALUE;
+    private static final long WOULD_BLOCK = ProbeOutcome.WOULD_BLOCK;
 
-    private static final long F_SETLKW = 7;
-    private static final long F_OFD_SETLKW = 38;
     private static final long F_GETFL = 3;
     /** cachestat is not free (~4 µs per MiB here): look at most this far ahead. */
     static final long RESIDENCY_BOUND = 1 << 20;
@@ -90,23 +88,7 @@ final class LazyProbe {
     private static boolean cachestatMissing;
     private static final long PAGE = 4096;
 
-    private static final boolean[] NEVER_BLOCKS = new boolean[Sys.tableSize()];
     static final boolean NOWAIT_READS_TRUSTED = !buggyNowaitKernel(System.getProperty("os.version", ""));
-
-    static {
-        long[] inline = {Sys.SYS_getpid, Sys.SYS_gettid, Sys.SYS_getppid, Sys.SYS_getuid, Sys.SYS_geteuid,
-            Sys.SYS_getgid, Sys.SYS_getegid, Sys.SYS_fstat, Sys.SYS_lseek, Sys.SYS_close, Sys.SYS_dup, Sys.SYS_dup2,
-            Sys.SYS_dup3, Sys.SYS_fcntl, Sys.SYS_uname, Sys.SYS_clock_gettime, Sys.SYS_gettimeofday, Sys.SYS_time,
-            Sys.SYS_getrusage, Sys.SYS_sched_yield, Sys.SYS_socket, Sys.SYS_bind, Sys.SYS_listen, Sys.SYS_setsockopt,
-            Sys.SYS_getsockopt, Sys.SYS_getsockname, Sys.SYS_getpeername, Sys.SYS_shutdown, Sys.SYS_pipe,
-            Sys.SYS_pipe2, Sys.SYS_eventfd2, Sys.SYS_epoll_create1, Sys.SYS_epoll_ctl, Sys.SYS_umask, Sys.SYS_getcwd,
-            Sys.SYS_getpriority, Sys.SYS_getrlimit, Sys.SYS_prlimit64, Sys.SYS_rt_sigprocmask, Sys.SYS_kill,
-            Sys.SYS_tgkill, Sys.SYS_timerfd_create, Sys.SYS_timerfd_settime, Sys.SYS_timerfd_gettime,
-            Sys.SYS_signalfd4, Sys.SYS_sysinfo, Sys.SYS_munmap, Sys.SYS_brk, Sys.SYS_socketpair, Sys.SYS_getrandom};
-        for (long nr : inline) {
-            NEVER_BLOCKS[(int) nr] = true;
-        }
-    }
 
     private final CallCounters counters;
     final ProbeHistory history = new ProbeHistory();
@@ -115,96 +97,15 @@ final class LazyProbe {
         this.counters = counters;
     }
 
-    private static final boolean[] METADATA = new boolean[Sys.tableSize()];
-
-    static {
-        long[] meta = {Sys.SYS_open, Sys.SYS_openat, Sys.SYS_openat2, Sys.SYS_stat, Sys.SYS_lstat, Sys.SYS_newfstatat,
-            Sys.SYS_statx, Sys.SYS_getdents64, Sys.SYS_getdents, Sys.SYS_access, Sys.SYS_faccessat, Sys.SYS_faccessat2,
-            Sys.SYS_readlink, Sys.SYS_readlinkat, Sys.SYS_mkdir, Sys.SYS_mkdirat, Sys.SYS_rmdir, Sys.SYS_unlink,
-            Sys.SYS_unlinkat, Sys.SYS_rename, Sys.SYS_renameat, Sys.SYS_renameat2, Sys.SYS_link, Sys.SYS_linkat,
-            Sys.SYS_symlink, Sys.SYS_symlinkat, Sys.SYS_chmod, Sys.SYS_fchmodat, Sys.SYS_chown, Sys.SYS_fchownat,
-            Sys.SYS_truncate, Sys.SYS_utimensat, Sys.SYS_statfs, Sys.SYS_creat};
-        for (long nr : meta) {
-            METADATA[(int) nr] = true;
-        }
-    }
-
-    /** Path lookups and directory operations: the metadata lane. */
-    static boolean isMetadata(long nr) {
-        return nr >= 0 && nr < METADATA.length && METADATA[(int) nr];
-    }
-
     static boolean buggyNowaitKernel(String release) {
         return release.startsWith("5.9.") || release.equals("5.9") || release.startsWith("5.10.") || release.equals("5.10");
-    }
-
-    /** Calls that return without waiting for anything (a blocking lock request through fcntl excepted). */
-    static boolean neverBlocks(long nr, long a2) {
-        if (nr < 0 || nr >= NEVER_BLOCKS.length || !NEVER_BLOCKS[(int) nr]) {
-            return false;
-        }
-        return nr != Sys.SYS_fcntl || (a2 != F_SETLKW && a2 != F_OFD_SETLKW);
-    }
-
-    /** The file offset argument of a continued call, moved past the {@code done} bytes. */
-    static long advanceOffset(long nr, long a4, long done) {
-        return nr == Sys.SYS_pread64 || nr == Sys.SYS_pwrite64 || nr == Sys.SYS_preadv ? a4 + done : a4;
-    }
-
-    /**
-     * Runs the call without blocking if it can. Returns its result (with {@code ts.errno} set),
-     * or {@link #WOULD_BLOCK}; with {@code ts.partial > 0} when that many bytes were already
-     * moved and the rest must continue in the background (for readv/preadv on the iovecs in
-     * {@code ts.partialIov}).
-     */
-    long tryInline(ThreadState ts, int slot, long nr, long a1, long a2, long a3, long a4, long a5, long a6) {
-        if (nr == Sys.SYS_read) {
-            return nowaitRead(ts, slot, a1, a2, a3, -1, true);
-        } else if (nr == Sys.SYS_pread64) {
-            return a4 < 0 ? WOULD_BLOCK : nowaitRead(ts, slot, a1, a2, a3, a4, true);
-        } else if (nr == Sys.SYS_readv) {
-            return nowaitVector(ts, slot, a1, a2, a3, -1);
-        } else if (nr == Sys.SYS_preadv) {
-            return a4 < 0 ? WOULD_BLOCK : nowaitVector(ts, slot, a1, a2, a3, a4);
-        } else if (nr == Sys.SYS_write) {
-            return nowaitWrite(ts, slot, a1, a2, a3, -1);
-        } else if (nr == Sys.SYS_pwrite64) {
-            return a4 < 0 ? WOULD_BLOCK : nowaitWrite(ts, slot, a1, a2, a3, a4);
-        } else if (nr == Sys.SYS_open) {
-            return cachedOpen(ts, slot, AT_FDCWD, a1, a2, a3);
-        } else if (nr == Sys.SYS_openat) {
-            return cachedOpen(ts, slot, a1, a2, a3, a4);
-        } else if (nr == Sys.SYS_openat2) {
-            return cachedOpenat2(ts, slot, a1, a2, a3, a4);
-        } else if (nr == Sys.SYS_stat) {
-            return cachedStat(ts, slot, AT_FDCWD, a1, a2, 0);
-        } else if (nr == Sys.SYS_lstat) {
-            return cachedStat(ts, slot, AT_FDCWD, a1, a2, AT_SYMLINK_NOFOLLOW);
-        } else if (nr == Sys.SYS_recvfrom) {
-            return nonblockingRecv(ts, slot, a1, a2, a3, a4, a5, a6);
-        } else if (nr == Sys.SYS_sendto) {
-            return nonblockingSend(ts, slot, a1, a2, a3, a4, a5, a6);
-        } else if (nr == Sys.SYS_accept4 || nr == Sys.SYS_accept) {
-            return readyAccept(ts, slot, nr, a1, a2, a3, nr == Sys.SYS_accept ? 0 : a4);
-        } else if (nr == Sys.SYS_statx) {
-            return (a3 & AT_EMPTY_PATH) != 0 ? plain(ts, Sys.SYS_statx, a1, a2, a3, a4, a5)
-                    : cachedStatx(ts, slot, a1, a2, a3, a4, a5);
-        } else if (nr == Sys.SYS_sendfile) {
-            return cachedSendfile(ts, slot, a1, a2, a3, a4);
-        } else if (nr == Sys.SYS_connect) {
-            return nonblockingConnect(ts, slot, a1, a2, a3);
-        } else if (nr == Sys.SYS_newfstatat) {
-            return (a4 & AT_EMPTY_PATH) != 0 ? plain(ts, Sys.SYS_newfstatat, a1, a2, a3, a4, 0)
-                    : cachedStat(ts, slot, a1, a2, a3, a4);
-        }
-        return WOULD_BLOCK;
     }
 
     /**
      * read/pread: RWF_NOWAIT, or cachestat where the file system refuses RWF_NOWAIT
      * ({@link ProbeHistory}); the first refusal is answered by cachestat in the same call.
      */
-    private long nowaitRead(ThreadState ts, int slot, long fd, long buf, long count, long offset, boolean mayContinue) {
+    long nowaitRead(ThreadState ts, int slot, long fd, long buf, long count, long offset) {
         if (!NOWAIT_READS_TRUSTED) {
             return WOULD_BLOCK;
         }
@@ -216,11 +117,10 @@ final class LazyProbe {
         IovecLayout.set(iov, buf, count);
         long r = Syscalls.call(ts.capture, Sys.SYS_preadv2, fd, iov.address(), 1, offset, 0, RWF_NOWAIT);
         if (r >= 0) {
-            if (r < count && mayContinue && r > 0 && moreInFile(ts, fd, offset < 0 ? -1 : offset + r)) {
+            if (r < count && r > 0 && moreInFile(ts, fd, offset < 0 ? -1 : offset + r)) {
                 counters.probeWouldBlock.incrementAndGet(slot);
                 history.miss(fd);
-                ts.partial = r;
-                return WOULD_BLOCK;
+                return ProbeOutcome.partial(r);
             }
             counters.probeHit.incrementAndGet(slot);
             history.hit(fd);
@@ -241,7 +141,7 @@ final class LazyProbe {
      * in the background, on a copy of the iovecs moved past what was read ({@code ts.partialIov}),
      * and the completion reports the total. Where RWF_NOWAIT is refused, cachestat decides.
      */
-    private long nowaitVector(ThreadState ts, int slot, long fd, long iov, long iovcnt, long offset) {
+    long nowaitVector(ThreadState ts, int slot, long fd, long iov, long iovcnt, long offset) {
         if (!NOWAIT_READS_TRUSTED) {
             return WOULD_BLOCK;
         }
@@ -256,9 +156,7 @@ final class LazyProbe {
                 if (r < IovecLayout.total(array, iovcnt) && moreInFile(ts, fd, offset < 0 ? -1 : offset + r)) {
                     counters.probeWouldBlock.incrementAndGet(slot);
                     history.miss(fd);
-                    ts.partialIov = Iovecs.rest(array, iovcnt, r);
-                    ts.partial = r;
-                    return WOULD_BLOCK;
+                    return ProbeOutcome.partial(r); // the route continues on the rest of the iovecs
                 }
             }
             counters.probeHit.incrementAndGet(slot);
@@ -300,8 +198,7 @@ final class LazyProbe {
         }
         counters.probeHit.incrementAndGet(slot);
         if (r == len && len < count) {
-            ts.partial = r; // the rest, beyond what cachestat looked at, continues in the background
-            return WOULD_BLOCK;
+            return ProbeOutcome.partial(r); // the rest, beyond what cachestat looked at, continues in the background
         }
         ts.errno = 0;
         return r;
@@ -390,7 +287,7 @@ final class LazyProbe {
         return r != 0 || (StatxLayout.mode(stx) & StatxLayout.S_IFMT) != StatxLayout.S_IFREG ? -1 : StatxLayout.size(stx);
     }
 
-    private long nowaitWrite(ThreadState ts, int slot, long fd, long buf, long count, long offset) {
+    long nowaitWrite(ThreadState ts, int slot, long fd, long buf, long count, long offset) {
         if (!history.shouldProbeWrite(fd)) {
             return WOULD_BLOCK;
         }
@@ -400,8 +297,7 @@ final class LazyProbe {
         if (r >= 0) {
             if (r < count && r > 0) {
                 counters.probeWouldBlock.incrementAndGet(slot);
-                ts.partial = r; // a write of N bytes completes at N bytes: the rest goes on in the background
-                return WOULD_BLOCK;
+                return ProbeOutcome.partial(r); // a write of N bytes completes at N bytes: the rest goes on in the background
             }
             counters.probeHit.incrementAndGet(slot);
             history.hit(fd);
@@ -419,16 +315,12 @@ final class LazyProbe {
         return outcome;
     }
 
-    private long cachedOpen(ThreadState ts, int slot, long dirfd, long path, long flags, long mode) {
-        return openCached(ts, slot, dirfd, path, flags, 0, 0);
-    }
-
     /**
      * openat2 with the caller's own {@code open_how}, plus {@code RESOLVE_CACHED}: the caller's
      * resolve flags ({@code RESOLVE_BENEATH} and the like) hold as they would in the plain call.
      */
     @SuppressWarnings("restricted") // reads the caller's open_how through the pointer it passed
-    private long cachedOpenat2(ThreadState ts, int slot, long dirfd, long path, long howPtr, long size) {
+    long openat2Cached(ThreadState ts, int slot, long dirfd, long path, long howPtr, long size) {
         if (size != OpenHowLayout.SIZE || howPtr == 0) {
             return WOULD_BLOCK; // a larger (future) struct: the plain call decides
         }
@@ -438,7 +330,7 @@ final class LazyProbe {
     }
 
     /** openat2 that fails with EAGAIN rather than wait for a lookup's I/O; never for creating or truncating opens. */
-    private long openCached(ThreadState ts, int slot, long dirfd, long path, long flags, long mode, long resolve) {
+    long openCached(ThreadState ts, int slot, long dirfd, long path, long flags, long mode, long resolve) {
         if ((flags & (O_CREAT | O_TRUNC)) != 0 || (flags & O_TMPFILE) == O_TMPFILE) {
             return WOULD_BLOCK;
         }
@@ -453,12 +345,12 @@ final class LazyProbe {
         return failure(ts, slot);
     }
 
-    private long cachedStat(ThreadState ts, int slot, long dirfd, long path, long statbuf, long atFlags) {
+    long statCached(ThreadState ts, int slot, long dirfd, long path, long statbuf, long atFlags) {
         return onCachedPath(ts, slot, dirfd, path, atFlags, Sys.SYS_fstat, statbuf, 0);
     }
 
     /** statx on a path: resolve it from the dentry cache only, then statx the O_PATH descriptor. */
-    private long cachedStatx(ThreadState ts, int slot, long dirfd, long path, long atFlags, long mask, long buf) {
+    long statxCached(ThreadState ts, int slot, long dirfd, long path, long atFlags, long mask, long buf) {
         return onCachedPath(ts, slot, dirfd, path, atFlags, Sys.SYS_statx, buf, mask);
     }
 
@@ -494,7 +386,7 @@ final class LazyProbe {
         }
     }
 
-    private long nonblockingRecv(ThreadState ts, int slot, long fd, long buf, long len, long flags, long addr, long addrlen) {
+    long recvNonblocking(ThreadState ts, int slot, long fd, long buf, long len, long flags, long addr, long addrlen) {
         long r = Syscalls.call(ts.capture, Sys.SYS_recvfrom, fd, buf, len, flags | MSG_DONTWAIT, addr, addrlen);
         if (r >= 0) {
             counters.probeHit.incrementAndGet(slot);
@@ -504,13 +396,12 @@ final class LazyProbe {
         return failure(ts, slot);
     }
 
-    private long nonblockingSend(ThreadState ts, int slot, long fd, long buf, long len, long flags, long addr, long addrlen) {
+    long sendNonblocking(ThreadState ts, int slot, long fd, long buf, long len, long flags, long addr, long addrlen) {
         long r = Syscalls.call(ts.capture, Sys.SYS_sendto, fd, buf, len, flags | MSG_DONTWAIT | MSG_NOSIGNAL, addr, addrlen);
         if (r >= 0) {
             if (r < len && r > 0) {
                 counters.probeWouldBlock.incrementAndGet(slot);
-                ts.partial = r;
-                return WOULD_BLOCK;
+                return ProbeOutcome.partial(r);
             }
             counters.probeHit.incrementAndGet(slot);
             ts.errno = 0;
@@ -525,28 +416,27 @@ final class LazyProbe {
      * waiter. A blocking socket, an uncached range or a kernel without cachestat: background.
      */
     @SuppressWarnings("restricted") // reads the caller's off_t through the pointer it passed
-    private long cachedSendfile(ThreadState ts, int slot, long outFd, long inFd, long offsetPtr, long count) {
+    long sendfileCached(ThreadState ts, int slot, long outFd, long inFd, long offsetPtr, long count) {
         if (!isNonBlocking(ts, outFd)) {
             return WOULD_BLOCK;
         }
         long off = offsetPtr != 0 ? MemorySegment.ofAddress(offsetPtr).reinterpret(8).get(ValueLayout.JAVA_LONG, 0)
                 : Syscalls.fast(ts.capture, Sys.SYS_lseek, inFd, 0, SeekWhence.SEEK_CUR);
         if (off < 0) {
-            ts.fileMiss = true;
-            return WOULD_BLOCK;
+            return ProbeOutcome.fileMiss();
         }
         int resident = resident(ts, inFd, off, Math.min(count, RESIDENCY_BOUND));
         if (resident != 1) {
-            ts.fileMiss = true; // the disk, not the socket, is what it would wait for: a helper, not the poller
             (resident == 0 ? counters.probeWouldBlock : counters.probeUnsupported).incrementAndGet(slot);
-            return WOULD_BLOCK; // cachestat refused (ENOSYS before 6.5): background
+            // the disk, not the socket, is what it would wait for (or cachestat refused, ENOSYS
+            // before 6.5): a helper, not the socket waiter
+            return ProbeOutcome.fileMiss();
         }
         long sent = Syscalls.call(ts.capture, Sys.SYS_sendfile, outFd, inFd, offsetPtr, count);
         if (sent >= 0) {
             counters.probeHit.incrementAndGet(slot);
             if (sent < count && sent > 0) {
-                ts.partial = sent; // the socket is full: the rest goes on when it drains
-                return WOULD_BLOCK;
+                return ProbeOutcome.partial(sent); // the socket is full: the rest goes on when it drains
             }
             ts.errno = 0;
             return sent;
@@ -555,7 +445,7 @@ final class LazyProbe {
     }
 
     /** connect on a non-blocking socket: the kernel's own EINPROGRESS becomes a wait on the waiter. */
-    private long nonblockingConnect(ThreadState ts, int slot, long fd, long addr, long len) {
+    long connectNonblocking(ThreadState ts, int slot, long fd, long addr, long len) {
         if (!isNonBlocking(ts, fd)) {
             return WOULD_BLOCK;
         }
@@ -578,7 +468,7 @@ final class LazyProbe {
     }
 
     /** accept has no non-blocking flag for the listener: accept only what ppoll(0) says is there (-1: accept reports it). */
-    private long readyAccept(ThreadState ts, int slot, long nr, long fd, long addr, long addrlen, long flags) {
+    long acceptReady(ThreadState ts, int slot, long fd, long addr, long addrlen, long flags) {
         long n = Ppoll.one(ts.capture, ts.scratch, (int) fd, PollfdLayout.POLLIN, false);
         if (n == 0) {
             counters.probeWouldBlock.incrementAndGet(slot);
@@ -628,7 +518,7 @@ final class LazyProbe {
     }
 
     /** A call on a descriptor, which cannot wait on anything: run it as is. */
-    private static long plain(ThreadState ts, long nr, long a1, long a2, long a3, long a4, long a5) {
+    static long plain(ThreadState ts, long nr, long a1, long a2, long a3, long a4, long a5) {
         long r = Syscalls.call(ts.capture, nr, a1, a2, a3, a4, a5);
         ts.errno = r == -1 ? Syscalls.errno(ts.capture) : 0;
         return r;

@@ -127,7 +127,7 @@ final class LoopSocketWaits {
         } else {
             w.prune(); // before arming: a cancelled call may still hold an event whose descriptor was reused
         }
-        ArrayDeque<LaioCall> q = SocketRetry.isWrite(h.nr) ? w.writers : w.readers;
+        ArrayDeque<LaioCall> q = RouteTable.waitsToWrite(h.nr) ? w.writers : w.readers;
         q.add(h);
         w.watch(q == w.writers ? w.writable : w.readable, q);
     }

@@ -56,11 +56,6 @@ final class SocketRetry {
         this.scratch = new Scratch(arena);
     }
 
-    /** Whether the call waits for writability (else readability). */
-    static boolean isWrite(long nr) {
-        return nr == Sys.SYS_write || nr == Sys.SYS_sendto || nr == Sys.SYS_sendfile || nr == Sys.SYS_connect;
-    }
-
     /** Reports a call that is done. */
     void complete(LaioCall h) {
         completer.accept(h);

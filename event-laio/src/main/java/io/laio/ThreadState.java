@@ -32,12 +32,6 @@ final class ThreadState {
     /** The record of this thread's last background call ({@code null}: it completed inline) and its generation then. */
     LaioCall lastCall;
     long lastGen;
-    /** Set by a probe that moved some bytes before it would have blocked. */
-    long partial;
-    /** With {@link #partial} on a readv/preadv: the iovecs still to fill (their count is {@code byteSize() / 16}). */
-    MemorySegment partialIov;
-    /** Set by the sendfile probe when the file's range may not be in the page cache: the wait is for the disk. */
-    boolean fileMiss;
     /**
      * This thread's structs for probes and helpers ({@link Scratch}). (The {@link #capture}
      * segment is passed to the downcall as a segment: the linker keeps it.)

@@ -61,7 +61,8 @@ public class LaioCallStateLincheckTest {
 
     public LaioCallStateLincheckTest() {
         INSTANCES.incrementAndGet();
-        call.init(Sys.SYS_recvfrom, 3, 0, 8, 0, 0, 0, null, 0, null, true, false);
+        call.init(Sys.SYS_recvfrom, 3, 0, 8, 0, 0, 0, null, 0, null);
+        call.viaWaiter = true;
         gen = call.generation();
     }
 

@@ -156,105 +156,78 @@ public final class Laio implements AutoCloseable {
     // ------------------------------------------------------------------ syscall
 
     /**
-     * Runs system call {@code nr} with no arguments: the same as
-     * {@link #syscall(long, long, long, long, long, long, long)} with all six 0 (the kernel
-     * ignores the arguments a call does not take). Pointer arguments are
-     * {@link MemorySegment#address()}.
+     * System call {@code nr} with no arguments: {@link #syscall(long, long, long, long, long, long, long)}
+     * with the others 0 (the kernel ignores those a call does not take).
      *
      * @param nr the system call's number ({@link Sys}, x86_64 numbering)
-     * @return per the class comment's return convention: the result when it completed inline;
-     *         {@code -1} with {@link #errno()} {@link Errno#EINPROGRESS} when it continues in the
-     *         background ({@link #gethandle()} has its handle); {@code -1} with another errno
-     *         when it failed or was refused
-     * @throws IllegalStateException if this Laio is closed
+     * @return as {@link #syscall(long, long, long, long, long, long, long)}
+     * @throws IllegalStateException if this Laio is closed and the call needs the background
      */
     public long syscall(long nr) {
         return syscall(nr, 0, 0, 0, 0, 0, 0);
     }
 
     /**
-     * Runs system call {@code nr} with one argument: the same as
-     * {@link #syscall(long, long, long, long, long, long, long)} with the other five 0 (the kernel
-     * ignores the arguments a call does not take). Pointer arguments are
-     * {@link MemorySegment#address()}.
+     * System call {@code nr} with one argument: {@link #syscall(long, long, long, long, long, long, long)}
+     * with the others 0 (the kernel ignores those a call does not take).
      *
      * @param nr the system call's number ({@link Sys}, x86_64 numbering)
      * @param a1 argument 1 of the call
-     * @return per the class comment's return convention: the result when it completed inline;
-     *         {@code -1} with {@link #errno()} {@link Errno#EINPROGRESS} when it continues in the
-     *         background ({@link #gethandle()} has its handle); {@code -1} with another errno
-     *         when it failed or was refused
-     * @throws IllegalStateException if this Laio is closed
+     * @return as {@link #syscall(long, long, long, long, long, long, long)}
+     * @throws IllegalStateException if this Laio is closed and the call needs the background
      */
     public long syscall(long nr, long a1) {
         return syscall(nr, a1, 0, 0, 0, 0, 0);
     }
 
     /**
-     * Runs system call {@code nr} with two arguments: the same as
-     * {@link #syscall(long, long, long, long, long, long, long)} with arguments 3 to 6 0 (the kernel
-     * ignores the arguments a call does not take). Pointer arguments are
-     * {@link MemorySegment#address()}.
+     * System call {@code nr} with two arguments: {@link #syscall(long, long, long, long, long, long, long)}
+     * with the others 0 (the kernel ignores those a call does not take).
      *
      * @param nr the system call's number ({@link Sys}, x86_64 numbering)
      * @param a1 argument 1 of the call
      * @param a2 argument 2 of the call
-     * @return per the class comment's return convention: the result when it completed inline;
-     *         {@code -1} with {@link #errno()} {@link Errno#EINPROGRESS} when it continues in the
-     *         background ({@link #gethandle()} has its handle); {@code -1} with another errno
-     *         when it failed or was refused
-     * @throws IllegalStateException if this Laio is closed
+     * @return as {@link #syscall(long, long, long, long, long, long, long)}
+     * @throws IllegalStateException if this Laio is closed and the call needs the background
      */
     public long syscall(long nr, long a1, long a2) {
         return syscall(nr, a1, a2, 0, 0, 0, 0);
     }
 
     /**
-     * Runs system call {@code nr} with three arguments: the same as
-     * {@link #syscall(long, long, long, long, long, long, long)} with arguments 4 to 6 0 (the kernel
-     * ignores the arguments a call does not take). Pointer arguments are
-     * {@link MemorySegment#address()}.
+     * System call {@code nr} with three arguments: {@link #syscall(long, long, long, long, long, long, long)}
+     * with the others 0 (the kernel ignores those a call does not take).
      *
      * @param nr the system call's number ({@link Sys}, x86_64 numbering)
      * @param a1 argument 1 of the call
      * @param a2 argument 2 of the call
      * @param a3 argument 3 of the call
-     * @return per the class comment's return convention: the result when it completed inline;
-     *         {@code -1} with {@link #errno()} {@link Errno#EINPROGRESS} when it continues in the
-     *         background ({@link #gethandle()} has its handle); {@code -1} with another errno
-     *         when it failed or was refused
-     * @throws IllegalStateException if this Laio is closed
+     * @return as {@link #syscall(long, long, long, long, long, long, long)}
+     * @throws IllegalStateException if this Laio is closed and the call needs the background
      */
     public long syscall(long nr, long a1, long a2, long a3) {
         return syscall(nr, a1, a2, a3, 0, 0, 0);
     }
 
     /**
-     * Runs system call {@code nr} with four arguments: the same as
-     * {@link #syscall(long, long, long, long, long, long, long)} with arguments 5 to 6 0 (the kernel
-     * ignores the arguments a call does not take). Pointer arguments are
-     * {@link MemorySegment#address()}.
+     * System call {@code nr} with four arguments: {@link #syscall(long, long, long, long, long, long, long)}
+     * with the others 0 (the kernel ignores those a call does not take).
      *
      * @param nr the system call's number ({@link Sys}, x86_64 numbering)
      * @param a1 argument 1 of the call
      * @param a2 argument 2 of the call
      * @param a3 argument 3 of the call
      * @param a4 argument 4 of the call
-     * @return per the class comment's return convention: the result when it completed inline;
-     *         {@code -1} with {@link #errno()} {@link Errno#EINPROGRESS} when it continues in the
-     *         background ({@link #gethandle()} has its handle); {@code -1} with another errno
-     *         when it failed or was refused
-     * @throws IllegalStateException if this Laio is closed
+     * @return as {@link #syscall(long, long, long, long, long, long, long)}
+     * @throws IllegalStateException if this Laio is closed and the call needs the background
      */
     public long syscall(long nr, long a1, long a2, long a3, long a4) {
         return syscall(nr, a1, a2, a3, a4, 0, 0);
     }
 
     /**
-     * Runs system call {@code nr} with five arguments: the same as
-     * {@link #syscall(long, long, long, long, long, long, long)} with arguments 6 to 6 0 (the kernel
-     * ignores the arguments a call does not take). Pointer arguments are
-     * {@link MemorySegment#address()}.
+     * System call {@code nr} with five arguments: {@link #syscall(long, long, long, long, long, long, long)}
+     * with the others 0 (the kernel ignores those a call does not take).
      *
      * @param nr the system call's number ({@link Sys}, x86_64 numbering)
      * @param a1 argument 1 of the call
@@ -262,11 +235,8 @@ public final class Laio implements AutoCloseable {
      * @param a3 argument 3 of the call
      * @param a4 argument 4 of the call
      * @param a5 argument 5 of the call
-     * @return per the class comment's return convention: the result when it completed inline;
-     *         {@code -1} with {@link #errno()} {@link Errno#EINPROGRESS} when it continues in the
-     *         background ({@link #gethandle()} has its handle); {@code -1} with another errno
-     *         when it failed or was refused
-     * @throws IllegalStateException if this Laio is closed
+     * @return as {@link #syscall(long, long, long, long, long, long, long)}
+     * @throws IllegalStateException if this Laio is closed and the call needs the background
      */
     public long syscall(long nr, long a1, long a2, long a3, long a4, long a5) {
         return syscall(nr, a1, a2, a3, a4, a5, 0);
@@ -345,9 +315,9 @@ public final class Laio implements AutoCloseable {
         return completions.poll(out, max, timeout);
     }
 
-    /** Consumer thread: {@code h} was reported to an event added on its handle ({@link LaioHandle}). */
-    void reported(LaioCall h) {
-        completions.reported(h);
+    /** Loop thread: an event was added on the handle of {@code h}, whose completion was drained already. */
+    void deliverLate(LaioCall h) {
+        completions.deliver(h);
     }
 
     /**

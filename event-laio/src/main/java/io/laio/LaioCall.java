@@ -192,10 +192,6 @@ final class LaioCall {
         return (int) (word() & STATE_MASK);
     }
 
-    boolean cancelRequested() {
-        return (word() & CANCEL_REQUESTED) != 0;
-    }
-
     /** Helper or waiter: QUEUED → RUNNING; false if it was cancelled first. */
     boolean start() {
         long w = word();
@@ -284,13 +280,18 @@ final class LaioCall {
         return witness != null && witness.gen == gen ? witness : fresh;
     }
 
+    /** What the call is and where it stands in word {@code w}: the one description both toStrings share. */
+    String describe(long w) {
+        String what = op != null ? "call" : Sys.name(nr);
+        int s = (int) (w & STATE_MASK);
+        return what + (drained ? " done result=" + result + " errno=" + Errno.name(errno)
+                : s == RUNNING ? " running" : s == QUEUED ? " queued" : s == FREE ? " free" : " finishing")
+                + ((w & CANCEL_REQUESTED) != 0 ? " cancelled" : "");
+    }
+
     @Override
     public String toString() {
         long w = word();
-        String what = op != null ? "call" : Sys.name(nr);
-        int s = (int) (w & STATE_MASK);
-        return "LaioCall[" + what + " gen=" + (w >>> GEN_SHIFT) + (drained ? " done result=" + result + " errno=" + Errno.name(errno)
-                : s == RUNNING ? " running" : s == QUEUED ? " queued" : s == FREE ? " free" : " finished")
-                + ((w & CANCEL_REQUESTED) != 0 ? " cancelled" : "") + "]";
+        return "LaioCall[gen=" + (w >>> GEN_SHIFT) + " " + describe(w) + "]";
     }
 }

@@ -17,6 +17,7 @@
 package io.laio;
 
 import io.laio.abi.EpollEventLayout;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
@@ -237,7 +238,7 @@ final class SocketWaiter {
             }
         }
         try {
-            thread.join(java.time.Duration.ofNanos(Math.max(1, waitNanos)));
+            thread.join(Duration.ofNanos(Math.max(1, waitNanos)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -145,7 +145,7 @@ public class LaioCallStateLincheckTest {
         if (state == LaioCall.RUNNING) {
             throw new AssertionError("left RUNNING with no runner: " + call);
         }
-        if (call.cancelRequested() && (state != LaioCall.DONE || completions.get() != 1)) {
+        if ((call.word() & LaioCall.CANCEL_REQUESTED) != 0 && (state != LaioCall.DONE || completions.get() != 1)) {
             throw new AssertionError("a cancel was lost: " + call + ", completions " + completions.get());
         }
         if (completions.get() != (state == LaioCall.DONE ? 1 : 0)) {

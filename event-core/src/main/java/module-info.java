@@ -23,6 +23,7 @@ module io.laio.event {
     requires org.slf4j;
     requires org.jctools.core;
     requires jdk.unsupported;
+    requires jdk.jfr;
 
     exports io.laio.event;
     exports io.laio.event.spi;

@@ -16,12 +16,25 @@
 
 package io.laio.event;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
 /**
  * One intrusive FIFO list of active events per priority (lower number first). Events link
  * through their own {@code activeNext}/{@code activePrev} fields, so activation and removal
  * allocate nothing and removal (a {@code del()} from another callback) is O(1). Loop thread only.
  */
 final class ActiveQueues {
+    private static final VarHandle TOTAL;
+
+    static {
+        try {
+            TOTAL = MethodHandles.lookup().findVarHandle(ActiveQueues.class, "total", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private Event[] heads;
     private Event[] tails;
     private int[] sizes;
@@ -45,6 +58,15 @@ final class ActiveQueues {
 
     int total() {
         return total;
+    }
+
+    /**
+     * Any thread, for {@link LoopStats}: the loop thread writes {@code total} plainly, so this
+     * is a racy read of a recent value; an opaque read is never torn nor hoisted out of a
+     * caller's loop.
+     */
+    int totalRacy() {
+        return (int) TOTAL.getOpaque(this);
     }
 
     void append(Event ev) {

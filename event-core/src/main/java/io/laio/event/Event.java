@@ -68,6 +68,7 @@ public final class Event {
     int activeRes;
     long result;
     int error;
+    long readyAt; // when it last became active (nanoTime), for the loop-lag metric
 
     // timer heap
     long deadline;

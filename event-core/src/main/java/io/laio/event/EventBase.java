@@ -25,11 +25,15 @@ import io.laio.event.spi.ReadySink;
 import io.laio.event.spi.Waker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.ServiceLoader;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
+import jdk.jfr.FlightRecorder;
 import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,13 +55,39 @@ import org.slf4j.LoggerFactory;
  * the others, by design), in activation order.
  *
  * <p>A callback that throws is passed to the uncaught handler ({@link #setUncaughtHandler}; by
- * default it is logged through slf4j at error level) and the loop goes on.
+ * default it is logged through slf4j at error level) and the loop goes on. With no slf4j
+ * provider on the class path, such failures are printed on stderr instead, once per kind
+ * (where it failed and the exception's class), since slf4j would drop them.
+ *
+ * <p><b>Watching a loop.</b> {@link #stats()} reads the loop's metrics (pending and active
+ * events, queued tasks, time per pass, loop lag) from any thread without stopping it; a
+ * callback or task that holds the loop longer than {@link #blockedThreshold()} is logged at
+ * warn level with the loop thread's stack; passes and callbacks over a threshold are JFR
+ * events ({@code io.laio.LoopPass}, {@code io.laio.Callback}). docs/observability.md says how
+ * to read them.
  */
 public final class EventBase implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventBase.class);
+    private static final FailureLog FAILURES = new FailureLog(LOG, null);
     private static final int DRAIN_BATCH = 4096;
 
+    /**
+     * The system property that sets {@link #blockedThreshold()} for new bases, in milliseconds
+     * ({@code 0} turns the detector off): {@value}. Default {@value #DEFAULT_BLOCKED_THRESHOLD_MILLIS}.
+     */
+    public static final String BLOCKED_THRESHOLD_PROPERTY = "io.laio.blockedThresholdMillis";
+
+    /** {@link #blockedThreshold()} of a new base when {@link #BLOCKED_THRESHOLD_PROPERTY} is not set: {@value} ms. */
+    public static final long DEFAULT_BLOCKED_THRESHOLD_MILLIS = 1000;
+
+    private static final VarHandle INSERTED;
+
     static {
+        try {
+            INSERTED = MethodHandles.lookup().findVarHandle(EventBase.class, "inserted", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
         LoopAccess.install(new LoopAccess() {
             @Override
             public Waker attach(EventBase base, LoopSource source) {
@@ -117,6 +147,18 @@ public final class EventBase implements AutoCloseable {
     private boolean gotExit;
     private volatile boolean closed;
     private BiConsumer<Event, Throwable> uncaughtHandler;
+
+    // observability: see LoopMeter, BlockedLoopChecker, LoopPassEvent
+    private final LoopMeter meter = new LoopMeter();
+    private final PollFailures pollFailures = new PollFailures();
+    private volatile long blockedThresholdNanos = defaultBlockedThresholdNanos();
+    FailureLog failures = FAILURES;                     // tests replace them
+    BlockedLoopChecker checker = BlockedLoopChecker.PROCESS;
+    private long passStart;        // nanoTime the current pass began; 0 between passes
+    private long clock;            // the loop thread's latest clock reading, stamped on activated events
+    private boolean clockFresh;    // false while the backend waits: clock is then older than the wait
+    private LoopPassEvent passEvent;
+    private long passCallbacksBefore;
 
     private EventBase(Backend backend) {
         this.backend = backend;
@@ -235,6 +277,9 @@ public final class EventBase implements AutoCloseable {
             }
             running = true;
             loopThread = Thread.currentThread();
+            if (blockedThresholdNanos > 0) {
+                checker.watch(this);
+            }
         }
         gotBreak = false;
         gotExit = false;
@@ -242,8 +287,12 @@ public final class EventBase implements AutoCloseable {
         try {
             return runLoop(flags);
         } finally {
+            endPass();
+            meter.idle();
+            clockFresh = false; // an event made active before the next loop reads its own time
             waker.awake();
             synchronized (this) {
+                checker.unwatch(this);
                 running = false;
                 loopThread = null;
             }
@@ -265,12 +314,12 @@ public final class EventBase implements AutoCloseable {
                 gotBreak = true;
                 return 0;
             }
-            cachedNow = System.nanoTime();
+            cachedNow = endPass();
             if (!stayOnEmpty && inserted == 0 && active.total() == 0 && tasks.isEmpty() && sourcesEmpty()) {
                 return 1;
             }
             pollBackend(active.total() != 0 || nonblock);
-            cachedNow = System.nanoTime();
+            cachedNow = beginPass();
             expireTimers();
             runTasks();
             if (closed) {
@@ -329,13 +378,175 @@ public final class EventBase implements AutoCloseable {
                 timeout = 0;
             }
         }
+        long backOff = 0;
+        clockFresh = false;
         try {
             backend.poll(timeout, sink);
+            if (pollFailures.inARow() != 0) {
+                pollRecovered();
+            }
         } catch (IOException e) {
-            LOG.error("backend {} failed to poll; retrying on the next pass", backend.name(), e);
+            backOff = pollFailed(e);
         } finally {
             waker.awake();
         }
+        if (backOff != 0) {
+            // a poll that fails at once would otherwise spin a core; an interrupt cuts it short
+            // and ends the loop at the top of the next pass
+            LockSupport.parkNanos(backOff);
+        }
+    }
+
+    /** Logs the failure unless it is one of a run already logged recently; returns how long to back off. */
+    private long pollFailed(IOException e) {
+        if (pollFailures.failed(System.nanoTime())) {
+            long n = pollFailures.unlogged();
+            long inARow = pollFailures.inARow();
+            failures.error("poll", inARow == 1
+                    ? "backend " + backend.name() + " failed to poll; the loop retries, backing off while it fails"
+                    : "backend " + backend.name() + " still fails to poll: " + n + " failures since the last report, "
+                            + inARow + " in a row; the loop retries every " + pollFailures.sleepNanos() / 1_000_000 + " ms",
+                    e);
+        }
+        return pollFailures.sleepNanos();
+    }
+
+    private void pollRecovered() {
+        long n = pollFailures.succeeded();
+        failures.warn("poll", "backend " + backend.name() + " polls again after " + n + " failures in a row", null);
+    }
+
+    // ------------------------------------------------------------------ passes and metrics
+
+    /** After the wait: starts timing a pass; returns the time, the loop's new cached clock. */
+    private long beginPass() {
+        long now = System.nanoTime();
+        passStart = now;
+        clock = now;
+        clockFresh = true;
+        meter.busy(now);
+        // isInitialized() first: loading an event class costs a JVM that never records
+        // hundreds of milliseconds, so the event classes load only once JFR is up
+        if (FlightRecorder.isInitialized() && LoopPassEvent.PROBE.isEnabled()) {
+            beginPassEvent();
+        }
+        return now;
+    }
+
+    /** Ends the pass being timed, if any; returns the time read. */
+    private long endPass() {
+        long now = System.nanoTime();
+        long start = passStart;
+        if (start != 0) {
+            passStart = 0;
+            meter.pass(now - start);
+            if (passEvent != null) {
+                commitPassEvent();
+            }
+        }
+        return now;
+    }
+
+    private void beginPassEvent() {
+        passEvent = new LoopPassEvent();
+        passCallbacksBefore = meter.read(LoopMeter.CALLBACKS);
+        passEvent.begin();
+    }
+
+    private void commitPassEvent() {
+        LoopPassEvent e = passEvent;
+        passEvent = null;
+        e.end();
+        if (e.shouldCommit()) {
+            e.backend = backend.name();
+            e.callbacks = (int) (meter.read(LoopMeter.CALLBACKS) - passCallbacksBefore);
+            e.stillActive = active.total();
+            e.queuedTasks = tasks.size();
+            e.commit();
+        }
+    }
+
+    /** The clock to stamp an event made active now; read afresh once per wait that activates something. */
+    private long activationClock() {
+        if (!clockFresh) {
+            clock = System.nanoTime();
+            clockFresh = true;
+        }
+        return clock;
+    }
+
+    /**
+     * Any thread: the loop's metrics now, read without stopping the loop or taking a lock
+     * (see {@link LoopStats} for what each number means and how consistent they are).
+     */
+    public LoopStats stats() {
+        LoopMeter m = meter;
+        return new LoopStats(
+                (int) INSERTED.getOpaque(this),
+                active.totalRacy(),
+                tasks.size(),
+                m.read(LoopMeter.PASSES),
+                m.read(LoopMeter.PASS_LAST),
+                m.read(LoopMeter.PASS_MAX),
+                m.read(LoopMeter.PASS_TOTAL),
+                m.read(LoopMeter.CALLBACKS),
+                m.read(LoopMeter.LAG_LAST),
+                m.read(LoopMeter.LAG_MAX),
+                m.read(LoopMeter.LAG_TOTAL),
+                m.read(LoopMeter.BLOCKED_EPISODES),
+                m.passHistogram(),
+                m.lagHistogram());
+    }
+
+    /**
+     * Sets how long one callback or task may hold the loop before the blocked-loop detector
+     * logs it: a warning through slf4j (logger {@code io.laio.event.BlockedLoopChecker}) with
+     * the loop thread's stack, once per blocking episode, counted in
+     * {@link LoopStats#blockedEpisodes()}. {@code null} or zero turns the detector off for this
+     * base. Any thread; takes effect within one check interval (a quarter of the threshold,
+     * 5 to 500 ms), also for a running loop.
+     *
+     * <p>On by default ({@value #DEFAULT_BLOCKED_THRESHOLD_MILLIS} ms, or
+     * {@link #BLOCKED_THRESHOLD_PROPERTY}): a blocked loop stalls every connection it serves and
+     * is otherwise invisible, and the detector costs the loop nothing beyond its metrics (one
+     * checker thread per process wakes a few times per threshold while a loop runs). Precision:
+     * a callback is reported between the threshold and the threshold plus one interval.
+     *
+     * @throws IllegalArgumentException if {@code threshold} is negative
+     */
+    public void blockedThreshold(Duration threshold) {
+        long n = threshold == null ? 0 : Event.saturatedNanos(threshold);
+        if (threshold != null && threshold.isNegative()) {
+            throw new IllegalArgumentException("blockedThreshold: negative: " + threshold);
+        }
+        synchronized (this) {
+            blockedThresholdNanos = n;
+            if (running && n > 0) {
+                checker.watch(this);
+            }
+        }
+    }
+
+    /** The blocked-loop detector's threshold; {@link Duration#ZERO} when it is off for this base. */
+    public Duration blockedThreshold() {
+        return Duration.ofNanos(blockedThresholdNanos);
+    }
+
+    private static long defaultBlockedThresholdNanos() {
+        long ms = Long.getLong(BLOCKED_THRESHOLD_PROPERTY, DEFAULT_BLOCKED_THRESHOLD_MILLIS);
+        return Math.max(0, ms) * 1_000_000L;
+    }
+
+    long blockedThresholdNanos() {
+        return blockedThresholdNanos;
+    }
+
+    LoopMeter meter() {
+        return meter;
+    }
+
+    Thread loopThread() {
+        return loopThread;
     }
 
     private boolean sourcesEmpty() {
@@ -366,7 +577,12 @@ public final class EventBase implements AutoCloseable {
                 // a non-persistent event is deleted before its callback; do the I/O part now
                 removeFromSource(ev);
             }
-            activate(ev, Ev.TIMEOUT);
+            if ((ev.state & Event.ACTIVE) == 0) {
+                activate(ev, Ev.TIMEOUT);
+                ev.readyAt = ev.deadline; // it was due then, however late the loop looked
+            } else {
+                activate(ev, Ev.TIMEOUT);
+            }
         }
     }
 
@@ -404,6 +620,7 @@ public final class EventBase implements AutoCloseable {
         }
         int budget = active.size(p); // those activated during this run wait for the next pass
         int ran = 0;
+        long t = System.nanoTime(); // one clock read per callback: the end of one is the start of the next
         while (budget-- > 0 && active.size(p) != 0) {
             Event ev = active.head(p);
             active.remove(ev);
@@ -416,16 +633,41 @@ public final class EventBase implements AutoCloseable {
                 rearmPersistent(ev, res);
             }
             ran++;
+            long lag = t - ev.readyAt;
+            meter.callback(t, lag);
+            CallbackEvent jfr = FlightRecorder.isInitialized() && CallbackEvent.PROBE.isEnabled() ? beginCallbackEvent() : null;
             try {
                 ev.callback.onEvent(ev, res, ev.arg);
-            } catch (Throwable t) {
-                uncaught(ev, t);
+            } catch (Throwable thrown) {
+                uncaught(ev, thrown);
+            }
+            t = System.nanoTime();
+            clock = t;
+            if (jfr != null) {
+                commitCallbackEvent(jfr, ev, res, lag);
             }
             if (breakRequested || closed) {
                 break;
             }
         }
         return ran;
+    }
+
+    private static CallbackEvent beginCallbackEvent() {
+        CallbackEvent e = new CallbackEvent();
+        e.begin();
+        return e;
+    }
+
+    private static void commitCallbackEvent(CallbackEvent e, Event ev, int res, long lag) {
+        e.end();
+        if (e.shouldCommit()) {
+            e.callbackClass = ev.callback.getClass().getName();
+            e.event = ev.toString();
+            e.what = Ev.toString(res);
+            e.lag = lag;
+            e.commit();
+        }
     }
 
     private void rearmPersistent(Event ev, int res) {
@@ -461,7 +703,8 @@ public final class EventBase implements AutoCloseable {
                 t.addSuppressed(inHandler);
             }
         }
-        LOG.error("{} threw; the loop goes on", ev == null ? "a task" : "the callback of " + ev, t);
+        failures.error(ev == null ? "task" : "callback",
+                (ev == null ? "a task" : "the callback of " + ev) + " threw; the loop goes on", t);
     }
 
     // ------------------------------------------------------------------ add / del / activate
@@ -539,6 +782,7 @@ public final class EventBase implements AutoCloseable {
             return;
         }
         ev.activeRes = res;
+        ev.readyAt = activationClock();
         ev.state |= Event.ACTIVE;
         active.append(ev);
     }

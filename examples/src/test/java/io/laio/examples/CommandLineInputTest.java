@@ -24,11 +24,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -74,7 +77,7 @@ class CommandLineInputTest {
 
     /** An unknown flag, a flag without its value, a number out of range: exit 2, one line. */
     static void assertUsageChecked(String command, String numberOption, String outOfRange, String... required) {
-        List<String> base = new java.util.ArrayList<>(List.of(command));
+        List<String> base = new ArrayList<>(List.of(command));
         base.addAll(List.of(required));
         assertRefused(2, "Unknown option: '--frobnicate'", concat(base, "--frobnicate"));
         assertRefused(2, "Missing required parameter for option '" + numberOption + "'", concat(base, numberOption));
@@ -83,7 +86,7 @@ class CommandLineInputTest {
     }
 
     private static String[] concat(List<String> base, String... more) {
-        List<String> all = new java.util.ArrayList<>(base);
+        List<String> all = new ArrayList<>(base);
         all.addAll(List.of(more));
         return all.toArray(String[]::new);
     }
@@ -243,9 +246,9 @@ class CommandLineInputTest {
     @Test
     void failuresAreDescribedByWhatWentWrong() {
         assertEquals("/x/trace.txt: no such file or directory", Main.describe(new NoSuchFileException("/x/trace.txt")));
-        assertEquals("/x: permission denied", Main.describe(new java.nio.file.AccessDeniedException("/x")));
+        assertEquals("/x: permission denied", Main.describe(new AccessDeniedException("/x")));
         assertEquals("/x: no such file or directory",
-                Main.describe(new java.io.UncheckedIOException(new NoSuchFileException("/x"))));
+                Main.describe(new UncheckedIOException(new NoSuchFileException("/x"))));
         assertEquals("NullPointerException", Main.describe(new NullPointerException()));
         assertEquals("bad; worse", Main.describe(new IOException("bad\nworse")));
         assertNotEquals("", Main.describe(new RuntimeException(new IOException("inner"))));

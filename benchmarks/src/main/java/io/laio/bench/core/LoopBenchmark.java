@@ -16,37 +16,26 @@
 
 package io.laio.bench.core;
 
+import io.laio.bench.AverageNanos;
 import io.laio.event.Ev;
 import io.laio.event.Event;
 import io.laio.event.EventBase;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The event loop's own costs: a timer add+del, activating and dispatching one event, and a
  * cross-thread execute() round trip (another thread hands a task to a sleeping loop and waits
  * for it to run).
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
 @State(Scope.Thread)
-public class LoopBenchmark {
+public class LoopBenchmark extends AverageNanos {
     private EventBase base;
     private Event timer;
     private Event activated;
@@ -86,20 +75,18 @@ public class LoopBenchmark {
     @State(Scope.Benchmark)
     public static class RunningLoop {
         EventBase base;
-        Thread thread;
+        LoopThread thread;
         final AtomicLong done = new AtomicLong();
 
         @Setup(Level.Trial)
         public void start() {
-            base = EventBase.create();
-            thread = Thread.ofPlatform().name("bench-loop").start(() -> base.loop(Ev.LOOP_NO_EXIT_ON_EMPTY));
+            thread = new LoopThread(EventBase.create(), "bench-loop");
+            base = thread.base;
         }
 
         @TearDown(Level.Trial)
         public void stop() throws InterruptedException {
-            base.loopBreak();
-            thread.join();
-            base.close();
+            thread.stop();
         }
     }
 

@@ -18,33 +18,18 @@ package io.laio.bench.laio;
 
 import io.laio.Errno;
 import io.laio.Laio;
-import io.laio.LaioCompletion;
-import io.laio.LaioConfig;
-import io.laio.Policy;
 import io.laio.Sys;
-import java.io.RandomAccessFile;
-import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
+import io.laio.bench.AverageNanos;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * What the cachestat probe costs on a file system that refuses RWF_NOWAIT (tmpfs here; FUSE and
@@ -58,46 +43,36 @@ import org.openjdk.jmh.annotations.Warmup;
  * java --enable-native-access=ALL-UNNAMED -jar benchmarks/target/benchmarks.jar CachestatProbeBenchmark
  * </pre>
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
 @State(Scope.Thread)
 @SuppressWarnings("restricted") // baselines bind libc directly
-public class CachestatProbeBenchmark {
+public class CachestatProbeBenchmark extends AverageNanos {
     private static final MethodHandle SYSCALL4 = PlainSyscall.FOUR;
-    private static final Duration POLL_TIMEOUT = Duration.ofSeconds(10);
     private static final int FILE_SIZE = 2 << 20;
 
     /** Bytes read per call (and the range cachestat looks at). */
     @Param({"4096", "65536", "1048576"})
     public int bytes;
 
+    private LazyAndEager engines;
+    private ZeroFile file;
     private Laio lazy;
     private Laio eager;
-    private final LaioCompletion[] out = {new LaioCompletion()};
-    private Path file;
     private int fd;
-    private Arena arena;
     private MemorySegment buf;
     /** struct cachestat_range at 0, struct cachestat at 16. */
     private MemorySegment cs;
 
     @Setup
     public void setUp() throws Exception {
-        lazy = Laio.create(LaioConfig.builder().policy(Policy.LAZY).build());
-        eager = Laio.create(LaioConfig.builder().policy(Policy.EAGER).maxHelpers(1).build());
-        file = Files.createTempFile(Path.of("/dev/shm"), "laio-bench", ".bin");
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-            raf.write(new byte[FILE_SIZE]);
-        }
-        arena = Arena.ofShared();
-        buf = arena.allocate(bytes, 4096);
-        cs = arena.allocate(16 + 40, 8);
+        engines = new LazyAndEager(1);
+        lazy = engines.lazy;
+        eager = engines.eager;
+        file = new ZeroFile(Path.of("/dev/shm"), FILE_SIZE, lazy);
+        fd = file.fd;
+        buf = engines.arena.allocate(bytes, 4096);
+        cs = engines.arena.allocate(16 + 40, 8);
         cs.set(ValueLayout.JAVA_LONG, 0, 4096); // off
         cs.set(ValueLayout.JAVA_LONG, 8, bytes); // len
-        fd = (int) lazy.open(file.toString(), 0, 0);
         if (lazy.pread(fd, buf, bytes, 4096) != bytes || lazy.gethandle() != null) {
             throw new IllegalStateException("expected the cachestat probe to complete a tmpfs read inline; errno "
                     + Errno.name(Laio.errno()) + "; " + lazy.stats());
@@ -107,11 +82,8 @@ public class CachestatProbeBenchmark {
     @TearDown
     public void tearDown() throws Exception {
         System.err.println(lazy.stats());
-        lazy.close(fd);
-        lazy.close();
-        eager.close();
-        arena.close();
-        Files.delete(file);
+        file.close();
+        engines.close();
     }
 
     @Benchmark
@@ -132,7 +104,6 @@ public class CachestatProbeBenchmark {
     @Benchmark
     public long preadEagerRoundTrip() {
         eager.pread(fd, buf, bytes, 4096);
-        eager.poll(out, 1, POLL_TIMEOUT);
-        return out[0].returnValue();
+        return engines.eagerResult();
     }
 }

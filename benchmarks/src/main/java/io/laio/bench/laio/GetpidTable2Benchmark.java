@@ -21,34 +21,23 @@ import io.laio.LaioCompletion;
 import io.laio.LaioConfig;
 import io.laio.Policy;
 import io.laio.Sys;
+import io.laio.bench.AverageNanos;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The thesis's Table 2 (1,000,000 getpid: direct 0.80 s, liblaiogen 6.12 s): getpid issued in
  * batches of 1,000 through EAGER with 1, 10 and 100 helpers, all collected with poll(), beside
  * LAZY (which runs getpid inline). Per call; multiply by 10^6 for the table's seconds.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
 @State(Scope.Thread)
-public class GetpidTable2Benchmark {
+public class GetpidTable2Benchmark extends AverageNanos {
     static final int BATCH = 1000;
 
     @Param({"1", "10", "100"})

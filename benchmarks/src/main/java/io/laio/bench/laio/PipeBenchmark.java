@@ -22,6 +22,7 @@ import io.laio.LaioCompletion;
 import io.laio.Sys;
 import io.laio.abi.OpenFlags;
 import io.laio.abi.PollfdLayout;
+import io.laio.bench.AverageNanos;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -29,18 +30,11 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The LAIO paper's micro-benchmark (section 7): one-byte reads from a pipe, with the byte
@@ -49,18 +43,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * POSIX AIO ({@code aio_read} + {@code aio_suspend} + {@code aio_return}, through FFM). Every
  * operation includes the one-byte write that feeds the read, the same for all three.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
 @State(Scope.Thread)
 @SuppressWarnings("restricted") // baselines bind libc directly
-public class PipeBenchmark {
+public class PipeBenchmark extends AverageNanos {
     private static final Linker LINKER = Linker.nativeLinker();
-    private static final MethodHandle SYSCALL = LINKER.downcallHandle(LINKER.defaultLookup().find("syscall").orElseThrow(),
-            FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
-                    ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG), Linker.Option.firstVariadicArg(1));
+    private static final MethodHandle SYSCALL = PlainSyscall.THREE;
     private static final MethodHandle AIO_READ = LINKER.downcallHandle(LINKER.defaultLookup().find("aio_read").orElseThrow(),
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
     private static final MethodHandle AIO_SUSPEND = LINKER.downcallHandle(LINKER.defaultLookup().find("aio_suspend").orElseThrow(),

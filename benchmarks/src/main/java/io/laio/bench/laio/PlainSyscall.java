@@ -20,16 +20,25 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.util.Arrays;
 
 /** The baseline the laio benchmarks measure against: libc's {@code syscall(nr, a1, a2, a3, a4)} bound directly, no errno capture. */
 final class PlainSyscall {
     /** {@code long syscall(long nr, long a1, long a2, long a3, long a4)}. */
-    @SuppressWarnings("restricted") // the baseline binds libc directly
-    static final MethodHandle FOUR = Linker.nativeLinker().downcallHandle(
-            Linker.nativeLinker().defaultLookup().find("syscall").orElseThrow(),
-            FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
-                    ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG),
-            Linker.Option.firstVariadicArg(1));
+    static final MethodHandle FOUR = bind(4);
+    /** {@code long syscall(long nr, long a1, long a2, long a3)}. */
+    static final MethodHandle THREE = bind(3);
 
     private PlainSyscall() {}
+
+    /** libc's {@code syscall} taking {@code args} longs after the number, with {@code options} added (e.g. errno capture). */
+    @SuppressWarnings("restricted") // the baseline binds libc directly
+    static MethodHandle bind(int args, Linker.Option... options) {
+        ValueLayout[] params = new ValueLayout[args + 1];
+        Arrays.fill(params, ValueLayout.JAVA_LONG);
+        Linker.Option[] all = Arrays.copyOf(options, options.length + 1);
+        all[options.length] = Linker.Option.firstVariadicArg(1);
+        return Linker.nativeLinker().downcallHandle(Linker.nativeLinker().defaultLookup().find("syscall").orElseThrow(),
+                FunctionDescriptor.of(ValueLayout.JAVA_LONG, params), all);
+    }
 }

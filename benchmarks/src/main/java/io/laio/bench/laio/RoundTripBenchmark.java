@@ -20,6 +20,7 @@ import io.laio.Laio;
 import io.laio.LaioConfig;
 import io.laio.Policy;
 import io.laio.Sys;
+import io.laio.bench.AverageNanos;
 import io.laio.event.Ev;
 import io.laio.event.Event;
 import io.laio.event.EventBase;
@@ -36,17 +37,11 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The background round trip an event loop pays for a call that would block: the loop thread
@@ -55,14 +50,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * hand: a ThreadPoolExecutor, a completion queue, Selector.wakeup(). Both run 64 calls in flight
  * per invocation, so batching behaviour counts too.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
 @State(Scope.Thread)
 @SuppressWarnings("restricted") // baselines bind libc directly
-public class RoundTripBenchmark {
+public class RoundTripBenchmark extends AverageNanos {
     static final int CALLS = 64;
     private static final MethodHandle GETPID = Linker.nativeLinker().downcallHandle(
             Linker.nativeLinker().defaultLookup().find("getpid").orElseThrow(), FunctionDescriptor.of(ValueLayout.JAVA_INT));

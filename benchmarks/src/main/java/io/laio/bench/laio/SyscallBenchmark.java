@@ -18,96 +18,61 @@ package io.laio.bench.laio;
 
 import io.laio.Errno;
 import io.laio.Laio;
-import io.laio.LaioCompletion;
-import io.laio.LaioConfig;
-import io.laio.Policy;
 import io.laio.Sys;
-import java.io.RandomAccessFile;
-import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
+import io.laio.bench.AverageNanos;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * What a call costs through laio against a plain FFM syscall in the same run: getpid (the
  * thesis's Table 2 micro-benchmark: direct vs EAGER vs LAZY) and a cached 4 KiB pread.
  * EAGER's figure is a full round trip: submit, helper runs it, poll() collects it.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
 @State(Scope.Thread)
 @SuppressWarnings("restricted") // baselines bind libc directly
-public class SyscallBenchmark {
+public class SyscallBenchmark extends AverageNanos {
     private static final MethodHandle SYSCALL4 = PlainSyscall.FOUR;
 
     /**
      * The same call with errno captured, as any caller that checks its failures must (laio
      * checks every call's errno): the JVM's downcall stub then stores errno after the call.
      */
-    private static final MethodHandle SYSCALL4_ERRNO = Linker.nativeLinker().downcallHandle(
-            Linker.nativeLinker().defaultLookup().find("syscall").orElseThrow(),
-            FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
-                    ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG),
-            Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
-
-    /** A constant: a Duration made per call would be the only allocation measured (24 B/op). */
-    private static final Duration POLL_TIMEOUT = Duration.ofSeconds(10);
+    private static final MethodHandle SYSCALL4_ERRNO = PlainSyscall.bind(4, Linker.Option.captureCallState("errno"));
 
     @Param({"1"})
     public int helpers;
 
+    private LazyAndEager engines;
+    private ZeroFile file;
     private Laio lazy;
     private Laio eager;
-    private final LaioCompletion[] out = {new LaioCompletion()};
-    private Path file;
     private int fd;
     private MemorySegment buf;
-    private Arena arena;
     private MemorySegment errno;
 
     @Setup
     public void setUp() throws Exception {
-        lazy = Laio.create(LaioConfig.builder().policy(Policy.LAZY).build());
-        eager = Laio.create(LaioConfig.builder().policy(Policy.EAGER).maxHelpers(helpers).build());
-        file = Files.createTempFile("laio-bench", ".bin");
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-            raf.write(new byte[1 << 20]);
-        }
-        Files.readAllBytes(file); // warm right before the run (docs/design/costs.md: untouched pages are evicted within ~100 s)
-        arena = Arena.ofShared();
-        buf = arena.allocate(4096, 4096);
-        errno = arena.allocate(Linker.Option.captureStateLayout());
-        fd = (int) lazy.open(file.toString(), 0, 0);
+        engines = new LazyAndEager(helpers);
+        lazy = engines.lazy;
+        eager = engines.eager;
+        file = new ZeroFile(null, 1 << 20, lazy);
+        file.warm(); // right before the run (docs/design/costs.md: untouched pages are evicted within ~100 s)
+        fd = file.fd;
+        buf = engines.arena.allocate(4096, 4096);
+        errno = engines.arena.allocate(Linker.Option.captureStateLayout());
     }
 
     @TearDown
     public void tearDown() throws Exception {
-        lazy.close(fd);
-        lazy.close();
-        eager.close();
-        arena.close();
-        Files.delete(file);
+        file.close();
+        engines.close();
     }
 
     @Benchmark
@@ -130,8 +95,7 @@ public class SyscallBenchmark {
         if (eager.syscall(Sys.SYS_getpid) != -1 || Laio.errno() != Errno.EINPROGRESS) {
             throw new IllegalStateException("expected a background call");
         }
-        eager.poll(out, 1, POLL_TIMEOUT);
-        return out[0].returnValue();
+        return engines.eagerResult();
     }
 
     @Benchmark
@@ -147,7 +111,6 @@ public class SyscallBenchmark {
     @Benchmark
     public long preadCachedEagerRoundTrip() {
         eager.pread(fd, buf, 4096, 8192);
-        eager.poll(out, 1, POLL_TIMEOUT);
-        return out[0].returnValue();
+        return engines.eagerResult();
     }
 }

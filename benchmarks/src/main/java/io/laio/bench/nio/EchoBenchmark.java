@@ -16,47 +16,34 @@
 
 package io.laio.bench.nio;
 
+import io.laio.bench.AverageNanos;
 import io.laio.event.Ev;
 import io.laio.event.Event;
 import io.laio.event.EventBase;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * A 64-byte echo round trip over loopback TCP, served by one event loop thread: laio's
  * EventBase with a persistent READ event, beside a minimal hand-written Selector loop doing the
  * same work in the same run. The benchmark thread is the client (blocking socket).
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
 @State(Scope.Benchmark)
-public class EchoBenchmark {
+public class EchoBenchmark extends AverageNanos {
     @Param({"laio", "handWrittenSelector"})
     public String server;
 
-    private ServerSocketChannel listener;
+    private LoopbackEcho pair;
     private SocketChannel client;
     private Thread serverThread;
     private volatile boolean stop;
@@ -67,16 +54,13 @@ public class EchoBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        listener = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
-        client = SocketChannel.open(listener.getLocalAddress());
-        client.socket().setTcpNoDelay(true);
-        SocketChannel conn = listener.accept();
-        conn.configureBlocking(false);
-        conn.socket().setTcpNoDelay(true);
+        pair = LoopbackEcho.open();
+        client = pair.client;
+        SocketChannel conn = pair.server;
         ByteBuffer buf = ByteBuffer.allocateDirect(4096);
         if (server.equals("laio")) {
             base = EventBase.create();
-            Event.set(base, conn, Ev.READ | Ev.PERSIST, (ev, what, arg) -> echo(conn, buf), null).add();
+            Event.set(base, conn, Ev.READ | Ev.PERSIST, (ev, what, arg) -> LoopbackEcho.echo(conn, buf), null).add();
             serverThread = Thread.ofPlatform().start(base::dispatch);
         } else {
             selector = Selector.open();
@@ -84,27 +68,12 @@ public class EchoBenchmark {
             serverThread = Thread.ofPlatform().start(() -> {
                 try {
                     while (!stop) {
-                        selector.select(key -> echo(conn, buf));
+                        selector.select(key -> LoopbackEcho.echo(conn, buf));
                     }
                 } catch (IOException e) {
                     throw new RuntimeException(e);
                 }
             });
-        }
-    }
-
-    /** Reads what the peer sent into buf and writes it back: the server side of every echo benchmark. */
-    public static void echo(SocketChannel conn, ByteBuffer buf) {
-        try {
-            buf.clear();
-            if (conn.read(buf) > 0) {
-                buf.flip();
-                while (buf.hasRemaining()) {
-                    conn.write(buf);
-                }
-            }
-        } catch (IOException e) {
-            throw new RuntimeException(e);
         }
     }
 
@@ -117,8 +86,7 @@ public class EchoBenchmark {
             selector.wakeup();
         }
         serverThread.join();
-        client.close();
-        listener.close();
+        pair.close();
         if (base != null) {
             base.close();
         } else {
@@ -128,17 +96,6 @@ public class EchoBenchmark {
 
     @Benchmark
     public int roundTrip() throws IOException {
-        return exchange(client, request, reply);
-    }
-
-    /** Writes request and reads its echo until reply is full: the client side of every echo benchmark. */
-    public static int exchange(SocketChannel client, ByteBuffer request, ByteBuffer reply) throws IOException {
-        request.clear();
-        client.write(request);
-        reply.clear();
-        while (reply.hasRemaining()) {
-            client.read(reply);
-        }
-        return reply.position();
+        return LoopbackEcho.exchange(client, request, reply);
     }
 }

@@ -22,7 +22,9 @@ import io.laio.Errno;
 import io.laio.Laio;
 import io.laio.Sys;
 import io.laio.abi.OpenFlags;
-import io.laio.bench.nio.EchoBenchmark;
+import io.laio.bench.AverageNanos;
+import io.laio.bench.core.LoopThread;
+import io.laio.bench.nio.LoopbackEcho;
 import io.laio.event.Ev;
 import io.laio.event.Event;
 import io.laio.event.EventCallback;
@@ -40,22 +42,16 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.ServerSocketChannel;
+import java.nio.ByteOrder;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * A 64-byte echo round trip over loopback TCP beside Netty's, one server loop thread each; the
@@ -70,13 +66,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       back what it reads, pooled buffers).</li>
  * </ul>
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
 @State(Scope.Benchmark)
-public class EchoPeersBenchmark {
+public class EchoPeersBenchmark extends AverageNanos {
     private static final int AF_INET = 2;
     private static final int SOCK_STREAM = 1;
     private static final int SOCK_NONBLOCK = OpenFlags.O_NONBLOCK;
@@ -91,8 +82,8 @@ public class EchoPeersBenchmark {
     private final ByteBuffer request = ByteBuffer.allocateDirect(64);
     private final ByteBuffer reply = ByteBuffer.allocateDirect(64);
     // laio
-    private Loops.Laio loop;
-    private ServerSocketChannel nioListener;
+    private LoopThread loop;
+    private LoopbackEcho pair;
     private Laio laio;
     private Arena arena;
     private int listenFd = -1;
@@ -113,16 +104,13 @@ public class EchoPeersBenchmark {
     }
 
     private void setUpLaioNio() throws IOException {
-        nioListener = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
-        client = SocketChannel.open(nioListener.getLocalAddress());
-        client.socket().setTcpNoDelay(true);
-        SocketChannel conn = nioListener.accept();
-        conn.configureBlocking(false);
-        conn.socket().setTcpNoDelay(true);
+        pair = LoopbackEcho.open();
+        client = pair.client;
+        SocketChannel conn = pair.server;
         ByteBuffer b = ByteBuffer.allocateDirect(4096);
-        loop = new Loops.Laio("nio", base -> { });
+        loop = Loops.laio("nio", base -> { });
         loop.base.execute(() -> Event.set(loop.base, conn, Ev.READ | Ev.PERSIST,
-                (ev, what, arg) -> EchoBenchmark.echo(conn, b), null).add());
+                (ev, what, arg) -> LoopbackEcho.echo(conn, b), null).add());
     }
 
     private void setUpLaioEpoll() throws IOException {
@@ -132,17 +120,17 @@ public class EchoPeersBenchmark {
         MemorySegment len = arena.allocate(4, 4);
         MemorySegment one = arena.allocate(4, 4);
         one.set(ValueLayout.JAVA_INT, 0, 1);
-        loop = new Loops.Laio("epoll", b -> laio = Laio.attach(b));
+        loop = Loops.laio("epoll", b -> laio = Laio.attach(b));
         listenFd = (int) check(laio.syscall(Sys.SYS_socket, AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), "socket");
         sa.set(ValueLayout.JAVA_SHORT, 0, (short) AF_INET);
-        sa.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN), 2, (short) 0);
+        sa.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN), 2, (short) 0);
         sa.setAtIndex(ValueLayout.JAVA_BYTE, 4, (byte) 127);
         sa.setAtIndex(ValueLayout.JAVA_BYTE, 7, (byte) 1);
         check(laio.syscall(Sys.SYS_bind, listenFd, sa.address(), 16), "bind");
         check(laio.syscall(Sys.SYS_listen, listenFd, 16), "listen");
         len.set(ValueLayout.JAVA_INT, 0, 16);
         check(laio.syscall(Sys.SYS_getsockname, listenFd, sa.address(), len.address()), "getsockname");
-        int port = Short.toUnsignedInt(sa.get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN), 2));
+        int port = Short.toUnsignedInt(sa.get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN), 2));
         client = SocketChannel.open(new InetSocketAddress("127.0.0.1", port));
         client.socket().setTcpNoDelay(true);
         // the connection is queued already: a blocking accept4 returns at once
@@ -228,8 +216,8 @@ public class EchoPeersBenchmark {
         } else if (loop != null) {
             loop.stop();
         }
-        if (nioListener != null) {
-            nioListener.close();
+        if (pair != null) {
+            pair.close();
         }
         if (group != null) {
             nettyServer.close().sync();
@@ -239,6 +227,6 @@ public class EchoPeersBenchmark {
 
     @Benchmark
     public int roundTrip() throws IOException {
-        return EchoBenchmark.exchange(client, request, reply);
+        return LoopbackEcho.exchange(client, request, reply);
     }
 }

@@ -16,23 +16,19 @@
 
 package io.laio.bench.peers;
 
+import io.laio.bench.AverageNanos;
+import io.laio.bench.core.LoopThread;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The cross-thread {@code execute} round trip beside Netty's: the benchmark thread hands a
@@ -41,17 +37,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * loop's own (its queue, its wake-up). laio on its nio and epoll backends; Netty on epoll,
  * io_uring and nio.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
 @State(Scope.Benchmark)
-public class ExecutePeersBenchmark {
+public class ExecutePeersBenchmark extends AverageNanos {
     @Param({"laio-nio", "laio-epoll", "netty-epoll", "netty-io_uring", "netty-nio"})
     public String loop;
 
-    private Loops.Laio laio;
+    private LoopThread laio;
     private EventLoopGroup group;
     private EventLoop netty;
     private final AtomicLong done = new AtomicLong();
@@ -60,7 +51,7 @@ public class ExecutePeersBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         if (loop.startsWith("laio-")) {
-            laio = new Loops.Laio(loop.substring(5), b -> { });
+            laio = Loops.laio(loop.substring(5), b -> { });
         } else {
             group = Loops.nettyGroup(loop.substring(6));
             netty = Loops.nettyLoop(group);

@@ -16,7 +16,7 @@
 
 package io.laio.bench.peers;
 
-import io.laio.event.Ev;
+import io.laio.bench.core.LoopThread;
 import io.laio.event.EventBase;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
@@ -31,6 +31,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
+import java.util.function.Consumer;
 
 /**
  * The loops the JMH peers benchmarks compare, each on a thread of its own: laio's
@@ -41,27 +42,11 @@ final class Loops {
     private Loops() {
     }
 
-    /** A laio loop running {@code LOOP_NO_EXIT_ON_EMPTY} on a platform thread until {@link #stop}. */
-    static final class Laio {
-        final EventBase base;
-        final Thread thread;
-
-        Laio(String backend, java.util.function.Consumer<EventBase> beforeStart) {
-            base = EventBase.create(backend);
-            beforeStart.accept(base); // on this thread, before the loop runs (e.g. Laio.attach)
-            thread = Thread.ofPlatform().name("laio-" + backend).start(() -> base.loop(Ev.LOOP_NO_EXIT_ON_EMPTY));
-        }
-
-        /** Breaks the loop and waits for its thread. */
-        void halt() throws InterruptedException {
-            base.execute(base::loopBreak);
-            thread.join();
-        }
-
-        void stop() throws InterruptedException {
-            halt();
-            base.close();
-        }
+    /** A laio loop on {@code backend}, running on its own thread; {@code beforeStart} runs on this thread first (e.g. Laio.attach). */
+    static LoopThread laio(String backend, Consumer<EventBase> beforeStart) {
+        EventBase base = EventBase.create(backend);
+        beforeStart.accept(base);
+        return new LoopThread(base, "laio-" + backend);
     }
 
     /** Netty's I/O handler factory for a transport name: epoll, io_uring or nio. */

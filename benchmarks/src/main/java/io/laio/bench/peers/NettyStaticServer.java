@@ -52,13 +52,17 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.stream.ChunkedWriteHandler;
+import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.EventExecutorGroup;
 import java.io.File;
 import java.io.FileNotFoundException;
+import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -165,8 +169,7 @@ public final class NettyStaticServer extends StaticServerOptions implements Call
      */
     @ChannelHandler.Sharable
     static final class FileHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
-        private static final io.netty.util.AttributeKey<io.netty.util.concurrent.EventExecutor> OFFLOAD =
-                io.netty.util.AttributeKey.valueOf("laio.peers.offload");
+        private static final AttributeKey<EventExecutor> OFFLOAD = AttributeKey.valueOf("laio.peers.offload");
         private final File root;
         private final EventExecutorGroup offload;
 
@@ -177,7 +180,7 @@ public final class NettyStaticServer extends StaticServerOptions implements Call
 
         /** What the file work found: an error status, a redirect, or an open file to send. */
         private record Reply(HttpResponseStatus status, String location, RandomAccessFile file, long length,
-                             String name, long lastModified, boolean head, boolean keepAlive, io.netty.handler.codec.http.HttpVersion version) {
+                             String name, long lastModified, boolean head, boolean keepAlive, HttpVersion version) {
         }
 
         @Override
@@ -186,7 +189,7 @@ public final class NettyStaticServer extends StaticServerOptions implements Call
                 send(ctx, prepare(request));
                 return;
             }
-            io.netty.util.concurrent.EventExecutor ex = ctx.channel().attr(OFFLOAD).get();
+            EventExecutor ex = ctx.channel().attr(OFFLOAD).get();
             if (ex == null) {
                 ex = offload.next();
                 ctx.channel().attr(OFFLOAD).set(ex);
@@ -206,7 +209,7 @@ public final class NettyStaticServer extends StaticServerOptions implements Call
         /** The file work: path, open, length, Last-Modified. Blocking calls. */
         private Reply prepare(FullHttpRequest request) {
             boolean keepAlive = HttpUtil.isKeepAlive(request);
-            io.netty.handler.codec.http.HttpVersion v = request.protocolVersion();
+            HttpVersion v = request.protocolVersion();
             if (!request.decoderResult().isSuccess()) {
                 return new Reply(HttpResponseStatus.BAD_REQUEST, null, null, 0, null, 0, false, false, v);
             }
@@ -240,7 +243,7 @@ public final class NettyStaticServer extends StaticServerOptions implements Call
                 long length = raf.length();
                 return new Reply(HttpResponseStatus.OK, null, raf, length, file.getName(), file.lastModified(),
                         method == HttpMethod.HEAD, keepAlive, v);
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 return new Reply(HttpResponseStatus.INTERNAL_SERVER_ERROR, null, null, 0, null, 0, false, false, v);
             }
         }
@@ -269,7 +272,7 @@ public final class NettyStaticServer extends StaticServerOptions implements Call
             if (r.head() || r.length() == 0) {
                 try {
                     r.file().close();
-                } catch (java.io.IOException ignored) {
+                } catch (IOException ignored) {
                     // read-only: nothing to lose
                 }
             } else {
@@ -289,14 +292,14 @@ public final class NettyStaticServer extends StaticServerOptions implements Call
         }
 
         private static void redirect(ChannelHandlerContext ctx, String location, boolean keepAlive) {
-            FullHttpResponse response = new DefaultFullHttpResponse(io.netty.handler.codec.http.HttpVersion.HTTP_1_1,
+            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                     HttpResponseStatus.MOVED_PERMANENTLY, Unpooled.EMPTY_BUFFER);
             response.headers().set(HttpHeaderNames.LOCATION, location);
             send(ctx, response, keepAlive);
         }
 
         private static void sendError(ChannelHandlerContext ctx, HttpResponseStatus status, boolean keepAlive) {
-            FullHttpResponse response = new DefaultFullHttpResponse(io.netty.handler.codec.http.HttpVersion.HTTP_1_1,
+            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                     status, Unpooled.copiedBuffer(status + "\r\n", StandardCharsets.US_ASCII));
             response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=US-ASCII");
             send(ctx, response, keepAlive);

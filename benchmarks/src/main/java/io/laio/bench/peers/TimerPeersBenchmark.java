@@ -16,6 +16,8 @@
 
 package io.laio.bench.peers;
 
+import io.laio.bench.AverageNanos;
+import io.laio.bench.core.LoopThread;
 import io.laio.event.Ev;
 import io.laio.event.Event;
 import io.netty.channel.EventLoop;
@@ -28,19 +30,13 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Timers beside Netty's, per timer: add + cancel, and add + fire.
@@ -58,19 +54,14 @@ import org.openjdk.jmh.annotations.Warmup;
  * realistic depth. For fire, the timers are due at once (0 delay) and the invocation ends when all
  * have run; the wheel's fire includes waiting for its next tick (≤ 1 ms per batch, ≤ 1 µs a timer).
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
 @State(Scope.Benchmark)
-public class TimerPeersBenchmark {
+public class TimerPeersBenchmark extends AverageNanos {
     static final int BATCH = 1000;
 
     @Param({"laio", "netty-schedule", "netty-wheel"})
     public String timer;
 
-    private Loops.Laio laio;
+    private LoopThread laio;
     private Event laioTimer;
     private Event[] laioFire;
     private EventLoopGroup group;
@@ -90,7 +81,7 @@ public class TimerPeersBenchmark {
     public void setUp() throws Exception {
         switch (timer) {
             case "laio" -> {
-                laio = new Loops.Laio("nio", b -> { });
+                laio = Loops.laio("nio", b -> { });
                 // events are set up and added on the loop thread
                 laio.base.execute(() -> {
                     for (int i = 0; i < 1000; i++) {

@@ -55,8 +55,17 @@ import org.slf4j.LoggerFactory;
  * about 10 % faster (docs/benchmarks/nio.md), and the base's wake-up protocol already makes it
  * rare (only a loop that is asleep or about to sleep is woken).
  *
- * <p><b>Zero-key spin guard.</b> If {@code select} keeps returning early with nothing ready
- * and no wake-up (the JDK epoll bug of old), the selector is rebuilt, logged at warn level.
+ * <p><b>Zero-key spin guard.</b> If {@code select} returns early with nothing ready and no
+ * wake-up {@value #SPIN_REBUILD_THRESHOLD} times in a row (the JDK epoll bug of old), the
+ * selector is rebuilt, logged at warn level. In a row means with no other kind of wait between:
+ * one that reported a channel, was woken up, or lasted its timeout ends the streak. A single
+ * early empty return is normal: a producer's {@link #wakeup()} sets {@code wokenUp} and then
+ * calls {@code Selector.wakeup()}; if the loop reads and clears the flag between the two (its
+ * select had returned for another reason), the selector keeps that wake-up for the next select,
+ * which then returns at once with nothing ready and no flag. Counting those across woken waits,
+ * as this guard once did, added up under a steady stream of cross-thread wake-ups (a LAIO
+ * benchmark: no channel ever reported, so nothing reset the count) and rebuilt the selector
+ * with a warning every few hundred wake-ups, with no JDK bug at all.
  *
  * <p><b>The selector field</b> is the one piece of loop state {@link #wakeup()} reads from other
  * threads, and a rebuild replaces it, so it is volatile: a waking thread reads either the old
@@ -189,12 +198,10 @@ public final class NioBackend implements Backend {
         }
         boolean woken = wokenUp;
         wokenUp = false;
-        if (reported == 0) {
-            if (timeoutNanos != 0 && !woken) {
-                guardAgainstSpin(timeoutNanos, start);
-            }
-        } else {
-            prematureEmptySelects = 0;
+        if (reported == 0 && timeoutNanos != 0 && !woken) {
+            guardAgainstSpin(timeoutNanos, start);
+        } else if (timeoutNanos != 0) {
+            prematureEmptySelects = 0; // a wait that reported, or was woken: the streak is broken
         }
         this.sink = null;
         return reported;
@@ -260,6 +267,11 @@ public final class NioBackend implements Backend {
         } else {
             prematureEmptySelects = 0;
         }
+    }
+
+    /** The current selector (tests). */
+    Selector selector() {
+        return selector;
     }
 
     void rebuildSelector() {

@@ -19,6 +19,8 @@ package io.laio.event.nio;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.laio.event.Ev;
@@ -257,6 +259,51 @@ class NioBackendTest {
             backend.close();
         }
     }
+
+    @Test
+    void lateSelectorWakeUpsBetweenWokenPollsNeverRebuildTheSelector() throws Exception {
+        // a producer sets wokenUp, the loop reads and clears it, then the producer's
+        // Selector.wakeup() lands: the next select returns at once, empty, unflagged. Under a
+        // stream of cross-thread wake-ups this recurs, but never many times in a row.
+        NioBackend backend = new NioBackend();
+        try {
+            java.nio.channels.Selector first = backend.selector();
+            for (int i = 0; i < 2 * NioBackend.SPIN_REBUILD_THRESHOLD; i++) {
+                backend.wakeup();
+                backend.poll(Duration.ofSeconds(10).toNanos(), NONE); // woken
+                backend.selector().wakeup(); // the late half of a wake-up whose flag was consumed
+                backend.poll(Duration.ofSeconds(10).toNanos(), NONE); // returns at once, empty
+            }
+            assertSame(first, backend.selector(), "rebuilt with no spin: the warning would be a false alarm");
+        } finally {
+            backend.close();
+        }
+    }
+
+    @Test
+    void selectsReturningEarlyAndEmptyManyTimesInARowRebuildTheSelector() throws Exception {
+        NioBackend backend = new NioBackend();
+        try {
+            java.nio.channels.Selector first = backend.selector();
+            for (int i = 0; i < NioBackend.SPIN_REBUILD_THRESHOLD; i++) {
+                backend.selector().wakeup(); // the selector returns at once, as under the JDK bug
+                backend.poll(Duration.ofSeconds(10).toNanos(), NONE);
+            }
+            assertNotSame(first, backend.selector(), "a real spin rebuilds the selector");
+        } finally {
+            backend.close();
+        }
+    }
+
+    private static final ReadySink NONE = new ReadySink() {
+        @Override
+        public void ready(Object attachment, int events) {
+        }
+
+        @Override
+        public void invalid(Object attachment) {
+        }
+    };
 
     static void drain(SocketChannel ch) {
         try {

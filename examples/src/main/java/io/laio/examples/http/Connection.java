@@ -23,7 +23,10 @@ import io.laio.Sys;
 import io.laio.event.Ev;
 import io.laio.event.Event;
 import io.laio.event.EventCallback;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 
 /**
  * One client connection: reads request heads, serves files, and goes round again while the
@@ -31,15 +34,53 @@ import java.nio.ByteBuffer;
  * wait returns, and the completion or readiness that ends the wait resumes it.
  *
  * <pre>
- *   HEAD ──► OPEN ──► STAT ──┬─► (directory) OPEN index.html ──► STAT
- *    ▲                       ├─► SEND ──► BODY ──► DONE ──┬─► HEAD (keep-alive)
- *    │                       └─► SMALL ──► SEND ──► DONE  │   └─► closed
- *    └────────────────────────────────────────────────────┘
+ *  ┌──────────────────────────── keep-alive ────────────────────────────┐
+ *  ▼                                                                    │
+ * HEAD ──► OPEN ──► STAT ───────────────────► SEND ──► BODY_SEND ──► DONE
+ *  │        ▲ │      │ │ │                     ▲  ▲       │ ▲ ▲  │
+ *  │        └─┼──────┘ │ └──► SMALL ───────────┘  │       │ │ └──┘ raw socket: the next sendfile
+ *  │          │        │                          │       ▼ │
+ *  │          │        └──────────────────────────┼─► BODY_READ      NIO socket: read a chunk, send it
+ *  └──────────┴──────── an error response ────────┘
+ * </pre>
+ *
+ * STAT goes back to OPEN for a directory's index.html; it goes to SEND itself with a 301, 403
+ * or 500, with a head that has no body after it, or on a raw socket for a body that goes by
+ * sendfile.
+ *
+ * Every transition, and the state that follows it ("closed": {@link #close()}, which any state
+ * also reaches when the timer fires):
+ * <pre>
+ *  HEAD       head incomplete                     HEAD (receive again; no set free: wait for one)
+ *             head parsed, method and path valid  OPEN
+ *             head, method or path refused        SEND (an error response)
+ *             end of stream or a socket error     closed
+ *  OPEN       opened                              STAT
+ *             refused or failed                   SEND (403, 404, 500 or 503)
+ *  STAT       regular file, no body to send       SEND (304, 416, HEAD, an empty file)
+ *             regular file on a raw socket        SMALL if the body fits behind the head, else SEND (corked)
+ *             regular file on an NIO socket       BODY_READ
+ *             directory named with its slash      OPEN (its index.html, once)
+ *             directory named without it          SEND (301)
+ *             anything else, or statx failed      SEND (403 or 500)
+ *  SMALL      the whole body read                 SEND
+ *             a short read or a disk error        closed
+ *  SEND       head sent, body left                BODY_SEND
+ *             head sent, nothing left             DONE
+ *             a socket error                      closed
+ *  BODY_READ  a chunk read                        BODY_SEND
+ *             end of file or a disk error         closed
+ *  BODY_SEND  part sent, body left                BODY_SEND (raw: sendfile) or BODY_READ (NIO)
+ *             body sent                           DONE
+ *             0 or a socket error                 closed
+ *  DONE       keep-alive                          HEAD (with any pipelined bytes)
+ *             otherwise                           closed
  * </pre>
  *
  * SMALL is a raw socket's way with a body that fits behind the head in the out buffer: read
  * there, sent with the head in one call. Larger bodies on raw sockets go by sendfile under
- * {@code TCP_CORK}; on NIO sockets every body is read in chunks, the head with the first.
+ * {@code TCP_CORK}; on NIO sockets every body is read in chunks, the head with the first. The
+ * heads themselves are written by a {@link ResponseWriter}.
  *
  * Disk calls go through the server's {@link Laio} in every mode (its policy is what the mode
  * changes); the socket is a {@link SocketIo}. A connection closed while a LAIO call is in
@@ -76,6 +117,7 @@ final class Connection {
     private final Laio laio;
     private final SocketIo io;
     private final WaitBuffers.Buffer wait;
+    private final ResponseWriter response;
     private final Event timer;
     /** The set a request in progress works in, and its parts; null between requests. */
     private ConnectionBuffers buf;
@@ -108,8 +150,6 @@ final class Connection {
     private int fileFd = -1;
     private long fileSize;
     private long mtime;
-    private long lastModifiedSecond;
-    private String lastModified;
     private long bodyFrom;
     private long bodyLeft;
     private long bodySent;
@@ -121,6 +161,7 @@ final class Connection {
         this.laio = server.laio();
         this.io = io;
         this.wait = wait;
+        this.response = new ResponseWriter(server.dates());
         this.in = wait.bytes;
         this.inAddress = wait.address;
         io.owner = this;
@@ -214,7 +255,7 @@ final class Connection {
         if (r == START) {
             LinuxAbi.openHow(buf.how, LinuxAbi.O_RDONLY | LinuxAbi.O_NONBLOCK | LinuxAbi.O_CLOEXEC | LinuxAbi.O_NOCTTY,
                     LinuxAbi.RESOLVE_BENEATH | LinuxAbi.RESOLVE_NO_MAGICLINKS);
-            java.lang.foreign.MemorySegment.copy(path.bytes, 0, buf.pathSegment, java.lang.foreign.ValueLayout.JAVA_BYTE, 0,
+            MemorySegment.copy(path.bytes, 0, buf.pathSegment, ValueLayout.JAVA_BYTE, 0,
                     path.length + 1);
             return viaLaio(laio.syscall(Sys.SYS_openat2, server.rootFd(), buf.pathSegment.address(), buf.how.address(),
                     LinuxAbi.OPEN_HOW_SIZE));
@@ -268,64 +309,22 @@ final class Connection {
         return respond();
     }
 
-    // ---- the response head
+    // ---- the response: its head written by the ResponseWriter, then the next state
 
     private long respond() {
-        if (mtime != lastModifiedSecond || lastModified == null) {
-            lastModified = HttpDates.format(mtime); // clients mostly ask for the same files again
-            lastModifiedSecond = mtime;
-        }
-        if (req.ifModifiedSince != null) {
-            // a client mostly echoes the Last-Modified it was sent: that one needs no parsing
-            if (req.ifModifiedSince.equals(lastModified)) {
-                return head(304, 0, false);
-            }
-            long since = HttpDates.parse(req.ifModifiedSince);
-            if (since != Long.MIN_VALUE && mtime <= since) {
-                return head(304, 0, false);
-            }
-        }
-        int ranged = range.resolve(req.range, fileSize);
-        if (ranged == ByteRange.UNSATISFIABLE) {
-            closeFile();
-            return head(416, 0, false);
-        }
-        if (ranged == ByteRange.SATISFIABLE) {
+        status = response.file(buf, fileSize, mtime, keepAlive);
+        if (status == 206) {
             bodyFrom = range.first;
             bodyLeft = range.length();
-            return head(206, bodyLeft, true);
+        } else {
+            bodyFrom = 0;
+            bodyLeft = status == 200 ? fileSize : 0;
         }
-        bodyFrom = 0;
-        bodyLeft = fileSize;
-        return head(200, fileSize, true);
-    }
-
-    private long head(int code, long contentLength, boolean file) {
-        status = code;
-        ByteBuffer out = buf.out.clear();
-        ResponseHead.status(out, code);
-        ResponseHead.common(out, server.dates().now(System.currentTimeMillis()));
-        if (code == 416) {
-            ResponseHead.header(out, "Content-Range", "bytes */" + fileSize);
-            ResponseHead.header(out, "Content-Length", "0");
-        } else if (code != 304) {
-            ResponseHead.header(out, "Content-Type", MimeTypes.of(path.bytes, path.length));
-            ResponseHead.header(out, "Content-Length", contentLength);
-            ResponseHead.header(out, "Accept-Ranges", "bytes");
+        if (req.method == HttpRequest.HEAD || bodyLeft == 0) {
+            return send(status, 0);
         }
-        if (code == 206) {
-            ResponseHead.header(out, "Content-Range", "bytes " + range.first + "-" + range.last + "/" + fileSize);
-        }
-        ResponseHead.header(out, "Last-Modified", lastModified);
-        ResponseHead.end(out, keepAlive, req.version);
-        out.flip();
         bodySent = 0;
-        if (!file || req.method == HttpRequest.HEAD || bodyLeft == 0) {
-            closeFile();
-            bodyLeft = 0;
-            state = SEND;
-            return START;
-        }
+        ByteBuffer out = buf.out;
         if (io.sendsFiles() && bodyLeft <= out.capacity() - out.limit()) {
             state = SMALL;
         } else if (io.sendsFiles()) {
@@ -340,44 +339,21 @@ final class Connection {
     }
 
     private long error(int code, boolean keep) {
-        closeFile();
-        status = code;
         keepAlive = keep && code != 400 && code != 414 && code != 431 && code != 503 && code != 505;
-        ByteBuffer out = buf.out.clear();
-        String reason = ResponseHead.reason(code);
-        String body = "<html><head><title>" + code + " " + reason + "</title></head><body><h1>" + code + " " + reason
-                + "</h1></body></html>\n";
-        ResponseHead.status(out, code);
-        ResponseHead.common(out, server.dates().now(System.currentTimeMillis()));
-        if (code == 405) {
-            ResponseHead.header(out, "Allow", "GET, HEAD");
-        } else if (code == 503) {
-            ResponseHead.header(out, "Retry-After", "1");
-        }
-        ResponseHead.header(out, "Content-Type", "text/html; charset=utf-8");
-        ResponseHead.header(out, "Content-Length", body.length());
-        ResponseHead.end(out, keepAlive, req.version == 0 ? 11 : req.version);
-        if (req.method != HttpRequest.HEAD) {
-            ResponseHead.ascii(out, body);
-        }
-        out.flip();
-        bodyLeft = 0;
-        state = SEND;
-        return START;
+        return send(code, response.error(buf, code, keepAlive));
     }
 
     private long redirectToDirectory() {
-        status = 301;
-        ByteBuffer out = buf.out.clear();
-        ResponseHead.status(out, 301);
-        ResponseHead.common(out, server.dates().now(System.currentTimeMillis()));
-        String target = req.targetString();
-        int q = target.indexOf('?');
-        ResponseHead.header(out, "Location", q < 0 ? target + "/" : target.substring(0, q) + "/" + target.substring(q));
-        ResponseHead.header(out, "Content-Length", "0");
-        ResponseHead.end(out, keepAlive, req.version);
-        out.flip();
+        response.redirectToDirectory(buf, keepAlive);
+        return send(301, 0);
+    }
+
+    /** A response without a file body: its head (and an error's page of {@code pageBytes}) is all there is to send. */
+    private long send(int code, int pageBytes) {
+        closeFile();
+        status = code;
         bodyLeft = 0;
+        bodySent = pageBytes; // the body the access log counts
         state = SEND;
         return START;
     }
@@ -546,7 +522,7 @@ final class Connection {
     // ---- closing
 
     /** Moves the deadline to {@code timeout} from now; touches the timer only to bring it earlier. */
-    private void expireIn(java.time.Duration timeout) {
+    private void expireIn(Duration timeout) {
         deadline = server.base().now() + timeout.toNanos();
         if (deadline < timerDue) {
             timer.add(timeout);
@@ -558,7 +534,7 @@ final class Connection {
         timerDue = Long.MAX_VALUE;
         long left = deadline - server.base().now();
         if (left > 0) {
-            timer.add(java.time.Duration.ofNanos(left)); // the connection moved since: wait out the rest
+            timer.add(Duration.ofNanos(left)); // the connection moved since: wait out the rest
             timerDue = deadline;
             return;
         }

@@ -16,6 +16,7 @@
 
 package io.laio.examples.http;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -23,6 +24,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoField;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -39,7 +41,7 @@ final class HttpDates {
     private static final DateTimeFormatter ASCTIME = DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.US)
             .withZone(ZoneOffset.UTC);
 
-    private static final java.util.List<DateTimeFormatter> FORMATS = java.util.List.of(IMF, RFC850, ASCTIME);
+    private static final List<DateTimeFormatter> FORMATS = List.of(IMF, RFC850, ASCTIME);
 
     private long cachedSecond = Long.MIN_VALUE;
     private String cached;
@@ -104,7 +106,7 @@ final class HttpDates {
         b[26] = 'G';
         b[27] = 'M';
         b[28] = 'T';
-        return new String(b, java.nio.charset.StandardCharsets.ISO_8859_1);
+        return new String(b, StandardCharsets.ISO_8859_1);
     }
 
     private static void two(byte[] b, int at, int v) {

@@ -16,6 +16,8 @@
 
 package io.laio.examples.http;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * One parsed request head, reused by its connection for every request on it. Fields hold what
  * the server needs, not the whole header block: the method, the raw target, the version, and
@@ -57,6 +59,6 @@ final class HttpRequest {
 
     /** The target as a string; "-" (as in a log) when the head was refused before its target was read. */
     String targetString() {
-        return targetLength == 0 ? "-" : new String(target, 0, targetLength, java.nio.charset.StandardCharsets.ISO_8859_1);
+        return targetLength == 0 ? "-" : new String(target, 0, targetLength, StandardCharsets.ISO_8859_1);
     }
 }

@@ -16,6 +16,7 @@
 
 package io.laio.examples.http;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /** Content-Type by file name extension; unknown extensions are served as octet streams. */
@@ -53,7 +54,7 @@ final class MimeTypes {
     private MimeTypes() {}
 
     private static final byte[][] EXTENSIONS = BY_EXTENSION.keySet().stream()
-            .map(e -> e.getBytes(java.nio.charset.StandardCharsets.US_ASCII)).toArray(byte[][]::new);
+            .map(e -> e.getBytes(StandardCharsets.US_ASCII)).toArray(byte[][]::new);
     private static final String[] TYPES = BY_EXTENSION.keySet().stream().map(BY_EXTENSION::get).toArray(String[]::new);
 
     /** The type for a path's last segment (bytes [0, length) of {@code path}); allocates nothing. */

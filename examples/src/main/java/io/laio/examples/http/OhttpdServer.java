@@ -37,7 +37,9 @@ import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.EnumSet;
+import java.util.Locale;
 import java.util.Set;
 import java.util.function.LongConsumer;
 
@@ -71,7 +73,7 @@ public final class OhttpdServer {
             }
             for (String s : list.split(",")) {
                 if (!s.isBlank() && !s.equals("none")) {
-                    ops.add(Op.valueOf(s.strip().toUpperCase(java.util.Locale.ROOT)));
+                    ops.add(Op.valueOf(s.strip().toUpperCase(Locale.ROOT)));
                 }
             }
             return ops;
@@ -164,7 +166,7 @@ public final class OhttpdServer {
             if (fd >= 0) {
                 new Conn((int) fd).read();
             } else if (fd == -Errno.EMFILE || fd == -Errno.ENFILE) {
-                base.once(null, Ev.TIMEOUT, (ev, w, a) -> acceptNext(), null, java.time.Duration.ofMillis(100));
+                base.once(null, Ev.TIMEOUT, (ev, w, a) -> acceptNext(), null, Duration.ofMillis(100));
                 return;
             } else if (fd == -Errno.EINVAL || fd == -Errno.EBADF) {
                 return; // the listener was shut down by stop()

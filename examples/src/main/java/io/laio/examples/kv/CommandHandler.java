@@ -16,8 +16,10 @@
 
 package io.laio.examples.kv;
 
+import io.laio.LaioStats;
 import io.laio.Sys;
 import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * Executes parsed commands against the {@link ItemStore}, logs every mutation through
@@ -95,11 +97,24 @@ final class CommandHandler {
         }
     }
 
+    /**
+     * Once the mutation log has failed, no change can be made durable: every mutation is refused
+     * with {@link #LOG_FAILED} (written to {@code out}), reads go on.
+     *
+     * @return whether {@code r} was refused
+     */
+    private boolean refusedForFailedLog(Request r, ReplyBuffer out) {
+        if (!log.failed()) {
+            return false;
+        }
+        reply(r, out, LOG_FAILED);
+        return true;
+    }
+
     /** A storage command with its data. */
     void store(Request r, byte[] data, ReplyBuffer out) {
         stats.cmdSet++;
-        if (log.failed()) {
-            reply(r, out, LOG_FAILED);
+        if (refusedForFailedLog(r, out)) {
             return;
         }
         long now = System.currentTimeMillis();
@@ -224,8 +239,7 @@ final class CommandHandler {
     }
 
     private void delete(Request r, ReplyBuffer out) {
-        if (log.failed()) {
-            reply(r, out, LOG_FAILED);
+        if (refusedForFailedLog(r, out)) {
             return;
         }
         if (store.remove(r.key(), System.currentTimeMillis())) {
@@ -241,8 +255,7 @@ final class CommandHandler {
 
     private void arithmetic(Request r, ReplyBuffer out) {
         boolean incr = r.kind == Request.Kind.INCR;
-        if (log.failed()) {
-            reply(r, out, LOG_FAILED);
+        if (refusedForFailedLog(r, out)) {
             return;
         }
         long now = System.currentTimeMillis();
@@ -291,8 +304,7 @@ final class CommandHandler {
 
     private void touch(Request r, ReplyBuffer out) {
         stats.cmdTouch++;
-        if (log.failed()) {
-            reply(r, out, LOG_FAILED);
+        if (refusedForFailedLog(r, out)) {
             return;
         }
         long now = System.currentTimeMillis();
@@ -314,8 +326,7 @@ final class CommandHandler {
 
     private void flushAll(Request r, ReplyBuffer out) {
         stats.cmdFlush++;
-        if (log.failed()) {
-            reply(r, out, LOG_FAILED);
+        if (refusedForFailedLog(r, out)) {
             return;
         }
         long now = System.currentTimeMillis();
@@ -362,13 +373,13 @@ final class CommandHandler {
         stat(out, "curr_items", store.size());
         stat(out, "total_items", store.totalItems());
         stat(out, "evictions", store.evictions());
-        out.putLine("STAT log_sync " + log.mode().name().toLowerCase(java.util.Locale.ROOT));
+        out.putLine("STAT log_sync " + log.mode().name().toLowerCase(Locale.ROOT));
         stat(out, "log_mutations", log.lastLsn());
         stat(out, "log_acked", log.ackedLsn());
         stat(out, "log_writes", log.writes());
         stat(out, "log_fsyncs", log.fsyncs());
         stat(out, "log_bytes_written", log.bytesWritten());
-        io.laio.LaioStats laio = log.laioStats();
+        LaioStats laio = log.laioStats();
         stat(out, "laio_write_calls", laio.calls(Sys.SYS_write));
         stat(out, "laio_write_inline", laio.inline(Sys.SYS_write));
         stat(out, "laio_write_background", laio.background(Sys.SYS_write));

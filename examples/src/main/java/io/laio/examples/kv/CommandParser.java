@@ -17,6 +17,7 @@
 package io.laio.examples.kv;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Parses one memcached text-protocol command line into a {@link Request}, with memcached's own
@@ -80,8 +81,8 @@ final class CommandParser {
                 break;
             }
             if (n == start.length) {
-                start = java.util.Arrays.copyOf(start, n * 2);
-                end = java.util.Arrays.copyOf(end, n * 2);
+                start = Arrays.copyOf(start, n * 2);
+                end = Arrays.copyOf(end, n * 2);
             }
             start[n] = i;
             while (i < len && b[i] != ' ') {

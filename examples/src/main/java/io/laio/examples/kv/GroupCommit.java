@@ -18,6 +18,7 @@ package io.laio.examples.kv;
 
 import io.laio.Errno;
 import io.laio.Laio;
+import io.laio.LaioStats;
 import io.laio.event.Ev;
 import io.laio.event.Event;
 import io.laio.event.EventBase;
@@ -152,7 +153,7 @@ final class GroupCommit {
     }
 
     /** The LAIO engine's counters (how many log writes completed inline, how many in the background). */
-    io.laio.LaioStats laioStats() {
+    LaioStats laioStats() {
         return laio.stats();
     }
 

@@ -346,8 +346,4 @@ final class KvConnection implements GroupCommit.Waiter {
         }
         server.closed(this);
     }
-
-    boolean isClosed() {
-        return closed;
-    }
 }

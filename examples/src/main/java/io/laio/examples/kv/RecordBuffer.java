@@ -39,11 +39,6 @@ final class RecordBuffer {
         size = 0;
     }
 
-    /** Moves the end back to {@code size} (drops what was written after it). */
-    void truncate(int newSize) {
-        size = newSize;
-    }
-
     private void ensure(int more) {
         if (size + more > buf.length) {
             buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));

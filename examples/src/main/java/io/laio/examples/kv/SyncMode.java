@@ -16,6 +16,8 @@
 
 package io.laio.examples.kv;
 
+import java.util.Locale;
+
 /** When the mutation log is made durable with {@code fsync}. */
 public enum SyncMode {
     /** Never: a reply waits for the log write (the page cache); survives a process crash, not a power cut. */
@@ -28,6 +30,6 @@ public enum SyncMode {
     /** As given to {@code kv --sync}. */
     @Override
     public String toString() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }

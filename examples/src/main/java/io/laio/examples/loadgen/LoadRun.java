@@ -25,6 +25,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.HdrHistogram.Histogram;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One run of the trace at one client count: {@code clients} {@link Client}s on one
@@ -54,7 +56,7 @@ final class LoadRun {
         }
     }
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LoadRun.class);
+    private static final Logger LOG = LoggerFactory.getLogger(LoadRun.class);
     private static final long HIGHEST_MICROS = 3_600_000_000L;
     private static final Duration PROGRESS_EVERY = Duration.ofMillis(200);
 
@@ -78,7 +80,7 @@ final class LoadRun {
 
     /**
      * @param expected each trace path's size in the document root, -1 if absent
-     *                 ({@link DocRoot#expectedSizes})
+     *                 ({@link ServedFiles#expectedSizes})
      */
     LoadRun(Trace trace, long[] expected, Spec spec) {
         this.trace = trace;

@@ -133,7 +133,7 @@ public final class LoadgenCommand implements Callable<Integer> {
         Path tracePath = traceFile != null ? traceFile : workload.resolve("trace.txt");
         Path rootPath = root != null ? root : workload.resolve("root");
         Trace trace = TraceFile.read(tracePath);
-        long[] expected = DocRoot.expectedSizes(trace, rootPath);
+        long[] expected = ServedFiles.expectedSizes(trace, rootPath);
         long missing = java.util.Arrays.stream(expected).filter(s -> s < 0).count();
         if (missing != 0) {
             err.println("loadgen: warning: " + missing + " trace paths have no file under " + rootPath + "; their responses count as errors");
@@ -158,7 +158,7 @@ public final class LoadgenCommand implements Callable<Integer> {
         }
         for (int n : clients) {
             if (cold) {
-                int files = DocRoot.dropFromPageCache(rootPath);
+                int files = ServedFiles.dropFromPageCache(rootPath);
                 out.printf(Locale.ROOT, "dropped %d files of %s from the page cache%n", files, rootPath);
             }
             LoadRun.Spec s = new LoadRun.Spec(server, n, !noKeepAlive, maxRequests, dur, to);

@@ -28,8 +28,8 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 
 /**
- * Shows a run's progress on stderr: a console progress bar when stderr is a terminal, a plain
- * line every few seconds when it is not (a log file gets no carriage returns, colour codes or
+ * Shows a run's progress on stderr: a console progress bar when stderr and stdout are
+ * terminals, a plain line every few seconds when either is not (a log file gets no carriage returns, colour codes or
  * half-drawn frames), or nothing. Updated from a timer on the loop, never per request; the bar
  * renders on its own thread.
  */
@@ -79,20 +79,30 @@ final class Progress implements AutoCloseable {
     }
 
     /**
-     * Whether stderr is a terminal (and not {@code TERM=dumb}): on Linux, where fd 2 leads; elsewhere,
-     * whether the JVM has an interactive console.
+     * Whether the bar may be drawn: stderr, where it goes, is a terminal, and so is stdout (and
+     * {@code TERM} is not {@code dumb}). Stdout counts too because a run whose results are
+     * redirected ({@code > log 2>&1}, {@code | tee log}, a CI job, {@code nohup}) is being
+     * logged: every frame of a bar would land in the log as carriage returns, colour codes and
+     * "? req/s" placeholders, so it gets a plain line every {@link #LINE_EVERY} instead. On
+     * Linux the answer comes from where fds 1 and 2 lead; elsewhere, from whether the JVM has an
+     * interactive console (which needs both to be terminals).
      */
     static boolean stderrIsTerminal() {
         if ("dumb".equals(System.getenv("TERM"))) {
             return false;
         }
         try {
-            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
-            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
+            return isTerminal(Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString())
+                    && isTerminal(Files.readSymbolicLink(Path.of("/proc/self/fd/1")).toString());
         } catch (IOException | UnsupportedOperationException | SecurityException e) {
             java.io.Console c = System.console();
             return c != null && c.isTerminal();
         }
+    }
+
+    /** Whether a file descriptor leading to {@code target} (its /proc/self/fd link) is a terminal. */
+    static boolean isTerminal(String target) {
+        return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
     }
 
     /** Whether this is the console bar (not plain lines, not nothing). */

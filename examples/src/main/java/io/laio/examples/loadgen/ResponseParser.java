@@ -18,6 +18,7 @@ package io.laio.examples.loadgen;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -143,7 +144,7 @@ final class ResponseParser {
                     error = "response head longer than " + MAX_HEAD + " bytes";
                     return FAILED;
                 }
-                head = java.util.Arrays.copyOf(head, head.length * 2);
+                head = Arrays.copyOf(head, head.length * 2);
             }
             byte b = buf.get();
             head[headLen++] = b;

@@ -16,6 +16,7 @@
 
 package io.laio.examples.loadgen;
 
+import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,7 +55,7 @@ final class ResultPlots {
     private static XYChart chart(List<RunResult> rows, String title, String yTitle, ToDoubleFunction<RunResult> y) {
         XYChart chart = new XYChartBuilder().width(800).height(560).title(title).xAxisTitle("Number of clients").yAxisTitle(yTitle)
                 .build();
-        chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setYAxisMin(0.0);
         Map<String, List<RunResult>> byLabel = new LinkedHashMap<>();
         for (RunResult row : rows) {

@@ -16,6 +16,7 @@
 
 package io.laio.examples.workload;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -54,12 +55,12 @@ final class FileSizer {
             long s = Math.round(Math.exp(logLo + rnd.nextDouble() * (logHi - logLo)));
             s = Math.clamp(s, lo, hi);
             if (n == sizes.length) {
-                sizes = java.util.Arrays.copyOf(sizes, n * 2);
+                sizes = Arrays.copyOf(sizes, n * 2);
             }
             sizes[n++] = s;
             sum += s;
         }
-        sizes = java.util.Arrays.copyOf(sizes, n);
+        sizes = Arrays.copyOf(sizes, n);
         double factor = (double) footprint / sum;
         sum = 0;
         for (int i = 0; i < n; i++) {

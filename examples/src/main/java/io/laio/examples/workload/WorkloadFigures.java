@@ -17,6 +17,7 @@
 package io.laio.examples.workload;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -69,7 +70,7 @@ public record WorkloadFigures(long requests, long sessions, long files, long foo
                 try {
                     acc[1] += Files.size(p);
                 } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                    throw new UncheckedIOException(e);
                 }
             });
             files = acc[0];

@@ -17,6 +17,7 @@
 package io.laio.examples.workload;
 
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
@@ -77,7 +78,7 @@ public final class WorkloadGenerator {
         for (SizeClass c : classes) {
             long[] s = sizes[c.ordinal()];
             for (int i = 0; i < s.length; i++, f++) {
-                paths[f] = String.format(java.util.Locale.ROOT, "%s%03d/%06d%s", PREFIX[c.ordinal()], i / FILES_PER_DIR, i, SUFFIX[c.ordinal()]);
+                paths[f] = String.format(Locale.ROOT, "%s%03d/%06d%s", PREFIX[c.ordinal()], i / FILES_PER_DIR, i, SUFFIX[c.ordinal()]);
                 allSizes[f] = s[i];
                 for (int k = counts[c.ordinal()][i]; k > 0; k--) {
                     trace[r++] = f;

@@ -20,42 +20,47 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.management.UnixOperatingSystemMXBean;
 import io.laio.event.EventBase;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.slf4j.LoggerFactory;
 
 @Timeout(60)
 class EchoServerTest {
 
     @Test
     void tenThousandLoopbackConnectionsAreAcceptedAndEchoedOnOneLoop() throws Exception {
-        long maxFds = ((com.sun.management.UnixOperatingSystemMXBean)
-                java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getMaxFileDescriptorCount();
+        long maxFds = ((UnixOperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getMaxFileDescriptorCount();
         // each connection costs two descriptors here (client and server side, one process)
         int n = (int) Math.min(10_000, (maxFds - 512) / 2);
-        org.junit.jupiter.api.Assumptions.assumeTrue(n >= 1_000, "descriptor limit " + maxFds + " too low for this test");
+        Assumptions.assumeTrue(n >= 1_000, "descriptor limit " + maxFds + " too low for this test");
         if (n < 10_000) {
-            org.slf4j.LoggerFactory.getLogger(EchoServerTest.class)
+            LoggerFactory.getLogger(EchoServerTest.class)
                     .info("descriptor limit {} allows {} connection pairs in one process (not 10,000)", maxFds, n);
         }
         try (EventBase base = EventBase.create(); EchoServer server = new EchoServer(base, new InetSocketAddress("127.0.0.1", 0))) {
             Thread loop = Thread.ofPlatform().start(base::dispatch);
-            java.nio.channels.SocketChannel[] clients = new java.nio.channels.SocketChannel[n];
+            SocketChannel[] clients = new SocketChannel[n];
             try {
                 InetSocketAddress addr = new InetSocketAddress("127.0.0.1", server.port());
                 for (int i = 0; i < n; i++) {
-                    clients[i] = java.nio.channels.SocketChannel.open(addr);
+                    clients[i] = SocketChannel.open(addr);
                 }
-                java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4);
+                ByteBuffer b = ByteBuffer.allocate(4);
                 for (int i = 0; i < n; i++) {
                     b.clear().putInt(i).flip();
                     clients[i].write(b);

@@ -21,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.laio.examples.LimitedChild;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -87,7 +88,7 @@ class DescriptorExhaustionTest {
                     int status;
                     try {
                         status = c.request("/a.txt").status();
-                    } catch (java.io.IOException e) {
+                    } catch (IOException e) {
                         throw new AssertionError("client " + i + ", server alive " + server.isAlive() + ": " + server.stderr(), e);
                     }
                     assertTrue(status == 200 || (exhaust && status == 503), "client " + i + ": " + status);

@@ -18,7 +18,15 @@ package io.laio.examples.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.laio.Errno;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** The small parts of the server: ranges, dates, paths, MIME types and errno-to-status. */
@@ -54,17 +62,16 @@ class HttpPiecesTest {
 
     @Test
     void httpDatesFormatAgreesWithJavaTimeAcrossLeapDaysCenturiesAndRandomInstants() {
-        java.time.format.DateTimeFormatter imf = java.time.format.DateTimeFormatter
-                .ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", java.util.Locale.US).withZone(java.time.ZoneOffset.UTC);
-        java.util.List<Long> seconds = new java.util.ArrayList<>(java.util.List.of(0L, -1L, 86_399L, 86_400L,
+        DateTimeFormatter imf = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
+        List<Long> seconds = new ArrayList<>(List.of(0L, -1L, 86_399L, 86_400L,
                 951_782_400L /* 2000-02-29 */, 951_868_799L, 4_107_542_400L /* 2100-03-01 */, 253_402_300_799L /* 9999-12-31 */,
                 -62_135_596_800L /* 0001-01-01 */, -2_208_988_800L /* 1900-01-01 */));
-        java.util.Random random = new java.util.Random(7);
+        Random random = new Random(7);
         for (int i = 0; i < 100_000; i++) {
             seconds.add(random.nextLong(-62_000_000_000L, 253_402_300_000L));
         }
         for (long s : seconds) {
-            assertEquals(imf.format(java.time.Instant.ofEpochSecond(s)), HttpDates.format(s), "epoch second " + s);
+            assertEquals(imf.format(Instant.ofEpochSecond(s)), HttpDates.format(s), "epoch second " + s);
         }
     }
 
@@ -101,14 +108,14 @@ class HttpPiecesTest {
 
     @Test
     void openFailuresMapToStatuses() {
-        assertEquals(404, Connection.openFailure(io.laio.Errno.ENOENT));
-        assertEquals(404, Connection.openFailure(io.laio.Errno.ENOTDIR));
-        assertEquals(403, Connection.openFailure(io.laio.Errno.EXDEV), "a symlink out of the root (RESOLVE_BENEATH)");
-        assertEquals(403, Connection.openFailure(io.laio.Errno.EACCES));
-        assertEquals(403, Connection.openFailure(io.laio.Errno.ELOOP));
-        assertEquals(503, Connection.openFailure(io.laio.Errno.EMFILE));
-        assertEquals(500, Connection.openFailure(io.laio.Errno.EIO), "an I/O error");
-        assertEquals(500, Connection.openFailure(io.laio.Errno.ENOMEM));
+        assertEquals(404, Connection.openFailure(Errno.ENOENT));
+        assertEquals(404, Connection.openFailure(Errno.ENOTDIR));
+        assertEquals(403, Connection.openFailure(Errno.EXDEV), "a symlink out of the root (RESOLVE_BENEATH)");
+        assertEquals(403, Connection.openFailure(Errno.EACCES));
+        assertEquals(403, Connection.openFailure(Errno.ELOOP));
+        assertEquals(503, Connection.openFailure(Errno.EMFILE));
+        assertEquals(500, Connection.openFailure(Errno.EIO), "an I/O error");
+        assertEquals(500, Connection.openFailure(Errno.ENOMEM));
     }
 
     private static String mime(String p) {

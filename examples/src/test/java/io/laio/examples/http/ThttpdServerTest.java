@@ -21,6 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.laio.LaioStats;
+import io.laio.Sys;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -35,6 +37,7 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
@@ -63,6 +66,7 @@ class ThttpdServerTest {
         Files.writeString(root.resolve("a.txt"), "hello world\n");
         Files.setLastModifiedTime(root.resolve("a.txt"), FileTime.from(Instant.ofEpochSecond(MTIME)));
         Files.writeString(root.resolve("with space.txt"), "spaced");
+        Files.writeString(root.resolve("empty.txt"), "");
         data = new byte[100_000];
         new Random(42).nextBytes(data);
         Files.write(root.resolve("data.bin"), data);
@@ -124,20 +128,20 @@ class ThttpdServerTest {
             for (int i = 0; i < 5; i++) {
                 assertEquals(100_000, c.request("/data.bin").body().length);
             }
-            io.laio.LaioStats st = s.server.laioStats();
-            long open = io.laio.Sys.SYS_openat2;
-            long pread = io.laio.Sys.SYS_pread64;
+            LaioStats st = s.server.laioStats();
+            long open = Sys.SYS_openat2;
+            long pread = Sys.SYS_pread64;
             assertEquals(5, st.calls(open), st::toString);
             switch (mode) {
                 case NB_B -> {
                     assertEquals(0, st.background(open) + st.background(pread), "plain calls on the loop");
                     assertEquals(0, st.probeHits(open), "no probes: INLINE");
-                    assertEquals(0, st.calls(io.laio.Sys.SYS_recvfrom) + st.calls(io.laio.Sys.SYS_sendfile), "NIO sockets");
+                    assertEquals(0, st.calls(Sys.SYS_recvfrom) + st.calls(Sys.SYS_sendfile), "NIO sockets");
                 }
                 case NB_LAIO -> {
                     assertEquals(5, st.probeHits(open) + st.probeWouldBlock(open) + st.probeUnsupported(open), "lazy: probed first");
                     assertTrue(st.calls(pread) >= 5);
-                    assertEquals(0, st.calls(io.laio.Sys.SYS_recvfrom), "NIO sockets");
+                    assertEquals(0, st.calls(Sys.SYS_recvfrom), "NIO sockets");
                 }
                 case NB_AMTED -> {
                     assertEquals(st.calls(open), st.background(open), "every disk call on a helper");
@@ -145,25 +149,25 @@ class ThttpdServerTest {
                     assertTrue(st.calls(pread) >= 5);
                 }
                 case LAIO_LAIO -> {
-                    assertTrue(st.calls(io.laio.Sys.SYS_accept4) >= 1, st::toString);
-                    assertTrue(st.calls(io.laio.Sys.SYS_recvfrom) >= 5, st::toString);
-                    assertTrue(st.calls(io.laio.Sys.SYS_sendto) >= 5, "the heads");
-                    long sendfiles = st.calls(io.laio.Sys.SYS_sendfile);
+                    assertTrue(st.calls(Sys.SYS_accept4) >= 1, st::toString);
+                    assertTrue(st.calls(Sys.SYS_recvfrom) >= 5, st::toString);
+                    assertTrue(st.calls(Sys.SYS_sendto) >= 5, "the heads");
+                    long sendfiles = st.calls(Sys.SYS_sendfile);
                     assertTrue(sendfiles >= 5, "the bodies");
                     assertEquals(0, st.calls(pread), "no copy through user space");
                     // the fifth body's uncork follows its last byte, which the client may read first; the
                     // server reads a next request only after it: counted once a HEAD (no cork) is answered
                     assertEquals(200, c.send("HEAD /a.txt HTTP/1.1\r\nHost: x\r\n\r\n").read(true).status());
-                    long setsockopts = s.server.laioStats().calls(io.laio.Sys.SYS_setsockopt);
+                    long setsockopts = s.server.laioStats().calls(Sys.SYS_setsockopt);
                     assertTrue(setsockopts >= 10, "cork and uncork around each sendfile");
                     for (int i = 0; i < 3; i++) {
-                        assertEquals("hello world\n", new String(c.request("/a.txt").body(), java.nio.charset.StandardCharsets.US_ASCII));
+                        assertEquals("hello world\n", new String(c.request("/a.txt").body(), StandardCharsets.US_ASCII));
                     }
-                    io.laio.LaioStats small = s.server.laioStats();
+                    LaioStats small = s.server.laioStats();
                     assertEquals(3, small.calls(pread), "a small body is read behind the head");
-                    assertEquals(sendfiles, small.calls(io.laio.Sys.SYS_sendfile), "and sent with it, not by sendfile");
-                    assertEquals(setsockopts, small.calls(io.laio.Sys.SYS_setsockopt), "one send needs no cork");
-                    assertEquals(5 + 1 + 3, small.calls(io.laio.Sys.SYS_sendto), "one send per response (the HEAD's too)");
+                    assertEquals(sendfiles, small.calls(Sys.SYS_sendfile), "and sent with it, not by sendfile");
+                    assertEquals(setsockopts, small.calls(Sys.SYS_setsockopt), "one send needs no cork");
+                    assertEquals(5 + 1 + 3, small.calls(Sys.SYS_sendto), "one send per response (the HEAD's too)");
                 }
                 default -> throw new AssertionError(mode);
             }
@@ -180,6 +184,18 @@ class ThttpdServerTest {
             RawHttp.Response g = c.request("/a.txt");
             assertEquals(200, g.status(), "the HEAD left no body bytes on the connection");
             assertEquals("hello world\n", g.text());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ServeMode.class)
+    void anEmptyFileIsServedAsAHeadAloneAndTheConnectionGoesOn(ServeMode mode) throws Exception {
+        try (RunningServer s = RunningServer.start(mode, root); RawHttp c = new RawHttp(s.port())) {
+            RawHttp.Response e = c.request("/empty.txt");
+            assertEquals(200, e.status());
+            assertEquals("0", e.header("Content-Length"));
+            assertEquals(0, e.body().length);
+            assertEquals("hello world\n", c.request("/a.txt").text(), "nothing was read or sent for the empty body");
         }
     }
 
@@ -252,9 +268,9 @@ class ThttpdServerTest {
             RawHttp.Response r = c.send(range.formatted("bytes=10-19")).read();
             assertEquals(206, r.status());
             assertEquals("bytes 10-19/100000", r.header("Content-Range"));
-            assertArrayEquals(java.util.Arrays.copyOfRange(data, 10, 20), r.body());
+            assertArrayEquals(Arrays.copyOfRange(data, 10, 20), r.body());
             RawHttp.Response suffix = c.send(range.formatted("bytes=-5")).read();
-            assertArrayEquals(java.util.Arrays.copyOfRange(data, 99_995, 100_000), suffix.body());
+            assertArrayEquals(Arrays.copyOfRange(data, 99_995, 100_000), suffix.body());
             RawHttp.Response open = c.send(range.formatted("bytes=99990-")).read();
             assertEquals("bytes 99990-99999/100000", open.header("Content-Range"));
             RawHttp.Response bad = c.send(range.formatted("bytes=100000-")).read();

@@ -28,7 +28,9 @@ import io.laio.event.EventBase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,7 +57,7 @@ class GroupCommitUnitTest {
         }
     }
 
-    private static void runUntil(EventBase base, java.util.function.BooleanSupplier done) {
+    private static void runUntil(EventBase base, BooleanSupplier done) {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (!done.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
@@ -92,7 +94,7 @@ class GroupCommitUnitTest {
         for (int i = 0; i < 3; i++) {
             MutationLog.delete(expected, "k" + i);
         }
-        assertArrayEquals(java.util.Arrays.copyOf(expected.array(), expected.size()), Files.readAllBytes(file));
+        assertArrayEquals(Arrays.copyOf(expected.array(), expected.size()), Files.readAllBytes(file));
     }
 
     @Test

@@ -19,6 +19,7 @@ package io.laio.examples.kv;
 import io.laio.Laio;
 import io.laio.event.EventBase;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -35,7 +36,7 @@ final class KvTestServer implements AutoCloseable {
     }
 
     KvTestServer(Path dir, SyncMode sync, long memory, int maxItem, boolean compact) throws Exception {
-        java.nio.file.Files.createDirectories(dir);
+        Files.createDirectories(dir);
         KvServer.Config config = new KvServer.Config(new InetSocketAddress("127.0.0.1", 0), dir.toString(), memory, maxItem,
                 sync, compact);
         thread = Thread.ofPlatform().name("kv-test-loop").start(() -> {

@@ -24,6 +24,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -136,7 +137,7 @@ class MemcachedToolsTest {
             assertEquals(0, stat(r.output, "verify_misses"), r.output);
             assertEquals(0, stat(r.output, "get_misses"), r.output);
             assertTrue(stat(r.output, "cmd_get") > 50_000 && stat(r.output, "cmd_set") > 5_000, r.output);
-            assertTrue(!r.output.toLowerCase(java.util.Locale.ROOT).contains("error"), r.output);
+            assertTrue(!r.output.toLowerCase(Locale.ROOT).contains("error"), r.output);
         }
     }
 

@@ -49,7 +49,7 @@ class LoadRunTest {
         Trace t = Trace.of(w);
         try (JdkFileServer server = new JdkFileServer(dir, Map.of())) {
             for (int clients : new int[] {1, 7, 100}) {
-                LoadRun run = new LoadRun(t, DocRoot.expectedSizes(t, dir), spec(server.port(), clients, 123));
+                LoadRun run = new LoadRun(t, ServedFiles.expectedSizes(t, dir), spec(server.port(), clients, 123));
                 RunResult r = run.run("b", "as-is", Progress.none());
                 assertEquals(123, r.requests() + r.errors(), "clients " + clients);
                 assertEquals(0, r.errors(), () -> run.errors().first().toString());

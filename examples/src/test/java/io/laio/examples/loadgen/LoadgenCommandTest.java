@@ -34,6 +34,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -225,7 +226,7 @@ class LoadgenCommandTest {
 
     @Test
     void aDurationBoundEndsARunAgainstASlowServer() throws IOException {
-        Map<String, JdkFileServer.Fault> slow = new java.util.HashMap<>();
+        Map<String, JdkFileServer.Fault> slow = new HashMap<>();
         for (String path : trace.paths()) {
             slow.put(path, ex -> {
                 try {

@@ -30,6 +30,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -76,7 +77,7 @@ class LoadgenFaultTest {
             });
             String[] args = new String[] {"--workload", dir.toString(), "--port", Integer.toString(ss.getLocalPort()), "--clients", "2",
                 "--no-progress", "--timeout", "0.5"};
-            String[] all = java.util.Arrays.copyOf(args, args.length + extra.length);
+            String[] all = Arrays.copyOf(args, args.length + extra.length);
             System.arraycopy(extra, 0, all, args.length, extra.length);
             Outcome o = LoadgenCommandTest.loadgen(all);
             acceptor.interrupt();

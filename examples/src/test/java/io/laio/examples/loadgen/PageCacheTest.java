@@ -56,6 +56,6 @@ class PageCacheTest {
         Files.createDirectories(dir.resolve("a/b"));
         Files.writeString(dir.resolve("a/one"), "1");
         Files.writeString(dir.resolve("a/b/two"), "2");
-        assertEquals(2, DocRoot.dropFromPageCache(dir));
+        assertEquals(2, ServedFiles.dropFromPageCache(dir));
     }
 }

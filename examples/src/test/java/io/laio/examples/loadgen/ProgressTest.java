@@ -18,6 +18,7 @@ package io.laio.examples.loadgen;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -66,5 +67,14 @@ class ProgressTest {
         assertEquals("", out.toString());
         // the test JVM's stderr is a pipe to the build, not a terminal
         assertFalse(Progress.stderrIsTerminal());
+    }
+
+    @Test
+    void onlyTerminalDevicesCountAsTerminals() {
+        assertTrue(Progress.isTerminal("/dev/pts/3"));
+        assertTrue(Progress.isTerminal("/dev/tty1"));
+        assertFalse(Progress.isTerminal("pipe:[123456]"), "| tee log");
+        assertFalse(Progress.isTerminal("/tmp/run.log"), "> log 2>&1");
+        assertFalse(Progress.isTerminal("/dev/null"));
     }
 }

@@ -26,9 +26,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -87,7 +89,7 @@ class WorkloadGeneratorTest {
                 transferred += w.sizes()[r];
                 classBytes[SizeClass.of(w.sizes()[r]).ordinal()] += w.sizes()[r];
             }
-            long footprint = java.util.Arrays.stream(w.sizes()).sum();
+            long footprint = Arrays.stream(w.sizes()).sum();
             assertMeetsTargets(w.targets(), new WorkloadFigures(w.requests().length, w.sessions(), w.paths().length, footprint, 0,
                     transferred, classBytes));
         }
@@ -108,7 +110,7 @@ class WorkloadGeneratorTest {
             String file = rel.substring(0, rel.indexOf(' '));
             assertArrayEquals(Files.readAllBytes(a.resolve("root").resolve(file)), Files.readAllBytes(b.resolve("root").resolve(file)));
         }
-        assertFalse(java.util.Arrays.equals(Files.readAllBytes(a.resolve("trace.txt")), Files.readAllBytes(c.resolve("trace.txt"))));
+        assertFalse(Arrays.equals(Files.readAllBytes(a.resolve("trace.txt")), Files.readAllBytes(c.resolve("trace.txt"))));
         assertNotEquals(treeA, listing(c.resolve("root")));
     }
 
@@ -140,7 +142,7 @@ class WorkloadGeneratorTest {
     @Test
     void zipfCountsSumToTheRequestsGiveEveryFileOneAndNeverRiseWithRank() {
         int[] counts = Popularity.zipf(100, 12_345);
-        assertEquals(12_345, java.util.Arrays.stream(counts).sum());
+        assertEquals(12_345, Arrays.stream(counts).sum());
         for (int k = 1; k < counts.length; k++) {
             assertTrue(counts[k] <= counts[k - 1], "rank " + k);
             assertTrue(counts[k] >= 1);
@@ -173,7 +175,7 @@ class WorkloadGeneratorTest {
                 try {
                     return root.relativize(p) + " " + Files.size(p);
                 } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                    throw new UncheckedIOException(e);
                 }
             }).toList();
         }

@@ -23,9 +23,13 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** The document root the server serves: the sizes the responses must have, and its files. */
-final class DocRoot {
-    private DocRoot() {
+/**
+ * The files under the document root of the server a run loads, as the load generator sees them:
+ * the sizes their responses must have, and their place in the page cache. (The server's own
+ * side of a root, the descriptor it opens files beneath, is {@code http.DocRoot}.)
+ */
+final class ServedFiles {
+    private ServedFiles() {
     }
 
     /**
@@ -42,8 +46,7 @@ final class DocRoot {
         return sizes;
     }
 
-    /** Every regular file under {@code root}. */
-    static List<Path> files(Path root) throws IOException {
+    private static List<Path> files(Path root) throws IOException {
         try (Stream<Path> all = Files.walk(root)) {
             return all.filter(Files::isRegularFile).toList();
         }

@@ -1,0 +1,89 @@
+/*
+ * Copyright 2026 the laio authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package io.laio.uring;
+
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.spi.AbstractSelectableChannel;
+import java.nio.channels.spi.AbstractSelector;
+import java.nio.channels.spi.SelectorProvider;
+import java.util.Set;
+
+/**
+ * A selector that selects nothing, used only for the JDK's public hook into
+ * {@link Thread#interrupt()}: between {@link #enter()} and {@link #exit()} an interrupt of the
+ * loop thread (or one already pending at {@code enter}) calls {@link #wakeup()}, which runs the
+ * backend's wake-up and so ends the ring wait, which a Java interrupt does not otherwise reach.
+ * Loop thread only, but {@code wakeup}, which the interrupting thread calls.
+ */
+final class UringInterruptHook extends AbstractSelector {
+    private final Runnable wake;
+
+    UringInterruptHook(Runnable wake) {
+        super(SelectorProvider.provider());
+        this.wake = wake;
+    }
+
+    void enter() {
+        begin();
+    }
+
+    void exit() {
+        end();
+    }
+
+    @Override
+    public Selector wakeup() {
+        wake.run();
+        return this;
+    }
+
+    @Override
+    protected void implCloseSelector() {
+        // no channels, no descriptors
+    }
+
+    @Override
+    protected SelectionKey register(AbstractSelectableChannel ch, int ops, Object att) {
+        throw new UnsupportedOperationException("the io_uring backend's interrupt hook selects nothing");
+    }
+
+    @Override
+    public Set<SelectionKey> keys() {
+        return Set.of();
+    }
+
+    @Override
+    public Set<SelectionKey> selectedKeys() {
+        return Set.of();
+    }
+
+    @Override
+    public int selectNow() {
+        throw new UnsupportedOperationException("the io_uring backend's interrupt hook selects nothing");
+    }
+
+    @Override
+    public int select(long timeout) {
+        throw new UnsupportedOperationException("the io_uring backend's interrupt hook selects nothing");
+    }
+
+    @Override
+    public int select() {
+        throw new UnsupportedOperationException("the io_uring backend's interrupt hook selects nothing");
+    }
+}

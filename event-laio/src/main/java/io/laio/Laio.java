@@ -126,8 +126,9 @@ public final class Laio implements AutoCloseable {
     /**
      * A Laio with configuration {@code c} whose completions are {@link io.laio.event.Ev#LAIO}
      * events on {@code b}. Call it on the thread that owns the base (before the loop runs) or on
-     * the loop thread. On a base whose backend is {@code epoll}, the Laio waits for its socket
-     * calls on the loop's own epoll; on any other, on the shared socket-waiter thread.
+     * the loop thread. On a base whose backend can watch raw descriptors ({@code epoll},
+     * {@code uring}), the Laio waits for its socket calls on the loop's own poller; on any other,
+     * on its socket-waiter thread.
      *
      * @param b the base that runs the completion events
      * @param c the configuration
@@ -244,9 +245,20 @@ public final class Laio implements AutoCloseable {
 
     /**
      * Runs system call {@code nr} ({@link Sys}) with up to six arguments (unused ones are 0;
-     * pointers are {@link MemorySegment#address()}). See the class comment for what it returns.
+     * pointers are {@link MemorySegment#address()}), by the policy for {@code nr}.
      *
-     * @throws IllegalStateException if this Laio is closed
+     * @param nr the system call's number ({@link Sys}, x86_64 numbering)
+     * @param a1 argument 1 of the call
+     * @param a2 argument 2 of the call
+     * @param a3 argument 3 of the call
+     * @param a4 argument 4 of the call
+     * @param a5 argument 5 of the call
+     * @param a6 argument 6 of the call
+     * @return per the class comment's return convention: the result when it completed inline;
+     *         {@code -1} with {@link #errno()} {@link Errno#EINPROGRESS} when it continues in the
+     *         background ({@link #gethandle()} has its handle); {@code -1} with another errno
+     *         when it failed or was refused
+     * @throws IllegalStateException if this Laio is closed and the call needs the background
      */
     public long syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6) {
         return syscall(nr, a1, a2, a3, a4, a5, a6, null);

@@ -116,8 +116,43 @@ final class LazyProbe {
         MemorySegment iov = ts.scratch.iov;
         IovecLayout.set(iov, buf, count);
         long r = Syscalls.call(ts.capture, Sys.SYS_preadv2, fd, iov.address(), 1, offset, 0, RWF_NOWAIT);
+        long outcome = nowaitAnswer(ts, slot, fd, r, r > 0 && r < count, offset);
+        return outcome == NOWAIT_REFUSED ? residentRead(ts, slot, fd, buf, count, offset) : outcome;
+    }
+
+    /**
+     * readv/preadv as one RWF_NOWAIT preadv2. A short answer on a regular file before its end
+     * means the page cache held only the first part: like {@link #nowaitRead}, the rest continues
+     * in the background, on a copy of the iovecs moved past what was read (the route's
+     * {@link RouteTable#REST_OF_IOVECS}), and the completion reports the total. Where RWF_NOWAIT
+     * is refused, cachestat decides.
+     */
+    long nowaitVector(ThreadState ts, int slot, long fd, long iov, long iovcnt, long offset) {
+        if (!NOWAIT_READS_TRUSTED) {
+            return WOULD_BLOCK;
+        }
+        int how = history.readProbe(fd);
+        if (how != ProbeHistory.NOWAIT) {
+            return how == ProbeHistory.CACHESTAT ? residentVector(ts, slot, fd, iov, iovcnt, offset) : WOULD_BLOCK;
+        }
+        long r = Syscalls.call(ts.capture, Sys.SYS_preadv2, fd, iov, iovcnt, offset, 0, RWF_NOWAIT);
+        boolean shortRead = r > 0 && r < IovecLayout.total(Iovecs.array(iov, iovcnt), iovcnt);
+        long outcome = nowaitAnswer(ts, slot, fd, r, shortRead, offset);
+        return outcome == NOWAIT_REFUSED ? residentVector(ts, slot, fd, iov, iovcnt, offset) : outcome;
+    }
+
+    /** {@link #nowaitAnswer}: the file system refused RWF_NOWAIT; cachestat answers in its place. */
+    private static final long NOWAIT_REFUSED = -2;
+
+    /**
+     * What an RWF_NOWAIT read's return {@code r} means: a hit; a short read before the end of a
+     * regular file (only part of the range is cached: the rest continues in the background, on
+     * the route's rest of the buffer or iovecs, and the completion reports the total, never a
+     * false end-of-file); {@link #NOWAIT_REFUSED}; or a failure, which teaches the history.
+     */
+    private long nowaitAnswer(ThreadState ts, int slot, long fd, long r, boolean shortRead, long offset) {
         if (r >= 0) {
-            if (r < count && r > 0 && moreInFile(ts, fd, offset < 0 ? -1 : offset + r)) {
+            if (shortRead && moreInFile(ts, fd, offset < 0 ? -1 : offset + r)) {
                 counters.probeWouldBlock.incrementAndGet(slot);
                 history.miss(fd);
                 return ProbeOutcome.partial(r);
@@ -130,44 +165,7 @@ final class LazyProbe {
         if (Syscalls.errno(ts.capture) == Errno.EOPNOTSUPP) {
             counters.probeUnsupported.incrementAndGet(slot);
             history.nowaitRefused(fd);
-            return residentRead(ts, slot, fd, buf, count, offset);
-        }
-        return rememberRead(fd, failure(ts, slot), ts);
-    }
-
-    /**
-     * readv/preadv as one RWF_NOWAIT preadv2. A short answer on a regular file before its end
-     * means the page cache held only the first part: like {@link #nowaitRead}, the rest continues
-     * in the background, on a copy of the iovecs moved past what was read ({@code ts.partialIov}),
-     * and the completion reports the total. Where RWF_NOWAIT is refused, cachestat decides.
-     */
-    long nowaitVector(ThreadState ts, int slot, long fd, long iov, long iovcnt, long offset) {
-        if (!NOWAIT_READS_TRUSTED) {
-            return WOULD_BLOCK;
-        }
-        int how = history.readProbe(fd);
-        if (how != ProbeHistory.NOWAIT) {
-            return how == ProbeHistory.CACHESTAT ? residentVector(ts, slot, fd, iov, iovcnt, offset) : WOULD_BLOCK;
-        }
-        long r = Syscalls.call(ts.capture, Sys.SYS_preadv2, fd, iov, iovcnt, offset, 0, RWF_NOWAIT);
-        if (r >= 0) {
-            if (r > 0) {
-                MemorySegment array = Iovecs.array(iov, iovcnt);
-                if (r < IovecLayout.total(array, iovcnt) && moreInFile(ts, fd, offset < 0 ? -1 : offset + r)) {
-                    counters.probeWouldBlock.incrementAndGet(slot);
-                    history.miss(fd);
-                    return ProbeOutcome.partial(r); // the route continues on the rest of the iovecs
-                }
-            }
-            counters.probeHit.incrementAndGet(slot);
-            history.hit(fd);
-            ts.errno = 0;
-            return r;
-        }
-        if (Syscalls.errno(ts.capture) == Errno.EOPNOTSUPP) {
-            counters.probeUnsupported.incrementAndGet(slot);
-            history.nowaitRefused(fd);
-            return residentVector(ts, slot, fd, iov, iovcnt, offset);
+            return NOWAIT_REFUSED;
         }
         return rememberRead(fd, failure(ts, slot), ts);
     }

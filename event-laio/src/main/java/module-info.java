@@ -30,6 +30,7 @@ module io.laio {
     requires org.jctools.core;
 
     exports io.laio;
+    exports io.laio.abi;
 
     provides io.laio.event.spi.BackendProvider with io.laio.EpollBackendProvider, io.laio.uring.UringBackendProvider;
 }

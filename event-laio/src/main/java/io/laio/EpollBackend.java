@@ -16,6 +16,7 @@
 
 package io.laio;
 
+import io.laio.abi.EpollEventLayout;
 import io.laio.event.Ev;
 import io.laio.event.spi.Backend;
 import io.laio.event.spi.ReadySink;
@@ -69,7 +70,6 @@ import java.util.Set;
  * uncontended lock per wait, as every NIO {@code select} pays.
  */
 final class EpollBackend implements Backend {
-    private static final int EPOLLRDHUP = 0x2000;
     /** Bit of {@link #state}: close() began; the low bits count wake-ups in flight. */
     private static final int CLOSED = 1 << 30;
     private static final VarHandle STATE;
@@ -146,7 +146,7 @@ final class EpollBackend implements Backend {
 
     private static int mask(int interest) {
         return ((interest & Ev.READ) != 0 ? EpollEventLayout.EPOLLIN : 0)
-                | ((interest & Ev.WRITE) != 0 ? EpollEventLayout.EPOLLOUT : 0) | ((interest & Ev.CLOSED) != 0 ? EPOLLRDHUP : 0);
+                | ((interest & Ev.WRITE) != 0 ? EpollEventLayout.EPOLLOUT : 0) | ((interest & Ev.CLOSED) != 0 ? EpollEventLayout.EPOLLRDHUP : 0);
     }
 
     /**
@@ -229,7 +229,7 @@ final class EpollBackend implements Backend {
             boolean failed = (got & (EpollEventLayout.EPOLLERR | EpollEventLayout.EPOLLHUP)) != 0;
             int ready = ((got & EpollEventLayout.EPOLLIN) != 0 || failed ? Ev.READ : 0)
                     | ((got & EpollEventLayout.EPOLLOUT) != 0 || failed ? Ev.WRITE : 0)
-                    | ((got & EPOLLRDHUP) != 0 || failed ? Ev.CLOSED : 0);
+                    | ((got & EpollEventLayout.EPOLLRDHUP) != 0 || failed ? Ev.CLOSED : 0);
             ready &= r.interest;
             if (ready != 0) {
                 reported++;

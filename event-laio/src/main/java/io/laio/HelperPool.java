@@ -16,6 +16,7 @@
 
 package io.laio;
 
+import java.time.Duration;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -350,7 +351,7 @@ final class HelperPool {
         for (Thread t : threads) {
             long left = deadline - System.nanoTime();
             try {
-                if (left <= 0 || !t.join(java.time.Duration.ofNanos(left))) {
+                if (left <= 0 || !t.join(Duration.ofNanos(left))) {
                     LOG.warn("laio helper {} is still inside a blocking call after close(); it exits when the call returns",
                             t.getName());
                     return false;

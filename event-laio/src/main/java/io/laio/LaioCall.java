@@ -130,7 +130,7 @@ final class LaioCall {
      * Published to other threads by the queue it is then offered to.
      */
     void init(long nr, long a1, long a2, long a3, long a4, long a5, long a6, BlockingOp op, long bias,
-            MemorySegment keepAlive, boolean viaWaiter, boolean pipe) {
+            MemorySegment keepAlive) {
         this.nr = nr;
         this.a1 = a1;
         this.a2 = a2;
@@ -141,8 +141,8 @@ final class LaioCall {
         this.op = op;
         this.bias = bias;
         this.keepAlive = keepAlive;
-        this.viaWaiter = viaWaiter;
-        this.pipe = pipe;
+        this.viaWaiter = false; // set by the admission, which knows where it goes
+        this.pipe = false;
         this.submittedNanos = System.nanoTime();
         WORD.setRelease(this, generation() << GEN_SHIFT | QUEUED);
     }
@@ -190,10 +190,6 @@ final class LaioCall {
 
     int state() {
         return (int) (word() & STATE_MASK);
-    }
-
-    boolean cancelRequested() {
-        return (word() & CANCEL_REQUESTED) != 0;
     }
 
     /** Helper or waiter: QUEUED → RUNNING; false if it was cancelled first. */
@@ -284,13 +280,18 @@ final class LaioCall {
         return witness != null && witness.gen == gen ? witness : fresh;
     }
 
+    /** What the call is and where it stands in word {@code w}: the one description both toStrings share. */
+    String describe(long w) {
+        String what = op != null ? "call" : Sys.name(nr);
+        int s = (int) (w & STATE_MASK);
+        return what + (drained ? " done result=" + result + " errno=" + Errno.name(errno)
+                : s == RUNNING ? " running" : s == QUEUED ? " queued" : s == FREE ? " free" : " finishing")
+                + ((w & CANCEL_REQUESTED) != 0 ? " cancelled" : "");
+    }
+
     @Override
     public String toString() {
         long w = word();
-        String what = op != null ? "call" : Sys.name(nr);
-        int s = (int) (w & STATE_MASK);
-        return "LaioCall[" + what + " gen=" + (w >>> GEN_SHIFT) + (drained ? " done result=" + result + " errno=" + Errno.name(errno)
-                : s == RUNNING ? " running" : s == QUEUED ? " queued" : s == FREE ? " free" : " finished")
-                + ((w & CANCEL_REQUESTED) != 0 ? " cancelled" : "") + "]";
+        return "LaioCall[gen=" + (w >>> GEN_SHIFT) + " " + describe(w) + "]";
     }
 }

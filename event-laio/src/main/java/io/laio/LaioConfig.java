@@ -17,6 +17,7 @@
 package io.laio;
 
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * The settings of one {@link Laio}; immutable. {@code LaioConfig.builder().maxHelpers(32).build()}.
@@ -161,7 +162,7 @@ public final class LaioConfig {
 
         /** The policy for every call without an override. Default {@link Policy#LAZY}. */
         public Builder policy(Policy p) {
-            this.policy = java.util.Objects.requireNonNull(p, "policy");
+            this.policy = Objects.requireNonNull(p, "policy");
             return this;
         }
 

@@ -18,7 +18,6 @@ package io.laio;
 
 import io.laio.event.Event;
 import io.laio.event.spi.EventSource;
-import io.laio.event.spi.Loops;
 
 /**
  * One background call: what {@link Laio#gethandle()} returns after a call answered
@@ -185,9 +184,7 @@ public final class LaioHandle implements EventSource {
         }
         c.waiting = ev;
         if (c.drained) {
-            c.reported = true;
-            Loops.deliver(ev, c.result, c.errno);
-            c.owner.reported(c);
+            c.owner.deliverLate(c); // its completion came first: delivered now
         }
     }
 
@@ -207,10 +204,6 @@ public final class LaioHandle implements EventSource {
         if (w >>> LaioCall.GEN_SHIFT != gen) {
             return "LaioHandle[stale, generation " + gen + "]";
         }
-        String what = c.op != null ? "call" : Sys.name(c.nr);
-        int s = (int) (w & LaioCall.STATE_MASK);
-        return "LaioHandle[" + what + (c.drained ? " done result=" + c.result + " errno=" + Errno.name(c.errno)
-                : s == RUNNING ? " running" : s == QUEUED ? " queued" : " finishing")
-                + ((w & LaioCall.CANCEL_REQUESTED) != 0 ? " cancelled" : "") + "]";
+        return "LaioHandle[" + c.describe(w) + "]";
     }
 }

@@ -16,11 +16,33 @@
 
 package io.laio;
 
+import static io.laio.abi.AtFlags.AT_EMPTY_PATH;
+import static io.laio.abi.AtFlags.AT_FDCWD;
+import static io.laio.abi.AtFlags.AT_STATX_DONT_SYNC;
+import static io.laio.abi.AtFlags.AT_SYMLINK_NOFOLLOW;
+import static io.laio.abi.MsgFlags.MSG_DONTWAIT;
+import static io.laio.abi.MsgFlags.MSG_NOSIGNAL;
+import static io.laio.abi.OpenFlags.O_CLOEXEC;
+import static io.laio.abi.OpenFlags.O_CREAT;
+import static io.laio.abi.OpenFlags.O_NOFOLLOW;
+import static io.laio.abi.OpenFlags.O_NONBLOCK;
+import static io.laio.abi.OpenFlags.O_PATH;
+import static io.laio.abi.OpenFlags.O_TMPFILE;
+import static io.laio.abi.OpenFlags.O_TRUNC;
+import static io.laio.abi.RwfFlags.RWF_NOWAIT;
+
+import io.laio.abi.CachestatLayout;
+import io.laio.abi.OpenHowLayout;
+import io.laio.abi.PollfdLayout;
+import io.laio.abi.SeekWhence;
+import io.laio.abi.StatxLayout;
+import io.laio.abi.IovecLayout;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 /**
  * The LAZY policy's first step: run the call in a form the kernel promises not to block, and
- * say {@link #WOULD_BLOCK} when it would have. The probes (each answers "would block" rather
+ * say "would block" ({@link ProbeOutcome}) when it would have; {@link RouteTable} says which probe a call gets and where it goes when it would block. The probes (each answers "would block" rather
  * than fail when the kernel, the filesystem or a container refuses it):
  * <ul>
  *   <li>{@code read}, {@code pread64}, {@code readv}, {@code preadv} → {@code preadv2(RWF_NOWAIT)}
@@ -46,7 +68,7 @@ import java.lang.foreign.MemorySegment;
  *       would block on a socket then waits on the {@link SocketWaiter}, not on a helper.</li>
  *   <li>A descriptor whose RWF_NOWAIT probes keep missing is not probed every time; one whose
  *       file system refuses RWF_NOWAIT is probed with cachestat from then on ({@link ProbeHistory}).</li>
- *   <li>{@link #neverBlocks calls that never block} → inline, with a critical downcall.</li>
+ *   <li>{@link RouteTable#NEVER_BLOCKS calls that never block} → inline, with a critical downcall.</li>
  *   <li>everything else ({@code fsync}, {@code fdatasync}, {@code getdents64}, {@code nanosleep},
  *       unknown numbers) → background.</li>
  * </ul>
@@ -56,61 +78,17 @@ import java.lang.foreign.MemorySegment;
  * negative lookup's {@code ENOENT}, {@code EBADF}) and is returned inline.
  */
 final class LazyProbe {
-    static final long WOULD_BLOCK = Long.MIN_VALUE;
+    private static final long WOULD_BLOCK = ProbeOutcome.WOULD_BLOCK;
 
-    private static final long RWF_NOWAIT = 0x8;
-    private static final boolean X86 = System.getProperty("os.arch", "").matches("amd64|x86_64");
-    private static final long O_CREAT = 0x40;
-    private static final long O_TRUNC = 0x200;
-    private static final long O_TMPFILE = 0x410000; // __O_TMPFILE | O_DIRECTORY
-    private static final long O_PATH = 0x200000;
-    private static final long O_CLOEXEC = 0x80000;
-    private static final long O_NOFOLLOW = X86 ? 0x20000 : 0x8000;
-    private static final long AT_FDCWD = -100;
-    private static final long AT_SYMLINK_NOFOLLOW = 0x100;
-    private static final long AT_EMPTY_PATH = 0x1000;
-    private static final long F_SETLKW = 7;
-    private static final long F_OFD_SETLKW = 38;
-
-    // scratch offsets in ThreadState.scratch
-    private static final long IOV = 0;
-    private static final long HOW = 16;
-    private static final long STATX = 64;
-    private static final long EMPTY = STATX + StatxLayout.SIZE;
-    /** A {@link PollLayout} region. */
-    static final long POLL = EMPTY + 16;
-    /** An 8-byte counter slot, for eventfd writes. */
-    static final long SCRATCH_COUNTER = POLL + PollLayout.SIZE;
-    private static final long CACHESTAT = SCRATCH_COUNTER + 16;
+    private static final long F_GETFL = 3;
     /** cachestat is not free (~4 µs per MiB here): look at most this far ahead. */
     static final long RESIDENCY_BOUND = 1 << 20;
     private static final long IOV_MAX = 1024;
-    private static final long AT_STATX_DONT_SYNC = 0x4000;
     /** cachestat answered ENOSYS or EPERM: the kernel (or a seccomp filter) has none for anyone. */
     private static boolean cachestatMissing;
-    private static final long O_NONBLOCK = 0x800;
-    private static final long MSG_DONTWAIT = 0x40;
-    private static final long MSG_NOSIGNAL = 0x4000;
-    static final int S_IFSOCK = 0140000;
-    static final int S_IFIFO = 0010000;
+    private static final long PAGE = 4096;
 
-    private static final boolean[] NEVER_BLOCKS = new boolean[Sys.tableSize()];
     static final boolean NOWAIT_READS_TRUSTED = !buggyNowaitKernel(System.getProperty("os.version", ""));
-
-    static {
-        long[] inline = {Sys.SYS_getpid, Sys.SYS_gettid, Sys.SYS_getppid, Sys.SYS_getuid, Sys.SYS_geteuid,
-            Sys.SYS_getgid, Sys.SYS_getegid, Sys.SYS_fstat, Sys.SYS_lseek, Sys.SYS_close, Sys.SYS_dup, Sys.SYS_dup2,
-            Sys.SYS_dup3, Sys.SYS_fcntl, Sys.SYS_uname, Sys.SYS_clock_gettime, Sys.SYS_gettimeofday, Sys.SYS_time,
-            Sys.SYS_getrusage, Sys.SYS_sched_yield, Sys.SYS_socket, Sys.SYS_bind, Sys.SYS_listen, Sys.SYS_setsockopt,
-            Sys.SYS_getsockopt, Sys.SYS_getsockname, Sys.SYS_getpeername, Sys.SYS_shutdown, Sys.SYS_pipe,
-            Sys.SYS_pipe2, Sys.SYS_eventfd2, Sys.SYS_epoll_create1, Sys.SYS_epoll_ctl, Sys.SYS_umask, Sys.SYS_getcwd,
-            Sys.SYS_getpriority, Sys.SYS_getrlimit, Sys.SYS_prlimit64, Sys.SYS_rt_sigprocmask, Sys.SYS_kill,
-            Sys.SYS_tgkill, Sys.SYS_timerfd_create, Sys.SYS_timerfd_settime, Sys.SYS_timerfd_gettime,
-            Sys.SYS_signalfd4, Sys.SYS_sysinfo, Sys.SYS_munmap, Sys.SYS_brk, Sys.SYS_socketpair, Sys.SYS_getrandom};
-        for (long nr : inline) {
-            NEVER_BLOCKS[(int) nr] = true;
-        }
-    }
 
     private final CallCounters counters;
     final ProbeHistory history = new ProbeHistory();
@@ -119,96 +97,15 @@ final class LazyProbe {
         this.counters = counters;
     }
 
-    private static final boolean[] METADATA = new boolean[Sys.tableSize()];
-
-    static {
-        long[] meta = {Sys.SYS_open, Sys.SYS_openat, Sys.SYS_openat2, Sys.SYS_stat, Sys.SYS_lstat, Sys.SYS_newfstatat,
-            Sys.SYS_statx, Sys.SYS_getdents64, Sys.SYS_getdents, Sys.SYS_access, Sys.SYS_faccessat, Sys.SYS_faccessat2,
-            Sys.SYS_readlink, Sys.SYS_readlinkat, Sys.SYS_mkdir, Sys.SYS_mkdirat, Sys.SYS_rmdir, Sys.SYS_unlink,
-            Sys.SYS_unlinkat, Sys.SYS_rename, Sys.SYS_renameat, Sys.SYS_renameat2, Sys.SYS_link, Sys.SYS_linkat,
-            Sys.SYS_symlink, Sys.SYS_symlinkat, Sys.SYS_chmod, Sys.SYS_fchmodat, Sys.SYS_chown, Sys.SYS_fchownat,
-            Sys.SYS_truncate, Sys.SYS_utimensat, Sys.SYS_statfs, Sys.SYS_creat};
-        for (long nr : meta) {
-            METADATA[(int) nr] = true;
-        }
-    }
-
-    /** Path lookups and directory operations: the metadata lane. */
-    static boolean isMetadata(long nr) {
-        return nr >= 0 && nr < METADATA.length && METADATA[(int) nr];
-    }
-
     static boolean buggyNowaitKernel(String release) {
         return release.startsWith("5.9.") || release.equals("5.9") || release.startsWith("5.10.") || release.equals("5.10");
-    }
-
-    /** Calls that return without waiting for anything (a blocking lock request through fcntl excepted). */
-    static boolean neverBlocks(long nr, long a2) {
-        if (nr < 0 || nr >= NEVER_BLOCKS.length || !NEVER_BLOCKS[(int) nr]) {
-            return false;
-        }
-        return nr != Sys.SYS_fcntl || (a2 != F_SETLKW && a2 != F_OFD_SETLKW);
-    }
-
-    /** The file offset argument of a continued call, moved past the {@code done} bytes. */
-    static long advanceOffset(long nr, long a4, long done) {
-        return nr == Sys.SYS_pread64 || nr == Sys.SYS_pwrite64 || nr == Sys.SYS_preadv ? a4 + done : a4;
-    }
-
-    /**
-     * Runs the call without blocking if it can. Returns its result (with {@code ts.errno} set),
-     * or {@link #WOULD_BLOCK}; with {@code ts.partial > 0} when that many bytes were already
-     * moved and the rest must continue in the background (for readv/preadv on the iovecs in
-     * {@code ts.partialIov}).
-     */
-    long tryInline(ThreadState ts, int slot, long nr, long a1, long a2, long a3, long a4, long a5, long a6) {
-        if (nr == Sys.SYS_read) {
-            return nowaitRead(ts, slot, a1, a2, a3, -1, true);
-        } else if (nr == Sys.SYS_pread64) {
-            return a4 < 0 ? WOULD_BLOCK : nowaitRead(ts, slot, a1, a2, a3, a4, true);
-        } else if (nr == Sys.SYS_readv) {
-            return nowaitVector(ts, slot, a1, a2, a3, -1);
-        } else if (nr == Sys.SYS_preadv) {
-            return a4 < 0 ? WOULD_BLOCK : nowaitVector(ts, slot, a1, a2, a3, a4);
-        } else if (nr == Sys.SYS_write) {
-            return nowaitWrite(ts, slot, a1, a2, a3, -1);
-        } else if (nr == Sys.SYS_pwrite64) {
-            return a4 < 0 ? WOULD_BLOCK : nowaitWrite(ts, slot, a1, a2, a3, a4);
-        } else if (nr == Sys.SYS_open) {
-            return cachedOpen(ts, slot, AT_FDCWD, a1, a2, a3);
-        } else if (nr == Sys.SYS_openat) {
-            return cachedOpen(ts, slot, a1, a2, a3, a4);
-        } else if (nr == Sys.SYS_openat2) {
-            return cachedOpenat2(ts, slot, a1, a2, a3, a4);
-        } else if (nr == Sys.SYS_stat) {
-            return cachedStat(ts, slot, AT_FDCWD, a1, a2, 0);
-        } else if (nr == Sys.SYS_lstat) {
-            return cachedStat(ts, slot, AT_FDCWD, a1, a2, AT_SYMLINK_NOFOLLOW);
-        } else if (nr == Sys.SYS_recvfrom) {
-            return nonblockingRecv(ts, slot, a1, a2, a3, a4, a5, a6);
-        } else if (nr == Sys.SYS_sendto) {
-            return nonblockingSend(ts, slot, a1, a2, a3, a4, a5, a6);
-        } else if (nr == Sys.SYS_accept4 || nr == Sys.SYS_accept) {
-            return readyAccept(ts, slot, nr, a1, a2, a3, nr == Sys.SYS_accept ? 0 : a4);
-        } else if (nr == Sys.SYS_statx) {
-            return (a3 & AT_EMPTY_PATH) != 0 ? plain(ts, Sys.SYS_statx, a1, a2, a3, a4, a5)
-                    : cachedStatx(ts, slot, a1, a2, a3, a4, a5);
-        } else if (nr == Sys.SYS_sendfile) {
-            return cachedSendfile(ts, slot, a1, a2, a3, a4);
-        } else if (nr == Sys.SYS_connect) {
-            return nonblockingConnect(ts, slot, a1, a2, a3);
-        } else if (nr == Sys.SYS_newfstatat) {
-            return (a4 & AT_EMPTY_PATH) != 0 ? plain(ts, Sys.SYS_newfstatat, a1, a2, a3, a4, 0)
-                    : cachedStat(ts, slot, a1, a2, a3, a4);
-        }
-        return WOULD_BLOCK;
     }
 
     /**
      * read/pread: RWF_NOWAIT, or cachestat where the file system refuses RWF_NOWAIT
      * ({@link ProbeHistory}); the first refusal is answered by cachestat in the same call.
      */
-    private long nowaitRead(ThreadState ts, int slot, long fd, long buf, long count, long offset, boolean mayContinue) {
+    long nowaitRead(ThreadState ts, int slot, long fd, long buf, long count, long offset) {
         if (!NOWAIT_READS_TRUSTED) {
             return WOULD_BLOCK;
         }
@@ -216,36 +113,21 @@ final class LazyProbe {
         if (how != ProbeHistory.NOWAIT) {
             return how == ProbeHistory.CACHESTAT ? residentRead(ts, slot, fd, buf, count, offset) : WOULD_BLOCK;
         }
-        MemorySegment iov = ts.scratch.asSlice(IOV, IovecLayout.LAYOUT.byteSize());
+        MemorySegment iov = ts.scratch.iov;
         IovecLayout.set(iov, buf, count);
         long r = Syscalls.call(ts.capture, Sys.SYS_preadv2, fd, iov.address(), 1, offset, 0, RWF_NOWAIT);
-        if (r >= 0) {
-            if (r < count && mayContinue && r > 0 && moreInFile(ts, fd, offset < 0 ? -1 : offset + r)) {
-                counters.probeWouldBlock.incrementAndGet(slot);
-                history.miss(fd);
-                ts.partial = r;
-                return WOULD_BLOCK;
-            }
-            counters.probeHit.incrementAndGet(slot);
-            history.hit(fd);
-            ts.errno = 0;
-            return r;
-        }
-        if (Syscalls.errno(ts.capture) == Errno.EOPNOTSUPP) {
-            counters.probeUnsupported.incrementAndGet(slot);
-            history.nowaitRefused(fd);
-            return residentRead(ts, slot, fd, buf, count, offset);
-        }
-        return rememberRead(fd, failure(ts, slot), ts);
+        long outcome = nowaitAnswer(ts, slot, fd, r, r > 0 && r < count, offset);
+        return outcome == NOWAIT_REFUSED ? residentRead(ts, slot, fd, buf, count, offset) : outcome;
     }
 
     /**
      * readv/preadv as one RWF_NOWAIT preadv2. A short answer on a regular file before its end
      * means the page cache held only the first part: like {@link #nowaitRead}, the rest continues
-     * in the background, on a copy of the iovecs moved past what was read ({@code ts.partialIov}),
-     * and the completion reports the total. Where RWF_NOWAIT is refused, cachestat decides.
+     * in the background, on a copy of the iovecs moved past what was read (the route's
+     * {@link RouteTable#REST_OF_IOVECS}), and the completion reports the total. Where RWF_NOWAIT
+     * is refused, cachestat decides.
      */
-    private long nowaitVector(ThreadState ts, int slot, long fd, long iov, long iovcnt, long offset) {
+    long nowaitVector(ThreadState ts, int slot, long fd, long iov, long iovcnt, long offset) {
         if (!NOWAIT_READS_TRUSTED) {
             return WOULD_BLOCK;
         }
@@ -254,16 +136,26 @@ final class LazyProbe {
             return how == ProbeHistory.CACHESTAT ? residentVector(ts, slot, fd, iov, iovcnt, offset) : WOULD_BLOCK;
         }
         long r = Syscalls.call(ts.capture, Sys.SYS_preadv2, fd, iov, iovcnt, offset, 0, RWF_NOWAIT);
+        boolean shortRead = r > 0 && r < IovecLayout.total(Iovecs.array(iov, iovcnt), iovcnt);
+        long outcome = nowaitAnswer(ts, slot, fd, r, shortRead, offset);
+        return outcome == NOWAIT_REFUSED ? residentVector(ts, slot, fd, iov, iovcnt, offset) : outcome;
+    }
+
+    /** {@link #nowaitAnswer}: the file system refused RWF_NOWAIT; cachestat answers in its place. */
+    private static final long NOWAIT_REFUSED = -2;
+
+    /**
+     * What an RWF_NOWAIT read's return {@code r} means: a hit; a short read before the end of a
+     * regular file (only part of the range is cached: the rest continues in the background, on
+     * the route's rest of the buffer or iovecs, and the completion reports the total, never a
+     * false end-of-file); {@link #NOWAIT_REFUSED}; or a failure, which teaches the history.
+     */
+    private long nowaitAnswer(ThreadState ts, int slot, long fd, long r, boolean shortRead, long offset) {
         if (r >= 0) {
-            if (r > 0) {
-                MemorySegment array = IovecLayout.array(iov, iovcnt);
-                if (r < IovecLayout.total(array, iovcnt) && moreInFile(ts, fd, offset < 0 ? -1 : offset + r)) {
-                    counters.probeWouldBlock.incrementAndGet(slot);
-                    history.miss(fd);
-                    ts.partialIov = IovecLayout.rest(array, iovcnt, r);
-                    ts.partial = r;
-                    return WOULD_BLOCK;
-                }
+            if (shortRead && moreInFile(ts, fd, offset < 0 ? -1 : offset + r)) {
+                counters.probeWouldBlock.incrementAndGet(slot);
+                history.miss(fd);
+                return ProbeOutcome.partial(r);
             }
             counters.probeHit.incrementAndGet(slot);
             history.hit(fd);
@@ -273,7 +165,7 @@ final class LazyProbe {
         if (Syscalls.errno(ts.capture) == Errno.EOPNOTSUPP) {
             counters.probeUnsupported.incrementAndGet(slot);
             history.nowaitRefused(fd);
-            return residentVector(ts, slot, fd, iov, iovcnt, offset);
+            return NOWAIT_REFUSED;
         }
         return rememberRead(fd, failure(ts, slot), ts);
     }
@@ -287,7 +179,7 @@ final class LazyProbe {
      * two calls makes the inline read wait for it: the probe is a hint there, as everywhere.
      */
     private long residentRead(ThreadState ts, int slot, long fd, long buf, long count, long offset) {
-        long pos = offset >= 0 ? offset : Syscalls.fast(ts.capture, Sys.SYS_lseek, fd, 0, 1 /* SEEK_CUR */);
+        long pos = offset >= 0 ? offset : Syscalls.fast(ts.capture, Sys.SYS_lseek, fd, 0, SeekWhence.SEEK_CUR);
         if (pos < 0) {
             return unprobeable(ts, slot, fd); // no position: not a file cachestat can speak for
         }
@@ -296,7 +188,7 @@ final class LazyProbe {
         if (resident != 1) {
             return resident == 0 ? residentMiss(slot) : unprobeable(ts, slot, fd);
         }
-        MemorySegment iov = ts.scratch.asSlice(IOV, IovecLayout.LAYOUT.byteSize());
+        MemorySegment iov = ts.scratch.iov;
         IovecLayout.set(iov, buf, len);
         long r = Syscalls.call(ts.capture, Sys.SYS_preadv2, fd, iov.address(), 1, offset, 0, 0);
         if (r < 0) {
@@ -304,8 +196,7 @@ final class LazyProbe {
         }
         counters.probeHit.incrementAndGet(slot);
         if (r == len && len < count) {
-            ts.partial = r; // the rest, beyond what cachestat looked at, continues in the background
-            return WOULD_BLOCK;
+            return ProbeOutcome.partial(r); // the rest, beyond what cachestat looked at, continues in the background
         }
         ts.errno = 0;
         return r;
@@ -316,11 +207,11 @@ final class LazyProbe {
         if (iovcnt <= 0 || iovcnt > IOV_MAX) {
             return WOULD_BLOCK; // the plain call in the background gives the kernel's answer
         }
-        long total = IovecLayout.total(IovecLayout.array(iov, iovcnt), iovcnt);
+        long total = IovecLayout.total(Iovecs.array(iov, iovcnt), iovcnt);
         if (total > RESIDENCY_BOUND) {
             return residentMiss(slot);
         }
-        long pos = offset >= 0 ? offset : Syscalls.fast(ts.capture, Sys.SYS_lseek, fd, 0, 1 /* SEEK_CUR */);
+        long pos = offset >= 0 ? offset : Syscalls.fast(ts.capture, Sys.SYS_lseek, fd, 0, SeekWhence.SEEK_CUR);
         if (pos < 0) {
             return unprobeable(ts, slot, fd);
         }
@@ -362,8 +253,8 @@ final class LazyProbe {
         if (cachestatMissing) {
             return -1;
         }
-        MemorySegment range = ts.scratch.asSlice(CACHESTAT, CachestatLayout.RANGE_SIZE);
-        MemorySegment stat = ts.scratch.asSlice(CACHESTAT + CachestatLayout.RANGE_SIZE, CachestatLayout.STAT_SIZE);
+        MemorySegment range = ts.scratch.cachestatRange;
+        MemorySegment stat = ts.scratch.cachestat;
         CachestatLayout.range(range, off, len);
         if (Syscalls.call(ts.capture, Sys.SYS_cachestat, fd, range.address(), stat.address(), 0) != 0) {
             int err = Syscalls.errno(ts.capture);
@@ -373,7 +264,7 @@ final class LazyProbe {
             return -1;
         }
         long cached = CachestatLayout.cachedPages(stat);
-        if (cached >= CachestatLayout.pagesOf(off, len)) {
+        if (cached >= pagesOf(off, len)) {
             return 1;
         }
         long size = cachedSize(ts, fd);
@@ -383,30 +274,28 @@ final class LazyProbe {
         if (off + len <= size) {
             return 0;
         }
-        return cached >= (off >= size ? 0 : CachestatLayout.pagesOf(off, size - off)) ? 1 : 0;
+        return cached >= (off >= size ? 0 : pagesOf(off, size - off)) ? 1 : 0;
     }
 
     /** The size of regular file {@code fd} from its cached attributes, or -1. */
     private static long cachedSize(ThreadState ts, long fd) {
-        MemorySegment stx = ts.scratch.asSlice(STATX, StatxLayout.SIZE);
-        ts.scratch.set(java.lang.foreign.ValueLayout.JAVA_BYTE, EMPTY, (byte) 0);
-        long r = Syscalls.call(ts.capture, Sys.SYS_statx, fd, ts.scratch.address() + EMPTY,
+        MemorySegment stx = ts.scratch.statx;
+        long r = Syscalls.call(ts.capture, Sys.SYS_statx, fd, ts.scratch.emptyPath.address(),
                 AT_EMPTY_PATH | AT_STATX_DONT_SYNC, StatxLayout.STATX_TYPE | StatxLayout.STATX_SIZE, stx.address());
         return r != 0 || (StatxLayout.mode(stx) & StatxLayout.S_IFMT) != StatxLayout.S_IFREG ? -1 : StatxLayout.size(stx);
     }
 
-    private long nowaitWrite(ThreadState ts, int slot, long fd, long buf, long count, long offset) {
+    long nowaitWrite(ThreadState ts, int slot, long fd, long buf, long count, long offset) {
         if (!history.shouldProbeWrite(fd)) {
             return WOULD_BLOCK;
         }
-        MemorySegment iov = ts.scratch.asSlice(IOV, IovecLayout.LAYOUT.byteSize());
+        MemorySegment iov = ts.scratch.iov;
         IovecLayout.set(iov, buf, count);
         long r = Syscalls.call(ts.capture, Sys.SYS_pwritev2, fd, iov.address(), 1, offset, 0, RWF_NOWAIT);
         if (r >= 0) {
             if (r < count && r > 0) {
                 counters.probeWouldBlock.incrementAndGet(slot);
-                ts.partial = r; // a write of N bytes completes at N bytes: the rest goes on in the background
-                return WOULD_BLOCK;
+                return ProbeOutcome.partial(r); // a write of N bytes completes at N bytes: the rest goes on in the background
             }
             counters.probeHit.incrementAndGet(slot);
             history.hit(fd);
@@ -424,30 +313,26 @@ final class LazyProbe {
         return outcome;
     }
 
-    private long cachedOpen(ThreadState ts, int slot, long dirfd, long path, long flags, long mode) {
-        return openCached(ts, slot, dirfd, path, flags, 0, 0);
-    }
-
     /**
      * openat2 with the caller's own {@code open_how}, plus {@code RESOLVE_CACHED}: the caller's
      * resolve flags ({@code RESOLVE_BENEATH} and the like) hold as they would in the plain call.
      */
     @SuppressWarnings("restricted") // reads the caller's open_how through the pointer it passed
-    private long cachedOpenat2(ThreadState ts, int slot, long dirfd, long path, long howPtr, long size) {
+    long openat2Cached(ThreadState ts, int slot, long dirfd, long path, long howPtr, long size) {
         if (size != OpenHowLayout.SIZE || howPtr == 0) {
             return WOULD_BLOCK; // a larger (future) struct: the plain call decides
         }
         MemorySegment theirs = MemorySegment.ofAddress(howPtr).reinterpret(OpenHowLayout.SIZE);
-        return openCached(ts, slot, dirfd, path, theirs.get(java.lang.foreign.ValueLayout.JAVA_LONG, 0),
-                theirs.get(java.lang.foreign.ValueLayout.JAVA_LONG, 8), theirs.get(java.lang.foreign.ValueLayout.JAVA_LONG, 16));
+        return openCached(ts, slot, dirfd, path, OpenHowLayout.flags(theirs), OpenHowLayout.mode(theirs),
+                OpenHowLayout.resolve(theirs));
     }
 
     /** openat2 that fails with EAGAIN rather than wait for a lookup's I/O; never for creating or truncating opens. */
-    private long openCached(ThreadState ts, int slot, long dirfd, long path, long flags, long mode, long resolve) {
+    long openCached(ThreadState ts, int slot, long dirfd, long path, long flags, long mode, long resolve) {
         if ((flags & (O_CREAT | O_TRUNC)) != 0 || (flags & O_TMPFILE) == O_TMPFILE) {
             return WOULD_BLOCK;
         }
-        MemorySegment how = ts.scratch.asSlice(HOW, OpenHowLayout.SIZE);
+        MemorySegment how = ts.scratch.how;
         OpenHowLayout.set(how, flags, mode, resolve | OpenHowLayout.RESOLVE_CACHED);
         long r = Syscalls.call(ts.capture, Sys.SYS_openat2, dirfd, path, how.address(), OpenHowLayout.SIZE);
         if (r >= 0) {
@@ -458,12 +343,12 @@ final class LazyProbe {
         return failure(ts, slot);
     }
 
-    private long cachedStat(ThreadState ts, int slot, long dirfd, long path, long statbuf, long atFlags) {
+    long statCached(ThreadState ts, int slot, long dirfd, long path, long statbuf, long atFlags) {
         return onCachedPath(ts, slot, dirfd, path, atFlags, Sys.SYS_fstat, statbuf, 0);
     }
 
     /** statx on a path: resolve it from the dentry cache only, then statx the O_PATH descriptor. */
-    private long cachedStatx(ThreadState ts, int slot, long dirfd, long path, long atFlags, long mask, long buf) {
+    long statxCached(ThreadState ts, int slot, long dirfd, long path, long atFlags, long mask, long buf) {
         return onCachedPath(ts, slot, dirfd, path, atFlags, Sys.SYS_statx, buf, mask);
     }
 
@@ -474,7 +359,7 @@ final class LazyProbe {
      */
     private long onCachedPath(ThreadState ts, int slot, long dirfd, long path, long atFlags, long statCall, long buf,
             long mask) {
-        MemorySegment how = ts.scratch.asSlice(HOW, OpenHowLayout.SIZE);
+        MemorySegment how = ts.scratch.how;
         long flags = O_PATH | O_CLOEXEC | ((atFlags & AT_SYMLINK_NOFOLLOW) != 0 ? O_NOFOLLOW : 0);
         OpenHowLayout.set(how, flags, 0, OpenHowLayout.RESOLVE_CACHED);
         long fd = Syscalls.call(ts.capture, Sys.SYS_openat2, dirfd, path, how.address(), OpenHowLayout.SIZE);
@@ -486,8 +371,7 @@ final class LazyProbe {
             if (statCall == Sys.SYS_fstat) {
                 r = Syscalls.call(ts.capture, Sys.SYS_fstat, fd, buf);
             } else {
-                ts.scratch.set(java.lang.foreign.ValueLayout.JAVA_BYTE, EMPTY, (byte) 0);
-                r = Syscalls.call(ts.capture, Sys.SYS_statx, fd, ts.scratch.address() + EMPTY,
+                        r = Syscalls.call(ts.capture, Sys.SYS_statx, fd, ts.scratch.emptyPath.address(),
                         AT_EMPTY_PATH | (atFlags & ~AT_SYMLINK_NOFOLLOW), mask, buf);
             }
             ts.errno = r == -1 ? Syscalls.errno(ts.capture) : 0;
@@ -500,7 +384,7 @@ final class LazyProbe {
         }
     }
 
-    private long nonblockingRecv(ThreadState ts, int slot, long fd, long buf, long len, long flags, long addr, long addrlen) {
+    long recvNonblocking(ThreadState ts, int slot, long fd, long buf, long len, long flags, long addr, long addrlen) {
         long r = Syscalls.call(ts.capture, Sys.SYS_recvfrom, fd, buf, len, flags | MSG_DONTWAIT, addr, addrlen);
         if (r >= 0) {
             counters.probeHit.incrementAndGet(slot);
@@ -510,13 +394,12 @@ final class LazyProbe {
         return failure(ts, slot);
     }
 
-    private long nonblockingSend(ThreadState ts, int slot, long fd, long buf, long len, long flags, long addr, long addrlen) {
+    long sendNonblocking(ThreadState ts, int slot, long fd, long buf, long len, long flags, long addr, long addrlen) {
         long r = Syscalls.call(ts.capture, Sys.SYS_sendto, fd, buf, len, flags | MSG_DONTWAIT | MSG_NOSIGNAL, addr, addrlen);
         if (r >= 0) {
             if (r < len && r > 0) {
                 counters.probeWouldBlock.incrementAndGet(slot);
-                ts.partial = r;
-                return WOULD_BLOCK;
+                return ProbeOutcome.partial(r);
             }
             counters.probeHit.incrementAndGet(slot);
             ts.errno = 0;
@@ -531,28 +414,27 @@ final class LazyProbe {
      * waiter. A blocking socket, an uncached range or a kernel without cachestat: background.
      */
     @SuppressWarnings("restricted") // reads the caller's off_t through the pointer it passed
-    private long cachedSendfile(ThreadState ts, int slot, long outFd, long inFd, long offsetPtr, long count) {
+    long sendfileCached(ThreadState ts, int slot, long outFd, long inFd, long offsetPtr, long count) {
         if (!isNonBlocking(ts, outFd)) {
             return WOULD_BLOCK;
         }
-        long off = offsetPtr != 0 ? MemorySegment.ofAddress(offsetPtr).reinterpret(8).get(java.lang.foreign.ValueLayout.JAVA_LONG, 0)
-                : Syscalls.fast(ts.capture, Sys.SYS_lseek, inFd, 0, 1 /* SEEK_CUR */);
+        long off = offsetPtr != 0 ? MemorySegment.ofAddress(offsetPtr).reinterpret(8).get(ValueLayout.JAVA_LONG, 0)
+                : Syscalls.fast(ts.capture, Sys.SYS_lseek, inFd, 0, SeekWhence.SEEK_CUR);
         if (off < 0) {
-            ts.fileMiss = true;
-            return WOULD_BLOCK;
+            return ProbeOutcome.fileMiss();
         }
         int resident = resident(ts, inFd, off, Math.min(count, RESIDENCY_BOUND));
         if (resident != 1) {
-            ts.fileMiss = true; // the disk, not the socket, is what it would wait for: a helper, not the poller
             (resident == 0 ? counters.probeWouldBlock : counters.probeUnsupported).incrementAndGet(slot);
-            return WOULD_BLOCK; // cachestat refused (ENOSYS before 6.5): background
+            // the disk, not the socket, is what it would wait for (or cachestat refused, ENOSYS
+            // before 6.5): a helper, not the socket waiter
+            return ProbeOutcome.fileMiss();
         }
         long sent = Syscalls.call(ts.capture, Sys.SYS_sendfile, outFd, inFd, offsetPtr, count);
         if (sent >= 0) {
             counters.probeHit.incrementAndGet(slot);
             if (sent < count && sent > 0) {
-                ts.partial = sent; // the socket is full: the rest goes on when it drains
-                return WOULD_BLOCK;
+                return ProbeOutcome.partial(sent); // the socket is full: the rest goes on when it drains
             }
             ts.errno = 0;
             return sent;
@@ -561,7 +443,7 @@ final class LazyProbe {
     }
 
     /** connect on a non-blocking socket: the kernel's own EINPROGRESS becomes a wait on the waiter. */
-    private long nonblockingConnect(ThreadState ts, int slot, long fd, long addr, long len) {
+    long connectNonblocking(ThreadState ts, int slot, long fd, long addr, long len) {
         if (!isNonBlocking(ts, fd)) {
             return WOULD_BLOCK;
         }
@@ -579,14 +461,13 @@ final class LazyProbe {
     }
 
     static boolean isNonBlocking(ThreadState ts, long fd) {
-        long fl = Syscalls.fast(ts.capture, Sys.SYS_fcntl, fd, 3 /* F_GETFL */);
+        long fl = Syscalls.fast(ts.capture, Sys.SYS_fcntl, fd, F_GETFL);
         return fl >= 0 && (fl & O_NONBLOCK) != 0;
     }
 
     /** accept has no non-blocking flag for the listener: accept only what ppoll(0) says is there (-1: accept reports it). */
-    private long readyAccept(ThreadState ts, int slot, long nr, long fd, long addr, long addrlen, long flags) {
-        long n = PollLayout.pollOne(ts.capture, ts.scratch.asSlice(POLL, PollLayout.SIZE), (int) fd, PollLayout.POLLIN,
-                false);
+    long acceptReady(ThreadState ts, int slot, long fd, long addr, long addrlen, long flags) {
+        long n = Ppoll.one(ts.capture, ts.scratch, (int) fd, PollfdLayout.POLLIN, false);
         if (n == 0) {
             counters.probeWouldBlock.incrementAndGet(slot);
             return WOULD_BLOCK;
@@ -602,27 +483,31 @@ final class LazyProbe {
 
     /** The file type bits ({@code S_IFMT}) of {@code fd}, or -1; the size goes to the scratch statx. */
     static int fileType(ThreadState ts, long fd) {
-        MemorySegment stx = ts.scratch.asSlice(STATX, StatxLayout.SIZE);
-        ts.scratch.set(java.lang.foreign.ValueLayout.JAVA_BYTE, EMPTY, (byte) 0);
-        long r = Syscalls.call(ts.capture, Sys.SYS_statx, fd, ts.scratch.address() + EMPTY, AT_EMPTY_PATH,
+        MemorySegment stx = ts.scratch.statx;
+        long r = Syscalls.call(ts.capture, Sys.SYS_statx, fd, ts.scratch.emptyPath.address(), AT_EMPTY_PATH,
                 StatxLayout.STATX_TYPE | StatxLayout.STATX_SIZE, stx.address());
         return r != 0 ? -1 : StatxLayout.mode(stx) & StatxLayout.S_IFMT;
     }
 
     /** Whether {@code fd} is a socket (checked only on the would-block path, where it decides the route). */
     static boolean isSocket(ThreadState ts, long fd) {
-        return fileType(ts, fd) == S_IFSOCK;
+        return fileType(ts, fd) == StatxLayout.S_IFSOCK;
+    }
+
+    /** Pages that {@code [off, off + len)} touches. */
+    static long pagesOf(long off, long len) {
+        return (off + len + PAGE - 1) / PAGE - off / PAGE;
     }
 
     /** Whether {@code fd} is a regular file with bytes at or after {@code offset} (-1: its current position). */
     private static boolean moreInFile(ThreadState ts, long fd, long offset) {
-        MemorySegment stx = ts.scratch.asSlice(STATX, StatxLayout.SIZE);
+        MemorySegment stx = ts.scratch.statx;
         if (fileType(ts, fd) != StatxLayout.S_IFREG) {
             return false; // not a file: a short read is just what was there
         }
         long pos = offset;
         if (pos < 0) {
-            pos = Syscalls.fast(ts.capture, Sys.SYS_lseek, fd, 0, 1 /* SEEK_CUR */);
+            pos = Syscalls.fast(ts.capture, Sys.SYS_lseek, fd, 0, SeekWhence.SEEK_CUR);
             if (pos < 0) {
                 return false;
             }
@@ -631,7 +516,7 @@ final class LazyProbe {
     }
 
     /** A call on a descriptor, which cannot wait on anything: run it as is. */
-    private static long plain(ThreadState ts, long nr, long a1, long a2, long a3, long a4, long a5) {
+    static long plain(ThreadState ts, long nr, long a1, long a2, long a3, long a4, long a5) {
         long r = Syscalls.call(ts.capture, nr, a1, a2, a3, a4, a5);
         ts.errno = r == -1 ? Syscalls.errno(ts.capture) : 0;
         return r;

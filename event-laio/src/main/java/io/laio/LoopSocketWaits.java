@@ -22,6 +22,8 @@ import io.laio.event.EventBase;
 import io.laio.event.EventCallback;
 import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -118,7 +120,7 @@ final class LoopSocketWaits {
     void submit(LaioCall h) {
         int fd = (int) h.a1;
         if (fd >= byFd.length) {
-            byFd = java.util.Arrays.copyOf(byFd, Math.max(fd + 1, byFd.length * 2));
+            byFd = Arrays.copyOf(byFd, Math.max(fd + 1, byFd.length * 2));
         }
         Waiting w = byFd[fd];
         if (w == null) {
@@ -127,7 +129,7 @@ final class LoopSocketWaits {
         } else {
             w.prune(); // before arming: a cancelled call may still hold an event whose descriptor was reused
         }
-        ArrayDeque<LaioCall> q = SocketRetry.isWrite(h.nr) ? w.writers : w.readers;
+        ArrayDeque<LaioCall> q = RouteTable.waitsToWrite(h.nr) ? w.writers : w.readers;
         q.add(h);
         w.watch(q == w.writers ? w.writable : w.readable, q);
     }
@@ -141,7 +143,7 @@ final class LoopSocketWaits {
             if (w == null) {
                 continue;
             }
-            for (ArrayDeque<LaioCall> q : java.util.List.of(w.readers, w.writers)) {
+            for (ArrayDeque<LaioCall> q : List.of(w.readers, w.writers)) {
                 for (LaioCall h; (h = q.poll()) != null; ) {
                     if (h.cancelQueued()) {
                         h.endUnfinished(Errno.ECANCELED);
@@ -156,7 +158,7 @@ final class LoopSocketWaits {
                 // another thread closed Laio while the loop runs: the events go with the base
             }
         }
-        java.util.Arrays.fill(byFd, null);
+        Arrays.fill(byFd, null);
     }
 
     /**

@@ -16,6 +16,12 @@
 
 package io.laio;
 
+import static io.laio.abi.MsgFlags.MSG_DONTWAIT;
+import static io.laio.abi.MsgFlags.MSG_NOSIGNAL;
+import static io.laio.abi.RwfFlags.RWF_NOWAIT;
+
+import io.laio.abi.IovecLayout;
+import io.laio.abi.PollfdLayout;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -35,30 +41,19 @@ final class SocketRetry {
     /** {@link SchedulePoints}: a retry would still block, and the call is about to go back to QUEUED. */
     static final String BEFORE_REQUEUE = "SocketRetry.retry:beforeRequeue";
 
-    private static final long MSG_DONTWAIT = 0x40;
-    private static final long MSG_NOSIGNAL = 0x4000;
-    private static final long RWF_NOWAIT = 0x8;
     /** attempt() outcomes beside a syscall's own result. */
     private static final long STILL_WAITING = -3;
     private static final long FAILED_WITH_SO_ERROR = -2;
 
     private final Consumer<LaioCall> completer;
     private final MemorySegment capture;
-    private final MemorySegment scratch;
-    /** A {@link PollLayout} region of {@link #scratch}. */
-    private final MemorySegment poll;
+    private final Scratch scratch;
 
     SocketRetry(Consumer<LaioCall> completer) {
         this.completer = completer;
         Arena arena = Arena.ofAuto();
         this.capture = Syscalls.newCapture(arena);
-        this.scratch = arena.allocate(64 + PollLayout.SIZE, 8);
-        this.poll = scratch.asSlice(64, PollLayout.SIZE);
-    }
-
-    /** Whether the call waits for writability (else readability). */
-    static boolean isWrite(long nr) {
-        return nr == Sys.SYS_write || nr == Sys.SYS_sendto || nr == Sys.SYS_sendfile || nr == Sys.SYS_connect;
+        this.scratch = new Scratch(arena);
     }
 
     /** Reports a call that is done. */
@@ -113,47 +108,18 @@ final class SocketRetry {
         }
         long r;
         long nr = h.nr;
-        if (h.pipe) {
-            r = pipeAttempt(h);
+        if (h.pipe && nr == Sys.SYS_read) {
+            IovecLayout.set(scratch.iov, h.a2, h.a3); // a pipe read returns what is there
+            r = Syscalls.call(capture, Sys.SYS_preadv2, h.a1, scratch.iov.address(), 1, -1, 0, RWF_NOWAIT);
         } else if (nr == Sys.SYS_read || nr == Sys.SYS_recvfrom) {
             long flags = (nr == Sys.SYS_recvfrom ? h.a4 : 0) | MSG_DONTWAIT;
             long addr = nr == Sys.SYS_recvfrom ? h.a5 : 0;
             long addrlen = nr == Sys.SYS_recvfrom ? h.a6 : 0;
             r = Syscalls.call(capture, Sys.SYS_recvfrom, h.a1, h.a2, h.a3, flags, addr, addrlen);
         } else if (nr == Sys.SYS_write || nr == Sys.SYS_sendto) {
-            long flags = (nr == Sys.SYS_sendto ? h.a4 : 0) | MSG_DONTWAIT | MSG_NOSIGNAL;
-            long done = h.progress;
-            r = 0;
-            while (done < h.a3) {
-                r = Syscalls.call(capture, Sys.SYS_sendto, h.a1, h.a2 + done, h.a3 - done, flags,
-                        nr == Sys.SYS_sendto ? h.a5 : 0, nr == Sys.SYS_sendto ? h.a6 : 0);
-                if (r < 0) {
-                    break;
-                }
-                done += r;
-            }
-            h.progress = done;
-            if (r >= 0) {
-                r = done;
-            } else if (Syscalls.errno(capture) != Errno.EAGAIN && done > 0) {
-                r = done; // an error after progress: report what was written (POSIX)
-            }
+            r = sendAll(h, h.a3);
         } else if (nr == Sys.SYS_sendfile) {
-            long done = h.progress;
-            r = 0;
-            while (done < h.a4) { // the kernel advances the offset (or the file position) itself
-                r = Syscalls.call(capture, Sys.SYS_sendfile, h.a1, h.a2, h.a3, h.a4 - done);
-                if (r <= 0) {
-                    break;
-                }
-                done += r;
-            }
-            h.progress = done;
-            if (r >= 0) {
-                r = done;
-            } else if (Syscalls.errno(capture) != Errno.EAGAIN && done > 0) {
-                r = done;
-            }
+            r = sendAll(h, h.a4);
         } else if (nr == Sys.SYS_connect) {
             r = connectOutcome((int) h.a1);
         } else if (connectionWaiting((int) h.a1)) {
@@ -187,23 +153,23 @@ final class SocketRetry {
      * non-blocking listener, as servers use, never blocks here at all).
      */
     private boolean connectionWaiting(int fd) {
-        return PollLayout.pollOne(capture, poll, fd, PollLayout.POLLIN, false) != 0; // -1 too: accept reports the error
+        return Ppoll.one(capture, scratch, fd, PollfdLayout.POLLIN, false) != 0; // -1 too: accept reports the error
     }
 
-    /** A pipe read returns what is there; a pipe write goes on until all N bytes are in. */
-    private long pipeAttempt(LaioCall h) {
-        MemorySegment iov = scratch.asSlice(16, IovecLayout.LAYOUT.byteSize());
-        if (h.nr == Sys.SYS_read) {
-            IovecLayout.set(iov, h.a2, h.a3);
-            return Syscalls.call(capture, Sys.SYS_preadv2, h.a1, iov.address(), 1, -1, 0, RWF_NOWAIT);
-        }
+    /**
+     * A write of N bytes — to a socket, to a pipe, or a sendfile — goes on until all N are out
+     * (or sendfile reached the end of its file), the descriptor would block, or an error; the
+     * bytes so far are kept in {@code h.progress} across retries. Returns the total when done;
+     * {@code -1} with errno when it would block again ({@code EAGAIN}) or failed before any byte
+     * moved; the bytes done when it failed after progress (POSIX).
+     */
+    private long sendAll(LaioCall h, long count) {
         long done = h.progress;
         long r = 0;
-        while (done < h.a3) {
-            IovecLayout.set(iov, h.a2 + done, h.a3 - done);
-            r = Syscalls.call(capture, Sys.SYS_pwritev2, h.a1, iov.address(), 1, -1, 0, RWF_NOWAIT);
-            if (r < 0) {
-                break;
+        while (done < count) {
+            r = sendOnce(h, done);
+            if (r <= 0) {
+                break; // 0: sendfile's end of file
             }
             done += r;
         }
@@ -214,14 +180,28 @@ final class SocketRetry {
         return Syscalls.errno(capture) != Errno.EAGAIN && done > 0 ? done : -1;
     }
 
+    /** One non-blocking write of what is left after {@code done} bytes. */
+    private long sendOnce(LaioCall h, long done) {
+        if (h.pipe) {
+            IovecLayout.set(scratch.iov, h.a2 + done, h.a3 - done);
+            return Syscalls.call(capture, Sys.SYS_pwritev2, h.a1, scratch.iov.address(), 1, -1, 0, RWF_NOWAIT);
+        }
+        if (h.nr == Sys.SYS_sendfile) { // the kernel advances the offset (or the file position) itself
+            return Syscalls.call(capture, Sys.SYS_sendfile, h.a1, h.a2, h.a3, h.a4 - done);
+        }
+        boolean to = h.nr == Sys.SYS_sendto;
+        return Syscalls.call(capture, Sys.SYS_sendto, h.a1, h.a2 + done, h.a3 - done,
+                (to ? h.a4 : 0) | MSG_DONTWAIT | MSG_NOSIGNAL, to ? h.a5 : 0, to ? h.a6 : 0);
+    }
+
     /** A pending non-blocking connect: EAGAIN while not yet writable, else SO_ERROR's verdict. */
     private long connectOutcome(int fd) {
-        long n = PollLayout.pollOne(capture, poll, fd, PollLayout.POLLOUT, false);
+        long n = Ppoll.one(capture, scratch, fd, PollfdLayout.POLLOUT, false);
         if (n == 0) {
             return STILL_WAITING;
         }
-        MemorySegment opt = scratch.asSlice(32, 8);
-        MemorySegment optlen = scratch.asSlice(40, 4);
+        MemorySegment opt = scratch.sockopt;
+        MemorySegment optlen = scratch.socklen;
         optlen.set(ValueLayout.JAVA_INT, 0, 4);
         long r = Syscalls.call(capture, Sys.SYS_getsockopt, fd, 1 /* SOL_SOCKET */, 4 /* SO_ERROR */, opt.address(),
                 optlen.address());

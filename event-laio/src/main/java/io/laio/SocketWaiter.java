@@ -16,6 +16,8 @@
 
 package io.laio;
 
+import io.laio.abi.EpollEventLayout;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
@@ -83,20 +85,6 @@ final class SocketWaiter {
             throw new IllegalStateException("the socket waiter cannot start: " + e.getMessage(), e);
         }
         this.thread = Thread.ofPlatform().daemon().name("laio-socket-waiter").stackSize(256 * 1024).start(this::run);
-    }
-
-    /** Whether the call is one this waiter retries: a socket read, write, recvfrom, sendto or accept. */
-    static boolean handles(long nr) {
-        return nr == Sys.SYS_read || nr == Sys.SYS_write || nr == Sys.SYS_recvfrom || nr == Sys.SYS_sendto
-                || nr == Sys.SYS_accept4 || nr == Sys.SYS_accept;
-    }
-
-    /**
-     * Calls without a per-call non-blocking flag, which the waiter may retry only on a socket
-     * that is itself non-blocking: sendfile (to the socket) and connect.
-     */
-    static boolean handlesOnNonBlockingSocket(long nr) {
-        return nr == Sys.SYS_sendfile || nr == Sys.SYS_connect;
     }
 
     /**
@@ -177,7 +165,7 @@ final class SocketWaiter {
     private void enqueue(LaioCall h) {
         int fd = (int) h.a1;
         Waiting w = byFd.computeIfAbsent(fd, k -> new Waiting());
-        (SocketRetry.isWrite(h.nr) ? w.writers : w.readers).add(h);
+        (RouteTable.waitsToWrite(h.nr) ? w.writers : w.readers).add(h);
         // not tried again here: the caller's probe found it would block, and the level-triggered
         // entry armed below reports readiness that came since at once (as LoopSocketWaits does)
         rewatch(fd, w);
@@ -250,7 +238,7 @@ final class SocketWaiter {
             }
         }
         try {
-            thread.join(java.time.Duration.ofNanos(Math.max(1, waitNanos)));
+            thread.join(Duration.ofNanos(Math.max(1, waitNanos)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

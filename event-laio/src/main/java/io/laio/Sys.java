@@ -16,6 +16,8 @@
 
 package io.laio;
 
+import io.laio.abi.Arch;
+
 /**
  * Linux system call numbers, as on x86_64, for {@link Laio#syscall(long)} and its overloads.
  *
@@ -500,13 +502,6 @@ public final class Sys {
         "futex_requeue", "statmount", "listmount", "lsm_get_self_attr", "lsm_set_self_attr", "lsm_list_modules", "mseal",
     };
 
-    private static final boolean X86_64 = isX86_64();
-
-    private static boolean isX86_64() {
-        String arch = System.getProperty("os.arch", "");
-        return arch.equals("amd64") || arch.equals("x86_64");
-    }
-
     /**
      * The number the running architecture's kernel uses for the call that has {@code nr} on
      * x86_64: {@code nr} itself on x86_64; on aarch64 and riscv64 the generic table's number, or
@@ -515,7 +510,7 @@ public final class Sys {
      * on every architecture).
      */
     public static long nativeNumber(long nr) {
-        if (X86_64) {
+        if (Arch.X86_64) {
             return nr;
         }
         if (nr >= 0 && nr < GENERIC.length) {

@@ -25,6 +25,7 @@ import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
+import java.util.Arrays;
 
 /**
  * The one binding to native code: libc's variadic {@code syscall(long number, ...)}, with 0 to 6
@@ -41,7 +42,7 @@ import java.lang.invoke.VarHandle;
  * <p>Pointer arguments travel as plain {@code long} addresses, which keep nothing alive: whoever
  * passes {@code segment.address()} keeps {@code segment} reachable until the call returns
  * ({@link java.lang.ref.Reference#reachabilityFence}, or an owner that outlives the call, such as
- * {@link ThreadState}'s scratch). The capture segment travels as a segment: the linker keeps it.
+ * {@link Scratch}). The capture segment travels as a segment: the linker keeps it.
  */
 @SuppressWarnings("restricted") // the binding to libc is what this class is for
 final class Syscalls {
@@ -58,7 +59,7 @@ final class Syscalls {
     static {
         for (int arity = 0; arity <= 6; arity++) {
             ValueLayout[] args = new ValueLayout[arity + 1];
-            java.util.Arrays.fill(args, ValueLayout.JAVA_LONG);
+            Arrays.fill(args, ValueLayout.JAVA_LONG);
             FunctionDescriptor fd = FunctionDescriptor.of(ValueLayout.JAVA_LONG, args);
             Linker.Option variadic = Linker.Option.firstVariadicArg(1);
             Linker.Option capture = Linker.Option.captureCallState("errno");
@@ -83,11 +84,6 @@ final class Syscalls {
     /** The errno the last call made with {@code capture} left (meaningful only when it returned -1). */
     static int errno(MemorySegment capture) {
         return (int) ERRNO.get(capture, 0L);
-    }
-
-    /** Returns {@code -errno} for a failed call, else the result: one value, no second read. */
-    static long resultOrNegErrno(MemorySegment capture, long ret) {
-        return ret == -1 ? -errno(capture) : ret;
     }
 
     static long call(MemorySegment c, long nr) {

@@ -32,20 +32,11 @@ final class ThreadState {
     /** The record of this thread's last background call ({@code null}: it completed inline) and its generation then. */
     LaioCall lastCall;
     long lastGen;
-    /** Set by a probe that moved some bytes before it would have blocked. */
-    long partial;
-    /** With {@link #partial} on a readv/preadv: the iovecs still to fill (their count is {@code byteSize() / 16}). */
-    MemorySegment partialIov;
-    /** Set by the sendfile probe when the file's range may not be in the page cache: the wait is for the disk. */
-    boolean fileMiss;
     /**
-     * Scratch for probes: an iovec, an open_how, a statx buffer, an empty path, a pollfd. Only
-     * its addresses go down to the kernel, yet no reachability fence is needed: this object is
-     * held by its thread's {@link ThreadLocal} map for as long as the thread that passes them
-     * lives, and the auto arena frees the memory only once the segment is unreachable. (The
-     * {@link #capture} segment is passed to the downcall as a segment: the linker keeps it.)
+     * This thread's structs for probes and helpers ({@link Scratch}). (The {@link #capture}
+     * segment is passed to the downcall as a segment: the linker keeps it.)
      */
-    final MemorySegment scratch = Arena.ofAuto().allocate(512, 8);
+    final Scratch scratch = new Scratch(Arena.ofAuto());
 
     static ThreadState current() {
         return CURRENT.get();

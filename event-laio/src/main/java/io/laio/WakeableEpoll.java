@@ -16,6 +16,7 @@
 
 package io.laio;
 
+import io.laio.abi.EpollEventLayout;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -136,7 +137,7 @@ final class WakeableEpoll implements AutoCloseable {
     /** Any thread: makes a current or the next {@link #await} return. */
     void signal() {
         ThreadState ts = ThreadState.current();
-        MemorySegment one = ts.scratch.asSlice(LazyProbe.SCRATCH_COUNTER, 8); // per thread: signallers are many
+        MemorySegment one = ts.scratch.counter; // per thread: signallers are many
         one.set(ValueLayout.JAVA_LONG, 0, 1);
         if (Syscalls.call(ts.capture, Sys.SYS_write, wakeFd, one.address(), 8) == -1
                 && Syscalls.errno(ts.capture) != Errno.EAGAIN) { // EAGAIN: the counter is full, a wake-up is pending

@@ -278,7 +278,7 @@ class HandleRecyclingTest {
     }
 
     /** com.sun.management.ThreadMXBean#getThreadAllocatedBytes, through reflection (the test module does not read jdk.management). */
-    private static long allocatedBytes(long tid) {
+    static long allocatedBytes(long tid) {
         try {
             Object mx = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean").invoke(null);
             return (long) Class.forName("com.sun.management.ThreadMXBean").getMethod("getThreadAllocatedBytes", long.class)

@@ -40,7 +40,7 @@ class HelperPoolScheduleTest {
 
     private static LaioCall call(long id) {
         LaioCall c = new LaioCall(null);
-        c.init(-1, id, 0, 0, 0, 0, 0, null, 0, null, false, false);
+        c.init(-1, id, 0, 0, 0, 0, 0, null, 0, null);
         return c;
     }
 

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 class HelperPoolTest {
     private static LaioCall call(long id) {
         LaioCall c = new LaioCall(null);
-        c.init(-1, id, 0, 0, 0, 0, 0, null, 0, null, false, false);
+        c.init(-1, id, 0, 0, 0, 0, 0, null, 0, null);
         return c;
     }
 

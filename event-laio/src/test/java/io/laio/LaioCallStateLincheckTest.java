@@ -61,7 +61,8 @@ public class LaioCallStateLincheckTest {
 
     public LaioCallStateLincheckTest() {
         INSTANCES.incrementAndGet();
-        call.init(Sys.SYS_recvfrom, 3, 0, 8, 0, 0, 0, null, 0, null, true, false);
+        call.init(Sys.SYS_recvfrom, 3, 0, 8, 0, 0, 0, null, 0, null);
+        call.viaWaiter = true;
         gen = call.generation();
     }
 
@@ -144,7 +145,7 @@ public class LaioCallStateLincheckTest {
         if (state == LaioCall.RUNNING) {
             throw new AssertionError("left RUNNING with no runner: " + call);
         }
-        if (call.cancelRequested() && (state != LaioCall.DONE || completions.get() != 1)) {
+        if ((call.word() & LaioCall.CANCEL_REQUESTED) != 0 && (state != LaioCall.DONE || completions.get() != 1)) {
             throw new AssertionError("a cancel was lost: " + call + ", completions " + completions.get());
         }
         if (completions.get() != (state == LaioCall.DONE ? 1 : 0)) {

@@ -16,6 +16,7 @@
 
 package io.laio;
 
+import io.laio.abi.IovecLayout;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -159,7 +160,7 @@ class LazyProbeCachestatTest {
             int fd = (int) laio.open(f.toString(), 0, 0);
             MemorySegment buf = arena.allocate(64 * 1024);
             Native.dropFromCache(fd);
-            laio.probe.history.nowaitRefused(fd);
+            laio.router.probe.history.nowaitRefused(fd);
             long[] r = LaioContractTest.complete(laio, Sys.SYS_pread64, fd, buf.address(), buf.byteSize(), 512 * 1024);
             assertEquals(buf.byteSize(), r[0]);
             assertEquals(1, r[2], "not in the page cache: background");

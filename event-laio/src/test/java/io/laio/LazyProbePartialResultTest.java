@@ -155,7 +155,7 @@ class LazyProbePartialResultTest {
     void whenTheRestOfAPartialPipeWriteIsRefusedThenTheBytesWrittenAreReturnedAndNotWrittenTwice() {
         int[] p = Native.pipe();
         try (Laio laio = Laio.create(); Arena arena = Arena.ofShared()) {
-            laio.maxWaitingSockets = 0; // every wait on a descriptor is refused
+            laio.inFlight.maxSocketWaits = 0; // every wait on a descriptor is refused
             int n = 200 * 1024; // more than a pipe holds (64 KiB)
             MemorySegment out = arena.allocate(n);
             out.copyFrom(MemorySegment.ofArray(data).asSlice(0, n));
@@ -250,7 +250,7 @@ class LazyProbePartialResultTest {
         MemorySegment all = Arena.ofAuto().allocate(SIZE);
         assertEquals(SIZE, Native.sys(Sys.SYS_pread64, fd, all.address(), SIZE, 0)); // all cached
         try (Laio laio = fullBackground(); AutoCloseable release = release(); Arena arena = Arena.ofShared()) {
-            laio.probe.history.nowaitRefused(fd);
+            laio.router.probe.history.nowaitRefused(fd);
             MemorySegment buf = arena.allocate(SIZE);
             long r = laio.read(fd, buf, SIZE);
             assertEquals(LazyProbe.RESIDENCY_BOUND, r, "a short count, not EAGAIN: errno=" + Errno.name(Laio.errno()));
@@ -272,7 +272,7 @@ class LazyProbePartialResultTest {
         MemorySegment all = Arena.ofAuto().allocate(SIZE);
         assertEquals(SIZE, Native.sys(Sys.SYS_pread64, fd, all.address(), SIZE, 0));
         try (Laio laio = fullBackground(); AutoCloseable release = release(); Arena arena = Arena.ofShared()) {
-            laio.probe.history.nowaitRefused(fd);
+            laio.router.probe.history.nowaitRefused(fd);
             MemorySegment buf = arena.allocate(SIZE);
             assertEquals(LazyProbe.RESIDENCY_BOUND, laio.pread(fd, buf, SIZE, 0));
             assertBytes(buf, 0, LazyProbe.RESIDENCY_BOUND);

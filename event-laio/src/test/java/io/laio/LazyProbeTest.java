@@ -16,6 +16,7 @@
 
 package io.laio;
 
+import io.laio.abi.StatxLayout;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -139,11 +140,11 @@ class LazyProbeTest {
 
     @Test
     void callsThatNeverBlockRunInlineAndOthersGoBackground() {
-        assertTrue(LazyProbe.neverBlocks(Sys.SYS_getpid, 0));
-        assertTrue(LazyProbe.neverBlocks(Sys.SYS_fcntl, 1 /* F_GETFD */));
-        assertFalse(LazyProbe.neverBlocks(Sys.SYS_fcntl, 7 /* F_SETLKW waits for a lock */));
-        assertFalse(LazyProbe.neverBlocks(Sys.SYS_fsync, 0));
-        assertFalse(LazyProbe.neverBlocks(999_999, 0));
+        assertTrue(RouteTable.neverBlocks(Sys.SYS_getpid, 0));
+        assertTrue(RouteTable.neverBlocks(Sys.SYS_fcntl, 1 /* F_GETFD */));
+        assertFalse(RouteTable.neverBlocks(Sys.SYS_fcntl, 7 /* F_SETLKW waits for a lock */));
+        assertFalse(RouteTable.neverBlocks(Sys.SYS_fsync, 0));
+        assertFalse(RouteTable.neverBlocks(999_999, 0));
         try (Laio laio = Laio.create()) {
             assertEquals(-1, laio.syscall(Sys.SYS_getdents64, 999_999, 0, 0));
             assertEquals(Errno.EINPROGRESS, Laio.errno(), "getdents64 may block: background");

@@ -16,6 +16,7 @@
 
 package io.laio;
 
+import io.laio.abi.CachestatLayout;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

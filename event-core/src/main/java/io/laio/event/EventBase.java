@@ -100,6 +100,11 @@ public final class EventBase implements AutoCloseable {
             }
 
             @Override
+            public boolean canWatch(EventBase base, Object source) {
+                return base.backend.accepts(source);
+            }
+
+            @Override
             public void deliver(Event ev, long result, int error) {
                 ev.base.checkThread("Loops.deliver");
                 if ((ev.state & Event.INSERTED) != 0) {
@@ -372,7 +377,7 @@ public final class EventBase implements AutoCloseable {
         }
         if (timeout != 0) {
             waker.sleepUntil(deadline);
-            if (!tasks.isEmpty() || !sourcesEmpty() || breakRequested || exitRequested) {
+            if (!tasks.isEmpty() || !sourcesMaySleep() || breakRequested || exitRequested) {
                 timeout = 0;
             }
         }
@@ -550,6 +555,16 @@ public final class EventBase implements AutoCloseable {
     private boolean sourcesEmpty() {
         for (LoopSource s : sources) {
             if (!s.isEmpty()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Each source's {@link LoopSource#beforeSleep()}, until one has work. */
+    private boolean sourcesMaySleep() {
+        for (LoopSource s : sources) {
+            if (!s.beforeSleep()) {
                 return false;
             }
         }

@@ -49,7 +49,7 @@ class LoopSourceTest {
     }
 
     /** A minimal completion source: results posted from any thread, delivered to added events. */
-    static final class Completions implements LoopSource, EventSource {
+    static class Completions implements LoopSource, EventSource {
         final ConcurrentLinkedQueue<long[]> posted = new ConcurrentLinkedQueue<>();
         Event waiting;
         long[] early;
@@ -153,6 +153,39 @@ class LoopSourceTest {
             Loops.deliver(ev, 1, 0);
             base.loop(Ev.LOOP_NONBLOCK);
             assertEquals(0, runs[0]);
+        }
+    }
+
+    /**
+     * An item that arrives during a source's {@code beforeSleep} (a spin that caught a
+     * completion) is drained at once, with no wake-up: the loop asks {@code beforeSleep}, not
+     * only {@code isEmpty}, right before it sleeps. Without the hook the loop would sleep the
+     * 20 s its only event allows.
+     */
+    @Test
+    void anItemFoundInBeforeSleepIsDrainedWithoutAWakeup() {
+        try (EventBase base = parkingBase()) {
+            int[] beforeSleep = {0};
+            Completions src = new Completions() {
+                @Override
+                public boolean beforeSleep() {
+                    if (beforeSleep[0]++ == 0) {
+                        posted.add(new long[] {7, 0}); // came while it spun: no waker called
+                        return false;
+                    }
+                    return isEmpty();
+                }
+            };
+            src.waker = Loops.attach(base, src);
+            long[] got = {0};
+            Event ev = Event.set(base, src, Ev.LAIO, (e, w, a) -> got[0] = e.result(), null);
+            ev.add();
+            Event.set(base, null, Ev.TIMEOUT, (e, w, a) -> { }, null).add(java.time.Duration.ofSeconds(20));
+            long start = System.nanoTime();
+            base.loop(Ev.LOOP_ONCE);
+            assertEquals(7, got[0]);
+            assertTrue(System.nanoTime() - start < 10_000_000_000L, "the loop slept instead of draining");
+            assertTrue(beforeSleep[0] >= 1);
         }
     }
 }

@@ -20,6 +20,8 @@ import io.laio.Errno;
 import io.laio.Laio;
 import io.laio.LaioCompletion;
 import io.laio.Sys;
+import io.laio.abi.OpenFlags;
+import io.laio.abi.PollfdLayout;
 import io.laio.bench.AverageNanos;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -76,18 +78,17 @@ public class PipeBenchmark extends AverageNanos {
         buf = arena.allocate(8);
         one = arena.allocate(8);
         one.set(ValueLayout.JAVA_BYTE, 0, (byte) 1);
-        int[] p = pipe(0x80000);
+        int[] p = pipe(OpenFlags.O_CLOEXEC);
         readFd = p[0];
         writeFd = p[1];
-        int[] nb = pipe(0x80000 | 0x800 /* O_NONBLOCK */);
+        int[] nb = pipe(OpenFlags.O_CLOEXEC | OpenFlags.O_NONBLOCK);
         nbReadFd = nb[0];
         nbWriteFd = nb[1];
         aiocb = arena.allocate(AIOCB_SIZE, 8);
         aiolist = arena.allocate(8, 8);
         aiolist.set(ValueLayout.ADDRESS, 0, aiocb);
-        pollfd = arena.allocate(8, 4);
-        pollfd.set(ValueLayout.JAVA_INT, 0, nbReadFd);
-        pollfd.set(ValueLayout.JAVA_INT, 4, 1 /* POLLIN */);
+        pollfd = arena.allocate(PollfdLayout.LAYOUT);
+        PollfdLayout.set(pollfd, nbReadFd, PollfdLayout.POLLIN);
     }
 
     private int[] pipe(long flags) throws Throwable {

@@ -16,6 +16,10 @@
 
 package io.laio.bench.papers;
 
+import static io.laio.abi.AtFlags.AT_FDCWD;
+import static io.laio.abi.OpenFlags.O_CLOEXEC;
+import static io.laio.abi.OpenFlags.O_RDONLY;
+
 import io.laio.Errno;
 import io.laio.Laio;
 import io.laio.LaioConfig;
@@ -37,9 +41,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * The thesis's open-stat and open-stat-read micro-benchmarks (Tables 3 and 4): for every
@@ -56,9 +60,6 @@ import picocli.CommandLine.Option;
 @Command(name = "open-stat", mixinStandardHelpOptions = true)
 public final class OpenStatRunner implements Callable<Integer> {
     private static final int CHUNK = 64 * 1024;
-    private static final int O_RDONLY = 0;
-    private static final int O_CLOEXEC = 02000000;
-    private static final int AT_FDCWD = -100;
     private static final int POSIX_FADV_DONTNEED = 4;
 
     @Option(names = "--workload", required = true, description = "directory with trace.txt and root/")

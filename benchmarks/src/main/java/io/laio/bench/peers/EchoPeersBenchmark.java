@@ -16,9 +16,12 @@
 
 package io.laio.bench.peers;
 
+import static io.laio.abi.MsgFlags.MSG_NOSIGNAL;
+
 import io.laio.Errno;
 import io.laio.Laio;
 import io.laio.Sys;
+import io.laio.abi.OpenFlags;
 import io.laio.bench.AverageNanos;
 import io.laio.bench.core.LoopThread;
 import io.laio.bench.nio.LoopbackEcho;
@@ -67,11 +70,10 @@ import org.openjdk.jmh.annotations.TearDown;
 public class EchoPeersBenchmark extends AverageNanos {
     private static final int AF_INET = 2;
     private static final int SOCK_STREAM = 1;
-    private static final int SOCK_NONBLOCK = 0x800;
-    private static final int SOCK_CLOEXEC = 0x80000;
+    private static final int SOCK_NONBLOCK = OpenFlags.O_NONBLOCK;
+    private static final int SOCK_CLOEXEC = OpenFlags.O_CLOEXEC;
     private static final int IPPROTO_TCP = 6;
     private static final int TCP_NODELAY = 1;
-    private static final int MSG_NOSIGNAL = 0x4000;
 
     @Param({"laio-nio", "laio-epoll", "netty-epoll", "netty-io_uring"})
     public String server;

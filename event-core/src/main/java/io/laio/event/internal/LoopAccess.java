@@ -32,6 +32,8 @@ public interface LoopAccess {
 
     void deliver(Event ev, long result, int error);
 
+    boolean canWatch(EventBase base, Object source);
+
     static LoopAccess get() {
         return Holder.access;
     }

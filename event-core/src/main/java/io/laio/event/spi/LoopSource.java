@@ -20,9 +20,10 @@ package io.laio.event.spi;
  * Work that other threads hand to a loop and the loop drains, such as completed LAIO calls.
  * Attached to a base with {@link Loops#attach}.
  *
- * <p>Before the loop sleeps it checks {@link #isEmpty()} of every attached source after
+ * <p>Before the loop sleeps it calls {@link #beforeSleep()} of every attached source after
  * publishing that it is asleep, and each pass it calls {@link #drain}, so a producer that
- * enqueues and then calls the {@link Waker} is never left waiting.
+ * enqueues and then calls the {@link Waker} is never left waiting. {@link #isEmpty()} is a pure
+ * query the loop may ask at any time (for example to decide whether any work is left).
  */
 public interface LoopSource {
     /**
@@ -33,6 +34,20 @@ public interface LoopSource {
      */
     int drain(int max);
 
-    /** Any thread: whether {@link #drain} would find nothing right now. */
+    /** Any thread: whether {@link #drain} would find nothing right now. Changes nothing. */
     boolean isEmpty();
+
+    /**
+     * Loop thread, right before the loop sleeps (after it published that it may sleep): the
+     * source's last chance to get an item without a wake-up — it may spin briefly for one, and
+     * publish whatever its producers read to decide whether to call the {@link Waker}. The loop
+     * sleeps only if every source returns {@code true}; otherwise it polls without waiting and
+     * drains.
+     *
+     * @return whether the loop may sleep: {@link #drain} would find nothing. The default is
+     *         {@link #isEmpty()}.
+     */
+    default boolean beforeSleep() {
+        return isEmpty();
+    }
 }

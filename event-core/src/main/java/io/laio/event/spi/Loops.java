@@ -41,6 +41,21 @@ public final class Loops {
     }
 
     /**
+     * Whether the backend of {@code base} can watch {@code source} for readiness (its
+     * {@link Backend#accepts}): an event on such a source can be added to {@code base}. A
+     * capability the backend reports, for a source that has more than one way to wait — LAIO's
+     * socket waits use the loop's own poller when it can watch a raw descriptor, else a thread
+     * of their own. Any thread.
+     *
+     * @param base   the base whose backend is asked
+     * @param source the kind of source to watch
+     * @return whether events on {@code source} can be added to {@code base}
+     */
+    public static boolean canWatch(EventBase base, Object source) {
+        return LoopAccess.get().canWatch(base, source);
+    }
+
+    /**
      * Loop thread: records {@code result} and {@code error} on {@code ev} (read back through
      * {@link Event#result()} / {@link Event#error()}) and makes it active with {@link io.laio.event.Ev#LAIO}.
      * Does nothing if {@code ev} is not pending.

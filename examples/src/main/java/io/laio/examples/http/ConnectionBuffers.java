@@ -16,6 +16,8 @@
 
 package io.laio.examples.http;
 
+import io.laio.abi.OpenHowLayout;
+import io.laio.abi.StatxLayout;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -63,8 +65,8 @@ final class ConnectionBuffers {
         inAddress = inSegment.address();
         outAddress = outSegment.address();
         pathSegment = arena.allocate(RequestParser.MAX_REQUEST_LINE + 64);
-        how = arena.allocate(LinuxAbi.OPEN_HOW_SIZE, 8);
-        statx = arena.allocate(LinuxAbi.STATX_SIZE_BYTES, 8);
+        how = arena.allocate(OpenHowLayout.LAYOUT);
+        statx = arena.allocate(StatxLayout.LAYOUT);
         offset = arena.allocate(8, 8);
         emptyPath = arena.allocate(1);
         flag = arena.allocate(4, 4);

@@ -16,6 +16,7 @@
 
 package io.laio.examples.http;
 
+import io.laio.abi.MsgFlags;
 import io.laio.Laio;
 import io.laio.Sys;
 import java.lang.foreign.MemorySegment;
@@ -49,7 +50,7 @@ final class LaioSocketIo extends SocketIo {
             throw new IllegalArgumentException("a raw socket sends one buffer at a time");
         }
         return owner.viaLaio(laio.syscall(Sys.SYS_sendto, fd, firstAddress + first.position(), first.remaining(),
-                LinuxAbi.MSG_NOSIGNAL, 0, 0));
+                MsgFlags.MSG_NOSIGNAL, 0, 0));
     }
 
     @Override

@@ -16,47 +16,51 @@
 
 package io.laio.examples.http;
 
+import io.laio.abi.AtFlags;
+import io.laio.abi.MsgFlags;
+import io.laio.abi.OpenFlags;
+import io.laio.abi.OpenHowLayout;
+import io.laio.abi.StatxLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
-/** The Linux constants and struct layouts the server passes to system calls, for x86_64 and aarch64 (the same but where noted). */
+/**
+ * The server's socket vocabulary ({@code AF_INET}, {@code SOCK_*}, {@code TCP_*},
+ * {@code sockaddr_in}), which laio's {@link io.laio.abi} does not cover. The file vocabulary
+ * ({@code O_*}, {@code RESOLVE_*}, {@code statx}, {@code open_how}) is {@link io.laio.abi}'s: the
+ * names below that alias it are kept only for the classes that still spell them this way.
+ */
 final class LinuxAbi {
-    static final int O_RDONLY = 0;
-    static final int O_NOCTTY = 0400;
-    static final int O_NONBLOCK = 04000;
-    static final int O_CLOEXEC = 02000000;
-    /** One of the few flags whose value differs: 040000 on aarch64 (where 0200000 is O_DIRECT). */
-    static final int O_DIRECTORY = System.getProperty("os.arch", "").equals("aarch64") ? 040000 : 0200000;
-    static final int O_PATH = 010000000;
-
-    static final long RESOLVE_NO_MAGICLINKS = 0x02;
-    static final long RESOLVE_BENEATH = 0x08;
-
-    static final int AT_EMPTY_PATH = 0x1000;
-    static final int STATX_TYPE = 0x1;
-    static final int STATX_MODE = 0x2;
-    static final int STATX_MTIME = 0x40;
-    static final int STATX_SIZE = 0x200;
-    static final int S_IFMT = 0170000;
-    static final int S_IFREG = 0100000;
-    static final int S_IFDIR = 0040000;
+    static final int O_RDONLY = OpenFlags.O_RDONLY;
+    static final int O_NOCTTY = OpenFlags.O_NOCTTY;
+    static final int O_NONBLOCK = OpenFlags.O_NONBLOCK;
+    static final int O_CLOEXEC = OpenFlags.O_CLOEXEC;
+    static final int O_DIRECTORY = OpenFlags.O_DIRECTORY;
+    static final int O_PATH = OpenFlags.O_PATH;
+    static final long RESOLVE_NO_MAGICLINKS = OpenHowLayout.RESOLVE_NO_MAGICLINKS;
+    static final long RESOLVE_BENEATH = OpenHowLayout.RESOLVE_BENEATH;
+    static final int AT_EMPTY_PATH = AtFlags.AT_EMPTY_PATH;
+    static final int STATX_TYPE = StatxLayout.STATX_TYPE;
+    static final int STATX_MODE = StatxLayout.STATX_MODE;
+    static final int STATX_MTIME = StatxLayout.STATX_MTIME;
+    static final int STATX_SIZE = StatxLayout.STATX_SIZE;
+    static final int S_IFMT = StatxLayout.S_IFMT;
+    static final int S_IFREG = StatxLayout.S_IFREG;
+    static final int S_IFDIR = StatxLayout.S_IFDIR;
+    static final long OPEN_HOW_SIZE = OpenHowLayout.SIZE;
+    static final int MSG_NOSIGNAL = MsgFlags.MSG_NOSIGNAL;
 
     static final int AF_INET = 2;
     static final int SOCK_STREAM = 1;
-    static final int SOCK_NONBLOCK = 04000;
-    static final int SOCK_CLOEXEC = 02000000;
+    static final int SOCK_NONBLOCK = OpenFlags.O_NONBLOCK;
+    static final int SOCK_CLOEXEC = OpenFlags.O_CLOEXEC;
     static final int SOL_SOCKET = 1;
     static final int SO_REUSEADDR = 2;
     static final int IPPROTO_TCP = 6;
     static final int TCP_NODELAY = 1;
     static final int TCP_CORK = 3;
-    static final int MSG_NOSIGNAL = 0x4000;
 
-    /** struct open_how: flags, mode, resolve (u64 each). */
-    static final long OPEN_HOW_SIZE = 24;
-    /** struct statx is 256 bytes; the fields read are below. */
-    static final long STATX_SIZE_BYTES = 256;
     /** struct sockaddr_in. */
     static final long SOCKADDR_IN_SIZE = 16;
 
@@ -65,21 +69,19 @@ final class LinuxAbi {
     private LinuxAbi() {}
 
     static void openHow(MemorySegment how, long flags, long resolve) {
-        how.set(ValueLayout.JAVA_LONG, 0, flags);
-        how.set(ValueLayout.JAVA_LONG, 8, 0);
-        how.set(ValueLayout.JAVA_LONG, 16, resolve);
+        OpenHowLayout.set(how, flags, 0, resolve);
     }
 
     static int statxMode(MemorySegment stx) {
-        return Short.toUnsignedInt(stx.get(ValueLayout.JAVA_SHORT, 28));
+        return StatxLayout.mode(stx);
     }
 
     static long statxSize(MemorySegment stx) {
-        return stx.get(ValueLayout.JAVA_LONG, 40);
+        return StatxLayout.size(stx);
     }
 
     static long statxMtimeSeconds(MemorySegment stx) {
-        return stx.get(ValueLayout.JAVA_LONG, 112);
+        return StatxLayout.mtimeSeconds(stx);
     }
 
     static void sockaddrIn(MemorySegment sa, byte[] ipv4, int port) {

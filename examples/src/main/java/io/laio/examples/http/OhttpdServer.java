@@ -21,6 +21,11 @@ import io.laio.Laio;
 import io.laio.LaioConfig;
 import io.laio.Policy;
 import io.laio.Sys;
+import io.laio.abi.AtFlags;
+import io.laio.abi.MsgFlags;
+import io.laio.abi.OpenFlags;
+import io.laio.abi.OpenHowLayout;
+import io.laio.abi.StatxLayout;
 import io.laio.event.Ev;
 import io.laio.event.Event;
 import io.laio.event.EventBase;
@@ -179,9 +184,9 @@ public final class OhttpdServer {
         final RequestPath name = new RequestPath();
         final MemorySegment in = mem.allocate(HEAD_MAX);
         final MemorySegment out = mem.allocate(1024);
-        final MemorySegment how = mem.allocate(LinuxAbi.OPEN_HOW_SIZE, 8);
+        final MemorySegment how = mem.allocate(OpenHowLayout.LAYOUT);
         final MemorySegment path = mem.allocate(HEAD_MAX + 16);
-        final MemorySegment stx = mem.allocate(LinuxAbi.STATX_SIZE_BYTES, 8);
+        final MemorySegment stx = mem.allocate(StatxLayout.LAYOUT);
         final MemorySegment off = mem.allocate(8, 8);
         final MemorySegment empty = mem.allocate(1);
         int got;
@@ -222,9 +227,9 @@ public final class OhttpdServer {
                 return;
             }
             MemorySegment.copy(p.bytes, 0, path, ValueLayout.JAVA_BYTE, 0, p.length + 1);
-            LinuxAbi.openHow(how, LinuxAbi.O_RDONLY | LinuxAbi.O_NONBLOCK | LinuxAbi.O_CLOEXEC,
-                    LinuxAbi.RESOLVE_BENEATH | LinuxAbi.RESOLVE_NO_MAGICLINKS);
-            call(laio.syscall(Sys.SYS_openat2, root.fd(), path.address(), how.address(), LinuxAbi.OPEN_HOW_SIZE), f -> {
+            OpenHowLayout.set(how, OpenFlags.O_RDONLY | OpenFlags.O_NONBLOCK | OpenFlags.O_CLOEXEC, 0,
+                    OpenHowLayout.RESOLVE_BENEATH | OpenHowLayout.RESOLVE_NO_MAGICLINKS);
+            call(laio.syscall(Sys.SYS_openat2, root.fd(), path.address(), how.address(), OpenHowLayout.SIZE), f -> {
                 if (f < 0) {
                     reply(Connection.openFailure((int) -f));
                     return;
@@ -235,13 +240,13 @@ public final class OhttpdServer {
         }
 
         void stat() {
-            call(laio.syscall(Sys.SYS_statx, file, empty.address(), LinuxAbi.AT_EMPTY_PATH, LinuxAbi.STATX_TYPE
-                    | LinuxAbi.STATX_SIZE, stx.address()), r -> {
-                if (r < 0 || (LinuxAbi.statxMode(stx) & LinuxAbi.S_IFMT) != LinuxAbi.S_IFREG) {
+            call(laio.syscall(Sys.SYS_statx, file, empty.address(), AtFlags.AT_EMPTY_PATH, StatxLayout.STATX_TYPE
+                    | StatxLayout.STATX_SIZE, stx.address()), r -> {
+                if (r < 0 || (StatxLayout.mode(stx) & StatxLayout.S_IFMT) != StatxLayout.S_IFREG) {
                     reply(r < 0 ? 500 : 403);
                     return;
                 }
-                size = LinuxAbi.statxSize(stx);
+                size = StatxLayout.size(stx);
                 write("HTTP/1.0 200 OK\r\nServer: laio-ohttpd\r\nContent-Length: " + size + "\r\nContent-Type: "
                         + MimeTypes.of(name.bytes, name.length) + "\r\nConnection: close\r\n\r\n", true);
             });
@@ -255,7 +260,7 @@ public final class OhttpdServer {
         void write(String head, boolean body) {
             byte[] h = head.getBytes(StandardCharsets.ISO_8859_1);
             MemorySegment.copy(h, 0, out, ValueLayout.JAVA_BYTE, 0, h.length);
-            call(laio.syscall(Sys.SYS_sendto, fd, out.address(), h.length, LinuxAbi.MSG_NOSIGNAL, 0, 0), n -> {
+            call(laio.syscall(Sys.SYS_sendto, fd, out.address(), h.length, MsgFlags.MSG_NOSIGNAL, 0, 0), n -> {
                 if (n == h.length && body && size > 0) {
                     off.set(ValueLayout.JAVA_LONG, 0, 0);
                     sendfile();

@@ -16,6 +16,10 @@
 
 package io.laio.examples.kv;
 
+import static io.laio.abi.AtFlags.AT_FDCWD;
+import static io.laio.abi.OpenFlags.O_CLOEXEC;
+import static io.laio.abi.OpenFlags.O_RDONLY;
+
 import io.laio.Errno;
 import io.laio.Laio;
 import io.laio.LaioHandle;
@@ -34,14 +38,6 @@ import java.lang.foreign.MemorySegment;
  * the base while the loop is not otherwise running.
  */
 final class DiskIo {
-    static final int O_RDONLY = 0;
-    static final int O_WRONLY = 1;
-    static final int O_RDWR = 2;
-    static final int O_CREAT = 0x40;
-    static final int O_TRUNC = 0x200;
-    static final int O_APPEND = 0x400;
-    static final int O_CLOEXEC = 0x80000;
-    private static final long AT_FDCWD = -100;
 
     private final EventBase base;
     private final Laio laio;

@@ -17,6 +17,7 @@
 package io.laio.examples.kv;
 
 import io.laio.Laio;
+import io.laio.abi.OpenFlags;
 import io.laio.event.Ev;
 import io.laio.event.Event;
 import io.laio.event.EventBase;
@@ -81,7 +82,7 @@ public final class KvServer implements AutoCloseable {
                 long size = MutationLog.compact(io, config.dir(), store, System.currentTimeMillis());
                 LOG.info("compacted the log from {} to {} bytes", replayed.goodBytes(), size);
             }
-            fd = io.open(path, DiskIo.O_WRONLY | DiskIo.O_APPEND, 0644);
+            fd = io.open(path, OpenFlags.O_WRONLY | OpenFlags.O_APPEND, 0644);
         } catch (IOException | RuntimeException e) {
             server.close();
             throw e;

@@ -16,6 +16,7 @@
 
 package io.laio.examples.kv;
 
+import io.laio.abi.OpenFlags;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -128,7 +129,7 @@ final class MutationLog {
      * becomes a new log with just its header.
      */
     static Replayed replay(DiskIo io, String path, ItemStore store) throws IOException {
-        int fd = io.open(path, DiskIo.O_RDWR | DiskIo.O_CREAT, 0644);
+        int fd = io.open(path, OpenFlags.O_RDWR | OpenFlags.O_CREAT, 0644);
         try (Arena arena = Arena.ofConfined()) {
             int chunk = 1 << 20;
             MemorySegment seg = arena.allocate(chunk);
@@ -259,7 +260,7 @@ final class MutationLog {
         String path = dir + "/" + FILE;
         String tmp = path + ".compact";
         io.unlinkIfExists(tmp);
-        int fd = io.open(tmp, DiskIo.O_WRONLY | DiskIo.O_CREAT | DiskIo.O_TRUNC, 0644);
+        int fd = io.open(tmp, OpenFlags.O_WRONLY | OpenFlags.O_CREAT | OpenFlags.O_TRUNC, 0644);
         long total = 0;
         try (Arena arena = Arena.ofConfined()) {
             RecordBuffer buf = new RecordBuffer(1 << 20);

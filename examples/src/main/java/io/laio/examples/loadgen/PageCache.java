@@ -21,6 +21,8 @@ import io.laio.Laio;
 import io.laio.LaioConfig;
 import io.laio.Policy;
 import io.laio.Sys;
+import io.laio.abi.CachestatLayout;
+import io.laio.abi.OpenFlags;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -38,13 +40,7 @@ import java.nio.file.Path;
  * file and the error. Threading: any thread.
  */
 public final class PageCache {
-    private static final int O_RDONLY = 0;
-    private static final int O_CLOEXEC = 0x80000;
     private static final int POSIX_FADV_DONTNEED = 4;
-    /** {@code struct cachestat_range { __u64 off, len; }}: zeroed, it means the whole file. */
-    private static final long RANGE_SIZE = 16;
-    /** {@code struct cachestat { __u64 nr_cache, nr_dirty, nr_writeback, nr_evicted, nr_recently_evicted; }} */
-    private static final long STAT_SIZE = 40;
     private static final Laio PLAIN = Laio.create(LaioConfig.builder().policy(Policy.INLINE).build());
 
     private PageCache() {
@@ -79,14 +75,14 @@ public final class PageCache {
     public static long cachedPages(Path file) throws IOException {
         int fd = open(file);
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment range = arena.allocate(RANGE_SIZE, 8);
-            MemorySegment stat = arena.allocate(STAT_SIZE, 8);
+            MemorySegment range = arena.allocate(CachestatLayout.RANGE); // zeroed: the whole file
+            MemorySegment stat = arena.allocate(CachestatLayout.LAYOUT);
             long r = PLAIN.syscall(Sys.SYS_cachestat, fd, range.address(), stat.address(), 0);
             if (r == -1 && Laio.errno() == Errno.ENOSYS) {
                 return -1;
             }
             check(r, "cachestat", file);
-            return stat.get(ValueLayout.JAVA_LONG, 0); // nr_cache
+            return CachestatLayout.cachedPages(stat);
         } finally {
             close(fd, file);
         }
@@ -95,7 +91,7 @@ public final class PageCache {
     private static int open(Path file) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             return (int) check(PLAIN.syscall(Sys.SYS_openat, -100 /* AT_FDCWD */, arena.allocateFrom(file.toString()).address(),
-                    O_RDONLY | O_CLOEXEC), "open", file);
+                    OpenFlags.O_RDONLY | OpenFlags.O_CLOEXEC), "open", file);
         }
     }
 

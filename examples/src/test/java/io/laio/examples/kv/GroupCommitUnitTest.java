@@ -22,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.laio.Laio;
+import io.laio.abi.OpenFlags;
 import io.laio.event.Ev;
 import io.laio.event.EventBase;
 import java.nio.file.Files;
@@ -71,7 +72,7 @@ class GroupCommitUnitTest {
         Path file = dir.resolve("log");
         try (EventBase base = EventBase.create(); Laio laio = Laio.attach(base)) {
             DiskIo io = new DiskIo(base, laio);
-            int fd = io.open(file.toString(), DiskIo.O_WRONLY | DiskIo.O_CREAT | DiskIo.O_APPEND, 0644);
+            int fd = io.open(file.toString(), OpenFlags.O_WRONLY | OpenFlags.O_CREAT | OpenFlags.O_APPEND, 0644);
             GroupCommit gc = new GroupCommit(base, laio, fd, SyncMode.ALWAYS);
             Recorder r = new Recorder();
             gc.addWaiter(r);
@@ -102,7 +103,7 @@ class GroupCommitUnitTest {
         Files.write(file, new byte[0]);
         try (EventBase base = EventBase.create(); Laio laio = Laio.attach(base)) {
             DiskIo io = new DiskIo(base, laio);
-            int fd = io.open(file.toString(), DiskIo.O_RDONLY, 0); // write(2) on it fails with EBADF
+            int fd = io.open(file.toString(), OpenFlags.O_RDONLY, 0); // write(2) on it fails with EBADF
             GroupCommit gc = new GroupCommit(base, laio, fd, SyncMode.ALWAYS);
             Recorder r = new Recorder();
             gc.addWaiter(r);

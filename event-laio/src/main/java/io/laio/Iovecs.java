@@ -16,44 +16,18 @@
 
 package io.laio;
 
+import io.laio.abi.IovecLayout;
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.VarHandle;
 
-/**
- * {@code struct iovec { void *iov_base; size_t iov_len; }} — 16 bytes on 64-bit Linux.
- */
-final class IovecLayout {
-    static final StructLayout LAYOUT = MemoryLayout.structLayout(
-            ValueLayout.JAVA_LONG.withName("iov_base"),
-            ValueLayout.JAVA_LONG.withName("iov_len"));
-    private static final VarHandle BASE = LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("iov_base"));
-    static final long SIZE = 16;
-    private static final VarHandle LEN = LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("iov_len"));
-
-    private IovecLayout() {}
-
-    static void set(MemorySegment iov, long base, long len) {
-        BASE.set(iov, 0L, base);
-        LEN.set(iov, 0L, len);
-    }
+/** A caller's iovec array seen through its address, and what is left of it after a partial read. */
+final class Iovecs {
+    private Iovecs() {}
 
     /** The caller's array of {@code count} iovecs at {@code address} (the kernel has accepted it). */
     @SuppressWarnings("restricted") // the caller passed this pointer to the call being probed
     static MemorySegment array(long address, long count) {
-        return MemorySegment.ofAddress(address).reinterpret(count * SIZE);
-    }
-
-    /** The bytes all {@code count} iovecs of {@code array} describe. */
-    static long total(MemorySegment array, long count) {
-        long total = 0;
-        for (long i = 0; i < count; i++) {
-            total += (long) LEN.get(array, i * SIZE);
-        }
-        return total;
+        return MemorySegment.ofAddress(address).reinterpret(count * IovecLayout.SIZE);
     }
 
     /**
@@ -65,13 +39,13 @@ final class IovecLayout {
     static MemorySegment rest(MemorySegment array, long count, long done) {
         long i = 0;
         long len;
-        while ((len = (long) LEN.get(array, i * SIZE)) <= done) {
+        while ((len = IovecLayout.len(array, i * IovecLayout.SIZE)) <= done) {
             done -= len;
             i++;
         }
-        MemorySegment rest = Arena.ofAuto().allocate((count - i) * SIZE, 8);
-        MemorySegment.copy(array, i * SIZE, rest, 0, rest.byteSize());
-        set(rest, (long) BASE.get(rest, 0L) + done, len - done);
+        MemorySegment rest = Arena.ofAuto().allocate((count - i) * IovecLayout.SIZE, 8);
+        MemorySegment.copy(array, i * IovecLayout.SIZE, rest, 0, rest.byteSize());
+        IovecLayout.set(rest, IovecLayout.base(rest, 0) + done, len - done);
         return rest;
     }
 }

@@ -1,0 +1,83 @@
+/*
+ * Copyright 2026 the laio authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package io.laio;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.laio.abi.IovecLayout;
+import io.laio.abi.RwfFlags;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.LongSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The LAZY inline path allocates nothing of its own in the steady state: a call the route table
+ * runs inline, and a probed call the probe completes (its outcome is a {@code long}, not an
+ * object), cost the calling thread no more heap than the bare downcalls they make. (The
+ * downcall itself may allocate a little on some JDKs; that is the baseline measured here.)
+ */
+class InlinePathAllocationTest {
+    private static final int CALLS = 20_000;
+
+    @Test
+    void neverBlockingAndProbedCallsAllocateNoMoreThanTheirDowncalls(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("cached");
+        Files.write(file, new byte[4096]); // just written: in the page cache
+        int fd = Native.openRead(file.toString());
+        MemorySegment buf = Arena.ofAuto().allocate(4096);
+        MemorySegment iov = Arena.ofAuto().allocate(IovecLayout.LAYOUT);
+        IovecLayout.set(iov, buf.address(), 4096);
+        MemorySegment capture = ThreadState.current().capture;
+        long pid = ProcessHandle.current().pid();
+        try (Laio laio = Laio.create()) {
+            double rawGetpid = perCall(() -> Syscalls.fast(capture, Sys.SYS_getpid, 0, 0, 0, 0, 0, 0), pid);
+            double lazyGetpid = perCall(() -> laio.syscall(Sys.SYS_getpid), pid);
+            double rawPreadv2 = perCall(() -> Syscalls.call(capture, Sys.SYS_preadv2, fd, iov.address(), 1, 0, 0,
+                    RwfFlags.RWF_NOWAIT), 4096);
+            double lazyPread = perCall(() -> laio.syscall(Sys.SYS_pread64, fd, buf.address(), 4096, 0), 4096);
+            assertTrue(lazyGetpid <= rawGetpid + 1, "getpid: " + lazyGetpid + " B per call, its downcall " + rawGetpid);
+            assertTrue(lazyPread <= rawPreadv2 + 1, "probed pread: " + lazyPread + " B per call, its downcall "
+                    + rawPreadv2);
+            assertNull(laio.gethandle(), "the last call completed inline");
+            assertEquals(0, laio.stats().background(Sys.SYS_pread64), "every pread came from the page cache");
+        } finally {
+            Native.close(fd);
+        }
+    }
+
+    /** Bytes the calling thread allocates per {@code call}, after two rounds that warm it up. */
+    private static double perCall(LongSupplier call, long expect) {
+        long tid = Thread.currentThread().threadId();
+        double perCall = 0;
+        for (int round = 0; round < 3; round++) {
+            long before = HandleRecyclingTest.allocatedBytes(tid);
+            for (int i = 0; i < CALLS; i++) {
+                if (call.getAsLong() != expect) {
+                    throw new AssertionError("unexpected result; errno " + Errno.name(Laio.errno()));
+                }
+            }
+            perCall = (double) (HandleRecyclingTest.allocatedBytes(tid) - before) / CALLS;
+        }
+        return perCall;
+    }
+}

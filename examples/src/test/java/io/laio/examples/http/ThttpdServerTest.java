@@ -456,16 +456,18 @@ class ThttpdServerTest {
     @EnumSource(ServeMode.class)
     void aConnectionInUseOutlivesItsIdleTimeoutAndTimesOutOnceItFallsQuiet(ServeMode mode) throws Exception {
         ThttpdServer.Options o = ThttpdServer.Options.of(mode).withRoot(root)
-                .withTimeouts(Duration.ofMillis(300), Duration.ofMillis(300));
+                .withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(1));
         try (RunningServer s = new RunningServer(o); RawHttp c = new RawHttp(s.port())) {
             long t0 = System.nanoTime();
-            for (int i = 0; i < 12; i++) { // 1.2 s of requests 100 ms apart: four idle timeouts' worth
+            // 2 s of requests 100 ms apart: two idle timeouts' worth, with room for a loaded machine
+            // to stall either side for 900 ms (with 300 ms it failed under a load of 18 on 2 cores)
+            for (int i = 0; i < 20; i++) {
                 assertEquals(200, c.request("/a.txt").status(), "request " + i);
                 Thread.sleep(100);
             }
             assertEquals(0, s.server.timeouts(), "the timer moved with each request");
             assertTrue(c.closedByServer());
-            assertTrue(System.nanoTime() - t0 < 6_000_000_000L);
+            assertTrue(System.nanoTime() - t0 < 10_000_000_000L);
             assertEquals(1, s.server.timeouts());
         }
     }

@@ -20,6 +20,10 @@ import io.laio.Errno;
 import io.laio.Laio;
 import io.laio.LaioHandle;
 import io.laio.Sys;
+import io.laio.abi.AtFlags;
+import io.laio.abi.OpenFlags;
+import io.laio.abi.OpenHowLayout;
+import io.laio.abi.StatxLayout;
 import io.laio.event.Ev;
 import io.laio.event.Event;
 import io.laio.event.EventCallback;
@@ -253,12 +257,12 @@ final class Connection {
 
     private long open(long r) {
         if (r == START) {
-            LinuxAbi.openHow(buf.how, LinuxAbi.O_RDONLY | LinuxAbi.O_NONBLOCK | LinuxAbi.O_CLOEXEC | LinuxAbi.O_NOCTTY,
-                    LinuxAbi.RESOLVE_BENEATH | LinuxAbi.RESOLVE_NO_MAGICLINKS);
+            OpenHowLayout.set(buf.how, OpenFlags.O_RDONLY | OpenFlags.O_NONBLOCK | OpenFlags.O_CLOEXEC | OpenFlags.O_NOCTTY, 0,
+                    OpenHowLayout.RESOLVE_BENEATH | OpenHowLayout.RESOLVE_NO_MAGICLINKS);
             MemorySegment.copy(path.bytes, 0, buf.pathSegment, ValueLayout.JAVA_BYTE, 0,
                     path.length + 1);
             return viaLaio(laio.syscall(Sys.SYS_openat2, server.rootFd(), buf.pathSegment.address(), buf.how.address(),
-                    LinuxAbi.OPEN_HOW_SIZE));
+                    OpenHowLayout.SIZE));
         }
         if (r < 0) {
             int code = openFailure((int) -r);
@@ -280,15 +284,15 @@ final class Connection {
 
     private long stat(long r) {
         if (r == START) {
-            return viaLaio(laio.syscall(Sys.SYS_statx, fileFd, buf.emptyPath.address(), LinuxAbi.AT_EMPTY_PATH,
-                    LinuxAbi.STATX_TYPE | LinuxAbi.STATX_MODE | LinuxAbi.STATX_SIZE | LinuxAbi.STATX_MTIME,
+            return viaLaio(laio.syscall(Sys.SYS_statx, fileFd, buf.emptyPath.address(), AtFlags.AT_EMPTY_PATH,
+                    StatxLayout.STATX_TYPE | StatxLayout.STATX_MODE | StatxLayout.STATX_SIZE | StatxLayout.STATX_MTIME,
                     buf.statx.address()));
         }
         if (r < 0) {
             return error(500, keepAlive);
         }
-        int type = LinuxAbi.statxMode(buf.statx) & LinuxAbi.S_IFMT;
-        if (type == LinuxAbi.S_IFDIR) {
+        int type = StatxLayout.mode(buf.statx) & StatxLayout.S_IFMT;
+        if (type == StatxLayout.S_IFDIR) {
             closeFile();
             if (!path.directoryForm) {
                 return redirectToDirectory();
@@ -301,11 +305,11 @@ final class Connection {
             state = OPEN;
             return START;
         }
-        if (type != LinuxAbi.S_IFREG) {
+        if (type != StatxLayout.S_IFREG) {
             return error(403, keepAlive); // devices, fifos, sockets: never served
         }
-        fileSize = LinuxAbi.statxSize(buf.statx);
-        mtime = LinuxAbi.statxMtimeSeconds(buf.statx);
+        fileSize = StatxLayout.size(buf.statx);
+        mtime = StatxLayout.mtimeSeconds(buf.statx);
         return respond();
     }
 

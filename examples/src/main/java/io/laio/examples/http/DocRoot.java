@@ -19,6 +19,7 @@ package io.laio.examples.http;
 import io.laio.Errno;
 import io.laio.Laio;
 import io.laio.Sys;
+import io.laio.abi.OpenFlags;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -56,7 +57,7 @@ final class DocRoot {
         Path dir = temporary ? extractSite() : root.toAbsolutePath();
         MemorySegment p = arena.allocateFrom(dir.toString());
         long fd = setup.syscall(Sys.SYS_openat, -100 /* AT_FDCWD */, p.address(),
-                LinuxAbi.O_PATH | LinuxAbi.O_DIRECTORY | LinuxAbi.O_CLOEXEC);
+                OpenFlags.O_PATH | OpenFlags.O_DIRECTORY | OpenFlags.O_CLOEXEC);
         if (fd < 0) {
             throw new IOException("cannot open the document root " + dir + ": " + Errno.name(Laio.errno()));
         }

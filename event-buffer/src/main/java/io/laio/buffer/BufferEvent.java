@@ -35,6 +35,8 @@ import java.net.InetSocketAddress;
 import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.Objects;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -112,6 +114,7 @@ public final class BufferEvent {
     private static final EventCallback ON_CONNECT = (ev, what, arg) -> ((BufferEvent) arg).connectCompleted(ev.result(), ev.error());
     private static final EventCallback ON_RESOLVE = (ev, what, arg) ->
             ((BufferEvent) arg).resolveCompleted(ev.result(), ((LaioHandle) ev.source()).exception());
+    private static final EventCallback ON_TASK = (ev, what, arg) -> ((BufferEvent) arg).taskCompleted();
     private static final EventCallback ON_KICK = (ev, what, arg) -> ((BufferEvent) arg).kicked();
     private static final EventCallback ON_READ_TIMEOUT = (ev, what, arg) -> ((BufferEvent) arg).readTimedOut();
     private static final EventCallback ON_WRITE_TIMEOUT = (ev, what, arg) -> ((BufferEvent) arg).writeTimedOut();
@@ -122,6 +125,11 @@ public final class BufferEvent {
     private final BufferEventHandler handler;
     private final EvBuffer input;
     private final EvBuffer output;
+    /** What the socket calls read into and write from: the input and output, or TLS's ciphertext buffers. */
+    private EvBuffer sockIn;
+    private EvBuffer sockOut;
+    private TlsSession tls;
+    private LaioHandle taskCall;
     private final MemorySegment scratch = Arena.ofAuto().allocate(64, 8);
     private final Event kick;
     private final Event readTimer;
@@ -170,6 +178,8 @@ public final class BufferEvent {
         this.output = new EvBuffer(pool);
         input.watcher = this;
         output.watcher = this;
+        this.sockIn = input;
+        this.sockOut = output;
         this.kick = Event.set(base, null, Ev.TIMEOUT, ON_KICK, this);
         this.readTimer = Event.set(base, null, Ev.TIMEOUT, ON_READ_TIMEOUT, this);
         this.writeTimer = Event.set(base, null, Ev.TIMEOUT, ON_WRITE_TIMEOUT, this);
@@ -242,6 +252,132 @@ public final class BufferEvent {
      */
     public boolean isWritable() {
         return writeHigh == 0 || output.length() < writeHigh;
+    }
+
+    /**
+     * Makes this a TLS connection: from now on the input and output hold plaintext, and
+     * {@code engine} turns it into the ciphertext the socket carries (libevent's
+     * {@code bufferevent_openssl_filter_new}). Configure the engine first (client or server
+     * mode, ALPN through {@link javax.net.ssl.SSLParameters#setApplicationProtocols}, client
+     * authentication). The handshake starts once connected — at once for an accepted socket —
+     * and reads what it needs even while reading is disabled; its delegated tasks run as
+     * {@link Laio#call LAIO Java calls} on a helper lane, never on the loop. {@link #CONNECTED}
+     * is reported when the handshake is done (then {@link #tlsEngine()} tells the session and
+     * the application protocol). A failed handshake or a bad record is {@link #ERROR} with
+     * {@link Errno#EPROTO} and the {@link javax.net.ssl.SSLException} in {@link #failure()};
+     * the peer's close_notify is {@link #EOF}; end-of-file without it (a truncation attack) is
+     * {@link #ERROR}|{@link #READING} with {@link Errno#EPROTO}. {@link #closeWhenFlushed()}
+     * sends close_notify after the last byte; {@link #close()} sends nothing.
+     *
+     * @param engine a new engine, not yet used
+     * @throws IllegalStateException if TLS was started already, or bytes were read already
+     */
+    public void startTls(SSLEngine engine) {
+        checkOpen();
+        if (tls != null || readCall != null || !input.isEmpty()) {
+            throw new IllegalStateException("TLS must start before anything is read, and only once");
+        }
+        sockIn = new EvBuffer(pool);
+        sockOut = new EvBuffer(pool);
+        sockIn.watcher = this;
+        sockOut.watcher = this;
+        tls = new TlsSession(Objects.requireNonNull(engine, "engine"), sockIn, sockOut, input, output);
+        if (connected) {
+            beginHandshake();
+        }
+    }
+
+    /** The TLS engine, for its session and {@link SSLEngine#getApplicationProtocol()}. @return it, or {@code null} without TLS */
+    public SSLEngine tlsEngine() {
+        return tls == null ? null : tls.engine;
+    }
+
+    private void beginHandshake() {
+        try {
+            tls.engine.beginHandshake();
+        } catch (SSLException e) {
+            failTls(e);
+            return;
+        }
+        scheduleKick();
+    }
+
+    /** Runs the TLS engine as far as it goes and reports what it says. */
+    private void pumpTls() {
+        if (tls == null || readFailed || closed) {
+            return;
+        }
+        int f;
+        try {
+            f = tls.pump();
+        } catch (SSLException e) {
+            failTls(e);
+            return;
+        }
+        if ((f & TlsSession.TASK) != 0) {
+            runTlsTask();
+        }
+        if ((f & TlsSession.FINISHED) != 0) {
+            handler.onEvent(this, CONNECTED, 0);
+        }
+        if ((f & TlsSession.CLOSED) != 0 && !eof && !closed) {
+            eof = true;
+            handler.onEvent(this, READING | EOF, 0);
+        }
+    }
+
+    private void runTlsTask() {
+        Runnable task = tls.engine.getDelegatedTask();
+        if (task == null) {
+            scheduleKick();
+            return;
+        }
+        tls.taskRunning = true;
+        long r = laio.call(new TaskOp(task));
+        if (r == -1 && Laio.errno() == Errno.EINPROGRESS) {
+            taskCall = laio.gethandle();
+            Event.set(base, taskCall, Ev.LAIO, ON_TASK, this).add();
+            return;
+        }
+        tls.taskRunning = false; // ran inline (an INLINE Laio), or was refused: the engine asks again
+        scheduleKick();
+    }
+
+    private void taskCompleted() {
+        taskCall = null;
+        tls.taskRunning = false;
+        if (closed) {
+            finishClose();
+            return;
+        }
+        scheduleKick();
+    }
+
+    private void failTls(SSLException e) {
+        failure = e;
+        try {
+            tls.pump(); // the engine may have an alert to send
+        } catch (SSLException alsoBroken) {
+            // already reported through e
+        }
+        readFailed = true;
+        handler.onEvent(this, (tls.handshakeDone() ? READING : WRITING) | ERROR, Errno.EPROTO);
+        scheduleKick();
+    }
+
+    /** A delegated TLS task as a LAIO Java call. */
+    private static final class TaskOp implements BlockingOp {
+        private final Runnable task;
+
+        TaskOp(Runnable task) {
+            this.task = task;
+        }
+
+        @Override
+        public long run() {
+            task.run();
+            return 0;
+        }
     }
 
     /**
@@ -341,10 +477,10 @@ public final class BufferEvent {
         }
         closeWhenFlushed = true;
         disable(Ev.READ);
-        if (output.isEmpty() && writeCall == null) {
+        if (!connected && connectCall == null && resolveCall == null) {
             close();
-        } else {
-            scheduleKick();
+        } else if (connected) {
+            startWrite();
         }
     }
 
@@ -485,6 +621,10 @@ public final class BufferEvent {
 
     private void becameConnected() {
         connected = true;
+        if (tls != null) {
+            beginHandshake(); // CONNECTED once it is done
+            return;
+        }
         handler.onEvent(this, CONNECTED, 0);
         scheduleKick();
     }
@@ -529,7 +669,8 @@ public final class BufferEvent {
     // ------------------------------------------------------------------ reading
 
     private boolean wantsRead() {
-        return !closed && connected && !eof && !readFailed && readCall == null && (enabled & Ev.READ) != 0
+        return !closed && connected && !eof && !readFailed && readCall == null
+                && ((enabled & Ev.READ) != 0 || (tls != null && !tls.handshakeDone()))
                 && (readHigh == 0 || input.length() < readHigh);
     }
 
@@ -592,15 +733,32 @@ public final class BufferEvent {
     private void arrived(long r) {
         if (r == 0) {
             eof = true;
+            if (tls != null && !tls.engine.isInboundDone()) {
+                try {
+                    tls.engine.closeInbound(); // throws: the peer ended without close_notify
+                } catch (SSLException e) {
+                    failure = e;
+                }
+                readFailed = true;
+                handler.onEvent(this, READING | ERROR, Errno.EPROTO);
+                return;
+            }
             handler.onEvent(this, READING | EOF, 0);
             return;
         }
         Chunk c = readChunk;
         c.end = (int) r;
-        if (input.appendRead(c)) {
+        if (sockIn.appendRead(c)) {
             readChunk = null;
         }
-        if (input.length() >= readLow) {
+        if (tls != null) {
+            pumpTls();
+            if (closed) {
+                return;
+            }
+            startWrite(); // the engine may have answered (handshake, close_notify)
+        }
+        if (!input.isEmpty() && input.length() >= readLow) {
             handler.onRead(this);
         }
     }
@@ -629,9 +787,21 @@ public final class BufferEvent {
         }
         inWrite = true;
         try {
-            while (!closed && connected && !writeFailed && writeCall == null && (enabled & Ev.WRITE) != 0) {
-                Chunk h = output.firstReadable();
+            if (tls != null && connected) {
+                pumpTls(); // wrap what the output holds
+                if (closeWhenFlushed && tls.handshakeDone() && output.isEmpty() && !tls.holdsOutput()
+                        && !tls.engine.isOutboundDone()) {
+                    tls.engine.closeOutbound();
+                    pumpTls(); // close_notify
+                }
+            }
+            while (!closed && connected && !writeFailed && writeCall == null
+                    && ((enabled & Ev.WRITE) != 0 || (tls != null && !tls.handshakeDone()))) {
+                Chunk h = sockOut.firstReadable();
                 if (h == null) {
+                    if (closeWhenFlushed && allFlushed()) {
+                        close();
+                    }
                     return;
                 }
                 long r;
@@ -645,7 +815,7 @@ public final class BufferEvent {
                     int e = Laio.errno();
                     if (e == Errno.EINPROGRESS) {
                         writeCall = laio.gethandle();
-                        output.lockHead(true); // the kernel reads the head's bytes until the call completes
+                        sockOut.lockHead(true); // the kernel reads the head's bytes until the call completes
                         Event.set(base, writeCall, Ev.LAIO, ON_WRITE, this).add();
                         if (writeTimeout != null) {
                             writeTimer.add(writeTimeout);
@@ -668,7 +838,7 @@ public final class BufferEvent {
 
     private void writeCompleted(long result, int errno) {
         writeCall = null;
-        output.lockHead(false);
+        sockOut.lockHead(false);
         writeTimer.del();
         if (closed) {
             finishClose();
@@ -680,7 +850,7 @@ public final class BufferEvent {
             }
             return;
         }
-        if (wrote(output.firstReadable(), result)) {
+        if (wrote(sockOut.firstReadable(), result)) {
             startWrite();
         }
     }
@@ -691,18 +861,25 @@ public final class BufferEvent {
             failWrite(Errno.EIO); // the file ends before the range does
             return false;
         }
-        output.drainSent(r);
+        sockOut.drainSent(r);
         if (closeWhenFlushed) {
-            if (output.isEmpty()) {
+            if (allFlushed()) {
                 close();
                 return false;
             }
             return true;
         }
-        if (output.length() <= writeLow) {
+        long pending = sockOut == output ? output.length() : output.length() + sockOut.length();
+        if (pending <= writeLow) {
             handler.onWrite(this);
         }
         return !closed;
+    }
+
+    /** Every output byte is out (and TLS's close_notify with them). */
+    private boolean allFlushed() {
+        return writeCall == null && output.isEmpty() && sockOut.isEmpty()
+                && (tls == null || (!tls.holdsOutput() && (tls.engine.isOutboundDone() || !tls.handshakeDone() && readFailed)));
     }
 
     private void failWrite(int errno) {
@@ -728,7 +905,7 @@ public final class BufferEvent {
 
     /** From the buffers: something was appended. */
     void bufferGrew(EvBuffer b) {
-        if (b == output && writeCall == null) {
+        if ((b == output || b == sockOut) && writeCall == null) {
             scheduleKick();
         }
     }
@@ -782,6 +959,7 @@ public final class BufferEvent {
         cancel(writeCall);
         cancel(connectCall);
         cancel(resolveCall);
+        cancel(taskCall);
         finishClose();
     }
 
@@ -797,7 +975,8 @@ public final class BufferEvent {
     }
 
     private void finishClose() {
-        if (released || readCall != null || writeCall != null || connectCall != null || resolveCall != null) {
+        if (released || readCall != null || writeCall != null || connectCall != null || resolveCall != null
+                || taskCall != null) {
             return;
         }
         released = true;
@@ -806,11 +985,15 @@ public final class BufferEvent {
             readChunk.free();
             readChunk = null;
         }
-        output.lockHead(false);
+        sockOut.lockHead(false);
         input.watcher = null;
         output.watcher = null;
+        sockIn.watcher = null;
+        sockOut.watcher = null;
         input.clear();
         output.clear();
+        sockIn.clear();
+        sockOut.clear();
     }
 
     private void closeFd() {

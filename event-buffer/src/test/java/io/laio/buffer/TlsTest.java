@@ -249,6 +249,42 @@ class TlsTest {
         be.close();
     }
 
+    @Test
+    void jdkHttpsUrlConnectionGetsAnHttpsResponse() throws Exception {
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        AtomicReference<String> reply = new AtomicReference<>();
+        peer(failure, () -> {
+            var c = (javax.net.ssl.HttpsURLConnection) java.net.URI.create("https://localhost:" + port + "/hello").toURL()
+                    .openConnection();
+            c.setSSLSocketFactory(clientContext.getSocketFactory());
+            try (InputStream in = c.getInputStream()) {
+                reply.set(c.getResponseCode() + " " + new String(in.readAllBytes()));
+            }
+        });
+        byte[] end = "\r\n\r\n".getBytes();
+        BufferEventTest.Recorder r = new BufferEventTest.Recorder() {
+            @Override
+            public void onRead(BufferEvent be) {
+                super.onRead(be);
+                long at = be.input().search(end, 0);
+                if (at >= 0) {
+                    String requestLine = be.input().readLine(EolStyle.CRLF);
+                    be.input().drain(be.input().length());
+                    String body = "you asked for " + requestLine.split(" ")[1];
+                    be.output().appendLatin1("HTTP/1.1 200 OK\r\nContent-Length: " + body.length()
+                            + "\r\nConnection: close\r\n\r\n" + body);
+                    be.closeWhenFlushed();
+                }
+            }
+        };
+        BufferEvent be = BufferEvent.socket(lo.laio, lo.accept(listenFd), lo.pool, r);
+        be.startTls(serverEngine("http/1.1"));
+        be.enable(Ev.READ);
+        lo.runUntil(() -> be.isClosed() && reply.get() != null || failure.get() != null, 20);
+        assertEquals(null, failure.get());
+        assertEquals("200 you asked for /hello", reply.get());
+    }
+
     private static byte[] readAll(EvBuffer b) {
         byte[] x = new byte[(int) b.length()];
         b.remove(x, 0, x.length);

@@ -35,6 +35,8 @@ import java.net.InetSocketAddress;
 import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
@@ -163,6 +165,8 @@ public final class BufferEvent {
     private int nextAddress;
     private int port;
     private Throwable failure;
+    private CompletableFuture<BufferEvent> connectedStage;
+    private CompletableFuture<BufferEvent> flushedStage;
 
     private BufferEvent(Laio laio, int fd, SegmentPool pool, BufferEventHandler handler) {
         this.laio = Objects.requireNonNull(laio, "laio");
@@ -319,6 +323,7 @@ public final class BufferEvent {
         }
         if ((f & TlsSession.FINISHED) != 0) {
             handler.onEvent(this, CONNECTED, 0);
+            settleConnected(0);
         }
         if ((f & TlsSession.CLOSED) != 0 && !eof && !closed) {
             eof = true;
@@ -362,6 +367,7 @@ public final class BufferEvent {
         }
         readFailed = true;
         handler.onEvent(this, (tls.handshakeDone() ? READING : WRITING) | ERROR, Errno.EPROTO);
+        settleConnected(Errno.EPROTO);
         scheduleKick();
     }
 
@@ -481,6 +487,78 @@ public final class BufferEvent {
             close();
         } else if (connected) {
             startWrite();
+        }
+    }
+
+    // ------------------------------------------------------------------ stages
+
+    /**
+     * A stage that completes, on the loop thread, when {@link #CONNECTED} is reported (after
+     * the TLS handshake with {@link #startTls}), or exceptionally with an
+     * {@link ErrnoException} on the connect's (or handshake's) {@link #ERROR} or
+     * {@link #TIMEOUT}, or on {@link #close()}; completed already when connected. The handler
+     * hears of it all the same.
+     *
+     * @return the stage; the same one until it completes
+     */
+    public CompletionStage<BufferEvent> whenConnected() {
+        if (connectedStage == null) {
+            connectedStage = new CompletableFuture<>();
+            if (connected && (tls == null || tls.handshakeDone())) {
+                connectedStage.complete(this);
+            } else if (closed) {
+                connectedStage.completeExceptionally(new ErrnoException("closed", Errno.ECANCELED));
+            }
+        }
+        return connectedStage;
+    }
+
+    /**
+     * A stage that completes, on the loop thread, once every byte now in the output (and
+     * whatever is appended before that) has been written, or exceptionally with an
+     * {@link ErrnoException} on a write {@link #ERROR} or {@link #TIMEOUT}, or on
+     * {@link #close()}; completed already when nothing is pending.
+     *
+     * @return the stage; the same one until it completes
+     */
+    public CompletionStage<BufferEvent> whenFlushed() {
+        if (flushedStage == null) {
+            flushedStage = new CompletableFuture<>();
+            if (closed) {
+                flushedStage.completeExceptionally(new ErrnoException("closed", Errno.ECANCELED));
+            } else if (outputDrained()) {
+                flushedStage.complete(this);
+            }
+        }
+        return flushedStage;
+    }
+
+    private boolean outputDrained() {
+        return writeCall == null && output.isEmpty() && sockOut.isEmpty() && (tls == null || !tls.holdsOutput());
+    }
+
+    /** Completes (or fails) a stage and forgets it, so the next call makes a new one. */
+    private void settleConnected(int errno) {
+        CompletableFuture<BufferEvent> f = connectedStage;
+        if (f != null) {
+            connectedStage = null;
+            if (errno == 0) {
+                f.complete(this);
+            } else {
+                f.completeExceptionally(new ErrnoException("connect", errno));
+            }
+        }
+    }
+
+    private void settleFlushed(int errno) {
+        CompletableFuture<BufferEvent> f = flushedStage;
+        if (f != null && (errno != 0 || outputDrained())) {
+            flushedStage = null;
+            if (errno == 0) {
+                f.complete(this);
+            } else {
+                f.completeExceptionally(new ErrnoException("write", errno));
+            }
         }
     }
 
@@ -626,6 +704,7 @@ public final class BufferEvent {
             return;
         }
         handler.onEvent(this, CONNECTED, 0);
+        settleConnected(0);
         scheduleKick();
     }
 
@@ -862,6 +941,7 @@ public final class BufferEvent {
             return false;
         }
         sockOut.drainSent(r);
+        settleFlushed(0);
         if (closeWhenFlushed) {
             if (allFlushed()) {
                 close();
@@ -885,6 +965,8 @@ public final class BufferEvent {
     private void failWrite(int errno) {
         writeFailed = true;
         handler.onEvent(this, WRITING | ERROR, errno);
+        settleConnected(errno);
+        settleFlushed(errno);
     }
 
     private void writeTimedOut() {
@@ -899,6 +981,8 @@ public final class BufferEvent {
             laio.cancel(connectCall);
         }
         handler.onEvent(this, WRITING | TIMEOUT, Errno.ETIMEDOUT);
+        settleConnected(Errno.ETIMEDOUT);
+        settleFlushed(Errno.ETIMEDOUT);
     }
 
     // ------------------------------------------------------------------ scheduling
@@ -960,6 +1044,12 @@ public final class BufferEvent {
         cancel(connectCall);
         cancel(resolveCall);
         cancel(taskCall);
+        settleConnected(Errno.ECANCELED);
+        CompletableFuture<BufferEvent> f = flushedStage;
+        flushedStage = null;
+        if (f != null) {
+            f.completeExceptionally(new ErrnoException("closed", Errno.ECANCELED));
+        }
         finishClose();
     }
 

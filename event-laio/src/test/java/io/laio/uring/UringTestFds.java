@@ -87,6 +87,24 @@ final class UringTestFds {
         }
     }
 
+    /**
+     * This process's descriptors of io_uring instances: only the uring backend makes them, so
+     * unlike {@link #openDescriptors()} the count is not moved by other tests' late clean-up.
+     */
+    static long ringDescriptors() {
+        try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
+            return s.filter(p -> {
+                try {
+                    return Files.readSymbolicLink(p).toString().contains("io_uring");
+                } catch (IOException e) {
+                    return false; // closed meanwhile
+                }
+            }).count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Mappings of io_uring rings in this process. */
     static long ringMappings() {
         try (Stream<String> s = Files.lines(Path.of("/proc/self/maps"))) {

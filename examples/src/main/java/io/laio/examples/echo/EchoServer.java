@@ -20,6 +20,7 @@ import io.laio.event.Ev;
 import io.laio.event.Event;
 import io.laio.event.EventBase;
 import io.laio.event.EventLoopGroup;
+import io.laio.examples.OnLoop;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -29,8 +30,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import org.slf4j.LoggerFactory;
 
 /**
  * An echo server on one event loop: every byte a client sends comes back. Each connection has
@@ -95,7 +95,7 @@ public final class EchoServer implements AutoCloseable {
             for (int i = 0; i < group.size(); i++) {
                 InetSocketAddress listen = handOff && i > 0 ? null : at;
                 EventBase b = group.get(i);
-                EchoServer s = onLoop(group, i, () -> new EchoServer(b, listen, !handOff, handOff ? group : null));
+                EchoServer s = OnLoop.call(group, i, () -> new EchoServer(b, listen, !handOff, handOff ? group : null));
                 made.add(s);
                 if (i == 0) {
                     at = new InetSocketAddress(bind.getAddress(), s.port());
@@ -117,42 +117,13 @@ public final class EchoServer implements AutoCloseable {
         for (int i = 0; i < servers.size(); i++) {
             EchoServer s = servers.get(i);
             try {
-                onLoop(group, i, () -> {
+                OnLoop.call(group, i, () -> {
                     s.close();
                     return null;
                 });
             } catch (IOException | RuntimeException e) {
-                org.slf4j.LoggerFactory.getLogger(EchoServer.class).warn("closing loop {}'s server: {}", i, e.toString());
+                LoggerFactory.getLogger(EchoServer.class).warn("closing loop {}'s server: {}", i, e.toString());
             }
-        }
-    }
-
-    private interface OnLoop<T> {
-        T run() throws IOException;
-    }
-
-    private static <T> T onLoop(EventLoopGroup group, int index, OnLoop<T> work) throws IOException {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        group.execute(index, () -> {
-            try {
-                f.complete(work.run());
-            } catch (Throwable t) {
-                f.completeExceptionally(t);
-            }
-        });
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while loop " + index + " set up its server", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IOException(e.getCause());
         }
     }
 
@@ -182,7 +153,7 @@ public final class EchoServer implements AutoCloseable {
             }
         } catch (IOException e) {
             // EMFILE and friends: keep serving the connections we have; retry on the next readiness
-            org.slf4j.LoggerFactory.getLogger(EchoServer.class).warn("accept failed: {}", e.toString());
+            LoggerFactory.getLogger(EchoServer.class).warn("accept failed: {}", e.toString());
         }
     }
 

@@ -20,15 +20,14 @@ package io.laio.examples.http;
 import io.laio.LaioStats;
 import io.laio.event.EventBase;
 import io.laio.event.EventLoopGroup;
+import io.laio.examples.OnLoop;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.ObjIntConsumer;
@@ -79,7 +78,7 @@ public final class ThttpdGroup {
             for (int i = 0; i < loops; i++) {
                 InetSocketAddress listen = handOff && i > 0 ? null : at;
                 EventBase b = group.get(i);
-                ThttpdServer s = onLoop(i, () -> new ThttpdServer(options, b, loops, listen, !handOff && loops > 1,
+                ThttpdServer s = OnLoop.call(group, i, () -> new ThttpdServer(options, b, loops, listen, !handOff && loops > 1,
                         handOff && loops > 1 ? this : null));
                 made.add(s);
                 if (i == 0) {
@@ -93,35 +92,6 @@ public final class ThttpdGroup {
             throw e;
         }
         this.servers = List.copyOf(made);
-    }
-
-    private interface Setup<T> {
-        T run() throws IOException;
-    }
-
-    private <T> T onLoop(int index, Setup<T> work) throws IOException {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        group.execute(index, () -> {
-            try {
-                f.complete(work.run());
-            } catch (Throwable t) {
-                f.completeExceptionally(t);
-            }
-        });
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while loop " + index + " set up", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IOException(e.getCause());
-        }
     }
 
     /** The port every loop listens on. */

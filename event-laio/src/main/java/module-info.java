@@ -32,5 +32,5 @@ module io.laio {
     exports io.laio;
     exports io.laio.abi;
 
-    provides io.laio.event.spi.BackendProvider with io.laio.EpollBackendProvider, io.laio.uring.UringBackendProvider;
+    provides io.laio.event.spi.BackendProvider with io.laio.internal.epoll.EpollBackendProvider, io.laio.uring.UringBackendProvider;
 }

@@ -26,6 +26,7 @@
  */
 module io.laio {
     requires transitive io.laio.event;
+    requires jdk.jfr;
     requires org.slf4j;
     requires org.jctools.core;
 

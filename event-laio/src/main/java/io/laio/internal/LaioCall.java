@@ -105,6 +105,10 @@ public final class LaioCall {
     public boolean viaWaiter;
     /** A read or write of a pipe: the waiter retries it with RWF_NOWAIT instead of MSG_DONTWAIT. */
     public boolean pipe;
+    /** Where the admission sent it (a {@code Background} route), for the JFR event. */
+    public int route;
+    /** The JFR event begun at the hand-over, or null (the type stays unloaded while JFR is off). */
+    public Object jfr;
 
     @SuppressWarnings("unused") // through WORD
     private volatile long word;
@@ -151,6 +155,7 @@ public final class LaioCall {
         this.keepAlive = keepAlive;
         this.viaWaiter = false; // set by the admission, which knows where it goes
         this.pipe = false;
+        this.jfr = null;
         this.submittedNanos = System.nanoTime();
         WORD.setRelease(this, generation() << GEN_SHIFT | QUEUED);
     }

@@ -114,6 +114,9 @@ public final class Completions implements LoopSource {
             h.finish();
         }
         counters.latency(System.nanoTime() - h.submittedNanos);
+        if (h.jfr != null) {
+            BackgroundCallEvent.commit(h);
+        }
         boolean socketWait = h.viaWaiter;
         queue.offer(h); // from here on the loop (or poll) may recycle h: do not touch it
         inFlight.release(socketWait); // after the offer: a loop spinning while calls are in flight never misses the last one

@@ -22,12 +22,14 @@ import io.laio.event.EventBase;
 import io.laio.event.spi.Loops;
 import io.laio.internal.LaioCall;
 import io.laio.internal.ThreadState;
+import io.laio.internal.completion.BackgroundCallEvent;
 import io.laio.internal.completion.CallCounters;
 import io.laio.internal.completion.Completions;
 import io.laio.internal.completion.InFlight;
 import io.laio.internal.sockets.LoopSocketWaits;
 import io.laio.internal.sockets.SocketFd;
 import io.laio.internal.sockets.SocketWaiter;
+import jdk.jfr.FlightRecorder;
 
 /**
  * Where a call that would block goes, and what bounds it: three helper lanes (file data,
@@ -44,6 +46,8 @@ public final class Background {
     public static final int JAVA_LANE = 2;
     public static final int SOCKET_WAIT = 3;
     public static final int PIPE_WAIT = 4;
+
+    private static final String[] ROUTE_NAMES = {"data lane", "metadata lane", "java lane", "socket wait", "pipe wait"};
 
     private final EventBase base;
     private final LaioConfig config;
@@ -100,10 +104,14 @@ public final class Background {
             }
             h.viaWaiter = socketWait;
             h.pipe = where == PIPE_WAIT;
+            h.route = where;
             counters.background.incrementAndGet(slot);
             ts.lastCall = h;
             ts.lastGen = h.generation(); // before it is published: afterwards it may complete and be recycled
             ts.errno = Errno.EINPROGRESS;
+            if (FlightRecorder.isInitialized()) { // the event class loads only once JFR is up
+                BackgroundCallEvent.begin(h);
+            }
             switch (where) {
                 case DATA_LANE -> dataLane.submit(h);
                 case METADATA_LANE -> metaLane.submit(h);
@@ -239,5 +247,10 @@ public final class Background {
     /** Calls waiting for a helper now, over all lanes. */
     public int queued() {
         return dataLane.queued() + metaLane.queued() + javaLane.queued();
+    }
+
+    /** The name of route {@code where} ({@link #DATA_LANE} … {@link #PIPE_WAIT}), for JFR. */
+    public static String routeName(int where) {
+        return where >= 0 && where < ROUTE_NAMES.length ? ROUTE_NAMES[where] : "route " + where;
     }
 }

@@ -67,8 +67,8 @@ public final class LaioCall {
     public static final int QUEUED = 0;
     public static final int RUNNING = 1;
     public static final int DONE = 2;
-    public static final int FREE = 3;
-    public static final long STATE_MASK = 3;
+    static final int FREE = 3;
+    static final long STATE_MASK = 3;
     public static final long CANCEL_REQUESTED = 4;
     public static final int GEN_SHIFT = 3;
 

@@ -46,7 +46,7 @@ import org.jctools.queues.atomic.MpmcAtomicArrayQueue;
  * {@link #poll}ing thread); {@link #take} and {@link #giveBack} from any submitter.
  */
 public final class Completions implements LoopSource {
-    public static final int POOL_SIZE = 1024;
+    static final int POOL_SIZE = 1024;
 
     private final EventBase base;
     private final CallCounters counters;

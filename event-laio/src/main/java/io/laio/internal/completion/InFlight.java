@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class InFlight {
     /** Socket calls waiting for readiness hold no thread: their own, much higher bound. */
-    public static final int MAX_SOCKET_WAITS = 1 << 20;
+    static final int MAX_SOCKET_WAITS = 1 << 20;
 
     private final AtomicInteger helpers = new AtomicInteger();
     private final AtomicInteger socketWaits = new AtomicInteger();
@@ -52,7 +52,7 @@ public final class InFlight {
     }
 
     /** Whether a helper call is in flight: the loop may spin for its completion. */
-    public boolean onHelpers() {
+    boolean onHelpers() {
         return helpers.get() != 0;
     }
 

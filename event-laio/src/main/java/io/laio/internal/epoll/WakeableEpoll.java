@@ -35,7 +35,7 @@ import java.lang.foreign.ValueLayout;
  * call; {@link #close()} after the owner has stopped.
  */
 public final class WakeableEpoll implements AutoCloseable {
-    public static final int MAX_EVENTS = 256;
+    static final int MAX_EVENTS = 256;
     private static final long WAKE = -1;
     private static final long CLOEXEC = 0x80000;
     private static final long EFD_NONBLOCK = 0x800;

@@ -155,24 +155,24 @@ public final class CallQueue extends CallQueuePadded {
  * so the chain pad / tail / pad / head keeps them apart.
  */
 abstract class CallQueuePad0 {
-    public long p00, p01, p02, p03, p04, p05, p06, p07;
-    public long p10, p11, p12, p13, p14, p15, p16, p17;
+    long p00, p01, p02, p03, p04, p05, p06, p07;
+    long p10, p11, p12, p13, p14, p15, p16, p17;
 }
 
 abstract class CallQueueTail extends CallQueuePad0 {
     @SuppressWarnings("unused") // through CallQueue.TAIL
     public volatile LaioCall tail;
 
-    public CallQueueTail(LaioCall stub) {
+    CallQueueTail(LaioCall stub) {
         tail = stub;
     }
 }
 
 abstract class CallQueuePadded extends CallQueueTail {
-    public long q00, q01, q02, q03, q04, q05, q06, q07;
-    public long q10, q11, q12, q13, q14, q15, q16, q17;
+    long q00, q01, q02, q03, q04, q05, q06, q07;
+    long q10, q11, q12, q13, q14, q15, q16, q17;
 
-    public CallQueuePadded(LaioCall stub) {
+    CallQueuePadded(LaioCall stub) {
         super(stub);
     }
 }

@@ -338,7 +338,7 @@ public final class HelperPool {
     }
 
     /** Removes every queued call and hands each to {@code onCancelled}; for close(). */
-    public void drainQueued(java.util.function.Consumer<LaioCall> onCancelled) {
+    void drainQueued(java.util.function.Consumer<LaioCall> onCancelled) {
         LaioCall h;
         while ((h = work.pollShared()) != null) {
             queued.decrementAndGet();

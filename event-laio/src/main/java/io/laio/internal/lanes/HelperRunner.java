@@ -37,7 +37,7 @@ public final class HelperRunner implements HelperPool.Worker, HelperPool.Refusal
     private final CallCounters counters;
     private final Completions completions;
 
-    public HelperRunner(CallCounters counters, Completions completions) {
+    HelperRunner(CallCounters counters, Completions completions) {
         this.counters = counters;
         this.completions = completions;
     }

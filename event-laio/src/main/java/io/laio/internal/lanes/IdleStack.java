@@ -47,13 +47,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * after its enqueue — a Dekker pair, so one of them sees the other.
  */
 public final class IdleStack {
-    public static final int WORKING = 0;
+    static final int WORKING = 0;
     public static final int IDLE = 1;
-    public static final int CLAIMED = 2;
-    public static final int EXITING = 3;
+    static final int CLAIMED = 2;
+    static final int EXITING = 3;
 
     /** What the stack holds: a helper's hand-off state (a helper extends it, so nothing is allocated). */
-    public static class Entry {
+    static class Entry {
         /** Written under the stack's lock, except CLAIMED → WORKING; read by the parked helper without it. */
         volatile int state = WORKING;
     }
@@ -67,7 +67,7 @@ public final class IdleStack {
      * @param capacity  the most helpers the pool may have alive
      * @param searching the pool's count of searching helpers, which {@link #claim} increments for the helper it claims
      */
-    public IdleStack(int capacity, AtomicInteger searching) {
+    IdleStack(int capacity, AtomicInteger searching) {
         this.stack = new Entry[capacity];
         this.searching = searching;
     }
@@ -109,7 +109,7 @@ public final class IdleStack {
     }
 
     /** The entry's helper found work on its re-check: IDLE → WORKING, off the stack; false if it was claimed first (the claim stands). */
-    public boolean takeBack(Entry e) {
+    boolean takeBack(Entry e) {
         synchronized (this) {
             if (e.state != IDLE) {
                 return false;
@@ -138,7 +138,7 @@ public final class IdleStack {
      *
      * @return its state before: CLAIMED means its claimer counted it searching
      */
-    public int abandon(Entry e) {
+    int abandon(Entry e) {
         synchronized (this) {
             int was = e.state;
             if (was == IDLE) {
@@ -155,7 +155,7 @@ public final class IdleStack {
     }
 
     /** Tests: how many times {@code e} is on the stack (the invariant says 1 if IDLE, else 0). */
-    public synchronized int occurrences(Entry e) {
+    synchronized int occurrences(Entry e) {
         int n = 0;
         for (int i = 0; i < top; i++) {
             if (stack[i] == e) {

@@ -36,7 +36,7 @@ import java.lang.foreign.ValueLayout;
  * Without {@code /proc} (or when it cannot be read) spinning is always allowed, as before.
  */
 public final class SpinGate {
-    public static final long SAMPLE_NANOS = 20_000_000;
+    static final long SAMPLE_NANOS = 20_000_000;
     private static final int CORES = Runtime.getRuntime().availableProcessors();
     private static final MemorySegment BUF = Arena.global().allocate(128, 8);
     private static final MemorySegment CAPTURE = Syscalls.newCapture(Arena.global());

@@ -97,12 +97,12 @@ public final class LazyProbe {
     private static boolean cachestatMissing;
     private static final long PAGE = 4096;
 
-    public static final boolean NOWAIT_READS_TRUSTED = !buggyNowaitKernel(System.getProperty("os.version", ""));
+    static final boolean NOWAIT_READS_TRUSTED = !buggyNowaitKernel(System.getProperty("os.version", ""));
 
     private final CallCounters counters;
     public final ProbeHistory history = new ProbeHistory();
 
-    public LazyProbe(CallCounters counters) {
+    LazyProbe(CallCounters counters) {
         this.counters = counters;
     }
 
@@ -114,7 +114,7 @@ public final class LazyProbe {
      * read/pread: RWF_NOWAIT, or cachestat where the file system refuses RWF_NOWAIT
      * ({@link ProbeHistory}); the first refusal is answered by cachestat in the same call.
      */
-    public long nowaitRead(ThreadState ts, int slot, long fd, long buf, long count, long offset) {
+    long nowaitRead(ThreadState ts, int slot, long fd, long buf, long count, long offset) {
         if (!NOWAIT_READS_TRUSTED) {
             return WOULD_BLOCK;
         }
@@ -136,7 +136,7 @@ public final class LazyProbe {
      * {@link RouteTable#REST_OF_IOVECS}), and the completion reports the total. Where RWF_NOWAIT
      * is refused, cachestat decides.
      */
-    public long nowaitVector(ThreadState ts, int slot, long fd, long iov, long iovcnt, long offset) {
+    long nowaitVector(ThreadState ts, int slot, long fd, long iov, long iovcnt, long offset) {
         if (!NOWAIT_READS_TRUSTED) {
             return WOULD_BLOCK;
         }
@@ -294,7 +294,7 @@ public final class LazyProbe {
         return r != 0 || (StatxLayout.mode(stx) & StatxLayout.S_IFMT) != StatxLayout.S_IFREG ? -1 : StatxLayout.size(stx);
     }
 
-    public long nowaitWrite(ThreadState ts, int slot, long fd, long buf, long count, long offset) {
+    long nowaitWrite(ThreadState ts, int slot, long fd, long buf, long count, long offset) {
         if (!history.shouldProbeWrite(fd)) {
             return WOULD_BLOCK;
         }
@@ -327,7 +327,7 @@ public final class LazyProbe {
      * resolve flags ({@code RESOLVE_BENEATH} and the like) hold as they would in the plain call.
      */
     @SuppressWarnings("restricted") // reads the caller's open_how through the pointer it passed
-    public long openat2Cached(ThreadState ts, int slot, long dirfd, long path, long howPtr, long size) {
+    long openat2Cached(ThreadState ts, int slot, long dirfd, long path, long howPtr, long size) {
         if (size != OpenHowLayout.SIZE || howPtr == 0) {
             return WOULD_BLOCK; // a larger (future) struct: the plain call decides
         }
@@ -337,7 +337,7 @@ public final class LazyProbe {
     }
 
     /** openat2 that fails with EAGAIN rather than wait for a lookup's I/O; never for creating or truncating opens. */
-    public long openCached(ThreadState ts, int slot, long dirfd, long path, long flags, long mode, long resolve) {
+    long openCached(ThreadState ts, int slot, long dirfd, long path, long flags, long mode, long resolve) {
         if ((flags & (O_CREAT | O_TRUNC)) != 0 || (flags & O_TMPFILE) == O_TMPFILE) {
             return WOULD_BLOCK;
         }
@@ -352,12 +352,12 @@ public final class LazyProbe {
         return failure(ts, slot);
     }
 
-    public long statCached(ThreadState ts, int slot, long dirfd, long path, long statbuf, long atFlags) {
+    long statCached(ThreadState ts, int slot, long dirfd, long path, long statbuf, long atFlags) {
         return onCachedPath(ts, slot, dirfd, path, atFlags, Sys.SYS_fstat, statbuf, 0);
     }
 
     /** statx on a path: resolve it from the dentry cache only, then statx the O_PATH descriptor. */
-    public long statxCached(ThreadState ts, int slot, long dirfd, long path, long atFlags, long mask, long buf) {
+    long statxCached(ThreadState ts, int slot, long dirfd, long path, long atFlags, long mask, long buf) {
         return onCachedPath(ts, slot, dirfd, path, atFlags, Sys.SYS_statx, buf, mask);
     }
 
@@ -393,7 +393,7 @@ public final class LazyProbe {
         }
     }
 
-    public long recvNonblocking(ThreadState ts, int slot, long fd, long buf, long len, long flags, long addr, long addrlen) {
+    long recvNonblocking(ThreadState ts, int slot, long fd, long buf, long len, long flags, long addr, long addrlen) {
         long r = Syscalls.call(ts.capture, Sys.SYS_recvfrom, fd, buf, len, flags | MSG_DONTWAIT, addr, addrlen);
         if (r >= 0) {
             counters.probeHit.incrementAndGet(slot);
@@ -403,7 +403,7 @@ public final class LazyProbe {
         return failure(ts, slot);
     }
 
-    public long sendNonblocking(ThreadState ts, int slot, long fd, long buf, long len, long flags, long addr, long addrlen) {
+    long sendNonblocking(ThreadState ts, int slot, long fd, long buf, long len, long flags, long addr, long addrlen) {
         long r = Syscalls.call(ts.capture, Sys.SYS_sendto, fd, buf, len, flags | MSG_DONTWAIT | MSG_NOSIGNAL, addr, addrlen);
         if (r >= 0) {
             if (r < len && r > 0) {
@@ -423,7 +423,7 @@ public final class LazyProbe {
      * waiter. A blocking socket, an uncached range or a kernel without cachestat: background.
      */
     @SuppressWarnings("restricted") // reads the caller's off_t through the pointer it passed
-    public long sendfileCached(ThreadState ts, int slot, long outFd, long inFd, long offsetPtr, long count) {
+    long sendfileCached(ThreadState ts, int slot, long outFd, long inFd, long offsetPtr, long count) {
         if (!isNonBlocking(ts, outFd)) {
             return WOULD_BLOCK;
         }
@@ -452,7 +452,7 @@ public final class LazyProbe {
     }
 
     /** connect on a non-blocking socket: the kernel's own EINPROGRESS becomes a wait on the waiter. */
-    public long connectNonblocking(ThreadState ts, int slot, long fd, long addr, long len) {
+    long connectNonblocking(ThreadState ts, int slot, long fd, long addr, long len) {
         if (!isNonBlocking(ts, fd)) {
             return WOULD_BLOCK;
         }
@@ -469,13 +469,13 @@ public final class LazyProbe {
         return failure(ts, slot);
     }
 
-    public static boolean isNonBlocking(ThreadState ts, long fd) {
+    static boolean isNonBlocking(ThreadState ts, long fd) {
         long fl = Syscalls.fast(ts.capture, Sys.SYS_fcntl, fd, F_GETFL);
         return fl >= 0 && (fl & O_NONBLOCK) != 0;
     }
 
     /** accept has no non-blocking flag for the listener: accept only what ppoll(0) says is there (-1: accept reports it). */
-    public long acceptReady(ThreadState ts, int slot, long fd, long addr, long addrlen, long flags) {
+    long acceptReady(ThreadState ts, int slot, long fd, long addr, long addrlen, long flags) {
         long n = Ppoll.one(ts.capture, ts.scratch, (int) fd, PollfdLayout.POLLIN, false);
         if (n == 0) {
             counters.probeWouldBlock.incrementAndGet(slot);
@@ -491,7 +491,7 @@ public final class LazyProbe {
     }
 
     /** The file type bits ({@code S_IFMT}) of {@code fd}, or -1; the size goes to the scratch statx. */
-    public static int fileType(ThreadState ts, long fd) {
+    static int fileType(ThreadState ts, long fd) {
         MemorySegment stx = ts.scratch.statx;
         long r = Syscalls.call(ts.capture, Sys.SYS_statx, fd, ts.scratch.emptyPath.address(), AT_EMPTY_PATH,
                 StatxLayout.STATX_TYPE | StatxLayout.STATX_SIZE, stx.address());
@@ -499,12 +499,12 @@ public final class LazyProbe {
     }
 
     /** Whether {@code fd} is a socket (checked only on the would-block path, where it decides the route). */
-    public static boolean isSocket(ThreadState ts, long fd) {
+    static boolean isSocket(ThreadState ts, long fd) {
         return fileType(ts, fd) == StatxLayout.S_IFSOCK;
     }
 
     /** Pages that {@code [off, off + len)} touches. */
-    public static long pagesOf(long off, long len) {
+    static long pagesOf(long off, long len) {
         return (off + len + PAGE - 1) / PAGE - off / PAGE;
     }
 

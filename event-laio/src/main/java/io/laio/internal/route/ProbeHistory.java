@@ -41,14 +41,14 @@ package io.laio.internal.route;
  * below {@value #SIZE}, allocated once; numbers above are always probed with RWF_NOWAIT.
  */
 public final class ProbeHistory {
-    public static final int MISSES_BEFORE_SKIP = 4;
-    public static final int REPROBE_EVERY = 16;
+    static final int MISSES_BEFORE_SKIP = 4;
+    static final int REPROBE_EVERY = 16;
     public static final int SIZE = 1 << 16;
 
     /** {@link #readProbe} answers. */
-    public static final int NOWAIT = 0;
-    public static final int CACHESTAT = 1;
-    public static final int SKIP = 2;
+    static final int NOWAIT = 0;
+    static final int CACHESTAT = 1;
+    static final int SKIP = 2;
 
     /** Marks in {@link #marks}. */
     private static final byte READ_CACHESTAT = 1;
@@ -60,7 +60,7 @@ public final class ProbeHistory {
     private final byte[] marks = new byte[SIZE];
 
     /** Which probe a read of {@code fd} gets this time: {@link #NOWAIT}, {@link #CACHESTAT} or {@link #SKIP}. */
-    public int readProbe(long fd) {
+    int readProbe(long fd) {
         if (fd < 0 || fd >= SIZE) {
             return NOWAIT;
         }
@@ -76,7 +76,7 @@ public final class ProbeHistory {
     }
 
     /** Whether to probe a write of {@code fd} with RWF_NOWAIT this time. */
-    public boolean shouldProbeWrite(long fd) {
+    boolean shouldProbeWrite(long fd) {
         if (fd < 0 || fd >= SIZE) {
             return true;
         }
@@ -126,21 +126,21 @@ public final class ProbeHistory {
     }
 
     /** No probe works on reads of {@code fd}: background without probing until it is closed. */
-    public void unprobeable(long fd) {
+    void unprobeable(long fd) {
         if (fd >= 0 && fd < SIZE) {
             marks[(int) fd] = (byte) ((marks[(int) fd] & ~READ_CACHESTAT) | READ_NONE);
         }
     }
 
     /** A write of {@code fd} was refused RWF_NOWAIT: writes of it go to the background without probing. */
-    public void writesRefused(long fd) {
+    void writesRefused(long fd) {
         if (fd >= 0 && fd < SIZE) {
             marks[(int) fd] |= WRITE_NONE;
         }
     }
 
     /** The descriptor number was closed: whatever comes next under it is a new file. */
-    public void forget(long fd) {
+    void forget(long fd) {
         if (fd >= 0 && fd < SIZE) {
             misses[(int) fd] = 0;
             skipped[(int) fd] = 0;

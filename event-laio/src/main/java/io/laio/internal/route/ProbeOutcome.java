@@ -44,7 +44,7 @@ public final class ProbeOutcome {
     }
 
     /** Would block on the disk (an uncached file range), not on the descriptor's readiness. */
-    public static long fileMiss() {
+    static long fileMiss() {
         return WOULD_BLOCK | FILE_MISS;
     }
 
@@ -59,7 +59,7 @@ public final class ProbeOutcome {
     }
 
     /** Whether a would-block outcome waits for the disk. */
-    public static boolean missedFile(long outcome) {
+    static boolean missedFile(long outcome) {
         return (outcome & FILE_MISS) != 0;
     }
 }

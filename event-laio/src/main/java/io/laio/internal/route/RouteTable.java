@@ -38,7 +38,7 @@ import io.laio.internal.ThreadState;
  */
 public final class RouteTable {
     /** Runs inline with a critical downcall: it returns without waiting for anything. */
-    public static final int NEVER_BLOCKS = 0;
+    static final int NEVER_BLOCKS = 0;
     /** Its probe runs first; the call goes to the background only if the probe says it would block. */
     public static final int PROBE = 1;
     /** Straight to a helper lane: nothing can tell beforehand whether it blocks. */
@@ -51,26 +51,26 @@ public final class RouteTable {
     /** Would block → a socket wait: the call only answers on a socket. */
     public static final int SOCKET_WAIT = 2;
     /** Would block → a socket wait on a socket, a pipe wait on a pipe, the data lane on a file (statx decides). */
-    public static final int SOCKET_OR_PIPE_WAIT = 3;
+    static final int SOCKET_OR_PIPE_WAIT = 3;
     /** Would block → a socket wait on a non-blocking socket (unless the file missed), else the data lane. */
-    public static final int NONBLOCKING_SOCKET_WAIT = 4;
+    static final int NONBLOCKING_SOCKET_WAIT = 4;
 
     /** Nothing moved is ever continued. */
-    public static final int NO_REST = 0;
+    static final int NO_REST = 0;
     /** {@code (fd, buf, count)}: the rest is {@code buf + done}, {@code count - done}. */
-    public static final int REST_OF_BUFFER = 1;
+    static final int REST_OF_BUFFER = 1;
     /** {@code (fd, buf, count, offset)}: as {@link #REST_OF_BUFFER}, at {@code offset + done}. */
-    public static final int REST_OF_BUFFER_AT = 2;
+    static final int REST_OF_BUFFER_AT = 2;
     /** {@code (fd, iov, iovcnt)}: a new iovec array past the bytes done. */
-    public static final int REST_OF_IOVECS = 3;
+    static final int REST_OF_IOVECS = 3;
     /** {@code (fd, iov, iovcnt, offset)}: as {@link #REST_OF_IOVECS}, at {@code offset + done}. */
-    public static final int REST_OF_IOVECS_AT = 4;
+    static final int REST_OF_IOVECS_AT = 4;
     /** {@code sendfile(out, in, offsetPtr, count)}: {@code count - done}; the kernel moved the offset. */
-    public static final int REST_OF_SENDFILE = 5;
+    static final int REST_OF_SENDFILE = 5;
 
     /** A probe: the call's result ({@code >= 0}, or -1 with the thread's errno set) or a would-block {@link ProbeOutcome}. */
     @FunctionalInterface
-    public interface Probe {
+    interface Probe {
         long run(LazyProbe p, ThreadState ts, int slot, long a1, long a2, long a3, long a4, long a5, long a6);
     }
 

@@ -56,7 +56,7 @@ public final class SocketRetry {
     private final MemorySegment capture;
     private final Scratch scratch;
 
-    public SocketRetry(Consumer<LaioCall> completer) {
+    SocketRetry(Consumer<LaioCall> completer) {
         this.completer = completer;
         Arena arena = Arena.ofAuto();
         this.capture = Syscalls.newCapture(arena);
@@ -74,7 +74,7 @@ public final class SocketRetry {
      * part before it went to the background) reports them instead, as a short write with errno 0
      * — {@code -1} would tell the caller that nothing went out when some did.
      */
-    public void failAll(ArrayDeque<LaioCall> q, int err) {
+    void failAll(ArrayDeque<LaioCall> q, int err) {
         LaioCall h;
         while ((h = q.poll()) != null) {
             if (h.start()) {

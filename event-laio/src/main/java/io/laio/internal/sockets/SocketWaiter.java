@@ -61,7 +61,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SocketWaiter {
     /** {@link SchedulePoints}: about to wait on its epoll ({@link SchedulePoints#takeFault} may fail that wait). */
-    public static final String BEFORE_AWAIT = "SocketWaiter.run:beforeAwait";
+    static final String BEFORE_AWAIT = "SocketWaiter.run:beforeAwait";
 
     private static final Logger LOG = LoggerFactory.getLogger(SocketWaiter.class);
 

@@ -26,11 +26,12 @@
  */
 module io.laio {
     requires transitive io.laio.event;
+    requires jdk.jfr;
     requires org.slf4j;
     requires org.jctools.core;
 
     exports io.laio;
     exports io.laio.abi;
 
-    provides io.laio.event.spi.BackendProvider with io.laio.EpollBackendProvider, io.laio.uring.UringBackendProvider;
+    provides io.laio.event.spi.BackendProvider with io.laio.internal.epoll.EpollBackendProvider, io.laio.uring.UringBackendProvider;
 }

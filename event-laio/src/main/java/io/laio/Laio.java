@@ -20,6 +20,13 @@ import static io.laio.abi.AtFlags.AT_FDCWD;
 
 import io.laio.abi.TimespecLayout;
 import io.laio.event.EventBase;
+import io.laio.internal.LaioCall;
+import io.laio.internal.ThreadState;
+import io.laio.internal.completion.CallCounters;
+import io.laio.internal.completion.Completions;
+import io.laio.internal.completion.InFlight;
+import io.laio.internal.lanes.Background;
+import io.laio.internal.route.Router;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.ref.Reference;

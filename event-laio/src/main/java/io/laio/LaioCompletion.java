@@ -16,6 +16,8 @@
 
 package io.laio;
 
+import io.laio.internal.LaioCall;
+
 /**
  * A reusable slot that {@link Laio#poll} fills with one completed background call. Allocate an
  * array of them once and pass it to every poll: nothing is allocated per completion.

@@ -18,6 +18,8 @@ package io.laio;
 
 import io.laio.event.Event;
 import io.laio.event.spi.EventSource;
+import io.laio.internal.FacadeAccess;
+import io.laio.internal.LaioCall;
 
 /**
  * One background call: what {@link Laio#gethandle()} returns after a call answered
@@ -68,7 +70,7 @@ import io.laio.event.spi.EventSource;
  * receives the completion (the loop thread, or the caller of {@code poll}). The same call always
  * gives the same handle object, so handles can be compared with {@code ==} and kept in sets.
  */
-public final class LaioHandle implements EventSource {
+public abstract sealed class LaioHandle permits LaioHandle.Watchable {
     /** Call states, for tests and {@link #toString()}. */
     static final int QUEUED = LaioCall.QUEUED;
     static final int RUNNING = LaioCall.RUNNING;
@@ -77,7 +79,26 @@ public final class LaioHandle implements EventSource {
     final LaioCall call;
     final long gen;
 
-    LaioHandle(LaioCall call, long gen) {
+    static {
+        FacadeAccess.install(new FacadeAccess() {
+            @Override
+            public LaioHandle newHandle(LaioCall call, long gen) {
+                return new Watchable(call, gen);
+            }
+
+            @Override
+            public long generation(LaioHandle h) {
+                return h.gen;
+            }
+
+            @Override
+            public void fill(LaioCompletion slot, LaioCall call) {
+                slot.fill(call);
+            }
+        });
+    }
+
+    private LaioHandle(LaioCall call, long gen) {
         this.call = call;
         this.gen = gen;
     }
@@ -172,8 +193,7 @@ public final class LaioHandle implements EventSource {
      * @throws IllegalArgumentException if the handle is stale, belongs to a standalone Laio or
      *                                  another base, or its completion was already reported
      */
-    @Override
-    public void added(Event ev) {
+    void onAdded(Event ev) {
         LaioCall c = live("Event.add on a LAIO handle");
         if (ev.base() != c.owner.base()) {
             throw new IllegalArgumentException("this handle belongs to " + (c.owner.base() == null
@@ -189,8 +209,7 @@ public final class LaioHandle implements EventSource {
     }
 
     /** An event on this handle was deleted (loop thread); nothing to do on a stale handle. */
-    @Override
-    public void deleted(Event ev) {
+    void onDeleted(Event ev) {
         LaioCall c = call;
         if (c.generation() == gen && c.waiting == ev) {
             c.waiting = null;
@@ -205,5 +224,26 @@ public final class LaioHandle implements EventSource {
             return "LaioHandle[stale, generation " + gen + "]";
         }
         return "LaioHandle[" + c.describe(w) + "]";
+    }
+
+    /**
+     * The one kind of handle there is: it is the {@link EventSource} of its {@code Ev.LAIO}
+     * events, so the loop tells it when one is added or deleted, while those two SPI methods stay
+     * out of {@code LaioHandle}'s public API.
+     */
+    static final class Watchable extends LaioHandle implements EventSource {
+        private Watchable(LaioCall call, long gen) {
+            super(call, gen);
+        }
+
+        @Override
+        public void added(Event ev) {
+            onAdded(ev);
+        }
+
+        @Override
+        public void deleted(Event ev) {
+            onDeleted(ev);
+        }
     }
 }

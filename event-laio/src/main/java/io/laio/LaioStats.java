@@ -16,6 +16,8 @@
 
 package io.laio;
 
+import io.laio.internal.completion.CallCounters;
+
 /**
  * A snapshot of a {@link Laio}'s counters, taken by {@link Laio#stats()}. Per syscall
  * ({@link Sys} number; {@code -1} for {@link Laio#call}): calls made, completed inline (without

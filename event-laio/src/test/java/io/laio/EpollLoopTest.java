@@ -24,6 +24,10 @@ import io.laio.event.Ev;
 import io.laio.event.Event;
 import io.laio.event.EventBase;
 import io.laio.event.contract.CrossThreadFailures;
+import io.laio.internal.Native;
+import io.laio.internal.Syscalls;
+import io.laio.internal.epoll.EpollBackend;
+import io.laio.internal.sockets.SocketFd;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -38,10 +42,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A base on the epoll backend: the loop's own epoll watches LAIO's socket waits, which are
- * retried and completed on the loop thread, with no socket-waiter thread.
+ * A base on a backend that watches raw descriptors ({@code "epoll"}, and {@code "uring"} for the
+ * socket-wait tests, which run on both): the loop's own poller watches LAIO's socket waits, which
+ * are retried and completed on the loop thread, with no socket-waiter thread.
  */
 @Timeout(60)
 class EpollLoopTest {
@@ -55,7 +62,13 @@ class EpollLoopTest {
 
     /** A base on the epoll backend whose throwing tasks and callbacks fail the test. */
     private EventBase epollBase() {
-        EventBase base = EventBase.create("epoll");
+        return base("epoll");
+    }
+
+    /** A base on {@code backend} whose throwing tasks and callbacks fail the test. */
+    private EventBase base(String backend) {
+        EventBase base = EventBase.create(backend);
+        assertEquals(backend, base.backendName());
         base.setUncaughtHandler(failures.uncaughtHandler());
         return base;
     }
@@ -208,11 +221,12 @@ class EpollLoopTest {
         failures.assertNone(); // a wake-up that failed (EBADF: it wrote to the number after close freed it)
     }
 
-    @Test
-    void aSocketReadThatWouldBlockCompletesOnTheLoopWithoutAWaiterThread() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"epoll", "uring"})
+    void aSocketReadThatWouldBlockCompletesOnTheLoopWithoutAWaiterThread(String backend) throws Exception {
         int[] sp = SocketWaiterTest.socketPair();
         long before = waiterThreads();
-        try (EventBase base = epollBase(); Laio laio = Laio.attach(base); Arena arena = Arena.ofShared()) {
+        try (EventBase base = base(backend); Laio laio = Laio.attach(base); Arena arena = Arena.ofShared()) {
             MemorySegment buf = arena.allocate(16);
             long[] got = {-2, -2};
             base.execute(() -> {
@@ -243,13 +257,54 @@ class EpollLoopTest {
         }
     }
 
-    @Test
-    void aOneMebibyteWriteToASlowReaderCompletesOnceAtNBytes() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"epoll", "uring"})
+    void aRecvfromThatWaitsForDataCompletesAsAnLaioEventOnTheLoop(String backend) throws Exception {
+        int[] sp = SocketWaiterTest.socketPair();
+        long before = waiterThreads();
+        try (EventBase base = base(backend); Laio laio = Laio.attach(base); Arena arena = Arena.ofShared()) {
+            MemorySegment buf = arena.allocate(16);
+            long[] got = {-2, -2};
+            Thread[] on = new Thread[1];
+            base.execute(() -> {
+                assertEquals(-1, laio.syscall(Sys.SYS_recvfrom, sp[0], buf.address(), 16, 0, 0, 0));
+                assertEquals(Errno.EINPROGRESS, Laio.errno());
+                Event.set(base, laio.gethandle(), Ev.LAIO, (ev, what, arg) -> {
+                    assertEquals(Ev.LAIO, what & Ev.LAIO);
+                    on[0] = Thread.currentThread();
+                    got[0] = ev.result();
+                    got[1] = ev.error();
+                }, null).add();
+                failures.start("writer", () -> {
+                    Thread.sleep(30);
+                    Native.writeByte(sp[1], (byte) 7);
+                });
+            });
+            base.once(null, Ev.TIMEOUT, (ev, w, a) -> base.loopBreak(), null, Duration.ofSeconds(20));
+            Thread loop = Thread.currentThread();
+            while (got[0] == -2 && !base.gotBreak()) {
+                base.loop(Ev.LOOP_ONCE);
+            }
+            assertEquals(1, got[0], "one byte received");
+            assertEquals(0, got[1]);
+            assertEquals(7, buf.get(ValueLayout.JAVA_BYTE, 0));
+            assertEquals(loop, on[0], "delivered on the loop thread");
+            assertEquals(before, waiterThreads(), "the loop's own poller waited: no socket-waiter thread");
+            assertEquals(0, laio.stats().helpersAlive(), "no helper held the wait");
+        } finally {
+            Native.close(sp[0]);
+            Native.close(sp[1]);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"epoll", "uring"})
+    void aOneMebibyteWriteToASlowReaderCompletesOnceAtNBytes(String backend) throws Exception {
         int[] sp = SocketWaiterTest.socketPair();
         int size = 1 << 20;
         byte[] data = new byte[size];
         new Random(9).nextBytes(data);
-        try (EventBase base = epollBase(); Laio laio = Laio.attach(base); Arena arena = Arena.ofShared()) {
+        try (EventBase base = base(backend); Laio laio = Laio.attach(base); Arena arena = Arena.ofShared()) {
             MemorySegment src = arena.allocate(size);
             MemorySegment.copy(data, 0, src, ValueLayout.JAVA_BYTE, 0, size);
             List<Long> results = new ArrayList<>();
@@ -323,10 +378,11 @@ class EpollLoopTest {
         }
     }
 
-    @Test
-    void aCancelledWaitEndsWithEcanceledAndTheLoopEmpties() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"epoll", "uring"})
+    void aCancelledWaitEndsWithEcanceledAndTheLoopEmpties(String backend) throws Exception {
         int[] sp = SocketWaiterTest.socketPair();
-        try (EventBase base = epollBase(); Laio laio = Laio.attach(base); Arena arena = Arena.ofShared()) {
+        try (EventBase base = base(backend); Laio laio = Laio.attach(base); Arena arena = Arena.ofShared()) {
             MemorySegment buf = arena.allocate(4);
             int[] errors = {-1};
             int[] deliveries = {0};
@@ -350,10 +406,11 @@ class EpollLoopTest {
         }
     }
 
-    @Test
-    void closingLaioEndsItsWaitingCallsWithEcanceled() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"epoll", "uring"})
+    void closingLaioEndsItsWaitingCallsWithEcanceled(String backend) throws Exception {
         int[] sp = SocketWaiterTest.socketPair();
-        try (EventBase base = epollBase(); Arena arena = Arena.ofShared()) {
+        try (EventBase base = base(backend); Arena arena = Arena.ofShared()) {
             Laio laio = Laio.attach(base);
             MemorySegment buf = arena.allocate(4);
             int[] errors = {-1};

@@ -22,6 +22,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.laio.abi.IovecLayout;
 import io.laio.abi.RwfFlags;
+import io.laio.internal.Native;
+import io.laio.internal.Syscalls;
+import io.laio.internal.ThreadState;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;

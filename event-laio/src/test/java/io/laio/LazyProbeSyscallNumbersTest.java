@@ -20,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.laio.internal.Syscalls;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,7 +58,7 @@ class LazyProbeSyscallNumbersTest {
     void everySyscallTheLibraryMakesItselfExistsOnAarch64() throws Exception {
         List<String> missing = new ArrayList<>();
         TreeSet<String> seen = new TreeSet<>();
-        try (Stream<Path> files = Files.list(MAIN)) {
+        try (Stream<Path> files = Files.walk(MAIN)) {
             for (Path f : (Iterable<Path>) files.filter(p -> p.toString().endsWith(".java"))::iterator) {
                 Matcher m = OWN_CALL.matcher(Files.readString(f));
                 while (m.find()) {

@@ -16,12 +16,15 @@
 
 package io.laio;
 
-import io.laio.abi.StatxLayout;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.laio.abi.StatxLayout;
+import io.laio.internal.Native;
+import io.laio.internal.route.LazyProbe;
+import io.laio.internal.route.RouteTable;
 import java.io.RandomAccessFile;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

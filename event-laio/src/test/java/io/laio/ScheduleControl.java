@@ -16,6 +16,7 @@
 
 package io.laio;
 
+import io.laio.internal.SchedulePoints;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;

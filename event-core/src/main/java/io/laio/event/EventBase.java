@@ -361,22 +361,14 @@ public final class EventBase implements AutoCloseable {
 
     private void pollBackend(boolean noWait) {
         long timeout;
-        long deadline;
         if (noWait) {
             timeout = 0;
-            deadline = cachedNow;
         } else {
             Event first = timers.peek();
-            if (first == null) {
-                timeout = -1;
-                deadline = LoopWaker.NO_DEADLINE;
-            } else {
-                timeout = Math.max(0, first.deadline - cachedNow);
-                deadline = first.deadline;
-            }
+            timeout = first == null ? -1 : Math.max(0, first.deadline - cachedNow);
         }
         if (timeout != 0) {
-            waker.sleepUntil(deadline);
+            waker.sleep();
             if (!tasks.isEmpty() || !sourcesMaySleep() || breakRequested || exitRequested) {
                 timeout = 0;
             }

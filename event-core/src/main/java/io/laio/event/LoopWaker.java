@@ -26,10 +26,12 @@ import java.lang.invoke.VarHandle;
  * helpers, the socket waiter, signal handlers), so a wake-up is never lost and at most one
  * producer pays for it per sleep (Netty's {@code nextWakeupNanos} is the model).
  *
- * <p>The word holds {@link #AWAKE} while the loop runs callbacks, or the deadline until which it
- * is about to sleep ({@link #NO_DEADLINE} for no timer). Loop:
+ * <p>The word holds {@link #AWAKE} while the loop runs callbacks, or {@link #ASLEEP} when it is
+ * about to sleep. It stores no deadline: timers are loop-thread-only, so no producer ever has a
+ * timer whose deadline it could compare with the loop's (see docs/design/wakeup.md, "Cross-thread
+ * timers"). Loop:
  * <pre>
- *   1. sleepUntil(deadline)        word := deadline                     (volatile write)
+ *   1. sleep()                     word := ASLEEP                       (volatile write)
  *   2. re-check every queue         tasks, LAIO completions, signals     (volatile reads)
  *      non-empty → poll(0) instead of sleeping
  *   3. backend.poll(timeout)
@@ -41,10 +43,10 @@ import java.lang.invoke.VarHandle;
  * <p>Race table (P = producer, L = loop):
  * <pre>
  *  P enqueues before L's step 1          L's step 2 sees the item: no sleep.           OK
- *  P enqueues between steps 1 and 2      L's step 2 sees it; P's swap sees a deadline
+ *  P enqueues between steps 1 and 2      L's step 2 sees it; P's swap sees ASLEEP
  *                                        and wakes the backend once more: one extra,
  *                                        harmless early return from the next poll.     OK (extra wake)
- *  P enqueues after step 2, L in poll    P's swap sees a deadline → backend.wakeup():
+ *  P enqueues after step 2, L in poll    P's swap sees ASLEEP → backend.wakeup():
  *                                        poll returns.                                 OK
  *  P's swap precedes L's poll call       backend.wakeup() before poll makes the next
  *                                        poll return at once (selector/pipe/permit).   OK
@@ -52,7 +54,7 @@ import java.lang.invoke.VarHandle;
  *                                        wake-up; L drains both items.                 OK
  *  P after step 4 (L running callbacks)  swap sees AWAKE: no wake-up; L drains the
  *                                        queue later in this pass or re-checks at 2.   OK
- *  P sees a stale deadline after step 4  (step 4 is a release write) one unneeded
+ *  P sees a stale ASLEEP after step 4   (step 4 is a release write) one unneeded
  *                                        backend.wakeup(): an early return, no loss.   OK (extra wake)
  * </pre>
  * Steps 1–2 and the producer's enqueue-then-swap are each a volatile write followed by a
@@ -62,14 +64,14 @@ import java.lang.invoke.VarHandle;
  * wake-up and at most one backend wake-up per sleep.
  */
 final class LoopWaker implements Waker {
-    static final long AWAKE = Long.MIN_VALUE;
-    static final long NO_DEADLINE = Long.MAX_VALUE;
+    static final int AWAKE = 0;
+    static final int ASLEEP = 1;
 
     private static final VarHandle WORD;
 
     static {
         try {
-            WORD = MethodHandles.lookup().findVarHandle(LoopWaker.class, "word", long.class);
+            WORD = MethodHandles.lookup().findVarHandle(LoopWaker.class, "word", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -77,15 +79,15 @@ final class LoopWaker implements Waker {
 
     private final Backend backend;
     @SuppressWarnings("unused") // accessed through WORD
-    private volatile long word = AWAKE;
+    private volatile int word = AWAKE;
 
     LoopWaker(Backend backend) {
         this.backend = backend;
     }
 
-    /** Loop, step 1: about to sleep until {@code deadline} (a nanoTime, or NO_DEADLINE). */
-    void sleepUntil(long deadline) {
-        WORD.setVolatile(this, deadline == AWAKE ? AWAKE + 1 : deadline);
+    /** Loop, step 1: about to sleep. */
+    void sleep() {
+        WORD.setVolatile(this, ASLEEP);
     }
 
     /** Loop, step 4. */
@@ -96,7 +98,7 @@ final class LoopWaker implements Waker {
     /** Any thread, after publishing work for the loop. */
     @Override
     public void wakeup() {
-        if ((long) WORD.getAndSet(this, AWAKE) != AWAKE) {
+        if ((int) WORD.getAndSet(this, AWAKE) != AWAKE) {
             backend.wakeup();
         }
     }

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Model checking of the wake-up protocol with the real {@link LoopWaker}: producers enqueue into a
  * tiny queue (a count) and call {@link LoopWaker#wakeup()}; the loop thread runs passes of
- * "drain, {@link LoopWaker#sleepUntil}, re-check, poll, {@link LoopWaker#awake()}" against a
+ * "drain, {@link LoopWaker#sleep}, re-check, poll, {@link LoopWaker#awake()}" against a
  * backend whose wake-up is a sticky permit, as a selector's or a pipe's is (a wake-up before the
  * poll makes the poll return at once). Every interleaving must end with no lost wake-up (the loop
  * blocked in its poll with an item queued and no wake-up pending) and with at most one backend
@@ -75,7 +75,7 @@ public class LoopWakerLincheckTest {
             waker.awake(); // step 4
         }
         queued.set(0); // callbacks: drain what was queued (anything later is seen at the re-check)
-        waker.sleepUntil(LoopWaker.NO_DEADLINE); // step 1
+        waker.sleep(); // step 1
         sleeps++;
         if (queued.get() != 0 || permit.getAndSet(false)) { // step 2 re-check; or a poll that returns at once
             permit.set(false); // poll(0) consumes a pending wake-up too

@@ -1,0 +1,346 @@
+/*
+ * Copyright 2026 the laio authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package io.laio.internal.epoll;
+
+import io.laio.abi.EpollEventLayout;
+import io.laio.event.Ev;
+import io.laio.event.spi.Backend;
+import io.laio.event.spi.ReadySink;
+import io.laio.internal.ErrnoException;
+import io.laio.internal.sockets.LoopSocketWaits;
+import io.laio.internal.sockets.SocketFd;
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.spi.AbstractSelectableChannel;
+import java.nio.channels.spi.AbstractSelector;
+import java.nio.channels.spi.SelectorProvider;
+import java.util.Arrays;
+import java.util.Set;
+
+/**
+ * An event-loop backend on a Linux epoll instance of its own (through FFM), level-triggered,
+ * woken by an eventfd. It watches raw descriptors ({@link SocketFd}), not NIO channels — what
+ * it is for is LAIO's socket waits: on a base polled by it, a socket call that would block
+ * waits on the loop's own epoll and is retried on the loop thread ({@link LoopSocketWaits}),
+ * with no thread hand-off at all.
+ *
+ * <p>Entries are one-shot ({@code EPOLLONESHOT}) and stay in the kernel's set when their events
+ * are deleted: a keep-alive connection that waits again and again costs one
+ * {@code EPOLL_CTL_MOD} per wait, where adding and deleting the entry cost two calls and an
+ * allocation in the kernel (1.3 {@code epoll_ctl} per request, 6% of a thttpd loop). An entry
+ * that reported and is still wanted is armed again before the next wait, so the events the
+ * loop sees stay level-triggered. A deleted entry is dormant: disarmed once it reports (and
+ * then ignored), dropped by the kernel when its descriptor is closed; a registration of the
+ * same number arms it again with {@code MOD}, or adds a new one when the number was closed and
+ * reused ({@code ENOENT}).
+ *
+ * <p>Threading: everything on the loop thread but {@link #wakeup()} (any thread). A descriptor
+ * closed while registered leaves the epoll set silently (the kernel drops it).
+ *
+ * <p><b>Wake-up against close.</b> {@link #wakeup()} writes to the eventfd by its number, and
+ * {@code loopExit}/{@code loopBreak} may call it from any thread at any time, also while the
+ * base closes. Once {@link #close()} has freed the number the kernel may hand it to anyone (a
+ * socket, a file), and a late write would put eight bytes into that stranger. So a state word
+ * counts the wake-ups in flight and holds {@link #CLOSED} once close began: a wake-up that sees
+ * {@code CLOSED} does nothing, and close frees the descriptors only after the count fell to
+ * zero. The write it waits for is a non-blocking eventfd write, so the wait is a few
+ * microseconds at most.
+ *
+ * <p><b>Interrupts.</b> {@code epoll_pwait} returns {@code EINTR} for signals only, and
+ * {@link Thread#interrupt()} sends none; the one public hook the JDK gives into
+ * {@code interrupt()} is {@link AbstractSelector#begin()}, which makes an interrupt call the
+ * selector's {@code wakeup()} (it is how NIO's own selectors wake). {@link #poll} runs its
+ * wait between {@code begin()} and {@code end()} of a selector that exists only for that, whose
+ * {@code wakeup()} is this backend's: an interrupt of the loop thread, before or during the
+ * wait, makes it return, and the base ends the loop as its Javadoc says. It costs an
+ * uncontended lock per wait, as every NIO {@code select} pays.
+ */
+public final class EpollBackend implements Backend {
+    /** Bit of {@link #state}: close() began; the low bits count wake-ups in flight. */
+    private static final int CLOSED = 1 << 30;
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(EpollBackend.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** One watched descriptor; dormant (no attachment) once cancelled, until its number is registered again. */
+    private static final class Registration {
+        final int fd;
+        int interest;
+        Object attachment;
+        /** The kernel holds an entry for this number, as far as this backend knows. */
+        boolean inEpoll;
+        /** The entry may report: armed since it last did. */
+        boolean armed;
+        /** In {@link #fired}: to be armed again before the next wait if still wanted. */
+        boolean fired;
+
+        Registration(int fd) {
+            this.fd = fd;
+        }
+    }
+
+    private final WakeableEpoll epoll;
+    private Registration[] byFd = new Registration[256];
+    /** Entries that reported since the last wait (one-shot: disarmed by the kernel). */
+    private final Registration[] fired = new Registration[WakeableEpoll.MAX_EVENTS];
+    private int firedCount;
+    private final InterruptHook interruptHook = new InterruptHook();
+    @SuppressWarnings("unused") // accessed through STATE
+    private volatile int state;
+
+    public EpollBackend() throws IOException {
+        epoll = new WakeableEpoll();
+    }
+
+    @Override
+    public String name() {
+        return "epoll";
+    }
+
+    @Override
+    public boolean accepts(Object source) {
+        return source instanceof SocketFd;
+    }
+
+    @Override
+    public Object register(Object source, int interest, Object attachment) throws IOException {
+        int fd = ((SocketFd) source).fd();
+        if (fd >= byFd.length) {
+            byFd = Arrays.copyOf(byFd, Math.max(fd + 1, byFd.length * 2));
+        }
+        Registration known = byFd[fd];
+        Registration r = known != null && known.attachment == null ? known : new Registration(fd);
+        if (known != null && r != known) {
+            r.inEpoll = known.inEpoll; // another source of the same number: its entry is the kernel's one
+        }
+        arm(r, interest);
+        r.attachment = attachment;
+        byFd[fd] = r;
+        return r;
+    }
+
+    @Override
+    public void modify(Object key, int interest) throws IOException {
+        arm((Registration) key, interest);
+    }
+
+    private static int mask(int interest) {
+        return ((interest & Ev.READ) != 0 ? EpollEventLayout.EPOLLIN : 0)
+                | ((interest & Ev.WRITE) != 0 ? EpollEventLayout.EPOLLOUT : 0) | ((interest & Ev.CLOSED) != 0 ? EpollEventLayout.EPOLLRDHUP : 0);
+    }
+
+    /**
+     * Sets the interest and arms the entry for it. None at all arms nothing: an entry still
+     * armed reports once more at most (hang-ups and errors come whatever the mask), and that
+     * report is dropped.
+     */
+    private void arm(Registration r, int interest) throws IOException {
+        r.interest = interest;
+        int err = tryArm(r);
+        if (err != 0) {
+            throw new ErrnoException("epoll_ctl(fd " + r.fd + ")", err);
+        }
+    }
+
+    /** Arms the entry for its interest (none: nothing); 0, or the errno that refused it. */
+    private int tryArm(Registration r) {
+        int mask = mask(r.interest);
+        if (mask == 0) {
+            return 0;
+        }
+        int err = epoll.watch(r.fd, mask | EpollEventLayout.EPOLLONESHOT, r.inEpoll);
+        r.inEpoll = err == 0;
+        r.armed = err == 0;
+        return err;
+    }
+
+    /** The entry stays in the kernel's set, dormant: no system call, and none to watch it again. */
+    @Override
+    public void cancel(Object key) {
+        Registration r = (Registration) key;
+        r.attachment = null;
+        r.interest = 0;
+    }
+
+    /** Before a wait: entries that reported and are still wanted are armed again (level-triggered). */
+    private void rearmFired() {
+        for (int i = 0; i < firedCount; i++) {
+            Registration r = fired[i];
+            fired[i] = null;
+            r.fired = false;
+            if (r.attachment != null && !r.armed) {
+                tryArm(r); // EBADF (closed behind the base's back): as with a plain entry, it reports nothing more
+            }
+        }
+        firedCount = 0;
+    }
+
+    @Override
+    public int poll(long timeoutNanos, ReadySink sink) throws IOException {
+        long ms = timeoutNanos < 0 ? -1 : timeoutNanos == 0 ? 0 : Math.max(1, (timeoutNanos + 999_999) / 1_000_000);
+        rearmFired();
+        int n;
+        if (ms == 0) {
+            n = epoll.await(0); // does not block: an interrupt is seen by the base before its next wait
+        } else {
+            interruptHook.enter(); // an interrupt from here on, or one already pending, wakes the wait below
+            try {
+                n = epoll.await(ms);
+            } finally {
+                interruptHook.exit();
+            }
+        }
+        int reported = 0;
+        for (int i = 0; i < n; i++) {
+            int fd = epoll.fd(i);
+            Registration r = fd >= 0 && fd < byFd.length ? byFd[fd] : null;
+            if (r == null) {
+                continue;
+            }
+            r.armed = false; // one-shot: the kernel disarmed the entry as it reported
+            if (r.attachment == null) {
+                continue; // dormant: nobody asked
+            }
+            if (!r.fired) {
+                r.fired = true;
+                fired[firedCount++] = r;
+            }
+            int got = epoll.readiness(i);
+            boolean failed = (got & (EpollEventLayout.EPOLLERR | EpollEventLayout.EPOLLHUP)) != 0;
+            int ready = ((got & EpollEventLayout.EPOLLIN) != 0 || failed ? Ev.READ : 0)
+                    | ((got & EpollEventLayout.EPOLLOUT) != 0 || failed ? Ev.WRITE : 0)
+                    | ((got & EpollEventLayout.EPOLLRDHUP) != 0 || failed ? Ev.CLOSED : 0);
+            ready &= r.interest;
+            if (ready != 0) {
+                reported++;
+                sink.ready(r.attachment, ready);
+            }
+        }
+        return reported;
+    }
+
+    /** Any thread: signals the eventfd, or does nothing once {@link #close()} began. */
+    @Override
+    public void wakeup() {
+        if (((int) STATE.getVolatile(this) & CLOSED) != 0) {
+            return; // closed long since: not even counted, so callers that go on cannot keep close() waiting
+        }
+        // counted in before the CLOSED check that decides: close() either sees this wake-up in
+        // flight and waits for it, or set CLOSED first and this wake-up sees it (both are
+        // volatile read-modify-writes). Two atomic adds per wake-up, which the base's protocol
+        // makes one per sleep at most.
+        int s = (int) STATE.getAndAdd(this, 1);
+        try {
+            if ((s & CLOSED) == 0) {
+                epoll.signal();
+            }
+        } finally {
+            STATE.getAndAdd(this, -1);
+        }
+    }
+
+    /** Frees the epoll and eventfd descriptors after every wake-up in flight has written. */
+    @Override
+    public void close() {
+        if (((int) STATE.getAndBitwiseOr(this, CLOSED) & CLOSED) != 0) {
+            return;
+        }
+        while ((int) STATE.getVolatile(this) != CLOSED) {
+            Thread.yield(); // a wake-up is writing to the eventfd: one non-blocking write (yield: its thread may be descheduled)
+        }
+        epoll.close();
+        try {
+            interruptHook.close();
+        } catch (IOException e) {
+            throw new AssertionError("closing a selector with no channels", e);
+        }
+    }
+
+    /** Wake-ups counted in flight (0 or more), for tests. */
+    public int wakeupsInFlight() {
+        return (int) STATE.getVolatile(this) & ~CLOSED;
+    }
+
+    /**
+     * A selector that selects nothing: {@link #begin()} is the JDK's public hook into
+     * {@link Thread#interrupt()}, which then calls {@link #wakeup()}, which wakes the epoll wait.
+     * Loop thread only (but {@code wakeup}, which the interrupting thread calls).
+     */
+    private final class InterruptHook extends AbstractSelector {
+        InterruptHook() {
+            super(SelectorProvider.provider());
+        }
+
+        void enter() {
+            begin(); // calls wakeup() at once if the thread is interrupted already
+        }
+
+        void exit() {
+            end();
+        }
+
+        @Override
+        public Selector wakeup() {
+            EpollBackend.this.wakeup();
+            return this;
+        }
+
+        @Override
+        protected void implCloseSelector() {
+            // no channels, no descriptors
+        }
+
+        @Override
+        protected SelectionKey register(AbstractSelectableChannel ch, int ops, Object att) {
+            throw new UnsupportedOperationException("the epoll backend's interrupt hook selects nothing");
+        }
+
+        @Override
+        public Set<SelectionKey> keys() {
+            return Set.of();
+        }
+
+        @Override
+        public Set<SelectionKey> selectedKeys() {
+            return Set.of();
+        }
+
+        @Override
+        public int selectNow() {
+            throw new UnsupportedOperationException("the epoll backend's interrupt hook selects nothing");
+        }
+
+        @Override
+        public int select(long timeout) {
+            throw new UnsupportedOperationException("the epoll backend's interrupt hook selects nothing");
+        }
+
+        @Override
+        public int select() {
+            throw new UnsupportedOperationException("the epoll backend's interrupt hook selects nothing");
+        }
+    }
+}

@@ -1,0 +1,150 @@
+/*
+ * Copyright 2026 the laio authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package io.laio.internal.route;
+
+/**
+ * What the non-blocking probes learned per descriptor, and so which probe a read of it gets:
+ * <ul>
+ *   <li>{@link #NOWAIT} — {@code preadv2(RWF_NOWAIT)}, the default. docs/design/costs.md measured a miss at
+ *       ~35–43 µs (it starts readahead before answering EAGAIN), far more than the call it saves,
+ *       so after {@value #MISSES_BEFORE_SKIP} misses in a row the descriptor is not probed
+ *       ({@link #SKIP}) but every {@value #REPROBE_EVERY}th call.</li>
+ *   <li>{@link #CACHESTAT} — the file system answered {@code EOPNOTSUPP} to RWF_NOWAIT (FUSE, NFS,
+ *       tmpfs and others): the page cache is asked with {@code cachestat(2)} instead (1–4 µs, and
+ *       a miss starts no I/O, so it is never skipped). Every {@value #REPROBE_EVERY}th call tries
+ *       RWF_NOWAIT again, which clears the mark if the number now names a file that takes it.</li>
+ *   <li>{@link #SKIP} for good — neither probe works on it (a terminal, a kernel without
+ *       cachestat): background until the number is closed through laio.</li>
+ * </ul>
+ * Writes keep their own mark: a buffered ext4 write answers EOPNOTSUPP to RWF_NOWAIT while reads
+ * of the same descriptor take it, so a refused write probe says nothing about reads.
+ *
+ * <p>The table is a hint shared by every calling thread without locks: a lost update costs one
+ * probe more or less, never a wrong result (skipping a probe only means a plain call in the
+ * background; a cachestat probe is right on any file system). A descriptor closed behind laio's
+ * back keeps its marks until laio closes that number again or, for {@link #CACHESTAT}, the next
+ * re-probe; the worst case is, again, an unneeded hop. Memory: three bytes per descriptor number
+ * below {@value #SIZE}, allocated once; numbers above are always probed with RWF_NOWAIT.
+ */
+public final class ProbeHistory {
+    static final int MISSES_BEFORE_SKIP = 4;
+    static final int REPROBE_EVERY = 16;
+    public static final int SIZE = 1 << 16;
+
+    /** {@link #readProbe} answers. */
+    static final int NOWAIT = 0;
+    static final int CACHESTAT = 1;
+    static final int SKIP = 2;
+
+    /** Marks in {@link #marks}. */
+    private static final byte READ_CACHESTAT = 1;
+    private static final byte READ_NONE = 2;
+    private static final byte WRITE_NONE = 4;
+
+    private final byte[] misses = new byte[SIZE];
+    private final byte[] skipped = new byte[SIZE];
+    private final byte[] marks = new byte[SIZE];
+
+    /** Which probe a read of {@code fd} gets this time: {@link #NOWAIT}, {@link #CACHESTAT} or {@link #SKIP}. */
+    int readProbe(long fd) {
+        if (fd < 0 || fd >= SIZE) {
+            return NOWAIT;
+        }
+        int i = (int) fd;
+        byte mark = marks[i];
+        if ((mark & READ_NONE) != 0) {
+            return SKIP;
+        }
+        if ((mark & READ_CACHESTAT) != 0) {
+            return nowAndThen(i) ? NOWAIT : CACHESTAT;
+        }
+        return misses[i] < MISSES_BEFORE_SKIP || nowAndThen(i) ? NOWAIT : SKIP;
+    }
+
+    /** Whether to probe a write of {@code fd} with RWF_NOWAIT this time. */
+    boolean shouldProbeWrite(long fd) {
+        if (fd < 0 || fd >= SIZE) {
+            return true;
+        }
+        int i = (int) fd;
+        return (marks[i] & WRITE_NONE) == 0 && (misses[i] < MISSES_BEFORE_SKIP || nowAndThen(i));
+    }
+
+    /** True every {@value #REPROBE_EVERY}th time it is asked about {@code i}. */
+    private boolean nowAndThen(int i) {
+        int s = skipped[i] + 1;
+        skipped[i] = (byte) (s % REPROBE_EVERY);
+        return s % REPROBE_EVERY == 0;
+    }
+
+    /** A RWF_NOWAIT probe of {@code fd} completed: its file system takes RWF_NOWAIT. */
+    public void hit(long fd) {
+        if (fd >= 0 && fd < SIZE) {
+            int i = (int) fd;
+            if (misses[i] != 0) {
+                misses[i] = 0;
+            }
+            if ((marks[i] & (READ_CACHESTAT | READ_NONE)) != 0) {
+                marks[i] &= ~(READ_CACHESTAT | READ_NONE);
+            }
+        }
+    }
+
+    /** A RWF_NOWAIT probe of {@code fd} would have blocked (so the file system takes RWF_NOWAIT). */
+    public void miss(long fd) {
+        if (fd >= 0 && fd < SIZE) {
+            int i = (int) fd;
+            byte m = misses[i];
+            if (m < Byte.MAX_VALUE) {
+                misses[i] = (byte) (m + 1);
+            }
+            if ((marks[i] & (READ_CACHESTAT | READ_NONE)) != 0) {
+                marks[i] &= ~(READ_CACHESTAT | READ_NONE);
+            }
+        }
+    }
+
+    /** A read of {@code fd} was refused RWF_NOWAIT ({@code EOPNOTSUPP}): ask cachestat from now on. */
+    public void nowaitRefused(long fd) {
+        if (fd >= 0 && fd < SIZE) {
+            marks[(int) fd] = (byte) ((marks[(int) fd] & ~READ_NONE) | READ_CACHESTAT);
+        }
+    }
+
+    /** No probe works on reads of {@code fd}: background without probing until it is closed. */
+    void unprobeable(long fd) {
+        if (fd >= 0 && fd < SIZE) {
+            marks[(int) fd] = (byte) ((marks[(int) fd] & ~READ_CACHESTAT) | READ_NONE);
+        }
+    }
+
+    /** A write of {@code fd} was refused RWF_NOWAIT: writes of it go to the background without probing. */
+    void writesRefused(long fd) {
+        if (fd >= 0 && fd < SIZE) {
+            marks[(int) fd] |= WRITE_NONE;
+        }
+    }
+
+    /** The descriptor number was closed: whatever comes next under it is a new file. */
+    void forget(long fd) {
+        if (fd >= 0 && fd < SIZE) {
+            misses[(int) fd] = 0;
+            skipped[(int) fd] = 0;
+            marks[(int) fd] = 0;
+        }
+    }
+}

@@ -1,0 +1,84 @@
+/*
+ * Copyright 2026 the laio authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package io.laio.internal.route;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.laio.internal.route.ProbeHistory;
+import org.junit.jupiter.api.Test;
+
+class ProbeHistoryTest {
+
+    @Test
+    void aDescriptorWhoseProbesKeepMissingIsProbedOnlyNowAndThen() {
+        ProbeHistory h = new ProbeHistory();
+        for (int i = 0; i < ProbeHistory.MISSES_BEFORE_SKIP; i++) {
+            assertEquals(ProbeHistory.NOWAIT, h.readProbe(5));
+            h.miss(5);
+        }
+        int probes = 0;
+        for (int i = 0; i < ProbeHistory.REPROBE_EVERY * 4; i++) {
+            if (h.readProbe(5) == ProbeHistory.NOWAIT) {
+                probes++;
+            }
+        }
+        assertEquals(4, probes, "one re-probe every " + ProbeHistory.REPROBE_EVERY + " calls");
+        h.hit(5);
+        assertEquals(ProbeHistory.NOWAIT, h.readProbe(5), "a hit restores probing");
+    }
+
+    @Test
+    void aDescriptorThatNoProbeWorksOnIsNotProbedUntilItIsClosed() {
+        ProbeHistory h = new ProbeHistory();
+        h.unprobeable(9);
+        for (int i = 0; i < 100; i++) {
+            assertEquals(ProbeHistory.SKIP, h.readProbe(9));
+        }
+        h.forget(9);
+        assertEquals(ProbeHistory.NOWAIT, h.readProbe(9));
+        assertEquals(ProbeHistory.NOWAIT, h.readProbe(1 << 20), "descriptors beyond the table are always probed");
+    }
+
+    @Test
+    void whenRwfNowaitIsRefusedThenReadsAskCachestatAndRetryNowaitNowAndThen() {
+        ProbeHistory h = new ProbeHistory();
+        h.nowaitRefused(7);
+        int nowait = 0;
+        for (int i = 0; i < ProbeHistory.REPROBE_EVERY * 4; i++) {
+            int how = h.readProbe(7);
+            assertTrue(how == ProbeHistory.CACHESTAT || how == ProbeHistory.NOWAIT);
+            nowait += how == ProbeHistory.NOWAIT ? 1 : 0;
+        }
+        assertEquals(4, nowait, "a number closed behind laio's back and reused is found out by a re-probe");
+        h.hit(7); // the re-probe worked: the number now names a file that takes RWF_NOWAIT
+        assertEquals(ProbeHistory.NOWAIT, h.readProbe(7));
+        h.nowaitRefused(7);
+        h.forget(7);
+        assertEquals(ProbeHistory.NOWAIT, h.readProbe(7), "closed through laio: a new file");
+    }
+
+    @Test
+    void aRefusedWriteProbeLeavesReadsOfTheSameDescriptorProbed() {
+        ProbeHistory h = new ProbeHistory();
+        h.writesRefused(3); // a buffered ext4 write answers EOPNOTSUPP to RWF_NOWAIT
+        assertFalse(h.shouldProbeWrite(3));
+        assertEquals(ProbeHistory.NOWAIT, h.readProbe(3), "its reads do take RWF_NOWAIT");
+        assertTrue(h.shouldProbeWrite(4));
+    }
+}

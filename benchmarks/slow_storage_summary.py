@@ -115,7 +115,7 @@ print("Running it: `benchmarks/slow-storage.sh [RUNS=3] [SCALE=0.12] [CLIENTS=64
       "or blkio/io cgroup controllers, or a block device under `SLOW_WORK`, and on exit or interrupt it stops its "
       "servers and clients, unmounts slowfs and removes its cgroups. Settings (environment): `PHASES` (fuse, iops), "
       "`FUSE_LATENCY_US` (\"500 2000\" adds the 0.5 ms file system), `IOPS_RATES`, `SLOW_LIMIT_MB` (256), "
-      "`SERVERS`, `TOOLS` (loadgen, wrk), `DURATION` (3 s), `WARMUP` (6 s), `WARMUP_MAX` (30 s), `PORT`. "
+      "`SERVERS`, `TOOLS` (loadgen, wrk), `DURATION` (3 s), `WARMUP` (6 s), `WARMUP_MAX` (60 s), `PORT`. "
       "A smoke test of a minute or two: `PHASES=fuse SERVERS='nb-b laio-laio' TOOLS=wrk DURATION=2 WARMUP=2 "
       "WARMUP_MAX=6 benchmarks/slow-storage.sh 1 0.02 64`.\n")
 if not files:

@@ -19,11 +19,11 @@ package io.laio.uring;
 import io.laio.event.Ev;
 import io.laio.event.spi.Backend;
 import io.laio.event.spi.ReadySink;
+import io.laio.internal.InterruptHook;
+import io.laio.internal.WakeCloseGate;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,17 +86,6 @@ final class UringBackend implements Backend {
     private static final int POLLHUP = 0x010;
     private static final int POLLRDHUP = 0x2000;
 
-    /** Bit of {@link #state}: close() began; the low bits count wake-ups in flight. */
-    private static final int CLOSED = 1 << 30;
-    private static final VarHandle STATE;
-
-    static {
-        try {
-            STATE = MethodHandles.lookup().findVarHandle(UringBackend.class, "state", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     /** One watched descriptor; dormant (no attachment) once cancelled, until its number is registered again. */
     private static final class Registration {
@@ -117,7 +106,7 @@ final class UringBackend implements Backend {
 
     private final UringRing ring;
     private final UringWake wake;
-    private final UringInterruptHook interruptHook = new UringInterruptHook(this::wakeup);
+    private final InterruptHook interruptHook = new InterruptHook(this::wakeup);
     private final boolean timeoutBySqe;
     /** IOSQE_CQE_SKIP_SUCCESS where the kernel has it: a removal that worked needs no completion. */
     private final int skipSuccess;
@@ -131,8 +120,8 @@ final class UringBackend implements Backend {
     private int timeoutSeq;
     /** Set by {@link #reap} when a completion must end the wait though it reports no source: a wake-up, the timer, an invalid source. */
     private boolean woken;
-    @SuppressWarnings("unused") // accessed through STATE
-    private volatile int state;
+    /** Wake-ups against close() ({@link WakeCloseGate}). */
+    private final WakeCloseGate wakeGate;
 
     /**
      * @param entries      submission queue entries
@@ -150,6 +139,7 @@ final class UringBackend implements Backend {
                         + " POLL_REMOVE, READ (older than 5.6)");
             }
             wake = wakeMode == Wake.MSG_RING ? new UringMsgRingWake(ring) : new UringEventfdWake();
+            wakeGate = new WakeCloseGate(wake::signal);
         } catch (IOException | RuntimeException e) {
             ring.close();
             throw e;
@@ -384,30 +374,14 @@ final class UringBackend implements Backend {
     /** Any thread: posts a wake-up completion on the ring, or does nothing once {@link #close()} began. */
     @Override
     public void wakeup() {
-        if (((int) STATE.getVolatile(this) & CLOSED) != 0) {
-            return; // closed long since: not even counted, so callers that go on cannot keep close() waiting
-        }
-        // counted in before the CLOSED check that decides: close() either sees this wake-up in
-        // flight and waits for it, or set CLOSED first and this wake-up sees it (both volatile
-        // read-modify-writes), so no wake-up writes to a descriptor close() released
-        int s = (int) STATE.getAndAdd(this, 1);
-        try {
-            if ((s & CLOSED) == 0) {
-                wake.signal();
-            }
-        } finally {
-            STATE.getAndAdd(this, -1);
-        }
+        wakeGate.wake();
     }
 
     /** Releases the ring (the kernel cancels every entry in flight) and the wake-up's descriptors. */
     @Override
     public void close() {
-        if (((int) STATE.getAndBitwiseOr(this, CLOSED) & CLOSED) != 0) {
-            return;
-        }
-        while ((int) STATE.getVolatile(this) != CLOSED) {
-            Thread.yield(); // a wake-up is signalling: one system call (yield: its thread may be descheduled)
+        if (!wakeGate.close()) {
+            return; // closed before
         }
         try {
             ring.close();

@@ -21,18 +21,13 @@ import io.laio.event.Ev;
 import io.laio.event.spi.Backend;
 import io.laio.event.spi.ReadySink;
 import io.laio.internal.ErrnoException;
+import io.laio.internal.InterruptHook;
+import io.laio.internal.WakeCloseGate;
 import io.laio.internal.sockets.LoopSocketWaits;
 import io.laio.internal.sockets.SocketFd;
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
-import java.nio.channels.spi.AbstractSelectableChannel;
 import java.nio.channels.spi.AbstractSelector;
-import java.nio.channels.spi.SelectorProvider;
 import java.util.Arrays;
-import java.util.Set;
 
 /**
  * An event-loop backend on a Linux epoll instance of its own (through FFM), level-triggered,
@@ -57,10 +52,9 @@ import java.util.Set;
  * <p><b>Wake-up against close.</b> {@link #wakeup()} writes to the eventfd by its number, and
  * {@code loopExit}/{@code loopBreak} may call it from any thread at any time, also while the
  * base closes. Once {@link #close()} has freed the number the kernel may hand it to anyone (a
- * socket, a file), and a late write would put eight bytes into that stranger. So a state word
- * counts the wake-ups in flight and holds {@link #CLOSED} once close began: a wake-up that sees
- * {@code CLOSED} does nothing, and close frees the descriptors only after the count fell to
- * zero. The write it waits for is a non-blocking eventfd write, so the wait is a few
+ * socket, a file), and a late write would put eight bytes into that stranger. So a
+ * {@link WakeCloseGate} counts the wake-ups in flight: one that comes after close began does
+ * nothing, and close frees the descriptors only after the count fell to zero. The write it waits for is a non-blocking eventfd write, so the wait is a few
  * microseconds at most.
  *
  * <p><b>Interrupts.</b> {@code epoll_pwait} returns {@code EINTR} for signals only, and
@@ -73,17 +67,6 @@ import java.util.Set;
  * uncontended lock per wait, as every NIO {@code select} pays.
  */
 public final class EpollBackend implements Backend {
-    /** Bit of {@link #state}: close() began; the low bits count wake-ups in flight. */
-    private static final int CLOSED = 1 << 30;
-    private static final VarHandle STATE;
-
-    static {
-        try {
-            STATE = MethodHandles.lookup().findVarHandle(EpollBackend.class, "state", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     /** One watched descriptor; dormant (no attachment) once cancelled, until its number is registered again. */
     private static final class Registration {
@@ -107,12 +90,13 @@ public final class EpollBackend implements Backend {
     /** Entries that reported since the last wait (one-shot: disarmed by the kernel). */
     private final Registration[] fired = new Registration[WakeableEpoll.MAX_EVENTS];
     private int firedCount;
-    private final InterruptHook interruptHook = new InterruptHook();
-    @SuppressWarnings("unused") // accessed through STATE
-    private volatile int state;
+    private final InterruptHook interruptHook = new InterruptHook(this::wakeup);
+    /** Wake-ups against close() ({@link WakeCloseGate}). */
+    private final WakeCloseGate wakeGate;
 
     public EpollBackend() throws IOException {
         epoll = new WakeableEpoll();
+        wakeGate = new WakeCloseGate(epoll::signal);
     }
 
     @Override
@@ -245,31 +229,14 @@ public final class EpollBackend implements Backend {
     /** Any thread: signals the eventfd, or does nothing once {@link #close()} began. */
     @Override
     public void wakeup() {
-        if (((int) STATE.getVolatile(this) & CLOSED) != 0) {
-            return; // closed long since: not even counted, so callers that go on cannot keep close() waiting
-        }
-        // counted in before the CLOSED check that decides: close() either sees this wake-up in
-        // flight and waits for it, or set CLOSED first and this wake-up sees it (both are
-        // volatile read-modify-writes). Two atomic adds per wake-up, which the base's protocol
-        // makes one per sleep at most.
-        int s = (int) STATE.getAndAdd(this, 1);
-        try {
-            if ((s & CLOSED) == 0) {
-                epoll.signal();
-            }
-        } finally {
-            STATE.getAndAdd(this, -1);
-        }
+        wakeGate.wake();
     }
 
     /** Frees the epoll and eventfd descriptors after every wake-up in flight has written. */
     @Override
     public void close() {
-        if (((int) STATE.getAndBitwiseOr(this, CLOSED) & CLOSED) != 0) {
-            return;
-        }
-        while ((int) STATE.getVolatile(this) != CLOSED) {
-            Thread.yield(); // a wake-up is writing to the eventfd: one non-blocking write (yield: its thread may be descheduled)
+        if (!wakeGate.close()) {
+            return; // closed before
         }
         epoll.close();
         try {
@@ -281,66 +248,6 @@ public final class EpollBackend implements Backend {
 
     /** Wake-ups counted in flight (0 or more), for tests. */
     public int wakeupsInFlight() {
-        return (int) STATE.getVolatile(this) & ~CLOSED;
-    }
-
-    /**
-     * A selector that selects nothing: {@link #begin()} is the JDK's public hook into
-     * {@link Thread#interrupt()}, which then calls {@link #wakeup()}, which wakes the epoll wait.
-     * Loop thread only (but {@code wakeup}, which the interrupting thread calls).
-     */
-    private final class InterruptHook extends AbstractSelector {
-        InterruptHook() {
-            super(SelectorProvider.provider());
-        }
-
-        void enter() {
-            begin(); // calls wakeup() at once if the thread is interrupted already
-        }
-
-        void exit() {
-            end();
-        }
-
-        @Override
-        public Selector wakeup() {
-            EpollBackend.this.wakeup();
-            return this;
-        }
-
-        @Override
-        protected void implCloseSelector() {
-            // no channels, no descriptors
-        }
-
-        @Override
-        protected SelectionKey register(AbstractSelectableChannel ch, int ops, Object att) {
-            throw new UnsupportedOperationException("the epoll backend's interrupt hook selects nothing");
-        }
-
-        @Override
-        public Set<SelectionKey> keys() {
-            return Set.of();
-        }
-
-        @Override
-        public Set<SelectionKey> selectedKeys() {
-            return Set.of();
-        }
-
-        @Override
-        public int selectNow() {
-            throw new UnsupportedOperationException("the epoll backend's interrupt hook selects nothing");
-        }
-
-        @Override
-        public int select(long timeout) {
-            throw new UnsupportedOperationException("the epoll backend's interrupt hook selects nothing");
-        }
-
-        @Override
-        public int select() {
-            throw new UnsupportedOperationException("the epoll backend's interrupt hook selects nothing");
-        }
+        return wakeGate.inFlight();
     }
 }

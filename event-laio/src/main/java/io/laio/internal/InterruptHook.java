@@ -14,7 +14,7 @@
  * limitations under the License.
  */
 
-package io.laio.uring;
+package io.laio.internal;
 
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -27,22 +27,28 @@ import java.util.Set;
  * A selector that selects nothing, used only for the JDK's public hook into
  * {@link Thread#interrupt()}: between {@link #enter()} and {@link #exit()} an interrupt of the
  * loop thread (or one already pending at {@code enter}) calls {@link #wakeup()}, which runs the
- * backend's wake-up and so ends the ring wait, which a Java interrupt does not otherwise reach.
+ * backend's wake-up and so ends its wait ({@code epoll_pwait}, {@code io_uring_enter}), which a
+ * Java interrupt does not otherwise reach: those return {@code EINTR} for signals only.
  * Loop thread only, but {@code wakeup}, which the interrupting thread calls.
  */
-final class UringInterruptHook extends AbstractSelector {
+public final class InterruptHook extends AbstractSelector {
+    private static final String NOTHING = "a backend's interrupt hook selects nothing";
+
     private final Runnable wake;
 
-    UringInterruptHook(Runnable wake) {
+    /** A hook whose interrupt runs {@code wake}, the backend's wake-up. */
+    public InterruptHook(Runnable wake) {
         super(SelectorProvider.provider());
         this.wake = wake;
     }
 
-    void enter() {
+    /** The wait begins: an interrupt from now on, or one already pending, runs the wake-up. */
+    public void enter() {
         begin();
     }
 
-    void exit() {
+    /** The wait has ended. */
+    public void exit() {
         end();
     }
 
@@ -59,7 +65,7 @@ final class UringInterruptHook extends AbstractSelector {
 
     @Override
     protected SelectionKey register(AbstractSelectableChannel ch, int ops, Object att) {
-        throw new UnsupportedOperationException("the io_uring backend's interrupt hook selects nothing");
+        throw new UnsupportedOperationException(NOTHING);
     }
 
     @Override
@@ -74,16 +80,16 @@ final class UringInterruptHook extends AbstractSelector {
 
     @Override
     public int selectNow() {
-        throw new UnsupportedOperationException("the io_uring backend's interrupt hook selects nothing");
+        throw new UnsupportedOperationException(NOTHING);
     }
 
     @Override
     public int select(long timeout) {
-        throw new UnsupportedOperationException("the io_uring backend's interrupt hook selects nothing");
+        throw new UnsupportedOperationException(NOTHING);
     }
 
     @Override
     public int select() {
-        throw new UnsupportedOperationException("the io_uring backend's interrupt hook selects nothing");
+        throw new UnsupportedOperationException(NOTHING);
     }
 }

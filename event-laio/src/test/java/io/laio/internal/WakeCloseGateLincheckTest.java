@@ -1,0 +1,87 @@
+/*
+ * Copyright 2026 the laio authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package io.laio.internal;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jetbrains.kotlinx.lincheck.LinChecker;
+import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
+import org.jetbrains.lincheck.datastructures.Operation;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Model checking of {@link WakeCloseGate}, the epoll and uring backends' wake-up against their
+ * {@code close()}: the signal stands for the write to the descriptor close frees, and the
+ * "freeing" is a flag close sets once the gate let it through. Checked: no signal runs after
+ * the descriptors are freed (it would write into whatever took their number), close lets
+ * exactly one caller free them, and a wake-up before any close signals (Lincheck compares the
+ * results with sequential runs).
+ *
+ * <p>Short by default; {@code -Dlaio.lincheck.long=true} explores more.
+ */
+@Timeout(600)
+public class WakeCloseGateLincheckTest {
+    static final AtomicInteger INSTANCES = new AtomicInteger();
+
+    private volatile boolean freed;
+    private final AtomicInteger signals = new AtomicInteger();
+    private final WakeCloseGate gate = new WakeCloseGate(() -> {
+        if (freed) {
+            throw new AssertionError("a wake-up wrote to a descriptor close had freed");
+        }
+        signals.incrementAndGet();
+    });
+
+    public WakeCloseGateLincheckTest() {
+        INSTANCES.incrementAndGet();
+    }
+
+    /** A wake-up; returns whether it signalled. */
+    @Operation
+    public boolean wakeup() {
+        int before = signals.get();
+        gate.wake();
+        return signals.get() != before;
+    }
+
+    /** close(): true for the one call that freed the descriptors. */
+    @Operation
+    public boolean close() {
+        if (!gate.close()) {
+            return false;
+        }
+        freed = true;
+        return true;
+    }
+
+    @Test
+    void modelCheckTheGate() {
+        boolean isLong = Boolean.getBoolean("laio.lincheck.long");
+        INSTANCES.set(0);
+        ModelCheckingOptions o = new ModelCheckingOptions()
+                .threads(isLong ? 3 : 2)
+                .actorsPerThread(isLong ? 3 : 2)
+                .actorsBefore(0)
+                .actorsAfter(isLong ? 1 : 0)
+                .iterations(isLong ? 100 : 10)
+                .invocationsPerIteration(isLong ? 10_000 : 200);
+        LinChecker.check(WakeCloseGateLincheckTest.class, o);
+        assertTrue(INSTANCES.get() > 200, "Lincheck ran the scenarios");
+    }
+}

@@ -19,8 +19,6 @@ package io.laio.internal;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.atomic.AtomicInteger;
-import org.jetbrains.kotlinx.lincheck.LinChecker;
-import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -72,16 +70,8 @@ public class WakeCloseGateLincheckTest {
 
     @Test
     void modelCheckTheGate() {
-        boolean isLong = Boolean.getBoolean("laio.lincheck.long");
         INSTANCES.set(0);
-        ModelCheckingOptions o = new ModelCheckingOptions()
-                .threads(isLong ? 3 : 2)
-                .actorsPerThread(isLong ? 3 : 2)
-                .actorsBefore(0)
-                .actorsAfter(isLong ? 1 : 0)
-                .iterations(isLong ? 100 : 10)
-                .invocationsPerIteration(isLong ? 10_000 : 200);
-        LinChecker.check(WakeCloseGateLincheckTest.class, o);
-        assertTrue(INSTANCES.get() > 200, "Lincheck ran the scenarios");
+        LincheckModes.modelChecking(LincheckModes.LONG ? 3 : 2, 2).check(WakeCloseGateLincheckTest.class);
+        assertTrue(INSTANCES.get() > 100, "Lincheck ran the scenarios");
     }
 }

@@ -180,7 +180,8 @@ class BufferEventTest {
 
     @Test
     void readingPausesAtTheHighWatermarkAndResumesWhenDrainedBelowIt() throws Exception {
-        byte[] data = random(4 << 20, 2);
+        // more than the kernel can hold in both sockets' buffers, or the peer is never held back
+        byte[] data = random(Math.max(4 << 20, 2 * (tcpBufferMax("tcp_rmem") + tcpBufferMax("tcp_wmem")) + (1 << 20)), 2);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         AtomicInteger written = new AtomicInteger();
         peer(failure, s -> {
@@ -223,6 +224,12 @@ class BufferEventTest {
         be.close();
         assertArrayEquals(data, got.toByteArray());
         assertEquals(null, failure.get());
+    }
+
+    /** The largest buffer TCP autotuning may give a socket ({@code /proc/sys/net/ipv4/tcp_rmem} or {@code tcp_wmem}, third field). */
+    private static int tcpBufferMax(String name) throws IOException {
+        String[] f = Files.readAllLines(Path.of("/proc/sys/net/ipv4", name)).get(0).trim().split("\\s+");
+        return Integer.parseInt(f[2]);
     }
 
     @Test

@@ -56,7 +56,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A callback that throws is passed to the uncaught handler ({@link #setUncaughtHandler}; by
  * default it is logged through slf4j at error level) and the loop goes on. With no slf4j
- * provider on the class path, such failures are printed on stderr instead, once per kind
+ * provider on the class path, such failures go to the JDK's platform logger instead
+ * ({@link System.Logger} {@code io.laio.event}; stderr unless configured), once per kind
  * (where it failed and the exception's class), since slf4j would drop them.
  *
  * <p><b>Watching a loop.</b> {@link #stats()} reads the loop's metrics (pending and active

@@ -17,7 +17,6 @@
 
 package io.laio.event;
 
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Set;
@@ -30,22 +29,22 @@ import org.slf4j.helpers.SubstituteLogger;
  * Reports a failure the loop survives (a callback or task that threw, a failed poll) through
  * slf4j, or, when slf4j has no provider on the class path (its logger is then a
  * {@link NOPLogger} that drops everything after slf4j's one-time "no providers" warning),
- * on stderr once per kind of failure: where it happened and the exception's class. This is the
- * one place the library writes to {@code System.err}: without it a failing callback would
- * leave no trace at all. Further failures of a kind already printed are dropped; after
- * {@link #MAX_KINDS} kinds nothing more is printed.
+ * through the JDK's own platform logger ({@link System.Logger}, which without configuration is
+ * {@code java.util.logging} writing to stderr) once per kind of failure: where it happened and
+ * the exception's class. Without it a failing callback would leave no trace at all. Further
+ * failures of a kind already reported are dropped; after {@link #MAX_KINDS} kinds nothing more is.
  */
 final class FailureLog {
     static final int MAX_KINDS = 64;
 
     private final Logger log;
-    private final PrintStream stderr;
+    private final System.Logger fallback;
     private final Set<String> printed = ConcurrentHashMap.newKeySet();
 
-    /** Through {@code log}, else on {@code stderr} ({@code null}: {@code System.err} at the time of the failure). */
-    FailureLog(Logger log, PrintStream stderr) {
+    /** Through {@code log}, else through {@code fallback} ({@code null}: the platform logger {@code io.laio.event}). */
+    FailureLog(Logger log, System.Logger fallback) {
         this.log = log;
-        this.stderr = stderr;
+        this.fallback = fallback != null ? fallback : System.getLogger("io.laio.event");
     }
 
     /** Whether an slf4j provider is present, so failures go through slf4j. */
@@ -58,7 +57,7 @@ final class FailureLog {
         if (logs()) {
             log.error(message, t);
         } else {
-            fallback(where, message, t);
+            fallback(where, message, t, System.Logger.Level.ERROR);
         }
     }
 
@@ -67,11 +66,11 @@ final class FailureLog {
         if (logs()) {
             log.warn(message, t);
         } else {
-            fallback(where, message, t);
+            fallback(where, message, t, System.Logger.Level.WARNING);
         }
     }
 
-    private void fallback(String where, String message, Throwable t) {
+    private void fallback(String where, String message, Throwable t, System.Logger.Level level) {
         String kind = where + ":" + (t == null ? "" : t.getClass().getName());
         if (printed.size() >= MAX_KINDS || !printed.add(kind)) {
             return;
@@ -79,15 +78,13 @@ final class FailureLog {
         StringWriter text = new StringWriter();
         PrintWriter w = new PrintWriter(text);
         w.println("laio: " + message);
-        w.println("laio: (no slf4j provider on the class path: printed once per kind of failure, "
+        w.println("laio: (no slf4j provider on the class path: reported once per kind of failure, "
                 + "further '" + where + "' failures" + (t == null ? "" : " of " + t.getClass().getName())
                 + " are dropped; add a provider such as slf4j-simple to see them all)");
         if (t != null) {
             t.printStackTrace(w);
         }
         w.flush();
-        PrintStream out = stderr != null ? stderr : System.err;
-        out.print(text); // one write, so lines of two loops failing at once do not interleave
-        out.flush();
+        fallback.log(level, text.toString()); // one record, so lines of two loops failing at once do not interleave
     }
 }

@@ -81,21 +81,21 @@ class LoopMeterTest {
 
     @Test
     void withoutAProviderEachKindIsPrintedOnce() {
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        FailureLog log = new FailureLog(org.slf4j.helpers.NOPLogger.NOP_LOGGER, new java.io.PrintStream(bytes, true));
+        RecordingPlatformLogger bytes = new RecordingPlatformLogger();
+        FailureLog log = new FailureLog(org.slf4j.helpers.NOPLogger.NOP_LOGGER, bytes);
         assertFalse(log.logs());
         log.error("poll", "poll failed", new java.io.IOException("a"));
         log.error("poll", "poll failed", new java.io.IOException("b"));
         log.error("poll", "poll failed", new java.io.UncheckedIOException(new java.io.IOException("c")));
         log.error("callback", "callback threw", new java.io.IOException("d"));
-        String text = bytes.toString();
+        String text = bytes.text();
         assertTrue(text.contains("IOException: a") && !text.contains("IOException: b"), text);
         assertTrue(text.contains("UncheckedIOException"), text);
         assertTrue(text.contains("IOException: d"), text);
         for (int i = 0; i < 2 * FailureLog.MAX_KINDS; i++) {
             log.warn("k" + i, "m", null);
         }
-        assertEquals(FailureLog.MAX_KINDS, bytes.toString().lines().filter(l -> l.startsWith("laio: m")).count()
+        assertEquals(FailureLog.MAX_KINDS, bytes.text().lines().filter(l -> l.startsWith("laio: m")).count()
                 + 3, "bounded: " + FailureLog.MAX_KINDS + " kinds in all");
     }
 }

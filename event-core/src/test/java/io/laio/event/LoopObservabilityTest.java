@@ -251,11 +251,10 @@ class LoopObservabilityTest {
     }
 
     @Test
-    void withNoSlf4jProviderACallbacksExceptionReachesStderrOncePerKind() {
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        java.io.PrintStream err = new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8);
+    void withNoSlf4jProviderACallbacksExceptionReachesThePlatformLoggerOncePerKind() {
+        RecordingPlatformLogger bytes = new RecordingPlatformLogger();
         try (EventBase base = EventBase.create("parking")) {
-            base.failures = new FailureLog(org.slf4j.helpers.NOPLogger.NOP_LOGGER, err);
+            base.failures = new FailureLog(org.slf4j.helpers.NOPLogger.NOP_LOGGER, bytes);
             for (int i = 0; i < 3; i++) {
                 Event.set(base, null, Ev.TIMEOUT, (ev, what, arg) -> {
                     throw new IllegalStateException("callback failure");
@@ -269,7 +268,7 @@ class LoopObservabilityTest {
             });
             base.dispatch();
         }
-        String text = bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+        String text = bytes.text();
         assertEquals(1, count(text, "IllegalStateException: callback failure"), text);
         assertEquals(1, count(text, "IllegalStateException: task failure"), text);
         assertTrue(text.contains("no slf4j provider on the class path"), text);

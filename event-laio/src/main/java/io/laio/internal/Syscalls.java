@@ -77,6 +77,36 @@ public final class Syscalls {
 
     private Syscalls() {}
 
+    private static final long SC_PAGESIZE = 30; // the same on every Linux architecture
+
+    /**
+     * The kernel's page size, the unit the page cache counts in: 4 KiB on x86_64, but 16 or
+     * 64 KiB on some aarch64 kernels, so nothing that counts cached pages may assume 4 KiB.
+     */
+    public static final long PAGE_SIZE = pageSize();
+
+    private static long pageSize() {
+        MethodHandle sysconf = LINKER.downcallHandle(
+                LINKER.defaultLookup().find("sysconf")
+                        .orElseThrow(() -> new UnsatisfiedLinkError("libc has no sysconf() symbol")),
+                FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT),
+                Linker.Option.captureCallState("errno"));
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment capture = newCapture(arena);
+            long size = (long) sysconf.invokeExact(capture, (int) SC_PAGESIZE);
+            if (size <= 0) {
+                throw new ExceptionInInitializerError(
+                        "sysconf(_SC_PAGESIZE) failed, errno " + errno(capture));
+            }
+            return size;
+        } catch (Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new ExceptionInInitializerError(t);
+        }
+    }
+
+
     /** A new errno capture segment; allocate one per thread and reuse it. */
     public static MemorySegment newCapture(Arena arena) {
         return arena.allocate(CAPTURE_LAYOUT);

@@ -95,7 +95,7 @@ public final class LazyProbe {
     private static final long IOV_MAX = 1024;
     /** cachestat answered ENOSYS or EPERM: the kernel (or a seccomp filter) has none for anyone. */
     private static boolean cachestatMissing;
-    private static final long PAGE = 4096;
+    private static final long PAGE = Syscalls.PAGE_SIZE;
 
     static final boolean NOWAIT_READS_TRUSTED = !buggyNowaitKernel(System.getProperty("os.version", ""));
 

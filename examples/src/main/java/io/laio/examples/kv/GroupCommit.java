@@ -29,7 +29,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * that sealed into an idle log, or the one whose cycle just ended and found more), so no loop
  * waits for another's fsync: its connections register {@link Waiter}s and go on serving. When a
  * cycle ends, {@link #ackedLsn()} moves to its last LSN and each loop's waiters are told on their
- * own loop (one coalesced task per loop). Under {@link SyncMode#INTERVAL} a timer on the first
+ * own loop (a task on each other loop). Under {@link SyncMode#INTERVAL} a timer on the first
  * loop fsyncs about once a second; under {@link SyncMode#NEVER} never.
  *
  * <p>If the log cannot be written, it is failed: {@link #ackedLsn()} stops for good and waiters
@@ -77,8 +76,6 @@ final class GroupCommit {
     private final Event interval;
     private final Runnable startTask = this::startCycle;
     private final Runnable movedTask = this::logMoved;
-    /** A {@link #movedTask} is queued on this loop and has not yet started. */
-    private final AtomicBoolean movedQueued = new AtomicBoolean();
     private List<Waiter> waiters = new ArrayList<>();
     private List<Waiter> spare = new ArrayList<>();
     /** The acknowledged LSN this loop's waiters were last told of. */
@@ -403,21 +400,21 @@ final class GroupCommit {
         }
     }
 
-    /** Any thread: queues {@link #logMoved} on this loop unless it is queued and not yet started. */
+    /**
+     * Any thread: runs {@link #logMoved} on this loop. One task per cycle end, not coalesced
+     * here: the base's waker already coalesces the wake-ups, and a task that finds nothing new
+     * returns at once, so no racy flag of this class's own is needed.
+     */
     private void wake() {
-        if (!movedQueued.getAndSet(true)) {
-            try {
-                base.execute(movedTask);
-            } catch (RejectedExecutionException | IllegalStateException ended) {
-                // that loop has ended: nobody is waiting there any more
-            }
+        try {
+            base.execute(movedTask);
+        } catch (RejectedExecutionException | IllegalStateException ended) {
+            // that loop has ended: nobody is waiting there any more
         }
     }
 
     /** On this loop: tells the waiters what the log acknowledged since they were last told. */
     private void logMoved() {
-        // cleared before reading: a cycle that ends after this read queues the task again
-        movedQueued.set(false);
         SharedLog s = shared;
         if (s.failed) {
             List<Waiter> now = waiters;

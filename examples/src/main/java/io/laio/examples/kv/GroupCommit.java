@@ -245,11 +245,13 @@ final class GroupCommit {
         }
     }
 
-    /** Stops this loop's timers; after its connections have closed. */
+    /**
+     * Stops this loop's interval timer; after its connections have closed. A retry of a cycle in
+     * flight stays armed: deleting it would leave the cycle unfinished and the log stuck busy,
+     * with the records sealed before never written (its one-shot timer keeps the loop until then).
+     */
     void close() {
         interval.del();
-        retryWrite.del();
-        retryFsync.del();
     }
 
     // ------------------------------------------------------------------ the cycle (on its owner's loop)

@@ -16,10 +16,22 @@
 # The kv example beside the real memcached under memcaslap (libmemcached-tools) on loopback:
 # memcaslap's default 9:1 get:set mix, 16 concurrent connections, for DURATION, RUNS times each;
 # medians to docs/benchmarks/kv.md. Usage: benchmarks/kv.sh [RUNS=3] [DURATION=10s]
+# Servers (SERVERS, space-separated labels; default "memcached kv-never kv-always", all on one thread
+# so the published figures stay comparable): memcached-tN is memcached -t N (memcached = -t 1),
+# kv-SYNC-lN is kv --sync SYNC --loops N (kv-SYNC = --loops 1). KV_LOOPS=N alone picks
+# "memcached-tN kv-never-lN kv-always-lN". MEMCASLAP_THREADS (default 1) is memcaslap's -T.
+# E.g. the many-core goal: KV_LOOPS=2 benchmarks/kv.sh, or SERVERS="memcached-t2 kv-never-l2 kv-never".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-3}
 DURATION=${2:-10s}
+KV_LOOPS=${KV_LOOPS:-1}
+if [ "$KV_LOOPS" = 1 ]; then
+  SERVERS=${SERVERS:-memcached kv-never kv-always}
+else
+  SERVERS=${SERVERS:-memcached-t$KV_LOOPS kv-never-l$KV_LOOPS kv-always-l$KV_LOOPS}
+fi
+MEMCASLAP_THREADS=${MEMCASLAP_THREADS:-1}
 . benchmarks/common.sh
 use_jdk25
 for pkg in memcached libmemcached-tools; do
@@ -33,40 +45,55 @@ rm -rf "$WORK" "$OUT"; mkdir -p "$WORK" "$OUT"
 cp examples/target/laio-examples.jar "$WORK/"
 PORT=18211
 for run in $(seq 1 "$RUNS"); do
-  for s in memcached kv-never kv-always; do
+  for s in $SERVERS; do
     rm -rf "$WORK/data"; mkdir -p "$WORK/data"
     case "$s" in
       memcached) memcached -l 127.0.0.1 -p "$PORT" -t 1 -m 64 -U 0 -u root & PID=$! ;;
-      kv-*) "$JAVA_HOME/bin/java" -jar "$WORK/laio-examples.jar" kv --port "$PORT" --dir "$WORK/data" \
-              --sync "${s#kv-}" > "$OUT/$s.log" 2>&1 & PID=$! ;;
+      memcached-t[0-9]*) memcached -l 127.0.0.1 -p "$PORT" -t "${s#memcached-t}" -m 64 -U 0 -u root & PID=$! ;;
+      kv-never|kv-always|kv-interval|kv-never-l[0-9]*|kv-always-l[0-9]*|kv-interval-l[0-9]*)
+        sync=${s#kv-}; sync=${sync%-l*}; loops=1
+        [[ $s == *-l[0-9]* ]] && loops=${s##*-l}
+        "$JAVA_HOME/bin/java" -jar "$WORK/laio-examples.jar" kv --port "$PORT" --dir "$WORK/data" \
+          --sync "$sync" --loops "$loops" > "$OUT/$s.log" 2>&1 & PID=$! ;;
+      *) echo "unknown server: $s" >&2; exit 1 ;;
     esac
     wait_for_port "$PORT" || { echo "server did not start" >&2; exit 1; }
-    memcaslap -s "127.0.0.1:$PORT" -T 1 -c 16 -t "$DURATION" > "$OUT/$s-run$run.txt" 2>&1 || true
+    memcaslap -s "127.0.0.1:$PORT" -T "$MEMCASLAP_THREADS" -c 16 -t "$DURATION" > "$OUT/$s-run$run.txt" 2>&1 || true
     kill "$PID"; wait "$PID" 2>/dev/null || true
   done
 done
-python3 - "$OUT" "$RUNS" "$DURATION" "$(nproc)" "$(uname -r)" > docs/benchmarks/kv.md <<'PY'
+python3 - "$OUT" "$RUNS" "$DURATION" "$(nproc)" "$(uname -r)" "$SERVERS" "$MEMCASLAP_THREADS" > docs/benchmarks/kv.md <<'PY'
 import glob, os, re, statistics, sys
-out, runs, duration, cores, kernel = sys.argv[1:6]
+out, runs, duration, cores, kernel, servers, client_threads = sys.argv[1:8]
+servers = servers.split()
+def threads(s):  # memcached's -t or kv's --loops of a label
+    m = re.search(r"-[tl](\d+)$", s)
+    return int(m.group(1)) if m else 1
 def tps(f):
     m = re.findall(r"TPS:\s*(\d+)", open(f).read())
     return int(m[-1]) if m else None
 print("# kv beside memcached under memcaslap\n")
 print(f"Machine: {cores} cores, kernel {kernel}. memcaslap (libmemcached-tools), its default get:set mix 9:1, "
-      f"1 thread, 16 concurrent connections, {duration} per run, median of {runs} runs; server and client share the "
-      "machine over loopback. memcached 1.6 with one worker thread (`-t 1`); kv is single-threaded (one event loop; "
-      f"the log's writes and fsyncs run through LAIO). Reproduce: `benchmarks/kv.sh {runs} {duration}`.\n")
-print("| server | operations/s (median) | runs | vs memcached -t 1 |")
+      f"{client_threads} thread(s), 16 concurrent connections, {duration} per run, median of {runs} runs; server and "
+      "client share the machine over loopback. `memcached` is memcached 1.6 with one worker thread (`-t 1`), "
+      "`memcached-tN` with N; `kv-SYNC` is kv on one event loop (`--loops 1`), `kv-SYNC-lN` on N loops sharing one "
+      "store and one log (the log's writes and fsyncs run through LAIO). Reproduce: "
+      f"`SERVERS=\"{' '.join(servers)}\" benchmarks/kv.sh {runs} {duration}`.\n")
+print("| server | operations/s (median) | runs | vs memcached, same threads |")
 print("|---|---|---|---|")
-base = None
-for s in ("memcached", "kv-never", "kv-always"):
+meds = {}
+for s in servers:
     vals = [v for v in (tps(f) for f in sorted(glob.glob(os.path.join(out, f"{s}-run*.txt")))) if v is not None]
-    if not vals:
+    if vals:
+        meds[s] = (statistics.median(vals), vals)
+for s in servers:
+    if s not in meds:
         print(f"| {s} | no result | 0 | |")
         continue
-    med = statistics.median(vals)
-    base = base or med
-    print(f"| {s} | {med:,.0f} | {', '.join(f'{v:,}' for v in vals)} | {med / base:.2f}x |")
+    med, vals = meds[s]
+    ref = "memcached" if threads(s) == 1 else f"memcached-t{threads(s)}"
+    vs = f"{med / meds[ref][0]:.2f}x" if ref in meds else ""
+    print(f"| {s} | {med:,.0f} | {', '.join(f'{v:,}' for v in vals)} | {vs} |")
 print("\n`kv-never`: mutations written to the log before the reply, no fsync; `kv-always`: each reply waits for a "
       "group-committed fsync.")
 PY

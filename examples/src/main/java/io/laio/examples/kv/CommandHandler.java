@@ -19,7 +19,9 @@ package io.laio.examples.kv;
 import io.laio.LaioStats;
 import io.laio.Sys;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Executes parsed commands against the {@link ItemStore}, logs every mutation through
@@ -27,7 +29,13 @@ import java.util.Locale;
  * after it on that connection, even after a {@code noreply} mutation) is held behind a
  * durability mark until the mutation is acknowledged by the log; a {@code get} hit on an item
  * whose mutation is not yet acknowledged waits for it too, so no client sees a state that a
- * crash could take back. Loop thread only.
+ * crash could take back.
+ *
+ * <p>One per loop; the {@link ItemStore} and the log are shared by every loop. Each command
+ * holds its key's stripe lock from its lookup through its log append, so a key's mutations are
+ * applied, numbered and logged in one order (what a replay re-applies is what clients saw), and
+ * a read-modify-write ({@code cas}, {@code incr}, {@code append}) is atomic across loops. Loop
+ * thread only.
  */
 final class CommandHandler {
     static final String VERSION = "1.6.0-laio";
@@ -41,12 +49,19 @@ final class CommandHandler {
     private final GroupCommit log;
     private final KvStats stats;
     private final int maxItem;
+    /** Every loop's counters, for {@code stats} (this loop's alone on one loop). */
+    private final List<KvStats> allStats;
 
     CommandHandler(ItemStore store, GroupCommit log, KvStats stats, int maxItem) {
+        this(store, log, stats, maxItem, List.of(stats));
+    }
+
+    CommandHandler(ItemStore store, GroupCommit log, KvStats stats, int maxItem, List<KvStats> allStats) {
         this.store = store;
         this.log = log;
         this.stats = stats;
         this.maxItem = maxItem;
+        this.allStats = allStats;
     }
 
     int maxItem() {
@@ -78,9 +93,13 @@ final class CommandHandler {
         if (r.kind == Request.Kind.SET) {
             // memcached drops the old value so a failed set leaves no stale data behind
             long now = System.currentTimeMillis();
-            if (store.remove(r.key(), now)) {
-                MutationLog.delete(log.buffer(), r.key());
-                out.awaitLsn(log.seal());
+            ReentrantLock lock = store.lock(r.key());
+            try {
+                if (store.remove(r.key(), now)) {
+                    out.awaitLsn(log.appendDelete(r.key()));
+                }
+            } finally {
+                lock.unlock();
             }
         }
         reply(r, out, TOO_LARGE);
@@ -117,6 +136,15 @@ final class CommandHandler {
         if (refusedForFailedLog(r, out)) {
             return;
         }
+        ReentrantLock lock = store.lock(r.key());
+        try {
+            storeLocked(r, data, out);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void storeLocked(Request r, byte[] data, ReplyBuffer out) {
         long now = System.currentTimeMillis();
         String key = r.key();
         Item old = store.get(key, now);
@@ -177,9 +205,9 @@ final class CommandHandler {
         reply(r, out, "STORED");
     }
 
+    /** Under the item's key lock: its lsn is set before another loop can look it up. */
     private void logSet(Item item, ReplyBuffer out) {
-        MutationLog.set(log.buffer(), item);
-        item.lsn = log.seal();
+        item.lsn = log.appendSet(item);
         out.awaitLsn(item.lsn);
     }
 
@@ -195,7 +223,7 @@ final class CommandHandler {
             case VERBOSITY -> reply(r, out, "OK");
             case STATS -> stats(out);
             case STATS_RESET -> {
-                stats.reset();
+                allStats.forEach(KvStats::reset); // another loop's increment racing this may survive it
                 out.putLine("RESET");
             }
             case INVALID -> {
@@ -212,7 +240,14 @@ final class CommandHandler {
         boolean withCas = r.kind == Request.Kind.GETS;
         for (int i = 0, n = r.keys.size(); i < n; i++) {
             stats.cmdGet++;
-            Item it = store.get(r.keys.get(i), now);
+            String key = r.keys.get(i);
+            Item it;
+            ReentrantLock lock = store.lock(key);
+            try {
+                it = store.get(key, now);
+            } finally {
+                lock.unlock();
+            }
             if (it == null) {
                 stats.getMisses++;
                 continue;
@@ -242,10 +277,18 @@ final class CommandHandler {
         if (refusedForFailedLog(r, out)) {
             return;
         }
-        if (store.remove(r.key(), System.currentTimeMillis())) {
+        boolean removed;
+        ReentrantLock lock = store.lock(r.key());
+        try {
+            removed = store.remove(r.key(), System.currentTimeMillis());
+            if (removed) {
+                out.awaitLsn(log.appendDelete(r.key()));
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (removed) {
             stats.deleteHits++;
-            MutationLog.delete(log.buffer(), r.key());
-            out.awaitLsn(log.seal());
             reply(r, out, "DELETED");
         } else {
             stats.deleteMisses++;
@@ -254,10 +297,19 @@ final class CommandHandler {
     }
 
     private void arithmetic(Request r, ReplyBuffer out) {
-        boolean incr = r.kind == Request.Kind.INCR;
         if (refusedForFailedLog(r, out)) {
             return;
         }
+        ReentrantLock lock = store.lock(r.key());
+        try {
+            arithmeticLocked(r, out);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void arithmeticLocked(Request r, ReplyBuffer out) {
+        boolean incr = r.kind == Request.Kind.INCR;
         long now = System.currentTimeMillis();
         Item old = store.get(r.key(), now);
         if (old == null) {
@@ -308,19 +360,23 @@ final class CommandHandler {
             return;
         }
         long now = System.currentTimeMillis();
-        Item old = store.get(r.key(), now);
-        if (old == null) {
-            stats.touchMisses++;
-            reply(r, out, "NOT_FOUND");
-            return;
+        ReentrantLock lock = store.lock(r.key());
+        try {
+            Item old = store.get(r.key(), now);
+            if (old == null) {
+                stats.touchMisses++;
+                reply(r, out, "NOT_FOUND");
+                return;
+            }
+            stats.touchHits++;
+            long expiresAt = deadline(r.exptime, now);
+            Item item = old.withExpiry(expiresAt, old.cas);
+            store.put(item);
+            item.lsn = log.appendTouch(item.key, expiresAt);
+            out.awaitLsn(item.lsn);
+        } finally {
+            lock.unlock();
         }
-        stats.touchHits++;
-        long expiresAt = deadline(r.exptime, now);
-        Item item = old.withExpiry(expiresAt, old.cas);
-        store.put(item);
-        MutationLog.touch(log.buffer(), item.key, expiresAt);
-        item.lsn = log.seal();
-        out.awaitLsn(item.lsn);
         reply(r, out, "TOUCHED");
     }
 
@@ -332,43 +388,48 @@ final class CommandHandler {
         long now = System.currentTimeMillis();
         long at = r.exptime <= 0 ? now : deadline(r.exptime, now);
         boolean immediate = at <= now;
-        store.flush(at, now);
-        MutationLog.flush(log.buffer(), at, immediate);
-        out.awaitLsn(log.seal());
+        store.lockAll();
+        try {
+            store.flush(at, now);
+            out.awaitLsn(log.appendFlush(at, immediate));
+        } finally {
+            store.unlockAll();
+        }
         reply(r, out, "OK");
     }
 
     private void stats(ReplyBuffer out) {
         long now = System.currentTimeMillis();
+        KvStats t = KvStats.total(allStats); // other loops' counters read as they are: approximate while they run
         stat(out, "pid", ProcessHandle.current().pid());
-        stat(out, "uptime", (now - stats.startedMillis) / 1000);
+        stat(out, "uptime", (now - t.startedMillis) / 1000);
         stat(out, "time", now / 1000);
         out.putLine("STAT version " + VERSION);
         stat(out, "pointer_size", 64);
-        stat(out, "curr_connections", stats.currConnections);
-        stat(out, "total_connections", stats.totalConnections);
-        stat(out, "cmd_get", stats.cmdGet);
-        stat(out, "cmd_set", stats.cmdSet);
-        stat(out, "cmd_flush", stats.cmdFlush);
-        stat(out, "cmd_touch", stats.cmdTouch);
-        stat(out, "get_hits", stats.getHits);
-        stat(out, "get_misses", stats.getMisses);
-        stat(out, "delete_misses", stats.deleteMisses);
-        stat(out, "delete_hits", stats.deleteHits);
-        stat(out, "incr_misses", stats.incrMisses);
-        stat(out, "incr_hits", stats.incrHits);
-        stat(out, "decr_misses", stats.decrMisses);
-        stat(out, "decr_hits", stats.decrHits);
-        stat(out, "cas_misses", stats.casMisses);
-        stat(out, "cas_hits", stats.casHits);
-        stat(out, "cas_badval", stats.casBadval);
-        stat(out, "touch_hits", stats.touchHits);
-        stat(out, "touch_misses", stats.touchMisses);
-        stat(out, "store_too_large", stats.storeTooLarge);
-        stat(out, "bytes_read", stats.bytesRead);
-        stat(out, "bytes_written", stats.bytesWritten);
+        stat(out, "curr_connections", t.currConnections);
+        stat(out, "total_connections", t.totalConnections);
+        stat(out, "cmd_get", t.cmdGet);
+        stat(out, "cmd_set", t.cmdSet);
+        stat(out, "cmd_flush", t.cmdFlush);
+        stat(out, "cmd_touch", t.cmdTouch);
+        stat(out, "get_hits", t.getHits);
+        stat(out, "get_misses", t.getMisses);
+        stat(out, "delete_misses", t.deleteMisses);
+        stat(out, "delete_hits", t.deleteHits);
+        stat(out, "incr_misses", t.incrMisses);
+        stat(out, "incr_hits", t.incrHits);
+        stat(out, "decr_misses", t.decrMisses);
+        stat(out, "decr_hits", t.decrHits);
+        stat(out, "cas_misses", t.casMisses);
+        stat(out, "cas_hits", t.casHits);
+        stat(out, "cas_badval", t.casBadval);
+        stat(out, "touch_hits", t.touchHits);
+        stat(out, "touch_misses", t.touchMisses);
+        stat(out, "store_too_large", t.storeTooLarge);
+        stat(out, "bytes_read", t.bytesRead);
+        stat(out, "bytes_written", t.bytesWritten);
         stat(out, "limit_maxbytes", store.limit());
-        stat(out, "threads", 1);
+        stat(out, "threads", allStats.size());
         stat(out, "bytes", store.bytes());
         stat(out, "curr_items", store.size());
         stat(out, "total_items", store.totalItems());

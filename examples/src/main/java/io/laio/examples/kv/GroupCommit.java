@@ -23,31 +23,36 @@ import io.laio.event.Ev;
 import io.laio.event.Event;
 import io.laio.event.EventBase;
 import io.laio.event.EventCallback;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Appends log records through LAIO and tells waiters when they are safe to acknowledge.
+ * One loop's side of the mutation log: appends records, runs write-and-fsync cycles through its
+ * loop's LAIO, and tells its loop's waiters when they are safe to acknowledge.
  *
- * <p>Mutations encode their records into {@link #buffer()} and {@link #seal()} them, getting a
- * log sequence number (LSN). One <em>cycle</em> at a time takes everything sealed so far, writes
- * it with one LAIO {@code write} and, under {@link SyncMode#ALWAYS}, makes it durable with one
- * LAIO {@code fsync}; records sealed while a cycle runs wait for the next one, so one fsync
- * covers every mutation that arrived while the previous fsync ran (group commit). When a cycle
- * ends, {@link #ackedLsn()} moves to its last LSN and every registered {@link Waiter} is told.
- * Under {@link SyncMode#INTERVAL} a timer fsyncs about once a second; under
- * {@link SyncMode#NEVER} never.
+ * <p>Mutations append their records ({@link #appendSet} and friends), getting a log sequence
+ * number (LSN). One <em>cycle</em> at a time, over all loops sharing the {@link SharedLog}, takes
+ * everything sealed so far, writes it with one LAIO {@code write} and, under
+ * {@link SyncMode#ALWAYS}, makes it durable with one LAIO {@code fsync}; records sealed while a
+ * cycle runs wait for the next one, so one fsync covers every mutation that arrived, on any loop,
+ * while the previous fsync ran (group commit). A cycle runs on the loop that started it (the loop
+ * that sealed into an idle log, or the one whose cycle just ended and found more), so no loop
+ * waits for another's fsync: its connections register {@link Waiter}s and go on serving. When a
+ * cycle ends, {@link #ackedLsn()} moves to its last LSN and each loop's waiters are told on their
+ * own loop (a task on each other loop). Under {@link SyncMode#INTERVAL} a timer on the first
+ * loop fsyncs about once a second; under {@link SyncMode#NEVER} never.
  *
  * <p>If the log cannot be written, it is failed: {@link #ackedLsn()} stops for good and waiters
  * are told with {@link Waiter#logFailed()}, so nothing unwritten is ever acknowledged.
  *
- * <p>Loop thread only.
+ * <p>Loop thread only (its own loop's), except what {@link SharedLog} says.
  */
 final class GroupCommit {
     /** Someone holding replies until an LSN is acknowledged. */
@@ -61,152 +66,230 @@ final class GroupCommit {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
     private static final Duration RETRY = Duration.ofMillis(1);
 
+    private final SharedLog shared;
     private final EventBase base;
     private final Laio laio;
-    private final int fd;
-    private final SyncMode mode;
-    private final RecordBuffer pending = new RecordBuffer(64 << 10);
-    private final Arena arena = Arena.ofAuto();
-    private MemorySegment inflight = arena.allocate(64 << 10);
-    private int inflightLength;
-    private int inflightWritten;
     private final EventCallback onWrite = (ev, what, arg) -> writeCompleted(ev.result(), ev.error());
     private final EventCallback onFsync = (ev, what, arg) -> fsyncCompleted(ev.result(), ev.error());
     private final Event retryWrite;
     private final Event retryFsync;
     private final Event interval;
     private final Runnable startTask = this::startCycle;
+    private final Runnable movedTask = this::logMoved;
     private List<Waiter> waiters = new ArrayList<>();
     private List<Waiter> spare = new ArrayList<>();
-    private final List<Runnable> idleTasks = new ArrayList<>();
+    /** The acknowledged LSN this loop's waiters were last told of. */
+    private long toldLsn;
 
-    private long lastLsn;
-    private long writtenLsn;
-    private long syncedLsn;
-    private long ackedLsn;
-    private long cycleLsn;
-    private boolean busy;
-    private boolean scheduled;
-    private boolean failed;
-    private long writes;
-    private long fsyncs;
-    private long bytesWritten;
-
+    /** A log of its own on one loop (a one-loop server). */
     GroupCommit(EventBase base, Laio laio, int fd, SyncMode mode) {
+        this(new SharedLog(fd, mode), base, laio);
+    }
+
+    /** {@code base}'s part of {@code shared}; made on {@code base}'s thread, {@code laio} attached to it. */
+    GroupCommit(SharedLog shared, EventBase base, Laio laio) {
+        this.shared = shared;
         this.base = base;
         this.laio = laio;
-        this.fd = fd;
-        this.mode = mode;
         this.retryWrite = Event.set(base, null, Ev.TIMEOUT, (ev, w, a) -> writeMore(), null);
         this.retryFsync = Event.set(base, null, Ev.TIMEOUT, (ev, w, a) -> fsync(), null);
         this.interval = Event.set(base, null, Ev.TIMEOUT | Ev.PERSIST, (ev, w, a) -> intervalSync(), null);
-        if (mode == SyncMode.INTERVAL) {
-            interval.add(Duration.ofSeconds(1));
+        synchronized (shared.loops) {
+            if (shared.loops.isEmpty() && shared.mode == SyncMode.INTERVAL) {
+                interval.add(Duration.ofSeconds(1));
+            }
+            shared.loops.add(this);
         }
     }
 
-    /** Where the next record is encoded; {@link #seal()} it after. */
-    RecordBuffer buffer() {
-        return pending;
+    // ------------------------------------------------------------------ appending
+
+    /** Logs {@code it} as stored; returns its LSN. Under the store's lock of its key. */
+    long appendSet(Item it) {
+        ReentrantLock l = shared.lock;
+        long lsn;
+        boolean start;
+        l.lock();
+        try {
+            MutationLog.set(shared.pending, it);
+            lsn = ++shared.lastLsn;
+            start = shared.claimStart();
+        } finally {
+            l.unlock();
+        }
+        return started(lsn, start);
     }
 
-    /** Ends the record just encoded; returns its LSN (acknowledge it once {@link #ackedLsn()} reaches it). */
-    long seal() {
-        long lsn = ++lastLsn;
-        if (!busy && !scheduled) {
+    /** Logs the removal of {@code key}; returns its LSN. Under the store's lock of the key. */
+    long appendDelete(String key) {
+        ReentrantLock l = shared.lock;
+        long lsn;
+        boolean start;
+        l.lock();
+        try {
+            MutationLog.delete(shared.pending, key);
+            lsn = ++shared.lastLsn;
+            start = shared.claimStart();
+        } finally {
+            l.unlock();
+        }
+        return started(lsn, start);
+    }
+
+    /** Logs a new expiry of {@code key}; returns its LSN. Under the store's lock of the key. */
+    long appendTouch(String key, long expiresAt) {
+        ReentrantLock l = shared.lock;
+        long lsn;
+        boolean start;
+        l.lock();
+        try {
+            MutationLog.touch(shared.pending, key, expiresAt);
+            lsn = ++shared.lastLsn;
+            start = shared.claimStart();
+        } finally {
+            l.unlock();
+        }
+        return started(lsn, start);
+    }
+
+    /** Logs a {@code flush_all}; returns its LSN. Under all of the store's locks. */
+    long appendFlush(long at, boolean now) {
+        ReentrantLock l = shared.lock;
+        long lsn;
+        boolean start;
+        l.lock();
+        try {
+            MutationLog.flush(shared.pending, at, now);
+            lsn = ++shared.lastLsn;
+            start = shared.claimStart();
+        } finally {
+            l.unlock();
+        }
+        return started(lsn, start);
+    }
+
+    private long started(long lsn, boolean start) {
+        if (start) {
             // start at the end of this loop pass, so pipelined commands share the write
-            scheduled = true;
             base.execute(startTask);
         }
         return lsn;
     }
 
-    /** Bytes of sealed records not yet handed to a write. */
+    /** Bytes of sealed records (of every loop) not yet handed to a write. */
     int backlog() {
-        return pending.size();
+        return shared.pendingBytes;
     }
 
     long ackedLsn() {
-        return ackedLsn;
+        return shared.ackedLsn;
     }
 
     long lastLsn() {
-        return lastLsn;
+        return shared.lastLsn;
     }
 
     boolean failed() {
-        return failed;
+        return shared.failed;
     }
 
-    /** Completed log writes (one per cycle). */
+    /** Completed log writes (one per cycle), over all loops. */
     long writes() {
-        return writes;
+        return shared.writes;
     }
 
-    /** Completed fsyncs. */
+    /** Completed fsyncs, over all loops. */
     long fsyncs() {
-        return fsyncs;
+        return shared.fsyncs;
     }
 
     long bytesWritten() {
-        return bytesWritten;
+        return shared.bytesWritten;
     }
 
-    /** The LAIO engine's counters (how many log writes completed inline, how many in the background). */
+    /** The LAIO counters of every loop's engine, summed (how many log writes completed inline, how many in the background). */
     LaioStats laioStats() {
+        return shared.laioStats();
+    }
+
+    LaioStats ownLaioStats() {
         return laio.stats();
     }
 
     SyncMode mode() {
-        return mode;
+        return shared.mode;
     }
 
+    /** Registers {@code w}, told on this loop when the log moves. */
     void addWaiter(Waiter w) {
         waiters.add(w);
-    }
-
-    /** Runs {@code task} once no cycle runs and nothing is waiting to be written (now, if so). */
-    void whenIdle(Runnable task) {
-        if (!busy && !scheduled && (pending.size() == 0 || failed)) {
-            task.run();
-        } else {
-            idleTasks.add(task);
+        if (shared.failed) {
+            wake(); // told by a task, not from inside the caller
         }
     }
 
+    /** Runs {@code task} once no cycle runs and nothing is waiting to be written (now, if so); on the loop that finds it so. */
+    void whenIdle(Runnable task) {
+        boolean now;
+        shared.lock.lock();
+        try {
+            now = !shared.busy && !shared.scheduled && (shared.pending.size() == 0 || shared.failed);
+            if (!now) {
+                shared.idleTasks.add(task);
+            }
+        } finally {
+            shared.lock.unlock();
+        }
+        if (now) {
+            task.run();
+        }
+    }
+
+    /**
+     * Stops this loop's interval timer; after its connections have closed. A retry of a cycle in
+     * flight stays armed: deleting it would leave the cycle unfinished and the log stuck busy,
+     * with the records sealed before never written (its one-shot timer keeps the loop until then).
+     */
     void close() {
         interval.del();
-        retryWrite.del();
-        retryFsync.del();
     }
 
-    // ------------------------------------------------------------------ the cycle
+    // ------------------------------------------------------------------ the cycle (on its owner's loop)
 
     private void startCycle() {
-        scheduled = false;
-        if (busy || failed) {
-            return;
+        SharedLog s = shared;
+        RecordBuffer records;
+        s.lock.lock();
+        try {
+            s.scheduled = false;
+            if (s.busy || s.failed) {
+                return;
+            }
+            if (s.pending.size() == 0) {
+                runIdleTasks();
+                return;
+            }
+            s.busy = true;
+            s.cycleLsn = s.lastLsn;
+            // records sealed from now on go to the other buffer; this one is the cycle's until the next start
+            records = s.pending;
+            s.pending = s.writing;
+            s.writing = records;
+            s.pendingBytes = 0;
+        } finally {
+            s.lock.unlock();
         }
-        int n = pending.size();
-        if (n == 0) {
-            runIdleTasks();
-            return;
-        }
-        busy = true;
-        cycleLsn = lastLsn;
-        if (inflight.byteSize() < n) {
-            inflight = arena.allocate(Math.max(n, inflight.byteSize() * 2));
-        }
-        // the buffer stays untouched until the write completes: records sealed meanwhile go to `pending`
-        MemorySegment.copy(pending.array(), 0, inflight, ValueLayout.JAVA_BYTE, 0, n);
-        pending.clear();
-        inflightLength = n;
-        inflightWritten = 0;
+        int n = records.size();
+        MemorySegment.copy(records.array(), 0, s.inflight(n), ValueLayout.JAVA_BYTE, 0, n);
+        records.clear();
+        s.inflightLength = n;
+        s.inflightWritten = 0;
         writeMore();
     }
 
     private void writeMore() {
-        long r = laio.write(fd, inflight.asSlice(inflightWritten), inflightLength - inflightWritten);
+        SharedLog s = shared;
+        long r = laio.write(s.fd, s.inflight.asSlice(s.inflightWritten), s.inflightLength - s.inflightWritten);
         if (r >= 0) {
             writeCompleted(r, 0);
             return;
@@ -222,6 +305,7 @@ final class GroupCommit {
     }
 
     private void writeCompleted(long r, int error) {
+        SharedLog s = shared;
         if (r < 0) {
             if (error == Errno.EINTR || error == Errno.EAGAIN) {
                 retryWrite.add(RETRY);
@@ -230,23 +314,23 @@ final class GroupCommit {
             }
             return;
         }
-        inflightWritten += (int) r;
-        bytesWritten += r;
-        if (inflightWritten < inflightLength) {
+        s.inflightWritten += (int) r;
+        s.bytesWritten += r;
+        if (s.inflightWritten < s.inflightLength) {
             writeMore();
             return;
         }
-        writes++;
-        writtenLsn = cycleLsn;
-        if (mode == SyncMode.ALWAYS) {
+        s.writes++;
+        s.writtenLsn = s.cycleLsn;
+        if (s.mode == SyncMode.ALWAYS) {
             fsync();
         } else {
-            endCycle(writtenLsn);
+            endCycle(s.writtenLsn);
         }
     }
 
     private void fsync() {
-        long r = laio.fsync(fd);
+        long r = laio.fsync(shared.fd);
         if (r >= 0) {
             fsyncCompleted(r, 0);
             return;
@@ -270,54 +354,117 @@ final class GroupCommit {
             }
             return;
         }
-        fsyncs++;
-        syncedLsn = writtenLsn;
-        endCycle(writtenLsn);
+        SharedLog s = shared;
+        s.fsyncs++;
+        s.syncedLsn = s.writtenLsn;
+        endCycle(s.writtenLsn);
     }
 
     private void intervalSync() {
-        if (!busy && !failed && syncedLsn < writtenLsn) {
-            busy = true;
-            fsync();
+        SharedLog s = shared;
+        s.lock.lock();
+        try {
+            // writtenLsn and syncedLsn change only inside a cycle, so with none running they are still
+            if (s.busy || s.failed || s.syncedLsn >= s.writtenLsn) {
+                return;
+            }
+            s.busy = true;
+        } finally {
+            s.lock.unlock();
         }
+        fsync();
     }
 
     private void endCycle(long acked) {
-        busy = false;
-        if (acked > ackedLsn) {
-            ackedLsn = acked;
-            List<Waiter> now = waiters;
-            waiters = spare;
-            for (Waiter w : now) {
-                if (w.durable(acked)) {
-                    waiters.add(w);
-                }
+        SharedLog s = shared;
+        s.lock.lock();
+        try {
+            s.busy = false;
+            if (acked > s.ackedLsn) {
+                s.ackedLsn = acked;
             }
-            now.clear();
-            spare = now;
+        } finally {
+            s.lock.unlock();
         }
+        tellLoops();
         // everything sealed while this cycle ran goes in the next one, now
         startCycle();
     }
 
-    private void runIdleTasks() {
-        if (idleTasks.isEmpty()) {
+    /** Tells every loop that the log moved: this one now, the others by a task on their own thread. */
+    private void tellLoops() {
+        for (GroupCommit g : shared.loops) {
+            if (g == this) {
+                logMoved();
+            } else {
+                g.wake();
+            }
+        }
+    }
+
+    /**
+     * Any thread: runs {@link #logMoved} on this loop. One task per cycle end, not coalesced
+     * here: the base's waker already coalesces the wake-ups, and a task that finds nothing new
+     * returns at once, so no racy flag of this class's own is needed.
+     */
+    private void wake() {
+        try {
+            base.execute(movedTask);
+        } catch (RejectedExecutionException | IllegalStateException ended) {
+            // that loop has ended: nobody is waiting there any more
+        }
+    }
+
+    /** On this loop: tells the waiters what the log acknowledged since they were last told. */
+    private void logMoved() {
+        SharedLog s = shared;
+        if (s.failed) {
+            List<Waiter> now = waiters;
+            waiters = new ArrayList<>();
+            for (Waiter w : now) {
+                w.logFailed();
+            }
             return;
         }
-        List<Runnable> tasks = new ArrayList<>(idleTasks);
-        idleTasks.clear();
-        tasks.forEach(Runnable::run);
+        long acked = s.ackedLsn;
+        if (acked <= toldLsn) {
+            return;
+        }
+        toldLsn = acked;
+        List<Waiter> now = waiters;
+        waiters = spare;
+        for (Waiter w : now) {
+            if (w.durable(acked)) {
+                waiters.add(w);
+            }
+        }
+        now.clear();
+        spare = now;
+    }
+
+    /** Under the lock. */
+    private void runIdleTasks() {
+        SharedLog s = shared;
+        if (s.idleTasks.isEmpty()) {
+            return;
+        }
+        List<Runnable> tasks = new ArrayList<>(s.idleTasks);
+        s.idleTasks.clear();
+        // run after the lock is released: a task may append (and lock) again
+        base.execute(() -> tasks.forEach(Runnable::run));
     }
 
     private void fail(String what, int errno) {
         LOG.error("mutation log {} failed: {}; no further mutation will be acknowledged", what, Errno.name(errno));
-        failed = true;
-        busy = false;
-        List<Waiter> now = waiters;
-        waiters = new ArrayList<>();
-        for (Waiter w : now) {
-            w.logFailed();
+        SharedLog s = shared;
+        s.lock.lock();
+        try {
+            s.failed = true;
+            s.busy = false;
+            runIdleTasks();
+        } finally {
+            s.lock.unlock();
         }
-        runIdleTasks();
+        tellLoops();
     }
 }

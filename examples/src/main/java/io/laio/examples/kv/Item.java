@@ -19,7 +19,8 @@ package io.laio.examples.kv;
 /**
  * One cached item: what {@code set} stored under a key. Times are wall-clock milliseconds
  * ({@code System.currentTimeMillis()}), so they mean the same after a restart and replay.
- * Only the loop thread touches items.
+ * Immutable but for {@link #lsn}, which is set under its key's stripe lock before any other
+ * loop can look the item up.
  */
 final class Item {
     /** Bookkeeping charged per item on top of key and value, roughly what the JVM spends on it. */

@@ -20,34 +20,120 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The items in memory, in LRU order, within a memory budget: storing past the budget evicts the
  * least recently used items. Expired and flushed items are dropped lazily, when looked up.
- * Loop thread only.
+ *
+ * <p>Shared by every loop, it is split into stripes by key hash, each with its own lock, LRU
+ * and {@code 1/stripes} of the budget (so eviction is per stripe, as memcached's is per slab
+ * class). A caller holds {@link #lock(String)} of a key around every call about that key, and
+ * {@link #lockAll()} around {@link #flush}; it logs the mutation before it unlocks, so the log
+ * holds each key's mutations in the order the store applied them. One stripe (one loop) keeps
+ * the single global LRU of a one-loop server. Counters summed over stripes are read without the
+ * locks and are approximate while other loops run.
  */
 final class ItemStore {
-    private final LinkedHashMap<String, Item> items = new LinkedHashMap<>(1024, 0.75f, true);
-    private final long limit;
-    private long bytes;
-    private long evictions;
-    private long totalItems;
-    private long lastCas;
-    /** A delayed {@code flush_all}: from this time (ms) on, items stored at or before it are gone; 0 if none. */
-    private long oldestLive;
+    /** Stripes per loop: enough that two loops rarely meet on one lock. */
+    static final int STRIPES_PER_LOOP = 8;
 
+    private final Stripe[] stripes;
+    private final int mask;
+    private final long limit;
+    private final AtomicLong lastCas = new AtomicLong();
+    /** A delayed {@code flush_all}: from this time (ms) on, items stored at or before it are gone; 0 if none. */
+    private volatile long oldestLive;
+
+    /** One lock's share: its items in LRU order and its part of the budget. */
+    private static final class Stripe {
+        final ReentrantLock lock = new ReentrantLock();
+        final LinkedHashMap<String, Item> items = new LinkedHashMap<>(1024, 0.75f, true);
+        final long limit;
+        volatile long bytes;
+        volatile long evictions;
+        volatile long totalItems;
+        volatile int size;
+
+        Stripe(long limit) {
+            this.limit = limit;
+        }
+    }
+
+    /** One stripe: the whole budget under one lock. */
     ItemStore(long limitBytes) {
+        this(limitBytes, 1);
+    }
+
+    /** {@code stripes} stripes (a power of two), each with {@code limitBytes / stripes}. */
+    ItemStore(long limitBytes, int stripes) {
         if (limitBytes <= 0) {
             throw new IllegalArgumentException("memory limit must be positive: " + limitBytes);
         }
+        if (stripes < 1 || Integer.bitCount(stripes) != 1) {
+            throw new IllegalArgumentException("stripes must be a power of two: " + stripes);
+        }
         this.limit = limitBytes;
+        this.stripes = new Stripe[stripes];
+        for (int i = 0; i < stripes; i++) {
+            this.stripes[i] = new Stripe(limitBytes / stripes);
+        }
+        this.mask = stripes - 1;
     }
 
-    /** The live item under {@code key} (marked recently used), or {@code null}. */
+    /**
+     * The stripes for {@code loops} loops: {@link #STRIPES_PER_LOOP} per loop (one for one loop),
+     * a power of two, but never so many that a stripe's budget could not hold one item of
+     * {@code maxItem} bytes (which the whole budget could).
+     */
+    static int stripesFor(int loops, long limitBytes, int maxItem) {
+        if (loops <= 1) {
+            return 1;
+        }
+        int n = Integer.highestOneBit(Math.min(loops * STRIPES_PER_LOOP, 1 << 16));
+        long biggest = Item.size(250, maxItem); // memcached's longest key
+        while (n > 1 && limitBytes / n < biggest) {
+            n >>= 1;
+        }
+        return n;
+    }
+
+    int stripes() {
+        return stripes.length;
+    }
+
+    private Stripe stripe(String key) {
+        int h = key.hashCode();
+        return stripes[(h ^ (h >>> 16)) & mask];
+    }
+
+    /** Locks the stripe of {@code key} and returns its lock: the caller unlocks it. */
+    ReentrantLock lock(String key) {
+        ReentrantLock l = stripe(key).lock;
+        l.lock();
+        return l;
+    }
+
+    /** Locks every stripe, in index order (the only order taking more than one). */
+    void lockAll() {
+        for (Stripe s : stripes) {
+            s.lock.lock();
+        }
+    }
+
+    void unlockAll() {
+        for (int i = stripes.length - 1; i >= 0; i--) {
+            stripes[i].lock.unlock();
+        }
+    }
+
+    /** The live item under {@code key} (marked recently used), or {@code null}. Under its lock. */
     Item get(String key, long now) {
-        Item it = items.get(key);
+        Stripe s = stripe(key);
+        Item it = s.items.get(key);
         if (it != null && !live(it, now)) {
-            unlink(key);
+            unlink(s, key);
             return null;
         }
         return it;
@@ -57,63 +143,75 @@ final class ItemStore {
         if (it.expiresAt != 0 && now >= it.expiresAt) {
             return false;
         }
-        return oldestLive == 0 || now < oldestLive || it.storedAt > oldestLive;
+        long flushAt = oldestLive;
+        return flushAt == 0 || now < flushAt || it.storedAt > flushAt;
     }
 
-    /** Whether an item of this size could be stored at all (it alone fits the budget). */
+    /** Whether an item of this size could be stored at all (it alone fits a stripe's budget). */
     boolean fits(int keyLength, int valueLength) {
-        return Item.size(keyLength, valueLength) <= limit;
+        return Item.size(keyLength, valueLength) <= stripes[0].limit;
     }
 
     /**
      * Stores {@code it}, replacing any item under its key and evicting least recently used items
-     * until it fits. Returns false (and stores nothing) if it alone exceeds the budget.
+     * of its stripe until it fits. Returns false (and stores nothing) if it alone exceeds the
+     * stripe's budget. Under its key's lock.
      */
     boolean put(Item it) {
+        Stripe s = stripe(it.key);
         long size = it.size();
-        if (size > limit) {
+        if (size > s.limit) {
             return false;
         }
-        unlink(it.key);
-        Iterator<Item> lru = items.values().iterator();
-        while (bytes + size > limit && lru.hasNext()) {
+        unlink(s, it.key);
+        long bytes = s.bytes;
+        Iterator<Item> lru = s.items.values().iterator();
+        while (bytes + size > s.limit && lru.hasNext()) {
             Item victim = lru.next();
             lru.remove();
             bytes -= victim.size();
-            evictions++;
+            s.evictions++;
         }
-        items.put(it.key, it);
-        bytes += size;
-        totalItems++;
-        lastCas = Math.max(lastCas, it.cas);
+        s.items.put(it.key, it);
+        s.bytes = bytes + size;
+        s.size = s.items.size();
+        s.totalItems++;
+        if (it.cas > lastCas.get()) {
+            seenCas(it.cas); // a replayed item: runtime cas values come from nextCas, already counted
+        }
         return true;
     }
 
-    /** Removes the item under {@code key}; whether a live one was there. */
+    /** Removes the item under {@code key}; whether a live one was there. Under its lock. */
     boolean remove(String key, long now) {
-        Item it = items.get(key);
+        Stripe s = stripe(key);
+        Item it = s.items.get(key);
         if (it == null) {
             return false;
         }
-        unlink(key);
+        unlink(s, key);
         return live(it, now);
     }
 
-    private void unlink(String key) {
-        Item old = items.remove(key);
+    private static void unlink(Stripe s, String key) {
+        Item old = s.items.remove(key);
         if (old != null) {
-            bytes -= old.size();
+            s.bytes -= old.size();
+            s.size = s.items.size();
         }
     }
 
     /**
      * {@code flush_all}: with {@code at <= now} every item goes at once; with a later {@code at},
-     * items stored up to then become invisible from then on.
+     * items stored up to then become invisible from then on. Under {@link #lockAll()}.
      */
     void flush(long at, long now) {
         if (at <= now) {
-            items.clear();
-            bytes = 0;
+            for (Stripe s : stripes) {
+                s.items.clear();
+                s.bytes = 0;
+                s.size = 0;
+            }
             oldestLive = 0;
         } else {
             oldestLive = at;
@@ -126,20 +224,28 @@ final class ItemStore {
     }
 
     long nextCas() {
-        return ++lastCas;
+        return lastCas.incrementAndGet();
     }
 
     /** Replay: later cas values must stay above every one already handed out. */
     void seenCas(long cas) {
-        lastCas = Math.max(lastCas, cas);
+        lastCas.accumulateAndGet(cas, Math::max);
     }
 
     int size() {
-        return items.size();
+        int n = 0;
+        for (Stripe s : stripes) {
+            n += s.size;
+        }
+        return n;
     }
 
     long bytes() {
-        return bytes;
+        long n = 0;
+        for (Stripe s : stripes) {
+            n += s.bytes;
+        }
+        return n;
     }
 
     long limit() {
@@ -147,19 +253,32 @@ final class ItemStore {
     }
 
     long evictions() {
-        return evictions;
+        long n = 0;
+        for (Stripe s : stripes) {
+            n += s.evictions;
+        }
+        return n;
     }
 
     long totalItems() {
-        return totalItems;
+        long n = 0;
+        for (Stripe s : stripes) {
+            n += s.totalItems;
+        }
+        return n;
     }
 
-    /** The live items, least recently used first (the order that rebuilds the same LRU on replay). */
+    /**
+     * The live items, least recently used first within each stripe (the order that rebuilds the
+     * same LRUs on replay). Start-up only, when no loop serves.
+     */
     List<Item> liveItems(long now) {
-        List<Item> out = new ArrayList<>(items.size());
-        for (Item it : items.values()) {
-            if (live(it, now)) {
-                out.add(it);
+        List<Item> out = new ArrayList<>(size());
+        for (Stripe s : stripes) {
+            for (Item it : s.items.values()) {
+                if (live(it, now)) {
+                    out.add(it);
+                }
             }
         }
         return out;

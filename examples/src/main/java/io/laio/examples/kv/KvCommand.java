@@ -16,25 +16,28 @@
 
 package io.laio.examples.kv;
 
-import io.laio.Laio;
-import io.laio.event.EventBase;
 import io.laio.examples.Check;
+import io.laio.examples.CpuPinning;
+import io.laio.examples.LoopsOption;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code kv}: a memcached-compatible key-value server, NIO sockets + LAIO disk, on one event loop. */
+/** {@code kv}: a memcached-compatible key-value server, NIO sockets + LAIO disk, on N event loops. */
 @Command(name = "kv", mixinStandardHelpOptions = true,
-        description = {"A memcached-compatible (text protocol) key-value server on one laio event loop: "
-                + "NIO sockets, and an append-only mutation log written and fsynced through LAIO.",
+        description = {"A memcached-compatible (text protocol) key-value server on N laio event loops: "
+                + "NIO sockets, a store shared by the loops (striped locks), and one append-only mutation log "
+                + "written and fsynced through LAIO (group commit over all loops).",
             "Every mutation is in the log before it is acknowledged; the log is replayed at start.",
             "Replies follow memcached 1.6 (ASCII protocol only, like memcached -B ascii)."})
 public final class KvCommand implements Callable<Integer> {
@@ -66,6 +69,12 @@ public final class KvCommand implements Callable<Integer> {
     @Option(names = "--compact", description = "Rewrite the log with only the live items at start.")
     boolean compact;
 
+    @Mixin
+    LoopsOption loops;
+
+    @Option(names = "--pin", description = "Pin loop i's thread to CPU i mod the CPUs available (sched_setaffinity).")
+    boolean pin;
+
     /** 1 TiB. */
     static final long MAX_MEMORY_MIB = 1L << 20;
     /** memcached's largest -I. */
@@ -84,42 +93,39 @@ public final class KvCommand implements Callable<Integer> {
         check.range("--memory", memoryMiB, 1, MAX_MEMORY_MIB);
         check.range("--max-item", maxItem, 1, MAX_ITEM);
         check.writableDirectory("--dir", dir);
+        int n = loops.loops(check);
         KvServer.Config config = new KvServer.Config(new InetSocketAddress(bind, port), dir.toAbsolutePath().toString(),
                 memoryMiB << 20, maxItem, sync, compact);
-        CountDownLatch ended = new CountDownLatch(1);
-        try (EventBase base = EventBase.create(); Laio laio = Laio.attach(base); KvServer server = listen(base, laio, config)) {
-            // SIGTERM / Ctrl-C: stop accepting, let the log write what it holds, then exit
-            Thread hook = Thread.ofPlatform().name("kv-shutdown").unstarted(() -> {
-                server.shutdown();
-                try {
-                    ended.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-            Runtime.getRuntime().addShutdownHook(hook);
-            System.out.println("listening on " + server.port());
-            System.out.flush();
-            try {
-                base.dispatch();
-            } finally {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException shuttingDown) {
-                    // the hook is what ended the loop
-                }
-            }
-        } finally {
-            ended.countDown();
-        }
-        return 0;
-    }
-
-    private KvServer listen(EventBase base, Laio laio, KvServer.Config config) throws IOException {
+        KvGroup server;
         try {
-            return new KvServer(base, laio, config);
+            server = new KvGroup(config, n, loops.accept() == LoopsOption.Accept.HANDOFF, pin ? CpuPinning.roundRobin() : null);
         } catch (IOException e) {
             throw Check.listenFailure(e, bind, port);
         }
+        CountDownLatch ended = new CountDownLatch(1);
+        // SIGTERM / Ctrl-C: stop accepting, let the log write what it holds, then exit
+        Thread hook = Thread.ofPlatform().name("kv-shutdown").unstarted(() -> {
+            server.stop();
+            try {
+                ended.await(KvGroup.STOP_WAIT.toSeconds() + 5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(hook);
+        System.out.println("listening on " + server.port());
+        System.out.println("loops " + n + (n > 1 ? ", accept " + loops.accept() : "") + ", sync " + sync);
+        System.out.flush();
+        try {
+            server.await(Duration.ofDays(365_000));
+        } finally {
+            ended.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is what ended the loops
+            }
+        }
+        return 0;
     }
 }

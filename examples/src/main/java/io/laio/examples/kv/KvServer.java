@@ -16,15 +16,21 @@
 
 package io.laio.examples.kv;
 
+import io.laio.Errno;
 import io.laio.Laio;
-import io.laio.abi.OpenFlags;
+import io.laio.LaioConfig;
+import io.laio.LaioStats;
+import io.laio.Policy;
+import io.laio.Sys;
 import io.laio.event.Ev;
 import io.laio.event.Event;
 import io.laio.event.EventBase;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -37,102 +43,148 @@ import org.slf4j.LoggerFactory;
  * optionally compacts it, then accepts connections; every mutation is appended to the log by
  * {@link GroupCommit} before it is acknowledged.
  *
- * <p>Create it on the thread that will run the loop, before the loop runs (start-up disk I/O
- * runs the loop itself); then {@code base.dispatch()}. {@link #shutdown()} may be called from
- * any thread.
+ * <p>Alone ({@link #KvServer(EventBase, Laio, Config)}): create it on the thread that will run
+ * the loop, before the loop runs (start-up disk I/O runs the loop itself); then
+ * {@code base.dispatch()}. {@link #shutdown()} may be called from any thread.
+ *
+ * <p>In a {@link KvGroup} there is one per loop, sharing the store and the log ({@link KvShared});
+ * each has its own listener (or none, fed by hand-off), connections, parser, counters and
+ * {@code Laio}.
  */
 public final class KvServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KvServer.class);
+    private static final Duration ACCEPT_BACKOFF = Duration.ofMillis(100);
 
     /** The server's settings. */
     public record Config(InetSocketAddress bind, String dir, long memory, int maxItem, SyncMode sync, boolean compact) {
     }
 
     private final EventBase base;
-    private final int logFd;
-    private final DiskIo io;
-    private final ItemStore store;
+    private final Laio laio;
+    private final KvShared shared;
     private final GroupCommit log;
     private final KvStats stats = new KvStats();
     private final CommandParser parser = new CommandParser();
     private final CommandHandler handler;
+    /** null: a loop fed by hand-off only. */
     private final ServerSocketChannel server;
     private final Event accept;
     /** After an accept failure (EMFILE): the level-triggered accept event would fire again at once, so it rests. */
     private final Event acceptBackoff;
-    private static final java.time.Duration ACCEPT_BACKOFF = java.time.Duration.ofMillis(100);
+    /** non-null: loop 0 of a hand-off group, giving each connection to the next loop. */
+    private final KvGroup handOff;
     private final Set<KvConnection> connections = new LinkedHashSet<>();
-    private final MutationLog.Replayed replayed;
+    private final boolean alone;
+    private volatile long accepted;
     private boolean stopping;
 
+    /** A server on its own, on {@code base}: binds, replays the log, then accepts. */
     public KvServer(EventBase base, Laio laio, Config config) throws IOException {
-        this.base = base;
-        this.io = new DiskIo(base, laio);
-        this.store = new ItemStore(config.memory());
         // bind first, so a taken port fails before any disk work; accept only after the replay
-        this.server = ServerSocketChannel.open();
-        int fd = -1;
+        ServerSocketChannel ch = listen(config.bind(), false);
+        KvShared s;
         try {
-            server.bind(config.bind(), 1024);
-            server.configureBlocking(false);
-            String path = config.dir() + "/" + MutationLog.FILE;
-            replayed = MutationLog.replay(io, path, store);
-            LOG.info("replayed {} log records ({} bytes): {} items", replayed.records(), replayed.goodBytes(), store.size());
-            if (config.compact()) {
-                long size = MutationLog.compact(io, config.dir(), store, System.currentTimeMillis());
-                LOG.info("compacted the log from {} to {} bytes", replayed.goodBytes(), size);
-            }
-            fd = io.open(path, OpenFlags.O_WRONLY | OpenFlags.O_APPEND, 0644);
+            s = KvShared.open(new DiskIo(base, laio), config, 1);
         } catch (IOException | RuntimeException e) {
-            server.close();
+            ch.close();
             throw e;
         }
-        this.logFd = fd;
-        this.log = new GroupCommit(base, laio, logFd, config.sync());
-        this.handler = new CommandHandler(store, log, stats, config.maxItem());
+        this(base, laio, s, ch, null, true);
+    }
+
+    /** Loop {@code base}'s server of a group; on that loop's thread. {@code server} may be null (hand-off only). */
+    KvServer(EventBase base, Laio laio, KvShared shared, ServerSocketChannel server, KvGroup handOff, boolean alone) {
+        this.base = base;
+        this.laio = laio;
+        this.shared = shared;
+        this.server = server;
+        this.handOff = handOff;
+        this.alone = alone;
+        this.log = new GroupCommit(shared.log, base, laio);
+        shared.stats.add(stats);
+        this.handler = new CommandHandler(shared.store, log, stats, shared.config.maxItem(), shared.stats);
+        if (server == null) {
+            accept = null;
+            acceptBackoff = null;
+            return;
+        }
         accept = Event.set(base, server, Ev.READ | Ev.PERSIST, (ev, what, arg) -> acceptAll(), null);
         acceptBackoff = Event.set(base, null, Ev.TIMEOUT, (ev, what, arg) -> {
             if (!stopping) {
                 accept.add();
             }
         }, null);
-        accept.add();
+        if (alone) {
+            accept.add();
+        }
     }
 
+    /** In a group: starts accepting, once every loop's server exists. This loop's thread. */
+    void startAccepting() {
+        if (accept != null && !stopping) {
+            accept.add();
+        }
+    }
+
+    /** A non-blocking listener on {@code at}; with {@code reusePort} others may bind the same port. */
+    static ServerSocketChannel listen(InetSocketAddress at, boolean reusePort) throws IOException {
+        ServerSocketChannel ch = ServerSocketChannel.open();
+        try {
+            if (reusePort) {
+                ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            }
+            ch.bind(at, 1024);
+            ch.configureBlocking(false);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+        return ch;
+    }
+
+    /** The port it listens on; -1 for a loop fed by hand-off only. */
     public int port() {
-        return ((InetSocketAddress) server.socket().getLocalSocketAddress()).getPort();
+        return server == null ? -1 : ((InetSocketAddress) server.socket().getLocalSocketAddress()).getPort();
     }
 
     /** Log records found at start. */
     public long replayedRecords() {
-        return replayed.records();
+        return shared.replayed.records();
     }
 
-    /** Mutations logged since start. Loop thread (or after the loop ended). */
+    /** Mutations logged since start, by every loop. Any thread. */
     public long mutations() {
         return log.lastLsn();
     }
 
-    /** Completed fsyncs of the log since start. Loop thread (or after the loop ended). */
+    /** Completed fsyncs of the log since start. Any thread. */
     public long fsyncs() {
         return log.fsyncs();
     }
 
-    /** Completed log writes since start. Loop thread (or after the loop ended). */
+    /** Completed log writes since start. Any thread. */
     public long logWrites() {
         return log.writes();
+    }
+
+    /** Connections this loop has taken (accepted or been handed). Any thread. */
+    long accepted() {
+        return accepted;
+    }
+
+    /** This loop's LAIO counters. Any thread (approximate while it runs). */
+    LaioStats laioStats() {
+        return laio.stats();
     }
 
     private void acceptAll() {
         try {
             SocketChannel ch;
             while (!stopping && (ch = server.accept()) != null) {
-                try {
-                    connections.add(new KvConnection(this, base, ch, parser, handler, log, stats));
-                    stats.currConnections++;
-                    stats.totalConnections++;
-                } catch (IOException e) {
-                    ch.close();
+                if (handOff != null) {
+                    handOff.handOut(ch);
+                } else {
+                    adopt(ch);
                 }
             }
         } catch (IOException e) {
@@ -144,6 +196,30 @@ public final class KvServer implements AutoCloseable {
         }
     }
 
+    /** Serves {@code ch} on this loop for its life; this loop's thread. */
+    void adopt(SocketChannel ch) {
+        if (stopping) {
+            closeQuietly(ch);
+            return;
+        }
+        try {
+            connections.add(new KvConnection(this, base, ch, parser, handler, log, stats));
+            accepted++; // only this loop writes it
+            stats.currConnections++;
+            stats.totalConnections++;
+        } catch (IOException e) {
+            closeQuietly(ch);
+        }
+    }
+
+    static void closeQuietly(SocketChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException e) {
+            // it is gone either way
+        }
+    }
+
     void closed(KvConnection c) {
         if (connections.remove(c)) {
             stats.currConnections--;
@@ -152,30 +228,69 @@ public final class KvServer implements AutoCloseable {
 
     /**
      * Stops: no new connections, every connection closed, and once the log has written what it
-     * holds, the loop exits. Any thread.
+     * holds, the loop exits. Any thread. For a server alone; a group stops through {@link KvGroup#stop()}.
      */
     public void shutdown() {
         base.execute(() -> {
             if (stopping) {
                 return;
             }
-            stopping = true;
-            accept.del();
-            acceptBackoff.del();
-            for (KvConnection c : new ArrayList<>(connections)) {
-                c.close();
-            }
-            log.whenIdle(() -> {
-                log.close();
-                base.loopExit(null);
-            });
+            beginStop();
+            log.whenIdle(() -> base.loopExit(null));
         });
     }
 
-    /** Closes the listening socket and the log file; after the loop has ended. */
+    /**
+     * This loop's part of stopping: accept no more, close the listener and every connection, stop
+     * the log's timers here. Records already sealed are still written (their cycle keeps its loop
+     * running). This loop's thread.
+     */
+    void beginStop() {
+        if (stopping) {
+            return;
+        }
+        stopping = true;
+        if (server != null) {
+            accept.del();
+            acceptBackoff.del();
+            if (!alone) {
+                try {
+                    server.close();
+                } catch (IOException e) {
+                    LOG.warn("closing the listener: {}", e.toString());
+                }
+            }
+        }
+        for (KvConnection c : new ArrayList<>(connections)) {
+            c.close();
+        }
+        log.close();
+    }
+
+    /** A group's loop ends: its {@code Laio} closes, and the last loop to end closes the log file. This loop's thread. */
+    void release(boolean last) {
+        try {
+            if (last) {
+                closeLog(shared.logFd);
+            }
+        } finally {
+            laio.close();
+        }
+    }
+
+    /** Closes the log's descriptor inline (a background close could outlive the engine it ran on). */
+    static void closeLog(int fd) {
+        try (Laio inline = Laio.create(LaioConfig.builder().policy(Policy.INLINE).build())) {
+            if (inline.syscall(Sys.SYS_close, fd) != 0) {
+                LOG.warn("closing the mutation log failed: {}", Errno.name(Laio.errno()));
+            }
+        }
+    }
+
+    /** Closes the listening socket and the log file; after the loop has ended. For a server alone. */
     @Override
     public void close() throws IOException {
         server.close();
-        io.close(logFd);
+        new DiskIo(base, laio).close(shared.logFd);
     }
 }

@@ -16,9 +16,18 @@
 
 package io.laio.examples.kv;
 
-/** The server's counters, as {@code stats} reports them. Loop thread only. */
+/** One loop's counters, as {@code stats} reports them (summed over the loops). Written on its loop only; other loops read them racily for {@code stats}. */
 final class KvStats {
-    final long startedMillis = System.currentTimeMillis();
+    final long startedMillis;
+
+    KvStats() {
+        this(System.currentTimeMillis());
+    }
+
+    private KvStats(long startedMillis) {
+        this.startedMillis = startedMillis;
+    }
+
     long currConnections;
     long totalConnections;
     long cmdGet;
@@ -41,6 +50,39 @@ final class KvStats {
     long storeTooLarge;
     long bytesRead;
     long bytesWritten;
+
+    /** A new set holding the sum of {@code parts} (started: the earliest). */
+    static KvStats total(java.util.List<KvStats> parts) {
+        if (parts.size() == 1) {
+            return parts.get(0);
+        }
+        KvStats t = new KvStats(parts.stream().mapToLong(p -> p.startedMillis).min().orElse(System.currentTimeMillis()));
+        for (KvStats p : parts) {
+            t.currConnections += p.currConnections;
+            t.totalConnections += p.totalConnections;
+            t.cmdGet += p.cmdGet;
+            t.cmdSet += p.cmdSet;
+            t.cmdFlush += p.cmdFlush;
+            t.cmdTouch += p.cmdTouch;
+            t.getHits += p.getHits;
+            t.getMisses += p.getMisses;
+            t.deleteHits += p.deleteHits;
+            t.deleteMisses += p.deleteMisses;
+            t.incrHits += p.incrHits;
+            t.incrMisses += p.incrMisses;
+            t.decrHits += p.decrHits;
+            t.decrMisses += p.decrMisses;
+            t.casHits += p.casHits;
+            t.casMisses += p.casMisses;
+            t.casBadval += p.casBadval;
+            t.touchHits += p.touchHits;
+            t.touchMisses += p.touchMisses;
+            t.storeTooLarge += p.storeTooLarge;
+            t.bytesRead += p.bytesRead;
+            t.bytesWritten += p.bytesWritten;
+        }
+        return t;
+    }
 
     /** {@code stats reset}: the counters that memcached resets. */
     void reset() {

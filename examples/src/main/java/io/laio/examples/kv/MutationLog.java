@@ -105,7 +105,7 @@ final class MutationLog {
         return at;
     }
 
-    /** Loop thread only (every record is written there): one checksum object, reset per record. */
+    /** One checksum object, reset per record: records are encoded under the shared log's lock, or at start-up before any loop serves. */
     private static final CRC32C RECORD_CRC = new CRC32C();
 
     private static void end(RecordBuffer out, int at) {

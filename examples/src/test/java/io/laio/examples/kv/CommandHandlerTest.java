@@ -45,8 +45,7 @@ class CommandHandlerTest {
             int fd = (int) laio.open(file.toString(), 0 /* O_RDONLY */, 0); // write(2) on it fails with EBADF
             assertTrue(fd >= 0);
             GroupCommit log = new GroupCommit(base, laio, fd, SyncMode.ALWAYS);
-            MutationLog.delete(log.buffer(), "k");
-            log.seal();
+            log.appendDelete("k");
             long deadline = System.nanoTime() + 10_000_000_000L;
             while (!log.failed() && System.nanoTime() < deadline) {
                 base.loop(Ev.LOOP_ONCE | Ev.LOOP_NONBLOCK);

@@ -78,8 +78,7 @@ class GroupCommitUnitTest {
             gc.addWaiter(r);
             long last = 0;
             for (int i = 0; i < 3; i++) {
-                MutationLog.delete(gc.buffer(), "k" + i);
-                last = gc.seal();
+                last = gc.appendDelete("k" + i);
             }
             assertEquals(3, last);
             assertEquals(0, gc.ackedLsn(), "nothing is acknowledged before the disk has it");
@@ -107,8 +106,7 @@ class GroupCommitUnitTest {
             GroupCommit gc = new GroupCommit(base, laio, fd, SyncMode.ALWAYS);
             Recorder r = new Recorder();
             gc.addWaiter(r);
-            MutationLog.delete(gc.buffer(), "k");
-            gc.seal();
+            gc.appendDelete("k");
             runUntil(base, gc::failed);
             assertTrue(r.failed, "waiters are told");
             assertTrue(r.acked.isEmpty());

@@ -91,4 +91,26 @@ class ItemStoreTest {
         s.put(new Item("a", new byte[1], 0, 0, 100, 0));
         assertEquals(101, s.nextCas());
     }
+
+    @Test
+    void stripesNeverGetTooSmallForTheLargestItem() {
+        assertEquals(1, ItemStore.stripesFor(1, 64L << 20, 1 << 20), "one loop: one global LRU");
+        assertEquals(16, ItemStore.stripesFor(2, 64L << 20, 1 << 20));
+        assertEquals(1, ItemStore.stripesFor(2, 1L << 20, 1 << 20), "a 1 MiB budget holds one 1 MiB item only whole");
+        assertEquals(2, ItemStore.stripesFor(64, 4L << 20, 1 << 20), "4 MiB / 4 is just short of a 1 MiB item with its key");
+        ItemStore s = new ItemStore(4L << 20, ItemStore.stripesFor(64, 4L << 20, 1 << 20));
+        assertTrue(s.fits(250, 1 << 20));
+    }
+
+    @Test
+    void eachStripeEvictsWithinItsShareOfTheBudget() {
+        long one = Item.size(3, 100);
+        ItemStore s = new ItemStore(2 * 2 * one, 2); // two stripes, two items each
+        for (int i = 0; i < 40; i++) {
+            s.put(item(String.format("x%02d", i), 100, 0));
+        }
+        assertTrue(s.size() >= 2 && s.size() <= 4, "at most two items a stripe: " + s.size());
+        assertEquals(s.size() * one, s.bytes());
+        assertEquals(40, s.evictions() + s.size());
+    }
 }

@@ -25,14 +25,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@code kv --sync always} in a child JVM under load, killed with SIGKILL mid-flight: after a
- * restart on the same directory every acknowledged mutation is there.
+ * restart on the same directory every acknowledged mutation is there, on one loop and on two
+ * (where the writers' connections, and so their mutations, are spread over both loops).
  */
 @Timeout(90)
 class KillNineDurabilityTest {
@@ -77,14 +79,15 @@ class KillNineDurabilityTest {
         }
     }
 
-    @Test
-    void everyAcknowledgedMutationSurvivesKillMinusNine() throws Exception {
+    @ParameterizedTest(name = "--loops {0}")
+    @ValueSource(ints = {1, 2})
+    void everyAcknowledgedMutationSurvivesKillMinusNine(int loops) throws Exception {
         Path data = dir.resolve("data");
         Path stderr = dir.resolve("kv.stderr");
         int writers = 4;
         List<Writer> ws = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
-        try (KvProcess kv = new KvProcess(data, stderr, "--sync", "always")) {
+        try (KvProcess kv = new KvProcess(data, stderr, "--sync", "always", "--loops", Integer.toString(loops))) {
             AtomicBoolean stop = new AtomicBoolean();
             for (int i = 0; i < writers; i++) {
                 Writer w = new Writer(i, kv.port, stop);
@@ -107,7 +110,8 @@ class KillNineDurabilityTest {
             acked += 2L * (w.lastAcked + 1);
         }
         LoggerFactory.getLogger(KillNineDurabilityTest.class).info("{} mutations acknowledged before kill -9", acked);
-        try (KvProcess kv = new KvProcess(data, stderr, "--sync", "always"); KvClient c = new KvClient(kv.port)) {
+        try (KvProcess kv = new KvProcess(data, stderr, "--sync", "always", "--loops", Integer.toString(loops));
+                KvClient c = new KvClient(kv.port)) {
             for (Writer w : ws) {
                 for (int i = 0; i <= w.lastAcked; i++) {
                     String key = "w" + w.id + "-" + i;

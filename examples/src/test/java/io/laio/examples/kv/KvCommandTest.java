@@ -37,7 +37,7 @@ class KvCommandTest {
         CommandLine cl = new CommandLine(new Main());
         cl.setOut(new PrintWriter(out));
         assertEquals(0, cl.execute("kv", "--help"));
-        for (String opt : new String[] {"--port", "--dir", "--memory", "--max-item", "--sync", "--compact"}) {
+        for (String opt : new String[] {"--port", "--dir", "--memory", "--max-item", "--sync", "--compact", "--loops", "--accept", "--pin"}) {
             assertTrue(out.toString().contains(opt), () -> "help lacks " + opt + ":\n" + out);
         }
     }
@@ -48,5 +48,16 @@ class KvCommandTest {
         cl.setErr(new PrintWriter(new StringWriter()));
         assertEquals(2, cl.execute("kv", "--dir", dir.toString(), "--sync", "sometimes"));
         assertEquals(2, cl.execute("kv", "--dir", dir.toString(), "--memory", "0"));
+    }
+
+    @Test
+    void loopsOutOfRangeAreRefusedBeforeAnythingStarts() {
+        CommandLine cl = new CommandLine(new Main());
+        StringWriter err = new StringWriter();
+        cl.setErr(new PrintWriter(err));
+        assertEquals(2, cl.execute("kv", "--dir", dir.toString(), "--port", "0", "--loops", "-1"));
+        assertEquals(2, cl.execute("kv", "--dir", dir.toString(), "--port", "0", "--loops", "1025"));
+        assertEquals(2, cl.execute("kv", "--dir", dir.toString(), "--port", "0", "--accept", "sideways"));
+        assertTrue(err.toString().contains("--loops"), err::toString);
     }
 }

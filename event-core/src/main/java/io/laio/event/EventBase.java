@@ -433,12 +433,14 @@ public final class EventBase implements AutoCloseable {
         if (hook != null) {
             hook.run(); // tests: a producer enqueues while the loop spins
         }
-        long end = System.nanoTime() + nanos;
+        long start = System.nanoTime();
+        long now = start;
         boolean hit;
         do {
             Thread.onSpinWait();
             hit = !tasks.isEmpty() || !sourcesEmpty() || breakRequested || exitRequested;
-        } while (!hit && System.nanoTime() - end < 0);
+        } while (!hit && (now = System.nanoTime()) - start < nanos);
+        meter.spin(now - start, hit); // a hit is counted up to the clock reading before it: one turn short
         spin.ended(hit);
         return hit;
     }
@@ -541,7 +543,10 @@ public final class EventBase implements AutoCloseable {
                 m.read(LoopMeter.LAG_TOTAL),
                 m.read(LoopMeter.BLOCKED_EPISODES),
                 m.passHistogram(),
-                m.lagHistogram());
+                m.lagHistogram(),
+                m.read(LoopMeter.SPINS),
+                m.read(LoopMeter.SPIN_HITS),
+                m.read(LoopMeter.SPIN_NANOS));
     }
 
     /**
@@ -588,7 +593,8 @@ public final class EventBase implements AutoCloseable {
      * <p>The spin is adaptive (docs/design/wakeup.md, "Spinning before sleeping"): the loop spins
      * only after a pass that ran an {@link #execute} task, only when no timer is due within the
      * spin, and, after 8 spins in a row found nothing, only every 8th time until one finds work
-     * again. A loop that only serves timers and channels, or none, never spins: an idle loop
+     * again ({@link LoopStats#spins()}, {@link LoopStats#spinHits()} and
+     * {@link LoopStats#spinNanosTotal()} count them and their time). A loop that only serves timers and channels, or none, never spins: an idle loop
      * costs no CPU. While spinning it polls the task queue and the attached sources, not the
      * backend, so a channel that becomes ready meanwhile waits for the end of the spin. The time
      * spent spinning counts as waiting in {@link #stats()}, but it is CPU time the other threads

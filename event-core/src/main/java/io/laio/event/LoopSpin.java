@@ -52,7 +52,6 @@ final class LoopSpin {
     private volatile long maxNanos = INITIAL_NANOS;
     private int misses;
     private int skips;
-    private long spins;
 
     /** Any thread: sets the bound; 0 turns spinning off. The caller checked the range. */
     void maxNanos(long nanos) {
@@ -77,18 +76,12 @@ final class LoopSpin {
         if (misses >= MISSES_BEFORE_BACKOFF && (++skips & (BACKOFF_EVERY - 1)) != 0) {
             return 0; // spins keep missing: try again only now and then
         }
-        spins++;
         return max;
     }
 
     /** Loop thread: the spin {@link #budget} allowed ended; {@code hit}: work arrived during it. */
     void ended(boolean hit) {
         misses = hit ? 0 : misses + 1;
-    }
-
-    /** Loop thread (tests): spins begun since the base was made. */
-    long spins() {
-        return spins;
     }
 
     /** Loop thread (tests): spins in a row that found nothing. */

@@ -594,14 +594,15 @@ public final class EventBase implements AutoCloseable {
      * only after a pass that ran an {@link #execute} task, only when no timer is due within the
      * spin, and, after 8 spins in a row found nothing, only every 8th time until one finds work
      * again ({@link LoopStats#spins()}, {@link LoopStats#spinHits()} and
-     * {@link LoopStats#spinNanosTotal()} count them and their time). A loop that only serves timers and channels, or none, never spins: an idle loop
-     * costs no CPU. While spinning it polls the task queue and the attached sources, not the
-     * backend, so a channel that becomes ready meanwhile waits for the end of the spin. The time
-     * spent spinning counts as waiting in {@link #stats()}, but it is CPU time the other threads
-     * of the machine do not get: on a machine whose cores are all busy, turn it off.
+     * {@link LoopStats#spinNanosTotal()} count them and their time). A loop that only serves
+     * timers and channels, or none, never spins: an idle loop costs no CPU. While spinning it
+     * polls the task queue and the attached sources, not the backend, so a channel that becomes
+     * ready meanwhile waits for the end of the spin. The time spent spinning is in no pass figure
+     * of {@link #stats()}, but it is CPU time the other threads of the machine do not get: on a
+     * machine whose cores are all busy, turn it off.
      *
-     * <p>Default 5 µs on a machine with more than one CPU, off on
-     * one (the producer could not run while the loop spins).
+     * <p>Default 5 µs on a machine with more than one CPU, off on one (the producer could not run
+     * while the loop spins).
      *
      * @param max the longest spin, at most 1 ms
      * @throws IllegalArgumentException if {@code max} is negative or longer than 1 ms

@@ -119,6 +119,13 @@ public final class EventBase implements AutoCloseable {
 
     private final Backend backend;
     private final LoopWaker waker;
+    private final LoopSpin spin = new LoopSpin();
+    /** Loop thread: whether the pass now ending ran an execute() task (what makes the loop spin before it sleeps). */
+    private boolean ranTasks;
+    /** Tests only: run on the loop thread as it starts a spin before sleeping; null in production. */
+    Runnable spinHook;
+    /** Tests only: run on the loop thread right before it publishes ASLEEP; null in production. */
+    Runnable sleepHook;
     private final MpscUnboundedAtomicArrayQueue<Runnable> tasks = new MpscUnboundedAtomicArrayQueue<>(1024);
     private final TimerHeap timers = new TimerHeap();
     private final ActiveQueues active = new ActiveQueues(1);
@@ -369,8 +376,10 @@ public final class EventBase implements AutoCloseable {
             timeout = first == null ? -1 : Math.max(0, first.deadline - cachedNow);
         }
         if (timeout != 0) {
-            waker.sleep();
-            if (!tasks.isEmpty() || !sourcesMaySleep() || breakRequested || exitRequested) {
+            long spinNanos = spin.budget(ranTasks, timeout);
+            if (spinNanos != 0 && spinForWork(spinNanos)) {
+                timeout = 0; // work came while the word said AWAKE: its producer paid no wake-up
+            } else if (!publishSleep()) {
                 timeout = 0;
             }
         }
@@ -391,6 +400,49 @@ public final class EventBase implements AutoCloseable {
             // and ends the loop at the top of the next pass
             LockSupport.parkNanos(backOff);
         }
+    }
+
+    /**
+     * L1-L2 of the wake-up protocol (docs/design/wakeup.md): publish ASLEEP, then look at every
+     * queue once more. A task enqueued before the publication is seen by the re-check (its
+     * producer's swap read AWAKE, so nobody else would wake the loop); one enqueued after it
+     * makes its producer's swap read ASLEEP and wake the backend.
+     *
+     * @return whether the loop may sleep: nothing was found
+     */
+    private boolean publishSleep() {
+        Runnable hook = sleepHook;
+        if (hook != null) {
+            hook.run(); // tests: a producer enqueues right between the spin and the publication
+        }
+        waker.sleep();
+        return tasks.isEmpty() && sourcesMaySleep() && !breakRequested && !exitRequested;
+    }
+
+    /**
+     * The spin before sleeping ({@link LoopSpin}): polls the task queue, every source and the
+     * break/exit flags (reads only: the producers' cache lines are not stolen by writes) for up
+     * to {@code nanos}, while the wake-up word still says AWAKE, so a producer that comes now
+     * pays no wake-up. The backend is not polled: a zero-timeout poll is a system call (a
+     * selectNow, an epoll_wait), too dear to repeat in a spin of a few µs.
+     *
+     * @return whether work (or a break or exit request) arrived
+     */
+    private boolean spinForWork(long nanos) {
+        Runnable hook = spinHook;
+        if (hook != null) {
+            hook.run(); // tests: a producer enqueues while the loop spins
+        }
+        long start = System.nanoTime();
+        long now = start;
+        boolean hit;
+        do {
+            Thread.onSpinWait();
+            hit = !tasks.isEmpty() || !sourcesEmpty() || breakRequested || exitRequested;
+        } while (!hit && (now = System.nanoTime()) - start < nanos);
+        meter.spin(now - start, hit); // a hit is counted up to the clock reading before it: one turn short
+        spin.ended(hit);
+        return hit;
     }
 
     /** Logs the failure unless it is one of a run already logged recently; returns how long to back off. */
@@ -491,7 +543,10 @@ public final class EventBase implements AutoCloseable {
                 m.read(LoopMeter.LAG_TOTAL),
                 m.read(LoopMeter.BLOCKED_EPISODES),
                 m.passHistogram(),
-                m.lagHistogram());
+                m.lagHistogram(),
+                m.read(LoopMeter.SPINS),
+                m.read(LoopMeter.SPIN_HITS),
+                m.read(LoopMeter.SPIN_NANOS));
     }
 
     /**
@@ -526,6 +581,42 @@ public final class EventBase implements AutoCloseable {
     /** The blocked-loop detector's threshold; {@link Duration#ZERO} when it is off for this base. */
     public Duration blockedThreshold() {
         return Duration.ofNanos(blockedThresholdNanos);
+    }
+
+    /**
+     * Sets how long, at most, the loop spins before it sleeps, waiting for a task from another
+     * thread: a task handed with {@link #execute} to a loop that is still spinning costs neither
+     * side a wake-up (a system call for the producer, a sleeping hand-off for the loop: 10-30 µs
+     * of CPU on a virtual machine) and runs within a fraction of a microsecond. {@code null} or
+     * zero turns spinning off. Any thread; takes effect at the loop's next sleep.
+     *
+     * <p>The spin is adaptive (docs/design/wakeup.md, "Spinning before sleeping"): the loop spins
+     * only after a pass that ran an {@link #execute} task, only when no timer is due within the
+     * spin, and, after 8 spins in a row found nothing, only every 8th time until one finds work
+     * again ({@link LoopStats#spins()}, {@link LoopStats#spinHits()} and
+     * {@link LoopStats#spinNanosTotal()} count them and their time). A loop that only serves
+     * timers and channels, or none, never spins: an idle loop costs no CPU. While spinning it
+     * polls the task queue and the attached sources, not the backend, so a channel that becomes
+     * ready meanwhile waits for the end of the spin. The time spent spinning is in no pass figure
+     * of {@link #stats()}, but it is CPU time the other threads of the machine do not get: on a
+     * machine whose cores are all busy, turn it off.
+     *
+     * <p>Default 5 µs on a machine with more than one CPU, off on one (the producer could not run
+     * while the loop spins).
+     *
+     * @param max the longest spin, at most 1 ms
+     * @throws IllegalArgumentException if {@code max} is negative or longer than 1 ms
+     */
+    public void spinBeforeSleep(Duration max) {
+        if (max != null && (max.isNegative() || max.compareTo(Duration.ofNanos(LoopSpin.LIMIT_NANOS)) > 0)) {
+            throw new IllegalArgumentException("spinBeforeSleep: must be 0..1 ms, was " + max);
+        }
+        spin.maxNanos(max == null ? 0 : max.toNanos());
+    }
+
+    /** The longest spin before the loop sleeps ({@link #spinBeforeSleep(Duration)}); {@link Duration#ZERO} when off. */
+    public Duration spinBeforeSleep() {
+        return Duration.ofNanos(spin.maxNanos());
     }
 
     private static long defaultBlockedThresholdNanos() {
@@ -585,6 +676,7 @@ public final class EventBase implements AutoCloseable {
     private void runTasks() {
         // Bounded to what is queued now, so tasks that re-submit themselves cannot starve I/O.
         int n = tasks.size();
+        ranTasks = n != 0;
         for (int i = 0; i < n; i++) {
             Runnable r = tasks.poll();
             if (r == null) {
@@ -1137,5 +1229,9 @@ public final class EventBase implements AutoCloseable {
 
     int timerCount() {
         return timers.size();
+    }
+
+    LoopSpin spin() {
+        return spin;
     }
 }

@@ -66,6 +66,9 @@ public final class EventLoopGroup implements Executor, AutoCloseable {
         try {
             for (; made < n; made++) {
                 EventBase base = b.backend == null ? EventBase.create() : EventBase.create(b.backend);
+                if (b.spinBeforeSleep != null) {
+                    base.spinBeforeSleep(b.spinBeforeSleep);
+                }
                 loops[made] = new Loop(this, made, base, b);
             }
         } catch (RuntimeException e) {
@@ -424,8 +427,26 @@ public final class EventLoopGroup implements Executor, AutoCloseable {
         private boolean daemon;
         private ObjIntConsumer<EventBase> onStart;
         private ObjIntConsumer<EventBase> onEnd;
+        private Duration spinBeforeSleep;
 
         private Builder() {}
+
+        /**
+         * How long each loop spins, at most, before it sleeps, as
+         * {@link EventBase#spinBeforeSleep(Duration)} sets it (default: that method's default,
+         * 5 µs on a machine with more than one CPU; {@link Duration#ZERO} turns it off).
+         *
+         * @param max the longest spin, at most 1 ms
+         * @return this builder
+         * @throws IllegalArgumentException if {@code max} is null, negative or longer than 1 ms
+         */
+        public Builder spinBeforeSleep(Duration max) {
+            if (max == null || max.isNegative() || max.compareTo(Duration.ofNanos(LoopSpin.LIMIT_NANOS)) > 0) {
+                throw new IllegalArgumentException("spinBeforeSleep: must be 0..1 ms, was " + max);
+            }
+            spinBeforeSleep = max;
+            return this;
+        }
 
         /**
          * The number of loops (default: {@link Runtime#availableProcessors()}).

@@ -46,6 +46,9 @@ final class LoopMeter {
     static final int BUSY_SINCE = 8;        // 0 while the loop waits in the backend or runs no loop
     static final int BLOCKED_EPISODES = 9;  // checker thread
     static final int WARNED_EPISODE = 10;   // checker thread: the BUSY_SINCE value last warned about
+    static final int SPINS = 11;            // spins before sleeping begun
+    static final int SPIN_HITS = 12;        // of which found work
+    static final int SPIN_NANOS = 13;       // time spent in them
     private static final int PASS_HIST = 16; // 16 slots on, so the hot scalars share no line with a histogram
     private static final int LAG_HIST = PASS_HIST + BUCKETS;
     private static final int SLOTS = LAG_HIST + BUCKETS;
@@ -83,6 +86,16 @@ final class LoopMeter {
         }
         int b = LAG_HIST + bucket(lag);
         SLOT.setOpaque(s, b, s[b] + 1);
+    }
+
+    /** Loop thread: a spin before sleeping took {@code nanos}; {@code hit}: it found work. */
+    void spin(long nanos, boolean hit) {
+        long[] s = slots;
+        SLOT.setOpaque(s, SPINS, s[SPINS] + 1);
+        if (hit) {
+            SLOT.setOpaque(s, SPIN_HITS, s[SPIN_HITS] + 1);
+        }
+        SLOT.setOpaque(s, SPIN_NANOS, s[SPIN_NANOS] + nanos);
     }
 
     /** Loop thread: the loop is busy from {@code now} on (the wait ended, or a task starts). */

@@ -68,6 +68,13 @@ import java.time.Duration;
  *                         (each such episode is logged once)
  * @param passHistogram    pass durations by bucket (a copy; see the class comment)
  * @param lagHistogram     callback lags by bucket (a copy)
+ * @param spins            spins before sleeping begun ({@link EventBase#spinBeforeSleep}):
+ *                         the loop polled its queues for a few µs, instead of sleeping at once,
+ *                         after a pass that ran tasks
+ * @param spinHits         spins that found work: each saved its producer a wake-up and the
+ *                         loop a sleep
+ * @param spinNanosTotal   the time spent spinning, in ns: CPU the loop took without doing work
+ *                         (counted in no pass: the pass figures hold only work)
  */
 public record LoopStats(
         int pendingEvents,
@@ -83,7 +90,10 @@ public record LoopStats(
         long lagNanosTotal,
         long blockedEpisodes,
         long[] passHistogram,
-        long[] lagHistogram) {
+        long[] lagHistogram,
+        long spins,
+        long spinHits,
+        long spinNanosTotal) {
 
     /** The number of buckets of {@link #passHistogram()} and {@link #lagHistogram()}. */
     public static final int BUCKETS = LoopMeter.BUCKETS;
@@ -164,11 +174,11 @@ public record LoopStats(
     public String toString() {
         return String.format(java.util.Locale.ROOT,
                 "LoopStats[pending=%d active=%d tasks=%d passes=%d pass(last=%s max=%s mean=%s p99<=%s) "
-                        + "callbacks=%d lag(last=%s max=%s mean=%s p99<=%s) blocked=%d]",
+                        + "callbacks=%d lag(last=%s max=%s mean=%s p99<=%s) blocked=%d spins=%d(hits=%d, %s)]",
                 pendingEvents, activeEvents, queuedTasks, passes, us(passNanosLast), us(passNanosMax),
                 us(passes == 0 ? 0 : passNanosTotal / passes), us(quantile(passHistogram, 0.99).toNanos()),
                 callbacks, us(lagNanosLast), us(lagNanosMax), us(callbacks == 0 ? 0 : lagNanosTotal / callbacks),
-                us(quantile(lagHistogram, 0.99).toNanos()), blockedEpisodes);
+                us(quantile(lagHistogram, 0.99).toNanos()), blockedEpisodes, spins, spinHits, us(spinNanosTotal));
     }
 
     private static String us(long nanos) {

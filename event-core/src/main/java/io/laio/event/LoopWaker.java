@@ -31,6 +31,8 @@ import java.lang.invoke.VarHandle;
  * timer whose deadline it could compare with the loop's (see docs/design/wakeup.md, "Cross-thread
  * timers"). Loop:
  * <pre>
+ *   0. (spin, if LoopSpin allows)   poll the queues while word = AWAKE   (volatile reads)
+ *      work found → poll(0), skip 1-2
  *   1. sleep()                     word := ASLEEP                       (volatile write)
  *   2. re-check every queue         tasks, LAIO completions, signals     (volatile reads)
  *      non-empty → poll(0) instead of sleeping
@@ -56,6 +58,10 @@ import java.lang.invoke.VarHandle;
  *                                        queue later in this pass or re-checks at 2.   OK
  *  P sees a stale ASLEEP after step 4   (step 4 is a release write) one unneeded
  *                                        backend.wakeup(): an early return, no loss.   OK (extra wake)
+ *  P enqueues while L spins (step 0)     the spin sees the item; P's swap sees AWAKE:
+ *                                        no wake-up, no sleep.                         OK
+ *  P enqueues after the spin's last      the spin gave up, but step 2 still runs and
+ *  look, before step 1                   sees the item; P's swap saw AWAKE: no wake.   OK
  * </pre>
  * Steps 1–2 and the producer's enqueue-then-swap are each a volatile write followed by a
  * volatile read of the other side's variable; sequential consistency of volatile accesses means

@@ -62,6 +62,17 @@ class EventLoopGroupTest {
     }
 
     @Test
+    void spinBeforeSleepIsSetOnEveryLoopAndCheckedWhenGiven() {
+        assertThrows(IllegalArgumentException.class, () -> EventLoopGroup.builder().spinBeforeSleep(Duration.ofMillis(2)));
+        assertThrows(IllegalArgumentException.class, () -> EventLoopGroup.builder().spinBeforeSleep(null));
+        try (EventLoopGroup group = EventLoopGroup.builder().loops(2).spinBeforeSleep(Duration.ofNanos(2_000)).build()) {
+            for (int i = 0; i < group.size(); i++) {
+                assertEquals(Duration.ofNanos(2_000), group.get(i).spinBeforeSleep());
+            }
+        }
+    }
+
+    @Test
     void nextGoesRoundRobinAndExecuteSpreadsTasksOverEveryLoop() throws Exception {
         try (EventLoopGroup group = EventLoopGroup.create(3)) {
             EventBase first = group.next();

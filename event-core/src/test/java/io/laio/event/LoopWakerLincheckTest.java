@@ -32,7 +32,10 @@ import org.junit.jupiter.api.Test;
  * backend whose wake-up is a sticky permit, as a selector's or a pipe's is (a wake-up before the
  * poll makes the poll return at once). Every interleaving must end with no lost wake-up (the loop
  * blocked in its poll with an item queued and no wake-up pending) and with at most one backend
- * wake-up per sleep (only the first producer pays).
+ * wake-up per sleep (only the first producer pays). Loop passes may spin before they sleep
+ * (a look at the queue while the word still says AWAKE): an item enqueued between the spin's last
+ * look and the publication of the sleep must be seen by the re-check, since its producer's swap
+ * read AWAKE and paid no wake-up.
  *
  * <p>Checked to fail when broken: with the loop re-checking before it publishes its sleep,
  * Lincheck reports the lost wake-up (the producer's swap sees AWAKE between the re-check and the
@@ -67,6 +70,20 @@ public class LoopWakerLincheckTest {
     /** The loop: one pass (or, blocked in its poll, nothing until a wake-up arrives). */
     @Operation(nonParallelGroup = "loop")
     public void loopPass() {
+        pass(false);
+    }
+
+    /**
+     * The loop: one pass that spins before it sleeps (EventBase's spinForWork): it looks at the
+     * queue while the word still says AWAKE, and goes on to publish its sleep only if that look
+     * found nothing. A spin is a run of such looks; the last one is the one that races.
+     */
+    @Operation(nonParallelGroup = "loop")
+    public void spinningLoopPass() {
+        pass(true);
+    }
+
+    private void pass(boolean spin) {
         if (blocked) {
             if (!permit.getAndSet(false)) {
                 return; // still asleep in poll(-1)
@@ -75,6 +92,9 @@ public class LoopWakerLincheckTest {
             waker.awake(); // step 4
         }
         queued.set(0); // callbacks: drain what was queued (anything later is seen at the re-check)
+        if (spin && queued.get() != 0) {
+            return; // the spin found work: poll(0) and the next pass drain it, no sleep published
+        }
         waker.sleep(); // step 1
         sleeps++;
         if (queued.get() != 0 || permit.getAndSet(false)) { // step 2 re-check; or a poll that returns at once

@@ -18,6 +18,7 @@ package io.laio.bench.laio;
 
 import io.laio.event.Ev;
 import io.laio.event.EventBase;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -70,6 +71,7 @@ public class UringWakeupBenchmark {
                 System.clearProperty("io.laio.uring.wake");
             }
         }
+        base.spinBeforeSleep(Duration.ZERO); // a spinning loop would catch the next task awake: measure the wake-up
         loop = Thread.ofPlatform().name("loop-" + wake).start(() -> base.loop(Ev.LOOP_NO_EXIT_ON_EMPTY));
     }
 

@@ -20,6 +20,7 @@ import io.laio.bench.AverageNanos;
 import io.laio.bench.core.LoopThread;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -34,12 +35,14 @@ import org.openjdk.jmh.annotations.TearDown;
  * The cross-thread {@code execute} round trip beside Netty's: the benchmark thread hands a
  * sleeping loop one task ({@code EventBase.execute} / {@code EventLoop.execute}) and spins until
  * it has run. The task is one object made once, so what is allocated per operation is the
- * loop's own (its queue, its wake-up). laio on its nio and epoll backends; Netty on epoll,
- * io_uring and nio.
+ * loop's own (its queue, its wake-up). laio on its nio and epoll backends, with its default spin
+ * before sleeping ({@code EventBase.spinBeforeSleep}: a loop that ran a task spins a few µs for
+ * the next, so back-to-back tasks find it awake) and without it ({@code ~nospin}: every task pays
+ * a wake-up); Netty on epoll, io_uring and nio.
  */
 @State(Scope.Benchmark)
 public class ExecutePeersBenchmark extends AverageNanos {
-    @Param({"laio-nio", "laio-epoll", "netty-epoll", "netty-io_uring", "netty-nio"})
+    @Param({"laio-nio", "laio-epoll", "laio-nio~nospin", "laio-epoll~nospin", "netty-epoll", "netty-io_uring", "netty-nio"})
     public String loop;
 
     private LoopThread laio;
@@ -51,7 +54,13 @@ public class ExecutePeersBenchmark extends AverageNanos {
     @Setup(Level.Trial)
     public void setUp() {
         if (loop.startsWith("laio-")) {
-            laio = Loops.laio(loop.substring(5), b -> { });
+            boolean noSpin = loop.endsWith("~nospin");
+            String backend = noSpin ? loop.substring(5, loop.indexOf('~')) : loop.substring(5);
+            laio = Loops.laio(backend, b -> {
+                if (noSpin) {
+                    b.spinBeforeSleep(Duration.ZERO); // every task then finds the loop asleep and pays a wake-up
+                }
+            });
         } else {
             group = Loops.nettyGroup(loop.substring(6));
             netty = Loops.nettyLoop(group);

@@ -29,6 +29,7 @@ import io.laio.event.spi.Waker;
 import io.laio.internal.FacadeAccess;
 import io.laio.internal.LaioCall;
 import io.laio.internal.lanes.CallQueue;
+import io.laio.internal.lanes.SpinBackoff;
 import io.laio.internal.lanes.SpinGate;
 import java.time.Duration;
 import java.util.Arrays;
@@ -79,9 +80,8 @@ public final class Completions implements LoopSource {
     private final long loopSpinNanos;
     /** The loop spins for completions only when another core can run the helper meanwhile. */
     private final boolean loopSpins;
-    /** Loop thread only: consecutive spins that ended without a completion. */
-    private int spinMisses;
-    private int spinSkips;
+    /** Loop thread only: spins for completions only now and then while they keep missing. */
+    private final SpinBackoff spinBackoff = new SpinBackoff();
 
     /** Attached to {@code base} (its loop drains this source), or standalone when {@code base} is null. */
     public Completions(EventBase base, LaioConfig config, CallCounters counters, InFlight inFlight) {
@@ -259,14 +259,14 @@ public final class Completions implements LoopSource {
         if (!queue.isEmpty()) {
             return false; // the loop will drain: no helper needs to wake it
         }
-        if (loopSpins && inFlight.onHelpers() && (spinMisses < 8 || (++spinSkips & 7) == 0) && SpinGate.open()) {
+        if (loopSpins && inFlight.onHelpers() && spinBackoff.shouldSpin() && SpinGate.open()) {
             long end = System.nanoTime() + loopSpinNanos;
             boolean got;
             do {
                 Thread.onSpinWait();
                 got = !queue.isEmpty();
             } while (!got && inFlight.onHelpers() && System.nanoTime() - end < 0 && !closed);
-            spinMisses = got ? 0 : spinMisses + 1;
+            spinBackoff.ended(got);
             if (got) {
                 return false;
             }

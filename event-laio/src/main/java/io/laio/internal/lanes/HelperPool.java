@@ -31,8 +31,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The threads that run background calls: at most {@code maxHelpers}, started on demand, reused
  * last-in first-out (the most recently idle helper is the likeliest to be still spinning and
- * have a warm cache), each spinning briefly for new work before it parks, and exiting after
- * {@code helperIdle} without work. Named daemon threads with small stacks.
+ * have a warm cache), each spinning briefly for new work before it parks (a burst of calls then
+ * pays no unpark per call; a helper whose spins keep finding nothing spins only now and then),
+ * and exiting after {@code helperIdle} without work. Named daemon threads with small stacks.
  *
  * <p>Few wake-ups: an unpark costs the submitter ~30 µs on this VM (a cross-CPU wake is an
  * IPI, and the guest exits for it; perf put 7.5% of a cold thttpd loop in it). So a submitter
@@ -205,6 +206,8 @@ public final class HelperPool {
 
     private final class Helper extends IdleStack.Entry {
         Thread thread;
+        /** Spins for the next call while they find calls; only now and then once they keep finding none. */
+        private final SpinBackoff spinBackoff = new SpinBackoff();
 
         void loop() {
             ThreadState ts = ThreadState.current();
@@ -212,9 +215,10 @@ public final class HelperPool {
             try {
                 while (true) {
                     LaioCall h = work.isEmpty() ? null : work.pollShared();
-                    if (h == null && MAX_SPINNERS > 0 && SpinGate.open()) {
+                    if (h == null && MAX_SPINNERS > 0 && spinNanos > 0 && spinBackoff.shouldSpin() && SpinGate.open()) {
                         if (SPINNERS.incrementAndGet() <= MAX_SPINNERS) {
                             h = spinForWork();
+                            spinBackoff.ended(h != null);
                         }
                         SPINNERS.decrementAndGet();
                     }

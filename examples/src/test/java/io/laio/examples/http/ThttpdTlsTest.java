@@ -44,6 +44,8 @@ import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
@@ -55,6 +57,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 /**
@@ -285,6 +289,37 @@ class ThttpdTlsTest {
         assertArrayEquals(big, Files.readAllBytes(got));
         assertEquals("hello over tls\n", Files.readString(top.resolve("curl-small.txt")));
         awaitNoConnections();
+    }
+
+    @ParameterizedTest(name = "hand-off {0}")
+    @ValueSource(booleans = {false, true})
+    void twoLoopsEachServeTlsConnections(boolean handOff) throws Exception {
+        ThttpdGroup group = new ThttpdGroup(ThttpdServer.Options.of(ServeMode.LAIO_LAIO).withRoot(root).withTls(serverContext), 2,
+                handOff, null);
+        Set<Throwable> failures = ConcurrentHashMap.newKeySet();
+        Thread runner = Thread.ofPlatform().start(() -> {
+            try {
+                group.run();
+            } catch (Throwable t) {
+                failures.add(t);
+            }
+        });
+        try {
+            for (int i = 0; i < 12; i++) {
+                SSLSocket s = (SSLSocket) clientContext.getSocketFactory().createSocket("127.0.0.1", group.port());
+                try (RawHttp c = new RawHttp(s)) {
+                    assertEquals("hello over tls\n", c.request("/small.txt").text());
+                    assertEquals(200, c.request("/small.txt").status()); // the loop that holds it answers again
+                }
+            }
+            long[] perLoop = group.acceptedPerLoop();
+            assertTrue(perLoop[0] > 0 && perLoop[1] > 0, "both loops served: " + Arrays.toString(perLoop));
+        } finally {
+            group.stop();
+            runner.join(Duration.ofSeconds(30));
+        }
+        assertTrue(failures.isEmpty(), failures.toString());
+        assertTrue(group.awaitStopped(Duration.ofSeconds(1)));
     }
 
     @Test

@@ -603,7 +603,8 @@ public final class EvBuffer {
     /**
      * The index of the first occurrence of {@code what} at or after {@code from}, across
      * segment boundaries (libevent's {@code evbuffer_search}); only memory before the first
-     * file range is searched.
+     * file range is searched. The first byte is looked for eight bytes at a time
+     * ({@code ByteScan}), the rest compared where it is found; nothing is allocated.
      *
      * @param what the byte sequence; an empty one is found at {@code from}
      * @param from where to start, 0 for the head

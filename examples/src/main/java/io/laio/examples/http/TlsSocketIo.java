@@ -152,6 +152,9 @@ final class TlsSocketIo extends SocketIo {
         if (readEnd < 0) {
             return readEnd; // the filter encrypts nothing after a failed read: the connection is over
         }
+        if (be.tlsEngine().isOutboundDone()) {
+            return -Errno.EPIPE; // the peer's close_notify was answered with ours: nothing more can be sent
+        }
         long n = 0;
         EvBuffer out = be.output();
         if (first != null) {

@@ -291,6 +291,26 @@ class ThttpdTlsTest {
         awaitNoConnections();
     }
 
+    @Test
+    void aConnectionClosedAfterItsResponseEndsWithCloseNotify() throws Exception {
+        Path openssl = Path.of("/usr/bin/openssl");
+        assumeTrue(Files.isExecutable(openssl), "openssl is not installed");
+        Process p = new ProcessBuilder(openssl.toString(), "s_client", "-connect", "127.0.0.1:" + server.port(), "-CAfile",
+                exportPem().toString(), "-ign_eof").start();
+        try (OutputStream in = p.getOutputStream()) {
+            in.write("GET /small.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        }
+        byte[] err = p.getErrorStream().readAllBytes();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        assertEquals(0, p.waitFor(), new String(err, StandardCharsets.ISO_8859_1));
+        assertTrue(out.contains("hello over tls"), out);
+        assertTrue(out.contains("Verify return code: 0 (ok)"), out);
+        String all = out + new String(err, StandardCharsets.ISO_8859_1);
+        assertFalse(all.toLowerCase(java.util.Locale.ROOT).contains("unexpected eof"), "closed without close_notify: " + all);
+        assertTrue(out.strip().endsWith("closed") || all.contains("closed"), out);
+        awaitNoConnections();
+    }
+
     @ParameterizedTest(name = "hand-off {0}")
     @ValueSource(booleans = {false, true})
     void twoLoopsEachServeTlsConnections(boolean handOff) throws Exception {

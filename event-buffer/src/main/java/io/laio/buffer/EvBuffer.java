@@ -603,7 +603,8 @@ public final class EvBuffer {
     /**
      * The index of the first occurrence of {@code what} at or after {@code from}, across
      * segment boundaries (libevent's {@code evbuffer_search}); only memory before the first
-     * file range is searched.
+     * file range is searched. The first byte is looked for eight bytes at a time
+     * ({@code ByteScan}), the rest compared where it is found; nothing is allocated.
      *
      * @param what the byte sequence; an empty one is found at {@code from}
      * @param from where to start, 0 for the head
@@ -621,15 +622,21 @@ public final class EvBuffer {
             return -1;
         }
         byte first = what[0];
+        long pattern = ByteScan.repeat(first);
         long pos = 0;
         for (Chunk c = head; c != null && !c.isFile(); c = c.next) {
             long r = c.readable();
             if (from < pos + r) {
-                long start = c.off + Math.max(0, from - pos);
-                for (long i = start; i < c.end; i++) {
-                    if (c.memory.get(BYTE, i) == first && matches(c, i + 1, what)) {
-                        return pos + (i - c.off);
+                long i = c.off + Math.max(0, from - pos);
+                while ((i = ByteScan.indexOf(c.memory, i, c.end, first, pattern)) >= 0) {
+                    long at = pos + (i - c.off);
+                    if (limit - at < what.length) {
+                        return -1;
                     }
+                    if (matches(c, i + 1, what)) {
+                        return at;
+                    }
+                    i++;
                 }
             }
             pos += r;
@@ -664,14 +671,56 @@ public final class EvBuffer {
         for (Chunk c = head; c != null && !c.isFile(); c = c.next) {
             long r = c.readable();
             if (from < pos + r) {
-                for (long i = c.off + Math.max(0, from - pos); i < c.end; i++) {
-                    byte x = c.memory.get(BYTE, i);
-                    if (x == a || x == b) {
-                        return pos + (i - c.off);
-                    }
+                long i = ByteScan.indexOfEither(c.memory, c.off + Math.max(0, from - pos), c.end, a, b);
+                if (i >= 0) {
+                    return pos + (i - c.off);
                 }
             }
             pos += r;
+        }
+        return -1;
+    }
+
+    /** The index of the first byte equal to {@code b} at or after {@code from}, or -1. */
+    private long indexOf(byte b, long from) {
+        long pattern = ByteScan.repeat(b);
+        long pos = 0;
+        for (Chunk c = head; c != null && !c.isFile(); c = c.next) {
+            long r = c.readable();
+            if (from < pos + r) {
+                long i = ByteScan.indexOf(c.memory, c.off + Math.max(0, from - pos), c.end, b, pattern);
+                if (i >= 0) {
+                    return pos + (i - c.off);
+                }
+            }
+            pos += r;
+        }
+        return -1;
+    }
+
+    /**
+     * The index of the CR of the first CR LF pair, or -1: each LF is found eight bytes at a
+     * time and the byte before it checked, the last byte of the segment before when the LF
+     * opens a segment (LF is the rarer of the two in text, and a lone CR costs nothing).
+     */
+    private long indexOfCrlf() {
+        long pattern = ByteScan.repeat((byte) '\n');
+        long pos = 0;
+        byte before = 0;
+        for (Chunk c = head; c != null && !c.isFile(); c = c.next) {
+            if (c.end == c.off) {
+                continue;
+            }
+            long i = c.off;
+            while ((i = ByteScan.indexOf(c.memory, i, c.end, (byte) '\n', pattern)) >= 0) {
+                byte prev = i > c.off ? c.memory.get(BYTE, i - 1) : before;
+                if (prev == '\r') {
+                    return pos + (i - c.off) - 1;
+                }
+                i++;
+            }
+            before = c.memory.get(BYTE, c.end - 1);
+            pos += c.end - c.off;
         }
         return -1;
     }
@@ -685,14 +734,14 @@ public final class EvBuffer {
         switch (style) {
             case LF -> {
                 eolLength = 1;
-                return indexOfEither((byte) '\n', (byte) '\n', 0);
+                return indexOf((byte) '\n', 0);
             }
             case NUL -> {
                 eolLength = 1;
-                return indexOfEither((byte) 0, (byte) 0, 0);
+                return indexOf((byte) 0, 0);
             }
             case CRLF -> {
-                long p = indexOfEither((byte) '\n', (byte) '\n', 0);
+                long p = indexOf((byte) '\n', 0);
                 if (p > 0 && byteAt(p - 1) == '\r') {
                     eolLength = 2;
                     return p - 1;
@@ -701,18 +750,8 @@ public final class EvBuffer {
                 return p;
             }
             case CRLF_STRICT -> {
-                long p = 0;
-                while ((p = indexOfEither((byte) '\r', (byte) '\r', p)) >= 0) {
-                    if (p + 1 >= limit) {
-                        return -1;
-                    }
-                    if (byteAt(p + 1) == '\n') {
-                        eolLength = 2;
-                        return p;
-                    }
-                    p++;
-                }
-                return -1;
+                eolLength = 2;
+                return indexOfCrlf();
             }
             case ANY -> {
                 long p = indexOfEither((byte) '\r', (byte) '\n', 0);

@@ -40,6 +40,10 @@ class EvBufferAllocationTest {
             in.append(LINE);
         }
         sink += in.search(NEEDLE, 0);
+        sink += in.search(NEEDLE, 40); // found past a segment boundary
+        sink += in.readLine(EolStyle.CRLF_STRICT, dst); // one line each the other scanning ways
+        sink += in.readLine(EolStyle.LF, dst);
+        sink += in.readLine(EolStyle.ANY, dst);
         sink += in.byteAt(3);
         in.copyOut(4, dst, 0, 16);
         while (in.readLine(EolStyle.CRLF, dst) >= 0) {

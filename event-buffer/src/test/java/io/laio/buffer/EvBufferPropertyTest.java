@@ -115,10 +115,21 @@ class EvBufferPropertyTest {
         }
     }
 
-    private static byte[] randomBytes(Random rnd, int max) {
+    /** A small alphabet with CR, LF and NUL so searches and lines hit often. */
+    private static final byte[] DENSE = {'a', 'b', 'c', '\r', '\n', 0, 'x'};
+    /**
+     * Mostly letters and bytes with the high bit set, the specials rare: most eight-byte words
+     * hold no match, so the word-at-a-time scan runs, and a match may sit at any byte of a word.
+     */
+    private static final byte[] SPARSE = {'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o', 'p',
+        (byte) 0x80, (byte) 0xFF, (byte) 0xFE, (byte) 0x8D, (byte) 0x8A, 'a', 'b', 'c', 'd', 'x', 'y', 'z', 'q', 'r', 's',
+        't', 'u', 'v', 'w', '\r', '\n', 0};
+
+    /** What this test's random bytes are made of. */
+    private byte[] alphabet = DENSE;
+
+    private byte[] randomBytes(Random rnd, int max) {
         byte[] x = new byte[rnd.nextInt(max + 1)];
-        // a small alphabet with CR, LF and NUL so searches and lines hit often
-        byte[] alphabet = {'a', 'b', 'c', '\r', '\n', 0, 'x'};
         for (int i = 0; i < x.length; i++) {
             x[i] = alphabet[rnd.nextInt(alphabet.length)];
         }
@@ -135,13 +146,25 @@ class EvBufferPropertyTest {
     @Test
     void randomOperationSequencesMatchTheModel() {
         for (int seed = 0; seed < 300; seed++) {
-            runSeed(seed);
+            runSeed(seed, 8, 33, 60);
         }
     }
 
-    private void runSeed(long seed) {
+    /**
+     * The same with segments of 64-320 bytes, longer appends and few matches, so searches and
+     * line reads run the eight-bytes-at-a-time scan across many words and segment boundaries.
+     */
+    @Test
+    void randomSequencesOnLargerSegmentsMatchTheModel() {
+        alphabet = SPARSE;
+        for (int seed = 0; seed < 200; seed++) {
+            runSeed(1000 + seed, 64, 257, 400);
+        }
+    }
+
+    private void runSeed(long seed, int segmentMin, int segmentSpan, int maxBytes) {
         Random rnd = new Random(seed);
-        SegmentPool pool = SegmentPool.create(8 + rnd.nextInt(33), 16);
+        SegmentPool pool = SegmentPool.create(segmentMin + rnd.nextInt(segmentSpan), 16);
         EvBuffer buf = new EvBuffer(pool);
         EvBuffer other = new EvBuffer(pool);
         Model m = new Model();
@@ -153,24 +176,24 @@ class EvBufferPropertyTest {
                 String what = "seed " + seed + " step " + step + " op " + op;
                 switch (op) {
                     case 0, 1 -> {
-                        byte[] x = randomBytes(rnd, 60);
+                        byte[] x = randomBytes(rnd, maxBytes);
                         buf.append(x);
                         m.append(x);
                     }
                     case 2 -> {
-                        byte[] x = randomBytes(rnd, 60);
+                        byte[] x = randomBytes(rnd, maxBytes);
                         ByteBuffer bb = rnd.nextBoolean() ? ByteBuffer.wrap(x) : ByteBuffer.allocateDirect(x.length).put(x).flip();
                         buf.append(bb);
                         assertEquals(0, bb.remaining(), what);
                         m.append(x);
                     }
                     case 3 -> {
-                        byte[] x = randomBytes(rnd, 60);
+                        byte[] x = randomBytes(rnd, maxBytes);
                         buf.append(arena.allocateFrom(ValueLayout.JAVA_BYTE, x));
                         m.append(x);
                     }
                     case 4 -> {
-                        byte[] x = randomBytes(rnd, 50);
+                        byte[] x = randomBytes(rnd, maxBytes - 10);
                         buf.prepend(x, 0, x.length);
                         m.prepend(x);
                     }
@@ -221,7 +244,7 @@ class EvBufferPropertyTest {
                                 assertEquals(new String(want, 0, e[0], StandardCharsets.ISO_8859_1), line, what + " " + style);
                             }
                         } else {
-                            byte[] dst = new byte[rnd.nextInt(40)];
+                            byte[] dst = new byte[rnd.nextInt(maxBytes - 20)];
                             int n = buf.readLine(style, dst);
                             if (e == null) {
                                 assertEquals(-1, n, what);
@@ -242,7 +265,7 @@ class EvBufferPropertyTest {
                         for (int i = 0; i < count; i++) {
                             room += iov.get(ValueLayout.JAVA_LONG, 16L * i + 8);
                         }
-                        byte[] x = randomBytes(rnd, (int) Math.min(room, 120));
+                        byte[] x = randomBytes(rnd, (int) Math.min(room, 2L * maxBytes));
                         int done = 0;
                         for (int i = 0; i < count && done < x.length; i++) {
                             long base = iov.get(ValueLayout.JAVA_LONG, 16L * i);
@@ -255,7 +278,7 @@ class EvBufferPropertyTest {
                         m.append(x);
                     }
                     case 11 -> {
-                        byte[] x = randomBytes(rnd, 60);
+                        byte[] x = randomBytes(rnd, maxBytes);
                         other.append(x);
                         o.append(x);
                     }
@@ -304,6 +327,80 @@ class EvBufferPropertyTest {
                 }
                 assertSame(m, buf);
                 assertSame(o, other);
+            }
+        }
+    }
+
+    /**
+     * A buffer of {@code total} bytes of {@code fill} with {@code what} at {@code at} (nothing
+     * when null), over the pool's segments, its head {@code skew} bytes into the first segment
+     * (a drain moved it), so words straddle segment boundaries at every alignment.
+     */
+    private static EvBuffer chain(SegmentPool pool, int total, int skew, byte fill, int at, byte[] what) {
+        byte[] x = new byte[total + skew];
+        Arrays.fill(x, fill);
+        if (what != null) {
+            System.arraycopy(what, 0, x, skew + at, what.length);
+        }
+        EvBuffer b = new EvBuffer(pool);
+        b.append(x);
+        b.drain(skew);
+        return b;
+    }
+
+    @Test
+    void searchFindsANeedleAtEveryOffsetAcrossSegmentBoundaries() {
+        byte[][] needles = {{'Z'}, {'\r', '\n', '\r', '\n'}, {(byte) 0xFF, 'q'}, {(byte) 0x80, 0, 'x', 'y', 'z', '1', '2', '3', '4', '5'}};
+        for (int segment : new int[] {16, 24, 64}) {
+            for (int skew : new int[] {0, 3, 7}) {
+                SegmentPool pool = SegmentPool.create(segment, 64);
+                int total = 3 * segment + 11;
+                for (byte[] needle : needles) {
+                    EvBuffer empty = chain(pool, total, skew, (byte) 'a', 0, null);
+                    assertEquals(-1, empty.search(needle, 0), "not found: no needle");
+                    for (int at = 0; at + needle.length <= total; at++) {
+                        EvBuffer b = chain(pool, total, skew, (byte) 'a', at, needle);
+                        String what = "segment " + segment + " skew " + skew + " needle " + Arrays.toString(needle) + " at " + at;
+                        assertEquals(at, b.search(needle, 0), what);
+                        assertEquals(at, b.search(needle, at), what + " from it");
+                        assertEquals(-1, b.search(needle, at + 1), what + " from past it");
+                        if (needle.length > 1) { // all but the last byte: a prefix is not a match
+                            EvBuffer p = chain(pool, total, skew, (byte) 'a', at, Arrays.copyOf(needle, needle.length - 1));
+                            assertEquals(-1, p.search(needle, 0), what + " prefix only");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void readLineFindsItsEndAtEveryOffsetAcrossSegmentBoundaries() {
+        for (int segment : new int[] {16, 40}) {
+            for (int skew : new int[] {0, 5}) {
+                SegmentPool pool = SegmentPool.create(segment, 64);
+                int total = 3 * segment + 9;
+                for (EolStyle style : EolStyle.values()) {
+                    byte[] eol = switch (style) {
+                        case NUL -> new byte[] {0};
+                        case LF -> new byte[] {'\n'};
+                        default -> new byte[] {'\r', '\n'};
+                    };
+                    for (int at = 0; at + eol.length <= total; at++) {
+                        byte[] planted = eol;
+                        if (style == EolStyle.CRLF_STRICT && at > 0) { // a lone LF before it ends nothing
+                            planted = new byte[] {'\n', '\r', '\n'};
+                        }
+                        EvBuffer b = chain(pool, total, skew, (byte) 'k', at - (planted.length - eol.length), planted);
+                        String what = "segment " + segment + " skew " + skew + " " + style + " at " + at;
+                        byte[] dst = new byte[total];
+                        assertEquals(at, b.readLine(style, dst), what);
+                        assertEquals(total - at - eol.length, b.length(), what + ": line and end drained");
+                        EvBuffer none = chain(pool, total, skew, (byte) 'k', at,
+                                style == EolStyle.CRLF_STRICT ? new byte[] {'\r'} : null); // a CR alone ends nothing
+                        assertEquals(-1, none.readLine(style, dst), what + " no end");
+                    }
+                }
             }
         }
     }

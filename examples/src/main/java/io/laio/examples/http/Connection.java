@@ -62,8 +62,8 @@ import java.time.Duration;
  *  OPEN       opened                              STAT
  *             refused or failed                   SEND (403, 404, 500 or 503)
  *  STAT       regular file, no body to send       SEND (304, 416, HEAD, an empty file)
- *             regular file on a raw socket        SMALL if the body fits behind the head, else SEND (corked)
- *             regular file on an NIO socket       BODY_READ
+ *             regular file on a plain raw socket  SMALL if the body fits behind the head, else SEND (corked)
+ *             regular file on an NIO or TLS one   BODY_READ
  *             directory named with its slash      OPEN (its index.html, once)
  *             directory named without it          SEND (301)
  *             anything else, or statx failed      SEND (403 or 500)
@@ -83,8 +83,10 @@ import java.time.Duration;
  *
  * SMALL is a raw socket's way with a body that fits behind the head in the out buffer: read
  * there, sent with the head in one call. Larger bodies on raw sockets go by sendfile under
- * {@code TCP_CORK}; on NIO sockets every body is read in chunks, the head with the first. The
- * heads themselves are written by a {@link ResponseWriter}.
+ * {@code TCP_CORK}; on NIO sockets every body is read in chunks, the head with the first. A
+ * TLS socket ({@link TlsSocketIo}, raw but encrypting) sends no files either: its bodies take
+ * the NIO way, BODY_READ and BODY_SEND, each chunk read by a LAIO {@code pread}. The heads
+ * themselves are written by a {@link ResponseWriter}.
  *
  * Disk calls go through the server's {@link Laio} in every mode (its policy is what the mode
  * changes); the socket is a {@link SocketIo}. A connection closed while a LAIO call is in

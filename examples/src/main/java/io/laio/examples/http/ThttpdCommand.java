@@ -20,13 +20,19 @@ import io.laio.examples.Check;
 import io.laio.examples.CpuPinning;
 import io.laio.examples.LoopsOption;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -83,6 +89,22 @@ public final class ThttpdCommand implements Callable<Integer> {
     @Option(names = "--pin", description = "pin loop i's thread to CPU i mod the CPUs available (sched_setaffinity)")
     boolean pin;
 
+    @Option(names = "--tls", paramLabel = "CERT",
+            description = "serve HTTPS: CERT is a PKCS12 keystore with the server's private key and certificate chain "
+                    + "(keytool -genkeypair -storetype PKCS12, or openssl pkcs12 -export); --mode laio-laio only")
+    Path tls;
+
+    @Option(names = "--tls-password-file", paramLabel = "FILE",
+            description = "a file whose first line is CERT's password; else the environment variable "
+                    + TLS_PASSWORD_ENV + "; else an empty password")
+    Path tlsPasswordFile;
+
+    /**
+     * Where {@code --tls}'s password is looked for when no {@code --tls-password-file} is given.
+     * Never a command-line value: every user of the machine can read those in {@code ps}.
+     */
+    static final String TLS_PASSWORD_ENV = "THTTPD_TLS_PASSWORD";
+
     /** {@code --keepalive}'s values. */
     public enum KeepAlive {
         ON, OFF;
@@ -107,6 +129,32 @@ public final class ThttpdCommand implements Callable<Integer> {
 
     private static final Duration MAX_TIMEOUT = Duration.ofDays(1);
 
+    /** {@code --tls}: refused outside laio-laio, then the keystore loaded with its password. */
+    private SSLContext tlsContext(Check check) {
+        if (!mode.laioSockets()) {
+            throw check.fail("--tls works with --mode laio-laio only, not " + mode + ": " + ThttpdServer.TLS_MODES);
+        }
+        char[] password;
+        if (tlsPasswordFile != null) {
+            try {
+                List<String> lines = Files.readAllLines(tlsPasswordFile, StandardCharsets.UTF_8);
+                password = lines.isEmpty() ? new char[0] : lines.get(0).toCharArray();
+            } catch (IOException | UncheckedIOException e) {
+                throw check.fail("--tls-password-file " + tlsPasswordFile + ": cannot read it (" + e.getMessage() + ")");
+            }
+        } else {
+            String env = System.getenv(TLS_PASSWORD_ENV);
+            password = env == null ? new char[0] : env.toCharArray();
+        }
+        try {
+            return TlsKeys.serverContext(tls, password);
+        } catch (IOException e) {
+            throw check.fail("--tls " + e.getMessage());
+        } finally {
+            Arrays.fill(password, '\0');
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         Check check = Check.of(spec);
@@ -119,6 +167,7 @@ public final class ThttpdCommand implements Callable<Integer> {
         check.positive("--header-timeout", headerTimeout, MAX_TIMEOUT);
         check.range("--max-helpers", maxHelpers, 1, 4096);
         check.atLeast("--max-connections", maxConnections, -1);
+        SSLContext tlsContext = tls == null ? null : tlsContext(check);
         int n = loops.explicit() ? loops.loops(check) : Math.min(loops.loops(check), maxHelpers);
         if (n > maxHelpers) {
             throw check.fail("--loops " + n + " is more than --max-helpers " + maxHelpers
@@ -126,7 +175,7 @@ public final class ThttpdCommand implements Callable<Integer> {
         }
         ServeMode m = mode;
         ThttpdServer.Options o = new ThttpdServer.Options(m, bind, port, root,
-                keepAlive == KeepAlive.ON, idleTimeout, headerTimeout, accessLog, maxHelpers, maxConnections);
+                keepAlive == KeepAlive.ON, idleTimeout, headerTimeout, accessLog, maxHelpers, maxConnections, tlsContext);
         ThttpdGroup server;
         try {
             server = new ThttpdGroup(o, n, loops.accept() == LoopsOption.Accept.HANDOFF, pin ? CpuPinning.roundRobin() : null);
@@ -143,7 +192,7 @@ public final class ThttpdCommand implements Callable<Integer> {
             }
         }, "thttpd-shutdown"));
         System.out.println("listening on " + server.port());
-        System.out.println("mode " + m + ", root " + server.root() + ", loops " + n
+        System.out.println("mode " + m + (tlsContext != null ? ", https" : "") + ", root " + server.root() + ", loops " + n
                 + (n > 1 ? ", accept " + loops.accept() : ""));
         System.out.flush();
         try {

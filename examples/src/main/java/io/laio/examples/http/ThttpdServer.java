@@ -20,6 +20,8 @@ import io.laio.Laio;
 import io.laio.LaioConfig;
 import io.laio.LaioStats;
 import io.laio.Policy;
+import io.laio.buffer.BufferEvent;
+import io.laio.buffer.SegmentPool;
 import io.laio.event.Ev;
 import io.laio.event.Event;
 import io.laio.event.EventBase;
@@ -33,6 +35,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Set;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,27 +75,46 @@ public final class ThttpdServer {
      * @param maxConnections connections served at once, beyond which newcomers wait in the
      *                      backlog; 0 derives it from the descriptor limit (a descriptor per
      *                      connection, a quarter kept for files; see {@link DescriptorBudget}); -1: no limit (accept until EMFILE)
+     * @param tls           null for plain HTTP; else HTTPS, every connection a TLS server
+     *                      engine of this context (see {@link TlsKeys}); {@link ServeMode#LAIO_LAIO} only
      */
     public record Options(ServeMode mode, InetAddress bind, int port, Path root, boolean keepAlive,
-            Duration idleTimeout, Duration headerTimeout, boolean accessLog, int maxHelpers, int maxConnections) {
-        /** Defaults: loopback, a free port, the embedded site, keep-alive on, 60 s idle, 20 s head. */
+            Duration idleTimeout, Duration headerTimeout, boolean accessLog, int maxHelpers, int maxConnections,
+            SSLContext tls) {
+        /** Plain HTTP. */
+        public Options(ServeMode mode, InetAddress bind, int port, Path root, boolean keepAlive,
+                Duration idleTimeout, Duration headerTimeout, boolean accessLog, int maxHelpers, int maxConnections) {
+            this(mode, bind, port, root, keepAlive, idleTimeout, headerTimeout, accessLog, maxHelpers, maxConnections, null);
+        }
+
+        /** Defaults: loopback, a free port, the embedded site, keep-alive on, 60 s idle, 20 s head, plain HTTP. */
         public static Options of(ServeMode mode) {
             return new Options(mode, InetAddress.getLoopbackAddress(), 0, null, true, Duration.ofSeconds(60),
-                    Duration.ofSeconds(20), false, 64, 0);
+                    Duration.ofSeconds(20), false, 64, 0, null);
         }
 
         public Options withRoot(Path r) {
-            return new Options(mode, bind, port, r, keepAlive, idleTimeout, headerTimeout, accessLog, maxHelpers, maxConnections);
+            return new Options(mode, bind, port, r, keepAlive, idleTimeout, headerTimeout, accessLog, maxHelpers, maxConnections, tls);
         }
 
         public Options withKeepAlive(boolean k) {
-            return new Options(mode, bind, port, root, k, idleTimeout, headerTimeout, accessLog, maxHelpers, maxConnections);
+            return new Options(mode, bind, port, root, k, idleTimeout, headerTimeout, accessLog, maxHelpers, maxConnections, tls);
         }
 
         public Options withTimeouts(Duration idle, Duration header) {
-            return new Options(mode, bind, port, root, keepAlive, idle, header, accessLog, maxHelpers, maxConnections);
+            return new Options(mode, bind, port, root, keepAlive, idle, header, accessLog, maxHelpers, maxConnections, tls);
+        }
+
+        /** HTTPS with {@code context}'s key and certificate; null for plain HTTP. */
+        public Options withTls(SSLContext context) {
+            return new Options(mode, bind, port, root, keepAlive, idleTimeout, headerTimeout, accessLog, maxHelpers, maxConnections,
+                    context);
         }
     }
+
+    /** Why TLS needs the laio-laio mode; {@code ThttpdCommand} says it too. */
+    static final String TLS_MODES = "TLS goes through event-buffer's BufferEvent filter, which drives a raw socket descriptor "
+            + "through LAIO: --mode laio-laio; the nb-* modes' sockets are NIO channels, which give it no descriptor";
 
     private static final Duration ACCEPT_BACKOFF = Duration.ofMillis(100);
     /**
@@ -126,6 +150,10 @@ public final class ThttpdServer {
     private final int maxSets;
     private boolean pausedAtLimit;
     private int buffersMade;
+    /** TLS: the segments of the connections' filters (this loop's); null for plain HTTP. */
+    private final SegmentPool tlsPool;
+    /** TLS filters whose connection has gone while close_notify or a cancelled call finishes, oldest first. */
+    private final ArrayDeque<BufferEvent> tlsClosing = new ArrayDeque<>();
 
     private volatile long requests;
     private volatile long timeouts;
@@ -152,9 +180,15 @@ public final class ThttpdServer {
 
     private ThttpdServer(Options options, EventBase base, int loops, InetSocketAddress listenOn, boolean reusePort,
             ThttpdGroup handOffGroup, boolean ownsBase) throws IOException {
+        if (options.tls() != null && !options.mode().laioSockets()) {
+            closeIfOwned(base, ownsBase);
+            throw new IllegalArgumentException("--mode " + options.mode() + " with TLS: " + TLS_MODES);
+        }
         this.options = options;
         this.handOffGroup = handOffGroup;
-        this.chunkSize = options.mode().laioSockets() ? 0 : 128 * 1024;
+        // a TLS body passes through the engine: read in chunks as with NIO sockets, never by sendfile
+        this.chunkSize = options.mode().laioSockets() && options.tls() == null ? 0 : 128 * 1024;
+        this.tlsPool = options.tls() == null ? null : SegmentPool.create();
         this.maxSets = share(MAX_SETS, loops);
         this.waitBuffers = new WaitBuffers(arena);
         this.base = base;
@@ -246,7 +280,7 @@ public final class ThttpdServer {
         beginStop();
         // connections with a LAIO call in flight are freed when it completes (cancelled ones at once)
         long deadline = System.nanoTime() + SHUTDOWN_WAIT.toNanos();
-        while (!connections.isEmpty() && System.nanoTime() < deadline) {
+        while ((!connections.isEmpty() || tlsStillClosing()) && System.nanoTime() < deadline) {
             base.once(null, Ev.TIMEOUT, (ev, what, arg) -> { }, null, Duration.ofMillis(50));
             base.loop(Ev.LOOP_ONCE);
         }
@@ -393,6 +427,33 @@ public final class ThttpdServer {
         return buffersMade;
     }
 
+    /** Whether it is stopping: connections close at once, TLS ones without close_notify. */
+    boolean stopping() {
+        return stopping;
+    }
+
+    /**
+     * A TLS connection has gone while its filter still sends close_notify, or waits for its
+     * cancelled calls: shutdown waits for it too. Those that have finished are dropped here.
+     */
+    void closing(BufferEvent be) {
+        tlsStillClosing();
+        tlsClosing.addLast(be);
+    }
+
+    private boolean tlsStillClosing() {
+        while (!tlsClosing.isEmpty() && tlsClosing.peekFirst().fd() < 0) {
+            tlsClosing.pollFirst();
+        }
+        if (stopping) {
+            for (BufferEvent be : tlsClosing) {
+                be.close(); // close_notify no longer awaited
+            }
+            tlsClosing.removeIf(be -> be.fd() < 0);
+        }
+        return !tlsClosing.isEmpty();
+    }
+
     /** Connections this loop has taken (accepted or handed to it). */
     long accepted() {
         return accepted;
@@ -421,11 +482,27 @@ public final class ThttpdServer {
     void acceptedFd(int fd) {
         ThttpdServer to = handOffGroup == null ? this : handOffGroup.nextServer();
         if (to == this) {
-            accepted(new LaioSocketIo(laio, fd));
+            accepted(socketIo(fd));
         } else {
-            handOffGroup.handTo(to, () -> to.accepted(new LaioSocketIo(to.laio, fd)), () -> laio.close(fd));
+            handOffGroup.handTo(to, () -> to.accepted(to.socketIo(fd)), () -> laio.close(fd));
         }
     }
+
+    /** A raw socket's I/O: LAIO calls, or with TLS the filter over them. */
+    private SocketIo socketIo(int fd) {
+        if (tlsPool == null) {
+            return new LaioSocketIo(laio, fd);
+        }
+        SSLEngine engine = options.tls().createSSLEngine();
+        engine.setUseClientMode(false);
+        SSLParameters p = engine.getSSLParameters();
+        p.setApplicationProtocols(HTTP_1_1);
+        engine.setSSLParameters(p);
+        return TlsSocketIo.accept(this, laio, fd, tlsPool, engine);
+    }
+
+    /** ALPN: the one protocol served. */
+    private static final String[] HTTP_1_1 = {"http/1.1"};
 
     void accepted(SocketIo io) {
         if (stopping) {
@@ -482,6 +559,6 @@ public final class ThttpdServer {
 
     @Override
     public String toString() {
-        return "thttpd[" + options.mode() + " port " + port() + (running ? " running" : "") + "]";
+        return "thttpd[" + options.mode() + (tlsPool != null ? " tls" : "") + " port " + port() + (running ? " running" : "") + "]";
     }
 }

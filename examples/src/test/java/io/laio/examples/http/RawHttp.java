@@ -46,11 +46,21 @@ final class RawHttp implements AutoCloseable {
     }
 
     RawHttp(int port) throws IOException {
-        socket = new Socket();
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+        this(connect(port));
+    }
+
+    /** Over a socket already connected (a TLS one, say). */
+    RawHttp(Socket connected) throws IOException {
+        socket = connected;
         socket.setSoTimeout(15_000);
         in = socket.getInputStream();
         out = socket.getOutputStream();
+    }
+
+    private static Socket connect(int port) throws IOException {
+        Socket s = new Socket();
+        s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+        return s;
     }
 
     RawHttp send(String raw) throws IOException {

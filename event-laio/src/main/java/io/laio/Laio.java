@@ -81,9 +81,11 @@ import java.util.Objects;
  * the others.
  *
  * <p><b>Allocation.</b> A background call allocates nothing in the steady state: its record is
- * pooled per Laio and the queues are intrusive. Only its {@link LaioHandle} (24 bytes) is made,
+ * pooled per Laio and the queues are intrusive. Only its {@link LaioHandle} (32 bytes) is made,
  * and only when asked for ({@link #gethandle()}, {@link LaioCompletion#handle()}); a handle
- * becomes stale once its record is recycled (see {@link LaioHandle} for exactly when).
+ * becomes stale once its record is recycled (see {@link LaioHandle} for exactly when). A caller
+ * that waits again and again makes none: {@link #gethandle(LaioHandle)} re-points a handle it
+ * owns, and {@link io.laio.event.Event#assign} an event.
  *
  * <p><b>Hand-off.</b> Helpers spin up to 20 µs for new work before they park, and an attached
  * loop about to sleep spins up to 50 µs for a completion while helper calls are in flight

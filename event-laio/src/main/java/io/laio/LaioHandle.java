@@ -66,9 +66,18 @@ import io.laio.internal.LaioCall;
  * handle no longer than that (to tie a completion to its context, look it up in the callback
  * or right after {@code poll}).
  *
+ * <p><b>Re-pointing.</b> Instead of turning stale, a handle its owner is done with can be given
+ * the next call: {@link Laio#gethandle(LaioHandle) laio.gethandle(h)} makes {@code h} name the
+ * calling thread's last background call (allowed only once {@code h}'s own call has been
+ * reported and received, see there). From then on it is that call's handle in every respect —
+ * {@code ==} to what {@code gethandle()} returns for it, its accessors report it, {@code cancel}
+ * cancels it — and its old call can no longer reach it. An {@link Event} whose source it is
+ * waits for the new call when added again. So a connection waits with one handle for life.
+ *
  * <p>{@link #done()}, {@link #result()} and {@link #errno()} are meant for the thread that
  * receives the completion (the loop thread, or the caller of {@code poll}). The same call always
- * gives the same handle object, so handles can be compared with {@code ==} and kept in sets.
+ * gives the same handle object, so handles can be compared with {@code ==} and kept in sets
+ * (a re-pointed handle's identity then stands for its new call: remove it from a set first).
  */
 public abstract sealed class LaioHandle permits LaioHandle.Watchable {
     /** Call states, for tests and {@link #toString()}. */

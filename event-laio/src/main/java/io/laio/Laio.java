@@ -81,9 +81,11 @@ import java.util.Objects;
  * the others.
  *
  * <p><b>Allocation.</b> A background call allocates nothing in the steady state: its record is
- * pooled per Laio and the queues are intrusive. Only its {@link LaioHandle} (24 bytes) is made,
+ * pooled per Laio and the queues are intrusive. Only its {@link LaioHandle} (32 bytes) is made,
  * and only when asked for ({@link #gethandle()}, {@link LaioCompletion#handle()}); a handle
- * becomes stale once its record is recycled (see {@link LaioHandle} for exactly when).
+ * becomes stale once its record is recycled (see {@link LaioHandle} for exactly when). A caller
+ * that waits again and again makes none: {@link #gethandle(LaioHandle)} re-points a handle it
+ * owns, and {@link io.laio.event.Event#assign} an event.
  *
  * <p><b>Hand-off.</b> Helpers spin up to 20 µs for new work before they park, and an attached
  * loop about to sleep spins up to 50 µs for a completion while helper calls are in flight
@@ -309,6 +311,56 @@ public final class Laio implements AutoCloseable {
         return c == null ? null : c.handle(ts.lastGen);
     }
 
+    /**
+     * {@link #gethandle()} without allocating: the handle of the calling thread's last background
+     * call is {@code reuse} itself, re-pointed at that call, so a connection can keep one handle
+     * (and one {@link io.laio.event.Event}) for every wait of its life. {@code null} if the last
+     * call completed inline (or was refused); {@code reuse} is then left as it is.
+     *
+     * <p>{@code reuse} must be a handle of this Laio whose own call is over for its receiver:
+     * stale, or reported and received — attached, from the start of the callback of the
+     * {@link io.laio.event.Ev#LAIO} event that received it on (a non-persistent event has then
+     * left the handle; a {@link io.laio.event.Ev#PERSIST persistent} one must be deleted first);
+     * standalone, once a {@link #poll} returned it. From then on {@code reuse} names the new call
+     * only: its old call's completion is never delivered through it, {@link #cancel} on it
+     * cancels the new call, and its accessors report the new call. (Whoever kept the handle for
+     * the old call must be done with it, exactly as with a handle that turned stale.) A
+     * {@link LaioCompletion} of the old call that is asked for its {@link LaioCompletion#handle()}
+     * afterwards returns another object.
+     *
+     * <p>If the last call already has a handle (an earlier {@code gethandle()} for it), that
+     * handle is returned and {@code reuse} is left as it is: a call always has one handle. Asking
+     * again with the handle it returned returns it again. So
+     * {@code h = laio.gethandle(h)} is the idiom, starting from {@code h == null} (which is
+     * {@link #gethandle()}).
+     *
+     * <p><b>Threading.</b> Call it on the thread that receives {@code reuse}'s completions (the
+     * loop thread when attached, the polling thread when standalone) — it reads where that
+     * receiver stands — and, as {@link #gethandle()}, right after the call whose handle it is.
+     *
+     * @param reuse a handle to re-point, or {@code null} for {@link #gethandle()}
+     * @return {@code reuse} naming the last background call, or that call's existing handle, or
+     *         {@code null} if the last call completed inline
+     * @throws IllegalArgumentException if {@code reuse} belongs to another Laio
+     * @throws IllegalStateException    if {@code reuse}'s call is still in flight, completed but
+     *                                  not reported yet, or delivered to an event whose callback
+     *                                  has not run (or that is still pending); {@code reuse} is
+     *                                  then left as it is and nothing else changes, so the caller
+     *                                  may fall back to {@link #gethandle()}
+     */
+    public LaioHandle gethandle(LaioHandle reuse) {
+        ThreadState ts = ThreadState.current();
+        LaioCall c = ts.lastCall;
+        if (reuse == null) {
+            return c == null ? null : c.handle(ts.lastGen);
+        }
+        if (c != null && reuse.names(c, ts.lastGen)) {
+            return reuse; // asked again for the same call
+        }
+        reuse.checkReusable(this); // before looking at the last call: a misuse fails whether it blocked or not
+        return c == null ? null : c.handle(ts.lastGen, reuse);
+    }
+
     // ------------------------------------------------------------------ completions
 
     /**
@@ -362,15 +414,8 @@ public final class Laio implements AutoCloseable {
      *                                  call was reported and the handle recycled; see {@link #gethandle()})
      */
     public boolean cancel(LaioHandle h) {
-        LaioCall c = h.call;
-        if (c.owner != this) {
-            throw new IllegalArgumentException("the handle belongs to another Laio");
-        }
-        int r = c.cancel(h.gen);
-        if (r < 0) {
-            throw LaioHandle.stale("cancel", h);
-        }
-        if (r == 0) {
+        LaioCall c = h.cancelFor(this);
+        if (c == null) {
             return false;
         }
         background.cancelled(c);

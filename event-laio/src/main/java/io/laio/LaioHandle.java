@@ -66,9 +66,18 @@ import io.laio.internal.LaioCall;
  * handle no longer than that (to tie a completion to its context, look it up in the callback
  * or right after {@code poll}).
  *
+ * <p><b>Re-pointing.</b> Instead of turning stale, a handle its owner is done with can be given
+ * the next call: {@link Laio#gethandle(LaioHandle) laio.gethandle(h)} makes {@code h} name the
+ * calling thread's last background call (allowed only once {@code h}'s own call has been
+ * reported and received, see there). From then on it is that call's handle in every respect —
+ * {@code ==} to what {@code gethandle()} returns for it, its accessors report it, {@code cancel}
+ * cancels it — and its old call can no longer reach it. An {@link Event} whose source it is
+ * waits for the new call when added again. So a connection waits with one handle for life.
+ *
  * <p>{@link #done()}, {@link #result()} and {@link #errno()} are meant for the thread that
  * receives the completion (the loop thread, or the caller of {@code poll}). The same call always
- * gives the same handle object, so handles can be compared with {@code ==} and kept in sets.
+ * gives the same handle object, so handles can be compared with {@code ==} and kept in sets
+ * (a re-pointed handle's identity then stands for its new call: remove it from a set first).
  */
 public abstract sealed class LaioHandle permits LaioHandle.Watchable {
     /** Call states, for tests and {@link #toString()}. */
@@ -76,8 +85,17 @@ public abstract sealed class LaioHandle permits LaioHandle.Watchable {
     static final int RUNNING = LaioCall.RUNNING;
     static final int DONE = LaioCall.DONE;
 
-    final LaioCall call;
-    final long gen;
+    /*
+     * The call this handle names: its record and the generation it was issued for. Fixed for a
+     * handle made by gethandle(); re-pointed by Laio.gethandle(reuse) on the thread that receives
+     * the handle's completions. A reader on any other thread (cancel, isStale, toString) reads the
+     * pair under seq, a seqlock: the writer makes seq odd, writes call and gen, makes it even
+     * again; a reader that saw the same even seq before and after its two reads has one pair.
+     * All three are volatile, so the reads cannot move across the seq reads that bracket them.
+     */
+    volatile LaioCall call;
+    volatile long gen;
+    private volatile int seq;
 
     static {
         FacadeAccess.install(new FacadeAccess() {
@@ -87,8 +105,13 @@ public abstract sealed class LaioHandle permits LaioHandle.Watchable {
             }
 
             @Override
-            public long generation(LaioHandle h) {
-                return h.gen;
+            public boolean names(LaioHandle h, LaioCall call, long gen) {
+                return h.names(call, gen);
+            }
+
+            @Override
+            public void repoint(LaioHandle h, LaioCall call, long gen) {
+                h.repoint(call, gen);
             }
 
             @Override
@@ -103,18 +126,109 @@ public abstract sealed class LaioHandle permits LaioHandle.Watchable {
         this.gen = gen;
     }
 
-    static IllegalArgumentException stale(String what, LaioHandle h) {
-        return new IllegalArgumentException(what + ": stale LaioHandle (generation " + h.gen + ", its record is now at "
-                + h.call.generation() + "): the call's completion was reported and its handle recycled; a handle is valid"
+    static IllegalArgumentException stale(String what, LaioCall c, long gen) {
+        return new IllegalArgumentException(what + ": stale LaioHandle (generation " + gen + ", its record is now at "
+                + c.generation() + "): the call's completion was reported and its handle recycled; a handle is valid"
                 + " until the Ev.LAIO callback that received it returns, or until the next poll()");
     }
 
-    private LaioCall live(String what) {
-        LaioCall c = call;
-        if (c.generation() != gen) {
-            throw stale(what, this);
+    /** An even {@link #seq}: waits out a re-pointing in progress on another thread (a few stores long). */
+    private int stableSeq() {
+        int s;
+        while (((s = seq) & 1) != 0) {
+            Thread.onSpinWait();
         }
-        return c;
+        return s;
+    }
+
+    /** Whether this handle names generation {@code g} of {@code c} now (any thread). */
+    boolean names(LaioCall c, long g) {
+        while (true) {
+            int s = stableSeq();
+            boolean same = call == c && gen == g;
+            if (seq == s) {
+                return same;
+            }
+        }
+    }
+
+    /** The record this handle names now, if it is still at the generation the handle names; else throws. */
+    private LaioCall live(String what) {
+        while (true) {
+            int s = stableSeq();
+            LaioCall c = call;
+            long g = gen;
+            if (seq == s) {
+                if (c.generation() != g) {
+                    throw stale(what, c, g);
+                }
+                return c;
+            }
+        }
+    }
+
+    /**
+     * {@link Laio#cancel}: cancels the call this handle names for {@code owner}; its record if it
+     * was stopped before it ran (or between two retries), {@code null} if it runs or is done.
+     */
+    LaioCall cancelFor(Laio owner) {
+        while (true) {
+            int s = stableSeq();
+            LaioCall c = call;
+            long g = gen;
+            if (seq != s) {
+                continue;
+            }
+            if (c.owner != owner) {
+                throw new IllegalArgumentException("the handle belongs to another Laio");
+            }
+            int r = c.cancel(g);
+            if (r < 0) {
+                throw stale("cancel", c, g);
+            }
+            return r == 0 ? null : c;
+        }
+    }
+
+    /**
+     * {@link Laio#gethandle(LaioHandle)}, on the thread that receives this handle's completions:
+     * refuses to re-point a handle whose call is not over for its receiver. Its record could
+     * otherwise still deliver to an event on this handle, or hand its result to an accessor,
+     * after the handle names a newer call.
+     */
+    void checkReusable(Laio owner) {
+        LaioCall c = call;
+        long g = gen;
+        if (c.owner != owner) {
+            throw new IllegalArgumentException("Laio.gethandle(reuse): the handle belongs to another Laio");
+        }
+        long w = c.word();
+        if (w >>> LaioCall.GEN_SHIFT != g) {
+            return; // stale: its record moved on, nothing refers to this handle any more
+        }
+        String why;
+        if ((w & LaioCall.STATE_MASK) != DONE || !c.drained) {
+            why = "is still in flight";
+        } else if (!c.reported) {
+            why = "has completed but was not reported yet: add an Ev.LAIO event on it, or poll()";
+        } else if (c.waiting != null) {
+            why = "was delivered to an Ev.LAIO event that is still active or pending (its callback has not run yet, or"
+                    + " the event is persistent: del() it first)";
+        } else {
+            return;
+        }
+        throw new IllegalStateException("Laio.gethandle(reuse): the call of " + this + " " + why + "; a handle can be"
+                + " reused once its call's completion has been reported and received (from its Ev.LAIO callback on,"
+                + " or after the poll() that returned it)");
+    }
+
+    /** Makes this handle name generation {@code g} of {@code c}; the receiving thread, after {@link #checkReusable}. */
+    void repoint(LaioCall c, long g) {
+        int s = seq;
+        seq = s + 1; // odd: readers on other threads wait
+        call = c;
+        gen = g;
+        seq = s + 2;
     }
 
     /** The call's state (QUEUED, RUNNING, DONE); tests. */
@@ -124,7 +238,20 @@ public abstract sealed class LaioHandle permits LaioHandle.Watchable {
 
     /** Whether the record behind this handle has been recycled (every other use would throw). */
     public boolean isStale() {
-        return call.generation() != gen;
+        return wordOrStale() < 0;
+    }
+
+    /** The state word of the call this handle names, or -1 if that call's record has moved on. Any thread. */
+    private long wordOrStale() {
+        while (true) {
+            int s = stableSeq();
+            LaioCall c = call;
+            long g = gen;
+            if (seq == s) {
+                long w = c.word();
+                return w >>> LaioCall.GEN_SHIFT == g ? w : -1;
+            }
+        }
     }
 
     /**
@@ -170,10 +297,9 @@ public abstract sealed class LaioHandle permits LaioHandle.Watchable {
      * @throws IllegalArgumentException if the handle is stale
      */
     public boolean cancelled() {
-        LaioCall c = call;
-        long w = c.word();
-        if (w >>> LaioCall.GEN_SHIFT != gen) {
-            throw stale("cancelled", this);
+        long w = wordOrStale();
+        if (w < 0) {
+            throw stale("cancelled", call, gen);
         }
         return (w & LaioCall.CANCEL_REQUESTED) != 0;
     }
@@ -218,12 +344,11 @@ public abstract sealed class LaioHandle permits LaioHandle.Watchable {
 
     @Override
     public String toString() {
-        LaioCall c = call;
-        long w = c.word();
-        if (w >>> LaioCall.GEN_SHIFT != gen) {
+        long w = wordOrStale();
+        if (w < 0) {
             return "LaioHandle[stale, generation " + gen + "]";
         }
-        return "LaioHandle[" + c.describe(w) + "]";
+        return "LaioHandle[" + call.describe(w) + "]";
     }
 
     /**

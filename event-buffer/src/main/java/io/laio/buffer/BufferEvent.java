@@ -158,6 +158,15 @@ public final class BufferEvent {
     private Chunk readChunk;
     private LaioHandle readCall;
     private LaioHandle writeCall;
+    /**
+     * The handles and events of the last read and write waits, re-pointed at the next
+     * ({@link Laio#gethandle(LaioHandle)}, {@link Event#assign}): a keep-alive connection's waits
+     * allocate nothing.
+     */
+    private LaioHandle readHandle;
+    private LaioHandle writeHandle;
+    private Event readEvent;
+    private Event writeEvent;
     private LaioHandle connectCall;
     private LaioHandle resolveCall;
     private Resolve resolve;
@@ -772,8 +781,8 @@ public final class BufferEvent {
                 if (r == -1) {
                     int e = Laio.errno();
                     if (e == Errno.EINPROGRESS) {
-                        readCall = laio.gethandle();
-                        Event.set(base, readCall, Ev.LAIO, ON_READ, this).add();
+                        readCall = readHandle = laio.gethandle(readHandle);
+                        readEvent = await(readEvent, readCall, ON_READ);
                         if (readTimeout != null) {
                             readTimer.add(readTimeout);
                         }
@@ -789,6 +798,17 @@ public final class BufferEvent {
         } finally {
             inRead = false;
         }
+    }
+
+    /** Waits on {@code ev} (made on first use) for the background call of {@code h}; returns the event. */
+    private Event await(Event ev, LaioHandle h, EventCallback cb) {
+        if (ev == null) {
+            ev = Event.set(base, h, Ev.LAIO, cb, this);
+        } else if (ev.source() != h) {
+            ev.assign(h, Ev.LAIO, cb, this);
+        }
+        ev.add();
+        return ev;
     }
 
     private void readCompleted(long result, int errno) {
@@ -893,9 +913,9 @@ public final class BufferEvent {
                 if (r == -1) {
                     int e = Laio.errno();
                     if (e == Errno.EINPROGRESS) {
-                        writeCall = laio.gethandle();
+                        writeCall = writeHandle = laio.gethandle(writeHandle);
                         sockOut.lockHead(true); // the kernel reads the head's bytes until the call completes
-                        Event.set(base, writeCall, Ev.LAIO, ON_WRITE, this).add();
+                        writeEvent = await(writeEvent, writeCall, ON_WRITE);
                         if (writeTimeout != null) {
                             writeTimer.add(writeTimeout);
                         }

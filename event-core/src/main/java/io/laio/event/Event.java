@@ -30,7 +30,8 @@ import java.time.Duration;
  * loop with {@link EventBase#execute(Runnable)}.
  *
  * <p><b>One base for life.</b> An event belongs to the base given to {@link #set} until it is
- * garbage; it never moves. On a thread of an {@link EventLoopGroup}, every method (and
+ * garbage; it never moves ({@link #assign} changes its source, flags and callback, never its
+ * base). On a thread of an {@link EventLoopGroup}, every method (and
  * {@link #set}) refuses an event of another base with {@link IllegalStateException}, even when
  * that base's loop is not running, so a connection's event used from the wrong loop fails at
  * once instead of racing the loop it belongs to.
@@ -63,11 +64,12 @@ public final class Event {
     static final int ACTIVE = 4;   // in an active queue, callback not yet run
 
     final EventBase base;
-    final Object source;
-    final int events;
-    final EventCallback callback;
-    final Object arg;
-    final int kind;
+    // what the event waits for: set by set(), replaced by assign() while it is neither pending nor active
+    Object source;
+    int events;
+    EventCallback callback;
+    Object arg;
+    int kind;
 
     int state;
     int priority;
@@ -111,7 +113,8 @@ public final class Event {
     }
 
     /**
-     * Creates an event (libevent's {@code event_assign}); it is not pending until {@link #add()}.
+     * Creates an event (libevent's {@code event_new}); it is not pending until {@link #add()}.
+     * To re-point an existing event instead, without allocating, use {@link #assign}.
      *
      * @param base   the loop that will run it
      * @param source {@code null} (a timer), a {@link SelectableChannel}, a signal name, or an
@@ -130,6 +133,73 @@ public final class Event {
         }
         checkLoop(base, "Event.set");
         base.checkThread("Event.set");
+        return new Event(base, source, what, cb, arg, kindOf(base, source, what));
+    }
+
+    /**
+     * Re-points this event at a new source, flags, callback and argument without allocating
+     * (libevent's {@code event_assign} on an event that is not pending): afterwards it is the
+     * event {@link #set Event.set(base(), source, what, cb, arg)} would have made, on the same
+     * base, and it is not pending until {@link #add()}. A connection can so keep one event for
+     * every wait of its life, even when each wait has a source of its own (a new
+     * {@link EventSource LAIO handle} per background call).
+     *
+     * <p>Exactly what it keeps and resets:
+     * <ul>
+     *   <li>the base stays ({@link #base()} never changes: the one-base rule of the class
+     *       comment);</li>
+     *   <li>the priority goes back to the base's default ({@code n/2} after
+     *       {@link EventBase#priorityInit(int) priorityInit(n)}), as libevent's
+     *       {@code event_assign} does; set it again with {@link #priority(int)} if needed;</li>
+     *   <li>no timeout is kept: the event was not pending, so it had none, and the timeout of
+     *       an earlier {@link #add(Duration)} is not re-armed by a later {@link #add()} (a
+     *       persistent event's re-arm interval went with its last {@link #del()});</li>
+     *   <li>{@link #result()} and {@link #error()} of the previous firing read 0 until the event
+     *       fires again; {@link #source()}, {@link #events()} report the new values.</li>
+     * </ul>
+     * Inside the event's own callback a non-persistent event is no longer pending, so it may be
+     * assigned (and added) there: the keep-alive pattern. A persistent event stays pending:
+     * {@link #del()} it first.
+     *
+     * @param source the new source: {@code null} (a timer), a {@link SelectableChannel}, a signal
+     *               name, or an {@link EventSource}; see the class comment
+     * @param what   the {@link Ev} flags to wait for, with {@link Ev#PERSIST} to stay pending
+     * @param cb     the callback; never {@code null}
+     * @param arg    passed to the callback as is
+     * @throws NullPointerException     if {@code cb} is {@code null}
+     * @throws IllegalArgumentException if {@code what} does not fit the source, or the source is
+     *                                  of no supported type; the event is then unchanged
+     * @throws IllegalStateException    if the event is pending or active (assigning it then would
+     *                                  change what the loop is already watching or about to run:
+     *                                  {@link #del()} it first), if the base is closed, or if
+     *                                  called off the loop thread while the loop runs
+     */
+    public void assign(Object source, int what, EventCallback cb, Object arg) {
+        if (cb == null) {
+            throw new NullPointerException("cb");
+        }
+        checkLoop(base, "Event.assign");
+        base.checkThread("Event.assign");
+        if (state != 0) {
+            throw new IllegalStateException("Event.assign: " + this + " is " + ((state & ACTIVE) != 0 ? "active"
+                    : "pending") + "; only an event that is neither pending nor active can be assigned: del() it first");
+        }
+        int k = kindOf(base, source, what);
+        if (spareRecord != null && spareRecord.source != source) {
+            spareRecord = null; // a record for another channel would only keep that channel reachable
+        }
+        this.source = source;
+        this.events = what;
+        this.callback = cb;
+        this.arg = arg;
+        this.kind = k;
+        this.priority = base.defaultPriority();
+        this.result = 0;
+        this.error = 0;
+    }
+
+    /** The kind of event {@code source} makes, after checking that {@code what} fits it. */
+    private static int kindOf(EventBase base, Object source, int what) {
         int kind;
         int allowed;
         if (source == null) {
@@ -165,7 +235,7 @@ public final class Event {
             throw new IllegalArgumentException("flags " + Ev.toString(what & ~allowed) + " do not apply to a "
                     + kindName(kind) + " event");
         }
-        return new Event(base, source, what, cb, arg, kind);
+        return kind;
     }
 
     /** Refuses, on a group's loop thread, an event of another base (the class comment's rule). */
@@ -306,10 +376,10 @@ public final class Event {
     }
 
     /**
-     * The source given to {@link #set}, the same object: {@code null} for a timer, the
-     * {@link SelectableChannel} of a channel event, the signal name of a signal event, or the
-     * {@link EventSource} (such as a LAIO handle) of a completion event. It does not change for
-     * the event's life.
+     * The source given to {@link #set} (or to the last {@link #assign}), the same object:
+     * {@code null} for a timer, the {@link SelectableChannel} of a channel event, the signal name
+     * of a signal event, or the {@link EventSource} (such as a LAIO handle) of a completion
+     * event. Only {@link #assign} changes it.
      *
      * @return the event's source, or {@code null} for a timer
      */
@@ -317,7 +387,7 @@ public final class Event {
         return source;
     }
 
-    /** The {@code what} given to {@link #set}. */
+    /** The {@code what} given to {@link #set} (or to the last {@link #assign}). */
     public int events() {
         return events;
     }

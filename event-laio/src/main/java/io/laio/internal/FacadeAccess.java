@@ -22,7 +22,7 @@ import java.lang.invoke.MethodHandles;
 
 /**
  * The bridge from the engine's packages to the package-private parts of the public facade
- * ({@link LaioHandle}'s constructor and generation, {@link LaioCompletion}'s filling), so that
+ * ({@link LaioHandle}'s constructor, identity and re-pointing, {@link LaioCompletion}'s filling), so that
  * neither needs a public member that is not API (event-core's {@code LoopAccess} is the model).
  * Not exported: only this module installs or reads it. {@code LaioHandle}'s static initialiser
  * installs it; {@link #get()} makes sure that has run.
@@ -31,8 +31,14 @@ public interface FacadeAccess {
     /** A new handle for generation {@code gen} of {@code call}. */
     LaioHandle newHandle(LaioCall call, long gen);
 
-    /** The generation {@code h} was issued for. */
-    long generation(LaioHandle h);
+    /** Whether {@code h} names generation {@code gen} of {@code call} now (a reused handle may name another call). */
+    boolean names(LaioHandle h, LaioCall call, long gen);
+
+    /**
+     * Makes {@code h} name generation {@code gen} of {@code call} ({@code Laio.gethandle(reuse)},
+     * after the handle's previous call was found reusable).
+     */
+    void repoint(LaioHandle h, LaioCall call, long gen);
 
     /** Copies {@code call}'s outcome into {@code slot} (the consumer's thread). */
     void fill(LaioCompletion slot, LaioCall call);

@@ -68,7 +68,7 @@ public final class LaioCall {
     public static final int RUNNING = 1;
     public static final int DONE = 2;
     static final int FREE = 3;
-    static final long STATE_MASK = 3;
+    public static final long STATE_MASK = 3;
     public static final long CANCEL_REQUESTED = 4;
     public static final int GEN_SHIFT = 3;
 
@@ -278,11 +278,29 @@ public final class LaioCall {
      * Any thread.
      */
     public LaioHandle handle(long gen) {
+        return handle(gen, null);
+    }
+
+    /**
+     * {@link #handle(long)}, but with no handle issued yet for {@code gen}, {@code reuse} (when
+     * not {@code null}) is re-pointed at this call instead of a new handle being made. Its caller
+     * has checked that {@code reuse}'s own call is over for its receiver. A handle re-pointed away
+     * from a record may still sit in that record's cache until it is recycled: the cache is
+     * trusted only for a handle that {@linkplain FacadeAccess#names names} this record and
+     * generation.
+     */
+    public LaioHandle handle(long gen, LaioHandle reuse) {
         LaioHandle t = (LaioHandle) HANDLE.getAcquire(this);
-        if (t != null && FACADE.generation(t) == gen) {
+        if (t != null && FACADE.names(t, this, gen)) {
             return t;
         }
-        LaioHandle fresh = FACADE.newHandle(this, gen);
+        LaioHandle fresh;
+        if (reuse != null) {
+            FACADE.repoint(reuse, this, gen);
+            fresh = reuse;
+        } else {
+            fresh = FACADE.newHandle(this, gen);
+        }
         if (generation() != gen) {
             return fresh;
         }
@@ -290,7 +308,7 @@ public final class LaioCall {
         if (witness == t) {
             return fresh;
         }
-        return witness != null && FACADE.generation(witness) == gen ? witness : fresh;
+        return witness != null && FACADE.names(witness, this, gen) ? witness : fresh;
     }
 
     /** What the call is and where it stands in word {@code w}: the one description both toStrings share. */

@@ -20,6 +20,7 @@ import static io.laio.abi.MsgFlags.MSG_NOSIGNAL;
 
 import io.laio.Errno;
 import io.laio.Laio;
+import io.laio.LaioHandle;
 import io.laio.Sys;
 import io.laio.abi.OpenFlags;
 import io.laio.bench.AverageNanos;
@@ -148,12 +149,15 @@ public class EchoPeersBenchmark extends AverageNanos {
 
     private final EventCallback onReceived = (ev, what, arg) -> received(ev.result());
     private final EventCallback onSent = (ev, what, arg) -> receive();
+    /** The connection's one handle and one event, re-pointed at each wait: a wait allocates nothing. */
+    private LaioHandle handle;
+    private Event waiting;
 
     /** On the loop thread: a LAZY recvfrom; if it would block, its completion is an EV_LAIO event. */
     private void receive() {
         long r = laio.syscall(Sys.SYS_recvfrom, connFd, buf.address(), 4096, 0, 0, 0);
         if (r == -1 && Laio.errno() == Errno.EINPROGRESS) {
-            Event.set(loop.base, laio.gethandle(), Ev.LAIO, onReceived, null).add();
+            await(onReceived);
         } else {
             received(r);
         }
@@ -165,10 +169,21 @@ public class EchoPeersBenchmark extends AverageNanos {
         }
         long w = laio.syscall(Sys.SYS_sendto, connFd, buf.address(), n, MSG_NOSIGNAL, 0, 0);
         if (w == -1 && Laio.errno() == Errno.EINPROGRESS) {
-            Event.set(loop.base, laio.gethandle(), Ev.LAIO, onSent, null).add();
+            await(onSent);
         } else {
             receive();
         }
+    }
+
+    /** Waits for the call that just went to the background with the connection's handle and event. */
+    private void await(EventCallback cb) {
+        handle = laio.gethandle(handle);
+        if (waiting == null) {
+            waiting = Event.set(loop.base, handle, Ev.LAIO, cb, null);
+        } else {
+            waiting.assign(handle, Ev.LAIO, cb, null);
+        }
+        waiting.add();
     }
 
     /** Netty's echo server handler: writes back what it reads. */

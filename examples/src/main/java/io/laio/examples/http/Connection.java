@@ -136,6 +136,9 @@ final class Connection {
 
     private int state = HEAD;
     private LaioHandle pending;
+    /** The handle and event of the last LAIO wait, re-pointed at the next ({@link Laio#gethandle(LaioHandle)}). */
+    private LaioHandle spareHandle;
+    private Event laioEvent;
     private boolean closed;
     private boolean headTimerArmed;
     private boolean corked;
@@ -514,8 +517,14 @@ final class Connection {
         if (e != Errno.EINPROGRESS) {
             return -e;
         }
-        pending = laio.gethandle();
-        Event.set(server.base(), pending, Ev.LAIO, ON_LAIO, this).add();
+        pending = laio.gethandle(spareHandle);
+        spareHandle = pending;
+        if (laioEvent == null) {
+            laioEvent = Event.set(server.base(), pending, Ev.LAIO, ON_LAIO, this);
+        } else if (laioEvent.source() != pending) {
+            laioEvent.assign(pending, Ev.LAIO, ON_LAIO, this);
+        }
+        laioEvent.add(); // one handle and one event for every wait of the connection: a wait allocates nothing
         return STOP;
     }
 

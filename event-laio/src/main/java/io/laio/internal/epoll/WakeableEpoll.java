@@ -123,7 +123,7 @@ public final class WakeableEpoll implements AutoCloseable {
     public int watch(int fd, int mask, boolean watched) {
         EpollEventLayout.set(ctl, 0, mask, fd);
         int op = watched ? MOD : ADD;
-        if (Syscalls.call(capture, Sys.SYS_epoll_ctl, epfd, op, fd, ctl.address()) == 0) {
+        if (Syscalls.fast(capture, Sys.SYS_epoll_ctl, epfd, op, fd, ctl.address()) == 0) {
             return 0;
         }
         int err = Syscalls.errno(capture);
@@ -131,12 +131,12 @@ public final class WakeableEpoll implements AutoCloseable {
         if (other == 0) {
             return err;
         }
-        return Syscalls.call(capture, Sys.SYS_epoll_ctl, epfd, other, fd, ctl.address()) == 0 ? 0 : Syscalls.errno(capture);
+        return Syscalls.fast(capture, Sys.SYS_epoll_ctl, epfd, other, fd, ctl.address()) == 0 ? 0 : Syscalls.errno(capture);
     }
 
     /** Stops watching {@code fd}; a descriptor closed already has left the set by itself. */
     public void unwatch(int fd) {
-        Syscalls.call(capture, Sys.SYS_epoll_ctl, epfd, DEL, fd, 0); // ENOENT/EBADF: gone already
+        Syscalls.fast(capture, Sys.SYS_epoll_ctl, epfd, DEL, fd, 0); // ENOENT/EBADF: gone already
     }
 
     /** Any thread: makes a current or the next {@link #await} return. */

@@ -57,6 +57,9 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(60)
 class BufferedEchoServerTest {
     static final String PASSWORD = "changeit";
+    /** The peers' threads: not the common pool, whose one thread (on two cores) would run one peer at a time. */
+    private static final java.util.concurrent.ExecutorService PEERS = java.util.concurrent.Executors.newCachedThreadPool(
+            r -> Thread.ofPlatform().daemon().name("test-peer").unstarted(r));
     @TempDir
     static Path dir;
     static Path keyStore;
@@ -155,7 +158,7 @@ class BufferedEchoServerTest {
             } catch (Exception e) {
                 throw new RuntimeException(e);
             }
-        });
+        }, PEERS);
         byte[] back = s.getInputStream().readNBytes(payload.length);
         wrote.get(30, TimeUnit.SECONDS);
         return back;

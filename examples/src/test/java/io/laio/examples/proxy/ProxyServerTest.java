@@ -375,4 +375,35 @@ class ProxyServerTest {
                     err::toString);
         }
     }
+
+    @Test
+    void theProxyCommandPrintsItsPortAndForwards() throws Exception {
+        int targetPort = target();
+        CompletableFuture<Void> echo = CompletableFuture.runAsync(() -> {
+            try (Socket t = targetListener.accept()) {
+                t.getInputStream().transferTo(t.getOutputStream());
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        }, PEERS);
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                "io.laio.examples.Main", "proxy", "--listen", "0", "--to", "127.0.0.1:" + targetPort, "--loops", "1")
+                .redirectErrorStream(true).start();
+        try {
+            var r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));
+            String line = r.readLine();
+            assertTrue(line != null && line.startsWith("listening on "), "first line: " + line);
+            int port = Integer.parseInt(line.substring("listening on ".length()).trim());
+            try (Socket c = new Socket("127.0.0.1", port)) {
+                c.setSoTimeout(20_000);
+                c.getOutputStream().write("ping\n".getBytes());
+                assertEquals("ping\n", new String(c.getInputStream().readNBytes(5)));
+            }
+            echo.get(20, TimeUnit.SECONDS);
+        } finally {
+            p.destroy();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
 }

@@ -260,11 +260,13 @@ public final class BufferEvent {
 
     /**
      * Whether the output holds less than the write high watermark (always true without one).
+     * With TLS the ciphertext not yet sent counts too, since the filter empties the output into
+     * it at once.
      *
      * @return {@code true} when a producer may add more
      */
     public boolean isWritable() {
-        return writeHigh == 0 || output.length() < writeHigh;
+        return writeHigh == 0 || output.length() + (sockOut == output ? 0 : sockOut.length()) < writeHigh;
     }
 
     /**

@@ -22,6 +22,7 @@ import io.laio.examples.http.OhttpdCommand;
 import io.laio.examples.http.ThttpdCommand;
 import io.laio.examples.kv.KvCommand;
 import io.laio.examples.loadgen.LoadgenCommand;
+import io.laio.examples.proxy.ProxyCommand;
 import io.laio.examples.workload.WorkloadCommand;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -55,6 +56,7 @@ import picocli.CommandLine.ScopeType;
             LoadgenCommand.class,
             WorkloadCommand.class,
             EchoCommand.class,
+            ProxyCommand.class,
             KvCommand.class,
             DemoCommand.class,
         })

@@ -31,7 +31,7 @@ class MainTest {
         CommandLine cl = new CommandLine(new Main());
         cl.setOut(new PrintWriter(out));
         assertEquals(0, cl.execute("--help"));
-        for (String sub : new String[] {"thttpd", "ohttpd", "loadgen", "workload", "echo", "kv", "demo"}) {
+        for (String sub : new String[] {"thttpd", "ohttpd", "loadgen", "workload", "echo", "proxy", "kv", "demo"}) {
             assertTrue(out.toString().contains(sub), () -> "help lacks " + sub + ":\n" + out);
         }
     }

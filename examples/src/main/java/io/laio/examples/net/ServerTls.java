@@ -1,0 +1,98 @@
+/*
+ * Copyright 2026 the laio authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package io.laio.examples.net;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.util.Collections;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+
+/**
+ * A server's TLS identity, read once from a PKCS#12 key store (what {@code keytool -genkeypair
+ * -storetype PKCS12} or {@code openssl pkcs12 -export} writes), and the server-mode
+ * {@link SSLEngine}s made from it, one per connection, for {@link io.laio.buffer.BufferEvent#startTls}.
+ * The JDK's own provider; its default protocols (TLS 1.3 and 1.2) and cipher suites.
+ *
+ * <p>Threading: immutable once made; {@link #newEngine()} may be called on any thread.
+ */
+public final class ServerTls {
+    private final SSLContext context;
+
+    private ServerTls(SSLContext context) {
+        this.context = context;
+    }
+
+    /**
+     * Loads the key store at {@code file}: it must hold one private key with its certificate
+     * chain, the key protected by the store's password.
+     *
+     * @param file     a PKCS#12 file
+     * @param password the store's (and key's) password; empty for none
+     * @return the identity
+     * @throws IOException naming the file and what is wrong with it: missing, unreadable, a wrong
+     *                     password, not PKCS#12, or without a private key
+     */
+    public static ServerTls fromPkcs12(Path file, char[] password) throws IOException {
+        KeyStore ks;
+        try (InputStream in = Files.newInputStream(file)) {
+            ks = KeyStore.getInstance("PKCS12");
+            ks.load(in, password);
+        } catch (GeneralSecurityException e) {
+            throw new IOException(file + ": not a PKCS#12 key store we can read: " + e.getMessage(), e);
+        } catch (IOException e) {
+            if (e.getCause() instanceof java.security.UnrecoverableKeyException
+                    || String.valueOf(e.getMessage()).contains("password")) {
+                throw new IOException(file + ": wrong password (--tls-password) or not a PKCS#12 file", e);
+            }
+            throw e;
+        }
+        try {
+            boolean hasKey = false;
+            for (String alias : Collections.list(ks.aliases())) {
+                hasKey |= ks.isKeyEntry(alias);
+            }
+            if (!hasKey) {
+                throw new IOException(file + ": holds no private key (a server needs its key and certificate)");
+            }
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(ks, password);
+            SSLContext c = SSLContext.getInstance("TLS");
+            c.init(kmf.getKeyManagers(), null, null);
+            return new ServerTls(c);
+        } catch (GeneralSecurityException e) {
+            throw new IOException(file + ": cannot use its key: " + e.getMessage(), e);
+        }
+    }
+
+    /** A new server-mode engine for one connection. @return the engine, not yet used */
+    public SSLEngine newEngine() {
+        SSLEngine e = context.createSSLEngine();
+        e.setUseClientMode(false);
+        return e;
+    }
+
+    /** The context the engines come from. @return it */
+    public SSLContext context() {
+        return context;
+    }
+}

@@ -19,6 +19,7 @@ package io.laio.examples.http;
 import io.laio.examples.Check;
 import io.laio.examples.CpuPinning;
 import io.laio.examples.LoopsOption;
+import io.laio.examples.net.TlsOption;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -89,21 +90,9 @@ public final class ThttpdCommand implements Callable<Integer> {
     @Option(names = "--pin", description = "pin loop i's thread to CPU i mod the CPUs available (sched_setaffinity)")
     boolean pin;
 
-    @Option(names = "--tls", paramLabel = "CERT",
-            description = "serve HTTPS: CERT is a PKCS12 keystore with the server's private key and certificate chain "
-                    + "(keytool -genkeypair -storetype PKCS12, or openssl pkcs12 -export); --mode laio-laio only")
-    Path tls;
-
-    @Option(names = "--tls-password-file", paramLabel = "FILE",
-            description = "a file whose first line is CERT's password; else the environment variable "
-                    + TLS_PASSWORD_ENV + "; else an empty password")
-    Path tlsPasswordFile;
-
-    /**
-     * Where {@code --tls}'s password is looked for when no {@code --tls-password-file} is given.
-     * Never a command-line value: every user of the machine can read those in {@code ps}.
-     */
-    static final String TLS_PASSWORD_ENV = "THTTPD_TLS_PASSWORD";
+    /** {@code --tls KEYSTORE.p12} and its password, as echo and proxy take them; {@code --mode laio-laio} only. */
+    @Mixin
+    TlsOption tlsOption;
 
     /** {@code --keepalive}'s values. */
     public enum KeepAlive {
@@ -129,30 +118,12 @@ public final class ThttpdCommand implements Callable<Integer> {
 
     private static final Duration MAX_TIMEOUT = Duration.ofDays(1);
 
-    /** {@code --tls}: refused outside laio-laio, then the keystore loaded with its password. */
+    /** {@code --tls}: refused outside laio-laio, then the key store loaded with its password. */
     private SSLContext tlsContext(Check check) {
         if (!mode.laioSockets()) {
             throw check.fail("--tls works with --mode laio-laio only, not " + mode + ": " + ThttpdServer.TLS_MODES);
         }
-        char[] password;
-        if (tlsPasswordFile != null) {
-            try {
-                List<String> lines = Files.readAllLines(tlsPasswordFile, StandardCharsets.UTF_8);
-                password = lines.isEmpty() ? new char[0] : lines.get(0).toCharArray();
-            } catch (IOException | UncheckedIOException e) {
-                throw check.fail("--tls-password-file " + tlsPasswordFile + ": cannot read it (" + e.getMessage() + ")");
-            }
-        } else {
-            String env = System.getenv(TLS_PASSWORD_ENV);
-            password = env == null ? new char[0] : env.toCharArray();
-        }
-        try {
-            return TlsKeys.serverContext(tls, password);
-        } catch (IOException e) {
-            throw check.fail("--tls " + e.getMessage());
-        } finally {
-            Arrays.fill(password, '\0');
-        }
+        return tlsOption.load(check).context();
     }
 
     @Override
@@ -167,7 +138,7 @@ public final class ThttpdCommand implements Callable<Integer> {
         check.positive("--header-timeout", headerTimeout, MAX_TIMEOUT);
         check.range("--max-helpers", maxHelpers, 1, 4096);
         check.atLeast("--max-connections", maxConnections, -1);
-        SSLContext tlsContext = tls == null ? null : tlsContext(check);
+        SSLContext tlsContext = tlsOption.enabled() ? tlsContext(check) : null;
         int n = loops.explicit() ? loops.loops(check) : Math.min(loops.loops(check), maxHelpers);
         if (n > maxHelpers) {
             throw check.fail("--loops " + n + " is more than --max-helpers " + maxHelpers

@@ -76,7 +76,7 @@ public final class ThttpdServer {
      *                      backlog; 0 derives it from the descriptor limit (a descriptor per
      *                      connection, a quarter kept for files; see {@link DescriptorBudget}); -1: no limit (accept until EMFILE)
      * @param tls           null for plain HTTP; else HTTPS, every connection a TLS server
-     *                      engine of this context (see {@link TlsKeys}); {@link ServeMode#LAIO_LAIO} only
+     *                      engine of this context (see {@link io.laio.examples.net.ServerTls}); {@link ServeMode#LAIO_LAIO} only
      */
     public record Options(ServeMode mode, InetAddress bind, int port, Path root, boolean keepAlive,
             Duration idleTimeout, Duration headerTimeout, boolean accessLog, int maxHelpers, int maxConnections,

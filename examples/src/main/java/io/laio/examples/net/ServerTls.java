@@ -19,9 +19,12 @@ package io.laio.examples.net;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.KeyStoreException;
+import java.security.UnrecoverableKeyException;
 import java.util.Collections;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -54,17 +57,23 @@ public final class ServerTls {
      */
     public static ServerTls fromPkcs12(Path file, char[] password) throws IOException {
         KeyStore ks;
-        try (InputStream in = Files.newInputStream(file)) {
+        try {
             ks = KeyStore.getInstance("PKCS12");
+        } catch (KeyStoreException e) {
+            throw new IOException("no PKCS12 key store support in this JDK: " + e.getMessage(), e);
+        }
+        try (InputStream in = Files.newInputStream(file)) {
             ks.load(in, password);
-        } catch (GeneralSecurityException e) {
-            throw new IOException(file + ": not a PKCS#12 key store we can read: " + e.getMessage(), e);
+        } catch (NoSuchFileException e) {
+            throw new IOException(file + ": no such file", e);
         } catch (IOException e) {
-            if (e.getCause() instanceof java.security.UnrecoverableKeyException
-                    || String.valueOf(e.getMessage()).contains("password")) {
-                throw new IOException(file + ": wrong password (--tls-password) or not a PKCS#12 file", e);
+            if (e.getCause() instanceof UnrecoverableKeyException) {
+                throw new IOException(file + ": wrong password (give it with --tls-password-file or $"
+                        + TlsOption.PASSWORD_ENV + ")", e);
             }
-            throw e;
+            throw new IOException(file + ": not a PKCS12 key store, or a wrong password (" + e.getMessage() + ")", e);
+        } catch (GeneralSecurityException e) {
+            throw new IOException(file + ": cannot read the key store: " + e.getMessage(), e);
         }
         try {
             boolean hasKey = false;
@@ -72,13 +81,16 @@ public final class ServerTls {
                 hasKey |= ks.isKeyEntry(alias);
             }
             if (!hasKey) {
-                throw new IOException(file + ": holds no private key (a server needs its key and certificate)");
+                throw new IOException(file + ": holds no private key (a trust store?); a server needs its key and"
+                        + " certificate: keytool -genkeypair or openssl pkcs12 -export");
             }
             KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             kmf.init(ks, password);
             SSLContext c = SSLContext.getInstance("TLS");
             c.init(kmf.getKeyManagers(), null, null);
             return new ServerTls(c);
+        } catch (UnrecoverableKeyException e) {
+            throw new IOException(file + ": the private key's password differs from the key store's", e);
         } catch (GeneralSecurityException e) {
             throw new IOException(file + ": cannot use its key: " + e.getMessage(), e);
         }

@@ -362,7 +362,7 @@ class BufferedEchoServerTest {
     @Test
     void aTlsOptionThatCannotWorkIsRefusedInOneLine() {
         assertRefused(2, "--tls needs --io buffered", "echo", "--port", "0", "--io", "raw", "--tls", keyStore.toString());
-        assertRefused(2, "does not exist", "echo", "--port", "0", "--tls", dir.resolve("absent.p12").toString());
-        assertRefused(1, "wrong password", "echo", "--port", "0", "--tls", keyStore.toString(), "--tls-password", "wrong");
+        assertRefused(2, "no such file", "echo", "--port", "0", "--tls", dir.resolve("absent.p12").toString());
+        assertRefused(2, "wrong password", "echo", "--port", "0", "--tls", keyStore.toString(), "--tls-password", "wrong");
     }
 }

@@ -16,6 +16,7 @@
 
 package io.laio.examples.http;
 
+import io.laio.examples.net.ServerTls;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -89,7 +90,7 @@ class ThttpdTlsTest {
         keytool("-genkeypair", "-alias", "thttpd", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
                 "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "2", "-keystore", keystore.toString(),
                 "-storetype", "PKCS12", "-storepass", "changeit", "-keypass", "changeit");
-        serverContext = TlsKeys.serverContext(keystore, PASS);
+        serverContext = ServerTls.fromPkcs12(keystore, PASS).context();
         KeyStore keys = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(keystore)) {
             keys.load(in, PASS);
@@ -363,7 +364,7 @@ class ThttpdTlsTest {
         assertRefused(2, "wrong password", "thttpd", "--tls", keystore.toString(),
                 "--tls-password-file", wrong.toString());
         Path notAKeystore = Files.writeString(top.resolve("junk.p12"), "junk");
-        assertRefused(2, "not a PKCS12 keystore", "thttpd", "--tls", notAKeystore.toString(),
+        assertRefused(2, "not a PKCS12 key store", "thttpd", "--tls", notAKeystore.toString(),
                 "--tls-password-file", wrong.toString());
         Path trustOnly = top.resolve("trust.p12");
         keytool("-importcert", "-noprompt", "-alias", "ca", "-file", exportPem().toString(), "-keystore", trustOnly.toString(),

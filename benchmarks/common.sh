@@ -87,9 +87,9 @@ in_cgroup() { # becomes "$@" (in every cgroup of $CGROUP): the background job's 
 }
 start() { # label -> starts the server in the background, sets PID
   case "$1" in
-    nb-b|laio-laio|nb-laio|nb-amted)
+    nb-b|laio-laio|laio-uring|nb-laio|nb-amted)
       in_cgroup "${JAR[@]}" thttpd --mode "$1" --loops "${THTTPD_LOOPS:-1}" --root "$ROOT" --port "$PORT" > "$OUT/$1.server.log" 2>&1 & PID=$! ;;
-    nb-b~*|laio-laio~*|nb-laio~*|nb-amted~*)
+    nb-b~*|laio-laio~*|laio-uring~*|nb-laio~*|nb-amted~*)
       # MODE~ARG[~ARG...]: thttpd with these arguments; -D and -X ones go to the JVM, NAME=VALUE ones
       # to its environment, and "lean" stands for the README's lean profile (LEAN_ENV, LEAN_JVM)
       local mode=${1%%~*} a; local -a jvm=() envs=() args=()

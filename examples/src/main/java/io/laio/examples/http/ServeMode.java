@@ -21,33 +21,47 @@ import io.laio.Policy;
 import io.laio.Sys;
 
 /**
- * How the server does its I/O: the four configurations the LAIO paper compares. Sockets are
+ * How the server does its I/O: the four configurations the LAIO paper compares, and laio-laio
+ * on an io_uring loop. Sockets are
  * either NIO channels on the event loop or raw descriptors driven through LAIO; disk calls
  * ({@code openat2}, {@code statx}, {@code pread}, {@code sendfile}) always go through a
  * {@link io.laio.Laio} whose policy is what differs.
  */
 public enum ServeMode {
     /** Non-blocking NIO sockets; disk calls made synchronously on the loop (the papers' NB-B). */
-    NB_B("nb-b", false, Policy.INLINE),
+    NB_B("nb-b", false, Policy.INLINE, null),
     /**
      * Every call through LAIO: accept, recv, openat2, statx, header send under TCP_CORK, sendfile.
      * The loop polls with LAIO's epoll backend, so a socket call that would block waits on the
      * loop's own epoll and completes on the loop thread.
      */
-    LAIO_LAIO("laio-laio", true, Policy.LAZY),
+    LAIO_LAIO("laio-laio", true, Policy.LAZY, "epoll"),
     /** Non-blocking NIO sockets; disk calls through lazy LAIO. */
-    NB_LAIO("nb-laio", false, Policy.LAZY),
+    NB_LAIO("nb-laio", false, Policy.LAZY, null),
     /** Non-blocking NIO sockets; every disk call on a helper thread (Flash's AMTED, liblaiogen). */
-    NB_AMTED("nb-amted", false, Policy.EAGER);
+    NB_AMTED("nb-amted", false, Policy.EAGER, null),
+    /**
+     * As {@link #LAIO_LAIO}, on the {@code uring} loop backend: the loop waits on an io_uring,
+     * and a LAIO call that would block and has an opcode (recv, send, openat2, read, ...) goes to
+     * the loop's ring instead of a helper thread (docs/design/uring.md); the rest as in laio-laio.
+     */
+    LAIO_URING("laio-uring", true, Policy.LAZY, "uring");
 
     private final String flag;
     private final boolean laioSockets;
     private final Policy diskPolicy;
+    private final String backend;
 
-    ServeMode(String flag, boolean laioSockets, Policy diskPolicy) {
+    ServeMode(String flag, boolean laioSockets, Policy diskPolicy, String backend) {
         this.flag = flag;
         this.laioSockets = laioSockets;
         this.diskPolicy = diskPolicy;
+        this.backend = backend;
+    }
+
+    /** The loop backend the mode needs ({@code EventBase.create(name)}), or null: the default one. */
+    String backend() {
+        return backend;
     }
 
     /** The command-line spelling ({@code --mode nb-b}). */

@@ -90,7 +90,7 @@ public final class ThttpdCommand implements Callable<Integer> {
     @Option(names = "--pin", description = "pin loop i's thread to CPU i mod the CPUs available (sched_setaffinity)")
     boolean pin;
 
-    /** {@code --tls KEYSTORE.p12} and its password, as echo and proxy take them; {@code --mode laio-laio} only. */
+    /** {@code --tls KEYSTORE.p12} and its password, as echo and proxy take them; {@code --mode laio-laio} and {@code laio-uring} only. */
     @Mixin
     TlsOption tlsOption;
 
@@ -121,7 +121,7 @@ public final class ThttpdCommand implements Callable<Integer> {
     /** {@code --tls}: refused outside laio-laio, then the key store loaded with its password. */
     private SSLContext tlsContext(Check check) {
         if (!mode.laioSockets()) {
-            throw check.fail("--tls works with --mode laio-laio only, not " + mode + ": " + ThttpdServer.TLS_MODES);
+            throw check.fail("--tls works with --mode laio-laio or laio-uring only, not " + mode + ": " + ThttpdServer.TLS_MODES);
         }
         return tlsOption.load(check).context();
     }

@@ -66,7 +66,7 @@ public final class ThttpdGroup {
             throws IOException {
         List<ThttpdServer> made = new ArrayList<>();
         this.group = EventLoopGroup.builder().loops(loops).threadName("thttpd-loop")
-                .backend(options.mode().laioSockets() ? "epoll" : null)
+                .backend(options.mode().backend())
                 .onLoopStart(onLoopStart)
                 .onLoopEnd((base, i) -> {
                     if (i < made.size()) {

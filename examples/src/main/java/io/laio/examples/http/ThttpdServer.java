@@ -114,7 +114,7 @@ public final class ThttpdServer {
 
     /** Why TLS needs the laio-laio mode; {@code ThttpdCommand} says it too. */
     static final String TLS_MODES = "TLS goes through event-buffer's BufferEvent filter, which drives a raw socket descriptor "
-            + "through LAIO: --mode laio-laio; the nb-* modes' sockets are NIO channels, which give it no descriptor";
+            + "through LAIO: --mode laio-laio or laio-uring; the nb-* modes' sockets are NIO channels, which give it no descriptor";
 
     private static final Duration ACCEPT_BACKOFF = Duration.ofMillis(100);
     /**
@@ -163,7 +163,7 @@ public final class ThttpdServer {
 
     /** Opens the root and the listening socket; nothing is served until {@link #run()}. */
     public ThttpdServer(Options options) throws IOException {
-        this(options, options.mode().laioSockets() ? EventBase.create("epoll") : EventBase.create(), 1,
+        this(options, options.mode().backend() != null ? EventBase.create(options.mode().backend()) : EventBase.create(), 1,
                 new InetSocketAddress(options.bind(), options.port()), false, null, true);
     }
 

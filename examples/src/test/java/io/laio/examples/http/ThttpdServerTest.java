@@ -148,7 +148,7 @@ class ThttpdServerTest {
                     assertEquals(st.calls(pread), st.background(pread));
                     assertTrue(st.calls(pread) >= 5);
                 }
-                case LAIO_LAIO -> {
+                case LAIO_LAIO, LAIO_URING -> {
                     assertTrue(st.calls(Sys.SYS_accept4) >= 1, st::toString);
                     assertTrue(st.calls(Sys.SYS_recvfrom) >= 5, st::toString);
                     assertTrue(st.calls(Sys.SYS_sendto) >= 5, "the heads");

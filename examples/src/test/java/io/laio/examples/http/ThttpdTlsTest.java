@@ -123,7 +123,11 @@ class ThttpdTlsTest {
     }
 
     private static URI uri(String target) {
-        return URI.create("https://127.0.0.1:" + server.port() + target);
+        return uri(server.port(), target);
+    }
+
+    private static URI uri(int port, String target) {
+        return URI.create("https://127.0.0.1:" + port + target);
     }
 
     private static HttpClient client() {
@@ -158,20 +162,32 @@ class ThttpdTlsTest {
     }
 
     private static void fetchAll(HttpClient c) throws Exception {
-        HttpResponse<String> small = c.send(HttpRequest.newBuilder(uri("/small.txt")).build(), HttpResponse.BodyHandlers.ofString());
+        fetchAll(c, server.port());
+    }
+
+    private static void fetchAll(HttpClient c, int port) throws Exception {
+        HttpResponse<String> small = c.send(HttpRequest.newBuilder(uri(port, "/small.txt")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, small.statusCode());
         assertEquals("hello over tls\n", small.body());
         assertEquals("text/plain; charset=utf-8", small.headers().firstValue("content-type").orElseThrow());
-        HttpResponse<byte[]> b = c.send(HttpRequest.newBuilder(uri("/big.bin")).build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> b = c.send(HttpRequest.newBuilder(uri(port, "/big.bin")).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(200, b.statusCode());
         assertArrayEquals(big, b.body());
-        HttpResponse<byte[]> range = c.send(HttpRequest.newBuilder(uri("/big.bin")).header("Range", "bytes=100000-299999").build(),
+        HttpResponse<byte[]> range = c.send(HttpRequest.newBuilder(uri(port, "/big.bin")).header("Range", "bytes=100000-299999").build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(206, range.statusCode());
         assertArrayEquals(Arrays.copyOfRange(big, 100_000, 300_000), range.body());
-        HttpResponse<Void> head = c.send(HttpRequest.newBuilder(uri("/big.bin")).method("HEAD", HttpRequest.BodyPublishers.noBody())
+        HttpResponse<Void> head = c.send(HttpRequest.newBuilder(uri(port, "/big.bin")).method("HEAD", HttpRequest.BodyPublishers.noBody())
                 .build(), HttpResponse.BodyHandlers.discarding());
         assertEquals(String.valueOf(big.length), head.headers().firstValue("content-length").orElseThrow());
+    }
+
+    @Test
+    void theUringLoopServesTheSameFilesOverTls() throws Exception {
+        try (RunningServer uring = new RunningServer(ThttpdServer.Options.of(ServeMode.LAIO_URING).withRoot(root)
+                .withTls(serverContext)); HttpClient c = client()) {
+            fetchAll(c, uring.port());
+        }
     }
 
     @Test
@@ -346,7 +362,7 @@ class ThttpdTlsTest {
     @Test
     void tlsIsRefusedOutsideLaioLaio() {
         for (ServeMode m : ServeMode.values()) {
-            if (m != ServeMode.LAIO_LAIO) {
+            if (!m.laioSockets()) {
                 IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                         () -> new ThttpdServer(ThttpdServer.Options.of(m).withTls(serverContext)));
                 assertTrue(e.getMessage().contains("laio-laio"), e.getMessage());
@@ -357,7 +373,7 @@ class ThttpdTlsTest {
     @Test
     void theCommandLineRefusesBadTlsSettingsInOneLine() throws Exception {
         Path missing = top.resolve("missing.p12");
-        assertRefused(2, "--tls works with --mode laio-laio only, not nb-b",
+        assertRefused(2, "--tls works with --mode laio-laio or laio-uring only, not nb-b",
                 "thttpd", "--mode", "nb-b", "--tls", keystore.toString());
         assertRefused(2, missing + ": no such file", "thttpd", "--tls", missing.toString());
         Path wrong = Files.writeString(top.resolve("wrong.pass"), "not-the-password\n");

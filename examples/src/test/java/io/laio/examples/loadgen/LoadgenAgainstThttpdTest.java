@@ -62,12 +62,12 @@ class LoadgenAgainstThttpdTest {
             }
         }
         List<RunResult> rows = ResultTable.read(csv).rows();
-        assertEquals(8, rows.size());
+        assertEquals(2 * ServeMode.values().length, rows.size());
         for (RunResult r : rows) {
             assertEquals(0, r.errors(), r::toString);
             assertEquals(w.requests().length, r.requests(), r::toString);
         }
-        assertEquals(List.of("nb-b", "nb-b", "laio-laio", "laio-laio", "nb-laio", "nb-laio", "nb-amted", "nb-amted"),
+        assertEquals(List.of("nb-b", "nb-b", "laio-laio", "laio-laio", "nb-laio", "nb-laio", "nb-amted", "nb-amted", "laio-uring", "laio-uring"),
                 rows.stream().map(RunResult::label).toList());
         assertTrue(Files.size(plots.resolve(ResultPlots.THROUGHPUT)) > 1000);
         assertTrue(Files.readString(json).contains("\"label\": \"nb-amted\""));

@@ -371,7 +371,7 @@ public final class Laio implements AutoCloseable {
             throw LaioHandle.stale("cancel", h);
         }
         if (r == 0) {
-            return false;
+            return router.cancelInFlight(c, h.gen); // on the loop's ring: cancelled there, if it is in time
         }
         background.cancelled(c);
         return true;
@@ -412,6 +412,7 @@ public final class Laio implements AutoCloseable {
         closed = true;
         completions.markClosed();
         background.close();
+        router.closeRing(System.nanoTime() + config.closeWait().toNanos());
         completions.detach(); // cancelled and finished calls reach their events
     }
 

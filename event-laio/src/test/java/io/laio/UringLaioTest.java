@@ -269,6 +269,31 @@ class UringLaioTest {
         return new int[] {sv.get(ValueLayout.JAVA_INT, 0), sv.get(ValueLayout.JAVA_INT, 4)};
     }
 
+    /**
+     * Whether some io_uring of this process holds an entry of {@code opcode} waiting for
+     * readiness: the {@code PollList:} of its fdinfo lists {@code op=N} for each (a RECV waiting
+     * for data is 27; the backend's own polls are 6).
+     */
+    static boolean kernelHoldsAPolled(int opcode) throws java.io.IOException {
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : fds.toList()) {
+                String link;
+                try {
+                    link = Files.readSymbolicLink(fd).toString();
+                } catch (java.io.IOException e) {
+                    continue; // closed meanwhile
+                }
+                if (link.contains("io_uring")) {
+                    String info = Files.readString(Path.of("/proc/self/fdinfo/" + fd.getFileName()));
+                    if (info.lines().anyMatch(l -> l.strip().startsWith("op=" + opcode + ","))) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
     private static long socketWaiterThreads() {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.isAlive() && t.getName().equals("laio-socket-waiter")).count();
@@ -281,7 +306,9 @@ class UringLaioTest {
             MemorySegment buf = Arena.ofAuto().allocate(16);
             failures.start("peer", () -> {
                 Thread.sleep(50);
+                boolean held = kernelHoldsAPolled(27);
                 Native.writeByte(sp[1], (byte) 42);
+                assertTrue(held, "the recv waited in the kernel, as an IORING_OP_RECV");
             });
             long[] r = onLoop(base, laio, Sys.SYS_recvfrom, sp[0], buf.address(), 16, 0, 0, 0);
             assertArrayEquals(new long[] {1, 0}, r);

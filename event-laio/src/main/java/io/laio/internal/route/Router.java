@@ -116,7 +116,9 @@ public final class Router implements RingRoute.Completion {
             }
             return settle(ts, slot, Syscalls.fast(ts.capture, nr, a1, a2, a3, a4, a5, a6));
         }
-        if (deferred && onRing(nr, a1, a2, a3, a4, a5)) {
+        // statx: the kernel always hands IORING_OP_STATX to an io-wq worker (docs/design/uring.md),
+        // while its probe answers a cached path inline for the cost of a plain statx: probe it first
+        if (deferred && nr != Sys.SYS_statx && onRing(nr, a1, a2, a3, a4, a5)) {
             return toRing(ts, slot, nr, a1, a2, a3, a4, a5, a6, 0, keepAlive, false);
         }
         long outcome = route.probe == null ? ProbeOutcome.WOULD_BLOCK

@@ -322,6 +322,26 @@ class UringLaioTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(value = RingMode.class, names = {"LAZY", "DEFERRED"})
+    void aRecvWithDontwaitOnANonblockingSocketStillWaitsAsOnTheHelperRoute(RingMode mode) {
+        int[] sp = socketpair();
+        Native.sys(Sys.SYS_fcntl, sp[0], 4 /* F_SETFL */, 0x800 /* O_NONBLOCK */);
+        try (EventBase base = uringBase(); Laio laio = Laio.attach(base, LaioConfig.builder().ringMode(mode).build())) {
+            MemorySegment buf = Arena.ofAuto().allocate(16);
+            failures.start("peer", () -> {
+                Thread.sleep(50);
+                Native.writeByte(sp[1], (byte) 7);
+            });
+            long[] r = onLoop(base, laio, Sys.SYS_recvfrom, sp[0], buf.address(), 16, 0x40 /* MSG_DONTWAIT */, 0, 0);
+            assertArrayEquals(new long[] {1, 0}, r, "LAIO waits for a call that would block, whatever its flags");
+            assertEquals(7, buf.get(ValueLayout.JAVA_BYTE, 0));
+        } finally {
+            Native.close(sp[0]);
+            Native.close(sp[1]);
+        }
+    }
+
     @Test
     void aSendLargerThanTheSocketTakesCompletesInItsEntirety() {
         int[] sp = socketpair();

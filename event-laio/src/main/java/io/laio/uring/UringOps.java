@@ -64,6 +64,12 @@ final class UringOps {
     static final int LIMIT = 56;
 
     private static final int FSYNC_DATASYNC = 1;
+    /**
+     * Dropped from a socket call's flags: LAIO waits for a call that would block whatever the
+     * caller's flags say (its probe adds the flag itself), while the kernel would answer EAGAIN
+     * at once for an entry that carries it.
+     */
+    private static final int MSG_DONTWAIT = 0x40;
     private static final long CURRENT_POSITION = -1;
 
     private UringOps() {}
@@ -144,8 +150,9 @@ final class UringOps {
             case (int) Sys.SYS_linkat -> ring.push(op, 0, fd, a4, a2, (int) a3, (int) a5, userData);
             case (int) Sys.SYS_accept -> ring.push(op, 0, fd, a3 /* addrlen */, a2, 0, 0, userData);
             case (int) Sys.SYS_accept4 -> ring.push(op, 0, fd, a3, a2, 0, (int) a4, userData);
-            case (int) Sys.SYS_recvfrom, (int) Sys.SYS_sendto -> ring.push(op, 0, fd, 0, a2, (int) a3, (int) a4, userData);
-            case (int) Sys.SYS_recvmsg -> ring.push(op, 0, fd, 0, a2, 0, (int) a3, userData);
+            case (int) Sys.SYS_recvfrom, (int) Sys.SYS_sendto ->
+                    ring.push(op, 0, fd, 0, a2, (int) a3, (int) a4 & ~MSG_DONTWAIT, userData);
+            case (int) Sys.SYS_recvmsg -> ring.push(op, 0, fd, 0, a2, 0, (int) a3 & ~MSG_DONTWAIT, userData);
             case (int) Sys.SYS_fadvise64 -> ring.push(op, 0, fd, a2, 0, (int) a3, (int) a4, userData);
             case (int) Sys.SYS_ftruncate -> ring.push(op, 0, fd, a2, 0, 0, 0, userData);
             default -> throw new IllegalArgumentException("no io_uring entry for " + Sys.name(nr));

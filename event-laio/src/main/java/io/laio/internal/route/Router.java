@@ -150,7 +150,10 @@ public final class Router implements RingRoute.Completion {
             }
         }
         if (ring != null && onRing(nr, a1, a2, a3, a4, a5)) {
-            return toRing(ts, slot, nr, a1, a2, a3, a4, a5, a6, done, keepAlive, true);
+            long r = toRing(ts, slot, nr, a1, a2, a3, a4, a5, a6, done, keepAlive, true);
+            if (r != REFUSED_BY_RING) {
+                return r;
+            }
         }
         int where = waitFor(ts, route, outcome, a1);
         return toBackground(ts, slot, nr, a1, a2, a3, a4, a5, a6, done, keepAlive, where);
@@ -197,6 +200,9 @@ public final class Router implements RingRoute.Completion {
         return background.submit(ts, slot, h, where);
     }
 
+    /** {@link #toRing}: the kernel answered EAGAIN at once; the caller takes the route it would have without the ring. */
+    private static final long REFUSED_BY_RING = Long.MIN_VALUE;
+
     /** Whether call {@code nr} can go to the ring now: an opcode the kernel has, and the caller is the loop thread. */
     private boolean onRing(long nr, long a1, long a2, long a3, long a4, long a5) {
         return owner.base().inLoop() && ring.takes(nr, a1, a2, a3, a4, a5);
@@ -233,6 +239,13 @@ public final class Router implements RingRoute.Completion {
             completions.giveBack(h);
             return toBackground(ts, slot, nr, a1, a2, a3, a4, a5, a6, done, keepAlive,
                     laneOf(RouteTable.of(nr)));
+        }
+        if (res == -Errno.EAGAIN && now && h.progress == 0) {
+            // the kernel would not wait (a non-blocking descriptor on a kernel that honours
+            // O_NONBLOCK in io_uring): the call goes where it would have gone without the ring
+            inFlight.release(true);
+            completions.giveBack(h);
+            return REFUSED_BY_RING;
         }
         if (res == RingRoute.IN_FLIGHT) {
             counters.background.incrementAndGet(slot);

@@ -78,7 +78,9 @@ import java.util.Objects;
  * it completes in its entirety; it holds no helper, so thousands may wait. Every other
  * background call runs on a helper thread of one of three lanes — file data, metadata (path
  * lookups, directories) and {@link #call Java calls} — so a flood of one kind cannot starve
- * the others.
+ * the others. Attached to a base on the {@code "uring"} backend, a call made on the loop thread
+ * whose system call has an io_uring opcode runs as an entry on the loop's own ring instead, with
+ * no thread at all ({@link LaioConfig.Builder#ringMode}, {@link RingMode}).
  *
  * <p><b>Allocation.</b> A background call allocates nothing in the steady state: its record is
  * pooled per Laio and the queues are intrusive. Only its {@link LaioHandle} (24 bytes) is made,

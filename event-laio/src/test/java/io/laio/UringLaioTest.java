@@ -473,6 +473,50 @@ class UringLaioTest {
         }
     }
 
+    /**
+     * A cancel handed to the loop from another thread runs later; by then its call may have
+     * completed and its record (and ring slot) been reused by the next call. The generation
+     * check must leave that next call alone.
+     */
+    @Test
+    void aLateCancelOfACompletedCallDoesNotCancelTheCallThatReusedItsRecordAndSlot() {
+        int[] sp = socketpair();
+        try (EventBase base = uringBase(); Laio laio = Laio.attach(base)) {
+            MemorySegment buf = Arena.ofAuto().allocate(16);
+            io.laio.internal.route.RingRoute ring = io.laio.uring.UringCalls.of(base);
+            LaioHandle[] first = {null};
+            boolean[] lateCancel = {true};
+            long[] out = {0, 0};
+            base.execute(() -> {
+                assertEquals(-1, laio.syscall(Sys.SYS_recvfrom, sp[0], buf.address(), 16, 0, 0, 0));
+                first[0] = laio.gethandle();
+                Event.set(base, first[0], Ev.LAIO, (ev, what, arg) -> base.loopBreak(), null).add();
+                Native.writeByte(sp[1], (byte) 1);
+            });
+            runUntilBroken(base); // the first call completed and was reported
+            base.loop(Ev.LOOP_NONBLOCK | Ev.LOOP_NO_EXIT_ON_EMPTY); // a pass whose drain recycles its record
+            base.execute(() -> { // a pass later: its record was recycled, and the next call takes it
+                assertEquals(-1, laio.syscall(Sys.SYS_recvfrom, sp[0], buf.address(), 16, 0, 0, 0));
+                LaioHandle second = laio.gethandle();
+                assertTrue(second.call == first[0].call, "the record was reused");
+                lateCancel[0] = ring.cancel(first[0].call, first[0].gen); // the stale cancel arrives now
+                Event.set(base, second, Ev.LAIO, (ev, what, arg) -> {
+                    out[0] = ev.result();
+                    out[1] = ev.error();
+                    base.loopBreak();
+                }, null).add();
+                Native.writeByte(sp[1], (byte) 2);
+            });
+            runUntilBroken(base);
+            assertFalse(lateCancel[0], "a stale generation cancels nothing");
+            assertArrayEquals(new long[] {1, 0}, out, "the second call completed normally");
+            assertEquals(2, buf.get(ValueLayout.JAVA_BYTE, 0));
+        } finally {
+            Native.close(sp[0]);
+            Native.close(sp[1]);
+        }
+    }
+
     @Test
     void closeWithCallsInFlightEndsThemCancelledAndTheKernelLetsGoOfTheirBuffers() {
         int n = 8;

@@ -359,6 +359,9 @@ public final class Router implements RingRoute.Completion {
      * the answer is {@code false} (it completes cancelled or normally). Else {@code false}.
      */
     public boolean cancelInFlight(LaioCall c, long gen) {
+        // ringSlot is the loop thread's: another thread may read it stale. A stale -1 leaves the
+        // call running to its normal end, as a cancel of a running helper call does; a stale slot
+        // posts a task that the generation check there turns into nothing
         if (ring == null || c.ringSlot < 0) {
             return false;
         }

@@ -78,7 +78,9 @@ import java.util.Objects;
  * it completes in its entirety; it holds no helper, so thousands may wait. Every other
  * background call runs on a helper thread of one of three lanes — file data, metadata (path
  * lookups, directories) and {@link #call Java calls} — so a flood of one kind cannot starve
- * the others.
+ * the others. Attached to a base on the {@code "uring"} backend, a call made on the loop thread
+ * whose system call has an io_uring opcode runs as an entry on the loop's own ring instead, with
+ * no thread at all ({@link LaioConfig.Builder#ringMode}, {@link RingMode}).
  *
  * <p><b>Allocation.</b> A background call allocates nothing in the steady state: its record is
  * pooled per Laio and the queues are intrusive. Only its {@link LaioHandle} (32 bytes) is made,
@@ -414,14 +416,19 @@ public final class Laio implements AutoCloseable {
      *                                  call was reported and the handle recycled; see {@link #gethandle()})
      */
     public boolean cancel(LaioHandle h) {
-        LaioCall c = h.cancelFor(this);
-        if (c == null) {
-            return false;
-        }
+        return h.cancelFor(this);
+    }
+
+    /** {@link LaioHandle#cancelFor}: {@code c} (of generation {@code gen}) is running; on the loop's ring it may still be stopped. */
+    boolean cancelRunning(LaioCall c, long gen) {
+        return router.cancelInFlight(c, gen);
+    }
+
+    /** {@link LaioHandle#cancelFor}: {@code c} was stopped while queued. */
+    boolean cancelledQueued(LaioCall c) {
         background.cancelled(c);
         return true;
     }
-
 
     /**
      * A snapshot of the counters: per-syscall calls, inline and background completions, errors,
@@ -457,6 +464,7 @@ public final class Laio implements AutoCloseable {
         closed = true;
         completions.markClosed();
         background.close();
+        router.closeRing(System.nanoTime() + config.closeWait().toNanos());
         completions.detach(); // cancelled and finished calls reach their events
     }
 

@@ -31,6 +31,7 @@ public final class LaioConfig {
     private final Duration closeWait;
     private final Duration helperSpin;
     private final Duration loopSpin;
+    private final RingMode ringMode;
 
     private LaioConfig(Builder b) {
         this.policy = b.policy;
@@ -41,6 +42,7 @@ public final class LaioConfig {
         this.closeWait = b.closeWait;
         this.helperSpin = b.helperSpin;
         this.loopSpin = b.loopSpin;
+        this.ringMode = b.ringMode;
     }
 
     /**
@@ -135,6 +137,16 @@ public final class LaioConfig {
         return closeWait;
     }
 
+    /**
+     * How calls use the loop's io_uring on a {@code "uring"} base ({@link RingMode}). Default
+     * {@link RingMode#LAZY}.
+     *
+     * @return the ring mode
+     */
+    public RingMode ringMode() {
+        return ringMode;
+    }
+
     @Override
     public String toString() {
         StringBuilder overrides = new StringBuilder();
@@ -144,7 +156,7 @@ public final class LaioConfig {
             }
         }
         return "LaioConfig[policy=" + policy + overrides + ", maxHelpers=" + maxHelpers + ", maxQueued=" + maxQueued
-                + ", helperIdle=" + helperIdle + ", helperSpin=" + helperSpin + ", loopSpin=" + loopSpin + "]";
+                + ", helperIdle=" + helperIdle + ", helperSpin=" + helperSpin + ", loopSpin=" + loopSpin + ", ringMode=" + ringMode + "]";
     }
 
     /** Builds a {@link LaioConfig}; each setter checks its argument at once. */
@@ -157,6 +169,7 @@ public final class LaioConfig {
         private Duration closeWait = Duration.ofSeconds(30);
         private Duration helperSpin = Duration.ofNanos(20_000);
         private Duration loopSpin = Duration.ofNanos(50_000);
+        private RingMode ringMode = RingMode.LAZY;
 
         private Builder() {}
 
@@ -231,6 +244,21 @@ public final class LaioConfig {
          */
         public Builder loopSpin(Duration d) {
             this.loopSpin = spin("loopSpin", d);
+            return this;
+        }
+
+        /**
+         * How calls use the loop's io_uring on a {@code "uring"} base: {@link RingMode#OFF},
+         * {@link RingMode#LAZY} (probe, then the ring for what would block) or
+         * {@link RingMode#DEFERRED} (queued, submitted with the loop's wait). No effect on other
+         * bases or standalone. Default {@link RingMode#LAZY}.
+         *
+         * @param m the mode
+         * @return this builder
+         * @throws NullPointerException if {@code m} is {@code null}
+         */
+        public Builder ringMode(RingMode m) {
+            this.ringMode = Objects.requireNonNull(m, "ringMode");
             return this;
         }
 

@@ -168,10 +168,11 @@ public abstract sealed class LaioHandle permits LaioHandle.Watchable {
     }
 
     /**
-     * {@link Laio#cancel}: cancels the call this handle names for {@code owner}; its record if it
-     * was stopped before it ran (or between two retries), {@code null} if it runs or is done.
+     * {@link Laio#cancel}: cancels the call this handle names for {@code owner}, with the call and
+     * generation read as one pair: true if it was stopped before it ran (or between two retries),
+     * or while in flight on the loop's ring; false if it runs or is done.
      */
-    LaioCall cancelFor(Laio owner) {
+    boolean cancelFor(Laio owner) {
         while (true) {
             int s = stableSeq();
             LaioCall c = call;
@@ -186,7 +187,7 @@ public abstract sealed class LaioHandle permits LaioHandle.Watchable {
             if (r < 0) {
                 throw stale("cancel", c, g);
             }
-            return r == 0 ? null : c;
+            return r == 0 ? owner.cancelRunning(c, g) : owner.cancelledQueued(c);
         }
     }
 

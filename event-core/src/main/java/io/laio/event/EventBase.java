@@ -106,6 +106,11 @@ public final class EventBase implements AutoCloseable {
             }
 
             @Override
+            public Backend backend(EventBase base) {
+                return base.backend;
+            }
+
+            @Override
             public void deliver(Event ev, long result, int error) {
                 ev.base.checkThread("Loops.deliver");
                 if ((ev.state & Event.INSERTED) != 0) {

@@ -107,6 +107,8 @@ public final class LaioCall {
     public boolean pipe;
     /** Where the admission sent it (a {@code Background} route), for the JFR event. */
     public int route;
+    /** Its slot on the loop's io_uring while it is in flight there, else -1 (set and cleared by the ring route). */
+    public int ringSlot = -1;
     /** The JFR event begun at the hand-over, or null (the type stays unloaded while JFR is off). */
     public Object jfr;
 

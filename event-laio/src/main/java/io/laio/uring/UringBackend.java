@@ -76,9 +76,10 @@ final class UringBackend implements Backend {
     static final long WAKE = 0x8100_0000_0000_0000L;
     /** A fallback timeout entry, with its sequence number in the low 32 bits. */
     private static final long TIMEOUT = 0x8200_0000_0000_0000L;
-    /** Completions nobody waits for: removals. */
-    private static final long IGNORED = 0x8300_0000_0000_0000L;
-    private static final long KIND = 0xFF00_0000_0000_0000L;
+    /** Completions nobody waits for: removals, cancellations, and completions already taken out of turn ({@link UringRing#take}). */
+    static final long IGNORED = 0x8300_0000_0000_0000L;
+    /** LAIO calls ({@link UringCalls#CALL}) and their cancellations have kinds 0x84 and 0x85. */
+    static final long KIND = 0xFF00_0000_0000_0000L;
 
     private static final int POLLIN = 0x001;
     private static final int POLLOUT = 0x004;
@@ -122,6 +123,8 @@ final class UringBackend implements Backend {
     private boolean woken;
     /** Wake-ups against close() ({@link WakeCloseGate}). */
     private final WakeCloseGate wakeGate;
+    /** LAIO calls on this ring, made when the first Laio attached to the base asks ({@link #calls()}). */
+    private UringCalls calls;
 
     /**
      * @param entries      submission queue entries
@@ -361,7 +364,10 @@ final class UringBackend implements Backend {
 
     private int other(long data, int res) {
         long kind = data & KIND;
-        if (kind == (WAKE & KIND)) {
+        if (kind == UringCalls.CALL) {
+            woken = true; // the loop drains the completion in this pass
+            calls.completed(data, res);
+        } else if (kind == (WAKE & KIND)) {
             woken = true;
             wake.completed(res);
         } else if (kind == (TIMEOUT & KIND) && data == timeoutInFlight) {
@@ -383,6 +389,10 @@ final class UringBackend implements Backend {
         if (!wakeGate.close()) {
             return; // closed before
         }
+        if (calls != null && calls.inFlight() > 0) {
+            // a Laio left open: the kernel cancels them with the ring; their buffers are the caller's
+            LOG.debug("closing a ring with {} LAIO calls in flight", calls.inFlight());
+        }
         try {
             ring.close();
             wake.close();
@@ -393,6 +403,16 @@ final class UringBackend implements Backend {
                 LOG.debug("closing the interrupt hook", e);
             }
         }
+    }
+
+    /** The LAIO calls on this ring; made on first use (loop or owning thread). */
+    UringCalls calls() {
+        UringCalls c = calls;
+        if (c == null) {
+            c = new UringCalls(ring);
+            calls = c;
+        }
+        return c;
     }
 
     /** The ring, for tests. */

@@ -39,6 +39,11 @@ final class UringCqeLayout {
         return (long) USER_DATA.get(cqes, at);
     }
 
+    /** Overwrites the user_data of a completion not yet consumed (ours until the head passes it). */
+    static void setUserData(MemorySegment cqes, long at, long userData) {
+        USER_DATA.set(cqes, at, userData);
+    }
+
     /** The call's result: a value, or {@code -errno}. */
     static int res(MemorySegment cqes, long at) {
         return (int) RES.get(cqes, at);

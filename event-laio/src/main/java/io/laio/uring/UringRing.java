@@ -57,8 +57,11 @@ final class UringRing implements AutoCloseable {
     static final int OP_READ = 22;
     static final int OP_MSG_RING = 40;
 
+    static final int OP_ASYNC_CANCEL = 14;
+
     static final int FEAT_SINGLE_MMAP = 1;
     static final int FEAT_NODROP = 1 << 1;
+    static final int FEAT_RW_CUR_POS = 1 << 3;
     static final int FEAT_EXT_ARG = 1 << 8;
     static final int FEAT_CQE_SKIP = 1 << 11;
 
@@ -290,6 +293,34 @@ final class UringRing implements AutoCloseable {
         cqHead += n;
         U32.setRelease(cqRing, cqHeadAt, cqHead); // release: our reads of the entries happen before the kernel reuses them
     }
+
+    /**
+     * Takes the completion with {@code userData} out of the ones ready, wherever it stands: the
+     * one at the head is consumed; one further on keeps its slot, its user_data overwritten with
+     * {@code tombstone} so that the next reaping skips it (the entries between our head and the
+     * kernel's tail are ours: the kernel writes none of them until the head passes it).
+     *
+     * @return its result ({@code res}: a value or {@code -errno}), or {@link #NOT_READY}
+     */
+    long take(long userData, long tombstone) {
+        int n = ready();
+        for (int i = 0; i < n; i++) {
+            long at = cqeAt(i);
+            if (UringCqeLayout.userData(cqRing, at) == userData) {
+                int res = UringCqeLayout.res(cqRing, at);
+                if (i == 0) {
+                    consume(1);
+                } else {
+                    UringCqeLayout.setUserData(cqRing, at, tombstone);
+                }
+                return res;
+            }
+        }
+        return NOT_READY;
+    }
+
+    /** {@link #take}: no such completion is ready. */
+    static final long NOT_READY = Long.MIN_VALUE;
 
     /** Whether completions wait in the kernel's overflow list for room in the ring (IORING_SQ_CQ_OVERFLOW). */
     boolean overflowed() {

@@ -18,6 +18,7 @@ package io.laio.event.internal;
 
 import io.laio.event.Event;
 import io.laio.event.EventBase;
+import io.laio.event.spi.Backend;
 import io.laio.event.spi.LoopSource;
 import io.laio.event.spi.Waker;
 
@@ -33,6 +34,8 @@ public interface LoopAccess {
     void deliver(Event ev, long result, int error);
 
     boolean canWatch(EventBase base, Object source);
+
+    Backend backend(EventBase base);
 
     static LoopAccess get() {
         return Holder.access;

@@ -56,6 +56,22 @@ public final class Loops {
     }
 
     /**
+     * The backend of {@code base} if it is a {@code type}, else {@code null}: for a module that
+     * provides a backend and also a user of that backend's own facilities (event-laio's uring
+     * backend and LAIO's calls submitted on the loop's ring). Any thread; what the backend then
+     * allows, and on which thread, is its own contract.
+     *
+     * @param base the base whose backend is asked for
+     * @param type the backend class the caller knows how to use
+     * @param <T>  that class
+     * @return the backend, or {@code null} when {@code base} runs on another kind
+     */
+    public static <T extends Backend> T backend(EventBase base, Class<T> type) {
+        Backend b = LoopAccess.get().backend(base);
+        return type.isInstance(b) ? type.cast(b) : null;
+    }
+
+    /**
      * Loop thread: records {@code result} and {@code error} on {@code ev} (read back through
      * {@link Event#result()} / {@link Event#error()}) and makes it active with {@link io.laio.event.Ev#LAIO}.
      * Does nothing if {@code ev} is not pending.

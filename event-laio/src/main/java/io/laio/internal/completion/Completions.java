@@ -110,6 +110,20 @@ public final class Completions implements LoopSource {
      * may be asleep. From here on the consumer may recycle {@code h}.
      */
     public void complete(LaioCall h) {
+        complete(h, true);
+    }
+
+    /**
+     * Loop thread, inside the pass that drains the queue next (the uring backend's reaping of a
+     * call's completion): as {@link #complete}, without the wake-up — the loop is not asleep, only
+     * still inside its wait's system call, and an eventfd write would cost a system call and one
+     * empty pass.
+     */
+    public void completeOnLoop(LaioCall h) {
+        complete(h, false);
+    }
+
+    private void complete(LaioCall h, boolean wake) {
         if (h.state() != LaioCall.DONE) {
             h.finish();
         }
@@ -120,6 +134,9 @@ public final class Completions implements LoopSource {
         boolean socketWait = h.viaWaiter;
         queue.offer(h); // from here on the loop (or poll) may recycle h: do not touch it
         inFlight.release(socketWait); // after the offer: a loop spinning while calls are in flight never misses the last one
+        if (!wake) {
+            return;
+        }
         if (loopWaker != null) {
             if (loopMaySleep) { // otherwise the loop will drain (or is spinning on) the queue
                 loopWaker.wakeup();

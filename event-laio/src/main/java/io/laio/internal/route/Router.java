@@ -21,6 +21,7 @@ import io.laio.Errno;
 import io.laio.Laio;
 import io.laio.LaioConfig;
 import io.laio.Policy;
+import io.laio.RingMode;
 import io.laio.Sys;
 import io.laio.abi.IovecLayout;
 import io.laio.abi.StatxLayout;
@@ -30,7 +31,10 @@ import io.laio.internal.Syscalls;
 import io.laio.internal.ThreadState;
 import io.laio.internal.completion.CallCounters;
 import io.laio.internal.completion.Completions;
+import io.laio.internal.completion.InFlight;
 import io.laio.internal.lanes.Background;
+import io.laio.uring.UringCalls;
+import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -39,14 +43,27 @@ import java.lang.foreign.MemorySegment;
  * its probe, or — when the probe says it would block — to a helper lane or a socket wait in the
  * {@link Background}, continued past the bytes the probe already moved. Each step is one method
  * below, read top to bottom. Any thread.
+ *
+ * <p><b>The ring route.</b> Attached to a base on the {@code "uring"} backend, a call made on the
+ * loop thread that has an io_uring opcode ({@link RingRoute#takes}) goes to the loop's ring
+ * instead of a helper lane or a socket wait: after its probe said it would block
+ * ({@link RingMode#LAZY}), or without a probe, queued for the pass's wait
+ * ({@link RingMode#DEFERRED}). Its completion comes back to {@link #completed} on the loop
+ * thread; a write the kernel did only in part goes on from where it stopped, as a socket wait's
+ * retry would, so that it completes in its entirety.
  */
-public final class Router {
+public final class Router implements RingRoute.Completion {
     private final Laio owner;
     private final LaioConfig config;
     private final CallCounters counters;
     public final LazyProbe probe;
     private final Completions completions;
     private final Background background;
+    /** The loop's ring when attached to a uring base and the ring mode is not OFF, else null. */
+    private final RingRoute ring;
+    private final boolean deferred;
+    /** Set by {@link #closeRing}: a short write's rest is not submitted any more. */
+    private volatile boolean closing;
 
     public Router(Laio owner, LaioConfig config, CallCounters counters, Completions completions, Background background) {
         this.owner = owner;
@@ -55,6 +72,8 @@ public final class Router {
         this.probe = new LazyProbe(counters);
         this.completions = completions;
         this.background = background;
+        this.ring = owner.base() != null && config.ringMode() != RingMode.OFF ? UringCalls.of(owner.base()) : null;
+        this.deferred = ring != null && config.ringMode() == RingMode.DEFERRED;
     }
 
     /** Runs system call {@code nr} as its policy says; {@link Laio#syscall}'s contract. */
@@ -97,6 +116,11 @@ public final class Router {
             }
             return settle(ts, slot, Syscalls.fast(ts.capture, nr, a1, a2, a3, a4, a5, a6));
         }
+        // statx: the kernel always hands IORING_OP_STATX to an io-wq worker (docs/design/uring.md),
+        // while its probe answers a cached path inline for the cost of a plain statx: probe it first
+        if (deferred && nr != Sys.SYS_statx && onRing(nr, a1, a2, a3, a4, a5)) {
+            return toRing(ts, slot, nr, a1, a2, a3, a4, a5, a6, 0, keepAlive, false);
+        }
         long outcome = route.probe == null ? ProbeOutcome.WOULD_BLOCK
                 : route.probe.run(probe, ts, slot, a1, a2, a3, a4, a5, a6);
         if (!ProbeOutcome.wouldBlock(outcome)) {
@@ -123,6 +147,12 @@ public final class Router {
                     a3 -= done;
                     a4 = route.rest == RouteTable.REST_OF_BUFFER_AT ? a4 + done : a4;
                 }
+            }
+        }
+        if (ring != null && onRing(nr, a1, a2, a3, a4, a5)) {
+            long r = toRing(ts, slot, nr, a1, a2, a3, a4, a5, a6, done, keepAlive, true);
+            if (r != REFUSED_BY_RING) {
+                return r;
             }
         }
         int where = waitFor(ts, route, outcome, a1);
@@ -168,6 +198,194 @@ public final class Router {
         LaioCall h = completions.take(owner);
         h.init(nr, a1, a2, a3, a4, a5, a6, null, done, keepAlive);
         return background.submit(ts, slot, h, where);
+    }
+
+    /** {@link #toRing}: the kernel answered EAGAIN at once; the caller takes the route it would have without the ring. */
+    private static final long REFUSED_BY_RING = Long.MIN_VALUE;
+
+    /** Whether call {@code nr} can go to the ring now: an opcode the kernel has, and the caller is the loop thread. */
+    private boolean onRing(long nr, long a1, long a2, long a3, long a4, long a5) {
+        return owner.base().inLoop() && ring.takes(nr, a1, a2, a3, a4, a5);
+    }
+
+    /**
+     * The ring route: {@code h} becomes an entry on the loop's ring, counted against the bound
+     * of calls that hold no thread. {@code now}: handed to the kernel at once, and its result
+     * returned inline if the kernel completed it meanwhile; else queued for the loop's wait.
+     */
+    private long toRing(ThreadState ts, int slot, long nr, long a1, long a2, long a3, long a4, long a5, long a6,
+            long done, MemorySegment keepAlive, boolean now) {
+        if (closing) {
+            throw new IllegalStateException("Laio is closed");
+        }
+        InFlight inFlight = background.inFlight;
+        if (!inFlight.tryAcquire(true)) {
+            return refused(ts, slot, done);
+        }
+        LaioCall h = completions.take(owner);
+        h.init(nr, a1, a2, a3, a4, a5, a6, null, done, keepAlive);
+        h.viaWaiter = true; // holds no thread: released against the socket-wait bound
+        h.start(); // RUNNING while the kernel has it: a cancel goes through the ring (cancelInFlight)
+        long gen = h.generation();
+        long res;
+        try {
+            res = ring.submit(h, this, now);
+            while (res != RingRoute.IN_FLIGHT && more(h, res)) {
+                res = ring.submit(h, this, true);
+            }
+        } catch (UncheckedIOException e) {
+            // the ring took no entry: the helper route, as on any other base (h was not submitted)
+            inFlight.release(true);
+            completions.giveBack(h);
+            return toBackground(ts, slot, nr, a1, a2, a3, a4, a5, a6, done, keepAlive,
+                    laneOf(RouteTable.of(nr)));
+        }
+        if (res == -Errno.EAGAIN && now && h.progress == 0) {
+            // the kernel would not wait (a non-blocking descriptor on a kernel that honours
+            // O_NONBLOCK in io_uring): the call goes where it would have gone without the ring
+            inFlight.release(true);
+            completions.giveBack(h);
+            return REFUSED_BY_RING;
+        }
+        if (res == RingRoute.IN_FLIGHT) {
+            counters.background.incrementAndGet(slot);
+            ts.lastCall = h;
+            ts.lastGen = gen;
+            ts.errno = Errno.EINPROGRESS;
+            return -1;
+        }
+        inFlight.release(true);
+        long r = settleRing(h, (int) res);
+        counters.inline.incrementAndGet(slot);
+        if (r == -1) {
+            counters.errors.incrementAndGet(slot);
+        }
+        ts.errno = h.errno;
+        completions.giveBack(h);
+        return r;
+    }
+
+    /** The ring's completion of {@code h}, on the loop thread: its rest goes on, or it is done. */
+    @Override
+    public void completed(LaioCall h, int res) {
+        if (!closing && more(h, res)) {
+            try {
+                ring.submit(h, this, false); // with the loop's next wait: this runs inside its reaping
+                return;
+            } catch (UncheckedIOException e) {
+                // no room on the ring: the call ends with the bytes it moved
+            }
+        }
+        int slot = CallCounters.slot(h.nr);
+        long r = settleRing(h, res);
+        if (r == -1) {
+            counters.errors.incrementAndGet(slot);
+            if (h.errno == Errno.ECANCELED) {
+                counters.cancelled.incrementAndGet(slot);
+            }
+        }
+        completions.completeOnLoop(h);
+    }
+
+    /**
+     * Whether a write the kernel did in part ({@code res} bytes of what was asked) has a rest to
+     * submit; if so, advances {@code h}'s arguments past them. Reads complete with what they
+     * returned; a call cancelled meanwhile ends with the bytes it moved.
+     */
+    private static boolean more(LaioCall h, long res) {
+        if (res <= 0 || (h.word() & LaioCall.CANCEL_REQUESTED) != 0) {
+            return false;
+        }
+        long nr = h.nr;
+        if (nr == Sys.SYS_write || nr == Sys.SYS_pwrite64 || nr == Sys.SYS_sendto) {
+            if (res >= h.a3) {
+                return false;
+            }
+            h.progress += res;
+            h.a2 += res;
+            h.a3 -= res;
+            h.a4 = nr == Sys.SYS_pwrite64 ? h.a4 + res : h.a4;
+            return true;
+        }
+        if (nr == Sys.SYS_writev || nr == Sys.SYS_pwritev) {
+            MemorySegment iov = Iovecs.array(h.a2, h.a3);
+            long total = IovecLayout.total(iov, h.a3);
+            if (res >= total) {
+                return false;
+            }
+            MemorySegment rest = Iovecs.rest(iov, h.a3, res);
+            h.progress += res;
+            h.keepAlive = rest; // the caller's buffers stay the caller's; the new array is ours to keep
+            h.a2 = rest.address();
+            h.a3 = rest.byteSize() / IovecLayout.SIZE;
+            h.a4 = nr == Sys.SYS_pwritev ? h.a4 + res : h.a4;
+            return true;
+        }
+        return false;
+    }
+
+    /** A ring call's outcome from the kernel's {@code res}, with the bytes moved before (inline, or by earlier parts). */
+    private static long settleRing(LaioCall h, int res) {
+        long moved = h.bias + h.progress;
+        if (res >= 0) {
+            h.result = res + moved;
+            h.errno = 0;
+        } else if (moved > 0) {
+            h.result = moved; // what was done before the error: a short count, as from a plain call
+            h.errno = 0;
+        } else {
+            h.result = -1;
+            h.errno = -res;
+        }
+        return h.result;
+    }
+
+    /** The background is full: as {@link Background}'s refusal (the bytes already moved are the result). */
+    private long refused(ThreadState ts, int slot, long done) {
+        if (done > 0) {
+            counters.inline.incrementAndGet(slot);
+            ts.errno = 0;
+            return done;
+        }
+        counters.rejected.incrementAndGet(slot);
+        ts.errno = Errno.EAGAIN;
+        return -1;
+    }
+
+    /**
+     * Laio.cancel of {@code c} (generation {@code gen}) that found it running: a call in flight on
+     * the ring is cancelled there ({@code IORING_OP_ASYNC_CANCEL}) — at once on the loop thread,
+     * which then knows whether it was stopped; from another thread by a task on the loop, and
+     * the answer is {@code false} (it completes cancelled or normally). Else {@code false}.
+     */
+    public boolean cancelInFlight(LaioCall c, long gen) {
+        // ringSlot is the loop thread's: another thread may read it stale. A stale -1 leaves the
+        // call running to its normal end, as a cancel of a running helper call does; a stale slot
+        // posts a task that the generation check there turns into nothing
+        if (ring == null || c.ringSlot < 0) {
+            return false;
+        }
+        if (owner.base().inLoop()) {
+            return ring.cancel(c, gen);
+        }
+        try {
+            owner.base().execute(() -> ring.cancel(c, gen)); // rare: one task allocated
+        } catch (IllegalStateException e) {
+            // the base is closed: its ring and every entry went with it
+        }
+        return false;
+    }
+
+    /**
+     * Laio.close(): the calls in flight on the ring are cancelled and waited for until
+     * {@code deadlineNanos}. Laio's close contract puts it on the loop thread, or on the owning
+     * thread while no loop runs: the ring's one user either way.
+     */
+    public void closeRing(long deadlineNanos) {
+        closing = true;
+        if (ring != null) {
+            ring.closeCalls(owner, deadlineNanos);
+        }
     }
 
     /** An inline call's result: the thread's errno and the counters. */

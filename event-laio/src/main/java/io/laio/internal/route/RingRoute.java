@@ -1,0 +1,75 @@
+/*
+ * Copyright 2026 the laio authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package io.laio.internal.route;
+
+import io.laio.Laio;
+import io.laio.internal.LaioCall;
+
+/**
+ * The loop's io_uring as the ring route sees it: calls with an opcode become submission entries
+ * on the ring of the base's {@code "uring"} backend, and their completions come back from the
+ * backend's reaping to the {@link Completion} they were submitted with. Implemented by
+ * {@code io.laio.uring.UringCalls}.
+ *
+ * <p>Threading: loop thread only (the ring has one submitter) — {@link Router} sends a call here
+ * only from {@code base.inLoop()}; {@link #closeCalls} also from the owning thread while no loop
+ * runs.
+ */
+public interface RingRoute {
+    /** {@link #submit}: the call is in flight; its completion comes later. */
+    long IN_FLIGHT = Long.MIN_VALUE;
+
+    /** Where a call's completion goes, on the loop thread, from the backend's reaping. */
+    interface Completion {
+        /**
+         * The kernel's answer {@code res} (a value, or {@code -errno}) for {@code h}.
+         *
+         * @param h   the call submitted with this completion
+         * @param res the completion's result
+         */
+        void completed(LaioCall h, int res);
+    }
+
+    /** Whether call {@code nr} with these arguments has an opcode the kernel has. */
+    boolean takes(long nr, long a1, long a2, long a3, long a4, long a5);
+
+    /**
+     * Queues {@code h} (filled: {@code nr}, arguments) on the ring. With {@code now}, hands it to
+     * the kernel at once and looks whether the kernel completed it during the submission (it does
+     * for cached reads and for sockets with data); else it goes with the loop's next wait.
+     *
+     * @return the call's {@code res} when it completed during the submission (the record is the
+     *         caller's again), else {@link #IN_FLIGHT} and {@code done} gets it later
+     */
+    long submit(LaioCall h, Completion done, boolean now);
+
+    /**
+     * Loop thread: asks the kernel to cancel {@code h} ({@code IORING_OP_ASYNC_CANCEL}) and
+     * reports whether it was stopped before it ran (its completion then says {@code ECANCELED}).
+     * False also when the call is no longer in flight in generation {@code gen}.
+     */
+    boolean cancel(LaioCall h, long gen);
+
+    /**
+     * Laio.close(): cancels the calls {@code owner} has in flight and waits, until
+     * {@code deadlineNanos} ({@link System#nanoTime()}), for their completions, which reach their
+     * {@link Completion}s before this returns.
+     *
+     * @return how many were still in flight at the deadline
+     */
+    int closeCalls(Laio owner, long deadlineNanos);
+}

@@ -128,9 +128,9 @@ class LaioWaitAllocationTest {
 
     /**
      * On the parking base the socket waiter thread waits for readiness, so the loop thread does
+     * only what the connection does (the probing recv, the handle, the event) and the delivery:
      * nothing of that may allocate. On the epoll base the loop also waits and retries; on the uring
      * base the recv waits on the loop's ring as an {@code IORING_OP_RECV} entry (the ring route).
-     * nothing of that may allocate. On the epoll base the loop also waits and retries.
      */
     @ParameterizedTest
     @ValueSource(strings = {"parking", "epoll", "uring"})

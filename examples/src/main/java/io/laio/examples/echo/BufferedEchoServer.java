@@ -23,12 +23,11 @@ import io.laio.buffer.SegmentPool;
 import io.laio.event.Ev;
 import io.laio.event.EventBase;
 import io.laio.event.EventLoopGroup;
-import io.laio.examples.OnLoop;
+import io.laio.examples.LoopServers;
 import io.laio.examples.net.RawListener;
 import io.laio.examples.net.ServerTls;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,7 +52,7 @@ import org.slf4j.LoggerFactory;
  * <p>The listener and every socket call are LAIO calls on an {@code epoll} base (no thread), as
  * {@link #onLoops} sets up. Loop thread only, except {@link #connections()}.
  */
-public final class BufferedEchoServer implements AutoCloseable {
+public final class BufferedEchoServer implements LoopServers.Server {
     /** The input a connection holds at most before it stops reading. */
     public static final long READ_HIGH = 64 * 1024;
     /** The output (plaintext and ciphertext) at or above which the input waits. */
@@ -112,24 +111,8 @@ public final class BufferedEchoServer implements AutoCloseable {
      */
     public static List<BufferedEchoServer> onLoops(EventLoopGroup group, InetSocketAddress bind, boolean handOff,
             ServerTls tls) throws IOException {
-        List<BufferedEchoServer> made = new ArrayList<>();
-        try {
-            InetSocketAddress at = bind;
-            for (int i = 0; i < group.size(); i++) {
-                InetSocketAddress listen = handOff && i > 0 ? null : at;
-                EventBase b = group.get(i);
-                BufferedEchoServer s = OnLoop.call(group, i,
-                        () -> new BufferedEchoServer(b, listen, tls, !handOff, handOff ? group : null));
-                made.add(s);
-                if (i == 0) {
-                    at = new InetSocketAddress(bind.getAddress(), s.port());
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            closeAll(group, made);
-            throw e;
-        }
-        List<BufferedEchoServer> all = List.copyOf(made);
+        List<BufferedEchoServer> all = LoopServers.onLoops(group, bind, handOff,
+                (base, listen, reusePort, handOffGroup) -> new BufferedEchoServer(base, listen, tls, reusePort, handOffGroup));
         for (BufferedEchoServer s : all) {
             s.peers = all;
         }
@@ -138,17 +121,7 @@ public final class BufferedEchoServer implements AutoCloseable {
 
     /** Closes each server on its own loop and waits; any thread but those loops. */
     public static void closeAll(EventLoopGroup group, List<BufferedEchoServer> servers) {
-        for (int i = 0; i < servers.size(); i++) {
-            BufferedEchoServer s = servers.get(i);
-            try {
-                OnLoop.call(group, i, () -> {
-                    s.close();
-                    return null;
-                });
-            } catch (IOException | RuntimeException e) {
-                LOG.warn("closing loop {}'s server: {}", i, e.toString());
-            }
-        }
+        LoopServers.closeAll(group, servers);
     }
 
     /** The port it listens on; -1 for a loop served by hand-off only. @return the port */

@@ -20,7 +20,7 @@ import io.laio.event.Ev;
 import io.laio.event.Event;
 import io.laio.event.EventBase;
 import io.laio.event.EventLoopGroup;
-import io.laio.examples.OnLoop;
+import io.laio.examples.LoopServers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -28,7 +28,6 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * or, in hand-off mode, loop 0's listener gives each connection to the next loop in turn. A
  * connection stays on the loop that took it. Loop thread only, except {@link #connections()}.
  */
-public final class EchoServer implements AutoCloseable {
+public final class EchoServer implements LoopServers.Server {
     private final EventBase base;
     private final ServerSocketChannel server; // null: a loop served by hand-off only
     private final Event acceptEvent;
@@ -89,23 +88,8 @@ public final class EchoServer implements AutoCloseable {
      */
     public static List<EchoServer> onLoops(EventLoopGroup group, InetSocketAddress bind, boolean handOff)
             throws IOException {
-        List<EchoServer> made = new ArrayList<>();
-        try {
-            InetSocketAddress at = bind;
-            for (int i = 0; i < group.size(); i++) {
-                InetSocketAddress listen = handOff && i > 0 ? null : at;
-                EventBase b = group.get(i);
-                EchoServer s = OnLoop.call(group, i, () -> new EchoServer(b, listen, !handOff, handOff ? group : null));
-                made.add(s);
-                if (i == 0) {
-                    at = new InetSocketAddress(bind.getAddress(), s.port());
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            closeAll(group, made);
-            throw e;
-        }
-        List<EchoServer> all = List.copyOf(made);
+        List<EchoServer> all = LoopServers.onLoops(group, bind, handOff,
+                (base, listen, reusePort, handOffGroup) -> new EchoServer(base, listen, reusePort, handOffGroup));
         for (EchoServer s : all) {
             s.peers = all;
         }
@@ -114,17 +98,7 @@ public final class EchoServer implements AutoCloseable {
 
     /** Closes each server on its own loop and waits; any thread but those loops. */
     public static void closeAll(EventLoopGroup group, List<EchoServer> servers) {
-        for (int i = 0; i < servers.size(); i++) {
-            EchoServer s = servers.get(i);
-            try {
-                OnLoop.call(group, i, () -> {
-                    s.close();
-                    return null;
-                });
-            } catch (IOException | RuntimeException e) {
-                LoggerFactory.getLogger(EchoServer.class).warn("closing loop {}'s server: {}", i, e.toString());
-            }
-        }
+        LoopServers.closeAll(group, servers);
     }
 
     /** The port it listens on; -1 for a loop served by hand-off only. */

@@ -20,7 +20,7 @@ import io.laio.Laio;
 import io.laio.buffer.SegmentPool;
 import io.laio.event.EventBase;
 import io.laio.event.EventLoopGroup;
-import io.laio.examples.OnLoop;
+import io.laio.examples.LoopServers;
 import io.laio.examples.net.RawListener;
 import io.laio.examples.net.ServerTls;
 import java.io.IOException;
@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * stays on the loop that took its client. The listener and every socket call are LAIO calls
  * (an {@code epoll} base: no thread). Loop thread only, except {@link #connections()}.
  */
-public final class ProxyServer implements AutoCloseable {
+public final class ProxyServer implements LoopServers.Server {
     private static final Logger LOG = LoggerFactory.getLogger(ProxyServer.class);
 
     /**
@@ -118,23 +118,8 @@ public final class ProxyServer implements AutoCloseable {
      */
     public static List<ProxyServer> onLoops(EventLoopGroup group, InetSocketAddress bind, boolean handOff, Target target)
             throws IOException {
-        List<ProxyServer> made = new ArrayList<>();
-        try {
-            InetSocketAddress at = bind;
-            for (int i = 0; i < group.size(); i++) {
-                InetSocketAddress listen = handOff && i > 0 ? null : at;
-                EventBase b = group.get(i);
-                ProxyServer s = OnLoop.call(group, i, () -> new ProxyServer(b, listen, target, !handOff, handOff ? group : null));
-                made.add(s);
-                if (i == 0) {
-                    at = new InetSocketAddress(bind.getAddress(), s.port());
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            closeAll(group, made);
-            throw e;
-        }
-        List<ProxyServer> all = List.copyOf(made);
+        List<ProxyServer> all = LoopServers.onLoops(group, bind, handOff,
+                (base, listen, reusePort, handOffGroup) -> new ProxyServer(base, listen, target, reusePort, handOffGroup));
         for (ProxyServer s : all) {
             s.peers = all;
         }
@@ -143,17 +128,7 @@ public final class ProxyServer implements AutoCloseable {
 
     /** Closes each proxy on its own loop and waits; any thread but those loops. */
     public static void closeAll(EventLoopGroup group, List<ProxyServer> servers) {
-        for (int i = 0; i < servers.size(); i++) {
-            ProxyServer s = servers.get(i);
-            try {
-                OnLoop.call(group, i, () -> {
-                    s.close();
-                    return null;
-                });
-            } catch (IOException | RuntimeException e) {
-                LOG.warn("closing loop {}'s proxy: {}", i, e.toString());
-            }
-        }
+        LoopServers.closeAll(group, servers);
     }
 
     /** The port it listens on; -1 for a loop served by hand-off only. @return the port */

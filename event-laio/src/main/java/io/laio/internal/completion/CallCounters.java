@@ -16,8 +16,10 @@
 
 package io.laio.internal.completion;
 
+import io.laio.Errno;
 import io.laio.Laio;
 import io.laio.Sys;
+import io.laio.internal.ThreadState;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
@@ -53,5 +55,22 @@ public final class CallCounters {
     public void latency(long nanos) {
         int b = nanos <= 0 ? 0 : Math.min(LATENCY_BUCKETS - 1, 63 - Long.numberOfLeadingZeros(nanos));
         latency.incrementAndGet(b);
+    }
+
+    /**
+     * The background is full: nothing starts, {@code -1}/{@code EAGAIN}. But when the probe had
+     * already moved {@code done} bytes (and the file position, or the pipe's contents), "nothing
+     * was started" would be false: a retried read would skip them, a retried write send them
+     * twice. Those bytes are the call's result then — a legal short count, completed inline.
+     */
+    public long refused(ThreadState ts, int slot, long done) {
+        if (done > 0) {
+            inline.incrementAndGet(slot);
+            ts.errno = 0;
+            return done;
+        }
+        rejected.incrementAndGet(slot);
+        ts.errno = Errno.EAGAIN;
+        return -1;
     }
 }

@@ -100,7 +100,7 @@ public final class Background {
             if (!inFlight.tryAcquire(socketWait)) {
                 long done = h.bias;
                 completions.giveBack(h);
-                return refused(ts, slot, done);
+                return counters.refused(ts, slot, done);
             }
             h.viaWaiter = socketWait;
             h.pipe = where == PIPE_WAIT;
@@ -128,23 +128,6 @@ public final class Background {
         } finally {
             submitGate.leave();
         }
-    }
-
-    /**
-     * The background is full: nothing starts, {@code -1}/{@code EAGAIN}. But when the probe had
-     * already moved {@code done} bytes (and the file position, or the pipe's contents), "nothing
-     * was started" would be false: a retried read would skip them, a retried write send them
-     * twice. Those bytes are the call's result then — a legal short count, completed inline.
-     */
-    private long refused(ThreadState ts, int slot, long done) {
-        if (done > 0) {
-            counters.inline.incrementAndGet(slot);
-            ts.errno = 0;
-            return done;
-        }
-        counters.rejected.incrementAndGet(slot);
-        ts.errno = Errno.EAGAIN;
-        return -1;
     }
 
     /**

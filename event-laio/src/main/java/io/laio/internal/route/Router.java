@@ -220,7 +220,7 @@ public final class Router implements RingRoute.Completion {
         }
         InFlight inFlight = background.inFlight;
         if (!inFlight.tryAcquire(true)) {
-            return refused(ts, slot, done);
+            return counters.refused(ts, slot, done);
         }
         LaioCall h = completions.take(owner);
         h.init(nr, a1, a2, a3, a4, a5, a6, null, done, keepAlive);
@@ -338,18 +338,6 @@ public final class Router implements RingRoute.Completion {
             h.errno = -res;
         }
         return h.result;
-    }
-
-    /** The background is full: as {@link Background}'s refusal (the bytes already moved are the result). */
-    private long refused(ThreadState ts, int slot, long done) {
-        if (done > 0) {
-            counters.inline.incrementAndGet(slot);
-            ts.errno = 0;
-            return done;
-        }
-        counters.rejected.incrementAndGet(slot);
-        ts.errno = Errno.EAGAIN;
-        return -1;
     }
 
     /**

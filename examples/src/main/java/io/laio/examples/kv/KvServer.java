@@ -58,10 +58,8 @@ public final class KvServer implements AutoCloseable {
     private static final Duration ACCEPT_BACKOFF = Duration.ofMillis(100);
 
     /**
-     * The server's settings.
-     *
-     * @param io how connections do their I/O; {@link KvIo#BUFFERED} needs an IPv4 {@code bind}
-     *           and is best on an {@code epoll} base
+     * The server's settings; {@code io} is how connections do their I/O ({@link KvIo#BUFFERED}
+     * needs an IPv4 {@code bind} and is meant for an {@code epoll} base).
      */
     public record Config(InetSocketAddress bind, String dir, long memory, int maxItem, SyncMode sync, boolean compact,
             KvIo io) {

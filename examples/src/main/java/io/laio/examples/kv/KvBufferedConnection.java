@@ -66,6 +66,8 @@ final class KvBufferedConnection implements BufferEventHandler, GroupCommit.Wait
     private boolean inputEnded;
     private boolean closing;
     private boolean closed;
+    /** Out of the server's set of connections (it closes those still in it when it stops). */
+    private boolean released;
     private boolean waiting;
     private boolean readPaused;
 
@@ -260,7 +262,7 @@ final class KvBufferedConnection implements BufferEventHandler, GroupCommit.Wait
         if ((closing || inputEnded && !full) && !replies.hasMarks()) {
             closed = true;
             be.closeWhenFlushed(); // the replies owed are in the output: they go, then the socket closes
-            server.closed(this);
+            be.whenFlushed().whenComplete((x, e) -> release()); // until then a stopping server still closes it
         }
     }
 
@@ -277,14 +279,22 @@ final class KvBufferedConnection implements BufferEventHandler, GroupCommit.Wait
         close(); // the replies held for the log can never be sent
     }
 
+    /** Closes now, dropping replies not yet written. */
     @Override
     public void close() {
-        if (closed) {
+        if (released) {
             return;
         }
         closed = true;
         replies.clear();
         be.close();
-        server.closed(this);
+        release();
+    }
+
+    private void release() {
+        if (!released) {
+            released = true;
+            server.closed(this);
+        }
     }
 }

@@ -33,7 +33,7 @@ import java.net.InetAddress;
  * @param fd   the listening descriptor
  * @param port the port it is bound to (the one the kernel picked for port 0)
  */
-record ListenSocket(int fd, int port) {
+public record ListenSocket(int fd, int port) {
     /** {@code SO_REUSEPORT} on Linux (x86_64 and aarch64 alike). */
     private static final int SO_REUSEPORT = 15;
 
@@ -48,9 +48,14 @@ record ListenSocket(int fd, int port) {
      * @param socketFlags {@code SOCK_NONBLOCK} and {@code SOCK_CLOEXEC} as wanted
      * @param reusePort   whether to set {@code SO_REUSEPORT}: every loop of a group then binds
      *                    its own socket to the port, and the kernel spreads connections over them
+     * @param laio        the calls go through it (none waits)
+     * @param arena       for the socket address while opening
+     * @param bind        an IPv4 address
+     * @param port        the port, 0 for any free one
      * @throws IOException naming the call that failed and its errno
+     * @return the listening socket
      */
-    static ListenSocket open(Laio laio, Arena arena, InetAddress bind, int port, int socketFlags, boolean reusePort)
+    public static ListenSocket open(Laio laio, Arena arena, InetAddress bind, int port, int socketFlags, boolean reusePort)
             throws IOException {
         if (!(bind instanceof Inet4Address v4)) {
             throw new IOException("raw listeners take IPv4 addresses only, not " + bind);

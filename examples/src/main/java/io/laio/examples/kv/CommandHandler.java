@@ -88,7 +88,7 @@ final class CommandHandler {
     }
 
     /** A storage command whose data is larger than can be stored; its data is swallowed. */
-    void tooLarge(Request r, ReplyBuffer out) {
+    void tooLarge(Request r, Replies out) {
         stats.storeTooLarge++;
         if (r.kind == Request.Kind.SET) {
             // memcached drops the old value so a failed set leaves no stale data behind
@@ -106,11 +106,11 @@ final class CommandHandler {
     }
 
     /** A storage command whose data line did not end in CRLF. */
-    void badDataChunk(Request r, ReplyBuffer out) {
+    void badDataChunk(Request r, Replies out) {
         reply(r, out, "CLIENT_ERROR bad data chunk");
     }
 
-    private static void reply(Request r, ReplyBuffer out, String line) {
+    private static void reply(Request r, Replies out, String line) {
         if (!r.noreply) {
             out.putLine(line);
         }
@@ -122,7 +122,7 @@ final class CommandHandler {
      *
      * @return whether {@code r} was refused
      */
-    private boolean refusedForFailedLog(Request r, ReplyBuffer out) {
+    private boolean refusedForFailedLog(Request r, Replies out) {
         if (!log.failed()) {
             return false;
         }
@@ -131,7 +131,7 @@ final class CommandHandler {
     }
 
     /** A storage command with its data. */
-    void store(Request r, byte[] data, ReplyBuffer out) {
+    void store(Request r, byte[] data, Replies out) {
         stats.cmdSet++;
         if (refusedForFailedLog(r, out)) {
             return;
@@ -144,7 +144,7 @@ final class CommandHandler {
         }
     }
 
-    private void storeLocked(Request r, byte[] data, ReplyBuffer out) {
+    private void storeLocked(Request r, byte[] data, Replies out) {
         long now = System.currentTimeMillis();
         String key = r.key();
         Item old = store.get(key, now);
@@ -206,13 +206,13 @@ final class CommandHandler {
     }
 
     /** Under the item's key lock: its lsn is set before another loop can look it up. */
-    private void logSet(Item item, ReplyBuffer out) {
+    private void logSet(Item item, Replies out) {
         item.lsn = log.appendSet(item);
         out.awaitLsn(item.lsn);
     }
 
     /** Every command but the storage ones and {@code quit}. */
-    void execute(Request r, ReplyBuffer out) {
+    void execute(Request r, Replies out) {
         switch (r.kind) {
             case GET, GETS -> get(r, out);
             case DELETE -> delete(r, out);
@@ -235,7 +235,7 @@ final class CommandHandler {
         }
     }
 
-    private void get(Request r, ReplyBuffer out) {
+    private void get(Request r, Replies out) {
         long now = System.currentTimeMillis();
         boolean withCas = r.kind == Request.Kind.GETS;
         for (int i = 0, n = r.keys.size(); i < n; i++) {
@@ -273,7 +273,7 @@ final class CommandHandler {
         out.putLine("END");
     }
 
-    private void delete(Request r, ReplyBuffer out) {
+    private void delete(Request r, Replies out) {
         if (refusedForFailedLog(r, out)) {
             return;
         }
@@ -296,7 +296,7 @@ final class CommandHandler {
         }
     }
 
-    private void arithmetic(Request r, ReplyBuffer out) {
+    private void arithmetic(Request r, Replies out) {
         if (refusedForFailedLog(r, out)) {
             return;
         }
@@ -308,7 +308,7 @@ final class CommandHandler {
         }
     }
 
-    private void arithmeticLocked(Request r, ReplyBuffer out) {
+    private void arithmeticLocked(Request r, Replies out) {
         boolean incr = r.kind == Request.Kind.INCR;
         long now = System.currentTimeMillis();
         Item old = store.get(r.key(), now);
@@ -354,7 +354,7 @@ final class CommandHandler {
         reply(r, out, text);
     }
 
-    private void touch(Request r, ReplyBuffer out) {
+    private void touch(Request r, Replies out) {
         stats.cmdTouch++;
         if (refusedForFailedLog(r, out)) {
             return;
@@ -380,7 +380,7 @@ final class CommandHandler {
         reply(r, out, "TOUCHED");
     }
 
-    private void flushAll(Request r, ReplyBuffer out) {
+    private void flushAll(Request r, Replies out) {
         stats.cmdFlush++;
         if (refusedForFailedLog(r, out)) {
             return;
@@ -398,7 +398,7 @@ final class CommandHandler {
         reply(r, out, "OK");
     }
 
-    private void stats(ReplyBuffer out) {
+    private void stats(Replies out) {
         long now = System.currentTimeMillis();
         KvStats t = KvStats.total(allStats); // other loops' counters read as they are: approximate while they run
         stat(out, "pid", ProcessHandle.current().pid());
@@ -450,7 +450,7 @@ final class CommandHandler {
         out.putLine("END");
     }
 
-    private static void stat(ReplyBuffer out, String name, long value) {
+    private static void stat(Replies out, String name, long value) {
         out.put("STAT ");
         out.put(name);
         out.put(" ");

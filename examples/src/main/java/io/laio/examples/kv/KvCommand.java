@@ -69,6 +69,12 @@ public final class KvCommand implements Callable<Integer> {
     @Option(names = "--compact", description = "Rewrite the log with only the live items at start.")
     boolean compact;
 
+    @Option(names = "--io", defaultValue = "nio", converter = IoConverter.class,
+            description = "How connections do their I/O, one of ${COMPLETION-CANDIDATES}: nio, NIO channels and kv's own "
+                    + "buffers; buffered, a BufferEvent per connection over a raw socket on an epoll base, every socket "
+                    + "call a LAIO call (IPv4 only) (default: ${DEFAULT-VALUE}).")
+    KvIo io;
+
     @Mixin
     LoopsOption loops;
 
@@ -86,6 +92,14 @@ public final class KvCommand implements Callable<Integer> {
         }
     }
 
+    /** Parses {@code --io}. */
+    public static final class IoConverter extends Check.EnumConverter<KvIo> {
+        /** The converter picocli makes. */
+        public IoConverter() {
+            super(KvIo.class);
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         Check check = Check.of(spec);
@@ -95,7 +109,7 @@ public final class KvCommand implements Callable<Integer> {
         check.writableDirectory("--dir", dir);
         int n = loops.loops(check);
         KvServer.Config config = new KvServer.Config(new InetSocketAddress(bind, port), dir.toAbsolutePath().toString(),
-                memoryMiB << 20, maxItem, sync, compact);
+                memoryMiB << 20, maxItem, sync, compact, io);
         KvGroup server;
         try {
             server = new KvGroup(config, n, loops.accept() == LoopsOption.Accept.HANDOFF, pin ? CpuPinning.roundRobin() : null);
@@ -114,7 +128,7 @@ public final class KvCommand implements Callable<Integer> {
         });
         Runtime.getRuntime().addShutdownHook(hook);
         System.out.println("listening on " + server.port());
-        System.out.println("loops " + n + (n > 1 ? ", accept " + loops.accept() : "") + ", sync " + sync);
+        System.out.println("loops " + n + (n > 1 ? ", accept " + loops.accept() : "") + ", sync " + sync + ", io " + io);
         System.out.flush();
         try {
             server.await(Duration.ofDays(365_000));

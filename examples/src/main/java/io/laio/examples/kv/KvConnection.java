@@ -41,12 +41,12 @@ import java.nio.channels.SocketChannel;
  * of log records wait for the disk (a flood of {@code noreply} mutations), input is not read.
  * Loop thread only.
  */
-final class KvConnection implements GroupCommit.Waiter {
+final class KvConnection implements GroupCommit.Waiter, KvServer.Served {
     static final int LINE_LIMIT = 2048;
     static final int MAX_GET_LINE = 1 << 20;
-    private static final int MAX_PENDING_OUTPUT = 1 << 20;
+    static final int MAX_PENDING_OUTPUT = 1 << 20;
     /** Past this many bytes of log records waiting for the disk, connections stop reading commands. */
-    private static final int MAX_LOG_BACKLOG = 16 << 20;
+    static final int MAX_LOG_BACKLOG = 16 << 20;
     private static final int READ_CHUNK = 16 << 10;
 
     private enum State { LINE, DATA, SWALLOW }
@@ -186,7 +186,7 @@ final class KvConnection implements GroupCommit.Waiter {
         readPaused = true; // and never resumed
     }
 
-    private static boolean isGet(byte[] b, int start, int limit) {
+    static boolean isGet(byte[] b, int start, int limit) {
         int p = start;
         while (p < limit && b[p] == ' ') {
             p++;
@@ -332,7 +332,8 @@ final class KvConnection implements GroupCommit.Waiter {
         close(); // the replies held for the log can never be sent
     }
 
-    void close() {
+    @Override
+    public void close() {
         if (closed) {
             return;
         }

@@ -21,6 +21,7 @@ import io.laio.LaioStats;
 import io.laio.event.EventBase;
 import io.laio.event.EventLoopGroup;
 import io.laio.examples.OnLoop;
+import io.laio.examples.http.ListenSocket;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
@@ -68,10 +69,18 @@ public final class KvGroup {
         }
         // bind first, so a taken port fails before any disk work; accept only after the replay
         List<ServerSocketChannel> listeners = new ArrayList<>();
+        List<ListenSocket> rawListeners = new ArrayList<>();
+        boolean buffered = config.io() == KvIo.BUFFERED;
         KvShared s;
         try {
             InetSocketAddress at = config.bind();
             for (int i = 0; i < (handOff ? 1 : loops); i++) {
+                if (buffered) {
+                    ListenSocket l = KvRawListener.open(at, !handOff && loops > 1);
+                    rawListeners.add(l);
+                    at = new InetSocketAddress(at.getAddress(), l.port());
+                    continue;
+                }
                 ServerSocketChannel ch = KvServer.listen(at, !handOff && loops > 1);
                 listeners.add(ch);
                 at = (InetSocketAddress) ch.getLocalAddress(); // port 0: the others bind the one it picked
@@ -83,12 +92,15 @@ public final class KvGroup {
             for (ServerSocketChannel ch : listeners) {
                 ch.close();
             }
+            for (ListenSocket l : rawListeners) {
+                KvRawListener.closeFd(l.fd());
+            }
             throw e;
         }
         this.shared = s;
         List<KvServer> made = new ArrayList<>();
         running.set(loops);
-        this.group = EventLoopGroup.builder().loops(loops).threadName("kv-loop")
+        this.group = EventLoopGroup.builder().loops(loops).threadName("kv-loop").backend(buffered ? "epoll" : null)
                 .onLoopStart(onLoopStart)
                 .onLoopEnd((base, i) -> {
                     boolean last = running.decrementAndGet() == 0;
@@ -102,11 +114,12 @@ public final class KvGroup {
             for (int i = 0; i < loops; i++) {
                 EventBase b = group.get(i);
                 ServerSocketChannel ch = i < listeners.size() ? listeners.get(i) : null;
+                ListenSocket rawSocket = i < rawListeners.size() ? rawListeners.get(i) : null;
                 KvGroup handOutTo = handOff && loops > 1 ? this : null;
                 made.add(OnLoop.call(group, i, () -> {
                     Laio laio = Laio.attach(b);
                     try {
-                        return new KvServer(b, laio, s, ch, handOutTo, false);
+                        return new KvServer(b, laio, s, ch, rawSocket, handOutTo, false);
                     } catch (RuntimeException e) {
                         laio.close();
                         throw e;
@@ -117,6 +130,9 @@ public final class KvGroup {
             this.servers = List.copyOf(made);
             for (int i = made.size(); i < listeners.size(); i++) {
                 listeners.get(i).close();
+            }
+            for (int i = made.size(); i < rawListeners.size(); i++) {
+                KvRawListener.closeFd(rawListeners.get(i).fd());
             }
             stop();
             throw e;
@@ -195,6 +211,17 @@ public final class KvGroup {
             group.execute(i, () -> to.adopt(ch));
         } catch (RejectedExecutionException ended) {
             KvServer.closeQuietly(ch);
+        }
+    }
+
+    /** Gives the connected socket {@code fd} ({@code --io buffered}) to the next loop in turn; if that loop has ended, closes it. */
+    void handOut(int fd) {
+        int i = Math.floorMod(handOffNext.getAndIncrement(), servers.size());
+        KvServer to = servers.get(i);
+        try {
+            group.execute(i, () -> to.adoptFd(fd));
+        } catch (RejectedExecutionException ended) {
+            KvRawListener.closeFd(fd);
         }
     }
 

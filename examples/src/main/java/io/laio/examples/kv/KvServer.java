@@ -24,7 +24,9 @@ import io.laio.Policy;
 import io.laio.Sys;
 import io.laio.event.Ev;
 import io.laio.event.Event;
+import io.laio.buffer.SegmentPool;
 import io.laio.event.EventBase;
+import io.laio.examples.http.ListenSocket;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -55,8 +57,21 @@ public final class KvServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KvServer.class);
     private static final Duration ACCEPT_BACKOFF = Duration.ofMillis(100);
 
-    /** The server's settings. */
-    public record Config(InetSocketAddress bind, String dir, long memory, int maxItem, SyncMode sync, boolean compact) {
+    /**
+     * The server's settings; {@code io} is how connections do their I/O ({@link KvIo#BUFFERED}
+     * needs an IPv4 {@code bind} and is meant for an {@code epoll} base).
+     */
+    public record Config(InetSocketAddress bind, String dir, long memory, int maxItem, SyncMode sync, boolean compact,
+            KvIo io) {
+        /** Settings with {@link KvIo#NIO} connections. */
+        public Config(InetSocketAddress bind, String dir, long memory, int maxItem, SyncMode sync, boolean compact) {
+            this(bind, dir, memory, maxItem, sync, compact, KvIo.NIO);
+        }
+    }
+
+    /** A connection the server closes when it stops. */
+    interface Served {
+        void close();
     }
 
     private final EventBase base;
@@ -68,12 +83,16 @@ public final class KvServer implements AutoCloseable {
     private final CommandHandler handler;
     /** null: a loop fed by hand-off only. */
     private final ServerSocketChannel server;
+    /** {@code --io buffered}: the raw listener (null for a loop fed by hand-off only) and the segments of its connections. */
+    private final KvRawListener raw;
+    private final int rawPort;
+    private final SegmentPool pool;
     private final Event accept;
     /** After an accept failure (EMFILE): the level-triggered accept event would fire again at once, so it rests. */
     private final Event acceptBackoff;
     /** non-null: loop 0 of a hand-off group, giving each connection to the next loop. */
     private final KvGroup handOff;
-    private final Set<KvConnection> connections = new LinkedHashSet<>();
+    private final Set<Served> connections = new LinkedHashSet<>();
     private final boolean alone;
     private volatile long accepted;
     private boolean stopping;
@@ -81,19 +100,29 @@ public final class KvServer implements AutoCloseable {
     /** A server on its own, on {@code base}: binds, replays the log, then accepts. */
     public KvServer(EventBase base, Laio laio, Config config) throws IOException {
         // bind first, so a taken port fails before any disk work; accept only after the replay
-        ServerSocketChannel ch = listen(config.bind(), false);
+        boolean buffered = config.io() == KvIo.BUFFERED;
+        ServerSocketChannel ch = buffered ? null : listen(config.bind(), false);
+        ListenSocket rawSocket = buffered ? KvRawListener.open(config.bind(), false) : null;
         KvShared s;
         try {
             s = KvShared.open(new DiskIo(base, laio), config, 1);
         } catch (IOException | RuntimeException e) {
-            ch.close();
+            if (ch != null) {
+                ch.close();
+            } else {
+                KvRawListener.closeFd(rawSocket.fd());
+            }
             throw e;
         }
-        this(base, laio, s, ch, null, true);
+        this(base, laio, s, ch, rawSocket, null, true);
     }
 
-    /** Loop {@code base}'s server of a group; on that loop's thread. {@code server} may be null (hand-off only). */
-    KvServer(EventBase base, Laio laio, KvShared shared, ServerSocketChannel server, KvGroup handOff, boolean alone) {
+    /**
+     * Loop {@code base}'s server of a group; on that loop's thread. {@code server} (NIO) or
+     * {@code rawSocket} (buffered) is the listener, or both are null (hand-off only).
+     */
+    KvServer(EventBase base, Laio laio, KvShared shared, ServerSocketChannel server, ListenSocket rawSocket,
+            KvGroup handOff, boolean alone) {
         this.base = base;
         this.laio = laio;
         this.shared = shared;
@@ -103,6 +132,19 @@ public final class KvServer implements AutoCloseable {
         this.log = new GroupCommit(shared.log, base, laio);
         shared.stats.add(stats);
         this.handler = new CommandHandler(shared.store, log, stats, shared.config.maxItem(), shared.stats);
+        boolean buffered = shared.config.io() == KvIo.BUFFERED;
+        this.pool = buffered ? SegmentPool.create() : null;
+        this.rawPort = rawSocket == null ? -1 : rawSocket.port();
+        this.raw = rawSocket == null ? null : new KvRawListener(base, laio, rawSocket.fd(), ACCEPT_BACKOFF, fd -> {
+            if (handOff != null) {
+                handOff.handOut(fd);
+            } else {
+                adoptFd(fd);
+            }
+        });
+        if (raw != null && alone) {
+            raw.start();
+        }
         if (server == null) {
             accept = null;
             acceptBackoff = null;
@@ -124,6 +166,9 @@ public final class KvServer implements AutoCloseable {
         if (accept != null && !stopping) {
             accept.add();
         }
+        if (raw != null && !stopping) {
+            raw.start();
+        }
     }
 
     /** A non-blocking listener on {@code at}; with {@code reusePort} others may bind the same port. */
@@ -144,6 +189,9 @@ public final class KvServer implements AutoCloseable {
 
     /** The port it listens on; -1 for a loop fed by hand-off only. */
     public int port() {
+        if (raw != null) {
+            return rawPort;
+        }
         return server == null ? -1 : ((InetSocketAddress) server.socket().getLocalSocketAddress()).getPort();
     }
 
@@ -212,6 +260,18 @@ public final class KvServer implements AutoCloseable {
         }
     }
 
+    /** Serves the connected socket {@code fd} ({@code --io buffered}) on this loop for its life; this loop's thread. */
+    void adoptFd(int fd) {
+        if (stopping) {
+            laio.close(fd);
+            return;
+        }
+        connections.add(new KvBufferedConnection(this, laio, fd, pool, parser, handler, log, stats));
+        accepted++; // only this loop writes it
+        stats.currConnections++;
+        stats.totalConnections++;
+    }
+
     static void closeQuietly(SocketChannel ch) {
         try {
             ch.close();
@@ -220,7 +280,7 @@ public final class KvServer implements AutoCloseable {
         }
     }
 
-    void closed(KvConnection c) {
+    void closed(Served c) {
         if (connections.remove(c)) {
             stats.currConnections--;
         }
@@ -250,6 +310,9 @@ public final class KvServer implements AutoCloseable {
             return;
         }
         stopping = true;
+        if (raw != null) {
+            raw.close(); // on this thread: its Laio is gone once the loop ends
+        }
         if (server != null) {
             accept.del();
             acceptBackoff.del();
@@ -261,7 +324,7 @@ public final class KvServer implements AutoCloseable {
                 }
             }
         }
-        for (KvConnection c : new ArrayList<>(connections)) {
+        for (Served c : new ArrayList<>(connections)) {
             c.close();
         }
         log.close();
@@ -290,7 +353,9 @@ public final class KvServer implements AutoCloseable {
     /** Closes the listening socket and the log file; after the loop has ended. For a server alone. */
     @Override
     public void close() throws IOException {
-        server.close();
+        if (server != null) {
+            server.close();
+        }
         new DiskIo(base, laio).close(shared.logFd);
     }
 }

@@ -26,7 +26,7 @@ import java.util.Arrays;
  * reply waits behind it (replies keep their order). Positions are absolute byte counts since the
  * connection opened. Loop thread only.
  */
-final class ReplyBuffer {
+final class ReplyBuffer implements Replies {
     private byte[] buf = new byte[16 << 10];
     private int head;
     private int tail;
@@ -47,7 +47,8 @@ final class ReplyBuffer {
     }
 
     /** The bytes put from now on wait until {@code lsn} is acknowledged. */
-    void awaitLsn(long lsn) {
+    @Override
+    public void awaitLsn(long lsn) {
         if (markCount > 0 && markLsn[(markHead + markCount - 1) & (markLsn.length - 1)] >= lsn) {
             return; // an earlier mark already holds everything after it at least as long
         }
@@ -110,7 +111,8 @@ final class ReplyBuffer {
         tail = live;
     }
 
-    void put(byte[] b) {
+    @Override
+    public void put(byte[] b) {
         put(b, 0, b.length);
     }
 
@@ -121,25 +123,29 @@ final class ReplyBuffer {
     }
 
     /** ASCII text. */
-    void put(String s) {
+    @Override
+    public void put(String s) {
         int n = s.length();
         ensure(n);
         Latin1.copy(s, buf, tail);
         tail += n;
     }
 
-    void putLine(String s) {
+    @Override
+    public void putLine(String s) {
         put(s);
         crlf();
     }
 
-    void crlf() {
+    @Override
+    public void crlf() {
         ensure(2);
         buf[tail++] = '\r';
         buf[tail++] = '\n';
     }
 
-    void putUnsigned(long v) {
+    @Override
+    public void putUnsigned(long v) {
         put(Long.toUnsignedString(v));
     }
 

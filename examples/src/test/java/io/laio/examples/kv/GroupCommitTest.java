@@ -30,16 +30,24 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** {@code --sync always}: every acknowledged mutation is fsynced first, and one fsync covers many. */
 @Timeout(60)
+@ParameterizedClass(name = "--io {0}")
+@EnumSource(KvIo.class)
 class GroupCommitTest {
     @TempDir
     Path dir;
 
+    @Parameter
+    KvIo io;
+
     @Test
     void aMutationIsAcknowledgedOnlyAfterAnFsyncThatCoversIt() throws Exception {
-        try (KvTestServer s = new KvTestServer(dir, SyncMode.ALWAYS); KvClient c = s.client()) {
+        try (KvTestServer s = new KvTestServer(dir, SyncMode.ALWAYS, io); KvClient c = s.client()) {
             for (int i = 1; i <= 5; i++) {
                 c.set("seq" + i, "v" + i);
                 Map<String, String> st = c.stats();
@@ -60,7 +68,7 @@ class GroupCommitTest {
 
     @Test
     void aFloodOfPipelinedNoreplyMutationsSharesFewWritesAndFsyncs() throws Exception {
-        try (KvTestServer s = new KvTestServer(dir, SyncMode.ALWAYS); KvClient c = s.client()) {
+        try (KvTestServer s = new KvTestServer(dir, SyncMode.ALWAYS, io); KvClient c = s.client()) {
             StringBuilder sb = new StringBuilder();
             int n = 20_000;
             for (int i = 0; i < n; i++) {
@@ -80,7 +88,7 @@ class GroupCommitTest {
     void concurrentClientsShareFsyncs() throws Exception {
         int clients = 8;
         int perClient = 40;
-        try (KvTestServer s = new KvTestServer(dir, SyncMode.ALWAYS)) {
+        try (KvTestServer s = new KvTestServer(dir, SyncMode.ALWAYS, io)) {
             ExecutorService pool = Executors.newFixedThreadPool(clients);
             CyclicBarrier start = new CyclicBarrier(clients);
             List<Future<?>> done = new ArrayList<>();

@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -79,15 +79,15 @@ class KillNineDurabilityTest {
         }
     }
 
-    @ParameterizedTest(name = "--loops {0}")
-    @ValueSource(ints = {1, 2})
-    void everyAcknowledgedMutationSurvivesKillMinusNine(int loops) throws Exception {
+    @ParameterizedTest(name = "--loops {0} --io {1}")
+    @CsvSource({"1, nio", "2, nio", "1, buffered", "2, buffered"})
+    void everyAcknowledgedMutationSurvivesKillMinusNine(int loops, String io) throws Exception {
         Path data = dir.resolve("data");
         Path stderr = dir.resolve("kv.stderr");
         int writers = 4;
         List<Writer> ws = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
-        try (KvProcess kv = new KvProcess(data, stderr, "--sync", "always", "--loops", Integer.toString(loops))) {
+        try (KvProcess kv = new KvProcess(data, stderr, "--sync", "always", "--loops", Integer.toString(loops), "--io", io)) {
             AtomicBoolean stop = new AtomicBoolean();
             for (int i = 0; i < writers; i++) {
                 Writer w = new Writer(i, kv.port, stop);
@@ -110,7 +110,7 @@ class KillNineDurabilityTest {
             acked += 2L * (w.lastAcked + 1);
         }
         LoggerFactory.getLogger(KillNineDurabilityTest.class).info("{} mutations acknowledged before kill -9", acked);
-        try (KvProcess kv = new KvProcess(data, stderr, "--sync", "always", "--loops", Integer.toString(loops));
+        try (KvProcess kv = new KvProcess(data, stderr, "--sync", "always", "--loops", Integer.toString(loops), "--io", io);
                 KvClient c = new KvClient(kv.port)) {
             for (Writer w : ws) {
                 for (int i = 0; i <= w.lastAcked; i++) {

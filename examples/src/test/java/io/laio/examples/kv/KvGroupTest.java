@@ -34,6 +34,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -47,9 +48,13 @@ class KvGroupTest {
     Path dir;
 
     private KvGroup start(int loops, boolean handOff, SyncMode sync) throws IOException {
+        return start(loops, handOff, sync, KvIo.NIO);
+    }
+
+    private KvGroup start(int loops, boolean handOff, SyncMode sync, KvIo io) throws IOException {
         Files.createDirectories(dir.resolve("data"));
         KvServer.Config config = new KvServer.Config(new InetSocketAddress("127.0.0.1", 0), dir.resolve("data").toString(),
-                64L << 20, 1 << 20, sync, false);
+                64L << 20, 1 << 20, sync, false, io);
         return new KvGroup(config, loops, handOff, null);
     }
 
@@ -69,10 +74,10 @@ class KvGroupTest {
         }
     }
 
-    @ParameterizedTest(name = "hand-off {0}")
-    @ValueSource(booleans = {false, true})
-    void connectionsLandOnEveryLoopAndEveryLoopSeesTheOthersWrites(boolean handOff) throws Exception {
-        KvGroup g = start(2, handOff, SyncMode.NEVER);
+    @ParameterizedTest(name = "hand-off {0}, --io {1}")
+    @CsvSource({"false, nio", "true, nio", "false, buffered", "true, buffered"})
+    void connectionsLandOnEveryLoopAndEveryLoopSeesTheOthersWrites(boolean handOff, String io) throws Exception {
+        KvGroup g = start(2, handOff, SyncMode.NEVER, KvIo.valueOf(io.toUpperCase(java.util.Locale.ROOT)));
         try {
             List<KvClient> clients = new ArrayList<>();
             try {

@@ -24,25 +24,33 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** memcached text-protocol conformance, over loopback with raw sockets: every command, every error. */
 @Timeout(60)
+@ParameterizedClass(name = "--io {0}")
+@EnumSource(KvIo.class)
 class KvProtocolTest {
     @TempDir
     static Path dir;
     static KvTestServer server;
 
-    @BeforeAll
-    static void start() throws Exception {
-        server = new KvTestServer(dir, SyncMode.NEVER);
+    @Parameter
+    KvIo io;
+
+    @BeforeParameterizedClassInvocation
+    static void start(KvIo io) throws Exception {
+        server = new KvTestServer(dir.resolve(io.toString()), SyncMode.NEVER, io);
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     static void stop() throws Exception {
         server.close();
     }
@@ -201,7 +209,7 @@ class KvProtocolTest {
     @Test
     void flushAllRemovesEverythingAndADelayedOneLater() throws Exception {
         // its own server: flush_all would disturb the other tests
-        try (KvTestServer s = new KvTestServer(dir.resolve("flush"), SyncMode.NEVER); KvClient c = s.client()) {
+        try (KvTestServer s = new KvTestServer(dir.resolve(io + "-flush"), SyncMode.NEVER, io); KvClient c = s.client()) {
             c.set("f1", "x");
             c.call("flush_all\r\n", "OK");
             c.call("get f1\r\n", "END");
@@ -414,7 +422,7 @@ class KvProtocolTest {
 
     @Test
     void leastRecentlyUsedItemsAreEvictedPastTheMemoryLimit() throws Exception {
-        try (KvTestServer s = new KvTestServer(dir.resolve("lru"), SyncMode.NEVER, 256 << 10, 1 << 20, false);
+        try (KvTestServer s = new KvTestServer(dir.resolve(io + "-lru"), SyncMode.NEVER, 256 << 10, 1 << 20, false, io);
                 KvClient c = s.client()) {
             String value = "v".repeat(1000);
             c.set("hot", value);

@@ -36,11 +36,20 @@ final class KvTestServer implements AutoCloseable {
     }
 
     KvTestServer(Path dir, SyncMode sync, long memory, int maxItem, boolean compact) throws Exception {
+        this(dir, sync, memory, maxItem, compact, KvIo.NIO);
+    }
+
+    KvTestServer(Path dir, SyncMode sync, KvIo io) throws Exception {
+        this(dir, sync, 64L << 20, 1 << 20, false, io);
+    }
+
+    /** With {@link KvIo#BUFFERED} on an {@code epoll} base, as {@code kv --io buffered} runs. */
+    KvTestServer(Path dir, SyncMode sync, long memory, int maxItem, boolean compact, KvIo io) throws Exception {
         Files.createDirectories(dir);
         KvServer.Config config = new KvServer.Config(new InetSocketAddress("127.0.0.1", 0), dir.toString(), memory, maxItem,
-                sync, compact);
+                sync, compact, io);
         thread = Thread.ofPlatform().name("kv-test-loop").start(() -> {
-            try (EventBase base = EventBase.create(); Laio laio = Laio.attach(base); KvServer s = new KvServer(base, laio, config)) {
+            try (EventBase base = io == KvIo.BUFFERED ? EventBase.create("epoll") : EventBase.create(); Laio laio = Laio.attach(base); KvServer s = new KvServer(base, laio, config)) {
                 started.complete(s);
                 base.dispatch();
             } catch (Throwable t) {

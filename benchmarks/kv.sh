@@ -19,7 +19,7 @@
 # Servers (SERVERS, space-separated labels; default "memcached kv-never kv-always", all on one thread
 # so the published figures stay comparable): memcached-tN is memcached -t N (memcached = -t 1),
 # kv-SYNC-lN is kv --sync SYNC --loops N (kv-SYNC = --loops 1); a -buffered suffix (kv-never-buffered,
-# kv-always-l2-buffered) adds --io buffered (BufferEvent connections; default --io nio). KV_LOOPS=N alone picks
+# kv-always-l2-buffered) adds --io buffered (BufferEvent connections; default --io nio), a -uring suffix --io uring. KV_LOOPS=N alone picks
 # "memcached-tN kv-never-lN kv-always-lN". MEMCASLAP_THREADS (default 1) is memcaslap's -T.
 # E.g. the many-core goal: KV_LOOPS=2 benchmarks/kv.sh, or SERVERS="memcached-t2 kv-never-l2 kv-never".
 set -euo pipefail
@@ -51,9 +51,10 @@ for run in $(seq 1 "$RUNS"); do
     case "$s" in
       memcached) memcached -l 127.0.0.1 -p "$PORT" -t 1 -m 64 -U 0 -u root & PID=$! ;;
       memcached-t[0-9]*) memcached -l 127.0.0.1 -p "$PORT" -t "${s#memcached-t}" -m 64 -U 0 -u root & PID=$! ;;
-      kv-never|kv-always|kv-interval|kv-never-l[0-9]*|kv-always-l[0-9]*|kv-interval-l[0-9]*|kv-*-buffered)
+      kv-never|kv-always|kv-interval|kv-never-l[0-9]*|kv-always-l[0-9]*|kv-interval-l[0-9]*|kv-*-buffered|kv-*-uring)
         base=${s%-buffered}; io=nio
         [ "$base" != "$s" ] && io=buffered
+        [ "${s%-uring}" != "$s" ] && { base=${s%-uring}; io=uring; }
         sync=${base#kv-}; sync=${sync%-l*}; loops=1
         [[ $base == *-l[0-9]* ]] && loops=${base##*-l}
         case "$sync" in never|always|interval) ;; *) echo "unknown server: $s" >&2; exit 1 ;; esac
@@ -71,7 +72,7 @@ import glob, os, re, statistics, sys
 out, runs, duration, cores, kernel, servers, client_threads = sys.argv[1:8]
 servers = servers.split()
 def threads(s):  # memcached's -t or kv's --loops of a label
-    m = re.search(r"-[tl](\d+)$", s.removesuffix("-buffered"))
+    m = re.search(r"-[tl](\d+)$", s.removesuffix("-buffered").removesuffix("-uring"))
     return int(m.group(1)) if m else 1
 def tps(f):
     m = re.findall(r"TPS:\s*(\d+)", open(f).read())
@@ -82,7 +83,8 @@ print(f"Machine: {cores} cores, kernel {kernel}. memcaslap (libmemcached-tools),
       "client share the machine over loopback. `memcached` is memcached 1.6 with one worker thread (`-t 1`), "
       "`memcached-tN` with N; `kv-SYNC` is kv on one event loop (`--loops 1`), `kv-SYNC-lN` on N loops sharing one "
       "store and one log (the log's writes and fsyncs run through LAIO); a `-buffered` suffix is kv with "
-      "`--io buffered` (a `BufferEvent` per connection instead of NIO channels). Reproduce: "
+      "`--io buffered` (a `BufferEvent` per connection instead of NIO channels), a `-uring` suffix kv with `--io uring` "
+      "(the same on an io_uring loop: waiting socket calls, log writes and fsyncs on the ring). Reproduce: "
       f"`SERVERS=\"{' '.join(servers)}\" benchmarks/kv.sh {runs} {duration}`.\n")
 print("| server | operations/s (median) | runs | vs memcached, same threads |")
 print("|---|---|---|---|")

@@ -72,7 +72,8 @@ public final class KvCommand implements Callable<Integer> {
     @Option(names = "--io", defaultValue = "nio", converter = IoConverter.class,
             description = "How connections do their I/O, one of ${COMPLETION-CANDIDATES}: nio, NIO channels and kv's own "
                     + "buffers; buffered, a BufferEvent per connection over a raw socket on an epoll base, every socket "
-                    + "call a LAIO call (IPv4 only) (default: ${DEFAULT-VALUE}).")
+                    + "call a LAIO call (IPv4 only); uring, as buffered on an io_uring loop, whose ring takes the socket "
+                    + "calls that would wait and the log's writes and fsyncs (default: ${DEFAULT-VALUE}).")
     KvIo io;
 
     @Mixin

@@ -70,7 +70,7 @@ public final class KvGroup {
         // bind first, so a taken port fails before any disk work; accept only after the replay
         List<ServerSocketChannel> listeners = new ArrayList<>();
         List<ListenSocket> rawListeners = new ArrayList<>();
-        boolean buffered = config.io() == KvIo.BUFFERED;
+        boolean buffered = config.io().buffered();
         KvShared s;
         try {
             InetSocketAddress at = config.bind();
@@ -100,7 +100,7 @@ public final class KvGroup {
         this.shared = s;
         List<KvServer> made = new ArrayList<>();
         running.set(loops);
-        this.group = EventLoopGroup.builder().loops(loops).threadName("kv-loop").backend(buffered ? "epoll" : null)
+        this.group = EventLoopGroup.builder().loops(loops).threadName("kv-loop").backend(config.io().backend())
                 .onLoopStart(onLoopStart)
                 .onLoopEnd((base, i) -> {
                     boolean last = running.decrementAndGet() == 0;

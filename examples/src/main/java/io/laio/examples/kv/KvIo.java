@@ -26,7 +26,27 @@ public enum KvIo {
      * A {@code BufferEvent} per connection over a raw socket on an {@code epoll} base: every
      * socket call a LAIO call, input and output in {@code EvBuffer}s.
      */
-    BUFFERED;
+    BUFFERED,
+    /**
+     * As {@link #BUFFERED}, on a {@code uring} base: the socket calls that would wait, and the
+     * log's writes and fsyncs, are entries on the loop's io_uring (LAIO's ring route) instead of
+     * epoll waits and helper threads.
+     */
+    URING;
+
+    /** Whether connections are {@code BufferEvent}s over raw sockets. @return that */
+    public boolean buffered() {
+        return this != NIO;
+    }
+
+    /** The loop backend it needs, or null for the default (NIO channels need the nio one). @return the name */
+    public String backend() {
+        return switch (this) {
+            case NIO -> null;
+            case BUFFERED -> "epoll";
+            case URING -> "uring";
+        };
+    }
 
     /** As given to {@code kv --io}. */
     @Override

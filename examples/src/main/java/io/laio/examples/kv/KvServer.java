@@ -100,7 +100,7 @@ public final class KvServer implements AutoCloseable {
     /** A server on its own, on {@code base}: binds, replays the log, then accepts. */
     public KvServer(EventBase base, Laio laio, Config config) throws IOException {
         // bind first, so a taken port fails before any disk work; accept only after the replay
-        boolean buffered = config.io() == KvIo.BUFFERED;
+        boolean buffered = config.io().buffered();
         ServerSocketChannel ch = buffered ? null : listen(config.bind(), false);
         ListenSocket rawSocket = buffered ? KvRawListener.open(config.bind(), false) : null;
         KvShared s;
@@ -132,7 +132,7 @@ public final class KvServer implements AutoCloseable {
         this.log = new GroupCommit(shared.log, base, laio);
         shared.stats.add(stats);
         this.handler = new CommandHandler(shared.store, log, stats, shared.config.maxItem(), shared.stats);
-        boolean buffered = shared.config.io() == KvIo.BUFFERED;
+        boolean buffered = shared.config.io().buffered();
         this.pool = buffered ? SegmentPool.create() : null;
         this.rawPort = rawSocket == null ? -1 : rawSocket.port();
         this.raw = rawSocket == null ? null : new KvRawListener(base, laio, rawSocket.fd(), ACCEPT_BACKOFF, fd -> {

@@ -49,7 +49,7 @@ final class KvTestServer implements AutoCloseable {
         KvServer.Config config = new KvServer.Config(new InetSocketAddress("127.0.0.1", 0), dir.toString(), memory, maxItem,
                 sync, compact, io);
         thread = Thread.ofPlatform().name("kv-test-loop").start(() -> {
-            try (EventBase base = io == KvIo.BUFFERED ? EventBase.create("epoll") : EventBase.create(); Laio laio = Laio.attach(base); KvServer s = new KvServer(base, laio, config)) {
+            try (EventBase base = io.backend() != null ? EventBase.create(io.backend()) : EventBase.create(); Laio laio = Laio.attach(base); KvServer s = new KvServer(base, laio, config)) {
                 started.complete(s);
                 base.dispatch();
             } catch (Throwable t) {

@@ -64,8 +64,9 @@ import org.slf4j.LoggerFactory;
  * bytes is end-of-file: {@link #EOF}|{@link #READING}, and reading stops for good.
  *
  * <p><b>Writing</b> is on from the start. Whatever is appended to the output is written, in
- * order, from the next loop pass on (appending in a callback batches), one segment or file
- * range per call ({@code sendto} with {@code MSG_NOSIGNAL}, or {@code sendfile} for a file
+ * order, once the callback that appended it returns: what {@link BufferEventHandler#onRead}
+ * appends goes out before the next read is posted, anything else in this or the next loop pass
+ * (appending in a callback batches), one segment or file range per call ({@code sendto} with {@code MSG_NOSIGNAL}, or {@code sendfile} for a file
  * range). {@link BufferEventHandler#onWrite} runs after a write leaves the output at or below
  * the write low watermark (0: empty). The write high watermark is advice for producers:
  * {@link #isWritable()} is false while the output holds that much or more (a proxy stops
@@ -796,6 +797,7 @@ public final class BufferEvent {
                     return;
                 }
                 arrived(r);
+                writeWhatTheReadCallbackAppended();
             }
         } finally {
             inRead = false;
@@ -827,7 +829,19 @@ public final class BufferEvent {
             return; // cancelled: disabled or timed out
         }
         arrived(result);
+        writeWhatTheReadCallbackAppended();
         startRead();
+    }
+
+    /**
+     * A reply appended in {@code onRead} goes out now, before the next read is posted (a failed
+     * {@code recvfrom} and a wait registration), not at the kick later in the pass: a
+     * request-reply exchange waits for neither.
+     */
+    private void writeWhatTheReadCallbackAppended() {
+        if (kickPending && writeCall == null && !closed) {
+            startWrite();
+        }
     }
 
     /** A read returned {@code r >= 0} bytes into {@link #readChunk}. */

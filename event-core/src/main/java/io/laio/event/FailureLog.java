@@ -17,8 +17,6 @@
 
 package io.laio.event;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -75,16 +73,15 @@ final class FailureLog {
         if (printed.size() >= MAX_KINDS || !printed.add(kind)) {
             return;
         }
-        StringWriter text = new StringWriter();
-        PrintWriter w = new PrintWriter(text);
-        w.println("laio: " + message);
-        w.println("laio: (no slf4j provider on the class path: reported once per kind of failure, "
+        String text = "laio: " + message + System.lineSeparator()
+                + "laio: (no slf4j provider on the class path: reported once per kind of failure, "
                 + "further '" + where + "' failures" + (t == null ? "" : " of " + t.getClass().getName())
-                + " are dropped; add a provider such as slf4j-simple to see them all)");
+                + " are dropped; add a provider such as slf4j-simple to see them all)";
+        // one record (the logger formats the stack trace), so two loops failing at once do not interleave
         if (t != null) {
-            t.printStackTrace(w);
+            fallback.log(level, text, t);
+        } else {
+            fallback.log(level, text);
         }
-        w.flush();
-        fallback.log(level, text.toString()); // one record, so lines of two loops failing at once do not interleave
     }
 }

@@ -41,6 +41,9 @@ final class RecordingPlatformLogger implements System.Logger {
     @Override
     public void log(Level level, ResourceBundle bundle, String msg, Throwable thrown) {
         text.append(msg).append('\n');
+        if (thrown != null) {
+            text.append(thrown).append('\n'); // what a handler prints first of the stack trace
+        }
     }
 
     @Override

@@ -30,10 +30,7 @@ final class EvReplies implements Replies {
     /** Bytes ever put into {@code held} / moved out of it: marks are positions on that count. */
     private long heldIn;
     private long heldOut;
-    private long[] markPos = new long[16];
-    private long[] markLsn = new long[16];
-    private int markHead;
-    private int markCount;
+    private final LsnMarks marks = new LsnMarks();
     /** Bytes ever put, for the statistics. */
     private long produced;
 
@@ -52,38 +49,18 @@ final class EvReplies implements Replies {
     }
 
     boolean hasMarks() {
-        return markCount > 0;
+        return !marks.isEmpty();
     }
 
     @Override
     public void awaitLsn(long lsn) {
-        if (markCount > 0 && markLsn[(markHead + markCount - 1) & (markLsn.length - 1)] >= lsn) {
-            return; // an earlier mark already holds everything after it at least as long
-        }
-        if (markCount == markPos.length) {
-            long[] p = new long[markCount * 2];
-            long[] l = new long[markCount * 2];
-            for (int i = 0; i < markCount; i++) {
-                p[i] = markPos[(markHead + i) & (markPos.length - 1)];
-                l[i] = markLsn[(markHead + i) & (markLsn.length - 1)];
-            }
-            markPos = p;
-            markLsn = l;
-            markHead = 0;
-        }
-        int at = (markHead + markCount) & (markPos.length - 1);
-        markPos[at] = heldIn;
-        markLsn[at] = lsn;
-        markCount++;
+        marks.add(heldIn, lsn);
     }
 
     /** Drops the marks {@code ackedLsn} satisfies and moves what they held into the output. */
     void release(long ackedLsn) {
-        while (markCount > 0 && markLsn[markHead] <= ackedLsn) {
-            markHead = (markHead + 1) & (markPos.length - 1);
-            markCount--;
-        }
-        long upTo = markCount == 0 ? heldIn : markPos[markHead];
+        long mark = marks.release(ackedLsn);
+        long upTo = mark < 0 ? heldIn : mark;
         if (upTo > heldOut) {
             heldOut += out.moveFrom(held, upTo - heldOut);
         }
@@ -91,7 +68,7 @@ final class EvReplies implements Replies {
 
     /** Where the next bytes go: behind a mark they wait; otherwise straight out. */
     private EvBuffer sink() {
-        return markCount > 0 ? held : out;
+        return marks.isEmpty() ? out : held;
     }
 
     @Override
@@ -136,11 +113,11 @@ final class EvReplies implements Replies {
     void clear() {
         held.clear();
         heldOut = heldIn;
-        markCount = 0;
+        marks.clear();
     }
 
     @Override
     public String toString() {
-        return "EvReplies[held=" + held.length() + ", marks=" + markCount + "]";
+        return "EvReplies[held=" + held.length() + ", marks=" + marks.size() + "]";
     }
 }

@@ -17,7 +17,6 @@
 package io.laio.examples.kv;
 
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 
 /**
  * A connection's outgoing bytes, in order, with <em>durability marks</em>: a mark says "the bytes
@@ -32,10 +31,7 @@ final class ReplyBuffer implements Replies {
     private int tail;
     /** Absolute position of {@code buf[head]}. */
     private long headPos;
-    private long[] markPos = new long[16];
-    private long[] markLsn = new long[16];
-    private int markHead;
-    private int markCount;
+    private final LsnMarks marks = new LsnMarks();
 
     /** Bytes not yet sent (some may be held by marks). */
     int pending() {
@@ -43,42 +39,19 @@ final class ReplyBuffer implements Replies {
     }
 
     boolean hasMarks() {
-        return markCount > 0;
+        return !marks.isEmpty();
     }
 
     /** The bytes put from now on wait until {@code lsn} is acknowledged. */
     @Override
     public void awaitLsn(long lsn) {
-        if (markCount > 0 && markLsn[(markHead + markCount - 1) & (markLsn.length - 1)] >= lsn) {
-            return; // an earlier mark already holds everything after it at least as long
-        }
-        if (markCount == markPos.length) {
-            long[] p = new long[markCount * 2];
-            long[] l = new long[markCount * 2];
-            for (int i = 0; i < markCount; i++) {
-                p[i] = markPos[(markHead + i) & (markPos.length - 1)];
-                l[i] = markLsn[(markHead + i) & (markLsn.length - 1)];
-            }
-            markPos = p;
-            markLsn = l;
-            markHead = 0;
-        }
-        int at = (markHead + markCount) & (markPos.length - 1);
-        markPos[at] = headPos + (tail - head);
-        markLsn[at] = lsn;
-        markCount++;
+        marks.add(headPos + (tail - head), lsn);
     }
 
     /** Drops the marks that {@code ackedLsn} satisfies; returns how many bytes may be sent now. */
     int sendable(long ackedLsn) {
-        while (markCount > 0 && markLsn[markHead] <= ackedLsn) {
-            markHead = (markHead + 1) & (markPos.length - 1);
-            markCount--;
-        }
-        if (markCount == 0) {
-            return tail - head;
-        }
-        return (int) (markPos[markHead] - headPos);
+        long mark = marks.release(ackedLsn);
+        return mark < 0 ? tail - head : (int) (mark - headPos);
     }
 
     /** A view of the next {@code n} bytes to send; {@link #consumed} after writing. */
@@ -160,6 +133,6 @@ final class ReplyBuffer implements Replies {
 
     @Override
     public String toString() {
-        return "ReplyBuffer[pending=" + pending() + ", marks=" + markCount + " " + Arrays.toString(markLsn) + "]";
+        return "ReplyBuffer[pending=" + pending() + ", marks=" + marks.size() + " " + marks + "]";
     }
 }

@@ -308,12 +308,19 @@ class EpollLoopTest {
             MemorySegment src = arena.allocate(size);
             MemorySegment.copy(data, 0, src, ValueLayout.JAVA_BYTE, 0, size);
             List<Long> results = new ArrayList<>();
+            // The reader starts only once the write was issued: a reader already draining the
+            // pair could let one non-blocking send take all 1 MiB, and the call would not go
+            // to the background at all.
+            java.util.concurrent.CountDownLatch issued = new java.util.concurrent.CountDownLatch(1);
             base.execute(() -> {
-                assertEquals(-1, laio.write(sp[0], src, size));
+                long r = laio.write(sp[0], src, size);
+                issued.countDown();
+                assertEquals(-1, r, "a socket buffer cannot take 1 MiB at once");
                 Event.set(base, laio.gethandle(), Ev.LAIO, (ev, what, arg) -> results.add(ev.result()), null).add();
             });
             byte[] got = new byte[size];
             Thread reader = failures.start("reader", () -> {
+                issued.await();
                 MemorySegment chunk = Arena.ofAuto().allocate(8192);
                 for (int off = 0; off < size; ) {
                     long n = Native.sys(Sys.SYS_read, sp[1], chunk.address(), 8192);
@@ -326,6 +333,7 @@ class EpollLoopTest {
                 base.loop(Ev.LOOP_ONCE);
             }
             reader.join();
+            failures.assertNone();
             assertEquals(List.of((long) size), results, "one completion, at N bytes");
             assertTrue(java.util.Arrays.equals(data, got));
         } finally {

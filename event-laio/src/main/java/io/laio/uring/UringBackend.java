@@ -267,9 +267,9 @@ final class UringBackend implements Backend {
                 int r = ring.submitAndWait(1, timeoutBySqe ? -1 : left); // by entry: the TIMEOUT queued above ends it
                 woken = false;
                 int reported = reap(sink);
-                // a removal's or a stale entry's completion also ends the wait: wait again for the rest
-                if (woken || reported > 0 || r == -UringNative.ETIME || r == -UringNative.EINTR
-                        || Thread.currentThread().isInterrupted()) {
+                // a removal's or a stale entry's completion also ends the wait, and so does a signal
+                // (EINTR) meant for no one here: wait again for the rest
+                if (woken || reported > 0 || r == -UringNative.ETIME || Thread.currentThread().isInterrupted()) {
                     return reported;
                 }
                 if (deadline != 0) {

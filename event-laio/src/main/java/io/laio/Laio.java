@@ -105,7 +105,7 @@ public final class Laio implements AutoCloseable {
     private final Completions completions;
     private final Background background;
     final Router router; // package-private: tests mark what a descriptor's file system refuses
-    private volatile boolean closed;
+    volatile boolean closed; // package-private: a LaioBatch refuses to submit once it is set
 
     private Laio(EventBase base, LaioConfig config) {
         this.config = config;
@@ -288,6 +288,23 @@ public final class Laio implements AutoCloseable {
         long r = router.syscall(ts, nr, a1, a2, a3, a4, a5, a6, keepAlive);
         Reference.reachabilityFence(keepAlive);
         return r;
+    }
+
+    /**
+     * A reusable {@link LaioBatch} of up to {@code capacity} calls, posted together with one
+     * callback when all are done: on a {@code "uring"} base the calls with an io_uring opcode are
+     * entries on the loop's ring with no record, handle or event each; elsewhere the calls take
+     * the normal route one by one (see {@link LaioBatch}). Call it on the loop thread, or on the
+     * thread that owns the base while no loop runs.
+     *
+     * @param capacity the most calls one submission holds, 1..{@link LaioBatch#MAX_CAPACITY}
+     * @return a new, empty batch
+     * @throws IllegalArgumentException if {@code capacity} is out of range
+     * @throws IllegalStateException    if this Laio is standalone (a batch's callback runs on the
+     *                                  loop), or off the loop thread while the loop runs
+     */
+    public LaioBatch batch(int capacity) {
+        return new LaioBatch(this, capacity, counters);
     }
 
     // ------------------------------------------------------------------ the calling thread's state

@@ -49,6 +49,10 @@ public final class UringCalls implements RingRoute {
     static final long CALL = 0x8400_0000_0000_0000L;
     /** user_data kind of an {@code IORING_OP_ASYNC_CANCEL}'s own completion. */
     static final long CANCEL = 0x8500_0000_0000_0000L;
+    /** user_data kind of a batch call's entry: the batch's id in bits 24-55, the call's index in bits 0-23. */
+    static final long BATCH = 0x8600_0000_0000_0000L;
+    /** Calls in one batch: the index's bits in a batch entry's user_data. */
+    public static final int MAX_BATCH = 1 << 24;
 
     private final UringRing ring;
     private final boolean[] has = new boolean[UringOps.LIMIT];
@@ -60,6 +64,11 @@ public final class UringCalls implements RingRoute {
     /** Slots ever used: {@code [0, used)}. */
     private int used;
     private int inFlight;
+    /** Batches with entries in flight, by id; ids reused through {@link #freeBatches}. */
+    private RingRoute.Batch[] batches = new RingRoute.Batch[8];
+    private int[] freeBatches = new int[8];
+    private int freeBatchCount;
+    private int batchesUsed;
 
     UringCalls(UringRing ring) {
         this.ring = ring;
@@ -133,6 +142,75 @@ public final class UringCalls implements RingRoute {
     }
 
     @Override
+    public int openBatch(RingRoute.Batch b) {
+        int id;
+        if (freeBatchCount > 0) {
+            id = freeBatches[--freeBatchCount];
+        } else {
+            if (batchesUsed == batches.length) {
+                batches = Arrays.copyOf(batches, batchesUsed * 2);
+                freeBatches = Arrays.copyOf(freeBatches, batchesUsed * 2);
+            }
+            id = batchesUsed++;
+        }
+        batches[id] = b;
+        return id;
+    }
+
+    @Override
+    public void closeBatch(int id) {
+        if (batches[id] == null) {
+            throw new IllegalStateException("batch " + id + " is not open");
+        }
+        batches[id] = null;
+        freeBatches[freeBatchCount++] = id; // never full: one place per id ever given
+    }
+
+    @Override
+    public void pushBatchCall(int id, int index, long nr, long a1, long a2, long a3, long a4, long a5) {
+        try {
+            UringOps.push(ring, UringOps.opcode(nr, a1, a2, a3, a4, a5), nr, a1, a2, a3, a4, a5, batchData(id, index));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void cancelBatchCall(int id, int index) {
+        try {
+            ring.push(UringRing.OP_ASYNC_CANCEL, 0, -1, 0, batchData(id, index), 0, 0, UringBackend.IGNORED);
+        } catch (IOException e) {
+            // no room even after a submission: the call completes as it would have, uncancelled
+        }
+    }
+
+    @Override
+    public void flush() {
+        try {
+            ring.submit(); // a refusal (EAGAIN, EBUSY, EINTR) leaves the entries queued for the next wait
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static long batchData(int id, int index) {
+        return BATCH | ((id & 0xFFFF_FFFFL) << 24) | index;
+    }
+
+    /** From the backend's reaping: the completion of a batch call. */
+    void batchCompleted(long data, int res) {
+        RingRoute.Batch b = batchOf(data);
+        if (b != null) {
+            b.completed((int) (data & (MAX_BATCH - 1)), res);
+        }
+    }
+
+    private RingRoute.Batch batchOf(long data) {
+        int id = (int) ((data >>> 24) & 0xFFFF_FFFFL);
+        return id < batchesUsed ? batches[id] : null;
+    }
+
+    @Override
     public boolean cancel(LaioCall h, long gen) {
         int slot = h.ringSlot;
         if (slot < 0 || slot >= used || calls[slot] != h || h.generation() != gen) {
@@ -164,6 +242,12 @@ public final class UringCalls implements RingRoute {
                 mine++;
             }
         }
+        for (int id = 0; id < batchesUsed; id++) {
+            RingRoute.Batch b = batches[id];
+            if (b != null && b.owner() == owner) {
+                mine += b.cancelOnRing(this);
+            }
+        }
         try {
             while (mine > 0) {
                 mine -= reapOwned(owner);
@@ -193,6 +277,15 @@ public final class UringCalls implements RingRoute {
         for (int i = 0; i < n; i++) {
             long at = ring.cqeAt(i);
             long data = UringCqeLayout.userData(cqes, at);
+            if ((data & UringBackend.KIND) == BATCH) {
+                RingRoute.Batch b = batchOf(data);
+                if (b != null && b.owner() == owner) {
+                    UringCqeLayout.setUserData(cqes, at, UringBackend.IGNORED);
+                    done++;
+                    batchCompleted(data, UringCqeLayout.res(cqes, at));
+                }
+                continue;
+            }
             if ((data & UringBackend.KIND) != CALL) {
                 continue;
             }

@@ -44,6 +44,62 @@ public interface RingRoute {
         void completed(LaioCall h, int res);
     }
 
+    /**
+     * The calls of one {@code io.laio.LaioBatch} submission on the ring: entries with no record of
+     * their own, named by the batch's id ({@link #openBatch}) and the call's index in the batch,
+     * so a batch of any size costs no object per call. Loop thread (or a closing owner's thread
+     * while no loop runs), as the ring.
+     */
+    interface Batch {
+        /** The Laio the calls belong to: its close cancels them ({@link #closeCalls}). */
+        Laio owner();
+
+        /**
+         * The kernel's answer {@code res} (a value, or {@code -errno}) for call {@code index}; each
+         * entry pushed is answered exactly once.
+         *
+         * @param index the call's index in the batch
+         * @param res   the completion's result
+         */
+        void completed(int index, int res);
+
+        /**
+         * Laio.close(): asks the ring to cancel ({@link #cancelBatchCall}) every call of the batch
+         * still on it.
+         *
+         * @param ring this route
+         * @return how many were asked: their completions are still to come
+         */
+        int cancelOnRing(RingRoute ring);
+    }
+
+    /**
+     * Registers {@code b} for the entries it is about to push; its id stays taken until
+     * {@link #closeBatch}, which the batch calls once its last entry has completed (so no
+     * completion ever reaches a later batch of the same id).
+     *
+     * @return the batch's id
+     */
+    int openBatch(Batch b);
+
+    /** Frees the id of a batch none of whose entries is in flight any more. */
+    void closeBatch(int id);
+
+    /**
+     * Queues call {@code index} of batch {@code id} (for which {@link #takes} said yes); it goes to
+     * the kernel with the loop's next wait, or at {@link #flush}.
+     *
+     * @throws java.io.UncheckedIOException if the ring took no entry even after a submission
+     *                                      (unusable): the call was not queued
+     */
+    void pushBatchCall(int id, int index, long nr, long a1, long a2, long a3, long a4, long a5);
+
+    /** Queues an {@code IORING_OP_ASYNC_CANCEL} of call {@code index} of batch {@code id}; its own completion is ignored. */
+    void cancelBatchCall(int id, int index);
+
+    /** Hands every queued entry to the kernel now (one {@code io_uring_enter}, no waiting); an EAGAIN/EBUSY/EINTR leaves them for the next wait. */
+    void flush();
+
     /** Whether call {@code nr} with these arguments has an opcode the kernel has. */
     boolean takes(long nr, long a1, long a2, long a3, long a4, long a5);
 

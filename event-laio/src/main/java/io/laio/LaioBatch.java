@@ -652,6 +652,17 @@ public final class LaioBatch {
         return state == IN_FLIGHT;
     }
 
+    /** Tests: how many indexes have an event of their own (made the first time a call there went to the background). */
+    int eventsMade() {
+        int n = 0;
+        if (events != null) {
+            for (Event ev : events) {
+                n += ev == null ? 0 : 1;
+            }
+        }
+        return n;
+    }
+
     private void checkLoop(String method) {
         if (!base.inLoop()) {
             throw new IllegalStateException("LaioBatch." + method + " must be called on the loop thread of the Laio's base"

@@ -57,6 +57,9 @@ ratios = [
     ("pipe, byte present: LAZY / non-blocking read", "presentLazy", "presentNonblocking"),
     ("pipe, byte absent: LAZY / POSIX AIO", "absentLazy", "absentAio"),
     ("pipe, byte absent: LAZY / non-blocking read + poll", "absentLazy", "absentNonblocking"),
+    ("16 cached preads: LaioBatch DEFERRED / 16 plain (goal <= 0.35)", "batch16ApiDeferred", "batch16Plain"),
+    ("16 cached preads: LaioBatch LAZY (enter at submit) / 16 plain", "batch16ApiLazy", "batch16Plain"),
+    ("16 cached preads: syscall() DEFERRED + 16 events / 16 plain", "batch16Deferred", "batch16Plain"),
 ]
 print()
 for label, a, b in ratios:

@@ -27,6 +27,7 @@ import io.laio.event.Event;
 import io.laio.event.EventBase;
 import io.laio.event.contract.CrossThreadFailures;
 import io.laio.internal.Native;
+import io.laio.internal.Syscalls;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -343,6 +344,42 @@ class LaioBatchTest {
         } finally {
             Native.close(fd);
             Native.close(sp[0]);
+            Native.close(sp[1]);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"uring-lazy", "uring-deferred", "epoll"})
+    void aSendLargerThanTheSocketTakesCompletesInItsEntiretyWithinTheBatch(String setup) throws Exception {
+        int[] sp = socketPair();
+        int size = 4 << 20;
+        try (EventBase base = base(setup); Laio laio = attach(base, setup)) {
+            MemorySegment out = Arena.ofAuto().allocate(size);
+            long[] got = {0};
+            Thread reader = failures.start("peer", () -> {
+                MemorySegment in = Arena.ofAuto().allocate(65_536);
+                // its own capture: Native.sys is synchronized, and a read blocked in it would hold
+                // up the test thread's closing of the sockets that ends it
+                MemorySegment capture = Syscalls.newCapture(Arena.ofAuto());
+                while (got[0] < size) {
+                    Thread.sleep(1); // slower than the sender: the socket fills and the send goes on in parts
+                    long n = Syscalls.call(capture, Sys.SYS_read, sp[1], in.address(), 65_536);
+                    if (n <= 0) {
+                        return; // closed by the test thread: the count says how far it got
+                    }
+                    got[0] += n;
+                }
+            });
+            LaioBatch batch = laio.batch(2);
+            long[] r = runBatch(base, batch, b -> {
+                b.add(Sys.SYS_sendto, sp[0], out.address(), size, 0, 0, 0);
+                b.add(Sys.SYS_getpid, 0, 0, 0);
+            })[0];
+            assertEquals(List.of((long) size, 0L), List.of(r[0], r[1]), "one completion, for every byte");
+            reader.join(20_000);
+            assertEquals(size, got[0]);
+        } finally {
+            Native.close(sp[0]); // the reader's read then ends
             Native.close(sp[1]);
         }
     }

@@ -18,6 +18,7 @@ package io.laio.bench.laio;
 
 import io.laio.Errno;
 import io.laio.Laio;
+import io.laio.LaioBatch;
 import io.laio.LaioConfig;
 import io.laio.RingMode;
 import io.laio.Sys;
@@ -45,7 +46,13 @@ import org.openjdk.jmh.annotations.TearDown;
  * <ul>
  *   <li>{@link #batch16Deferred} (16 cached 4 KiB preads queued with {@link RingMode#DEFERRED},
  *       submitted with the pass's wait, 16 Ev.LAIO callbacks) against {@link #batch16Plain}
- *       (16 plain preads): goal ≤ 0.35x.</li>
+ *       (16 plain preads): goal ≤ 0.35x. {@link #batch16ApiDeferred} and {@link #batch16ApiLazy} are
+ *       the same 16 reads as one {@link LaioBatch} (entries on the ring with no record, handle or
+ *       event each, one callback for the batch), posted with the pass's wait (DEFERRED: one
+ *       {@code io_uring_enter} per batch) or at {@code submit} (LAZY: one enter there, one more
+ *       for the wait); one operation is one batch of 16, so each reads against
+ *       {@link #batch16Plain} directly. The batches are chained (each callback submits the next,
+ *       {@link #BATCH_ROUNDS} per invocation), as a server's loop would run them.</li>
  *   <li>{@link #onePreadLazy} (one cached pread through {@code syscall()} with
  *       {@link RingMode#LAZY}: its probe answers inline) against {@link #onePreadPlain}: goal
  *       ≤ 1.2x; {@link #onePreadRingFirst} is the alternative that was weighed — the same read as
@@ -62,6 +69,7 @@ import org.openjdk.jmh.annotations.TearDown;
 public class UringLaioBenchmark extends AverageNanos {
     static final int BATCH = 16;
     static final int ONE_BY_ONE = 64;
+    static final int BATCH_ROUNDS = 16;
     private static final long POSIX_FADV_DONTNEED = 4;
 
     private EventBase base;
@@ -77,6 +85,8 @@ public class UringLaioBenchmark extends AverageNanos {
     private Runnable issueBatch;
     private Runnable issueOneByOne;
     private Runnable issueRingFirst;
+    private BatchRounds deferredRounds;
+    private BatchRounds lazyRounds;
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
@@ -93,6 +103,8 @@ public class UringLaioBenchmark extends AverageNanos {
                 base.loopBreak();
             }
         };
+        deferredRounds = new BatchRounds(deferred.batch(BATCH));
+        lazyRounds = new BatchRounds(lazy.batch(BATCH));
         issueBatch = () -> issue(deferred, BATCH);
         issueRingFirst = () -> issue(deferred, 1);
         issueOneByOne = () -> {
@@ -110,6 +122,44 @@ public class UringLaioBenchmark extends AverageNanos {
                 throw new IllegalStateException("a deferred call completed inline: " + r + " " + Errno.name(Laio.errno()));
             }
             Event.set(base, laio.gethandle(), Ev.LAIO, onDone, null).add();
+        }
+    }
+
+    /** {@link #BATCH_ROUNDS} batches of 16 preads, each submitted from the callback of the one before. */
+    private final class BatchRounds implements LaioBatch.Callback {
+        final LaioBatch batch;
+        final Runnable start;
+        int left;
+
+        BatchRounds(LaioBatch batch) {
+            this.batch = batch;
+            this.start = () -> issue(this.batch);
+        }
+
+        void issue(LaioBatch b) {
+            for (int i = 0; i < BATCH; i++) {
+                b.add(Sys.SYS_pread64, file.fd, bufAddress + i * 4096L, 4096, i * 4096L, 0, 0);
+            }
+            b.submit(this);
+        }
+
+        @Override
+        public void onBatch(LaioBatch b) {
+            for (int i = 0; i < BATCH; i++) {
+                sink += b.result(i);
+            }
+            if (--left == 0) {
+                base.loopBreak();
+            } else {
+                issue(b);
+            }
+        }
+
+        long run() {
+            left = BATCH_ROUNDS;
+            base.execute(start);
+            base.loop(Ev.LOOP_NO_EXIT_ON_EMPTY);
+            return sink;
         }
     }
 
@@ -140,6 +190,20 @@ public class UringLaioBenchmark extends AverageNanos {
     public long batch16Deferred() {
         runLoop(BATCH, issueBatch);
         return sink;
+    }
+
+    /** One batch of 16 cached preads through {@link LaioBatch}, entries posted with the loop's wait. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH_ROUNDS)
+    public long batch16ApiDeferred() {
+        return deferredRounds.run();
+    }
+
+    /** The same, entries handed to the kernel at {@code submit} (one {@code io_uring_enter} there). */
+    @Benchmark
+    @OperationsPerInvocation(BATCH_ROUNDS)
+    public long batch16ApiLazy() {
+        return lazyRounds.run();
     }
 
     @Benchmark

@@ -22,6 +22,7 @@ import io.laio.event.Event;
 import io.laio.event.EventBase;
 import io.laio.event.EventCallback;
 import io.laio.internal.Iovecs;
+import io.laio.internal.LaioCall;
 import io.laio.internal.ThreadState;
 import io.laio.internal.completion.CallCounters;
 import io.laio.internal.route.RingRoute;
@@ -87,6 +88,9 @@ import java.util.Objects;
  * Memory: the kernel or a helper reads and writes a call's buffers until the batch's callback
  * runs, so keep them alive and unchanged until then (the typed adders keep their segments
  * reachable; raw addresses are the caller's to keep).
+ *
+ * <p>{@link Laio#errno()} and {@link Laio#gethandle()} are not changed by a batch: they still
+ * answer for the thread's own last {@code syscall}.
  *
  * <p><b>Cancel and close.</b> {@link #cancel()} asks every call still in flight to stop; a call
  * stopped before it ran completes with {@code -1}/{@link Errno#ECANCELED}, one already running
@@ -343,14 +347,26 @@ public final class LaioBatch {
         cancelRequested = false;
         pending = size;
         ThreadState ts = null;
+        int savedErrno = 0;
+        LaioCall savedCall = null;
+        long savedGen = 0;
         for (int i = 0; i < size; i++) {
             if (ring != null && toRing(i)) {
                 continue;
             }
             if (ts == null) {
                 ts = ThreadState.current();
+                savedErrno = ts.errno;
+                savedCall = ts.lastCall;
+                savedGen = ts.lastGen;
             }
             route(ts, i);
+        }
+        if (ts != null) {
+            // the batch's calls are not the thread's: errno() and gethandle() still answer for its own last call
+            ts.errno = savedErrno;
+            ts.lastCall = savedCall;
+            ts.lastGen = savedGen;
         }
         if (onRing > 0 && flushAtSubmit) {
             try {

@@ -436,12 +436,19 @@ class LaioBatchTest {
             List<String> refusals = new ArrayList<>();
             long[] rounds = {0, 0};
             assertThrows(IllegalStateException.class, () -> batch.add(Sys.SYS_getpid, 0, 0, 0), "off the loop");
+            LaioHandle[] mine = new LaioHandle[2];
+            int[] sp = socketPair();
+            MemorySegment in = Arena.ofAuto().allocate(8);
             onLoop(base, () -> {
+                // the thread's own last call, a background one: a batch leaves errno() and gethandle() to it
+                laio.syscall(Sys.SYS_recvfrom, sp[0], in.address(), 8, 0, 0, 0);
+                mine[0] = laio.gethandle();
                 refusals.add(message(() -> batch.submit(b -> { }))); // nothing added
                 batch.pread(fd, page, 4096, 0);
                 batch.pread(fd, page, 4096, 0);
                 refusals.add(message(() -> batch.add(Sys.SYS_getpid, 0, 0, 0))); // full
                 batch.submit(b -> {
+                    laio.cancel(mine[0]);
                     rounds[0]++;
                     rounds[1] = b.result(1);
                     // reused inside its own callback: a new round
@@ -454,7 +461,13 @@ class LaioBatchTest {
                 refusals.add(message(() -> batch.add(Sys.SYS_getpid, 0, 0, 0))); // in flight
                 refusals.add(message(() -> batch.submit(b -> { }))); // in flight
                 refusals.add(message(() -> batch.result(0))); // in flight
+                mine[1] = laio.gethandle();
+                refusals.add(Errno.name(Laio.errno()));
             });
+            Native.close(sp[0]);
+            Native.close(sp[1]);
+            assertTrue(mine[0] != null && mine[0] == mine[1], "gethandle() after a batch: the thread's own call's handle");
+            assertEquals("EINPROGRESS", refusals.get(5), "errno() after a batch: the thread's own call's");
             assertEquals(2, rounds[0], "both rounds ran, once each");
             assertEquals(4096, rounds[1]);
             assertEquals(ProcessHandle.current().pid(), batch.result(0), "the second round's call");

@@ -41,6 +41,12 @@ import java.util.Arrays;
  * The completion is taken out wherever it stands ({@link UringRing#take}), so the calls and
  * readiness completions ahead of it stay for the next reaping.
  *
+ * <p><b>Batches.</b> The calls of an {@code io.laio.LaioBatch} have no record: their entries'
+ * {@code user_data} is {@link #BATCH} with the batch's id ({@link #openBatch}, held while the batch
+ * has entries in flight) and the call's index, and their completions go to the batch
+ * ({@link #batchCompleted}). {@link #closeCalls} cancels and reaps them with the owner's other
+ * calls.
+ *
  * <p>Threading: loop thread only, as the ring; {@link #closeCalls} also from the owning thread
  * while no loop runs.
  */

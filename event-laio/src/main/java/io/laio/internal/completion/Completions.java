@@ -83,6 +83,15 @@ public final class Completions implements LoopSource {
     /** Loop thread only: spins for completions only now and then while they keep missing. */
     private final SpinBackoff spinBackoff = new SpinBackoff();
 
+    /** Sees each completion on the loop thread right before it reaches its event. */
+    public interface Delivery {
+        /** Loop thread: {@code h} is finished and about to be delivered (its fields are final until then). */
+        void delivering(LaioCall h);
+    }
+
+    /** Attached mode: told of each completion before it is delivered, or null. */
+    private Delivery delivery;
+
     /** Attached to {@code base} (its loop drains this source), or standalone when {@code base} is null. */
     public Completions(EventBase base, LaioConfig config, CallCounters counters, InFlight inFlight) {
         this.base = base;
@@ -91,6 +100,15 @@ public final class Completions implements LoopSource {
         this.loopSpinNanos = config.loopSpin().toNanos();
         this.loopSpins = Runtime.getRuntime().availableProcessors() > 1 && loopSpinNanos > 0;
         this.loopWaker = base != null ? Loops.attach(base, this) : null;
+    }
+
+    /**
+     * Attached mode, on the thread that owns the base before its loop runs (or the loop thread):
+     * {@code d} is told of every completion {@link #drain} delivers from now on, before its event
+     * sees it — so that what it learns holds when the event's callback makes the next call.
+     */
+    public void onDelivery(Delivery d) {
+        this.delivery = d;
     }
 
     /** A record for a new background call of {@code owner}: a recycled one, or a new one when none is free. */
@@ -247,9 +265,13 @@ public final class Completions implements LoopSource {
         }
         int n = 0;
         LaioCall h;
+        Delivery d = delivery;
         while (n < max && (h = queue.poll()) != null) {
             n++;
             h.drained = true;
+            if (d != null) {
+                d.delivering(h);
+            }
             deliver(h);
         }
         return n;

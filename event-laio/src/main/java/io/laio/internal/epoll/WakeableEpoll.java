@@ -50,6 +50,8 @@ public final class WakeableEpoll implements AutoCloseable {
     private final int epfd;
     private final int wakeFd;
     private boolean closed;
+    /** Entries {@link #watch} added ({@code EPOLL_CTL_ADD}), first or after their number was reused. */
+    private long adds;
 
     public WakeableEpoll() throws ErrnoException {
         Arena arena = Arena.ofAuto();
@@ -124,6 +126,7 @@ public final class WakeableEpoll implements AutoCloseable {
         EpollEventLayout.set(ctl, 0, mask, fd);
         int op = watched ? MOD : ADD;
         if (Syscalls.fast(capture, Sys.SYS_epoll_ctl, epfd, op, fd, ctl.address()) == 0) {
+            adds += op == ADD ? 1 : 0;
             return 0;
         }
         int err = Syscalls.errno(capture);
@@ -131,7 +134,20 @@ public final class WakeableEpoll implements AutoCloseable {
         if (other == 0) {
             return err;
         }
-        return Syscalls.fast(capture, Sys.SYS_epoll_ctl, epfd, other, fd, ctl.address()) == 0 ? 0 : Syscalls.errno(capture);
+        if (Syscalls.fast(capture, Sys.SYS_epoll_ctl, epfd, other, fd, ctl.address()) != 0) {
+            return Syscalls.errno(capture);
+        }
+        adds += other == ADD ? 1 : 0;
+        return 0;
+    }
+
+    /**
+     * Owner thread: how many entries {@link #watch} has added so far. An ADD where a MOD was
+     * asked for means the number was closed since it was last watched (the kernel dropped the
+     * entry) and now names another file.
+     */
+    public long adds() {
+        return adds;
     }
 
     /** Stops watching {@code fd}; a descriptor closed already has left the set by itself. */

@@ -21,6 +21,7 @@ import io.laio.abi.EpollEventLayout;
 import io.laio.internal.ErrnoException;
 import io.laio.internal.LaioCall;
 import io.laio.internal.SchedulePoints;
+import io.laio.internal.completion.CallCounters;
 import io.laio.internal.epoll.WakeableEpoll;
 import io.laio.internal.lanes.CallQueue;
 import io.laio.internal.lanes.SubmitGate;
@@ -84,9 +85,10 @@ public final class SocketWaiter {
         boolean registered;
     }
 
-    public SocketWaiter(Consumer<LaioCall> completer) {
+    /** Reports each finished call to {@code completer}; counts its tries in {@code counters}. */
+    public SocketWaiter(Consumer<LaioCall> completer, CallCounters counters) {
         this.completer = completer;
-        this.retry = new SocketRetry(completer);
+        this.retry = new SocketRetry(completer, counters);
         try {
             this.epoll = new WakeableEpoll();
         } catch (ErrnoException e) {

@@ -40,7 +40,6 @@ public final class WakeableEpoll implements AutoCloseable {
     private static final long CLOEXEC = 0x80000;
     private static final long EFD_NONBLOCK = 0x800;
     private static final int ADD = 1;
-    private static final int DEL = 2;
     private static final int MOD = 3;
 
     private final MemorySegment capture;
@@ -148,11 +147,6 @@ public final class WakeableEpoll implements AutoCloseable {
      */
     public long adds() {
         return adds;
-    }
-
-    /** Stops watching {@code fd}; a descriptor closed already has left the set by itself. */
-    public void unwatch(int fd) {
-        Syscalls.fast(capture, Sys.SYS_epoll_ctl, epfd, DEL, fd, 0); // ENOENT/EBADF: gone already
     }
 
     /** Any thread: makes a current or the next {@link #await} return. */

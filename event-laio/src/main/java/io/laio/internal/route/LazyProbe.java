@@ -406,7 +406,7 @@ public final class LazyProbe {
     }
 
     /**
-     * Loop thread ({@link Router} decides): what a receive of {@code fd} that returned {@code r}
+     * Consumer thread ({@link Router} decides): what a receive of {@code fd} that returned {@code r}
      * of the {@code len} bytes asked says of the socket's queue. Fewer than asked but more than
      * none, on a stream socket, without {@code MSG_PEEK} (which leaves the bytes queued) or
      * {@code MSG_OOB}: the queue was empty when the call returned, and the next receive skips its

@@ -45,11 +45,13 @@ package io.laio.internal.route;
  * whether its last receive came back short — fewer bytes than asked, more than none — so that
  * the socket was drained at that moment and the next receive's {@code MSG_DONTWAIT} probe would
  * almost surely answer {@code EAGAIN} ({@link #takeDrained}). Unlike the marks above these are
- * set and cleared on one thread only, the loop thread of the base the Laio is attached to
- * ({@link Router} decides when); only {@link #forget}, a close through laio from any thread,
- * clears them from elsewhere. A wrong "drained" (data arrived since, or the number was closed
- * behind laio's back and reused) costs a loop pass, never a call: the receive that skips its
- * probe waits on a level-triggered registration, which reports data already there at once.
+ * set and cleared on one thread only, the one that receives the Laio's completions — the loop
+ * thread when attached, the polling thread when standalone ({@link Router} decides when); only
+ * {@link #forget}, a close through laio from any thread, clears them from elsewhere. A wrong
+ * "drained" (data arrived since, or the number was closed behind laio's back and reused) costs
+ * a loop pass, never a call: the receive that skips its probe waits on a level-triggered
+ * registration, which reports data already there at once, and a registration that finds the
+ * number's entry gone tries the call at once.
  */
 public final class ProbeHistory {
     static final int MISSES_BEFORE_SKIP = 4;
@@ -69,7 +71,7 @@ public final class ProbeHistory {
     private final byte[] misses = new byte[SIZE];
     private final byte[] skipped = new byte[SIZE];
     private final byte[] marks = new byte[SIZE];
-    /** {@link #STREAM}, {@link #NOT_STREAM}, {@link #DRAINED}: the receives' marks, loop thread only. */
+    /** {@link #STREAM}, {@link #NOT_STREAM}, {@link #DRAINED}: the receives' marks, consumer thread only. */
     private final byte[] sockets = new byte[SIZE];
 
     /** Marks in {@link #sockets}. */
@@ -172,12 +174,12 @@ public final class ProbeHistory {
         return fd >= 0 && fd < SIZE && (sockets[(int) fd] & DRAINED) != 0;
     }
 
-    /** Loop thread: takes the drained mark of {@code fd} (one skipped probe per short receive). */
+    /** Consumer thread: takes the drained mark of {@code fd} (one skipped probe per short receive). */
     void takeDrained(long fd) {
         sockets[(int) fd] &= ~DRAINED;
     }
 
-    /** Loop thread: a receive of {@code fd} came back short ({@code true}), or full, at EOF or failed. */
+    /** Consumer thread: a receive of {@code fd} came back short ({@code true}), or full, at EOF or failed. */
     void drained(long fd, boolean drained) {
         if (fd >= 0 && fd < SIZE) {
             int i = (int) fd;
@@ -194,7 +196,7 @@ public final class ProbeHistory {
         return fd >= 0 && fd < SIZE ? sockets[(int) fd] & (STREAM | NOT_STREAM) : 0;
     }
 
-    /** Loop thread: remembers whether {@code fd} is a stream socket. */
+    /** Consumer thread: remembers whether {@code fd} is a stream socket. */
     void socketKind(long fd, boolean stream) {
         if (fd >= 0 && fd < SIZE) {
             int i = (int) fd;

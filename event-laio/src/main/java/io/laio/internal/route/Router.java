@@ -25,6 +25,7 @@ import io.laio.RingMode;
 import io.laio.Sys;
 import io.laio.abi.IovecLayout;
 import io.laio.abi.StatxLayout;
+import io.laio.event.EventBase;
 import io.laio.event.spi.Loops;
 import io.laio.internal.Iovecs;
 import io.laio.internal.LaioCall;
@@ -35,6 +36,7 @@ import io.laio.internal.completion.Completions;
 import io.laio.internal.completion.InFlight;
 import io.laio.internal.epoll.EpollBackend;
 import io.laio.internal.lanes.Background;
+import io.laio.internal.sockets.SocketFd;
 import io.laio.uring.UringCalls;
 import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
@@ -54,16 +56,19 @@ import java.lang.foreign.MemorySegment;
  * thread; a write the kernel did only in part goes on from where it stopped, as a socket wait's
  * retry would, so that it completes in its entirety.
  *
- * <p><b>Receives that skip their probe.</b> Attached to a base on the {@code "epoll"} backend, a
- * {@code recvfrom} or {@code read} made on the loop thread goes to its socket wait without its
- * {@code MSG_DONTWAIT}/{@code RWF_NOWAIT} probe when the last receive of the same descriptor
- * number — inline, or a socket wait's completion delivered on the loop — returned fewer bytes
- * than asked (and more than none) from a stream socket, and the loop's epoll already holds an
- * entry for that number ({@link ProbeHistory}, {@link LazyProbe#received}). Such a call returns
- * {@code -1}/{@code EINPROGRESS} even if bytes arrived since the short receive, and completes in
- * the next loop pass: the re-armed level-triggered entry reports them at once. That is the
- * trade: one system call less per wait on a request/response connection (the probe's
- * {@code EAGAIN}), one loop pass more when the peer was faster than the loop.
+ * <p><b>Receives that skip their probe.</b> A {@code recvfrom} or {@code read} made on the
+ * thread that receives this Laio's completions — the loop thread when attached, the thread that
+ * polls when standalone — goes to its socket wait without its {@code MSG_DONTWAIT}/{@code RWF_NOWAIT}
+ * probe when the last receive of the same descriptor number on that thread (inline, or a socket
+ * wait's completion as it was delivered) returned fewer bytes than asked (and more than none)
+ * from a stream socket ({@link ProbeHistory}, {@link LazyProbe#received}). On an {@code "epoll"}
+ * base the loop's epoll must also hold an entry for the number already; on a base whose backend
+ * cannot watch a raw descriptor (its socket waits go to the socket waiter) nothing more is asked;
+ * on a {@code "uring"} base nothing is skipped. Such a call returns {@code -1}/{@code EINPROGRESS}
+ * even if bytes arrived since the short receive, and completes once the wait's re-armed
+ * level-triggered entry reports them, at once. That is the trade: one system call less per wait
+ * on a request/response connection (the probe's {@code EAGAIN}), one loop pass (or waiter
+ * round trip) more when the peer was faster than the receiver.
  */
 public final class Router implements RingRoute.Completion, Completions.Delivery {
     private final Laio owner;
@@ -75,8 +80,10 @@ public final class Router implements RingRoute.Completion, Completions.Delivery 
     /** The loop's ring when attached to a uring base and the ring mode is not OFF, else null. */
     private final RingRoute ring;
     private final boolean deferred;
-    /** The loop's epoll backend when attached to one, else null: receives that drained a socket skip their next probe only there. */
+    /** The loop's epoll backend when attached to one, else null. */
     private final EpollBackend loopEpoll;
+    /** Whether a receive whose socket was drained may skip its probe here ({@link #skipsProbe}): not on a uring base. */
+    private final boolean skips;
     /** Set by {@link #closeRing}: a short write's rest is not submitted any more. */
     private volatile boolean closing;
 
@@ -89,8 +96,12 @@ public final class Router implements RingRoute.Completion, Completions.Delivery 
         this.background = background;
         this.ring = owner.base() != null && config.ringMode() != RingMode.OFF ? UringCalls.of(owner.base()) : null;
         this.deferred = ring != null && config.ringMode() == RingMode.DEFERRED;
-        this.loopEpoll = owner.base() != null ? Loops.backend(owner.base(), EpollBackend.class) : null;
-        if (loopEpoll != null) {
+        EventBase base = owner.base();
+        this.loopEpoll = base != null ? Loops.backend(base, EpollBackend.class) : null;
+        // the waits of a skipped receive must tell a reused number (an entry added anew): the
+        // epoll base's LoopSocketWaits and the SocketWaiter can, the uring backend's waits not
+        this.skips = base == null || loopEpoll != null || !Loops.canWatch(base, new SocketFd(0));
+        if (skips) {
             completions.onDelivery(this);
         }
     }
@@ -144,7 +155,7 @@ public final class Router implements RingRoute.Completion, Completions.Delivery 
         if (deferred && nr != Sys.SYS_statx && onRing(nr, a1, a2, a3, a4, a5)) {
             return toRing(ts, slot, nr, a1, a2, a3, a4, a5, a6, 0, keepAlive, false);
         }
-        boolean unprobed = loopEpoll != null && skipsProbe(nr, a1);
+        boolean unprobed = skips && skipsProbe(nr, a1);
         long outcome;
         if (unprobed) {
             counters.probeSkipped.incrementAndGet(slot);
@@ -158,7 +169,7 @@ public final class Router implements RingRoute.Completion, Completions.Delivery 
             if (outcome == -1) {
                 counters.errors.incrementAndGet(slot);
             }
-            if (loopEpoll != null) {
+            if (skips) {
                 afterInline(ts, nr, a1, a3, a4, outcome);
             }
             return outcome; // the probe set ts.errno
@@ -200,27 +211,34 @@ public final class Router implements RingRoute.Completion, Completions.Delivery 
 
     /**
      * Whether receive {@code nr} of {@code fd} goes to its wait without a probe: a {@code recvfrom}
-     * or {@code read}, on the loop thread, of a number whose last receive drained it and which
-     * the loop's epoll already watches (so that a number closed and reused since shows as an
-     * entry added anew, {@link io.laio.internal.sockets.LoopSocketWaits#submit}). The mark is
-     * taken either way: one skip per short receive.
+     * or {@code read}, on the consumer thread, of a number whose last receive drained it — and,
+     * on an epoll base, which the loop's epoll already watches, so that a number closed and
+     * reused since shows as an entry added anew ({@link io.laio.internal.sockets.LoopSocketWaits#submit};
+     * the socket waiter tries every receive whose entry it had to add). The mark is taken either
+     * way: one skip per short receive.
      */
     private boolean skipsProbe(long nr, long fd) {
-        if ((nr != Sys.SYS_recvfrom && nr != Sys.SYS_read) || !probe.history.drained(fd) || !owner.base().inLoop()) {
+        if ((nr != Sys.SYS_recvfrom && nr != Sys.SYS_read) || !probe.history.drained(fd) || !onConsumer()) {
             return false;
         }
         probe.history.takeDrained(fd);
-        return loopEpoll.watched((int) fd);
+        return loopEpoll == null || loopEpoll.watched((int) fd);
     }
 
-    /** After an inline result on an epoll base: a receive on the loop thread teaches the drained mark; a new descriptor resets its number. */
+    /** Whether the calling thread receives the completions: the loop thread when attached, the polling one when standalone. */
+    private boolean onConsumer() {
+        EventBase base = owner.base();
+        return base != null ? base.inLoop() : completions.consumes();
+    }
+
+    /** After an inline result: a receive on the consumer thread teaches the drained mark; a new descriptor resets its number. */
     private void afterInline(ThreadState ts, long nr, long fd, long len, long flags, long r) {
         if (nr == Sys.SYS_recvfrom) {
-            if (owner.base().inLoop()) {
+            if (onConsumer()) {
                 probe.received(ts, fd, flags, r, len, true);
             }
         } else if (nr == Sys.SYS_read) {
-            if (owner.base().inLoop()) {
+            if (onConsumer()) {
                 probe.received(ts, fd, 0, r, len, false); // no SO_TYPE question per short file read: known sockets only
             }
         } else if ((nr == Sys.SYS_accept4 || nr == Sys.SYS_accept) && r >= 0) {
@@ -229,9 +247,9 @@ public final class Router implements RingRoute.Completion, Completions.Delivery 
     }
 
     /**
-     * Loop thread, a completion about to reach its event: a receive that waited on a socket
-     * teaches the drained mark as an inline one does (this is where a keep-alive connection's
-     * request arrives); an accepted connection's number starts afresh.
+     * Consumer thread, a completion about to reach its receiver: a receive that waited on a
+     * socket teaches the drained mark as an inline one does (this is where a keep-alive
+     * connection's request arrives); an accepted connection's number starts afresh.
      */
     @Override
     public void delivering(LaioCall h) {

@@ -209,11 +209,14 @@ public final class LaioStats {
     /**
      * LAZY receives ({@code recvfrom}, {@code read}) of {@code nr} that went to their socket wait
      * without a probe, each saving one non-blocking system call that would almost surely have
-     * answered {@code EAGAIN}: made on the loop thread of a base on the {@code "epoll"} backend,
-     * on a stream socket whose previous receive returned fewer bytes than asked (and more than
-     * none), whose number the loop already watches. Such a call returns {@code -1} with
+     * answered {@code EAGAIN}: made on the thread that receives the completions (the loop
+     * thread of a base on any backend but {@code "uring"}; the thread that last called
+     * {@link Laio#poll} on a standalone Laio), on a stream socket whose previous receive on that
+     * thread returned fewer bytes than asked (and more than none) — on an {@code "epoll"} base
+     * also only once the loop has waited on the number before. Such a call returns {@code -1} with
      * {@link Errno#EINPROGRESS} even when bytes arrived after that short receive; it then
-     * completes in the next loop pass. Counted in {@link #background}, not in the probe answers.
+     * completes as soon as its wait sees them (the next loop pass; through the socket waiter, its
+     * next round). Counted in {@link #background}, not in the probe answers.
      *
      * @param nr the syscall number ({@link Sys}); numbers beyond {@link Sys}'s table share one count
      * @return the count since the Laio was made

@@ -74,6 +74,19 @@ server.max-keep-alive-idle = 60
 server.errorlog = "$1/error.log"
 CONF
 }
+jit_ticks() { # PID -> CPU time of that JVM's JIT compiler threads (0 for a process without), in clock ticks
+  local t=0 f
+  for f in /proc/"$1"/task/*; do
+    case "$(cat "$f/comm" 2>/dev/null)" in
+      C1\ CompilerThre*|C2\ CompilerThre*) t=$((t + $(awk '{print $14 + $15}' "$f/stat" 2>/dev/null || echo 0))) ;;
+    esac
+  done
+  echo "$t"
+}
+jit_settled() { # PID TICKS0 SECONDS -> true when the JIT used under 5% of a core since TICKS0 was read SECONDS ago
+  local hz; hz=$(getconf CLK_TCK)
+  [ $(( ($(jit_ticks "$1") - $2) * 100 )) -lt $(( 5 * hz * $3 )) ]
+}
 # The README's lean profile for memory-limited hosts (docs/benchmarks/lean-profile.md)
 LEAN_JVM="-Xms16m -Xmx16m -XX:+UseSerialGC -XX:+UseCompactObjectHeaders -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=32m -Xss256k -XX:-UsePerfData"
 LEAN_ENV="MALLOC_ARENA_MAX=2"

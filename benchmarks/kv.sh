@@ -21,6 +21,8 @@
 # kv-SYNC-lN is kv --sync SYNC --loops N (kv-SYNC = --loops 1); a -buffered suffix (kv-never-buffered,
 # kv-always-l2-buffered) adds --io buffered (BufferEvent connections; default --io nio), a -uring suffix --io uring. KV_LOOPS=N alone picks
 # "memcached-tN kv-never-lN kv-always-lN". MEMCASLAP_THREADS (default 1) is memcaslap's -T.
+# Each server is warmed up under the same load until its JIT has settled (KV_WARMUP=1, at most
+# WARMUP_MAX=40 s; KV_WARMUP=0 measures from the server's start, as before 2026-11-30).
 # E.g. the many-core goal: KV_LOOPS=2 benchmarks/kv.sh, or SERVERS="memcached-t2 kv-never-l2 kv-never".
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,6 +35,8 @@ else
   SERVERS=${SERVERS:-memcached-t$KV_LOOPS kv-never-l$KV_LOOPS kv-always-l$KV_LOOPS}
 fi
 MEMCASLAP_THREADS=${MEMCASLAP_THREADS:-1}
+KV_WARMUP=${KV_WARMUP:-1}
+WARMUP_MAX=${WARMUP_MAX:-40}
 . benchmarks/common.sh
 use_jdk25
 for pkg in memcached libmemcached-tools; do
@@ -63,13 +67,26 @@ for run in $(seq 1 "$RUNS"); do
       *) echo "unknown server: $s" >&2; exit 1 ;;
     esac
     wait_for_port "$PORT" || { echo "server did not start" >&2; exit 1; }
+    # Warm-up under the same load, in 4 s rounds, until the server's JIT compilers used under 5% of a
+    # core over a round (at once for memcached), at most WARMUP_MAX s: a 10 s run from a cold JVM
+    # measured C2 compiling kv's request path (37% of the server's CPU samples under perf between
+    # 9 and 17 s after start) on the two cores the client also needs. KV_WARMUP=0 measures from start.
+    warm=0
+    while [ "$KV_WARMUP" = 1 ] && [ "$warm" -lt "$WARMUP_MAX" ]; do
+      j0=$(jit_ticks "$PID")
+      memcaslap -s "127.0.0.1:$PORT" -T "$MEMCASLAP_THREADS" -c 16 -t 4s > /dev/null 2>&1 || true
+      warm=$((warm + 4))
+      jit_settled "$PID" "$j0" 4 && break
+    done
+    echo "$s run $run: warm-up $warm s" >&2
+    echo "$warm" > "$OUT/$s-run$run.warmup"
     memcaslap -s "127.0.0.1:$PORT" -T "$MEMCASLAP_THREADS" -c 16 -t "$DURATION" > "$OUT/$s-run$run.txt" 2>&1 || true
     kill "$PID"; wait "$PID" 2>/dev/null || true
   done
 done
-python3 - "$OUT" "$RUNS" "$DURATION" "$(nproc)" "$(uname -r)" "$SERVERS" "$MEMCASLAP_THREADS" > docs/benchmarks/kv.md <<'PY'
+python3 - "$OUT" "$RUNS" "$DURATION" "$(nproc)" "$(uname -r)" "$SERVERS" "$MEMCASLAP_THREADS" "$KV_WARMUP" > docs/benchmarks/kv.md <<'PY'
 import glob, os, re, statistics, sys
-out, runs, duration, cores, kernel, servers, client_threads = sys.argv[1:8]
+out, runs, duration, cores, kernel, servers, client_threads, warmup = sys.argv[1:9]
 servers = servers.split()
 def threads(s):  # memcached's -t or kv's --loops of a label
     m = re.search(r"-[tl](\d+)$", s.removesuffix("-buffered").removesuffix("-uring"))
@@ -85,9 +102,14 @@ print(f"Machine: {cores} cores, kernel {kernel}. memcaslap (libmemcached-tools),
       "store and one log (the log's writes and fsyncs run through LAIO); a `-buffered` suffix is kv with "
       "`--io buffered` (a `BufferEvent` per connection instead of NIO channels), a `-uring` suffix kv with `--io uring` "
       "(the same on an io_uring loop: waiting socket calls, log writes and fsyncs on the ring). Reproduce: "
-      f"`SERVERS=\"{' '.join(servers)}\" benchmarks/kv.sh {runs} {duration}`.\n")
-print("| server | operations/s (median) | runs | vs memcached, same threads |")
-print("|---|---|---|---|")
+      f"`SERVERS=\"{' '.join(servers)}\" benchmarks/kv.sh {runs} {duration}`"
+      + (" (each run after a warm-up under the same load until the server's JIT compilers used under 5% of a core "
+         "over 4 s; the warm-up's length is in the table).\n" if warmup == "1" else
+         " with `KV_WARMUP=0`: measured from each server's start, JIT compilation included.\n"))
+print("| server | operations/s (median) | runs | vs memcached, same threads | warm-up, s |")
+print("|---|---|---|---|---|")
+def warmups(s):
+    return ", ".join(open(f).read().strip() for f in sorted(glob.glob(os.path.join(out, f"{s}-run*.warmup"))))
 meds = {}
 for s in servers:
     vals = [v for v in (tps(f) for f in sorted(glob.glob(os.path.join(out, f"{s}-run*.txt")))) if v is not None]
@@ -95,12 +117,12 @@ for s in servers:
         meds[s] = (statistics.median(vals), vals)
 for s in servers:
     if s not in meds:
-        print(f"| {s} | no result | 0 | |")
+        print(f"| {s} | no result | 0 | | |")
         continue
     med, vals = meds[s]
     ref = "memcached" if threads(s) == 1 else f"memcached-t{threads(s)}"
     vs = f"{med / meds[ref][0]:.2f}x" if ref in meds else ""
-    print(f"| {s} | {med:,.0f} | {', '.join(f'{v:,}' for v in vals)} | {vs} |")
+    print(f"| {s} | {med:,.0f} | {', '.join(f'{v:,}' for v in vals)} | {vs} | {warmups(s)} |")
 print("\n`kv-never`: mutations written to the log before the reply, no fsync; `kv-always`: each reply waits for a "
       "group-committed fsync.")
 PY

@@ -139,15 +139,6 @@ limit_mb() {
   else echo $(( $(cat "$MEMCG/memory.max") / 1048576 )); fi
 }
 cgroup_full() { [ $(( $(usage_mb) * 10 )) -ge $(( $(limit_mb) * 9 )) ]; }
-jit_ticks() { # CPU time of the server's JIT compiler threads (none for nginx), in clock ticks
-  local t=0 f
-  for f in /proc/"$PID"/task/*; do
-    case "$(cat "$f/comm" 2>/dev/null)" in
-      C1\ CompilerThre*|C2\ CompilerThre*) t=$((t + $(awk '{print $14 + $15}' "$f/stat" 2>/dev/null || echo 0))) ;;
-    esac
-  done
-  echo "$t"
-}
 cache_mb() {
   if [ $CGV = 1 ]; then awk '$1=="cache"{printf "%.0f", $2/1048576}' "$MEMCG/memory.stat"
   else awk '$1=="file"{printf "%.0f", $2/1048576}' "$MEMCG/memory.stat"; fi
@@ -315,7 +306,7 @@ run_server() { # phase run label
   warmed_up() { # (reads run_server's locals)
     [ "$el" -ge "$WARMUP_MAX" ] || { [ -n "$slow_at" ] && [ $((SECONDS - slow_at)) -ge 4 ] && [ $jit_quiet = 1 ]; }
   }
-  local t0="" el=0 raised=0 jit_at=$SECONDS jit0 jit_quiet=0 hz slow_at=""; jit0=$(jit_ticks); hz=$(getconf CLK_TCK)
+  local t0="" el=0 raised=0 jit_at=$SECONDS jit0 jit_quiet=0 slow_at=""; jit0=$(jit_ticks "$PID")
   while [ "$el" -lt "$WARMUP_MAX" ]; do
     "${JAR[@]}" loadgen --trace "$WORK/seg0.txt" --root "$SERVED" --port "$PORT" --clients 64 --duration "$WARMUP_MAX" \
       --label warm-up --no-progress >> "$OUT/warm-up.log" 2>&1 & WARM_PID=$!
@@ -327,9 +318,8 @@ run_server() { # phase run label
       fi
       el=$((SECONDS - t0))
       if [ $((SECONDS - jit_at)) -ge 2 ]; then
-        local j; j=$(jit_ticks)
-        if [ $(( (j - jit0) * 100 )) -lt $(( 5 * hz * (SECONDS - jit_at) )) ]; then jit_quiet=1; else jit_quiet=0; fi
-        jit0=$j; jit_at=$SECONDS
+        if jit_settled "$PID" "$jit0" $((SECONDS - jit_at)); then jit_quiet=1; else jit_quiet=0; fi
+        jit0=$(jit_ticks "$PID"); jit_at=$SECONDS
       fi
       if [ "$label" != "$kind" ] && [ $raised = 0 ] && [ $((2 * el)) -ge "$WARMUP" ]; then
         # @same: the limit raised by the server's own RSS
@@ -338,7 +328,7 @@ run_server() { # phase run label
         echo "  $label: RSS $rss MB, memory limit raised to $((LIMIT_MB + rss)) MB" >&2
       fi
       if [ -z "$slow_at" ] && [ "$el" -ge "$WARMUP" ] && cgroup_full; then
-        storage_fast off; slow_at=$SECONDS; jit_quiet=0; jit0=$(jit_ticks); jit_at=$SECONDS
+        storage_fast off; slow_at=$SECONDS; jit_quiet=0; jit0=$(jit_ticks "$PID"); jit_at=$SECONDS
       fi
       if warmed_up; then kill "$WARM_PID" 2>/dev/null || true; break; fi
     done

@@ -34,11 +34,12 @@ public final class LaioStats {
     private final int inFlight;
 
     private static final int CALLS = 0, INLINE = 1, BACKGROUND = 2, ERRORS = 3, CANCELLED = 4, REJECTED = 5,
-            HIT = 6, WOULD_BLOCK = 7, UNSUPPORTED = 8;
+            HIT = 6, WOULD_BLOCK = 7, UNSUPPORTED = 8, SKIPPED = 9, RETRIES = 10, COUNTERS = 11;
 
     LaioStats(CallCounters c, int helpersAlive, int queueDepth, int inFlight) {
         var arrays = new java.util.concurrent.atomic.AtomicLongArray[] {null, c.inline, c.background, c.errors,
-            c.cancelled, c.rejected, c.probeHit, c.probeWouldBlock, c.probeUnsupported};
+            c.cancelled, c.rejected, c.probeHit, c.probeWouldBlock, c.probeUnsupported,
+            c.probeSkipped, c.socketRetries};
         table = new long[arrays.length][CallCounters.SLOTS];
         for (int k = 1; k < arrays.length; k++) {
             for (int i = 0; i < CallCounters.SLOTS; i++) {
@@ -73,7 +74,7 @@ public final class LaioStats {
      * @return their sum (all zero for none)
      */
     public static LaioStats sum(java.util.Collection<LaioStats> parts) {
-        long[][] t = new long[HIT + 3][CallCounters.SLOTS];
+        long[][] t = new long[COUNTERS][CallCounters.SLOTS];
         long[] lat = new long[CallCounters.LATENCY_BUCKETS];
         int helpers = 0, queued = 0, flying = 0;
         for (LaioStats p : parts) {
@@ -205,6 +206,40 @@ public final class LaioStats {
         return get(UNSUPPORTED, nr);
     }
 
+    /**
+     * LAZY receives ({@code recvfrom}, {@code read}) of {@code nr} that went to their socket wait
+     * without a probe, each saving one non-blocking system call that would almost surely have
+     * answered {@code EAGAIN}: made on the thread that receives the completions (the loop
+     * thread of a base on any backend but {@code "uring"}; the thread that last called
+     * {@link Laio#poll} on a standalone Laio), on a stream socket whose previous receive on that
+     * thread returned fewer bytes than asked (and more than none) — on an {@code "epoll"} base
+     * also only once the loop has waited on the number before. Such a call returns {@code -1} with
+     * {@link Errno#EINPROGRESS} even when bytes arrived after that short receive; it then
+     * completes as soon as its wait sees them (the next loop pass; through the socket waiter, its
+     * next round). Counted in {@link #background}, not in the probe answers.
+     *
+     * @param nr the syscall number ({@link Sys}); numbers beyond {@link Sys}'s table share one count
+     * @return the count since the Laio was made
+     */
+    public long probeSkipped(long nr) {
+        return get(SKIPPED, nr);
+    }
+
+    /**
+     * Non-blocking tries of waiting socket and pipe calls of {@code nr}, made when their
+     * descriptor was reported ready (or, once, when its number turned out to name a new file):
+     * one system call each for a receive (more for a write that goes on until all is sent, a
+     * {@code ppoll} and the call for an accept or connect). A try that found the call would still
+     * block counts too, so {@code socketRetries(nr) - background(nr)} (for calls that all waited on
+     * sockets) tells how many readiness reports were futile.
+     *
+     * @param nr the syscall number ({@link Sys}); numbers beyond {@link Sys}'s table share one count
+     * @return the count since the Laio was made
+     */
+    public long socketRetries(long nr) {
+        return get(RETRIES, nr);
+    }
+
     /** Of the calls of {@code nr} that ran, the share that completed inline (0..1); NaN if none ran. */
     public double inlineRatio(long nr) {
         long done = inline(nr) + background(nr);
@@ -286,6 +321,12 @@ public final class LaioStats {
             if (probes != 0) {
                 sb.append(" probe(hit=").append(table[HIT][i]).append(" wouldBlock=").append(table[WOULD_BLOCK][i])
                         .append(" unsupported=").append(table[UNSUPPORTED][i]).append(')');
+            }
+            if (table[SKIPPED][i] != 0) {
+                sb.append(" probeSkipped=").append(table[SKIPPED][i]);
+            }
+            if (table[RETRIES][i] != 0) {
+                sb.append(" socketRetries=").append(table[RETRIES][i]);
             }
         }
         if (latencyQuantileNanos(0.5) != 0) {

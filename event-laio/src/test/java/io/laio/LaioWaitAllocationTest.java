@@ -57,6 +57,13 @@ class LaioWaitAllocationTest {
      * downcalls. It is the JDK's, not laio's: the bound allows it and no more.
      */
     private static final double JDK_EPOLL_CTL_BYTES = 40;
+    /**
+     * On the parking base a receive after a drained read goes to the socket waiter without a
+     * probe, and the loop thread's one downcall per wait is the waiter's eventfd signal: the same
+     * JDK slice when C2 leaves it un-inlined, which it did once in a full CI run on a loaded
+     * machine (the profile the other tests leave decides). The same allowance, and no more.
+     */
+    private static final double JDK_SIGNAL_BYTES = 40;
 
     private final CrossThreadFailures failures = new CrossThreadFailures();
 
@@ -135,7 +142,11 @@ class LaioWaitAllocationTest {
     @ParameterizedTest
     @ValueSource(strings = {"parking", "epoll", "uring"})
     void aKeepAliveLaioWaitOnOneHandleAndOneEventAllocatesNothing(String backend) {
-        double target = TARGET_BYTES + (backend.equals("epoll") ? JDK_EPOLL_CTL_BYTES : 0);
+        double target = TARGET_BYTES + switch (backend) {
+            case "epoll" -> JDK_EPOLL_CTL_BYTES;
+            case "parking" -> JDK_SIGNAL_BYTES;
+            default -> 0;
+        };
         MemorySegment sv = Arena.ofAuto().allocate(8, 4);
         Native.sys(Sys.SYS_socketpair, 1 /* AF_UNIX */, 1 | 04000 | 02000000 /* SOCK_STREAM|NONBLOCK|CLOEXEC */, 0,
                 sv.address());

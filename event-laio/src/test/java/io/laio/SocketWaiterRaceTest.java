@@ -35,6 +35,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -198,11 +199,34 @@ class SocketWaiterRaceTest {
         int[] b = SocketWaiterTest.socketPair();
         try (Laio laio = Laio.create(); Arena arena = Arena.ofShared()) {
             MemorySegment buf = arena.allocate(8);
+            // The waiter is held at its first wait until both calls were submitted, and then its
+            // epoll_pwait "fails": injected from here instead, a waiter still on its way to its
+            // first wait could meet the fault holding the first call only, and the second would
+            // go to a new waiter.
+            CountDownLatch arrived = new CountDownLatch(1);
+            CountDownLatch proceed = new CountDownLatch(1);
+            AtomicBoolean held = new AtomicBoolean();
+            SchedulePoints.install(point -> {
+                if (point.equals("SocketWaiter.run:beforeAwait") && held.compareAndSet(false, true)) {
+                    arrived.countDown();
+                    try {
+                        proceed.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    SchedulePoints.injectFault(Errno.EINVAL);
+                }
+            });
             assertEquals(-1, laio.read(a[0], buf, 1));
             LaioHandle first = laio.gethandle();
-            SchedulePoints.injectFault(Errno.EINVAL); // the waiter's next epoll_pwait "fails"
-            assertEquals(-1, laio.read(b[0], buf, 1)); // wakes the waiter, which then meets the fault
-            LaioHandle second = laio.gethandle();
+            LaioHandle second;
+            try {
+                assertTrue(arrived.await(10, TimeUnit.SECONDS), "the waiter reached its first wait");
+                assertEquals(-1, laio.read(b[0], buf, 1));
+                second = laio.gethandle();
+            } finally {
+                proceed.countDown(); // the waiter now meets the fault holding both calls
+            }
             java.util.Map<LaioHandle, long[]> got = collect(laio, 2);
             assertEquals(2, got.size(), "the calls the failed waiter held are reported, not stranded");
             for (LaioHandle h : List.of(first, second)) {

@@ -107,6 +107,12 @@ public final class LaioCall {
     public boolean pipe;
     /** Where the admission sent it (a {@code Background} route), for the JFR event. */
     public int route;
+    /**
+     * A receive sent to its socket wait without its probe, because the socket's last receive
+     * drained it ({@code ProbeHistory}): if its number turns out to have been closed and reused
+     * meanwhile, the wait tries it at once rather than trust the guess ({@code LoopSocketWaits}).
+     */
+    public boolean unprobed;
     /** Its slot on the loop's io_uring while it is in flight there, else -1 (set and cleared by the ring route). */
     public int ringSlot = -1;
     /** The JFR event begun at the hand-over, or null (the type stays unloaded while JFR is off). */
@@ -157,6 +163,7 @@ public final class LaioCall {
         this.keepAlive = keepAlive;
         this.viaWaiter = false; // set by the admission, which knows where it goes
         this.pipe = false;
+        this.unprobed = false;
         this.jfr = null;
         this.submittedNanos = System.nanoTime();
         WORD.setRelease(this, generation() << GEN_SHIFT | QUEUED);

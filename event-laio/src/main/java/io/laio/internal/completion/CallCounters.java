@@ -42,6 +42,19 @@ public final class CallCounters {
     public final AtomicLongArray probeHit = new AtomicLongArray(SLOTS);
     public final AtomicLongArray probeWouldBlock = new AtomicLongArray(SLOTS);
     public final AtomicLongArray probeUnsupported = new AtomicLongArray(SLOTS);
+    /**
+     * LAZY receives that went to their socket wait without a probe: the last receive of the same
+     * stream socket, on the loop thread of an epoll base, had drained it (docs/probes.md). Each
+     * saved one {@code MSG_DONTWAIT} system call that would almost surely have answered EAGAIN.
+     */
+    public final AtomicLongArray probeSkipped = new AtomicLongArray(SLOTS);
+    /**
+     * Non-blocking tries of waiting socket (and pipe) calls, one per readiness report that
+     * reached a call, including those that found it would still block: one system call each for
+     * a receive, one or more for a write that goes on until all is sent, a {@code ppoll} and the
+     * call for an accept or a connect.
+     */
+    public final AtomicLongArray socketRetries = new AtomicLongArray(SLOTS);
     /** bucket i: latencies in [2^i, 2^(i+1)) ns. */
     public final AtomicLongArray latency = new AtomicLongArray(LATENCY_BUCKETS);
 

@@ -75,6 +75,8 @@ public final class Completions implements LoopSource {
      */
     private volatile boolean loopMaySleep;
     private volatile Thread poller;
+    /** Standalone mode: the thread of the last {@link #poll}, the one that receives completions. */
+    private volatile Thread consumer;
     private volatile boolean closed;
     /** How long the loop spins for a completion before it sleeps ({@link LaioConfig#loopSpin()}). */
     private final long loopSpinNanos;
@@ -82,6 +84,15 @@ public final class Completions implements LoopSource {
     private final boolean loopSpins;
     /** Loop thread only: spins for completions only now and then while they keep missing. */
     private final SpinBackoff spinBackoff = new SpinBackoff();
+
+    /** Sees each completion on the consumer thread right before it reaches its receiver. */
+    public interface Delivery {
+        /** Consumer thread: {@code h} is finished and about to be delivered (its fields are final until then). */
+        void delivering(LaioCall h);
+    }
+
+    /** Told of each completion before it is delivered, or null. */
+    private Delivery delivery;
 
     /** Attached to {@code base} (its loop drains this source), or standalone when {@code base} is null. */
     public Completions(EventBase base, LaioConfig config, CallCounters counters, InFlight inFlight) {
@@ -91,6 +102,15 @@ public final class Completions implements LoopSource {
         this.loopSpinNanos = config.loopSpin().toNanos();
         this.loopSpins = Runtime.getRuntime().availableProcessors() > 1 && loopSpinNanos > 0;
         this.loopWaker = base != null ? Loops.attach(base, this) : null;
+    }
+
+    /**
+     * Before any completion is consumed (the owning thread, or the loop thread): {@code d} is
+     * told of every completion {@link #drain} or {@link #poll} delivers from now on, before its
+     * receiver sees it — so that what it learns holds when the receiver makes the next call.
+     */
+    public void onDelivery(Delivery d) {
+        this.delivery = d;
     }
 
     /** A record for a new background call of {@code owner}: a recycled one, or a new one when none is free. */
@@ -149,8 +169,17 @@ public final class Completions implements LoopSource {
         }
     }
 
+    /** Standalone mode: whether the calling thread is the one that polled last (the one that receives completions). */
+    public boolean consumes() {
+        return consumer == Thread.currentThread();
+    }
+
     /** Standalone mode: {@link Laio#poll}'s contract. */
     public synchronized int poll(LaioCompletion[] out, int max, Duration timeout) {
+        Thread me = Thread.currentThread();
+        if (consumer != me) {
+            consumer = me;
+        }
         recycleReported(false);
         int n = drainInto(out, max);
         if (n > 0 || (timeout != null && timeout.isZero())) {
@@ -178,8 +207,12 @@ public final class Completions implements LoopSource {
     private int drainInto(LaioCompletion[] out, int max) {
         int n = 0;
         LaioCall h;
+        Delivery d = delivery;
         while (n < max && (h = queue.poll()) != null) {
             h.drained = true;
+            if (d != null) {
+                d.delivering(h);
+            }
             h.reported = true;
             FacadeAccess.get().fill(out[n++], h);
             reported(h);
@@ -247,9 +280,13 @@ public final class Completions implements LoopSource {
         }
         int n = 0;
         LaioCall h;
+        Delivery d = delivery;
         while (n < max && (h = queue.poll()) != null) {
             n++;
             h.drained = true;
+            if (d != null) {
+                d.delivering(h);
+            }
             deliver(h);
         }
         return n;

@@ -226,6 +226,26 @@ public final class EpollBackend implements Backend {
         return reported;
     }
 
+    /**
+     * Loop thread: whether the kernel's set holds an entry for {@code fd}, as far as this backend
+     * knows — it was registered before and not refused since. The kernel drops the entry when the
+     * number is closed, which this backend learns only at the next registration: that one finds
+     * {@code ENOENT} and adds the entry anew ({@link #adds()} grows).
+     */
+    public boolean watched(int fd) {
+        Registration r = fd >= 0 && fd < byFd.length ? byFd[fd] : null;
+        return r != null && r.inEpoll;
+    }
+
+    /**
+     * Loop thread: how many entries were added to the kernel's set ({@code EPOLL_CTL_ADD}) so far;
+     * a registration that does not change it re-armed an entry the kernel still had
+     * ({@code EPOLL_CTL_MOD}), so its number still names the file it named then.
+     */
+    public long adds() {
+        return epoll.adds();
+    }
+
     /** Any thread: signals the eventfd, or does nothing once {@link #close()} began. */
     @Override
     public void wakeup() {

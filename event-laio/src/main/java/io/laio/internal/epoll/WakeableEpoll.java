@@ -40,7 +40,6 @@ public final class WakeableEpoll implements AutoCloseable {
     private static final long CLOEXEC = 0x80000;
     private static final long EFD_NONBLOCK = 0x800;
     private static final int ADD = 1;
-    private static final int DEL = 2;
     private static final int MOD = 3;
 
     private final MemorySegment capture;
@@ -50,6 +49,8 @@ public final class WakeableEpoll implements AutoCloseable {
     private final int epfd;
     private final int wakeFd;
     private boolean closed;
+    /** Entries {@link #watch} added ({@code EPOLL_CTL_ADD}), first or after their number was reused. */
+    private long adds;
 
     public WakeableEpoll() throws ErrnoException {
         Arena arena = Arena.ofAuto();
@@ -124,6 +125,7 @@ public final class WakeableEpoll implements AutoCloseable {
         EpollEventLayout.set(ctl, 0, mask, fd);
         int op = watched ? MOD : ADD;
         if (Syscalls.fast(capture, Sys.SYS_epoll_ctl, epfd, op, fd, ctl.address()) == 0) {
+            adds += op == ADD ? 1 : 0;
             return 0;
         }
         int err = Syscalls.errno(capture);
@@ -131,12 +133,20 @@ public final class WakeableEpoll implements AutoCloseable {
         if (other == 0) {
             return err;
         }
-        return Syscalls.fast(capture, Sys.SYS_epoll_ctl, epfd, other, fd, ctl.address()) == 0 ? 0 : Syscalls.errno(capture);
+        if (Syscalls.fast(capture, Sys.SYS_epoll_ctl, epfd, other, fd, ctl.address()) != 0) {
+            return Syscalls.errno(capture);
+        }
+        adds += other == ADD ? 1 : 0;
+        return 0;
     }
 
-    /** Stops watching {@code fd}; a descriptor closed already has left the set by itself. */
-    public void unwatch(int fd) {
-        Syscalls.fast(capture, Sys.SYS_epoll_ctl, epfd, DEL, fd, 0); // ENOENT/EBADF: gone already
+    /**
+     * Owner thread: how many entries {@link #watch} has added so far. An ADD where a MOD was
+     * asked for means the number was closed since it was last watched (the kernel dropped the
+     * entry) and now names another file.
+     */
+    public long adds() {
+        return adds;
     }
 
     /** Any thread: makes a current or the next {@link #await} return. */

@@ -80,7 +80,7 @@ public final class Background {
         this.metaLane = new HelperPool("laio-helper-meta", config.maxHelpers(), idle, spin, runner, runner);
         this.javaLane = new HelperPool("laio-helper-java", config.maxHelpers(), idle, spin, runner, runner);
         this.loopWaits = base != null && Loops.canWatch(base, new SocketFd(0))
-                ? new LoopSocketWaits(base, completions::complete) : null;
+                ? new LoopSocketWaits(base, completions::complete, counters) : null;
     }
 
     /**
@@ -145,7 +145,7 @@ public final class Background {
     private synchronized SocketWaiter newWaiter(SocketWaiter dead) {
         SocketWaiter w = waiter;
         if (w == dead) { // null, or stopped: no other submitter replaced it yet
-            w = new SocketWaiter(completions::complete);
+            w = new SocketWaiter(completions::complete, counters);
             waiter = w;
         }
         return w;

@@ -22,6 +22,8 @@ import static io.laio.abi.AtFlags.AT_STATX_DONT_SYNC;
 import static io.laio.abi.AtFlags.AT_SYMLINK_NOFOLLOW;
 import static io.laio.abi.MsgFlags.MSG_DONTWAIT;
 import static io.laio.abi.MsgFlags.MSG_NOSIGNAL;
+import static io.laio.abi.MsgFlags.MSG_OOB;
+import static io.laio.abi.MsgFlags.MSG_PEEK;
 import static io.laio.abi.OpenFlags.O_CLOEXEC;
 import static io.laio.abi.OpenFlags.O_CREAT;
 import static io.laio.abi.OpenFlags.O_NOFOLLOW;
@@ -401,6 +403,45 @@ public final class LazyProbe {
             return r;
         }
         return failure(ts, slot);
+    }
+
+    /**
+     * Consumer thread ({@link Router} decides): what a receive of {@code fd} that returned {@code r}
+     * of the {@code len} bytes asked says of the socket's queue. Fewer than asked but more than
+     * none, on a stream socket, without {@code MSG_PEEK} (which leaves the bytes queued) or
+     * {@code MSG_OOB}: the queue was empty when the call returned, and the next receive skips its
+     * probe ({@link ProbeHistory#takeDrained}). A full buffer (more may be queued), end of file,
+     * an error or a datagram socket (a short datagram says nothing of the next one) clear the
+     * mark. Whether {@code fd} is a stream socket is asked once per number ({@code SO_TYPE}) and
+     * remembered until laio closes it.
+     *
+     * @param ts     the calling thread's state, or null to look it up (only needed for that one question)
+     * @param mayAsk whether to ask {@code SO_TYPE} of a number not known yet (else: not a stream socket)
+     */
+    void received(ThreadState ts, long fd, long flags, long r, long len, boolean mayAsk) {
+        boolean drained = r > 0 && r < len && (flags & (MSG_PEEK | MSG_OOB)) == 0 && fd >= 0 && fd < ProbeHistory.SIZE
+                && (mayAsk ? streamSocket(ts, fd) : history.socketKind(fd) == ProbeHistory.STREAM);
+        history.drained(fd, drained);
+    }
+
+    private static final long SOL_SOCKET = 1;
+    private static final long SO_TYPE = 3;
+    private static final int SOCK_STREAM = 1;
+
+    /** Whether {@code fd} is a stream socket: remembered, or asked with {@code getsockopt(SO_TYPE)} (not a socket: no). */
+    private boolean streamSocket(ThreadState ts, long fd) {
+        int kind = history.socketKind(fd);
+        if (kind != 0) {
+            return kind == ProbeHistory.STREAM;
+        }
+        ThreadState t = ts != null ? ts : ThreadState.current();
+        MemorySegment opt = t.scratch.sockopt;
+        MemorySegment optlen = t.scratch.socklen;
+        optlen.set(ValueLayout.JAVA_INT, 0, 4);
+        long r = Syscalls.call(t.capture, Sys.SYS_getsockopt, fd, SOL_SOCKET, SO_TYPE, opt.address(), optlen.address());
+        boolean stream = r == 0 && opt.get(ValueLayout.JAVA_INT, 0) == SOCK_STREAM; // ENOTSOCK (a pipe's read): no
+        history.socketKind(fd, stream);
+        return stream;
     }
 
     long sendNonblocking(ThreadState ts, int slot, long fd, long buf, long len, long flags, long addr, long addrlen) {

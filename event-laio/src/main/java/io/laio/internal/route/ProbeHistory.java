@@ -39,6 +39,19 @@ package io.laio.internal.route;
  * back keeps its marks until laio closes that number again or, for {@link #CACHESTAT}, the next
  * re-probe; the worst case is, again, an unneeded hop. Memory: three bytes per descriptor number
  * below {@value #SIZE}, allocated once; numbers above are always probed with RWF_NOWAIT.
+ *
+ * <p><b>Drained stream sockets.</b> A fourth byte per number remembers what the receives of a
+ * socket learned: whether it is a stream socket ({@code SO_TYPE}, asked once per number), and
+ * whether its last receive came back short — fewer bytes than asked, more than none — so that
+ * the socket was drained at that moment and the next receive's {@code MSG_DONTWAIT} probe would
+ * almost surely answer {@code EAGAIN} ({@link #takeDrained}). Unlike the marks above these are
+ * set and cleared on one thread only, the one that receives the Laio's completions — the loop
+ * thread when attached, the polling thread when standalone ({@link Router} decides when); only
+ * {@link #forget}, a close through laio from any thread, clears them from elsewhere. A wrong
+ * "drained" (data arrived since, or the number was closed behind laio's back and reused) costs
+ * a loop pass, never a call: the receive that skips its probe waits on a level-triggered
+ * registration, which reports data already there at once, and a registration that finds the
+ * number's entry gone tries the call at once.
  */
 public final class ProbeHistory {
     static final int MISSES_BEFORE_SKIP = 4;
@@ -58,6 +71,13 @@ public final class ProbeHistory {
     private final byte[] misses = new byte[SIZE];
     private final byte[] skipped = new byte[SIZE];
     private final byte[] marks = new byte[SIZE];
+    /** {@link #STREAM}, {@link #NOT_STREAM}, {@link #DRAINED}: the receives' marks, consumer thread only. */
+    private final byte[] sockets = new byte[SIZE];
+
+    /** Marks in {@link #sockets}. */
+    static final int STREAM = 1;
+    static final int NOT_STREAM = 2;
+    private static final byte DRAINED = 4;
 
     /** Which probe a read of {@code fd} gets this time: {@link #NOWAIT}, {@link #CACHESTAT} or {@link #SKIP}. */
     int readProbe(long fd) {
@@ -145,6 +165,42 @@ public final class ProbeHistory {
             misses[(int) fd] = 0;
             skipped[(int) fd] = 0;
             marks[(int) fd] = 0;
+            sockets[(int) fd] = 0;
+        }
+    }
+
+    /** Whether a receive of {@code fd} found it drained and no receive since has probed it. */
+    boolean drained(long fd) {
+        return fd >= 0 && fd < SIZE && (sockets[(int) fd] & DRAINED) != 0;
+    }
+
+    /** Consumer thread: takes the drained mark of {@code fd} (one skipped probe per short receive). */
+    void takeDrained(long fd) {
+        sockets[(int) fd] &= ~DRAINED;
+    }
+
+    /** Consumer thread: a receive of {@code fd} came back short ({@code true}), or full, at EOF or failed. */
+    void drained(long fd, boolean drained) {
+        if (fd >= 0 && fd < SIZE) {
+            int i = (int) fd;
+            byte s = sockets[i];
+            byte n = (byte) (drained ? s | DRAINED : s & ~DRAINED);
+            if (n != s) {
+                sockets[i] = n;
+            }
+        }
+    }
+
+    /** What {@code SO_TYPE} said of {@code fd}: {@link #STREAM}, {@link #NOT_STREAM}, or 0 (not asked, or beyond the table). */
+    int socketKind(long fd) {
+        return fd >= 0 && fd < SIZE ? sockets[(int) fd] & (STREAM | NOT_STREAM) : 0;
+    }
+
+    /** Consumer thread: remembers whether {@code fd} is a stream socket. */
+    void socketKind(long fd, boolean stream) {
+        if (fd >= 0 && fd < SIZE) {
+            int i = (int) fd;
+            sockets[i] = (byte) ((sockets[i] & DRAINED) | (stream ? STREAM : NOT_STREAM));
         }
     }
 }

@@ -25,6 +25,8 @@ import io.laio.RingMode;
 import io.laio.Sys;
 import io.laio.abi.IovecLayout;
 import io.laio.abi.StatxLayout;
+import io.laio.event.EventBase;
+import io.laio.event.spi.Loops;
 import io.laio.internal.Iovecs;
 import io.laio.internal.LaioCall;
 import io.laio.internal.Syscalls;
@@ -32,7 +34,9 @@ import io.laio.internal.ThreadState;
 import io.laio.internal.completion.CallCounters;
 import io.laio.internal.completion.Completions;
 import io.laio.internal.completion.InFlight;
+import io.laio.internal.epoll.EpollBackend;
 import io.laio.internal.lanes.Background;
+import io.laio.internal.sockets.SocketFd;
 import io.laio.uring.UringCalls;
 import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
@@ -51,8 +55,22 @@ import java.lang.foreign.MemorySegment;
  * ({@link RingMode#DEFERRED}). Its completion comes back to {@link #completed} on the loop
  * thread; a write the kernel did only in part goes on from where it stopped, as a socket wait's
  * retry would, so that it completes in its entirety.
+ *
+ * <p><b>Receives that skip their probe.</b> A {@code recvfrom} or {@code read} made on the
+ * thread that receives this Laio's completions — the loop thread when attached, the thread that
+ * polls when standalone — goes to its socket wait without its {@code MSG_DONTWAIT}/{@code RWF_NOWAIT}
+ * probe when the last receive of the same descriptor number on that thread (inline, or a socket
+ * wait's completion as it was delivered) returned fewer bytes than asked (and more than none)
+ * from a stream socket ({@link ProbeHistory}, {@link LazyProbe#received}). On an {@code "epoll"}
+ * base the loop's epoll must also hold an entry for the number already; on a base whose backend
+ * cannot watch a raw descriptor (its socket waits go to the socket waiter) nothing more is asked;
+ * on a {@code "uring"} base nothing is skipped. Such a call returns {@code -1}/{@code EINPROGRESS}
+ * even if bytes arrived since the short receive, and completes once the wait's re-armed
+ * level-triggered entry reports them, at once. That is the trade: one system call less per wait
+ * on a request/response connection (the probe's {@code EAGAIN}), one loop pass (or waiter
+ * round trip) more when the peer was faster than the receiver.
  */
-public final class Router implements RingRoute.Completion {
+public final class Router implements RingRoute.Completion, Completions.Delivery {
     private final Laio owner;
     private final LaioConfig config;
     private final CallCounters counters;
@@ -62,6 +80,10 @@ public final class Router implements RingRoute.Completion {
     /** The loop's ring when attached to a uring base and the ring mode is not OFF, else null. */
     private final RingRoute ring;
     private final boolean deferred;
+    /** The loop's epoll backend when attached to one, else null. */
+    private final EpollBackend loopEpoll;
+    /** Whether a receive whose socket was drained may skip its probe here ({@link #skipsProbe}): not on a uring base. */
+    private final boolean skips;
     /** Set by {@link #closeRing}: a short write's rest is not submitted any more. */
     private volatile boolean closing;
 
@@ -74,6 +96,14 @@ public final class Router implements RingRoute.Completion {
         this.background = background;
         this.ring = owner.base() != null && config.ringMode() != RingMode.OFF ? UringCalls.of(owner.base()) : null;
         this.deferred = ring != null && config.ringMode() == RingMode.DEFERRED;
+        EventBase base = owner.base();
+        this.loopEpoll = base != null ? Loops.backend(base, EpollBackend.class) : null;
+        // the waits of a skipped receive must tell a reused number (an entry added anew): the
+        // epoll base's LoopSocketWaits and the SocketWaiter can, the uring backend's waits not
+        this.skips = base == null || loopEpoll != null || !Loops.canWatch(base, new SocketFd(0));
+        if (skips) {
+            completions.onDelivery(this);
+        }
     }
 
     /** Runs system call {@code nr} as its policy says; {@link Laio#syscall}'s contract. */
@@ -114,19 +144,33 @@ public final class Router implements RingRoute.Completion {
             if (nr == Sys.SYS_close) {
                 probe.history.forget(a1);
             }
-            return settle(ts, slot, Syscalls.fast(ts.capture, nr, a1, a2, a3, a4, a5, a6));
+            long r = settle(ts, slot, Syscalls.fast(ts.capture, nr, a1, a2, a3, a4, a5, a6));
+            if (r >= 0 && newDescriptor(nr)) {
+                probe.history.forget(r); // a number closed behind laio's back names a new file now
+            }
+            return r;
         }
         // statx: the kernel always hands IORING_OP_STATX to an io-wq worker (docs/design/uring.md),
         // while its probe answers a cached path inline for the cost of a plain statx: probe it first
         if (deferred && nr != Sys.SYS_statx && onRing(nr, a1, a2, a3, a4, a5)) {
             return toRing(ts, slot, nr, a1, a2, a3, a4, a5, a6, 0, keepAlive, false);
         }
-        long outcome = route.probe == null ? ProbeOutcome.WOULD_BLOCK
-                : route.probe.run(probe, ts, slot, a1, a2, a3, a4, a5, a6);
+        boolean unprobed = skips && skipsProbe(nr, a1);
+        long outcome;
+        if (unprobed) {
+            counters.probeSkipped.incrementAndGet(slot);
+            outcome = ProbeOutcome.WOULD_BLOCK;
+        } else {
+            outcome = route.probe == null ? ProbeOutcome.WOULD_BLOCK
+                    : route.probe.run(probe, ts, slot, a1, a2, a3, a4, a5, a6);
+        }
         if (!ProbeOutcome.wouldBlock(outcome)) {
             counters.inline.incrementAndGet(slot);
             if (outcome == -1) {
                 counters.errors.incrementAndGet(slot);
+            }
+            if (skips) {
+                afterInline(ts, nr, a1, a3, a4, outcome);
             }
             return outcome; // the probe set ts.errno
         }
@@ -156,7 +200,73 @@ public final class Router implements RingRoute.Completion {
             }
         }
         int where = waitFor(ts, route, outcome, a1);
-        return toBackground(ts, slot, nr, a1, a2, a3, a4, a5, a6, done, keepAlive, where);
+        if (!unprobed) {
+            return toBackground(ts, slot, nr, a1, a2, a3, a4, a5, a6, done, keepAlive, where);
+        }
+        LaioCall h = completions.take(owner);
+        h.init(nr, a1, a2, a3, a4, a5, a6, null, done, keepAlive);
+        h.unprobed = true;
+        return background.submit(ts, slot, h, where);
+    }
+
+    /**
+     * Whether receive {@code nr} of {@code fd} goes to its wait without a probe: a {@code recvfrom}
+     * or {@code read}, on the consumer thread, of a number whose last receive drained it — and,
+     * on an epoll base, which the loop's epoll already watches, so that a number closed and
+     * reused since shows as an entry added anew ({@link io.laio.internal.sockets.LoopSocketWaits#submit};
+     * the socket waiter tries every receive whose entry it had to add). The mark is taken either
+     * way: one skip per short receive.
+     */
+    private boolean skipsProbe(long nr, long fd) {
+        if ((nr != Sys.SYS_recvfrom && nr != Sys.SYS_read) || !probe.history.drained(fd) || !onConsumer()) {
+            return false;
+        }
+        probe.history.takeDrained(fd);
+        return loopEpoll == null || loopEpoll.watched((int) fd);
+    }
+
+    /** Whether the calling thread receives the completions: the loop thread when attached, the polling one when standalone. */
+    private boolean onConsumer() {
+        EventBase base = owner.base();
+        return base != null ? base.inLoop() : completions.consumes();
+    }
+
+    /** After an inline result: a receive on the consumer thread teaches the drained mark; a new descriptor resets its number. */
+    private void afterInline(ThreadState ts, long nr, long fd, long len, long flags, long r) {
+        if (nr == Sys.SYS_recvfrom) {
+            if (onConsumer()) {
+                probe.received(ts, fd, flags, r, len, true);
+            }
+        } else if (nr == Sys.SYS_read) {
+            if (onConsumer()) {
+                probe.received(ts, fd, 0, r, len, false); // no SO_TYPE question per short file read: known sockets only
+            }
+        } else if ((nr == Sys.SYS_accept4 || nr == Sys.SYS_accept) && r >= 0) {
+            probe.history.forget(r);
+        }
+    }
+
+    /**
+     * Consumer thread, a completion about to reach its receiver: a receive that waited on a
+     * socket teaches the drained mark as an inline one does (this is where a keep-alive
+     * connection's request arrives); an accepted connection's number starts afresh.
+     */
+    @Override
+    public void delivering(LaioCall h) {
+        long nr = h.nr;
+        if (nr == Sys.SYS_recvfrom || nr == Sys.SYS_read) {
+            if (h.route == Background.SOCKET_WAIT) {
+                long r = h.errno == 0 ? h.result - h.bias : -1;
+                probe.received(null, h.a1, nr == Sys.SYS_recvfrom ? h.a4 : 0, r, h.a3, true);
+            }
+        } else if ((nr == Sys.SYS_accept4 || nr == Sys.SYS_accept) && h.result >= 0) {
+            probe.history.forget(h.result);
+        }
+    }
+
+    /** Whether call {@code nr} (one that never blocks) returns a new descriptor number. */
+    private static boolean newDescriptor(long nr) {
+        return nr == Sys.SYS_socket || nr == Sys.SYS_dup || nr == Sys.SYS_dup2 || nr == Sys.SYS_dup3;
     }
 
     /** Where a call that would block waits: a socket or pipe wait, or the helper lane of its route. */

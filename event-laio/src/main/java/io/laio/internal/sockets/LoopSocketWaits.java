@@ -22,8 +22,10 @@ import io.laio.event.Ev;
 import io.laio.event.Event;
 import io.laio.event.EventBase;
 import io.laio.event.EventCallback;
+import io.laio.event.spi.Loops;
 import io.laio.internal.ErrnoException;
 import io.laio.internal.LaioCall;
+import io.laio.internal.completion.CallCounters;
 import io.laio.internal.epoll.EpollBackend;
 import io.laio.internal.route.RouteTable;
 import java.io.UncheckedIOException;
@@ -47,6 +49,8 @@ public final class LoopSocketWaits {
 
     private final EventBase base;
     private final SocketRetry retry;
+    /** The base's backend when it is epoll (else null: the uring backend's waits, which no receive reaches unprobed). */
+    private final EpollBackend epoll;
     /**
      * By descriptor number, kept once made: a keep-alive connection waits again and again, and
      * its record and events are reused rather than made anew each time (an empty record's
@@ -107,14 +111,22 @@ public final class LoopSocketWaits {
                 ev.add();
             } catch (UncheckedIOException e) {
                 int err = e.getCause() instanceof ErrnoException x ? x.errno : Errno.EBADF;
-                retry.failAll(q, err); // EBADF, EPERM (a regular file): the call's answer
+                if (err == Errno.EPERM) {
+                    // not pollable (a regular file): a number closed behind laio's back and
+                    // reused, under a receive that skipped its probe. One non-blocking try gives
+                    // the kernel's own answer (ENOTSOCK), as the probe would have
+                    retry.drain(q);
+                }
+                retry.failAll(q, err); // EBADF, EPERM: the call's answer
             }
         }
     }
 
-    public LoopSocketWaits(EventBase base, Consumer<LaioCall> completer) {
+    /** Waits on {@code base}'s own poller; reports each finished call to {@code completer}, counts its tries in {@code counters}. */
+    public LoopSocketWaits(EventBase base, Consumer<LaioCall> completer, CallCounters counters) {
         this.base = base;
-        this.retry = new SocketRetry(completer);
+        this.retry = new SocketRetry(completer, counters);
+        this.epoll = Loops.backend(base, EpollBackend.class);
     }
 
     /**
@@ -122,6 +134,14 @@ public final class LoopSocketWaits {
      * would block, and readiness that comes after the probe is reported by the level-triggered
      * epoll at the next poll; an immediate retry failed almost always (on a keep-alive server,
      * a second {@code recvfrom} per wait for the next request).
+     *
+     * <p>A receive that skipped its probe ({@link LaioCall#unprobed}: the socket's last receive
+     * drained it) is safe the same way: the one-shot entry is re-armed with
+     * {@code EPOLL_CTL_MOD}, which looks at the socket's readiness then, so bytes that arrived
+     * after the drain are reported by the next poll. Only if that registration had to add the
+     * entry anew — the number was closed since its last wait, and now names another file, which
+     * the guess knew nothing of — is the call tried at once, as its probe would have been: a
+     * socket with data completes, a pipe answers {@code ENOTSOCK} rather than wait for input.
      */
     public void submit(LaioCall h) {
         int fd = (int) h.a1;
@@ -136,8 +156,13 @@ public final class LoopSocketWaits {
             w.prune(); // before arming: a cancelled call may still hold an event whose descriptor was reused
         }
         ArrayDeque<LaioCall> q = RouteTable.waitsToWrite(h.nr) ? w.writers : w.readers;
+        boolean unprobed = h.unprobed;
+        long adds = unprobed && epoll != null ? epoll.adds() : 0;
         q.add(h);
         w.watch(q == w.writers ? w.writable : w.readable, q);
+        if (unprobed && epoll != null && epoll.adds() != adds) {
+            w.progress(Ev.READ); // h may be done (and reported) from here on
+        }
     }
 
     /**

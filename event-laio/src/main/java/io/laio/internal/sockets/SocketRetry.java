@@ -29,6 +29,7 @@ import io.laio.internal.LaioCall;
 import io.laio.internal.SchedulePoints;
 import io.laio.internal.Scratch;
 import io.laio.internal.Syscalls;
+import io.laio.internal.completion.CallCounters;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -53,11 +54,13 @@ public final class SocketRetry {
     private static final long FAILED_WITH_SO_ERROR = -2;
 
     private final Consumer<LaioCall> completer;
+    private final CallCounters counters;
     private final MemorySegment capture;
     private final Scratch scratch;
 
-    SocketRetry(Consumer<LaioCall> completer) {
+    SocketRetry(Consumer<LaioCall> completer, CallCounters counters) {
         this.completer = completer;
+        this.counters = counters;
         Arena arena = Arena.ofAuto();
         this.capture = Syscalls.newCapture(arena);
         this.scratch = new Scratch(arena);
@@ -115,6 +118,7 @@ public final class SocketRetry {
         }
         long r;
         long nr = h.nr;
+        counters.socketRetries.incrementAndGet(CallCounters.slot(nr));
         if (h.pipe && nr == Sys.SYS_read) {
             IovecLayout.set(scratch.iov, h.a2, h.a3); // a pipe read returns what is there
             r = Syscalls.call(capture, Sys.SYS_preadv2, h.a1, scratch.iov.address(), 1, -1, 0, RWF_NOWAIT);

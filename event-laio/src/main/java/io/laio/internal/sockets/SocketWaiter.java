@@ -21,12 +21,14 @@ import io.laio.abi.EpollEventLayout;
 import io.laio.internal.ErrnoException;
 import io.laio.internal.LaioCall;
 import io.laio.internal.SchedulePoints;
+import io.laio.internal.completion.CallCounters;
 import io.laio.internal.epoll.WakeableEpoll;
 import io.laio.internal.lanes.CallQueue;
 import io.laio.internal.lanes.SubmitGate;
 import io.laio.internal.route.RouteTable;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -69,6 +71,14 @@ public final class SocketWaiter {
     private final SocketRetry retry;
     private final CallQueue incoming = new CallQueue(true); // intrusive: nothing allocated per call
     private final Map<Integer, Waiting> byFd = new HashMap<>();
+    /**
+     * By descriptor number: the kernel's set holds this waiter's entry for it, as far as the
+     * waiter knows. An entry that fired (one-shot: disarmed) or whose calls are gone stays there,
+     * so the next wait on the number re-arms it with one {@code EPOLL_CTL_MOD}; a number closed
+     * since has lost its entry (the kernel drops it on the last close), which that MOD finds
+     * ({@code ENOENT}) and answers with an ADD ({@link WakeableEpoll#adds()} grows).
+     */
+    private boolean[] inSet = new boolean[256];
     private final WakeableEpoll epoll;
     private final Thread thread;
     private volatile boolean stopping;
@@ -81,12 +91,12 @@ public final class SocketWaiter {
     private static final class Waiting {
         final ArrayDeque<LaioCall> readers = new ArrayDeque<>();
         final ArrayDeque<LaioCall> writers = new ArrayDeque<>();
-        boolean registered;
     }
 
-    public SocketWaiter(Consumer<LaioCall> completer) {
+    /** Reports each finished call to {@code completer}; counts its tries in {@code counters}. */
+    public SocketWaiter(Consumer<LaioCall> completer, CallCounters counters) {
         this.completer = completer;
-        this.retry = new SocketRetry(completer);
+        this.retry = new SocketRetry(completer, counters);
         try {
             this.epoll = new WakeableEpoll();
         } catch (ErrnoException e) {
@@ -173,10 +183,20 @@ public final class SocketWaiter {
     private void enqueue(LaioCall h) {
         int fd = (int) h.a1;
         Waiting w = byFd.computeIfAbsent(fd, k -> new Waiting());
+        boolean unprobed = h.unprobed;
         (RouteTable.waitsToWrite(h.nr) ? w.writers : w.readers).add(h);
         // not tried again here: the caller's probe found it would block, and the level-triggered
-        // entry armed below reports readiness that came since at once (as LoopSocketWaits does)
+        // entry armed below reports readiness that came since at once (as LoopSocketWaits does).
+        // A receive that skipped its probe is as safe, unless its entry had to be added: the
+        // number is new to this waiter, or was closed and reused since its last wait, and the
+        // guess that skipped the probe knew nothing of the file it names now. Tried at once
+        // then, as its probe would have been (a pipe answers ENOTSOCK rather than wait)
+        long adds = epoll.adds();
         rewatch(fd, w);
+        if (unprobed && epoll.adds() != adds && byFd.get(fd) == w) {
+            retry.drain(w.readers);
+            rewatch(fd, w);
+        }
     }
 
     private void ready(int fd, int mask) {
@@ -184,7 +204,6 @@ public final class SocketWaiter {
         if (w == null) {
             return;
         }
-        w.registered = false; // one-shot: it fired, so it is disarmed
         boolean failed = (mask & (EpollEventLayout.EPOLLERR | EpollEventLayout.EPOLLHUP)) != 0;
         if (failed || (mask & EpollEventLayout.EPOLLIN) != 0) {
             retry.drain(w.readers);
@@ -198,21 +217,38 @@ public final class SocketWaiter {
     /** Re-arms {@code fd} for what still waits on it, or forgets it when nothing does. */
     private void rewatch(int fd, Waiting w) {
         if (w.readers.isEmpty() && w.writers.isEmpty()) {
-            if (w.registered) {
-                epoll.unwatch(fd);
-            }
+            // the entry stays in the set, disarmed (it fired) or armed (a call that completed at
+            // once): the next wait re-arms it with one MOD, and a report meanwhile finds no record
             byFd.remove(fd);
             return;
         }
         int mask = EpollEventLayout.EPOLLONESHOT | (w.readers.isEmpty() ? 0 : EpollEventLayout.EPOLLIN)
                 | (w.writers.isEmpty() ? 0 : EpollEventLayout.EPOLLOUT);
-        int err = epoll.watch(fd, mask, w.registered);
+        int err = epoll.watch(fd, mask, fd < inSet.length && inSet[fd]);
         if (err != 0) {
-            failAll(w, err); // EBADF, EPERM (not pollable): the call's answer
+            inSet(fd, false);
+            if (err == Errno.EPERM) {
+                // not pollable (a regular file: a number closed behind laio's back and reused,
+                // under a receive that skipped its probe): one non-blocking try gives the
+                // kernel's own answer (ENOTSOCK), as the probe would have
+                retry.drain(w.readers);
+                retry.drain(w.writers);
+            }
+            failAll(w, err); // EBADF, EPERM: the call's answer
             byFd.remove(fd);
             return;
         }
-        w.registered = true;
+        inSet(fd, true);
+    }
+
+    private void inSet(int fd, boolean in) {
+        if (fd >= inSet.length) {
+            if (!in) {
+                return;
+            }
+            inSet = Arrays.copyOf(inSet, Math.max(fd + 1, inSet.length * 2));
+        }
+        inSet[fd] = in;
     }
 
     private void failAll(Waiting w, int err) {

@@ -81,4 +81,25 @@ class ProbeHistoryTest {
         assertEquals(ProbeHistory.NOWAIT, h.readProbe(3), "its reads do take RWF_NOWAIT");
         assertTrue(h.shouldProbeWrite(4));
     }
+
+    @Test
+    void aDrainedMarkIsTakenOnceClearedByAFullReadAndForgottenWithItsNumberAndItsSocketKind() {
+        ProbeHistory h = new ProbeHistory();
+        h.socketKind(7, true);
+        h.drained(7, true);
+        assertTrue(h.drained(7));
+        h.takeDrained(7);
+        assertFalse(h.drained(7), "one skip per short read");
+        assertEquals(ProbeHistory.STREAM, h.socketKind(7), "taking the mark keeps the kind");
+        h.drained(7, true);
+        h.drained(7, false); // a full read, EOF or an error
+        assertFalse(h.drained(7));
+        h.drained(7, true);
+        h.forget(7);
+        assertFalse(h.drained(7), "closed through laio: the next file under the number starts afresh");
+        assertEquals(0, h.socketKind(7), "and its kind is asked again");
+        h.drained(ProbeHistory.SIZE, true);
+        assertFalse(h.drained(ProbeHistory.SIZE), "numbers beyond the table are never marked");
+        assertEquals(0, h.socketKind(-1));
+    }
 }

@@ -132,6 +132,12 @@ public final class BufferEvent {
     private EvBuffer sockIn;
     private EvBuffer sockOut;
     private TlsSession tls;
+    /** The engine threw: it is closed, and nothing more is wrapped or unwrapped. */
+    private boolean tlsBroken;
+    /** The events of a TLS failure not yet reported ({@link #reportTlsError}), or 0. */
+    private int tlsError;
+    /** Inside {@link #arrived}: a TLS failure waits until {@code onRead} had the bytes before it. */
+    private boolean delivering;
     private LaioHandle taskCall;
     private final MemorySegment scratch = Arena.ofAuto().allocate(64, 8);
     private final Event kick;
@@ -318,9 +324,12 @@ public final class BufferEvent {
         scheduleKick();
     }
 
-    /** Runs the TLS engine as far as it goes and reports what it says. */
+    /**
+     * Runs the TLS engine as far as it goes and reports what it says; a failure waits in
+     * {@link #tlsError} while {@link #delivering}.
+     */
     private void pumpTls() {
-        if (tls == null || readFailed || closed) {
+        if (tls == null || tlsBroken || closed) {
             return;
         }
         int f;
@@ -341,6 +350,31 @@ public final class BufferEvent {
             eof = true;
             handler.onEvent(this, READING | EOF, 0);
         }
+        if ((f & TlsSession.REFUSED) != 0 && !readFailed && !closed) {
+            // the engine is sound: writing goes on under the current keys, so a reply and
+            // close_notify can still be sent (closeWhenFlushed)
+            failure = new SSLException("TLS renegotiation refused: the peer sent a "
+                    + (tls.engine.getUseClientMode() ? "HelloRequest" : "ClientHello") + " after the handshake");
+            readFailed = true;
+            tlsError = READING | ERROR;
+            reportTlsError();
+        }
+    }
+
+    /**
+     * Reports a TLS failure unless the bytes decrypted before it still wait for {@code onRead}
+     * ({@link #arrived} reports it after that call): nothing read before a bad record, a
+     * refused renegotiation or a truncation reaches the user after the error.
+     */
+    private void reportTlsError() {
+        int ev = tlsError;
+        if (ev == 0 || delivering || closed) {
+            return;
+        }
+        tlsError = 0;
+        handler.onEvent(this, ev, Errno.EPROTO);
+        settleConnected(Errno.EPROTO);
+        scheduleKick();
     }
 
     private void runTlsTask() {
@@ -377,10 +411,10 @@ public final class BufferEvent {
         } catch (SSLException alsoBroken) {
             // already reported through e
         }
+        tlsBroken = true;
         readFailed = true;
-        handler.onEvent(this, (tls.handshakeDone() ? READING : WRITING) | ERROR, Errno.EPROTO);
-        settleConnected(Errno.EPROTO);
-        scheduleKick();
+        tlsError = (tls.handshakeDone() ? READING : WRITING) | ERROR;
+        reportTlsError();
     }
 
     /** A delegated TLS task as a LAIO Java call. */
@@ -867,15 +901,23 @@ public final class BufferEvent {
             readChunk = null;
         }
         if (tls != null) {
-            pumpTls();
+            delivering = true;
+            try {
+                pumpTls();
+                if (!closed) {
+                    startWrite(); // the engine may have answered (handshake, close_notify)
+                }
+            } finally {
+                delivering = false;
+            }
             if (closed) {
                 return;
             }
-            startWrite(); // the engine may have answered (handshake, close_notify)
         }
         if (!input.isEmpty() && input.length() >= readLow) {
             handler.onRead(this);
         }
+        reportTlsError();
     }
 
     private void failRead(int errno) {
@@ -995,7 +1037,7 @@ public final class BufferEvent {
     /** Every output byte is out (and TLS's close_notify with them). */
     private boolean allFlushed() {
         return writeCall == null && output.isEmpty() && sockOut.isEmpty()
-                && (tls == null || (!tls.holdsOutput() && (tls.engine.isOutboundDone() || !tls.handshakeDone() && readFailed)));
+                && (tls == null || (!tls.holdsOutput() && (tls.engine.isOutboundDone() || tlsBroken || !tls.handshakeDone() && readFailed)));
     }
 
     private void failWrite(int errno) {

@@ -108,6 +108,11 @@ public final class BufferEvent {
     /** The most one sendfile is asked for (the kernel's own cap is about 2 GiB). */
     private static final long MAX_SENDFILE = 1L << 30;
     private static final Duration RETRY = Duration.ofMillis(1);
+    /**
+     * With TLS, the ciphertext that may wait to be sent before the next piece of a file range is
+     * read: a large file over a slow peer holds this much memory, not the file.
+     */
+    private static final long TLS_FILE_AHEAD = 64 * 1024;
     private static final ValueLayout.OfShort SHORT_BE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     /** Scratch: the sendfile offset at 0, a sockaddr at {@link #SOCKADDR}. */
     private static final long SOCKADDR = 8;
@@ -117,6 +122,7 @@ public final class BufferEvent {
     private static final EventCallback ON_CONNECT = (ev, what, arg) -> ((BufferEvent) arg).connectCompleted(ev.result(), ev.error());
     private static final EventCallback ON_RESOLVE = (ev, what, arg) ->
             ((BufferEvent) arg).resolveCompleted(ev.result(), ((LaioHandle) ev.source()).exception());
+    private static final EventCallback ON_FILE_READ = (ev, what, arg) -> ((BufferEvent) arg).fileReadCompleted(ev.result(), ev.error());
     private static final EventCallback ON_TASK = (ev, what, arg) -> ((BufferEvent) arg).taskCompleted();
     private static final EventCallback ON_KICK = (ev, what, arg) -> ((BufferEvent) arg).kicked();
     private static final EventCallback ON_READ_TIMEOUT = (ev, what, arg) -> ((BufferEvent) arg).readTimedOut();
@@ -174,6 +180,11 @@ public final class BufferEvent {
     private LaioHandle writeHandle;
     private Event readEvent;
     private Event writeEvent;
+    /** With TLS: the pread of a file range's next piece, and the segment it fills. */
+    private LaioHandle fileReadCall;
+    private LaioHandle fileReadHandle;
+    private Event fileReadEvent;
+    private Chunk fileReadChunk;
     private LaioHandle connectCall;
     private LaioHandle resolveCall;
     private Resolve resolve;
@@ -946,6 +957,9 @@ public final class BufferEvent {
         try {
             if (tls != null && connected) {
                 pumpTls(); // wrap what the output holds
+                while (readFileThrough()) {
+                    pumpTls();
+                }
                 if (closeWhenFlushed && tls.handshakeDone() && output.isEmpty() && !tls.holdsOutput()
                         && !tls.engine.isOutboundDone()) {
                     tls.engine.closeOutbound();
@@ -955,6 +969,10 @@ public final class BufferEvent {
             while (!closed && connected && !writeFailed && writeCall == null
                     && ((enabled & Ev.WRITE) != 0 || (tls != null && !tls.handshakeDone()))) {
                 Chunk h = sockOut.firstReadable();
+                if (h == null && tls != null && readFileThrough()) {
+                    pumpTls();
+                    continue;
+                }
                 if (h == null) {
                     if (closeWhenFlushed && allFlushed()) {
                         close();
@@ -990,6 +1008,80 @@ public final class BufferEvent {
             }
         } finally {
             inWrite = false;
+        }
+    }
+
+    /**
+     * With TLS a file range's bytes must be encrypted, so instead of {@code sendfile} the range
+     * at the output's head is read, a segment at a time, with {@code pread} through LAIO (a cold
+     * file waits on a helper, never on the loop), and the segment takes the range's place. Reads
+     * only while less than {@link #TLS_FILE_AHEAD} of ciphertext waits. A file shorter than its
+     * range is {@link Errno#EIO}, as with {@code sendfile}.
+     *
+     * @return whether bytes were read inline (the caller wraps them)
+     */
+    private boolean readFileThrough() {
+        if (closed || writeFailed || fileReadCall != null || tlsBroken || !tls.handshakeDone()
+                || tls.engine.isOutboundDone() || sockOut.length() >= TLS_FILE_AHEAD) {
+            return false;
+        }
+        Chunk f = output.firstReadable();
+        if (f == null || !f.isFile()) {
+            return false;
+        }
+        Chunk c = pool.take();
+        long r = laio.syscall(Sys.SYS_pread64, f.fd, c.address, Math.min(c.capacity, f.fileLength), f.fileOffset);
+        if (r == -1) {
+            int e = Laio.errno();
+            if (e == Errno.EINPROGRESS) {
+                fileReadChunk = c;
+                fileReadCall = fileReadHandle = laio.gethandle(fileReadHandle);
+                output.lockHead(true); // the range's offset stays put until the read lands
+                fileReadEvent = await(fileReadEvent, fileReadCall, ON_FILE_READ);
+                return false;
+            }
+            c.free();
+            if (e == Errno.EAGAIN) {
+                retryLater();
+            } else {
+                failWrite(e);
+            }
+            return false;
+        }
+        return readThrough(c, r);
+    }
+
+    private boolean readThrough(Chunk c, long r) {
+        if (r == 0) {
+            c.free();
+            failWrite(Errno.EIO); // the file ends before the range does
+            return false;
+        }
+        c.off = 0;
+        c.end = (int) r;
+        output.readThrough(c);
+        return true;
+    }
+
+    private void fileReadCompleted(long result, int errno) {
+        fileReadCall = null;
+        output.lockHead(false);
+        Chunk c = fileReadChunk;
+        fileReadChunk = null;
+        if (closed) {
+            c.free();
+            finishClose();
+            return;
+        }
+        if (result == -1) {
+            c.free();
+            if (errno != Errno.ECANCELED) {
+                failWrite(errno);
+            }
+            return;
+        }
+        if (readThrough(c, result)) {
+            startWrite();
         }
     }
 
@@ -1122,6 +1214,7 @@ public final class BufferEvent {
         cancel(connectCall);
         cancel(resolveCall);
         cancel(taskCall);
+        cancel(fileReadCall);
         settleConnected(Errno.ECANCELED);
         CompletableFuture<BufferEvent> f = flushedStage;
         flushedStage = null;
@@ -1144,7 +1237,7 @@ public final class BufferEvent {
 
     private void finishClose() {
         if (released || readCall != null || writeCall != null || connectCall != null || resolveCall != null
-                || taskCall != null) {
+                || taskCall != null || fileReadCall != null) {
             return;
         }
         released = true;
@@ -1154,6 +1247,7 @@ public final class BufferEvent {
             readChunk = null;
         }
         sockOut.lockHead(false);
+        output.lockHead(false);
         input.watcher = null;
         output.watcher = null;
         sockIn.watcher = null;

@@ -978,6 +978,35 @@ public final class EvBuffer {
         return link;
     }
 
+    /**
+     * The head file range's next {@code c.end - c.off} bytes, read into {@code c} (a chunk of
+     * this buffer's pool, not linked), take their place: {@code c} goes before the range, which
+     * loses as many bytes (and is released when none are left). The length stays; the bytes
+     * become memory. For TLS, where a range is encrypted rather than sendfile'd.
+     */
+    void readThrough(Chunk c) {
+        Chunk f = firstReadable();
+        int n = c.end - c.off;
+        if (f == null || !f.isFile() || n <= 0 || n > f.fileLength) {
+            throw new IllegalStateException("no file range of " + n + " bytes at the head");
+        }
+        invalidateReservation();
+        f.fileOffset += n;
+        f.fileLength -= n;
+        c.next = f;
+        head = c;
+        memoryLength = n; // the range was first: nothing was before it
+        if (f.fileLength == 0) {
+            c.next = f.next;
+            if (tail == f) {
+                tail = c;
+            }
+            fileRanges--;
+            memoryLength = fileRanges == 0 ? length : n + memoryBeforeFirstFile(c.next);
+            f.free(); // its release
+        }
+    }
+
     void lockHead(boolean locked) {
         headLocked = locked;
     }

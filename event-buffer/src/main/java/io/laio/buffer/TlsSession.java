@@ -111,7 +111,7 @@ final class TlsSession {
                     if (!refused && !engine.isInboundDone() && (netInBuf.position() > 0 || !netIn.isEmpty())) {
                         progress = unwrap();
                     }
-                    if (!engine.isOutboundDone() && (appOutBuf.position() > 0 || !appOut.isEmpty())) {
+                    if (!engine.isOutboundDone() && (appOutBuf.position() > 0 || appOut.memoryLength() > 0)) {
                         progress |= wrap();
                     }
                 }
@@ -209,7 +209,9 @@ final class TlsSession {
 
     /** Moves bytes from {@code from} into {@code to}'s free space (a heap buffer in write mode). */
     private static void fill(EvBuffer from, ByteBuffer to) {
-        if (to.hasRemaining() && !from.isEmpty()) {
+        // memoryLength: a file range at the head is read through by the connection first (and
+        // the head is locked while that read is in the kernel)
+        if (to.hasRemaining() && from.memoryLength() > 0) {
             int n = from.remove(to.array(), to.arrayOffset() + to.position(), to.remaining());
             to.position(to.position() + n);
         }

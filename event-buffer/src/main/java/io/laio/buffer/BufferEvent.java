@@ -140,8 +140,8 @@ public final class BufferEvent {
     private TlsSession tls;
     /** The engine threw: it is closed, and nothing more is wrapped or unwrapped. */
     private boolean tlsBroken;
-    /** The events of a TLS failure not yet reported ({@link #reportTlsError}), or 0. */
-    private int tlsError;
+    /** The events of a TLS end (close_notify) or failure not yet reported ({@link #reportTls}), or 0. */
+    private int tlsReport;
     /** Inside {@link #arrived}: a TLS failure waits until {@code onRead} had the bytes before it. */
     private boolean delivering;
     private LaioHandle taskCall;
@@ -336,8 +336,8 @@ public final class BufferEvent {
     }
 
     /**
-     * Runs the TLS engine as far as it goes and reports what it says; a failure waits in
-     * {@link #tlsError} while {@link #delivering}.
+     * Runs the TLS engine as far as it goes and reports what it says; an end or a failure
+     * waits in {@link #tlsReport} while {@link #delivering}.
      */
     private void pumpTls() {
         if (tls == null || tlsBroken || closed) {
@@ -359,7 +359,8 @@ public final class BufferEvent {
         }
         if ((f & TlsSession.CLOSED) != 0 && !eof && !closed) {
             eof = true;
-            handler.onEvent(this, READING | EOF, 0);
+            tlsReport = READING | EOF; // after onRead for the records before close_notify
+            reportTls();
         }
         if ((f & TlsSession.REFUSED) != 0 && !readFailed && !closed) {
             // the engine is sound: writing goes on under the current keys, so a reply and
@@ -367,22 +368,27 @@ public final class BufferEvent {
             failure = new SSLException("TLS renegotiation refused: the peer sent a "
                     + (tls.engine.getUseClientMode() ? "HelloRequest" : "ClientHello") + " after the handshake");
             readFailed = true;
-            tlsError = READING | ERROR;
-            reportTlsError();
+            tlsReport = READING | ERROR;
+            reportTls();
         }
     }
 
     /**
-     * Reports a TLS failure unless the bytes decrypted before it still wait for {@code onRead}
-     * ({@link #arrived} reports it after that call): nothing read before a bad record, a
-     * refused renegotiation or a truncation reaches the user after the error.
+     * Reports the peer's close_notify or a TLS failure unless the bytes decrypted before it
+     * still wait for {@code onRead} ({@link #arrived} reports it after that call): nothing read
+     * before a close_notify, a bad record, a refused renegotiation or a truncation reaches the
+     * user after the end or the error.
      */
-    private void reportTlsError() {
-        int ev = tlsError;
+    private void reportTls() {
+        int ev = tlsReport;
         if (ev == 0 || delivering || closed) {
             return;
         }
-        tlsError = 0;
+        tlsReport = 0;
+        if ((ev & EOF) != 0) {
+            handler.onEvent(this, ev, 0);
+            return;
+        }
         handler.onEvent(this, ev, Errno.EPROTO);
         settleConnected(Errno.EPROTO);
         scheduleKick();
@@ -424,8 +430,8 @@ public final class BufferEvent {
         }
         tlsBroken = true;
         readFailed = true;
-        tlsError = (tls.handshakeDone() ? READING : WRITING) | ERROR;
-        reportTlsError();
+        tlsReport = (tls.handshakeDone() ? READING : WRITING) | ERROR;
+        reportTls();
     }
 
     /** A delegated TLS task as a LAIO Java call. */
@@ -532,7 +538,9 @@ public final class BufferEvent {
 
     /**
      * Stops reading and closes the connection once every byte of the output has been written
-     * (at once if there is none); no {@code onWrite} for that last drain.
+     * (at once if there is none); no {@code onWrite} for that last drain. A write error ends
+     * the wait: the error is reported, then the connection closes (at once if writing failed
+     * already), since the rest can never be written.
      */
     public void closeWhenFlushed() {
         if (closed) {
@@ -540,7 +548,7 @@ public final class BufferEvent {
         }
         closeWhenFlushed = true;
         disable(Ev.READ);
-        if (!connected && connectCall == null && resolveCall == null) {
+        if (writeFailed || !connected && connectCall == null && resolveCall == null) {
             close();
         } else if (connected) {
             startWrite();
@@ -928,7 +936,7 @@ public final class BufferEvent {
         if (!input.isEmpty() && input.length() >= readLow) {
             handler.onRead(this);
         }
-        reportTlsError();
+        reportTls();
     }
 
     private void failRead(int errno) {
@@ -1137,6 +1145,9 @@ public final class BufferEvent {
         handler.onEvent(this, WRITING | ERROR, errno);
         settleConnected(errno);
         settleFlushed(errno);
+        if (closeWhenFlushed && !closed) {
+            close(); // nothing more can be written: waiting for the flush would leak the connection
+        }
     }
 
     private void writeTimedOut() {

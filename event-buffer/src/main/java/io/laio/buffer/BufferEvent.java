@@ -587,15 +587,19 @@ public final class BufferEvent {
      * @return the stage; the same one until it completes
      */
     public CompletionStage<BufferEvent> whenFlushed() {
-        if (flushedStage == null) {
-            flushedStage = new CompletableFuture<>();
-            if (closed) {
-                flushedStage.completeExceptionally(new ErrnoException("closed", Errno.ECANCELED));
-            } else if (outputDrained()) {
-                flushedStage.complete(this);
-            }
+        if (flushedStage != null) {
+            return flushedStage;
         }
-        return flushedStage;
+        CompletableFuture<BufferEvent> f = new CompletableFuture<>();
+        if (closed) {
+            f.completeExceptionally(new ErrnoException("closed", Errno.ECANCELED));
+        } else if (outputDrained()) {
+            // not kept: a stage completed now must not answer for bytes appended later
+            f.complete(this);
+        } else {
+            flushedStage = f;
+        }
+        return f;
     }
 
     private boolean outputDrained() {

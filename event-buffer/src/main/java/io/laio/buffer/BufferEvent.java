@@ -82,7 +82,7 @@ import org.slf4j.LoggerFactory;
  * segments. {@link #close()} cancels the calls in flight and, once the kernel has let go of
  * their memory (at once for calls that were waiting), closes the descriptor and empties both
  * buffers; no handler method runs after {@code close()}. {@link #closeWhenFlushed()} stops
- * reading and closes once every output byte has been written.
+ * reading and closes once every output byte has been written, or at a write error.
  */
 public final class BufferEvent {
     /** Event flag: the error, timeout or end-of-file met reading. */
@@ -299,8 +299,30 @@ public final class BufferEvent {
      * the application protocol). A failed handshake or a bad record is {@link #ERROR} with
      * {@link Errno#EPROTO} and the {@link javax.net.ssl.SSLException} in {@link #failure()};
      * the peer's close_notify is {@link #EOF}; end-of-file without it (a truncation attack) is
-     * {@link #ERROR}|{@link #READING} with {@link Errno#EPROTO}. {@link #closeWhenFlushed()}
-     * sends close_notify after the last byte; {@link #close()} sends nothing.
+     * {@link #ERROR}|{@link #READING} with {@link Errno#EPROTO}. Both are reported only after
+     * {@code onRead} ran for every byte decrypted before them, even when one read brought both.
+     * {@link #closeWhenFlushed()} sends close_notify after the last byte (after a read error
+     * too); {@link #close()} sends nothing.
+     *
+     * <p><b>A new handshake in mid-stream.</b> TLS 1.2 renegotiation — a ClientHello from the
+     * client, or the HelloRequest a server asks for one with — is refused: the record is never
+     * given to the engine (the JDK's would accept it, and has no per-engine switch), every byte
+     * before it is delivered ({@code onRead}), then {@link #ERROR}|{@link #READING} is reported
+     * with {@link Errno#EPROTO} and an {@link SSLException} in {@link #failure()} whose message
+     * says "TLS renegotiation refused". Reading stops for good; writing goes on under the
+     * current keys, so a reply and close_notify can still be sent ({@code closeWhenFlushed});
+     * the peer, waiting for its handshake, sees the close as its refusal. TLS 1.3 has no
+     * renegotiation: its KeyUpdate (and a client's NewSessionTicket) travel inside application
+     * records and are handled by the engine, answering a requested KeyUpdate, with no event.
+     * Post-handshake client authentication is not reachable: the JDK neither offers nor
+     * requests it.
+     *
+     * <p><b>File ranges</b> in the output are read through rather than sendfile'd (their bytes
+     * must be encrypted): {@code pread} through LAIO, a segment at a time (a cold file waits on
+     * a helper), while less than 64 KiB of ciphertext waits to be sent, so a large file to a
+     * slow peer holds little memory. The output's head is locked while such a read is in the
+     * kernel. A file shorter than its range is {@link #WRITING}|{@link #ERROR} with
+     * {@link Errno#EIO}, as without TLS.
      *
      * @param engine a new engine, not yet used
      * @throws IllegalStateException if TLS was started already, or bytes were read already
@@ -582,7 +604,8 @@ public final class BufferEvent {
      * A stage that completes, on the loop thread, once every byte now in the output (and
      * whatever is appended before that) has been written, or exceptionally with an
      * {@link ErrnoException} on a write {@link #ERROR} or {@link #TIMEOUT}, or on
-     * {@link #close()}; completed already when nothing is pending.
+     * {@link #close()}; completed already when nothing is pending (and then not kept: the
+     * next call makes a new stage for what is appended after).
      *
      * @return the stage; the same one until it completes
      */

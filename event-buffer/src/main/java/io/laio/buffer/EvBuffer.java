@@ -292,8 +292,10 @@ public final class EvBuffer {
     /**
      * Appends a file range: {@code length} bytes of file {@code fd} from {@code offset}, sent
      * by {@code sendfile} when a {@link BufferEvent} writes this buffer (so a cold file waits on
-     * a LAIO helper and never blocks the loop), never read into memory. If the file turns out
-     * shorter than the range, the write fails with {@link io.laio.Errno#EIO}.
+     * a LAIO helper and never blocks the loop), never read into memory — except over TLS,
+     * where the connection reads it through, a segment at a time, to encrypt it. If the file
+     * turns out shorter than the range (for example truncated while being sent), the bytes it
+     * still has are sent and then the write fails with {@link io.laio.Errno#EIO}.
      *
      * @param fd      an open file; it stays the caller's: keep it open until {@code release} runs
      * @param offset  the first byte's offset in the file

@@ -85,6 +85,18 @@ final class TestTls {
         }
     }
 
+    /** The context of a server presenting the certificate. @return it */
+    static SSLContext serverContext() {
+        init();
+        return server;
+    }
+
+    /** The context of a client trusting the certificate. @return it */
+    static SSLContext clientContext() {
+        init();
+        return client;
+    }
+
     /** A server-mode engine offering only {@code protocol} (such as {@code "TLSv1.2"}). */
     static SSLEngine serverEngine(String protocol) {
         init();

@@ -25,10 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.laio.Errno;
 import io.laio.LaioStats;
 import io.laio.Sys;
-import io.laio.event.Ev;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -36,7 +34,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -93,7 +90,7 @@ class FileRangeTest {
         lo.close();
     }
 
-    /** A file of {@code n} random bytes, written to the disk (clean, so it can be evicted), open for reading. */
+    /** A file holding {@code content}, written to the disk (clean, so it can be evicted), open for reading. */
     private int file(String name, byte[] content) throws IOException {
         Path p = dir.resolve(name);
         try (FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {

@@ -82,7 +82,7 @@ import org.slf4j.LoggerFactory;
  * segments. {@link #close()} cancels the calls in flight and, once the kernel has let go of
  * their memory (at once for calls that were waiting), closes the descriptor and empties both
  * buffers; no handler method runs after {@code close()}. {@link #closeWhenFlushed()} stops
- * reading and closes once every output byte has been written.
+ * reading and closes once every output byte has been written, or at a write error.
  */
 public final class BufferEvent {
     /** Event flag: the error, timeout or end-of-file met reading. */
@@ -108,6 +108,11 @@ public final class BufferEvent {
     /** The most one sendfile is asked for (the kernel's own cap is about 2 GiB). */
     private static final long MAX_SENDFILE = 1L << 30;
     private static final Duration RETRY = Duration.ofMillis(1);
+    /**
+     * With TLS, the ciphertext that may wait to be sent before the next piece of a file range is
+     * read: a large file over a slow peer holds this much memory, not the file.
+     */
+    private static final long TLS_FILE_AHEAD = 64 * 1024;
     private static final ValueLayout.OfShort SHORT_BE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     /** Scratch: the sendfile offset at 0, a sockaddr at {@link #SOCKADDR}. */
     private static final long SOCKADDR = 8;
@@ -117,6 +122,7 @@ public final class BufferEvent {
     private static final EventCallback ON_CONNECT = (ev, what, arg) -> ((BufferEvent) arg).connectCompleted(ev.result(), ev.error());
     private static final EventCallback ON_RESOLVE = (ev, what, arg) ->
             ((BufferEvent) arg).resolveCompleted(ev.result(), ((LaioHandle) ev.source()).exception());
+    private static final EventCallback ON_FILE_READ = (ev, what, arg) -> ((BufferEvent) arg).fileReadCompleted(ev.result(), ev.error());
     private static final EventCallback ON_TASK = (ev, what, arg) -> ((BufferEvent) arg).taskCompleted();
     private static final EventCallback ON_KICK = (ev, what, arg) -> ((BufferEvent) arg).kicked();
     private static final EventCallback ON_READ_TIMEOUT = (ev, what, arg) -> ((BufferEvent) arg).readTimedOut();
@@ -132,6 +138,12 @@ public final class BufferEvent {
     private EvBuffer sockIn;
     private EvBuffer sockOut;
     private TlsSession tls;
+    /** The engine threw: it is closed, and nothing more is wrapped or unwrapped. */
+    private boolean tlsBroken;
+    /** The events of a TLS end (close_notify) or failure not yet reported ({@link #reportTls}), or 0. */
+    private int tlsReport;
+    /** Inside {@link #arrived}: a TLS failure waits until {@code onRead} had the bytes before it. */
+    private boolean delivering;
     private LaioHandle taskCall;
     private final MemorySegment scratch = Arena.ofAuto().allocate(64, 8);
     private final Event kick;
@@ -168,6 +180,11 @@ public final class BufferEvent {
     private LaioHandle writeHandle;
     private Event readEvent;
     private Event writeEvent;
+    /** With TLS: the pread of a file range's next piece, and the segment it fills. */
+    private LaioHandle fileReadCall;
+    private LaioHandle fileReadHandle;
+    private Event fileReadEvent;
+    private Chunk fileReadChunk;
     private LaioHandle connectCall;
     private LaioHandle resolveCall;
     private Resolve resolve;
@@ -282,8 +299,30 @@ public final class BufferEvent {
      * the application protocol). A failed handshake or a bad record is {@link #ERROR} with
      * {@link Errno#EPROTO} and the {@link javax.net.ssl.SSLException} in {@link #failure()};
      * the peer's close_notify is {@link #EOF}; end-of-file without it (a truncation attack) is
-     * {@link #ERROR}|{@link #READING} with {@link Errno#EPROTO}. {@link #closeWhenFlushed()}
-     * sends close_notify after the last byte; {@link #close()} sends nothing.
+     * {@link #ERROR}|{@link #READING} with {@link Errno#EPROTO}. Both are reported only after
+     * {@code onRead} ran for every byte decrypted before them, even when one read brought both.
+     * {@link #closeWhenFlushed()} sends close_notify after the last byte (after a read error
+     * too); {@link #close()} sends nothing.
+     *
+     * <p><b>A new handshake in mid-stream.</b> TLS 1.2 renegotiation — a ClientHello from the
+     * client, or the HelloRequest a server asks for one with — is refused: the record is never
+     * given to the engine (the JDK's would accept it, and has no per-engine switch), every byte
+     * before it is delivered ({@code onRead}), then {@link #ERROR}|{@link #READING} is reported
+     * with {@link Errno#EPROTO} and an {@link SSLException} in {@link #failure()} whose message
+     * says "TLS renegotiation refused". Reading stops for good; writing goes on under the
+     * current keys, so a reply and close_notify can still be sent ({@code closeWhenFlushed});
+     * the peer, waiting for its handshake, sees the close as its refusal. TLS 1.3 has no
+     * renegotiation: its KeyUpdate (and a client's NewSessionTicket) travel inside application
+     * records and are handled by the engine, answering a requested KeyUpdate, with no event.
+     * Post-handshake client authentication is not reachable: the JDK neither offers nor
+     * requests it.
+     *
+     * <p><b>File ranges</b> in the output are read through rather than sendfile'd (their bytes
+     * must be encrypted): {@code pread} through LAIO, a segment at a time (a cold file waits on
+     * a helper), while less than 64 KiB of ciphertext waits to be sent, so a large file to a
+     * slow peer holds little memory. The output's head is locked while such a read is in the
+     * kernel. A file shorter than its range is {@link #WRITING}|{@link #ERROR} with
+     * {@link Errno#EIO}, as without TLS.
      *
      * @param engine a new engine, not yet used
      * @throws IllegalStateException if TLS was started already, or bytes were read already
@@ -318,9 +357,12 @@ public final class BufferEvent {
         scheduleKick();
     }
 
-    /** Runs the TLS engine as far as it goes and reports what it says. */
+    /**
+     * Runs the TLS engine as far as it goes and reports what it says; an end or a failure
+     * waits in {@link #tlsReport} while {@link #delivering}.
+     */
     private void pumpTls() {
-        if (tls == null || readFailed || closed) {
+        if (tls == null || tlsBroken || closed) {
             return;
         }
         int f;
@@ -339,8 +381,39 @@ public final class BufferEvent {
         }
         if ((f & TlsSession.CLOSED) != 0 && !eof && !closed) {
             eof = true;
-            handler.onEvent(this, READING | EOF, 0);
+            tlsReport = READING | EOF; // after onRead for the records before close_notify
+            reportTls();
         }
+        if ((f & TlsSession.REFUSED) != 0 && !readFailed && !closed) {
+            // the engine is sound: writing goes on under the current keys, so a reply and
+            // close_notify can still be sent (closeWhenFlushed)
+            failure = new SSLException("TLS renegotiation refused: the peer sent a "
+                    + (tls.engine.getUseClientMode() ? "HelloRequest" : "ClientHello") + " after the handshake");
+            readFailed = true;
+            tlsReport = READING | ERROR;
+            reportTls();
+        }
+    }
+
+    /**
+     * Reports the peer's close_notify or a TLS failure unless the bytes decrypted before it
+     * still wait for {@code onRead} ({@link #arrived} reports it after that call): nothing read
+     * before a close_notify, a bad record, a refused renegotiation or a truncation reaches the
+     * user after the end or the error.
+     */
+    private void reportTls() {
+        int ev = tlsReport;
+        if (ev == 0 || delivering || closed) {
+            return;
+        }
+        tlsReport = 0;
+        if ((ev & EOF) != 0) {
+            handler.onEvent(this, ev, 0);
+            return;
+        }
+        handler.onEvent(this, ev, Errno.EPROTO);
+        settleConnected(Errno.EPROTO);
+        scheduleKick();
     }
 
     private void runTlsTask() {
@@ -377,10 +450,10 @@ public final class BufferEvent {
         } catch (SSLException alsoBroken) {
             // already reported through e
         }
+        tlsBroken = true;
         readFailed = true;
-        handler.onEvent(this, (tls.handshakeDone() ? READING : WRITING) | ERROR, Errno.EPROTO);
-        settleConnected(Errno.EPROTO);
-        scheduleKick();
+        tlsReport = (tls.handshakeDone() ? READING : WRITING) | ERROR;
+        reportTls();
     }
 
     /** A delegated TLS task as a LAIO Java call. */
@@ -487,7 +560,9 @@ public final class BufferEvent {
 
     /**
      * Stops reading and closes the connection once every byte of the output has been written
-     * (at once if there is none); no {@code onWrite} for that last drain.
+     * (at once if there is none); no {@code onWrite} for that last drain. A write error ends
+     * the wait: the error is reported, then the connection closes (at once if writing failed
+     * already), since the rest can never be written.
      */
     public void closeWhenFlushed() {
         if (closed) {
@@ -495,7 +570,7 @@ public final class BufferEvent {
         }
         closeWhenFlushed = true;
         disable(Ev.READ);
-        if (!connected && connectCall == null && resolveCall == null) {
+        if (writeFailed || !connected && connectCall == null && resolveCall == null) {
             close();
         } else if (connected) {
             startWrite();
@@ -529,20 +604,25 @@ public final class BufferEvent {
      * A stage that completes, on the loop thread, once every byte now in the output (and
      * whatever is appended before that) has been written, or exceptionally with an
      * {@link ErrnoException} on a write {@link #ERROR} or {@link #TIMEOUT}, or on
-     * {@link #close()}; completed already when nothing is pending.
+     * {@link #close()}; completed already when nothing is pending (and then not kept: the
+     * next call makes a new stage for what is appended after).
      *
      * @return the stage; the same one until it completes
      */
     public CompletionStage<BufferEvent> whenFlushed() {
-        if (flushedStage == null) {
-            flushedStage = new CompletableFuture<>();
-            if (closed) {
-                flushedStage.completeExceptionally(new ErrnoException("closed", Errno.ECANCELED));
-            } else if (outputDrained()) {
-                flushedStage.complete(this);
-            }
+        if (flushedStage != null) {
+            return flushedStage;
         }
-        return flushedStage;
+        CompletableFuture<BufferEvent> f = new CompletableFuture<>();
+        if (closed) {
+            f.completeExceptionally(new ErrnoException("closed", Errno.ECANCELED));
+        } else if (outputDrained()) {
+            // not kept: a stage completed now must not answer for bytes appended later
+            f.complete(this);
+        } else {
+            flushedStage = f;
+        }
+        return f;
     }
 
     private boolean outputDrained() {
@@ -867,15 +947,23 @@ public final class BufferEvent {
             readChunk = null;
         }
         if (tls != null) {
-            pumpTls();
+            delivering = true;
+            try {
+                pumpTls();
+                if (!closed) {
+                    startWrite(); // the engine may have answered (handshake, close_notify)
+                }
+            } finally {
+                delivering = false;
+            }
             if (closed) {
                 return;
             }
-            startWrite(); // the engine may have answered (handshake, close_notify)
         }
         if (!input.isEmpty() && input.length() >= readLow) {
             handler.onRead(this);
         }
+        reportTls();
     }
 
     private void failRead(int errno) {
@@ -904,6 +992,9 @@ public final class BufferEvent {
         try {
             if (tls != null && connected) {
                 pumpTls(); // wrap what the output holds
+                while (readFileThrough()) {
+                    pumpTls();
+                }
                 if (closeWhenFlushed && tls.handshakeDone() && output.isEmpty() && !tls.holdsOutput()
                         && !tls.engine.isOutboundDone()) {
                     tls.engine.closeOutbound();
@@ -913,6 +1004,10 @@ public final class BufferEvent {
             while (!closed && connected && !writeFailed && writeCall == null
                     && ((enabled & Ev.WRITE) != 0 || (tls != null && !tls.handshakeDone()))) {
                 Chunk h = sockOut.firstReadable();
+                if (h == null && tls != null && readFileThrough()) {
+                    pumpTls();
+                    continue;
+                }
                 if (h == null) {
                     if (closeWhenFlushed && allFlushed()) {
                         close();
@@ -948,6 +1043,80 @@ public final class BufferEvent {
             }
         } finally {
             inWrite = false;
+        }
+    }
+
+    /**
+     * With TLS a file range's bytes must be encrypted, so instead of {@code sendfile} the range
+     * at the output's head is read, a segment at a time, with {@code pread} through LAIO (a cold
+     * file waits on a helper, never on the loop), and the segment takes the range's place. Reads
+     * only while less than {@link #TLS_FILE_AHEAD} of ciphertext waits. A file shorter than its
+     * range is {@link Errno#EIO}, as with {@code sendfile}.
+     *
+     * @return whether bytes were read inline (the caller wraps them)
+     */
+    private boolean readFileThrough() {
+        if (closed || writeFailed || fileReadCall != null || tlsBroken || !tls.handshakeDone()
+                || tls.engine.isOutboundDone() || sockOut.length() >= TLS_FILE_AHEAD) {
+            return false;
+        }
+        Chunk f = output.firstReadable();
+        if (f == null || !f.isFile()) {
+            return false;
+        }
+        Chunk c = pool.take();
+        long r = laio.syscall(Sys.SYS_pread64, f.fd, c.address, Math.min(c.capacity, f.fileLength), f.fileOffset);
+        if (r == -1) {
+            int e = Laio.errno();
+            if (e == Errno.EINPROGRESS) {
+                fileReadChunk = c;
+                fileReadCall = fileReadHandle = laio.gethandle(fileReadHandle);
+                output.lockHead(true); // the range's offset stays put until the read lands
+                fileReadEvent = await(fileReadEvent, fileReadCall, ON_FILE_READ);
+                return false;
+            }
+            c.free();
+            if (e == Errno.EAGAIN) {
+                retryLater();
+            } else {
+                failWrite(e);
+            }
+            return false;
+        }
+        return readThrough(c, r);
+    }
+
+    private boolean readThrough(Chunk c, long r) {
+        if (r == 0) {
+            c.free();
+            failWrite(Errno.EIO); // the file ends before the range does
+            return false;
+        }
+        c.off = 0;
+        c.end = (int) r;
+        output.readThrough(c);
+        return true;
+    }
+
+    private void fileReadCompleted(long result, int errno) {
+        fileReadCall = null;
+        output.lockHead(false);
+        Chunk c = fileReadChunk;
+        fileReadChunk = null;
+        if (closed) {
+            c.free();
+            finishClose();
+            return;
+        }
+        if (result == -1) {
+            c.free();
+            if (errno != Errno.ECANCELED) {
+                failWrite(errno);
+            }
+            return;
+        }
+        if (readThrough(c, result)) {
+            startWrite();
         }
     }
 
@@ -995,7 +1164,7 @@ public final class BufferEvent {
     /** Every output byte is out (and TLS's close_notify with them). */
     private boolean allFlushed() {
         return writeCall == null && output.isEmpty() && sockOut.isEmpty()
-                && (tls == null || (!tls.holdsOutput() && (tls.engine.isOutboundDone() || !tls.handshakeDone() && readFailed)));
+                && (tls == null || (!tls.holdsOutput() && (tls.engine.isOutboundDone() || tlsBroken || !tls.handshakeDone() && readFailed)));
     }
 
     private void failWrite(int errno) {
@@ -1003,6 +1172,9 @@ public final class BufferEvent {
         handler.onEvent(this, WRITING | ERROR, errno);
         settleConnected(errno);
         settleFlushed(errno);
+        if (closeWhenFlushed && !closed) {
+            close(); // nothing more can be written: waiting for the flush would leak the connection
+        }
     }
 
     private void writeTimedOut() {
@@ -1080,6 +1252,7 @@ public final class BufferEvent {
         cancel(connectCall);
         cancel(resolveCall);
         cancel(taskCall);
+        cancel(fileReadCall);
         settleConnected(Errno.ECANCELED);
         CompletableFuture<BufferEvent> f = flushedStage;
         flushedStage = null;
@@ -1102,7 +1275,7 @@ public final class BufferEvent {
 
     private void finishClose() {
         if (released || readCall != null || writeCall != null || connectCall != null || resolveCall != null
-                || taskCall != null) {
+                || taskCall != null || fileReadCall != null) {
             return;
         }
         released = true;
@@ -1112,6 +1285,7 @@ public final class BufferEvent {
             readChunk = null;
         }
         sockOut.lockHead(false);
+        output.lockHead(false);
         input.watcher = null;
         output.watcher = null;
         sockIn.watcher = null;

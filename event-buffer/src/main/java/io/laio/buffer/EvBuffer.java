@@ -292,8 +292,10 @@ public final class EvBuffer {
     /**
      * Appends a file range: {@code length} bytes of file {@code fd} from {@code offset}, sent
      * by {@code sendfile} when a {@link BufferEvent} writes this buffer (so a cold file waits on
-     * a LAIO helper and never blocks the loop), never read into memory. If the file turns out
-     * shorter than the range, the write fails with {@link io.laio.Errno#EIO}.
+     * a LAIO helper and never blocks the loop), never read into memory — except over TLS,
+     * where the connection reads it through, a segment at a time, to encrypt it. If the file
+     * turns out shorter than the range (for example truncated while being sent), the bytes it
+     * still has are sent and then the write fails with {@link io.laio.Errno#EIO}.
      *
      * @param fd      an open file; it stays the caller's: keep it open until {@code release} runs
      * @param offset  the first byte's offset in the file
@@ -976,6 +978,35 @@ public final class EvBuffer {
         }
         notifyGrew();
         return link;
+    }
+
+    /**
+     * The head file range's next {@code c.end - c.off} bytes, read into {@code c} (a chunk of
+     * this buffer's pool, not linked), take their place: {@code c} goes before the range, which
+     * loses as many bytes (and is released when none are left). The length stays; the bytes
+     * become memory. For TLS, where a range is encrypted rather than sendfile'd.
+     */
+    void readThrough(Chunk c) {
+        Chunk f = firstReadable();
+        int n = c.end - c.off;
+        if (f == null || !f.isFile() || n <= 0 || n > f.fileLength) {
+            throw new IllegalStateException("no file range of " + n + " bytes at the head");
+        }
+        invalidateReservation();
+        f.fileOffset += n;
+        f.fileLength -= n;
+        c.next = f;
+        head = c;
+        memoryLength = n; // the range was first: nothing was before it
+        if (f.fileLength == 0) {
+            c.next = f.next;
+            if (tail == f) {
+                tail = c;
+            }
+            fileRanges--;
+            memoryLength = fileRanges == 0 ? length : n + memoryBeforeFirstFile(c.next);
+            f.free(); // its release
+        }
     }
 
     void lockHead(boolean locked) {

@@ -38,6 +38,13 @@ final class TlsSession {
     static final int TASK = 2;
     /** {@link #pump} flag: the peer's close_notify arrived. */
     static final int CLOSED = 4;
+    /**
+     * {@link #pump} flag: the peer asked for a new handshake (TLS 1.2 renegotiation) and was
+     * refused; nothing from that record on is unwrapped.
+     */
+    static final int REFUSED = 8;
+    /** TLS record content type {@code handshake}. */
+    private static final byte HANDSHAKE_RECORD = 22;
 
     final SSLEngine engine;
     private final EvBuffer netIn;
@@ -50,6 +57,8 @@ final class TlsSession {
     private ByteBuffer appOutBuf;
     private ByteBuffer netOutBuf;
     private boolean handshakeDone;
+    /** A renegotiation was refused: the engine never sees another inbound record. */
+    private boolean refused;
     boolean taskRunning;
     private int flags;
 
@@ -99,10 +108,10 @@ final class TlsSession {
                         flags |= FINISHED;
                     }
                     progress = false;
-                    if (!engine.isInboundDone() && (netInBuf.position() > 0 || !netIn.isEmpty())) {
+                    if (!refused && !engine.isInboundDone() && (netInBuf.position() > 0 || !netIn.isEmpty())) {
                         progress = unwrap();
                     }
-                    if (!engine.isOutboundDone() && (appOutBuf.position() > 0 || !appOut.isEmpty())) {
+                    if (!engine.isOutboundDone() && (appOutBuf.position() > 0 || appOut.memoryLength() > 0)) {
                         progress |= wrap();
                     }
                 }
@@ -115,8 +124,23 @@ final class TlsSession {
     }
 
     private boolean unwrap() throws SSLException {
+        if (refused) {
+            return false;
+        }
         fill(netIn, netInBuf);
         netInBuf.flip();
+        if (handshakeDone && netInBuf.hasRemaining() && netInBuf.get(netInBuf.position()) == HANDSHAKE_RECORD) {
+            // After the handshake a record of type handshake can only be TLS 1.2's HelloRequest
+            // or ClientHello, a renegotiation (TLS 1.3 sends KeyUpdate and NewSessionTicket inside
+            // application_data records, so they pass). The JDK's engine would go along with it,
+            // and no per-engine switch refuses it, so the record never reaches the engine: a
+            // renegotiation re-runs certificate checks and key agreement mid-stream (a CPU cost a
+            // peer can impose at will) and changes the peer's identity under the application.
+            netInBuf.compact();
+            refused = true;
+            flags |= REFUSED;
+            return false;
+        }
         SSLEngineResult r;
         try {
             r = engine.unwrap(netInBuf, appInBuf);
@@ -185,7 +209,9 @@ final class TlsSession {
 
     /** Moves bytes from {@code from} into {@code to}'s free space (a heap buffer in write mode). */
     private static void fill(EvBuffer from, ByteBuffer to) {
-        if (to.hasRemaining() && !from.isEmpty()) {
+        // memoryLength: a file range at the head is read through by the connection first (and
+        // the head is locked while that read is in the kernel)
+        if (to.hasRemaining() && from.memoryLength() > 0) {
             int n = from.remove(to.array(), to.arrayOffset() + to.position(), to.remaining());
             to.position(to.position() + n);
         }

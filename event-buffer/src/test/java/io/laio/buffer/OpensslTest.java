@@ -17,9 +17,11 @@
 package io.laio.buffer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.laio.Errno;
 import io.laio.event.Ev;
 import java.io.File;
 import java.io.InputStream;
@@ -172,6 +174,107 @@ class OpensslTest {
         assertTrue(client.waitFor(10, TimeUnit.SECONDS), "s_client ends on the server's close_notify");
         String out = new String(client.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
         assertEquals("echo: hello laio\n", out);
+    }
+
+    /** s_client (commands on: no -quiet) to a line-echo server on {@code version}; its output, stderr included, collects in {@code out}. */
+    private Process sClient(int port, String version, StringBuffer out) throws Exception {
+        Process client = new ProcessBuilder(openssl(), "s_client", "-connect", "127.0.0.1:" + port, version,
+                "-CAfile", dir.resolve("cert.pem").toString()).redirectErrorStream(true).start();
+        processes.add(client);
+        Thread t = new Thread(() -> {
+            byte[] b = new byte[4096];
+            try (InputStream in = client.getInputStream()) {
+                int n;
+                while ((n = in.read(b)) > 0) {
+                    out.append(new String(b, 0, n, StandardCharsets.ISO_8859_1));
+                }
+            } catch (java.io.IOException ignored) {
+                // the process is gone
+            }
+        }, "s_client-out");
+        t.setDaemon(true);
+        t.start();
+        return client;
+    }
+
+    private static void type(Process p, String line) throws Exception {
+        p.getOutputStream().write(line.getBytes(StandardCharsets.US_ASCII));
+        p.getOutputStream().flush();
+    }
+
+    /** Echoes lines; on an error answers "refused" and closes after it. */
+    private static final class LineEcho extends BufferEventTest.Recorder {
+        final List<String> lines = new ArrayList<>();
+
+        @Override
+        public void onRead(BufferEvent be) {
+            super.onRead(be);
+            String line;
+            while ((line = be.input().readLine(EolStyle.LF)) != null) {
+                lines.add(line);
+                be.output().appendLatin1("echo: " + line + "\n");
+            }
+        }
+
+        @Override
+        public void onEvent(BufferEvent be, int events, int errno) {
+            super.onEvent(be, events, errno);
+            if ((events & (BufferEvent.ERROR | BufferEvent.EOF)) != 0) {
+                be.output().appendLatin1("refused\n");
+                be.closeWhenFlushed();
+            }
+        }
+    }
+
+    private BufferEvent lineEchoServer(int listenFd, String version, LineEcho h) throws Exception {
+        BufferEvent be = BufferEvent.socket(lo.laio, lo.accept(listenFd), lo.pool, h);
+        SSLEngine engine = serverContextFromPem().createSSLEngine();
+        engine.setUseClientMode(false);
+        engine.setEnabledProtocols(new String[] {version});
+        be.startTls(engine);
+        be.enable(Ev.READ);
+        return be;
+    }
+
+    @Test
+    void opensslClientAskingToRenegotiateIsRefusedAfterItsLine() throws Exception {
+        int[] l = lo.listen();
+        StringBuffer out = new StringBuffer();
+        Process client = sClient(l[1], "-tls1_2", out);
+        LineEcho h = new LineEcho();
+        BufferEvent be = lineEchoServer(l[0], "TLSv1.2", h);
+        type(client, "one\n");
+        lo.runUntil(() -> out.indexOf("echo: one") >= 0, 10);
+        type(client, "R\n"); // s_client: renegotiate
+        lo.runUntil(() -> h.saw(BufferEvent.ERROR) || h.saw(BufferEvent.EOF), 10);
+        lo.runUntil(be::isClosed, 10);
+        lo.closeFd(l[0]);
+        assertEquals(Errno.EPROTO, h.errnoOf(BufferEvent.READING | BufferEvent.ERROR), out.toString());
+        assertTrue(be.failure().getMessage().contains("renegotiation refused"), be.failure().getMessage());
+        assertEquals(List.of("one"), h.lines);
+        assertTrue(out.indexOf("RENEGOTIATING") >= 0, out.toString());
+        assertTrue(client.waitFor(10, TimeUnit.SECONDS), "s_client ends: " + out);
+    }
+
+    @Test
+    void opensslClientKeyUpdateIsAcceptedAndTheLinesGoOn() throws Exception {
+        int[] l = lo.listen();
+        StringBuffer out = new StringBuffer();
+        Process client = sClient(l[1], "-tls1_3", out);
+        LineEcho h = new LineEcho();
+        BufferEvent be = lineEchoServer(l[0], "TLSv1.3", h);
+        type(client, "one\n");
+        lo.runUntil(() -> out.indexOf("echo: one") >= 0, 10);
+        type(client, "K\n"); // s_client: KeyUpdate, asking the server to update its keys too
+        lo.runUntil(() -> out.indexOf("KEYUPDATE") >= 0, 10);
+        type(client, "two\n");
+        lo.runUntil(() -> out.indexOf("echo: two") >= 0 || h.saw(BufferEvent.ERROR), 10);
+        assertFalse(h.saw(BufferEvent.ERROR), out.toString());
+        assertEquals(List.of("one", "two"), h.lines);
+        client.getOutputStream().close(); // s_client ends on end of input
+        lo.runUntil(be::isClosed, 10);
+        lo.closeFd(l[0]);
+        assertTrue(client.waitFor(10, TimeUnit.SECONDS), out.toString());
     }
 
     private SSLContext serverContextFromPem() throws Exception {

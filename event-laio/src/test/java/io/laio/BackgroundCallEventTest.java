@@ -53,14 +53,20 @@ class BackgroundCallEventTest {
             r.dump(dump);
             List<RecordedEvent> events = RecordingFile.readAllEvents(dump).stream()
                     .filter(e -> e.getEventType().getName().equals(NAME)).toList();
-            assertEquals(1, events.size(), "only the call over the threshold: " + events);
-            RecordedEvent e = events.get(0);
+            // The quick call is recorded only if it really took the threshold's 10 ms (a loaded
+            // machine can delay a helper's hand-off that long): every event is over the threshold,
+            // and exactly one covers the 40 ms sleep.
+            for (RecordedEvent x : events) {
+                assertTrue(x.getDuration().toMillis() >= 10, "only calls over the threshold: " + events);
+            }
+            List<RecordedEvent> slow = events.stream().filter(x -> x.getDuration().toMillis() >= 35).toList();
+            assertEquals(1, slow.size(), "the slow call, once, its duration covering the sleep: " + events);
+            RecordedEvent e = slow.get(0);
             assertEquals(Sys.SYS_nanosleep, e.getLong("syscall"));
             assertEquals("nanosleep", e.getString("syscallName"));
             assertTrue(e.getString("route").endsWith("lane"), e.getString("route"));
             assertEquals(0, e.getLong("result"));
             assertEquals("", e.getString("errno"));
-            assertTrue(e.getDuration().toMillis() >= 35, "the duration covers the sleep: " + e.getDuration());
         } finally {
             Files.deleteIfExists(dump);
         }

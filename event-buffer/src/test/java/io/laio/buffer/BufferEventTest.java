@@ -40,32 +40,15 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A buffered connection over loopback on the epoll backend, a plain Java socket as the peer. */
 class BufferEventTest {
-    private Loopback lo;
-    private int listenFd;
-    private int port;
-    private final List<Thread> peers = new ArrayList<>();
-
-    @BeforeEach
-    void setUp() {
-        lo = new Loopback();
-        int[] l = lo.listen();
-        listenFd = l[0];
-        port = l[1];
-    }
+    private final Loopback lo = Loopback.listening();
 
     @AfterEach
-    void tearDown() throws InterruptedException {
-        lo.runFor(50); // cancelled calls complete and closed connections let go of their descriptors
-        for (Thread t : peers) {
-            t.join(10_000);
-        }
-        lo.closeFd(listenFd);
+    void tearDown() {
         lo.close();
     }
 
@@ -99,6 +82,23 @@ class BufferEventTest {
         }
     }
 
+    /** Echoes what it reads; at end-of-file or an error, closes once the echo is written. */
+    static final class Echo extends Recorder {
+        @Override
+        public void onRead(BufferEvent be) {
+            super.onRead(be);
+            be.output().appendBuffer(be.input());
+        }
+
+        @Override
+        public void onEvent(BufferEvent be, int events, int errno) {
+            super.onEvent(be, events, errno);
+            if ((events & (BufferEvent.EOF | BufferEvent.ERROR)) != 0) {
+                be.closeWhenFlushed();
+            }
+        }
+    }
+
     private static byte[] random(int n, long seed) {
         byte[] b = new byte[n];
         new Random(seed).nextBytes(b);
@@ -107,26 +107,17 @@ class BufferEventTest {
 
     /** A peer thread: connects, then runs {@code body}; its failure is kept. */
     private Socket peer(AtomicReference<Throwable> failure, PeerBody body) throws IOException {
-        Socket s = new Socket(InetAddress.getLoopbackAddress(), port);
-        Thread t = new Thread(() -> {
+        Socket s = lo.connect();
+        lo.peer("peer", failure, () -> {
             try (s) {
                 body.run(s);
-            } catch (Throwable e) {
-                failure.set(e);
             }
-        }, "peer");
-        t.setDaemon(true);
-        peers.add(t);
-        t.start();
+        });
         return s;
     }
 
     interface PeerBody {
         void run(Socket s) throws Exception;
-    }
-
-    private BufferEvent accepted(BufferEventHandler h) throws InterruptedException {
-        return BufferEvent.socket(lo.laio, lo.accept(listenFd), lo.pool, h);
     }
 
     private static byte[] readAll(InputStream in) throws IOException {
@@ -169,7 +160,7 @@ class BufferEventTest {
                 }
             }
         };
-        BufferEvent be = accepted(r);
+        BufferEvent be = lo.accepted(r);
         be.enable(Ev.READ);
         lo.runUntil(() -> be.isClosed() && echoed.get() != null || failure.get() != null, 30);
         assertEquals(null, failure.get());
@@ -206,7 +197,7 @@ class BufferEventTest {
                 }
             }
         };
-        BufferEvent be = accepted(r);
+        BufferEvent be = lo.accepted(r);
         be.readWatermarks(0, 100_000);
         be.enable(Ev.READ);
         lo.runUntil(() -> be.input().length() == 100_000, 10);
@@ -259,7 +250,7 @@ class BufferEventTest {
                 outputAtOnWrite.add(be.output().length());
             }
         };
-        BufferEvent be = accepted(r);
+        BufferEvent be = lo.accepted(r);
         be.writeWatermarks(1 << 20, 2 << 20);
         be.output().append(data);
         assertFalse(be.isWritable(), "6 MiB queued is above the 2 MiB high watermark");
@@ -283,7 +274,7 @@ class BufferEventTest {
             s.setSoLinger(true, 0); // close with RST
         });
         Recorder r = new Recorder();
-        BufferEvent be = accepted(r);
+        BufferEvent be = lo.accepted(r);
         be.enable(Ev.READ);
         lo.runUntil(() -> r.saw(BufferEvent.ERROR), 10);
         assertEquals(Errno.ECONNRESET, r.errnoOf(BufferEvent.READING | BufferEvent.ERROR));
@@ -302,7 +293,7 @@ class BufferEventTest {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         peer(failure, s -> s.getInputStream().read());
         Recorder r = new Recorder();
-        BufferEvent be = accepted(r);
+        BufferEvent be = lo.accepted(r);
         be.timeouts(Duration.ofMillis(150), null);
         be.enable(Ev.READ);
         long t0 = System.nanoTime();
@@ -324,7 +315,7 @@ class BufferEventTest {
             }
         });
         Recorder r = new Recorder();
-        BufferEvent be = accepted(r);
+        BufferEvent be = lo.accepted(r);
         be.timeouts(null, Duration.ofMillis(200));
         be.output().append(new byte[32 << 20]);
         lo.runUntil(() -> r.saw(BufferEvent.TIMEOUT), 10);
@@ -388,7 +379,7 @@ class BufferEventTest {
             received.set(readAll(s.getInputStream()));
         });
         Recorder r = new Recorder();
-        BufferEvent be = accepted(r);
+        BufferEvent be = lo.accepted(r);
         be.output().append(data);
         be.closeWhenFlushed();
         assertFalse(be.isClosed(), "not before the bytes are out");
@@ -409,7 +400,7 @@ class BufferEventTest {
         AtomicReference<byte[]> received = new AtomicReference<>();
         peer(failure, s -> received.set(readAll(s.getInputStream())));
         AtomicInteger released = new AtomicInteger();
-        BufferEvent be = accepted(new Recorder());
+        BufferEvent be = lo.accepted(new Recorder());
         be.output().appendLatin1("head:");
         be.output().appendFile(fileFd, 1000, file.length - 2000, () -> {
             released.incrementAndGet();
@@ -435,7 +426,7 @@ class BufferEventTest {
         AtomicReference<byte[]> received = new AtomicReference<>();
         peer(failure, s -> received.set(readAll(s.getInputStream())));
         Recorder r = new Recorder();
-        BufferEvent be = accepted(r);
+        BufferEvent be = lo.accepted(r);
         be.output().appendFile(fileFd, 0, 20_000, () -> lo.closeFd(fileFd));
         lo.runUntil(() -> r.saw(BufferEvent.ERROR), 10);
         assertEquals(Errno.EIO, r.errnoOf(BufferEvent.WRITING | BufferEvent.ERROR));

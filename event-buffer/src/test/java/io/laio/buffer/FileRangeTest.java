@@ -30,15 +30,11 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -46,7 +42,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,30 +58,10 @@ class FileRangeTest {
 
     @TempDir
     Path dir;
-    private Loopback lo;
-    private int listenFd;
-    private int port;
-    private final List<Thread> peers = new ArrayList<>();
-    private final List<Integer> files = new ArrayList<>();
-
-    @BeforeEach
-    void setUp() {
-        lo = new Loopback();
-        int[] l = lo.listen();
-        listenFd = l[0];
-        port = l[1];
-    }
+    private final Loopback lo = Loopback.listening();
 
     @AfterEach
-    void tearDown() throws InterruptedException {
-        lo.runFor(50);
-        for (Thread t : peers) {
-            t.join(10_000);
-        }
-        for (int fd : files) {
-            lo.closeFd(fd);
-        }
-        lo.closeFd(listenFd);
+    void tearDown() {
         lo.close();
     }
 
@@ -99,7 +74,7 @@ class FileRangeTest {
         }
         int fd = (int) lo.plain.open(p.toString(), 0, 0);
         assertTrue(fd >= 0);
-        files.add(fd);
+        lo.closeAtEnd(fd);
         return fd;
     }
 
@@ -122,25 +97,14 @@ class FileRangeTest {
     /** A connected client whose receive buffer is small; reading starts when {@code go} opens. */
     private Socket slowPeer(AtomicReference<byte[]> received, AtomicReference<Throwable> failure, CountDownLatch go)
             throws IOException {
-        Socket s = new Socket();
-        s.setReceiveBufferSize(16 << 10);
-        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-        Thread t = new Thread(() -> {
+        Socket s = lo.connect(16 << 10);
+        lo.peer("peer", failure, () -> {
             try (s) {
                 assertTrue(go.await(10, TimeUnit.SECONDS));
                 received.set(s.getInputStream().readAllBytes());
-            } catch (Throwable e) {
-                failure.set(e);
             }
-        }, "peer");
-        t.setDaemon(true);
-        peers.add(t);
-        t.start();
+        });
         return s;
-    }
-
-    private BufferEvent accepted(BufferEventHandler h) throws InterruptedException {
-        return BufferEvent.socket(lo.laio, lo.accept(listenFd), lo.pool, h);
     }
 
     /** A small send buffer: the connection's writes go partial early, and little is in flight. */
@@ -172,7 +136,7 @@ class FileRangeTest {
         slowPeer(received, failure, go);
         AtomicInteger released = new AtomicInteger();
         BufferEventTest.Recorder r = new BufferEventTest.Recorder();
-        BufferEvent be = accepted(r);
+        BufferEvent be = lo.accepted(r);
         be.output().appendFile(warmFd, 0, warm.length, released::incrementAndGet);
         lo.runUntil(() -> be.output().isEmpty() || r.saw(BufferEvent.ERROR), 10);
         LaioStats warmStats = lo.laio.stats();
@@ -199,7 +163,7 @@ class FileRangeTest {
         go.countDown();
         slowPeer(received, failure, go);
         AtomicInteger released = new AtomicInteger();
-        BufferEvent be = accepted(new BufferEventTest.Recorder());
+        BufferEvent be = lo.accepted(new BufferEventTest.Recorder());
         be.output().appendLatin1("<");
         be.output().appendFile(fd, 4097, 0, released::incrementAndGet); // nothing, released at once
         assertEquals(1, released.get());
@@ -225,7 +189,7 @@ class FileRangeTest {
         go.countDown();
         slowPeer(received, failure, go);
         BufferEventTest.Recorder r = new BufferEventTest.Recorder();
-        BufferEvent be = accepted(r);
+        BufferEvent be = lo.accepted(r);
         AtomicInteger released = new AtomicInteger();
         be.output().appendFile(fd, 0, content.length, released::incrementAndGet);
         truncate("shrinks.bin", 300_001);
@@ -247,7 +211,7 @@ class FileRangeTest {
         CountDownLatch go = new CountDownLatch(1);
         slowPeer(received, failure, go);
         BufferEventTest.Recorder r = new BufferEventTest.Recorder();
-        BufferEvent be = accepted(r);
+        BufferEvent be = lo.accepted(r);
         smallSendBuffer(be);
         be.output().appendFile(fd, 0, content.length, null);
         // the peer reads nothing yet: the send waits in the background with most of the range to go
@@ -277,20 +241,15 @@ class FileRangeTest {
         evict(fd); // the reads wait for the disk on a helper
         AtomicReference<Throwable> failure = new AtomicReference<>();
         AtomicReference<byte[]> received = new AtomicReference<>();
-        Socket plain = new Socket(InetAddress.getLoopbackAddress(), port);
-        Thread t = new Thread(() -> {
+        Socket plain = lo.connect();
+        lo.peer("tls-peer", failure, () -> {
             try (SSLSocket s = TestTls.clientSocket(plain, "TLSv1.3")) {
                 received.set(s.getInputStream().readAllBytes());
-            } catch (Throwable e) {
-                failure.set(e);
             }
-        }, "tls-peer");
-        t.setDaemon(true);
-        peers.add(t);
-        t.start();
+        });
         AtomicInteger released = new AtomicInteger();
         BufferEventTest.Recorder r = new BufferEventTest.Recorder();
-        BufferEvent be = accepted(r);
+        BufferEvent be = lo.accepted(r);
         be.startTls(TestTls.serverEngine("TLSv1.3"));
         be.output().appendLatin1("head:");
         be.output().appendFile(fd, 1000, content.length - 2000, released::incrementAndGet);
@@ -314,23 +273,16 @@ class FileRangeTest {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         AtomicReference<byte[]> received = new AtomicReference<>();
         CountDownLatch go = new CountDownLatch(1);
-        Socket plain = new Socket();
-        plain.setReceiveBufferSize(16 << 10);
-        plain.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-        Thread t = new Thread(() -> {
+        Socket plain = lo.connect(16 << 10);
+        lo.peer("tls-peer", failure, () -> {
             try (SSLSocket s = TestTls.clientSocket(plain, "TLSv1.3")) {
                 s.startHandshake();
                 assertTrue(go.await(10, TimeUnit.SECONDS));
                 received.set(s.getInputStream().readAllBytes());
-            } catch (Throwable e) {
-                failure.set(e);
             }
-        }, "tls-peer");
-        t.setDaemon(true);
-        peers.add(t);
-        t.start();
+        });
         BufferEventTest.Recorder r = new BufferEventTest.Recorder();
-        BufferEvent be = accepted(r);
+        BufferEvent be = lo.accepted(r);
         smallSendBuffer(be);
         be.startTls(TestTls.serverEngine("TLSv1.3"));
         be.output().appendFile(fd, 0, content.length, null);

@@ -24,16 +24,25 @@ import io.laio.Sys;
 import io.laio.event.Ev;
 import io.laio.event.Event;
 import io.laio.event.EventBase;
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.ByteOrder;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
 /**
  * An epoll base with an attached Laio and a pool, plus raw loopback listening sockets made
- * through a separate INLINE Laio (plain calls on the test thread).
+ * through a separate INLINE Laio (plain calls on the test thread). One made by
+ * {@link #listening()} also has a listening socket of its own, the connections accepted from
+ * it, and the peer threads at the other end, which {@link #close()} waits for.
  */
 final class Loopback implements AutoCloseable {
     static final int SOCK_NONBLOCK = 04000;
@@ -46,11 +55,77 @@ final class Loopback implements AutoCloseable {
     final SegmentPool pool = SegmentPool.create();
     private final Event tick;
     private final MemorySegment sa = Arena.ofAuto().allocate(32, 8);
+    private int listenFd = -1;
+    private int port;
+    private final List<Thread> peers = new ArrayList<>();
+    private final List<Integer> fds = new ArrayList<>();
 
     Loopback() {
         // a persistent tick so loop(ONCE) always returns within 5 ms and conditions are re-checked
         tick = Event.set(base, null, Ev.TIMEOUT | Ev.PERSIST, (ev, what, arg) -> { }, null);
         tick.add(Duration.ofMillis(5));
+    }
+
+    /** A Loopback with a listening socket on 127.0.0.1 that {@link #connect()} and {@link #accepted} use. */
+    static Loopback listening() {
+        Loopback lo = new Loopback();
+        int[] l = lo.listen();
+        lo.listenFd = l[0];
+        lo.port = l[1];
+        return lo;
+    }
+
+    /** The port of the {@link #listening()} socket. */
+    int port() {
+        return port;
+    }
+
+    /** A client socket connected to the {@link #listening()} one. */
+    Socket connect() throws IOException {
+        return new Socket(InetAddress.getLoopbackAddress(), port);
+    }
+
+    /** A client socket with {@code receiveBuffer} set before it connects (so the window is small from the start). */
+    Socket connect(int receiveBuffer) throws IOException {
+        Socket s = new Socket();
+        s.setReceiveBufferSize(receiveBuffer);
+        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        return s;
+    }
+
+    /** The next connection on the {@link #listening()} socket, buffered with this pool. */
+    BufferEvent accepted(BufferEventHandler h) throws InterruptedException {
+        return accepted(pool, h);
+    }
+
+    /** The next connection on the {@link #listening()} socket, buffered with {@code segments}. */
+    BufferEvent accepted(SegmentPool segments, BufferEventHandler h) throws InterruptedException {
+        return BufferEvent.socket(laio, accept(listenFd), segments, h);
+    }
+
+    /** What a peer thread runs. */
+    interface PeerBody {
+        void run() throws Exception;
+    }
+
+    /** Starts a daemon thread {@code name} running {@code body}; what it throws is kept in {@code failure}. */
+    void peer(String name, AtomicReference<Throwable> failure, PeerBody body) {
+        Thread t = new Thread(() -> {
+            try {
+                body.run();
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        }, name);
+        t.setDaemon(true);
+        peers.add(t);
+        t.start();
+    }
+
+    /** Has {@link #close()} close {@code fd} once the peers are done; returns it. */
+    int closeAtEnd(int fd) {
+        fds.add(fd);
+        return fd;
     }
 
     /** A listening TCP socket on 127.0.0.1; returns {fd, port}. */
@@ -112,8 +187,28 @@ final class Loopback implements AutoCloseable {
         return r;
     }
 
+    /**
+     * For a {@link #listening()} one, first lets the loop run 50 ms (cancelled calls complete and
+     * closed connections let go of their descriptors), waits up to 10 s for each peer, and closes
+     * the descriptors of {@link #closeAtEnd} and the listening socket.
+     */
     @Override
     public void close() {
+        if (listenFd >= 0) {
+            runFor(50);
+            for (Thread t : peers) {
+                try {
+                    t.join(10_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new AssertionError("interrupted waiting for " + t.getName(), e);
+                }
+            }
+            for (int fd : fds) {
+                closeFd(fd);
+            }
+            closeFd(listenFd);
+        }
         tick.del();
         laio.close();
         plain.close();

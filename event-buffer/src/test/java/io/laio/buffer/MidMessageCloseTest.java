@@ -27,7 +27,6 @@ import io.laio.event.Ev;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +37,6 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLException;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,44 +46,11 @@ import org.junit.jupiter.api.Test;
  * before it delivered, nothing of the cut one).
  */
 class MidMessageCloseTest {
-    private Loopback lo;
-    private int listenFd;
-    private int port;
-    private final List<Thread> peers = new ArrayList<>();
-
-    @BeforeEach
-    void setUp() {
-        lo = new Loopback();
-        int[] l = lo.listen();
-        listenFd = l[0];
-        port = l[1];
-    }
+    private final Loopback lo = Loopback.listening();
 
     @AfterEach
-    void tearDown() throws InterruptedException {
-        lo.runFor(50);
-        for (Thread t : peers) {
-            t.join(10_000);
-        }
-        lo.closeFd(listenFd);
+    void tearDown() {
         lo.close();
-    }
-
-    interface PeerBody {
-        void run() throws Exception;
-    }
-
-    private void peer(AtomicReference<Throwable> failure, PeerBody body) {
-        Thread t = new Thread(() -> {
-            try {
-                body.run();
-            } catch (Throwable e) {
-                failure.set(e);
-            }
-        }, "peer");
-        t.setDaemon(true);
-        peers.add(t);
-        t.start();
     }
 
     /**
@@ -125,8 +90,8 @@ class MidMessageCloseTest {
     void plainPeerClosingMidLineLeavesTheHalfLineAndCanStillBeAnswered() throws Exception {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         AtomicReference<String> reply = new AtomicReference<>();
-        Socket s = new Socket(InetAddress.getLoopbackAddress(), port);
-        peer(failure, () -> {
+        Socket s = lo.connect();
+        lo.peer("peer", failure, () -> {
             try (s) {
                 OutputStream out = s.getOutputStream();
                 out.write("first line\nGET /index.ht".getBytes(StandardCharsets.US_ASCII));
@@ -135,7 +100,7 @@ class MidMessageCloseTest {
             }
         });
         LineServer r = new LineServer();
-        BufferEvent be = BufferEvent.socket(lo.laio, lo.accept(listenFd), lo.pool, r);
+        BufferEvent be = lo.accepted(r);
         be.enable(Ev.READ);
         lo.runUntil(() -> be.isClosed() && reply.get() != null || failure.get() != null, 10);
         assertEquals(null, failure.get());
@@ -149,16 +114,14 @@ class MidMessageCloseTest {
     void peerResettingWhileAReplyIsPendingEndsCloseWhenFlushedWithTheError() throws Exception {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         java.util.concurrent.CountDownLatch reset = new java.util.concurrent.CountDownLatch(1);
-        Socket s = new Socket();
-        s.setReceiveBufferSize(16 << 10);
-        s.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-        peer(failure, () -> {
+        Socket s = lo.connect(16 << 10);
+        lo.peer("peer", failure, () -> {
             assertTrue(reset.await(10, java.util.concurrent.TimeUnit.SECONDS));
             s.setSoLinger(true, 0);
             s.close(); // RST: the rest of the reply can never be written
         });
         BufferEventTest.Recorder r = new BufferEventTest.Recorder();
-        BufferEvent be = BufferEvent.socket(lo.laio, lo.accept(listenFd), lo.pool, r);
+        BufferEvent be = lo.accepted(r);
         be.output().append(new byte[8 << 20]);
         be.closeWhenFlushed();
         lo.runFor(50); // the socket buffers fill; the rest waits
@@ -176,10 +139,10 @@ class MidMessageCloseTest {
     void tlsPeerSendingCloseNotifyMidLineIsACleanEofWithTheHalfLineKept() throws Exception {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         AtomicReference<String> reply = new AtomicReference<>();
-        Socket plain = new Socket(InetAddress.getLoopbackAddress(), port);
-        peer(failure, () -> {
+        Socket plain = lo.connect();
+        lo.peer("peer", failure, () -> {
             try (plain) {
-                EngineClient c = new EngineClient(TestTls.clientEngine("TLSv1.3", port), plain);
+                EngineClient c = new EngineClient(TestTls.clientEngine("TLSv1.3", lo.port()), plain);
                 c.handshake();
                 // the last record and close_notify in one write: one read brings both, and the
                 // end must still come after onRead had the bytes before it
@@ -192,7 +155,7 @@ class MidMessageCloseTest {
             }
         });
         LineServer r = new LineServer();
-        BufferEvent be = BufferEvent.socket(lo.laio, lo.accept(listenFd), lo.pool, r);
+        BufferEvent be = lo.accepted(r);
         be.startTls(TestTls.serverEngine("TLSv1.3"));
         be.enable(Ev.READ);
         lo.runUntil(() -> be.isClosed() && reply.get() != null || failure.get() != null, 10);
@@ -207,11 +170,11 @@ class MidMessageCloseTest {
     void tlsPeerClosingInsideARecordIsATruncationAfterEveryWholeRecord() throws Exception {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         AtomicReference<String> reply = new AtomicReference<>();
-        Socket plain = new Socket(InetAddress.getLoopbackAddress(), port);
+        Socket plain = lo.connect();
         plain.setTcpNoDelay(true);
-        peer(failure, () -> {
+        lo.peer("peer", failure, () -> {
             try (plain) {
-                EngineClient c = new EngineClient(TestTls.clientEngine("TLSv1.3", port), plain);
+                EngineClient c = new EngineClient(TestTls.clientEngine("TLSv1.3", lo.port()), plain);
                 c.handshake();
                 OutputStream out = plain.getOutputStream();
                 out.write(c.record("whole line\nand half a"));
@@ -222,7 +185,7 @@ class MidMessageCloseTest {
             }
         });
         LineServer r = new LineServer();
-        BufferEvent be = BufferEvent.socket(lo.laio, lo.accept(listenFd), lo.pool, r);
+        BufferEvent be = lo.accepted(r);
         be.startTls(TestTls.serverEngine("TLSv1.3"));
         be.enable(Ev.READ);
         lo.runUntil(() -> be.isClosed() && reply.get() != null || failure.get() != null, 10);

@@ -28,8 +28,6 @@ import java.io.InputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +35,6 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -54,26 +51,10 @@ class PartialWriteTest {
     private static final int SO_SNDBUF = 7;
     private static final int RECORD = 16 << 10;
 
-    private Loopback lo;
-    private int listenFd;
-    private int port;
-    private Thread peer;
-
-    @BeforeEach
-    void setUp() {
-        lo = new Loopback();
-        int[] l = lo.listen();
-        listenFd = l[0];
-        port = l[1];
-    }
+    private final Loopback lo = Loopback.listening();
 
     @AfterEach
-    void tearDown() throws InterruptedException {
-        lo.runFor(50);
-        if (peer != null) {
-            peer.join(10_000);
-        }
-        lo.closeFd(listenFd);
+    void tearDown() {
         lo.close();
     }
 
@@ -108,22 +89,16 @@ class PartialWriteTest {
     void everySizeBoundaryArrivesWholeAndInOrder(boolean tls, int seg) throws Exception {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         AtomicReference<byte[]> received = new AtomicReference<>();
-        Socket s = new Socket();
-        s.setReceiveBufferSize(16 << 10);
-        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-        peer = new Thread(() -> {
+        Socket s = lo.connect(16 << 10);
+        lo.peer("slow-reader", failure, () -> {
             try (Socket in = tls ? TestTls.clientSocket(s, "TLSv1.3") : s) {
                 received.set(readSlowly(in.getInputStream()));
-            } catch (Throwable e) {
-                failure.set(e);
             }
-        }, "slow-reader");
-        peer.setDaemon(true);
-        peer.start();
+        });
 
         SegmentPool pool = SegmentPool.create(seg, 64);
         Writes w = new Writes();
-        BufferEvent be = BufferEvent.socket(lo.laio, lo.accept(listenFd), pool, w);
+        BufferEvent be = lo.accepted(pool, w);
         int sndbuf = smallSendBuffer(be.fd());
         long low = seg / 2;
         long high = 3L * seg + 5;

@@ -44,7 +44,6 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -55,44 +54,11 @@ import org.junit.jupiter.api.Test;
  * on an established connection.
  */
 class TlsRenegotiationTest {
-    private Loopback lo;
-    private int listenFd;
-    private int port;
-    private final List<Thread> peers = new ArrayList<>();
-
-    @BeforeEach
-    void setUp() {
-        lo = new Loopback();
-        int[] l = lo.listen();
-        listenFd = l[0];
-        port = l[1];
-    }
+    private final Loopback lo = Loopback.listening();
 
     @AfterEach
-    void tearDown() throws InterruptedException {
-        lo.runFor(50);
-        for (Thread t : peers) {
-            t.join(10_000);
-        }
-        lo.closeFd(listenFd);
+    void tearDown() {
         lo.close();
-    }
-
-    interface PeerBody {
-        void run() throws Exception;
-    }
-
-    private void peer(AtomicReference<Throwable> failure, PeerBody body) {
-        Thread t = new Thread(() -> {
-            try {
-                body.run();
-            } catch (Throwable e) {
-                failure.set(e);
-            }
-        }, "tls-peer");
-        t.setDaemon(true);
-        peers.add(t);
-        t.start();
     }
 
     /** Drains the input into text, logs it, and answers "ping" with "pong". */
@@ -155,9 +121,9 @@ class TlsRenegotiationTest {
         AtomicBoolean ponged = new AtomicBoolean();
         CountDownLatch go = new CountDownLatch(1);
         CountDownLatch bothSent = new CountDownLatch(1);
-        Socket plain = new Socket(InetAddress.getLoopbackAddress(), port);
+        Socket plain = lo.connect();
         plain.setTcpNoDelay(true); // or Nagle holds the ClientHello back until the line is acknowledged
-        peer(failure, () -> {
+        lo.peer("tls-peer", failure, () -> {
             try (SSLSocket s = TestTls.clientSocket(plain, "TLSv1.2")) {
                 s.startHandshake();
                 OutputStream out = s.getOutputStream();
@@ -176,7 +142,7 @@ class TlsRenegotiationTest {
             }
         });
         Logger r = new Logger();
-        BufferEvent be = BufferEvent.socket(lo.laio, lo.accept(listenFd), lo.pool, r);
+        BufferEvent be = lo.accepted(r);
         be.startTls(TestTls.serverEngine("TLSv1.2"));
         be.enable(Ev.READ);
         lo.runUntil(() -> ponged.get() || failure.get() != null, 10);
@@ -206,7 +172,7 @@ class TlsRenegotiationTest {
         CountDownLatch go = new CountDownLatch(1);
         CountDownLatch bothSent = new CountDownLatch(1);
         SSLServerSocket server = TestTls.serverSocket("TLSv1.2");
-        peer(failure, () -> {
+        lo.peer("tls-peer", failure, () -> {
             try (server; SSLSocket s = (SSLSocket) server.accept()) {
                 s.setTcpNoDelay(true);
                 s.startHandshake();
@@ -246,8 +212,8 @@ class TlsRenegotiationTest {
         int half = data.length / 2;
         AtomicReference<Throwable> failure = new AtomicReference<>();
         AtomicReference<byte[]> echoed = new AtomicReference<>();
-        Socket plain = new Socket(InetAddress.getLoopbackAddress(), port);
-        peer(failure, () -> {
+        Socket plain = lo.connect();
+        lo.peer("tls-peer", failure, () -> {
             try (SSLSocket s = TestTls.clientSocket(plain, "TLSv1.3")) {
                 s.startHandshake();
                 OutputStream out = s.getOutputStream();
@@ -261,22 +227,8 @@ class TlsRenegotiationTest {
                 echoed.set(java.util.Arrays.copyOf(got, n));
             }
         });
-        BufferEventTest.Recorder r = new BufferEventTest.Recorder() {
-            @Override
-            public void onRead(BufferEvent be) {
-                super.onRead(be);
-                be.output().appendBuffer(be.input());
-            }
-
-            @Override
-            public void onEvent(BufferEvent be, int events, int errno) {
-                super.onEvent(be, events, errno);
-                if ((events & (BufferEvent.EOF | BufferEvent.ERROR)) != 0) {
-                    be.closeWhenFlushed();
-                }
-            }
-        };
-        BufferEvent be = BufferEvent.socket(lo.laio, lo.accept(listenFd), lo.pool, r);
+        BufferEventTest.Recorder r = new BufferEventTest.Echo();
+        BufferEvent be = lo.accepted(r);
         be.startTls(TestTls.serverEngine("TLSv1.3"));
         be.enable(Ev.READ);
         lo.runUntil(() -> be.isClosed() && echoed.get() != null || failure.get() != null, 10);
@@ -291,7 +243,7 @@ class TlsRenegotiationTest {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         AtomicReference<String> serverGot = new AtomicReference<>();
         SSLServerSocket server = TestTls.serverSocket("TLSv1.3");
-        peer(failure, () -> {
+        lo.peer("tls-peer", failure, () -> {
             try (server; SSLSocket s = (SSLSocket) server.accept()) {
                 s.startHandshake();
                 OutputStream out = s.getOutputStream();

@@ -26,10 +26,7 @@ import io.laio.Errno;
 import io.laio.event.Ev;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.Socket;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
@@ -39,7 +36,6 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** TLS through the SSLEngine filter, against the JDK's own SSLSocket as the peer, with a certificate keytool makes ({@link TestTls}). */
@@ -47,10 +43,7 @@ class TlsTest {
     private static SSLContext serverContext;
     private static SSLContext clientContext;
 
-    private Loopback lo;
-    private int listenFd;
-    private int port;
-    private final List<Thread> peers = new ArrayList<>();
+    private final Loopback lo = Loopback.listening();
 
     @BeforeAll
     static void contexts() {
@@ -58,39 +51,9 @@ class TlsTest {
         clientContext = TestTls.clientContext();
     }
 
-    @BeforeEach
-    void setUp() {
-        lo = new Loopback();
-        int[] l = lo.listen();
-        listenFd = l[0];
-        port = l[1];
-    }
-
     @AfterEach
-    void tearDown() throws InterruptedException {
-        lo.runFor(50);
-        for (Thread t : peers) {
-            t.join(10_000);
-        }
-        lo.closeFd(listenFd);
+    void tearDown() {
         lo.close();
-    }
-
-    interface PeerBody {
-        void run() throws Exception;
-    }
-
-    private void peer(AtomicReference<Throwable> failure, PeerBody body) {
-        Thread t = new Thread(() -> {
-            try {
-                body.run();
-            } catch (Throwable e) {
-                failure.set(e);
-            }
-        }, "tls-peer");
-        t.setDaemon(true);
-        peers.add(t);
-        t.start();
     }
 
     private static SSLEngine serverEngine(String... alpn) {
@@ -103,7 +66,7 @@ class TlsTest {
     }
 
     private SSLSocket client(Socket plain) throws Exception {
-        SSLSocket s = (SSLSocket) clientContext.getSocketFactory().createSocket(plain, "localhost", port, false);
+        SSLSocket s = (SSLSocket) clientContext.getSocketFactory().createSocket(plain, "localhost", lo.port(), false);
         SSLParameters p = s.getSSLParameters();
         p.setApplicationProtocols(new String[] {"echo"});
         s.setSSLParameters(p);
@@ -117,8 +80,8 @@ class TlsTest {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         AtomicReference<byte[]> echoed = new AtomicReference<>();
         AtomicReference<String> clientAlpn = new AtomicReference<>();
-        Socket plain = new Socket(InetAddress.getLoopbackAddress(), port);
-        peer(failure, () -> {
+        Socket plain = lo.connect();
+        lo.peer("tls-peer", failure, () -> {
             try (SSLSocket s = client(plain)) {
                 s.startHandshake();
                 clientAlpn.set(s.getApplicationProtocol());
@@ -148,22 +111,8 @@ class TlsTest {
                 echoed.set(java.util.Arrays.copyOf(got, n));
             } // close sends close_notify
         });
-        BufferEventTest.Recorder r = new BufferEventTest.Recorder() {
-            @Override
-            public void onRead(BufferEvent be) {
-                super.onRead(be);
-                be.output().appendBuffer(be.input());
-            }
-
-            @Override
-            public void onEvent(BufferEvent be, int events, int errno) {
-                super.onEvent(be, events, errno);
-                if ((events & (BufferEvent.EOF | BufferEvent.ERROR)) != 0) {
-                    be.closeWhenFlushed();
-                }
-            }
-        };
-        BufferEvent be = BufferEvent.socket(lo.laio, lo.accept(listenFd), lo.pool, r);
+        BufferEventTest.Recorder r = new BufferEventTest.Echo();
+        BufferEvent be = lo.accepted(r);
         be.startTls(serverEngine("h2", "echo"));
         be.enable(Ev.READ);
         lo.runUntil(() -> be.isClosed() || failure.get() != null, 30);
@@ -179,8 +128,8 @@ class TlsTest {
     @Test
     void endWithoutCloseNotifyIsReportedAsAnError() throws Exception {
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        Socket plain = new Socket(InetAddress.getLoopbackAddress(), port);
-        peer(failure, () -> {
+        Socket plain = lo.connect();
+        lo.peer("tls-peer", failure, () -> {
             SSLSocket s = client(plain);
             s.startHandshake();
             s.getOutputStream().write("half a message".getBytes());
@@ -189,7 +138,7 @@ class TlsTest {
             plain.close(); // the TCP connection ends, no close_notify: a truncation
         });
         BufferEventTest.Recorder r = new BufferEventTest.Recorder();
-        BufferEvent be = BufferEvent.socket(lo.laio, lo.accept(listenFd), lo.pool, r);
+        BufferEvent be = lo.accepted(r);
         be.startTls(serverEngine("echo"));
         be.enable(Ev.READ);
         lo.runUntil(() -> r.saw(BufferEvent.ERROR) || r.saw(BufferEvent.EOF), 10);
@@ -202,15 +151,15 @@ class TlsTest {
     @Test
     void handshakeFailureIsAnErrorWithTheSslException() throws Exception {
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        Socket plain = new Socket(InetAddress.getLoopbackAddress(), port);
-        peer(failure, () -> {
+        Socket plain = lo.connect();
+        lo.peer("tls-peer", failure, () -> {
             try (plain) {
                 plain.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes()); // not TLS
                 plain.getInputStream().readAllBytes();
             }
         });
         BufferEventTest.Recorder r = new BufferEventTest.Recorder();
-        BufferEvent be = BufferEvent.socket(lo.laio, lo.accept(listenFd), lo.pool, r);
+        BufferEvent be = lo.accepted(r);
         be.startTls(serverEngine("echo"));
         lo.runUntil(() -> r.saw(BufferEvent.ERROR), 10);
         assertEquals(Errno.EPROTO, r.errnoOf(BufferEvent.ERROR));
@@ -223,8 +172,8 @@ class TlsTest {
     void jdkHttpsUrlConnectionGetsAnHttpsResponse() throws Exception {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         AtomicReference<String> reply = new AtomicReference<>();
-        peer(failure, () -> {
-            var c = (javax.net.ssl.HttpsURLConnection) java.net.URI.create("https://localhost:" + port + "/hello").toURL()
+        lo.peer("tls-peer", failure, () -> {
+            var c = (javax.net.ssl.HttpsURLConnection) java.net.URI.create("https://localhost:" + lo.port() + "/hello").toURL()
                     .openConnection();
             c.setSSLSocketFactory(clientContext.getSocketFactory());
             try (InputStream in = c.getInputStream()) {
@@ -247,7 +196,7 @@ class TlsTest {
                 }
             }
         };
-        BufferEvent be = BufferEvent.socket(lo.laio, lo.accept(listenFd), lo.pool, r);
+        BufferEvent be = lo.accepted(r);
         be.startTls(serverEngine("http/1.1"));
         be.enable(Ev.READ);
         lo.runUntil(() -> be.isClosed() && reply.get() != null || failure.get() != null, 20);

@@ -25,14 +25,12 @@ import io.laio.event.Ev;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,26 +41,10 @@ import org.junit.jupiter.api.Test;
  * background and for one that completed inline.
  */
 class WriteOrderTest {
-    private Loopback lo;
-    private int listenFd;
-    private int port;
-    private Thread peer;
-
-    @BeforeEach
-    void setUp() {
-        lo = new Loopback();
-        int[] l = lo.listen();
-        listenFd = l[0];
-        port = l[1];
-    }
+    private final Loopback lo = Loopback.listening();
 
     @AfterEach
-    void tearDown() throws InterruptedException {
-        lo.runFor(50);
-        if (peer != null) {
-            peer.join(10_000);
-        }
-        lo.closeFd(listenFd);
+    void tearDown() {
         lo.close();
     }
 
@@ -107,13 +89,18 @@ class WriteOrderTest {
         int rounds = 20;
         AtomicReference<Throwable> failure = new AtomicReference<>();
         AtomicReference<List<String>> replies = new AtomicReference<>();
-        Socket s = new Socket(InetAddress.getLoopbackAddress(), port);
+        Socket s = lo.connect();
         s.setTcpNoDelay(true);
         OutputStream out = s.getOutputStream();
         if (requestBeforeReading) {
             out.write("request 0\n".getBytes(StandardCharsets.US_ASCII)); // there when the first read is made
         }
-        peer = new Thread(() -> {
+        Replier r = new Replier(lo.laio);
+        BufferEvent be = lo.accepted(r);
+        if (requestBeforeReading) {
+            lo.runFor(20); // the request is in the socket before reading is enabled: the first read completes inline
+        }
+        lo.peer("peer", failure, () -> {
             try (s) {
                 BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
                 List<String> got = new ArrayList<>();
@@ -124,17 +111,8 @@ class WriteOrderTest {
                     got.add(in.readLine()); // the next request only after this reply
                 }
                 replies.set(got);
-            } catch (Throwable e) {
-                failure.set(e);
             }
-        }, "peer");
-        peer.setDaemon(true);
-        Replier r = new Replier(lo.laio);
-        BufferEvent be = BufferEvent.socket(lo.laio, lo.accept(listenFd), lo.pool, r);
-        if (requestBeforeReading) {
-            lo.runFor(20); // the request is in the socket before reading is enabled: the first read completes inline
-        }
-        peer.start();
+        });
         be.enable(Ev.READ);
         lo.runUntil(() -> replies.get() != null || failure.get() != null, 10);
         be.close();

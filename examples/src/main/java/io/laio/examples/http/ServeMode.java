@@ -84,8 +84,20 @@ public enum ServeMode {
 
     /** As {@link #laioConfig(int)}, with {@code maxQueued} (one loop's share of a group's bound). */
     LaioConfig laioConfig(int maxHelpers, int maxQueued) {
-        return LaioConfig.builder().policy(diskPolicy).policy(Sys.SYS_close, Policy.INLINE).maxHelpers(maxHelpers)
-                .maxQueued(maxQueued).build();
+        return laioConfig(maxHelpers, maxQueued, null, null);
+    }
+
+    /** As {@link #laioConfig(int, int)}, with the helper and loop spins given (null: LaioConfig's defaults). */
+    LaioConfig laioConfig(int maxHelpers, int maxQueued, java.time.Duration helperSpin, java.time.Duration loopSpin) {
+        LaioConfig.Builder b = LaioConfig.builder().policy(diskPolicy).policy(Sys.SYS_close, Policy.INLINE).maxHelpers(maxHelpers)
+                .maxQueued(maxQueued);
+        if (helperSpin != null) {
+            b.helperSpin(helperSpin);
+        }
+        if (loopSpin != null) {
+            b.loopSpin(loopSpin);
+        }
+        return b.build();
     }
 
     /** The mode for a command-line spelling. */

@@ -18,6 +18,7 @@ package io.laio.examples.http;
 
 import io.laio.examples.Check;
 import io.laio.examples.CpuPinning;
+import io.laio.examples.LaioTuningOption;
 import io.laio.examples.LoopsOption;
 import io.laio.examples.net.TlsOption;
 import java.io.IOException;
@@ -77,7 +78,9 @@ public final class ThttpdCommand implements Callable<Integer> {
     @Option(names = "--access-log", description = "log every response (slf4j logger io.laio.examples.http.access)")
     boolean accessLog;
 
-    @Option(names = "--max-helpers", defaultValue = "64", description = "LAIO helper threads at most, 1..4096 (default: ${DEFAULT-VALUE})")
+    @Option(names = "--max-helpers", defaultValue = "64",
+            description = "LAIO helper threads at most, 1..4096, for the whole process: each of N loops gets 1/N of it"
+                    + " (at least 1), so it must be at least --loops (default: ${DEFAULT-VALUE})")
     int maxHelpers;
 
     @Option(names = "--max-connections", defaultValue = "0",
@@ -86,6 +89,10 @@ public final class ThttpdCommand implements Callable<Integer> {
 
     @Mixin
     LoopsOption loops;
+
+    /** {@code --helper-spin}, {@code --loop-spin}, {@code --spin-before-sleep}. */
+    @Mixin
+    LaioTuningOption spins;
 
     @Option(names = "--pin", description = "pin loop i's thread to CPU i mod the CPUs available (sched_setaffinity)")
     boolean pin;
@@ -138,6 +145,7 @@ public final class ThttpdCommand implements Callable<Integer> {
         check.positive("--header-timeout", headerTimeout, MAX_TIMEOUT);
         check.range("--max-helpers", maxHelpers, 1, 4096);
         check.atLeast("--max-connections", maxConnections, -1);
+        spins.check(check);
         SSLContext tlsContext = tlsOption.enabled() ? tlsContext(check) : null;
         int n = loops.explicit() ? loops.loops(check) : Math.min(loops.loops(check), maxHelpers);
         if (n > maxHelpers) {
@@ -146,7 +154,8 @@ public final class ThttpdCommand implements Callable<Integer> {
         }
         ServeMode m = mode;
         ThttpdServer.Options o = new ThttpdServer.Options(m, bind, port, root,
-                keepAlive == KeepAlive.ON, idleTimeout, headerTimeout, accessLog, maxHelpers, maxConnections, tlsContext);
+                keepAlive == KeepAlive.ON, idleTimeout, headerTimeout, accessLog, maxHelpers, maxConnections, tlsContext,
+                spins.helperSpin(), spins.loopSpin(), spins.spinBeforeSleep());
         ThttpdGroup server;
         try {
             server = new ThttpdGroup(o, n, loops.accept() == LoopsOption.Accept.HANDOFF, pin ? CpuPinning.roundRobin() : null);
@@ -164,7 +173,7 @@ public final class ThttpdCommand implements Callable<Integer> {
         }, "thttpd-shutdown"));
         System.out.println("listening on " + server.port());
         System.out.println("mode " + m + (tlsContext != null ? ", https" : "") + ", root " + server.root() + ", loops " + n
-                + (n > 1 ? ", accept " + loops.accept() : ""));
+                + (n > 1 ? ", accept " + loops.accept() : "") + spins.describe());
         System.out.flush();
         try {
             server.run();

@@ -65,8 +65,12 @@ public final class ThttpdGroup {
     public ThttpdGroup(ThttpdServer.Options options, int loops, boolean handOff, ObjIntConsumer<EventBase> onLoopStart)
             throws IOException {
         List<ThttpdServer> made = new ArrayList<>();
-        this.group = EventLoopGroup.builder().loops(loops).threadName("thttpd-loop")
-                .backend(options.mode().backend())
+        EventLoopGroup.Builder gb = EventLoopGroup.builder().loops(loops).threadName("thttpd-loop")
+                .backend(options.mode().backend());
+        if (options.spinBeforeSleep() != null) {
+            gb.spinBeforeSleep(options.spinBeforeSleep());
+        }
+        this.group = gb
                 .onLoopStart(onLoopStart)
                 .onLoopEnd((base, i) -> {
                     if (i < made.size()) {

@@ -77,10 +77,21 @@ public final class ThttpdServer {
      *                      connection, a quarter kept for files; see {@link DescriptorBudget}); -1: no limit (accept until EMFILE)
      * @param tls           null for plain HTTP; else HTTPS, every connection a TLS server
      *                      engine of this context (see {@link io.laio.examples.net.ServerTls}); {@link ServeMode#LAIO_LAIO} only
+     * @param helperSpin    each loop's {@link LaioConfig.Builder#helperSpin}, or null for its default
+     * @param loopSpin      each loop's {@link LaioConfig.Builder#loopSpin}, or null for its default
+     * @param spinBeforeSleep each loop's {@link EventBase#spinBeforeSleep(Duration)}, or null for its default
      */
     public record Options(ServeMode mode, InetAddress bind, int port, Path root, boolean keepAlive,
             Duration idleTimeout, Duration headerTimeout, boolean accessLog, int maxHelpers, int maxConnections,
-            SSLContext tls) {
+            SSLContext tls, Duration helperSpin, Duration loopSpin, Duration spinBeforeSleep) {
+        /** With the LAIO spins left at their defaults. */
+        public Options(ServeMode mode, InetAddress bind, int port, Path root, boolean keepAlive,
+                Duration idleTimeout, Duration headerTimeout, boolean accessLog, int maxHelpers, int maxConnections,
+                SSLContext tls) {
+            this(mode, bind, port, root, keepAlive, idleTimeout, headerTimeout, accessLog, maxHelpers, maxConnections, tls,
+                    null, null, null);
+        }
+
         /** Plain HTTP. */
         public Options(ServeMode mode, InetAddress bind, int port, Path root, boolean keepAlive,
                 Duration idleTimeout, Duration headerTimeout, boolean accessLog, int maxHelpers, int maxConnections) {
@@ -94,21 +105,31 @@ public final class ThttpdServer {
         }
 
         public Options withRoot(Path r) {
-            return new Options(mode, bind, port, r, keepAlive, idleTimeout, headerTimeout, accessLog, maxHelpers, maxConnections, tls);
+            return new Options(mode, bind, port, r, keepAlive, idleTimeout, headerTimeout, accessLog, maxHelpers, maxConnections, tls, helperSpin, loopSpin, spinBeforeSleep);
         }
 
         public Options withKeepAlive(boolean k) {
-            return new Options(mode, bind, port, root, k, idleTimeout, headerTimeout, accessLog, maxHelpers, maxConnections, tls);
+            return new Options(mode, bind, port, root, k, idleTimeout, headerTimeout, accessLog, maxHelpers, maxConnections, tls, helperSpin, loopSpin, spinBeforeSleep);
         }
 
         public Options withTimeouts(Duration idle, Duration header) {
-            return new Options(mode, bind, port, root, keepAlive, idle, header, accessLog, maxHelpers, maxConnections, tls);
+            return new Options(mode, bind, port, root, keepAlive, idle, header, accessLog, maxHelpers, maxConnections, tls, helperSpin, loopSpin, spinBeforeSleep);
+        }
+
+        /**
+         * Each loop with these spins: its LAIO's {@link LaioConfig.Builder#helperSpin} and
+         * {@link LaioConfig.Builder#loopSpin}, and its own {@link EventBase#spinBeforeSleep(Duration)};
+         * null keeps that one's default.
+         */
+        public Options withSpins(Duration helper, Duration loop, Duration beforeSleep) {
+            return new Options(mode, bind, port, root, keepAlive, idleTimeout, headerTimeout, accessLog, maxHelpers, maxConnections,
+                    tls, helper, loop, beforeSleep);
         }
 
         /** HTTPS with {@code context}'s key and certificate; null for plain HTTP. */
         public Options withTls(SSLContext context) {
             return new Options(mode, bind, port, root, keepAlive, idleTimeout, headerTimeout, accessLog, maxHelpers, maxConnections,
-                    context);
+                    context, helperSpin, loopSpin, spinBeforeSleep);
         }
     }
 
@@ -163,7 +184,8 @@ public final class ThttpdServer {
 
     /** Opens the root and the listening socket; nothing is served until {@link #run()}. */
     public ThttpdServer(Options options) throws IOException {
-        this(options, options.mode().backend() != null ? EventBase.create(options.mode().backend()) : EventBase.create(), 1,
+        this(options, spun(options.mode().backend() != null ? EventBase.create(options.mode().backend()) : EventBase.create(),
+                options.spinBeforeSleep()), 1,
                 new InetSocketAddress(options.bind(), options.port()), false, null, true);
     }
 
@@ -194,7 +216,7 @@ public final class ThttpdServer {
         this.base = base;
         try {
             this.laio = Laio.attach(base, options.mode().laioConfig(share(options.maxHelpers(), loops),
-                    share(LaioConfig.builder().build().maxQueued(), loops)));
+                    share(LaioConfig.builder().build().maxQueued(), loops), options.helperSpin(), options.loopSpin()));
         } catch (RuntimeException e) {
             closeIfOwned(base, ownsBase);
             throw e;
@@ -220,6 +242,14 @@ public final class ThttpdServer {
             closeIfOwned(base, ownsBase);
             throw e;
         }
+    }
+
+    /** {@code base} with {@code --spin-before-sleep} if one was given. */
+    private static EventBase spun(EventBase base, Duration spinBeforeSleep) {
+        if (spinBeforeSleep != null) {
+            base.spinBeforeSleep(spinBeforeSleep);
+        }
+        return base;
     }
 
     /** A failed constructor closes the base it made, never a group's (the group closes those). */

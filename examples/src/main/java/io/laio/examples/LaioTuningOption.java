@@ -128,6 +128,9 @@ public final class LaioTuningOption {
             if (ns == 0) {
                 return "0";
             }
+            if (ns % 1_000_000_000 == 0) {
+                return ns / 1_000_000_000 + "s";
+            }
             if (ns % 1_000_000 == 0) {
                 return ns / 1_000_000 + "ms";
             }

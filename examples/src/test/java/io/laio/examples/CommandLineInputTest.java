@@ -101,6 +101,11 @@ class CommandLineInputTest {
         assertRefused(2, "--loops must be in 0..1024, not -1", "thttpd", "--loops", "-1");
         assertRefused(2, "--loops 8 is more than --max-helpers 4", "thttpd", "--loops", "8", "--max-helpers", "4");
         assertRefused(2, "'sideways' is not one of reuseport, handoff", "thttpd", "--accept", "sideways");
+        assertRefused(2, "'20' is not a spin duration", "thttpd", "--helper-spin", "20");
+        assertRefused(2, "'-5us' is not a spin duration", "thttpd", "--loop-spin", "-5us");
+        assertRefused(2, "--loop-spin must be at most 10ms, not 11ms", "thttpd", "--loop-spin", "11ms");
+        assertRefused(2, "--helper-spin must be at most 10ms, not 1s", "thttpd", "--helper-spin", "1s");
+        assertRefused(2, "--spin-before-sleep must be at most 1ms, not 1001us", "thttpd", "--spin-before-sleep", "1001us");
         assertRefused(2, "--loops must be in 0..1024, not 5000", "echo", "--loops", "5000");
     }
 

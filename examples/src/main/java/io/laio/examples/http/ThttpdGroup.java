@@ -38,8 +38,11 @@ import java.util.function.ObjIntConsumer;
  * connections. Connections reach the loops through one {@code SO_REUSEPORT} listener per loop
  * (the kernel spreads them by a hash of the connection's addresses) or, in hand-off mode, through
  * loop 0's listener, which gives each connection to the next loop in turn. A connection stays on
- * the loop that got it until it closes. Each loop gets {@code 1/N} of the helper, queue and
- * connection bounds, so the process keeps the configured ones.
+ * the loop that got it until it closes. Each loop gets {@code 1/N} of the helper and queue
+ * bounds, so the process keeps the configured ones. The connection limit: with a listener per
+ * loop each loop holds {@code 1/N} of it; in hand-off mode it is one count over all loops
+ * ({@link ConnectionGate}), checked by loop 0 before each accept and lowered by whichever loop
+ * closes a connection, so the whole limit holds however unevenly connections close.
  *
  * <p>Threading: construct on any thread (it waits for every loop to set up), {@link #run()} waits
  * until {@link #stop()}, which any thread may call. Counters are summed over the loops and may be
@@ -51,6 +54,7 @@ public final class ThttpdGroup {
     private final EventLoopGroup group;
     private final List<ThttpdServer> servers;
     private final AtomicInteger handOffNext = new AtomicInteger();
+    private volatile ConnectionGate gate;
     private final CountDownLatch ended = new CountDownLatch(1);
 
     /**
@@ -171,9 +175,22 @@ public final class ThttpdGroup {
         return servers.stream().mapToLong(ThttpdServer::buffersMade).sum();
     }
 
+    /**
+     * Connections open now on all loops: in hand-off mode the count the connection limit is held
+     * against; else the sum of each loop's count (approximate while it runs).
+     */
+    public int openConnections() {
+        return gate != null ? gate.open() : servers.stream().mapToInt(ThttpdServer::connectionCount).sum();
+    }
+
     /** Connections each loop has taken, by loop index: how evenly they were spread. */
     public long[] acceptedPerLoop() {
         return servers.stream().mapToLong(ThttpdServer::accepted).toArray();
+    }
+
+    /** Loop {@code i}'s server. */
+    ThttpdServer server(int i) {
+        return servers.get(i);
     }
 
     /** The LAIO statistics of every loop's Laio, summed. */
@@ -183,7 +200,27 @@ public final class ThttpdGroup {
 
     // ---- hand-off (loop 0's thread)
 
-    ThttpdServer nextServer() {
+    /**
+     * The group's connection count, made by the first loop's server to ask (every loop's server
+     * is made in turn, loop 0 first, so they all get the one made with loop 0's limit).
+     */
+    synchronized ConnectionGate gate(int limit) {
+        if (gate == null) {
+            gate = new ConnectionGate(limit, this::resumeAcceptor);
+        }
+        return gate;
+    }
+
+    /** Any loop: has loop 0 accept again. */
+    private void resumeAcceptor() {
+        try {
+            group.execute(0, servers.get(0)::resumeAccepting);
+        } catch (RejectedExecutionException ended) {
+            // loop 0 has ended: there is nothing to resume
+        }
+    }
+
+        ThttpdServer nextServer() {
         return servers.get(Math.floorMod(handOffNext.getAndIncrement(), servers.size()));
     }
 

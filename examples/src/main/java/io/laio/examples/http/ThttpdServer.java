@@ -164,6 +164,8 @@ public final class ThttpdServer {
     private final Event handOver;
     /** Set on a loop of a {@link ThttpdGroup} that hands accepted connections out; null otherwise. */
     private final ThttpdGroup handOffGroup;
+    /** In hand-off mode the group's one count of connections, the limit held across its loops; else null. */
+    private final ConnectionGate gate;
     private volatile long accepted;
     private final int chunkSize;
     private final int maxConnections;
@@ -225,7 +227,10 @@ public final class ThttpdServer {
         try (Laio setup = Laio.create(LaioConfig.builder().policy(Policy.INLINE).build())) {
             int limit = options.maxConnections() != 0 ? options.maxConnections()
                     : DescriptorBudget.connections(setup, arena);
-            this.maxConnections = limit > 0 ? share(limit, loops) : limit;
+            // hand-off: one listener, so one count over every loop holds the whole limit; reuseport:
+            // each loop's listener holds its share, as the kernel spreads the connections
+            this.gate = handOffGroup == null ? null : handOffGroup.gate(limit);
+            this.maxConnections = gate != null || limit <= 0 ? limit : share(limit, loops);
             this.root = DocRoot.open(setup, arena, options.root());
         } catch (IOException | RuntimeException e) {
             laio.close();
@@ -491,11 +496,19 @@ public final class ThttpdServer {
 
     /** The listener accepted {@code ch}: serve it here, or hand it to the group's next loop. */
     void acceptedChannel(java.nio.channels.SocketChannel ch) throws IOException {
-        ThttpdServer to = handOffGroup == null ? this : handOffGroup.nextServer();
-        if (to == this) {
+        if (gate == null) {
             accepted(new NioSocketIo(base, ch));
+            return;
+        }
+        gate.opened();
+        ThttpdServer to = handOffGroup.nextServer();
+        if (to == this) {
+            adoptChannel(ch);
         } else {
-            handOffGroup.handTo(to, () -> to.adoptChannel(ch), () -> NioListener.closeQuietly(ch));
+            handOffGroup.handTo(to, () -> to.adoptChannel(ch), () -> {
+                NioListener.closeQuietly(ch);
+                gate.closed();
+            });
         }
     }
 
@@ -505,16 +518,25 @@ public final class ThttpdServer {
         } catch (IOException e) {
             LOG.debug("dropping a handed-over connection that failed at once: {}", e.toString());
             NioListener.closeQuietly(ch);
+            gate.closed();
         }
     }
 
     /** The raw listener accepted descriptor {@code fd}: serve it here, or hand it to the group's next loop. */
     void acceptedFd(int fd) {
-        ThttpdServer to = handOffGroup == null ? this : handOffGroup.nextServer();
+        if (gate == null) {
+            accepted(socketIo(fd));
+            return;
+        }
+        gate.opened();
+        ThttpdServer to = handOffGroup.nextServer();
         if (to == this) {
             accepted(socketIo(fd));
         } else {
-            handOffGroup.handTo(to, () -> to.accepted(to.socketIo(fd)), () -> laio.close(fd));
+            handOffGroup.handTo(to, () -> to.accepted(to.socketIo(fd)), () -> {
+                laio.close(fd);
+                gate.closed();
+            });
         }
     }
 
@@ -537,6 +559,9 @@ public final class ThttpdServer {
     void accepted(SocketIo io) {
         if (stopping) {
             io.close();
+            if (gate != null) {
+                gate.closed();
+            }
             return;
         }
         accepted++; // this loop's thread only
@@ -548,14 +573,22 @@ public final class ThttpdServer {
     void closed(Connection c, WaitBuffers.Buffer wait) {
         connections.remove(c);
         waitBuffers.give(wait);
-        if (pausedAtLimit && !closed) {
+        if (gate != null) {
+            gate.closed(); // at the limit it has the accepting loop resume
+        } else if (pausedAtLimit && !closed) {
             pausedAtLimit = false;
             listener.resume();
         }
     }
 
-    /** Whether it serves as many connections as it may; if so the listener pauses until one closes. */
+    /**
+     * Whether it serves as many connections as it may (in hand-off mode: all loops together);
+     * if so the listener pauses until one closes.
+     */
     boolean full() {
+        if (gate != null) {
+            return gate.full();
+        }
         if (maxConnections > 0 && connections.size() >= maxConnections) {
             pausedAtLimit = true;
             return true;
@@ -563,7 +596,19 @@ public final class ThttpdServer {
         return false;
     }
 
-    /** The connection limit in force (-1: none). */
+    /** The configuration of this loop's Laio (its share of the bounds, the spins given). */
+    LaioConfig laioConfig() {
+        return laio.config();
+    }
+
+    /** Hand-off mode, the accepting loop's thread: a connection closed on some loop brought the count under the limit. */
+    void resumeAccepting() {
+        if (listener != null && !stopping && !closed) {
+            listener.resume();
+        }
+    }
+
+    /** The connection limit in force (-1: none): this loop's share, or in hand-off mode the whole group's. */
     public int maxConnections() {
         return maxConnections;
     }

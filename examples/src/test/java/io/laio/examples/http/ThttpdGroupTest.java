@@ -21,12 +21,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.function.IntSupplier;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** thttpd on two loops: every loop serves, connections stay put, and stopping leaves no thread behind. */
 @Timeout(120)
@@ -78,5 +82,72 @@ class ThttpdGroupTest {
         assertTrue(group.awaitStopped(Duration.ofSeconds(1)));
         assertEquals(before, loopThreads(), "every loop thread ended");
         assertTrue(group.laioStats().toString().startsWith("LaioStats["));
+    }
+
+    /**
+     * Hand-off: the connection limit holds over both loops. Of six clients four are taken (two
+     * per loop, round robin), the other two wait in the backlog unaccepted; a client leaving
+     * loop 1, not the accepting loop, lets one in; every client is served in turn, and once all
+     * have left the count is back to zero.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = ServeMode.class, names = {"LAIO_LAIO", "NB_B"})
+    void handOffHoldsTheConnectionLimitAcrossLoops(ServeMode mode) throws Exception {
+        ThttpdServer.Options base = ThttpdServer.Options.of(mode);
+        ThttpdServer.Options o = new ThttpdServer.Options(mode, base.bind(), 0, null, true, base.idleTimeout(),
+                base.headerTimeout(), false, base.maxHelpers(), 4);
+        ThttpdGroup group = new ThttpdGroup(o, 2, true, null);
+        Set<Throwable> failures = ConcurrentHashMap.newKeySet();
+        Thread runner = Thread.ofPlatform().start(() -> {
+            try {
+                group.run();
+            } catch (Throwable t) {
+                failures.add(t);
+            }
+        });
+        List<RawHttp> clients = new ArrayList<>();
+        try {
+            assertEquals(4, group.server(0).maxConnections(), "the whole limit, not loop 0's half");
+            for (int i = 0; i < 6; i++) {
+                clients.add(new RawHttp(group.port()));
+                awaitAtLeast(() -> (int) Arrays.stream(group.acceptedPerLoop()).sum(), Math.min(i + 1, 4));
+            }
+            Thread.sleep(300); // time enough to accept more, were the limit not held
+            assertEquals(4, group.openConnections());
+            assertEquals("[2, 2]", Arrays.toString(group.acceptedPerLoop()), "the excess waits in the backlog");
+            assertEquals(200, clients.get(1).request("/hello.txt").status()); // on loop 1
+            clients.remove(1).close();
+            awaitAtLeast(() -> (int) Arrays.stream(group.acceptedPerLoop()).sum(), 5);
+            Thread.sleep(100);
+            assertEquals(5, Arrays.stream(group.acceptedPerLoop()).sum(), Arrays.toString(group.acceptedPerLoop()));
+            assertEquals(4, group.openConnections());
+            for (RawHttp c : clients) { // each that leaves lets the last one waiting in
+                assertEquals(200, c.request("/hello.txt").status());
+                c.close();
+            }
+            clients.clear();
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (group.openConnections() != 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals(0, group.openConnections(), "every close counted");
+            assertEquals(6, Arrays.stream(group.acceptedPerLoop()).sum());
+            assertEquals(0, group.server(0).connectionCount() + group.server(1).connectionCount());
+        } finally {
+            for (RawHttp c : clients) {
+                c.close();
+            }
+            group.stop();
+            runner.join(Duration.ofSeconds(30));
+        }
+        assertTrue(failures.isEmpty(), failures.toString());
+    }
+
+    private static void awaitAtLeast(IntSupplier value, int atLeast) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (value.getAsInt() < atLeast && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertTrue(value.getAsInt() >= atLeast, "waited for " + atLeast + ", have " + value.getAsInt());
     }
 }

@@ -33,6 +33,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class ConnectionGate {
     private final int limit;
     private final Runnable resume;
+    private final Runnable afterCheck;
     private final AtomicInteger open = new AtomicInteger();
     /** Set by the accepting loop as it pauses; whichever close clears it posts the one resume. */
     private final AtomicBoolean paused = new AtomicBoolean();
@@ -42,8 +43,14 @@ final class ConnectionGate {
      * @param resume posts the listener's resume to the accepting loop; called from any loop
      */
     ConnectionGate(int limit, Runnable resume) {
+        this(limit, resume, () -> { });
+    }
+
+    /** Tests: {@code afterCheck} runs in {@link #full()} between the check and the pause, where a close may land. */
+    ConnectionGate(int limit, Runnable resume, Runnable afterCheck) {
         this.limit = limit > 0 ? limit : Integer.MAX_VALUE;
         this.resume = resume;
+        this.afterCheck = afterCheck;
     }
 
     /**
@@ -54,6 +61,7 @@ final class ConnectionGate {
         if (open.get() < limit) {
             return false;
         }
+        afterCheck.run();
         paused.set(true);
         // a close between the check and the flag saw no pause to end: look again
         if (open.get() < limit && paused.compareAndSet(true, false)) {

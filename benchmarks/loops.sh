@@ -21,6 +21,9 @@
 # Everything listens on 127.0.0.1 only.
 # Usage: benchmarks/loops.sh [RUNS=3] [SCALE=0.03] [CLIENTS=16,64,256] [BIG_SCALE=0.1]
 # The same as: PAGE=loops PORT=18082 PHASES="warm cold" SERVERS="laio-laio laio-laio~--loops~2 nginx-1w nginx-2w" benchmarks/macro.sh ...
+# A/B of thttpd options: a label MODE~ARG~... runs thttpd --mode MODE ARG ... (common.sh start()), e.g.
+#   SERVERS="laio-laio~--loops~2 laio-laio~--loops~2~--helper-spin~0~--loop-spin~0 nginx-2w" PHASES=cold benchmarks/loops.sh 2 0.03 64,256
+# and the summary compares each such label with nginx-2w and laio-laio~--loops~2.
 # Results: benchmarks/results/loops/ and docs/benchmarks/loops.md (by loops_summary.py: medians,
 # 2 loops over nginx with 2 workers, and each server's gain from 1 to 2).
 set -euo pipefail

@@ -33,7 +33,9 @@ print(f"Machine: {cores} cores, kernel {kernel}, {jdk}. Workload: rice profile a
       "load generator for the cores: the gain from one to two is what is left of the second core, a lower "
       f"bound of what a machine with cores to spare shows. Reproduce: `benchmarks/loops.sh {runs} {scale}`. "
       "`laio-laio~--loops~2` is thttpd `--mode laio-laio --loops 2` (one SO_REUSEPORT listener and one "
-      "Laio per loop); `nginx-2w` is `worker_processes 2`.\n")
+      "Laio per loop); `nginx-2w` is `worker_processes 2`. Any other `MODE~ARG~...` label is thttpd "
+      "`--mode MODE ARG ...` (e.g. `laio-laio~--loops~2~--helper-spin~0~--loop-spin~0`, two loops with LAIO's "
+      "spins off), compared with nginx with 2 workers and with `laio-laio~--loops~2`.\n")
 goals = []
 for phase, rows, labels, clients, med in phases():
     def pk(label, med=med, clients=clients):
@@ -54,6 +56,13 @@ for phase, rows, labels, clients, med in phases():
         r = float(med[("laio-uring", 64)]["requests_per_s"]) / float(med[(NGINX_ONE, 64)]["requests_per_s"])
         goals.append(("warm, 64 clients: laio-uring ≥ 1.2x nginx with one worker (issue 17)", f"{r:.2f}x", "–",
                       "yes" if r >= 1.2 else "no"))
+    for label in labels:  # the A/B variants: thttpd with options beyond the fixed labels'
+        if label in (ONE, TWO, NGINX_ONE, NGINX_TWO) or label.startswith("nginx-") or "~" not in label:
+            continue
+        for other in (NGINX_TWO, TWO):
+            if other in labels:
+                goals.append((f"{phase}: `{label}` over `{other}` (peak over peak)", f"{pk(label) / pk(other):.2f}x",
+                              within_runs(rows, label, other), "–"))
     if ONE in gain and NGINX_ONE in gain:
         goals.append((f"{phase}: laio's gain over nginx's gain", f"{gain[ONE] / gain[NGINX_ONE]:.2f}", "–", "–"))
 

@@ -81,6 +81,12 @@ final class UringNative {
      */
     static volatile int injectedSetupErrno;
 
+    /**
+     * Test seam: {@link #setup} answers EINVAL without calling the kernel when the parameters ask
+     * for any of these {@code IORING_SETUP_*} flags, as a kernel older than the flags does.
+     */
+    static volatile int refusedSetupFlags;
+
     private UringNative() {}
 
     private static MemorySegment symbol(String name) {
@@ -119,6 +125,9 @@ final class UringNative {
         int injected = injectedSetupErrno;
         if (injected != 0) {
             return -injected;
+        }
+        if ((UringParamsLayout.get(UringParamsLayout.FLAGS, params) & refusedSetupFlags) != 0) {
+            return -EINVAL;
         }
         return (int) syscall(capture, SYS_IO_URING_SETUP, entries, params.address(), 0, 0, 0, 0);
     }

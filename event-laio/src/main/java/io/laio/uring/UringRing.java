@@ -71,6 +71,8 @@ final class UringRing implements AutoCloseable {
 
     private static final int SETUP_CQSIZE = 1 << 3;
     private static final int SETUP_CLAMP = 1 << 4;
+    /** IORING_SETUP_COOP_TASKRUN (5.19): task work for a running loop thread waits for its next system call, no IPI. */
+    static final int SETUP_COOP_TASKRUN = 1 << 8;
     private static final int ENTER_GETEVENTS = 1;
     private static final int ENTER_EXT_ARG = 1 << 3;
     private static final int SQ_CQ_OVERFLOW = 1 << 1;
@@ -84,6 +86,8 @@ final class UringRing implements AutoCloseable {
 
     final int fd;
     final int features;
+    /** The {@code IORING_SETUP_*} flags the kernel accepted. */
+    final int setupFlags;
     final int sqEntries;
     final int cqEntries;
     private final MemorySegment capture;
@@ -116,6 +120,7 @@ final class UringRing implements AutoCloseable {
         this.cqRing = cqRing;
         this.sqes = sqes;
         features = UringParamsLayout.get(UringParamsLayout.FEATURES, params);
+        setupFlags = UringParamsLayout.get(UringParamsLayout.FLAGS, params);
         sqEntries = UringParamsLayout.get(UringParamsLayout.SQ_ENTRIES, params);
         cqEntries = UringParamsLayout.get(UringParamsLayout.CQ_ENTRIES, params);
         sqHead = UringParamsLayout.get(UringParamsLayout.SQ_HEAD, params);
@@ -150,11 +155,15 @@ final class UringRing implements AutoCloseable {
         Arena arena = Arena.ofAuto(); // also holds memory the kernel may still read as the ring dies: freed only by GC
         MemorySegment capture = UringNative.newCapture(arena);
         MemorySegment params = arena.allocate(UringParamsLayout.LAYOUT);
-        if (cqEntries > 0) {
-            UringParamsLayout.FLAGS.set(params, 0L, SETUP_CQSIZE | SETUP_CLAMP);
-            UringParamsLayout.CQ_ENTRIES.set(params, 0L, cqEntries);
+        int flags = cqEntries > 0 ? SETUP_CQSIZE | SETUP_CLAMP : 0;
+        // COOP_TASKRUN: completions that arrive as task work (a socket's poll, an uncached
+        // read's page, the wake-up's eventfd) while the loop runs Java code no longer interrupt
+        // it with an IPI (a VM exit on a guest); the loop enters the ring at every pass, which
+        // runs them. Nothing else changes: any thread may still enter the ring.
+        int fd = setup(capture, entries, cqEntries, flags | SETUP_COOP_TASKRUN, params);
+        if (fd == -UringNative.EINVAL) {
+            fd = setup(capture, entries, cqEntries, flags, params); // older than 5.19: the flag is unknown
         }
-        int fd = UringNative.setup(capture, entries, params);
         if (fd < 0) {
             throw UringRefusal.ofSetup(-fd);
         }
@@ -186,6 +195,15 @@ final class UringRing implements AutoCloseable {
             UringNative.close(capture, fd);
             throw e;
         }
+    }
+
+    private static int setup(MemorySegment capture, int entries, int cqEntries, int flags, MemorySegment params) {
+        params.fill((byte) 0); // a refused setup may have left the kernel's answers in it
+        UringParamsLayout.FLAGS.set(params, 0L, flags);
+        if (cqEntries > 0) {
+            UringParamsLayout.CQ_ENTRIES.set(params, 0L, cqEntries);
+        }
+        return UringNative.setup(capture, entries, params);
     }
 
     private static MemorySegment map(MemorySegment capture, int fd, long size, long offset, long[] maps, int slot)

@@ -21,6 +21,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 
 /**
  * {@code struct io_uring_sqe} (64 bytes), one submission queue entry; only the members this
@@ -66,9 +67,31 @@ final class UringSqeLayout {
         return LAYOUT.varHandle(MemoryLayout.PathElement.groupElement(name));
     }
 
-    /** Fills the entry at byte {@code at} of {@code sqes}; every member not given is zeroed. */
+    /** The SQE as eight aligned little-endian u64 words (x86_64 and aarch64 Linux are little-endian). */
+    private static final boolean WORDS = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
+
+    /** Fills the entry at byte {@code at} of {@code sqes} (a multiple of 64); every member not given is zeroed. */
     static void set(MemorySegment sqes, long at, int opcode, int flags, int fd, long off, long addr, int len,
                     int opFlags, long userData) {
+        if (WORDS) {
+            // eight word stores instead of fourteen member stores, each bounds-checked: the
+            // writer is small enough to be inlined into the ring's push on the batch path
+            sqes.set(ValueLayout.JAVA_LONG, at, (opcode & 0xFFL) | (flags & 0xFFL) << 8 | (long) fd << 32); // ioprio 0
+            sqes.set(ValueLayout.JAVA_LONG, at + 8, off);
+            sqes.set(ValueLayout.JAVA_LONG, at + 16, addr);
+            sqes.set(ValueLayout.JAVA_LONG, at + 24, (len & 0xFFFF_FFFFL) | (long) opFlags << 32);
+            sqes.set(ValueLayout.JAVA_LONG, at + 32, userData);
+            sqes.set(ValueLayout.JAVA_LONG, at + 40, 0L); // buf_index, personality, splice_fd_in
+            sqes.set(ValueLayout.JAVA_LONG, at + 48, 0L); // addr3
+            sqes.set(ValueLayout.JAVA_LONG, at + 56, 0L); // pad2
+            return;
+        }
+        setMembers(sqes, at, opcode, flags, fd, off, addr, len, opFlags, userData);
+    }
+
+    /** {@link #set} member by member, in any byte order. */
+    static void setMembers(MemorySegment sqes, long at, int opcode, int flags, int fd, long off, long addr, int len,
+                           int opFlags, long userData) {
         IOPRIO.set(sqes, at, (short) 0); // member by member: a slice to fill() would allocate per entry
         BUF_INDEX.set(sqes, at, (short) 0);
         PERSONALITY.set(sqes, at, (short) 0);

@@ -134,7 +134,7 @@ public final class EventBase implements AutoCloseable {
     private final MpscUnboundedAtomicArrayQueue<Runnable> tasks = new MpscUnboundedAtomicArrayQueue<>(1024);
     private final TimerHeap timers = new TimerHeap();
     private final ActiveQueues active = new ActiveQueues(1);
-    private final IdentityHashMap<Object, SourceRecord> channels = new IdentityHashMap<>();
+    private final SourceTable channels = new SourceTable();
     private final ReadySink sink = new ReadySink() {
         @Override
         public void ready(Object attachment, int events) {
@@ -1183,7 +1183,7 @@ public final class EventBase implements AutoCloseable {
         for (Event ev : timers.snapshot()) {
             delEvent(ev);
         }
-        for (SourceRecord rec : channels.values().toArray(new SourceRecord[0])) {
+        for (SourceRecord rec : channels.snapshot()) {
             for (Event ev : rec.events.toArray(new Event[0])) {
                 delEvent(ev);
             }

@@ -27,7 +27,6 @@ import io.laio.event.contract.CrossThreadFailures;
 import io.laio.internal.Native;
 import io.laio.internal.Syscalls;
 import io.laio.internal.epoll.EpollBackend;
-import io.laio.internal.sockets.SocketFd;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -92,7 +91,7 @@ class EpollLoopTest {
         int[] p = Native.pipe();
         try (EventBase base = epollBase()) {
             int[] fired = {0};
-            Event ev = Event.set(base, new SocketFd(p[0]), Ev.READ | Ev.PERSIST, (e, w, a) -> fired[0]++, null);
+            Event ev = Event.set(base, new Descriptor(p[0]), Ev.READ | Ev.PERSIST, (e, w, a) -> fired[0]++, null);
             MemorySegment one = Arena.ofAuto().allocate(1);
             for (int round = 1; round <= 100; round++) { // a keep-alive connection's waits
                 ev.add();
@@ -122,7 +121,7 @@ class EpollLoopTest {
         int[] first = Native.pipe();
         try (EventBase base = epollBase()) {
             int[] fired = {0};
-            Event ev = Event.set(base, new SocketFd(first[0]), Ev.READ, (e, w, a) -> fired[0]++, null);
+            Event ev = Event.set(base, new Descriptor(first[0]), Ev.READ, (e, w, a) -> fired[0]++, null);
             ev.add();
             Native.writeByte(first[1], (byte) 1);
             base.loop(Ev.LOOP_ONCE);
@@ -134,7 +133,7 @@ class EpollLoopTest {
             try {
                 // the kernel hands out the lowest free number: the new read end takes the old one
                 assertEquals(number, second[0], "the number was reused");
-                Event again = Event.set(base, new SocketFd(second[0]), Ev.READ, (e, w, a) -> fired[0]++, null);
+                Event again = Event.set(base, new Descriptor(second[0]), Ev.READ, (e, w, a) -> fired[0]++, null);
                 again.add();
                 Native.writeByte(second[1], (byte) 2);
                 base.once(null, Ev.TIMEOUT, (e, w, a) -> base.loopBreak(), null, Duration.ofSeconds(10));

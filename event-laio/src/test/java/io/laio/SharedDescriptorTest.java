@@ -17,6 +17,7 @@
 package io.laio;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.laio.event.Ev;
@@ -24,13 +25,13 @@ import io.laio.event.Event;
 import io.laio.event.EventBase;
 import io.laio.event.contract.CrossThreadFailures;
 import io.laio.internal.Native;
-import io.laio.internal.sockets.SocketFd;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -75,8 +76,8 @@ class SharedDescriptorTest {
         try (EventBase base = base(backend)) {
             int[] readable = {0};
             int[] writable = {0};
-            Event reads = Event.set(base, new SocketFd(sp[0]), Ev.READ | Ev.PERSIST, (e, w, a) -> readable[0]++, null);
-            Event writes = Event.set(base, new SocketFd(sp[0]), Ev.WRITE, (e, w, a) -> writable[0]++, null);
+            Event reads = Event.set(base, new Descriptor(sp[0]), Ev.READ | Ev.PERSIST, (e, w, a) -> readable[0]++, null);
+            Event writes = Event.set(base, new Descriptor(sp[0]), Ev.WRITE, (e, w, a) -> writable[0]++, null);
             reads.add();
             writes.add(); // an empty socket buffer: writable at once
             loopUntil(base, () -> writable[0] == 1);
@@ -106,7 +107,7 @@ class SharedDescriptorTest {
             MemorySegment buf = arena.allocate(16);
             int[] appFired = {0};
             long[] got = {-2, -2};
-            Event app = Event.set(base, new SocketFd(sp[0]), Ev.READ | Ev.PERSIST, (e, w, a) -> appFired[0]++, null);
+            Event app = Event.set(base, new Descriptor(sp[0]), Ev.READ | Ev.PERSIST, (e, w, a) -> appFired[0]++, null);
             Runnable recv = () -> {
                 assertEquals(-1, laio.syscall(Sys.SYS_recvfrom, sp[0], buf.address(), 16, 0, 0, 0), "no data yet: the call waits");
                 assertEquals(Errno.EINPROGRESS, Laio.errno());
@@ -137,6 +138,16 @@ class SharedDescriptorTest {
         } finally {
             Native.close(sp[0]);
             Native.close(sp[1]);
+        }
+    }
+
+    @Test
+    void aNegativeNumberOrABaseThatWatchesNoDescriptorsIsRefusedClearly() {
+        assertThrows(IllegalArgumentException.class, () -> new Descriptor(-1));
+        try (EventBase nio = EventBase.create("nio")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Event.set(nio, new Descriptor(0), Ev.READ, (ev, w, a) -> { }, null));
+            assertTrue(e.getMessage().contains("Descriptor"), e.getMessage());
         }
     }
 }

@@ -49,8 +49,8 @@ import java.time.Duration;
  *   <li>a {@link SelectableChannel}: {@link Ev#READ}, {@link Ev#WRITE}, {@link Ev#CLOSED},
  *       {@link Ev#PERSIST}, {@link Ev#TIMEOUT}; needs a backend that watches channels
  *       ({@code event-nio}). Several events may share one channel.</li>
- *   <li>a readiness source of the backend's own kind (the epoll and io_uring backends watch
- *       descriptors by number): the same flags as a channel. Sources that are
+ *   <li>a readiness source of the backend's own kind: the epoll and io_uring backends watch
+ *       descriptors by number ({@code io.laio.Descriptor}), with the same flags as a channel. Sources that are
  *       {@link Object#equals equal} are one source, as the kernel sees one descriptor: two
  *       objects for descriptor 7, made by the application and by LAIO's socket waits, each get
  *       their events, with one kernel entry watching the union of their interests.</li>

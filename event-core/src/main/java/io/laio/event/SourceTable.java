@@ -20,7 +20,7 @@ import java.util.Arrays;
 
 /**
  * The base's readiness sources, each with its {@link SourceRecord}, keyed by {@link Object#equals}:
- * two source objects that name one descriptor (an epoll base's {@code SocketFd(7)}, made once by
+ * two source objects that name one descriptor (an epoll base's {@code Descriptor(7)}, made once by
  * the application and once by LAIO's socket waits) are one source, with one backend entry
  * watching the union of their events' interests — as libevent keeps one list per descriptor. An
  * identity map gave each object an entry of its own, and the backend, which knows descriptors

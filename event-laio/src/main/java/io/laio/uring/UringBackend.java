@@ -29,7 +29,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code "uring"} backend: readiness of raw descriptors ({@code SocketFd} of
+ * The {@code "uring"} backend: readiness of raw descriptors ({@code Descriptor} of
  * {@code io.laio.internal.sockets}, as on the epoll backend) through {@code IORING_OP_POLL_ADD} on the loop's own io_uring instance, the
  * timer heap's deadline as the wait's timeout, and wake-ups as completions on the same ring.
  *

@@ -16,28 +16,26 @@
 
 package io.laio.uring;
 
-import io.laio.internal.sockets.SocketFd;
+import io.laio.Descriptor;
 
 /**
- * The raw-descriptor source this backend watches: {@link SocketFd}, the one the epoll backend
- * and LAIO's socket waits use, so a base on either backend takes the same sources. It lives in
- * the module's non-exported {@code io.laio.internal.sockets}, so this package uses it directly
- * without making it public API.
+ * The raw-descriptor source this backend watches: the public {@link Descriptor}, the one the
+ * epoll backend and LAIO's socket waits use, so a base on either backend takes the same sources.
  */
 final class UringSources {
     private UringSources() {}
 
     static boolean accepts(Object source) {
-        return source instanceof SocketFd;
+        return source instanceof Descriptor;
     }
 
     /** A source for descriptor {@code fd}, equal to every other source of that number. */
     static Object source(int fd) {
-        return new SocketFd(fd);
+        return new Descriptor(fd);
     }
 
     /** The descriptor number of an {@link #accepts accepted} source. */
     static int fd(Object source) {
-        return ((SocketFd) source).fd();
+        return ((Descriptor) source).fd();
     }
 }

@@ -24,14 +24,14 @@ import io.laio.internal.ErrnoException;
 import io.laio.internal.InterruptHook;
 import io.laio.internal.WakeCloseGate;
 import io.laio.internal.sockets.LoopSocketWaits;
-import io.laio.internal.sockets.SocketFd;
+import io.laio.Descriptor;
 import java.io.IOException;
 import java.nio.channels.spi.AbstractSelector;
 import java.util.Arrays;
 
 /**
  * An event-loop backend on a Linux epoll instance of its own (through FFM), level-triggered,
- * woken by an eventfd. It watches raw descriptors ({@link SocketFd}), not NIO channels — what
+ * woken by an eventfd. It watches raw descriptors ({@link Descriptor}), not NIO channels — what
  * it is for is LAIO's socket waits: on a base polled by it, a socket call that would block
  * waits on the loop's own epoll and is retried on the loop thread ({@link LoopSocketWaits}),
  * with no thread hand-off at all.
@@ -106,12 +106,12 @@ public final class EpollBackend implements Backend {
 
     @Override
     public boolean accepts(Object source) {
-        return source instanceof SocketFd;
+        return source instanceof Descriptor;
     }
 
     @Override
     public Object register(Object source, int interest, Object attachment) throws IOException {
-        int fd = ((SocketFd) source).fd();
+        int fd = ((Descriptor) source).fd();
         if (fd >= byFd.length) {
             byFd = Arrays.copyOf(byFd, Math.max(fd + 1, byFd.length * 2));
         }

@@ -27,7 +27,7 @@ import io.laio.internal.completion.CallCounters;
 import io.laio.internal.completion.Completions;
 import io.laio.internal.completion.InFlight;
 import io.laio.internal.sockets.LoopSocketWaits;
-import io.laio.internal.sockets.SocketFd;
+import io.laio.Descriptor;
 import io.laio.internal.sockets.SocketWaiter;
 import jdk.jfr.FlightRecorder;
 
@@ -79,7 +79,7 @@ public final class Background {
         this.dataLane = new HelperPool("laio-helper-data", config.maxHelpers(), idle, spin, runner, runner);
         this.metaLane = new HelperPool("laio-helper-meta", config.maxHelpers(), idle, spin, runner, runner);
         this.javaLane = new HelperPool("laio-helper-java", config.maxHelpers(), idle, spin, runner, runner);
-        this.loopWaits = base != null && Loops.canWatch(base, new SocketFd(0))
+        this.loopWaits = base != null && Loops.canWatch(base, new Descriptor(0))
                 ? new LoopSocketWaits(base, completions::complete, counters) : null;
     }
 

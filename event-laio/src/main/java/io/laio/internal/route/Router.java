@@ -36,7 +36,7 @@ import io.laio.internal.completion.Completions;
 import io.laio.internal.completion.InFlight;
 import io.laio.internal.epoll.EpollBackend;
 import io.laio.internal.lanes.Background;
-import io.laio.internal.sockets.SocketFd;
+import io.laio.Descriptor;
 import io.laio.uring.UringCalls;
 import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
@@ -100,7 +100,7 @@ public final class Router implements RingRoute.Completion, Completions.Delivery 
         this.loopEpoll = base != null ? Loops.backend(base, EpollBackend.class) : null;
         // the waits of a skipped receive must tell a reused number (an entry added anew): the
         // epoll base's LoopSocketWaits and the SocketWaiter can, the uring backend's waits not
-        this.skips = base == null || loopEpoll != null || !Loops.canWatch(base, new SocketFd(0));
+        this.skips = base == null || loopEpoll != null || !Loops.canWatch(base, new Descriptor(0));
         if (skips) {
             completions.onDelivery(this);
         }

@@ -16,6 +16,7 @@
 
 package io.laio.internal.sockets;
 
+import io.laio.Descriptor;
 import io.laio.Errno;
 import io.laio.Laio;
 import io.laio.event.Ev;
@@ -68,7 +69,7 @@ public final class LoopSocketWaits {
 
         Waiting(int fd) {
             this.fd = fd;
-            SocketFd source = new SocketFd(fd);
+            Descriptor source = new Descriptor(fd);
             readable = Event.set(base, source, Ev.READ | Ev.PERSIST, READY, this);
             writable = Event.set(base, source, Ev.WRITE | Ev.PERSIST, READY, this);
         }

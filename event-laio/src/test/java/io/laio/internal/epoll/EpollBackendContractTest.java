@@ -21,11 +21,11 @@ import io.laio.event.EventBase;
 import io.laio.event.contract.BackendContract;
 import io.laio.internal.Native;
 import io.laio.internal.Syscalls;
-import io.laio.internal.sockets.SocketFd;
+import io.laio.Descriptor;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
-/** The backend contract on the epoll backend; its readable source is a pipe's read end, as a {@link SocketFd}. */
+/** The backend contract on the epoll backend; its readable source is a pipe's read end, as a {@link Descriptor}. */
 class EpollBackendContractTest extends BackendContract {
     @Override
     protected EventBase newBase() {
@@ -36,10 +36,10 @@ class EpollBackendContractTest extends BackendContract {
     protected ReadableSource openReadable() {
         int[] p = Native.pipe();
         Native.sys(Sys.SYS_fcntl, p[0], 4 /* F_SETFL */, 04000 /* O_NONBLOCK */); // drain() must not block
-        return new PipeFds(p[0], p[1], new SocketFd(p[0]));
+        return new PipeFds(p[0], p[1], new Descriptor(p[0]));
     }
 
-    private record PipeFds(int read, int write, SocketFd fd) implements ReadableSource {
+    private record PipeFds(int read, int write, Descriptor fd) implements ReadableSource {
         @Override
         public Object source() {
             return fd;

@@ -94,8 +94,14 @@ class KillNineDurabilityTest {
                 ws.add(w);
                 threads.add(Thread.ofPlatform().start(w));
             }
-            Thread.sleep(1500);
-            kv.kill(); // while the writers are mid-request
+            // every writer acknowledged at least once (a loaded machine may take seconds for the
+            // first fsyncs), then some more traffic, then the kill lands mid-request
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (ws.stream().anyMatch(w -> w.lastAcked < 0 && w.error == null) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            Thread.sleep(1000);
+            kv.kill();
             stop.set(true);
             for (Thread t : threads) {
                 t.join(10_000);

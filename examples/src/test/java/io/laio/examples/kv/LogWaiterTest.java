@@ -16,15 +16,14 @@
 
 package io.laio.examples.kv;
 
+import static io.laio.examples.kv.GroupCommitUnitTest.runUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.laio.Laio;
 import io.laio.abi.OpenFlags;
 import io.laio.event.Ev;
 import io.laio.event.EventBase;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,16 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
 class LogWaiterTest {
     @TempDir
     Path dir;
-
-    private static void runUntil(EventBase base, BooleanSupplier done) {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!done.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out");
-            }
-            base.loop(Ev.LOOP_ONCE | Ev.LOOP_NONBLOCK);
-        }
-    }
 
     /** Runs the loop a little longer, for a second telling that should not come. */
     private static void settle(EventBase base) throws InterruptedException {
@@ -89,11 +78,9 @@ class LogWaiterTest {
 
     @Test
     void aFailedLogIsToldOnceAndAgainAfterRegisteringAgain() throws Exception {
-        Path file = dir.resolve("readonly");
-        Files.write(file, new byte[0]);
         try (EventBase base = EventBase.create(); Laio laio = Laio.attach(base)) {
             DiskIo io = new DiskIo(base, laio);
-            int fd = io.open(file.toString(), OpenFlags.O_RDONLY, 0); // write(2) on it fails with EBADF
+            int fd = GroupCommitUnitTest.unwritableLog(io, dir);
             GroupCommit gc = new GroupCommit(base, laio, fd, SyncMode.ALWAYS);
             int[] failed = {0};
             LogWaiter w = new LogWaiter(gc, () -> {

@@ -16,126 +16,61 @@
 
 package io.laio.examples.http;
 
-import io.laio.Errno;
 import io.laio.Laio;
-import io.laio.LaioHandle;
-import io.laio.Sys;
-import io.laio.event.Ev;
-import io.laio.event.Event;
-import io.laio.event.EventBase;
+import io.laio.examples.net.ListenSocket;
+import io.laio.examples.net.RawListener;
 import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.net.InetSocketAddress;
 
 /**
- * A raw listening socket whose {@code accept4} is a LAIO call: it returns a connection at once
- * while one is waiting, and otherwise completes as an EV_LAIO event when one arrives. One
- * accept is in flight at a time.
+ * thttpd's listener for its LAIO socket modes: a {@link RawListener} ({@code accept4} as a LAIO
+ * call) that stops at the server's connection limit ({@link ThttpdServer#full()}) and tells the
+ * server of each pause for want of descriptors, which it logs at most once in a hundred.
  */
-final class LaioListener implements Listener {
-    /** Loaded now: when descriptors run out, no class file can be opened to load it then. */
-    private static final String[] ERRNO_NAMES = {Errno.name(Errno.EMFILE), Errno.name(Errno.ENFILE)};
+final class LaioListener implements Listener, RawListener.Acceptor {
+    /** As {@link NioListener}'s. */
+    private static final int BACKLOG = 1024;
 
     private final ThttpdServer server;
-    private final EventBase base;
-    private final Laio laio;
-    private final int fd;
-    private final int port;
-    private final MemorySegment one;
-    private final Event backoff;
-    private boolean closed;
-    private LaioHandle pending;
+    private final RawListener raw;
 
-    LaioListener(ThttpdServer server, EventBase base, Laio laio, Arena arena, InetSocketAddress bind, boolean reusePort)
-            throws IOException {
+    LaioListener(ThttpdServer server, Laio laio, InetSocketAddress bind, boolean reusePort) throws IOException {
         this.server = server;
-        this.base = base;
-        this.laio = laio;
-        this.one = arena.allocate(4, 4);
-        one.set(ValueLayout.JAVA_INT, 0, 1);
-        ListenSocket l = ListenSocket.open(laio, arena, bind.getAddress(), bind.getPort(),
-                LinuxAbi.SOCK_NONBLOCK | LinuxAbi.SOCK_CLOEXEC, reusePort);
-        this.fd = l.fd();
-        this.port = l.port();
-        this.backoff = Event.set(base, null, Ev.TIMEOUT, (ev, what, arg) -> acceptAll(), null);
+        this.raw = RawListener.on(laio, ListenSocket.open(laio, bind, RawListener.SOCKET_FLAGS, reusePort, BACKLOG));
     }
 
     @Override
     public int port() {
-        return port;
+        return raw.port();
     }
 
     @Override
     public void start() {
-        acceptAll();
+        raw.start(this);
     }
 
     @Override
     public void resume() {
-        acceptAll();
-    }
-
-    private void acceptAll() {
-        while (!closed && pending == null) {
-            if (server.full()) {
-                return; // the server calls resume() when a connection closes
-            }
-            long r = laio.accept(fd, LinuxAbi.SOCK_NONBLOCK | LinuxAbi.SOCK_CLOEXEC);
-            if (r == -1 && Laio.errno() == Errno.EINPROGRESS) {
-                pending = laio.gethandle();
-                Event.set(base, pending, Ev.LAIO, (ev, what, arg) -> accepted(ev), null).add();
-                return;
-            }
-            if (!handle(r, Laio.errno())) {
-                return;
-            }
-        }
-    }
-
-    private void accepted(Event ev) {
-        pending = null;
-        if (handle(ev.result(), ev.error())) {
-            acceptAll();
-        }
-    }
-
-    /** One accept's outcome; false when accepting pauses. */
-    private boolean handle(long r, int errno) {
-        if (r >= 0) {
-            if (closed) {
-                laio.close((int) r);
-                return false;
-            }
-            int c = (int) r;
-            if (laio.syscall(Sys.SYS_setsockopt, c, LinuxAbi.IPPROTO_TCP, LinuxAbi.TCP_NODELAY, one.address(), 4) != 0) {
-                ThttpdServer.LOG.debug("TCP_NODELAY on fd {}: {}", c, Errno.name(Laio.errno()));
-            }
-            server.acceptedFd(c);
-            return true;
-        }
-        if (closed || errno == Errno.ECANCELED) {
-            return false;
-        }
-        if (errno == Errno.EMFILE || errno == Errno.ENFILE || errno == Errno.ENOBUFS || errno == Errno.ENOMEM) {
-            backoff.add(server.acceptBackoff()); // out of descriptors: pause accepting, keep serving
-            server.acceptFailed(errno == Errno.EMFILE ? ERRNO_NAMES[0] : errno == Errno.ENFILE ? ERRNO_NAMES[1] : "errno " + errno);
-            return false;
-        }
-        ThttpdServer.LOG.debug("accept: {}", Errno.name(errno)); // ECONNABORTED and the like: the next one
-        return true;
+        raw.resume();
     }
 
     @Override
     public void close() {
-        closed = true;
-        backoff.del();
-        if (pending != null) {
-            laio.cancel(pending); // the accept waiting for a connection ends with ECANCELED
-        }
-        if (laio.close(fd) != 0) {
-            ThttpdServer.LOG.warn("closing the listener: {}", Errno.name(Laio.errno()));
-        }
+        raw.close();
+    }
+
+    @Override
+    public void accepted(int fd) {
+        server.acceptedFd(fd);
+    }
+
+    @Override
+    public boolean full() {
+        return server.full();
+    }
+
+    @Override
+    public void paused(String why) {
+        server.acceptFailed(why);
     }
 }

@@ -19,6 +19,7 @@ package io.laio.examples.http;
 import io.laio.abi.MsgFlags;
 import io.laio.Laio;
 import io.laio.Sys;
+import io.laio.examples.net.SocketAbi;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
@@ -67,7 +68,7 @@ final class LaioSocketIo extends SocketIo {
     @Override
     void cork(boolean on, MemorySegment flag) {
         flag.set(ValueLayout.JAVA_INT, 0, on ? 1 : 0);
-        if (laio.syscall(Sys.SYS_setsockopt, fd, LinuxAbi.IPPROTO_TCP, LinuxAbi.TCP_CORK, flag.address(), 4) != 0) {
+        if (laio.syscall(Sys.SYS_setsockopt, fd, SocketAbi.IPPROTO_TCP, SocketAbi.TCP_CORK, flag.address(), 4) != 0) {
             ThttpdServer.LOG.debug("TCP_CORK on fd {}: errno {}", fd, Laio.errno()); // the peer reset: the next call says so
         }
     }

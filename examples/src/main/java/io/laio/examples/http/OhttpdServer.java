@@ -29,11 +29,14 @@ import io.laio.abi.StatxLayout;
 import io.laio.event.Ev;
 import io.laio.event.Event;
 import io.laio.event.EventBase;
+import io.laio.examples.net.ListenSocket;
+import io.laio.examples.net.SocketAbi;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -99,7 +102,7 @@ public final class OhttpdServer {
         laio = Laio.attach(base, cfg.build());
         root = DocRoot.open(laio, arena, rootDir);
         try {
-            ListenSocket l = ListenSocket.open(laio, arena, bind, port, LinuxAbi.SOCK_CLOEXEC); // blocking, as in the thesis
+            ListenSocket l = ListenSocket.open(laio, new InetSocketAddress(bind, port), SocketAbi.SOCK_CLOEXEC, false, 1024); // blocking, as in the thesis
             listenFd = l.fd();
             this.port = l.port();
         } catch (IOException e) {
@@ -162,7 +165,7 @@ public final class OhttpdServer {
     }
 
     private void acceptNext() {
-        call(laio.syscall(Sys.SYS_accept4, listenFd, 0, 0, LinuxAbi.SOCK_CLOEXEC), fd -> {
+        call(laio.syscall(Sys.SYS_accept4, listenFd, 0, 0, SocketAbi.SOCK_CLOEXEC), fd -> {
             if (fd >= 0) {
                 new Conn((int) fd).read();
             } else if (fd == -Errno.EMFILE || fd == -Errno.ENFILE) {

@@ -239,7 +239,7 @@ public final class ThttpdServer {
         }
         try {
             this.listener = listenOn == null ? null : options.mode().laioSockets()
-                    ? new LaioListener(this, base, laio, arena, listenOn, reusePort)
+                    ? new LaioListener(this, laio, listenOn, reusePort)
                     : new NioListener(this, base, listenOn, reusePort);
         } catch (IOException | RuntimeException e) {
             root.close(laio);

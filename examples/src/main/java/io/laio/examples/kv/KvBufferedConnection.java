@@ -35,7 +35,7 @@ import io.laio.event.Ev;
  * its replies is held back by TCP flow control; the input is also capped by a read high
  * watermark a little above the longest line kv accepts.
  */
-final class KvBufferedConnection implements BufferEventHandler, GroupCommit.Waiter, KvServer.Served {
+final class KvBufferedConnection implements BufferEventHandler, KvServer.Served {
     private static final byte[] NL = {'\n'};
     /** The input never holds more than the longest {@code get} line and a segment or two. */
     private static final long READ_HIGH = KvConnection.MAX_GET_LINE + (64 << 10);
@@ -52,6 +52,7 @@ final class KvBufferedConnection implements BufferEventHandler, GroupCommit.Wait
     private final CommandHandler handler;
     private final GroupCommit log;
     private final KvStats stats;
+    private final LogWaiter logWaiter;
     private final Request request = new Request();
     private byte[] line = new byte[KvConnection.LINE_LIMIT + 2];
     private final byte[] prefix = new byte[PREFIX];
@@ -68,7 +69,6 @@ final class KvBufferedConnection implements BufferEventHandler, GroupCommit.Wait
     private boolean closed;
     /** Out of the server's set of connections (it closes those still in it when it stops). */
     private boolean released;
-    private boolean waiting;
     private boolean readPaused;
 
     KvBufferedConnection(KvServer server, Laio laio, int fd, SegmentPool pool, CommandParser parser,
@@ -78,6 +78,7 @@ final class KvBufferedConnection implements BufferEventHandler, GroupCommit.Wait
         this.handler = handler;
         this.log = log;
         this.stats = stats;
+        this.logWaiter = new LogWaiter(log, this::afterIo, this::close);
         this.be = BufferEvent.socket(laio, fd, pool, this);
         this.in = be.input();
         this.out = be.output();
@@ -241,9 +242,8 @@ final class KvBufferedConnection implements BufferEventHandler, GroupCommit.Wait
         stats.bytesWritten += p - produced;
         produced = p;
         boolean full = overloaded();
-        if ((replies.hasMarks() || full) && !waiting) {
-            waiting = true; // told when the log moves on: replies to release, or room in its backlog
-            log.addWaiter(this);
+        if (replies.hasMarks() || full) {
+            logWaiter.register(); // told when the log moves on: replies to release, or room in its backlog
         }
         if (full != readPaused && !closing) {
             readPaused = full;
@@ -264,19 +264,6 @@ final class KvBufferedConnection implements BufferEventHandler, GroupCommit.Wait
             be.closeWhenFlushed(); // the replies owed are in the output: they go, then the socket closes
             be.whenFlushed().whenComplete((x, e) -> release()); // until then a stopping server still closes it
         }
-    }
-
-    @Override
-    public boolean durable(long ackedLsn) {
-        waiting = false;
-        afterIo(); // registers again (addWaiter) if replies are still held
-        return false;
-    }
-
-    @Override
-    public void logFailed() {
-        waiting = false;
-        close(); // the replies held for the log can never be sent
     }
 
     /** Closes now, dropping replies not yet written. */

@@ -41,7 +41,7 @@ import java.nio.channels.SocketChannel;
  * of log records wait for the disk (a flood of {@code noreply} mutations), input is not read.
  * Loop thread only.
  */
-final class KvConnection implements GroupCommit.Waiter, KvServer.Served {
+final class KvConnection implements KvServer.Served {
     static final int LINE_LIMIT = 2048;
     static final int MAX_GET_LINE = 1 << 20;
     static final int MAX_PENDING_OUTPUT = 1 << 20;
@@ -57,6 +57,7 @@ final class KvConnection implements GroupCommit.Waiter, KvServer.Served {
     private final CommandHandler handler;
     private final GroupCommit log;
     private final KvStats stats;
+    private final LogWaiter logWaiter;
     private final Event read;
     private final Event write;
     private final Request request = new Request();
@@ -71,7 +72,6 @@ final class KvConnection implements GroupCommit.Waiter, KvServer.Served {
     private boolean inputEnded;
     private boolean closing;
     private boolean closed;
-    private boolean waiting;
     private boolean readPaused;
     private boolean writeArmed;
 
@@ -83,6 +83,7 @@ final class KvConnection implements GroupCommit.Waiter, KvServer.Served {
         this.handler = handler;
         this.log = log;
         this.stats = stats;
+        this.logWaiter = new LogWaiter(log, this::flush, this::close);
         ch.configureBlocking(false);
         ch.socket().setTcpNoDelay(true);
         read = Event.set(base, ch, Ev.READ | Ev.PERSIST, (ev, what, arg) -> onReadable(), null);
@@ -294,9 +295,8 @@ final class KvConnection implements GroupCommit.Waiter, KvServer.Served {
             return;
         }
         boolean full = overloaded();
-        if ((out.hasMarks() || full) && !waiting) {
-            waiting = true; // told when the log moves on: replies to release, or room in its backlog
-            log.addWaiter(this);
+        if (out.hasMarks() || full) {
+            logWaiter.register(); // told when the log moves on: replies to release, or room in its backlog
         }
         if (out.pending() == 0) {
             out.trim();
@@ -317,19 +317,6 @@ final class KvConnection implements GroupCommit.Waiter, KvServer.Served {
                 flush();
             }
         }
-    }
-
-    @Override
-    public boolean durable(long ackedLsn) {
-        waiting = false;
-        flush(); // registers again (addWaiter) if replies are still held
-        return false;
-    }
-
-    @Override
-    public void logFailed() {
-        waiting = false;
-        close(); // the replies held for the log can never be sent
     }
 
     @Override

@@ -21,7 +21,7 @@ import io.laio.LaioStats;
 import io.laio.event.EventBase;
 import io.laio.event.EventLoopGroup;
 import io.laio.examples.OnLoop;
-import io.laio.examples.http.ListenSocket;
+import io.laio.examples.net.ListenSocket;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
@@ -76,7 +76,7 @@ public final class KvGroup {
             InetSocketAddress at = config.bind();
             for (int i = 0; i < (handOff ? 1 : loops); i++) {
                 if (buffered) {
-                    ListenSocket l = KvRawListener.open(at, !handOff && loops > 1);
+                    ListenSocket l = ListenSocket.open(at, !handOff && loops > 1, KvServer.BACKLOG);
                     rawListeners.add(l);
                     at = new InetSocketAddress(at.getAddress(), l.port());
                     continue;
@@ -93,7 +93,7 @@ public final class KvGroup {
                 ch.close();
             }
             for (ListenSocket l : rawListeners) {
-                KvRawListener.closeFd(l.fd());
+                l.close();
             }
             throw e;
         }
@@ -132,7 +132,7 @@ public final class KvGroup {
                 listeners.get(i).close();
             }
             for (int i = made.size(); i < rawListeners.size(); i++) {
-                KvRawListener.closeFd(rawListeners.get(i).fd());
+                rawListeners.get(i).close();
             }
             stop();
             throw e;
@@ -221,7 +221,7 @@ public final class KvGroup {
         try {
             group.execute(i, () -> to.adoptFd(fd));
         } catch (RejectedExecutionException ended) {
-            KvRawListener.closeFd(fd);
+            KvServer.closeFd(fd);
         }
     }
 

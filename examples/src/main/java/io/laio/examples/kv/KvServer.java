@@ -26,7 +26,8 @@ import io.laio.event.Ev;
 import io.laio.event.Event;
 import io.laio.buffer.SegmentPool;
 import io.laio.event.EventBase;
-import io.laio.examples.http.ListenSocket;
+import io.laio.examples.net.ListenSocket;
+import io.laio.examples.net.RawListener;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -55,7 +56,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class KvServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KvServer.class);
-    private static final Duration ACCEPT_BACKOFF = Duration.ofMillis(100);
+    private static final Duration ACCEPT_BACKOFF = RawListener.BACKOFF;
+    /** The listen backlog, NIO and raw alike. */
+    static final int BACKLOG = 1024;
 
     /**
      * The server's settings; {@code io} is how connections do their I/O ({@link KvIo#BUFFERED}
@@ -84,8 +87,7 @@ public final class KvServer implements AutoCloseable {
     /** null: a loop fed by hand-off only. */
     private final ServerSocketChannel server;
     /** {@code --io buffered}: the raw listener (null for a loop fed by hand-off only) and the segments of its connections. */
-    private final KvRawListener raw;
-    private final int rawPort;
+    private final RawListener raw;
     private final SegmentPool pool;
     private final Event accept;
     /** After an accept failure (EMFILE): the level-triggered accept event would fire again at once, so it rests. */
@@ -102,7 +104,7 @@ public final class KvServer implements AutoCloseable {
         // bind first, so a taken port fails before any disk work; accept only after the replay
         boolean buffered = config.io().buffered();
         ServerSocketChannel ch = buffered ? null : listen(config.bind(), false);
-        ListenSocket rawSocket = buffered ? KvRawListener.open(config.bind(), false) : null;
+        ListenSocket rawSocket = buffered ? ListenSocket.open(config.bind(), false, BACKLOG) : null;
         KvShared s;
         try {
             s = KvShared.open(new DiskIo(base, laio), config, 1);
@@ -110,7 +112,7 @@ public final class KvServer implements AutoCloseable {
             if (ch != null) {
                 ch.close();
             } else {
-                KvRawListener.closeFd(rawSocket.fd());
+                rawSocket.close();
             }
             throw e;
         }
@@ -134,16 +136,9 @@ public final class KvServer implements AutoCloseable {
         this.handler = new CommandHandler(shared.store, log, stats, shared.config.maxItem(), shared.stats);
         boolean buffered = shared.config.io().buffered();
         this.pool = buffered ? SegmentPool.create() : null;
-        this.rawPort = rawSocket == null ? -1 : rawSocket.port();
-        this.raw = rawSocket == null ? null : new KvRawListener(base, laio, rawSocket.fd(), ACCEPT_BACKOFF, fd -> {
-            if (handOff != null) {
-                handOff.handOut(fd);
-            } else {
-                adoptFd(fd);
-            }
-        });
+        this.raw = rawSocket == null ? null : RawListener.on(laio, rawSocket);
         if (raw != null && alone) {
-            raw.start();
+            raw.start(this::acceptedFd);
         }
         if (server == null) {
             accept = null;
@@ -167,7 +162,15 @@ public final class KvServer implements AutoCloseable {
             accept.add();
         }
         if (raw != null && !stopping) {
-            raw.start();
+            raw.start(this::acceptedFd);
+        }
+    }
+
+    private void acceptedFd(int fd) {
+        if (handOff != null) {
+            handOff.handOut(fd);
+        } else {
+            adoptFd(fd);
         }
     }
 
@@ -178,7 +181,7 @@ public final class KvServer implements AutoCloseable {
             if (reusePort) {
                 ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
             }
-            ch.bind(at, 1024);
+            ch.bind(at, BACKLOG);
             ch.configureBlocking(false);
         } catch (IOException | RuntimeException e) {
             ch.close();
@@ -190,7 +193,7 @@ public final class KvServer implements AutoCloseable {
     /** The port it listens on; -1 for a loop fed by hand-off only. */
     public int port() {
         if (raw != null) {
-            return rawPort;
+            return raw.port();
         }
         return server == null ? -1 : ((InetSocketAddress) server.socket().getLocalSocketAddress()).getPort();
     }
@@ -338,6 +341,15 @@ public final class KvServer implements AutoCloseable {
             }
         } finally {
             laio.close();
+        }
+    }
+
+    /** Closes a descriptor not (or no longer) owned by a loop, inline. */
+    static void closeFd(int fd) {
+        try (Laio inline = Laio.create(LaioConfig.builder().policy(Policy.INLINE).build())) {
+            if (inline.close(fd) != 0) {
+                LOG.debug("close({}): {}", fd, Errno.name(Laio.errno()));
+            }
         }
     }
 

@@ -28,24 +28,34 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A raw listening TCP socket (IPv4 or IPv6) whose {@code accept4} is a LAIO call: it returns a
+ * The accept loop of a raw listening socket: {@code accept4} is a LAIO call, which returns a
  * connection at once while one is queued, and otherwise completes as an {@link Ev#LAIO} event
  * when one arrives (on an {@code epoll} base: the loop's own epoll, no thread). One accept is in
  * flight at a time. Each accepted socket is non-blocking, close-on-exec, with {@code TCP_NODELAY}
- * (an echo or a proxy forwards what it has at once), and goes to the {@link Acceptor}.
+ * (a server answers or forwards what it has at once), and goes to the {@link Acceptor}.
  *
- * <p>Threading: made, started and closed on the loop thread of the {@link Laio}'s base; the
- * acceptor runs there.
+ * <p>Accepting pauses in two cases, while the connections already open go on being served:
+ * <ul>
+ *   <li>the acceptor says it is {@link Acceptor#full() full}: until it calls {@link #resume()};
+ *   <li>{@code accept4} fails for want of descriptors or memory ({@code EMFILE}, {@code ENFILE},
+ *       {@code ENOBUFS}, {@code ENOMEM}): for {@link #BACKOFF}, then by itself. The connection
+ *       stays in the backlog, so accepting again at once would only spin.
+ * </ul>
+ *
+ * <p>The socket is opened apart ({@link ListenSocket}), so it may be bound before the loop and
+ * its {@code Laio} exist; {@link #open} does both at once.
+ *
+ * <p>Threading: made, started, resumed and closed on the loop thread of the {@link Laio}'s base;
+ * the acceptor runs there.
  */
 public final class RawListener implements AutoCloseable {
-    /** Takes each accepted connection. */
+    /** Takes each accepted connection; asked whether to go on accepting. */
     public interface Acceptor {
         /**
          * A new connection, owned by the acceptor from now on.
@@ -53,12 +63,39 @@ public final class RawListener implements AutoCloseable {
          * @param fd the connected socket
          */
         void accepted(int fd);
+
+        /**
+         * Whether the server holds as many connections as it may; asked before each accept. While
+         * it answers yes, accepting stops until {@link RawListener#resume()}. The default: never full.
+         *
+         * @return whether to stop accepting
+         */
+        default boolean full() {
+            return false;
+        }
+
+        /**
+         * Accepting failed for want of descriptors or memory and pauses for {@link RawListener#BACKOFF}. The
+         * default logs a warning each time (about ten a second at most).
+         *
+         * @param why the errno's name, e.g. {@code EMFILE}
+         */
+        default void paused(String why) {
+            LOG.warn("accept failed, pausing accepts for {} ms: {}", BACKOFF.toMillis(), why);
+        }
     }
 
+    /** How long accepting pauses when descriptors or memory run out. */
+    public static final Duration BACKOFF = Duration.ofMillis(100);
+    /** {@code SOCK_NONBLOCK | SOCK_CLOEXEC}: how the listening socket and every accepted one are made. */
+    public static final int SOCKET_FLAGS = SocketAbi.SOCK_NONBLOCK | SocketAbi.SOCK_CLOEXEC;
+    /** The backlog {@link #open} listens with. */
+    private static final int BACKLOG = 4096;
     private static final Logger LOG = LoggerFactory.getLogger(RawListener.class);
-    /** How long accepting pauses when descriptors run out: the connections we have go on being served. */
-    private static final Duration BACKOFF = Duration.ofMillis(100);
-    private static final int FLAGS = SocketAbi.SOCK_NONBLOCK | SocketAbi.SOCK_CLOEXEC;
+    /** The errors that pause accepting, and their names loaded now: out of descriptors, no class file could be opened then. */
+    private static final int[] PAUSING = {Errno.EMFILE, Errno.ENFILE, Errno.ENOBUFS, Errno.ENOMEM};
+    private static final String[] PAUSING_NAMES = {Errno.name(Errno.EMFILE), Errno.name(Errno.ENFILE),
+            Errno.name(Errno.ENOBUFS), Errno.name(Errno.ENOMEM)};
 
     private final Laio laio;
     private final EventBase base;
@@ -71,18 +108,31 @@ public final class RawListener implements AutoCloseable {
     private LaioHandle pending;
     private boolean closed;
 
-    private RawListener(Laio laio, int fd, int port, MemorySegment one) {
+    private RawListener(Laio laio, ListenSocket socket) {
         this.laio = laio;
         this.base = laio.base();
-        this.fd = fd;
-        this.port = port;
-        this.one = one;
+        this.fd = socket.fd();
+        this.port = socket.port();
+        this.one = Arena.ofAuto().allocate(4, 4);
+        one.set(ValueLayout.JAVA_INT, 0, 1);
         this.backoff = Event.set(base, null, Ev.TIMEOUT, (ev, what, arg) -> acceptAll(), null);
     }
 
     /**
-     * Opens, binds and listens (with {@code SO_REUSEADDR}, and {@code SO_REUSEPORT} if asked);
-     * on failure closes what it opened.
+     * The accept loop of {@code socket}, which it owns from now on (and closes with {@link #close}).
+     *
+     * @param laio   an attached Laio; its base is the loop the listener runs on
+     * @param socket a listening socket opened with {@link #SOCKET_FLAGS}
+     * @return the listener, not accepting until {@link #start}
+     * @throws IllegalArgumentException if {@code laio} is not attached to an event base
+     */
+    public static RawListener on(Laio laio, ListenSocket socket) {
+        return new RawListener(attached(laio), socket);
+    }
+
+    /**
+     * Opens a listening socket through {@code laio} ({@link ListenSocket#open}, backlog 4096) and
+     * makes its accept loop; on failure closes what it opened.
      *
      * @param laio      an attached Laio; its base is the loop the listener runs on
      * @param bind      the address and port (0: the kernel picks one)
@@ -92,40 +142,14 @@ public final class RawListener implements AutoCloseable {
      * @throws IOException naming the call that failed and its errno
      */
     public static RawListener open(Laio laio, InetSocketAddress bind, boolean reusePort) throws IOException {
+        return new RawListener(attached(laio), ListenSocket.open(laio, bind, SOCKET_FLAGS, reusePort, BACKLOG));
+    }
+
+    private static Laio attached(Laio laio) {
         if (laio.base() == null) {
             throw new IllegalArgumentException("the Laio must be attached to an EventBase");
         }
-        MemorySegment mem = Arena.ofAuto().allocate(SocketAbi.SOCKADDR_MAX + 8L, 8);
-        MemorySegment sa = mem.asSlice(0, SocketAbi.SOCKADDR_MAX);
-        MemorySegment len = mem.asSlice(SocketAbi.SOCKADDR_MAX, 4);
-        MemorySegment one = mem.asSlice(SocketAbi.SOCKADDR_MAX + 4L, 4);
-        one.set(ValueLayout.JAVA_INT, 0, 1);
-        int family = bind.getAddress() instanceof Inet6Address ? SocketAbi.AF_INET6 : SocketAbi.AF_INET;
-        int s = (int) check(laio.syscall(Sys.SYS_socket, family, SocketAbi.SOCK_STREAM | FLAGS, 0), "socket");
-        try {
-            check(laio.syscall(Sys.SYS_setsockopt, s, SocketAbi.SOL_SOCKET, SocketAbi.SO_REUSEADDR, one.address(), 4),
-                    "setsockopt(SO_REUSEADDR)");
-            if (reusePort) {
-                check(laio.syscall(Sys.SYS_setsockopt, s, SocketAbi.SOL_SOCKET, SocketAbi.SO_REUSEPORT, one.address(), 4),
-                        "setsockopt(SO_REUSEPORT)");
-            }
-            int n = SocketAbi.sockaddr(sa, bind.getAddress(), bind.getPort());
-            check(laio.syscall(Sys.SYS_bind, s, sa.address(), n), "bind");
-            check(laio.syscall(Sys.SYS_listen, s, 4096), "listen");
-            len.set(ValueLayout.JAVA_INT, 0, SocketAbi.SOCKADDR_MAX);
-            check(laio.syscall(Sys.SYS_getsockname, s, sa.address(), len.address()), "getsockname");
-        } catch (IOException e) {
-            laio.close(s);
-            throw e;
-        }
-        return new RawListener(laio, s, SocketAbi.port(sa), one);
-    }
-
-    private static long check(long r, String what) throws IOException {
-        if (r == -1) {
-            throw new IOException(what + " failed: " + Errno.name(Laio.errno()));
-        }
-        return r;
+        return laio;
     }
 
     /** The port it listens on (the one the kernel picked for port 0). @return the port */
@@ -147,9 +171,22 @@ public final class RawListener implements AutoCloseable {
         acceptAll();
     }
 
+    /**
+     * Accepts again after the acceptor was {@link Acceptor#full() full} and has room now. Does
+     * nothing before {@link #start}, after {@link #close}, or while an accept is in flight.
+     */
+    public void resume() {
+        if (acceptor != null) {
+            acceptAll();
+        }
+    }
+
     private void acceptAll() {
         while (!closed && pending == null) {
-            long r = laio.accept(fd, FLAGS);
+            if (acceptor.full()) {
+                return; // the acceptor calls resume() when a connection closes
+            }
+            long r = laio.accept(fd, SOCKET_FLAGS);
             if (r == -1 && Laio.errno() == Errno.EINPROGRESS) {
                 pending = laio.gethandle();
                 Event.set(base, pending, Ev.LAIO, onAccepted, null).add();
@@ -185,10 +222,12 @@ public final class RawListener implements AutoCloseable {
         if (closed || errno == Errno.ECANCELED) {
             return false;
         }
-        if (errno == Errno.EMFILE || errno == Errno.ENFILE || errno == Errno.ENOBUFS || errno == Errno.ENOMEM) {
-            LOG.warn("accept: {}; pausing {} ms", Errno.name(errno), BACKOFF.toMillis());
-            backoff.add(BACKOFF);
-            return false;
+        for (int i = 0; i < PAUSING.length; i++) {
+            if (errno == PAUSING[i]) {
+                backoff.add(BACKOFF);
+                acceptor.paused(PAUSING_NAMES[i]);
+                return false;
+            }
         }
         LOG.debug("accept: {}", Errno.name(errno)); // ECONNABORTED and the like: take the next one
         return true;

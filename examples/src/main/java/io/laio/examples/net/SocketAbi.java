@@ -25,8 +25,8 @@ import java.net.InetAddress;
 import java.nio.ByteOrder;
 
 /**
- * The socket vocabulary the buffered examples use ({@code AF_INET*}, {@code SOCK_*},
- * {@code SO_*}, {@code TCP_NODELAY}, {@code SHUT_WR}) and the one place that lays out a
+ * The socket vocabulary the examples' raw sockets use ({@code AF_INET*}, {@code SOCK_*},
+ * {@code SO_*}, {@code TCP_NODELAY}, {@code TCP_CORK}, {@code SHUT_WR}) and the one place that lays out a
  * {@code sockaddr_in} or {@code sockaddr_in6}; laio's {@link io.laio.abi} covers files only.
  */
 public final class SocketAbi {
@@ -50,6 +50,8 @@ public final class SocketAbi {
     public static final int IPPROTO_TCP = 6;
     /** {@code TCP_NODELAY}. */
     public static final int TCP_NODELAY = 1;
+    /** {@code TCP_CORK}: hold partial frames until uncorked (a response head and its {@code sendfile} body go together). */
+    public static final int TCP_CORK = 3;
     /** {@code shutdown(2)}'s {@code SHUT_WR}: no more sends, the peer reads end-of-file. */
     public static final int SHUT_WR = 1;
     /** The room a {@code sockaddr_in6} (the larger of the two) takes. */

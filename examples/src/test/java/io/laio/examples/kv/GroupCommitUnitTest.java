@@ -57,7 +57,8 @@ class GroupCommitUnitTest {
         }
     }
 
-    private static void runUntil(EventBase base, BooleanSupplier done) {
+    /** Runs {@code base} until {@code done}, at most 10 s. */
+    static void runUntil(EventBase base, BooleanSupplier done) {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (!done.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
@@ -96,13 +97,18 @@ class GroupCommitUnitTest {
         assertArrayEquals(Arrays.copyOf(expected.array(), expected.size()), Files.readAllBytes(file));
     }
 
-    @Test
-    void aFailedWriteFailsTheLogAndAcknowledgesNothing() throws Exception {
+    /** A log file in {@code dir} open read-only: {@code write(2)} on it fails with {@code EBADF}. */
+    static int unwritableLog(DiskIo io, Path dir) throws Exception {
         Path file = dir.resolve("readonly");
         Files.write(file, new byte[0]);
+        return io.open(file.toString(), OpenFlags.O_RDONLY, 0);
+    }
+
+    @Test
+    void aFailedWriteFailsTheLogAndAcknowledgesNothing() throws Exception {
         try (EventBase base = EventBase.create(); Laio laio = Laio.attach(base)) {
             DiskIo io = new DiskIo(base, laio);
-            int fd = io.open(file.toString(), OpenFlags.O_RDONLY, 0); // write(2) on it fails with EBADF
+            int fd = unwritableLog(io, dir);
             GroupCommit gc = new GroupCommit(base, laio, fd, SyncMode.ALWAYS);
             Recorder r = new Recorder();
             gc.addWaiter(r);

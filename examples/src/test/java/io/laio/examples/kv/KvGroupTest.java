@@ -162,17 +162,19 @@ class KvGroupTest {
         }
     }
 
-    @Test
-    void afterTheGroupStopsItsThreadsAndDescriptorsAreGone() throws Exception {
+    @ParameterizedTest(name = "hand-off {0}, --io {1}")
+    @CsvSource({"false, nio", "false, buffered", "true, buffered"})
+    void afterTheGroupStopsItsThreadsAndDescriptorsAreGone(boolean handOff, String io) throws Exception {
+        KvIo kvIo = KvIo.valueOf(io.toUpperCase(java.util.Locale.ROOT));
         // a first round loads classes and any descriptors the JDK keeps for good (the JIT, jars)
-        KvGroup warm = start(2, false, SyncMode.ALWAYS);
+        KvGroup warm = start(2, handOff, SyncMode.ALWAYS, kvIo);
         try (KvClient c = new KvClient(warm.port())) {
             c.set("k", "v");
         }
         stop(warm);
         long threads = loopThreads();
         long fds = openDescriptors();
-        KvGroup g = start(2, false, SyncMode.ALWAYS);
+        KvGroup g = start(2, handOff, SyncMode.ALWAYS, kvIo);
         List<KvClient> clients = new ArrayList<>();
         try {
             for (int i = 0; i < 8; i++) {

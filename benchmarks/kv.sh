@@ -24,6 +24,7 @@
 # Each server is warmed up under the same load until its JIT has settled (KV_WARMUP=1, at most
 # WARMUP_MAX=40 s; KV_WARMUP=0 measures from the server's start, as before 2026-11-30).
 # E.g. the many-core goal: KV_LOOPS=2 benchmarks/kv.sh, or SERVERS="memcached-t2 kv-never-l2 kv-never".
+# A label LABEL~ARG[~ARG...] passes more arguments to kv: kv-never-l2~--helper-spin~0~--loop-spin~0.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-3}
@@ -52,18 +53,20 @@ PORT=18211
 for run in $(seq 1 "$RUNS"); do
   for s in $SERVERS; do
     rm -rf "$WORK/data"; mkdir -p "$WORK/data"
-    case "$s" in
+    name=${s%%~*}; extra=()
+    [ "$name" != "$s" ] && IFS='~' read -r -a extra <<< "${s#*~}" # LABEL~ARG[~ARG...]: more kv arguments
+    case "$name" in
       memcached) memcached -l 127.0.0.1 -p "$PORT" -t 1 -m 64 -U 0 -u root & PID=$! ;;
       memcached-t[0-9]*) memcached -l 127.0.0.1 -p "$PORT" -t "${s#memcached-t}" -m 64 -U 0 -u root & PID=$! ;;
       kv-never|kv-always|kv-interval|kv-never-l[0-9]*|kv-always-l[0-9]*|kv-interval-l[0-9]*|kv-*-buffered|kv-*-uring)
-        base=${s%-buffered}; io=nio
-        [ "$base" != "$s" ] && io=buffered
-        [ "${s%-uring}" != "$s" ] && { base=${s%-uring}; io=uring; }
+        base=${name%-buffered}; io=nio
+        [ "$base" != "$name" ] && io=buffered
+        [ "${name%-uring}" != "$name" ] && { base=${name%-uring}; io=uring; }
         sync=${base#kv-}; sync=${sync%-l*}; loops=1
         [[ $base == *-l[0-9]* ]] && loops=${base##*-l}
         case "$sync" in never|always|interval) ;; *) echo "unknown server: $s" >&2; exit 1 ;; esac
         "$JAVA_HOME/bin/java" -jar "$WORK/laio-examples.jar" kv --port "$PORT" --dir "$WORK/data" \
-          --sync "$sync" --loops "$loops" --io "$io" > "$OUT/$s.log" 2>&1 & PID=$! ;;
+          --sync "$sync" --loops "$loops" --io "$io" "${extra[@]}" > "$OUT/$s.log" 2>&1 & PID=$! ;;
       *) echo "unknown server: $s" >&2; exit 1 ;;
     esac
     wait_for_port "$PORT" || { echo "server did not start" >&2; exit 1; }

@@ -16,6 +16,7 @@
 
 package io.laio.examples;
 
+import io.laio.LaioConfig;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -80,6 +81,24 @@ public final class LaioTuningOption {
     /** {@code --spin-before-sleep}, or null for the default. */
     public Duration spinBeforeSleep() {
         return spinBeforeSleep;
+    }
+
+    /**
+     * A LAIO configuration with the LAIO spins given and every other setting at its default, or
+     * null when neither {@code --helper-spin} nor {@code --loop-spin} was given.
+     */
+    public LaioConfig laioConfig() {
+        if (helperSpin == null && loopSpin == null) {
+            return null;
+        }
+        LaioConfig.Builder b = LaioConfig.builder();
+        if (helperSpin != null) {
+            b.helperSpin(helperSpin);
+        }
+        if (loopSpin != null) {
+            b.loopSpin(loopSpin);
+        }
+        return b.build();
     }
 
     /** What was set, for the start-up line: empty when every spin keeps its default. */

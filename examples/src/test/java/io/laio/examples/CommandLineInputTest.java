@@ -152,6 +152,8 @@ class CommandLineInputTest {
         assertUsageChecked("kv", "--port", "70000", "--dir", dir.toString());
         assertRefused(2, "--port must be in 0..65535, not 70000", "kv", "--dir", dir.toString(), "--port", "70000");
         assertRefused(2, "--memory must be in 1..", "kv", "--dir", dir.toString(), "--memory", "0");
+        assertRefused(2, "--helper-spin must be at most 10ms, not 1s", "kv", "--dir", dir.toString(), "--helper-spin", "1s");
+        assertRefused(2, "'5' is not a spin duration", "kv", "--dir", dir.toString(), "--loop-spin", "5");
         assertRefused(2, "--memory must be in 1..", "kv", "--dir", dir.toString(), "--memory", "9999999999999");
         assertRefused(2, "--max-item must be in 1..", "kv", "--dir", dir.toString(), "--max-item", "-1");
         assertRefused(2, "'sometimes' is not one of never, interval, always", "kv", "--dir", dir.toString(), "--sync", "sometimes");

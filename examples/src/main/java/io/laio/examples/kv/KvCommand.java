@@ -16,8 +16,10 @@
 
 package io.laio.examples.kv;
 
+import io.laio.LaioConfig;
 import io.laio.examples.Check;
 import io.laio.examples.CpuPinning;
+import io.laio.examples.LaioTuningOption;
 import io.laio.examples.LoopsOption;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -79,6 +81,9 @@ public final class KvCommand implements Callable<Integer> {
     @Mixin
     LoopsOption loops;
 
+    @Mixin
+    LaioTuningOption spins;
+
     @Option(names = "--pin", description = "Pin loop i's thread to CPU i mod the CPUs available (sched_setaffinity).")
     boolean pin;
 
@@ -107,13 +112,16 @@ public final class KvCommand implements Callable<Integer> {
         check.listenPort("--port", port);
         check.range("--memory", memoryMiB, 1, MAX_MEMORY_MIB);
         check.range("--max-item", maxItem, 1, MAX_ITEM);
+        spins.check(check);
         check.writableDirectory("--dir", dir);
         int n = loops.loops(check);
+        LaioConfig laioConfig = spins.laioConfig();
         KvServer.Config config = new KvServer.Config(new InetSocketAddress(bind, port), dir.toAbsolutePath().toString(),
                 memoryMiB << 20, maxItem, sync, compact, io);
         KvGroup server;
         try {
-            server = new KvGroup(config, n, loops.accept() == LoopsOption.Accept.HANDOFF, pin ? CpuPinning.roundRobin() : null);
+            server = new KvGroup(config, n, loops.accept() == LoopsOption.Accept.HANDOFF, pin ? CpuPinning.roundRobin() : null,
+                    laioConfig, spins.spinBeforeSleep());
         } catch (IOException e) {
             throw Check.listenFailure(e, bind, port);
         }
@@ -129,7 +137,7 @@ public final class KvCommand implements Callable<Integer> {
         });
         Runtime.getRuntime().addShutdownHook(hook);
         System.out.println("listening on " + server.port());
-        System.out.println("loops " + n + (n > 1 ? ", accept " + loops.accept() : "") + ", sync " + sync + ", io " + io);
+        System.out.println("loops " + n + (n > 1 ? ", accept " + loops.accept() : "") + ", sync " + sync + ", io " + io + spins.describe());
         System.out.flush();
         try {
             server.await(Duration.ofDays(365_000));

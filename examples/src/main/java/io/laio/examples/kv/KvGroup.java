@@ -17,6 +17,7 @@
 package io.laio.examples.kv;
 
 import io.laio.Laio;
+import io.laio.LaioConfig;
 import io.laio.LaioStats;
 import io.laio.event.EventBase;
 import io.laio.event.EventLoopGroup;
@@ -64,6 +65,19 @@ public final class KvGroup {
      */
     public KvGroup(KvServer.Config config, int loops, boolean handOff, ObjIntConsumer<EventBase> onLoopStart)
             throws IOException {
+        this(config, loops, handOff, onLoopStart, null, null);
+    }
+
+    /**
+     * As {@link #KvGroup(KvServer.Config, int, boolean, ObjIntConsumer)}, each loop's LAIO made
+     * with {@code laioConfig} and each loop spinning {@code spinBeforeSleep} before it sleeps.
+     *
+     * @param laioConfig      every loop's {@link LaioConfig} (helper and loop spins), or null for the defaults
+     * @param spinBeforeSleep every loop's {@link EventBase#spinBeforeSleep(Duration)}, or null for its default
+     * @throws IOException if a listener or the log cannot be opened (what was opened is closed)
+     */
+    public KvGroup(KvServer.Config config, int loops, boolean handOff, ObjIntConsumer<EventBase> onLoopStart,
+            LaioConfig laioConfig, Duration spinBeforeSleep) throws IOException {
         if (loops < 1) {
             throw new IllegalArgumentException("loops must be at least 1: " + loops);
         }
@@ -100,8 +114,11 @@ public final class KvGroup {
         this.shared = s;
         List<KvServer> made = new ArrayList<>();
         running.set(loops);
-        this.group = EventLoopGroup.builder().loops(loops).threadName("kv-loop").backend(config.io().backend())
-                .onLoopStart(onLoopStart)
+        EventLoopGroup.Builder gb = EventLoopGroup.builder().loops(loops).threadName("kv-loop").backend(config.io().backend());
+        if (spinBeforeSleep != null) {
+            gb.spinBeforeSleep(spinBeforeSleep);
+        }
+        this.group = gb.onLoopStart(onLoopStart)
                 .onLoopEnd((base, i) -> {
                     boolean last = running.decrementAndGet() == 0;
                     if (i < made.size()) {
@@ -117,7 +134,7 @@ public final class KvGroup {
                 ListenSocket rawSocket = i < rawListeners.size() ? rawListeners.get(i) : null;
                 KvGroup handOutTo = handOff && loops > 1 ? this : null;
                 made.add(OnLoop.call(group, i, () -> {
-                    Laio laio = Laio.attach(b);
+                    Laio laio = laioConfig == null ? Laio.attach(b) : Laio.attach(b, laioConfig);
                     try {
                         return new KvServer(b, laio, s, ch, rawSocket, handOutTo, false);
                     } catch (RuntimeException e) {
@@ -142,6 +159,11 @@ public final class KvGroup {
         for (int i = 0; i < loops; i++) {
             group.execute(i, servers.get(i)::startAccepting);
         }
+    }
+
+    /** Loop {@code i}'s server (tests: its base and LAIO). */
+    KvServer server(int i) {
+        return servers.get(i);
     }
 
     /** The port every loop listens on. */

@@ -100,6 +100,16 @@ public final class KvServer implements AutoCloseable {
     private boolean stopping;
 
     /** A server on its own, on {@code base}: binds, replays the log, then accepts. */
+    /** The loop this server runs on. */
+    EventBase base() {
+        return base;
+    }
+
+    /** This loop's LAIO. */
+    Laio laio() {
+        return laio;
+    }
+
     public KvServer(EventBase base, Laio laio, Config config) throws IOException {
         // bind first, so a taken port fails before any disk work; accept only after the replay
         boolean buffered = config.io().buffered();

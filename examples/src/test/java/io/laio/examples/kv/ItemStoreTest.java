@@ -113,4 +113,35 @@ class ItemStoreTest {
         assertEquals(s.size() * one, s.bytes());
         assertEquals(40, s.evictions() + s.size());
     }
+
+    /**
+     * memcaslap's keys (eight bytes of a counter, then 56 characters) over 16 stripes (two loops):
+     * the keys of each stripe fall into every residue of the low bits its {@code HashMap} takes
+     * its bucket from, so no stripe crowds its keys into a fraction of its buckets.
+     */
+    @Test
+    void theKeysOfAStripeSpreadOverItsMapsBuckets() {
+        int stripes = 16;
+        String suffix = "aerGoHfjogXv-2ynmDLpGRqo5HxXErMpTB3GTizFMU8LW57HIS4ZtuLy";
+        java.util.Map<Integer, java.util.Set<Integer>> residues = new java.util.HashMap<>();
+        java.util.Map<Integer, Integer> perStripe = new java.util.HashMap<>();
+        for (long counter = 0; counter < 50_000; counter++) {
+            StringBuilder key = new StringBuilder();
+            for (int b = 0; b < 8; b++) {
+                key.append((char) (b < 3 ? (counter >>> (8 * b)) & 0xff : 0x10));
+            }
+            String k = key.append(suffix, 0, 56 - (int) (counter % 7)).toString();
+            int h = k.hashCode();
+            int stripe = ItemStore.stripeOf(h, stripes - 1);
+            assertTrue(stripe >= 0 && stripe < stripes);
+            residues.computeIfAbsent(stripe, x -> new java.util.HashSet<>()).add((h ^ (h >>> 16)) & (stripes - 1));
+            perStripe.merge(stripe, 1, Integer::sum);
+        }
+        assertEquals(stripes, perStripe.size(), "every stripe gets keys");
+        for (var e : perStripe.entrySet()) {
+            assertTrue(e.getValue() > 50_000 / stripes / 2, "stripe " + e.getKey() + " holds " + e.getValue() + " keys");
+            assertEquals(stripes, residues.get(e.getKey()).size(), "stripe " + e.getKey() + "'s keys use every bucket residue");
+        }
+        assertEquals(0, ItemStore.stripeOf(12345, 0), "one stripe");
+    }
 }

@@ -17,6 +17,7 @@
 package io.laio.examples.proxy;
 
 import io.laio.BlockingOp;
+import io.laio.Descriptor;
 import io.laio.Errno;
 import io.laio.Laio;
 import io.laio.LaioHandle;
@@ -26,7 +27,6 @@ import io.laio.event.Ev;
 import io.laio.event.Event;
 import io.laio.event.EventBase;
 import io.laio.examples.net.SocketAbi;
-import io.laio.internal.sockets.SocketFd;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -194,10 +194,8 @@ final class SplicePair implements Forwarding {
 
     private void connected() {
         connectTimer.del();
-        // one source object per descriptor: the base keys sources by identity, and two keys for
-        // one descriptor would leave one of them unheard by the backend
-        SocketFd client = new SocketFd(clientFd);
-        SocketFd target = new SocketFd(targetFd);
+        Descriptor client = new Descriptor(clientFd);
+        Descriptor target = new Descriptor(targetFd);
         up.wire(client, target);
         down.wire(target, client);
         up.pump();
@@ -225,8 +223,8 @@ final class SplicePair implements Forwarding {
         }
         closed = true;
         connectTimer.del();
-        up.close();
-        down.close();
+        up.release();
+        down.release();
         closeFd(clientFd, "client socket");
         if (pending != null) {
             laio.cancel(pending); // a connect's socket closes when it completes
@@ -291,7 +289,7 @@ final class SplicePair implements Forwarding {
             return true;
         }
 
-        void wire(SocketFd from, SocketFd to) {
+        void wire(Descriptor from, Descriptor to) {
             src = from.fd();
             dst = to.fd();
             readable = Event.set(base, from, Ev.READ | Ev.PERSIST, (ev, what, arg) -> pump(), null);
@@ -353,7 +351,7 @@ final class SplicePair implements Forwarding {
             writable.del();
             Direction other = this == up ? down : up;
             if (other.done) {
-                close();
+                SplicePair.this.close();
                 return;
             }
             if (laio.syscall(Sys.SYS_shutdown, dst, SocketAbi.SHUT_WR) != 0) {
@@ -363,11 +361,11 @@ final class SplicePair implements Forwarding {
 
         private void failed(String what, int errno) {
             LOG.debug("{} {}: {}", what, name, Errno.name(errno));
-            close();
+            SplicePair.this.close();
         }
 
-        /** Deletes the events and closes the pipe; the sockets are the pair's. */
-        void close() {
+        /** Deletes the events and closes the pipe; the sockets are the pair's ({@link SplicePair#close()}). */
+        void release() {
             if (readable != null) {
                 readable.del();
                 writable.del();

@@ -330,7 +330,13 @@ final class SplicePair implements Forwarding {
                 }
             }
             if (!closed && !done) {
-                watch(readable, writable); // rounds used up: level-triggered, it fires again next pass
+                // rounds used up; level-triggered, the event fires again next pass. Bytes still in
+                // the pipe wait for dst: src may have nothing more to say until they are answered
+                if (inPipe > 0) {
+                    watch(writable, readable);
+                } else {
+                    watch(readable, writable);
+                }
             }
         }
 

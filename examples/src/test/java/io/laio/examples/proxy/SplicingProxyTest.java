@@ -225,6 +225,41 @@ class SplicingProxyTest {
         awaitDescriptors(baseline);
     }
 
+    /**
+     * Requests and replies of many sizes, each side waiting for the other's whole message and
+     * never ending its stream: every byte the proxy took in must go out without more arriving
+     * behind it (the last bytes of a message must not wait in a pipe for the next message).
+     */
+    @Test
+    void everyMessageIsForwardedWholeWithoutWaitingForTheNext() throws Exception {
+        int proxyPort = startProxy(target());
+        Random sizes = new Random(11);
+        int[] size = new int[120];
+        for (int i = 0; i < size.length; i++) {
+            size[i] = 1 + sizes.nextInt(i % 3 == 0 ? 1 << 20 : 64 * 1024);
+        }
+        CompletableFuture<Void> server = CompletableFuture.runAsync(() -> {
+            try (Socket t = targetListener.accept()) {
+                t.setSoTimeout(10_000);
+                for (int i = 0; i < size.length; i++) {
+                    byte[] request = t.getInputStream().readNBytes(size[i]);
+                    assertArrayEquals(random(size[i], i), request, "request " + i);
+                    t.getOutputStream().write(random(size[i], -i - 1));
+                }
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        }, PEERS);
+        try (Socket c = new Socket("127.0.0.1", proxyPort)) {
+            c.setSoTimeout(10_000); // a message stuck in a pipe: the read times out
+            for (int i = 0; i < size.length; i++) {
+                c.getOutputStream().write(random(size[i], i));
+                assertArrayEquals(random(size[i], -i - 1), c.getInputStream().readNBytes(size[i]), "reply " + i);
+            }
+        }
+        server.get(30, TimeUnit.SECONDS);
+    }
+
     @Test
     void halfCloseIsPassedOnInBothDirections() throws Exception {
         int proxyPort = startProxy(target());
@@ -395,6 +430,75 @@ class SplicingProxyTest {
             awaitNoOpenPairs();
         }
         awaitDescriptors(baseline);
+    }
+
+    /** Reads until end-of-file or a reset: the bytes read, or -1 for a reset; a read that times out throws. */
+    private static long readToEnd(Socket s) {
+        try {
+            return drain(s.getInputStream())[0];
+        } catch (java.net.SocketTimeoutException stuck) {
+            throw new RuntimeException("no end within the read timeout", stuck);
+        } catch (Exception reset) {
+            return -1; // a reset is an end as good
+        }
+    }
+
+    @Test
+    void closingTheProxyWithTransfersInFlightEndsEveryPeerAndLeavesNothingOpen() throws Exception {
+        int proxyPort = startProxy(target());
+        warmUp();
+        long baseline = ProxyServerTest.openDescriptors();
+        int n = 4;
+        List<Socket> peers = new ArrayList<>();
+        List<CompletableFuture<Void>> floods = new ArrayList<>();
+        byte[] chunk = random(64 * 1024, 8);
+        for (int i = 0; i < n; i++) {
+            Socket c = new Socket("127.0.0.1", proxyPort);
+            Socket t = targetListener.accept();
+            peers.add(c);
+            peers.add(t);
+        }
+        for (Socket s : peers) {
+            s.setSoTimeout(20_000);
+            // both ways, nobody reading: the pipes fill and stay full
+            floods.add(CompletableFuture.runAsync(() -> {
+                try {
+                    OutputStream out = s.getOutputStream();
+                    while (true) {
+                        out.write(chunk);
+                    }
+                } catch (Exception closed) {
+                    // the proxy closed the connection: what the test waits for
+                }
+            }, PEERS));
+        }
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (onLoop(proxy::bufferedBytes) < 2L * n * SplicePair.PIPE_SIZE / 2) {
+            assertTrue(System.nanoTime() < deadline, "the pipes never filled: " + onLoop(proxy::bufferedBytes));
+            Thread.sleep(20);
+        }
+        assertEquals(n, onLoop(proxy::openPairs));
+        onLoop(() -> {
+            proxy.close();
+            return null;
+        });
+        assertEquals(0, onLoop(proxy::openPairs), "closed at once, with bytes in its pipes");
+        assertEquals(0L, onLoop(proxy::bufferedBytes));
+        List<CompletableFuture<Long>> ends = new ArrayList<>();
+        for (Socket s : peers) {
+            ends.add(CompletableFuture.supplyAsync(() -> readToEnd(s), PEERS));
+        }
+        for (CompletableFuture<Long> e : ends) {
+            e.get(30, TimeUnit.SECONDS); // each peer sees its end (a read that timed out throws here)
+        }
+        for (CompletableFuture<Void> f : floods) {
+            f.get(30, TimeUnit.SECONDS); // and no writer is held back forever
+        }
+        for (Socket s : peers) {
+            s.close();
+        }
+        // the listener is gone with the proxy; every socket and pipe of the pairs too
+        awaitDescriptors(baseline - 1);
     }
 
     @Test

@@ -18,8 +18,10 @@
 # buffered, one loop) and the proxy (one loop) each run in their own JVM; the load
 # (io.laio.bench.buffer.StreamLoad: CONNECTIONS threads, each echoing MESSAGE bytes in a loop)
 # runs in a third, direct and through the proxy in turn, RUNS times; medians and their ratio.
-# PROXY_IO lists the proxy's --io modes to measure, one proxy JVM each on its own port, each
-# a row of the table (default "buffered"; PROXY_IO="buffered splice" adds the splice(2) mode).
+# PROXY_IO lists the proxy's --io modes to measure (buffered: two BufferEvents per client;
+# splice: splice(2) through a pipe per direction), one proxy JVM each on its own port, each a
+# row of the table; default "buffered splice". The proxies' output goes to a temporary log,
+# shown when one fails to start.
 # Usage: [PROXY_IO="buffered splice"] benchmarks/proxy.sh [RUNS=3] [CONNECTIONS=64] [MESSAGE=16384] [SECONDS=10]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,21 +31,29 @@ MESSAGE=${3:-16384}
 SECONDS_EACH=${4:-10}
 . benchmarks/common.sh
 use_jdk25
+PROXY_IO=${PROXY_IO:-buffered splice}
+for io in $PROXY_IO; do
+  case "$io" in
+    buffered|splice) ;;
+    *) echo "PROXY_IO: unknown mode '$io' (buffered or splice)" >&2; exit 2 ;;
+  esac
+done
+[ -n "${PROXY_IO// /}" ] || { echo "PROXY_IO: no mode given (buffered, splice or both)" >&2; exit 2; }
 mvn -B -q package -DskipTests
-PROXY_IO=${PROXY_IO:-buffered}
+LOGS=$(mktemp -d)
 ECHO_PORT=18311
 JAVA="$JAVA_HOME/bin/java"
 "$JAVA" -jar examples/target/laio-examples.jar echo --port "$ECHO_PORT" --loops 1 >/dev/null 2>&1 & ECHO_PID=$!
 PIDS=("$ECHO_PID")
-trap 'kill "${PIDS[@]}" 2>/dev/null || true' EXIT
+trap 'kill "${PIDS[@]}" 2>/dev/null || true; rm -rf "$LOGS"' EXIT
 wait_for_port "$ECHO_PORT" || { echo "the echo server did not start" >&2; exit 1; }
 declare -A PROXY_PORT
 port=18312
 for io in $PROXY_IO; do
   PROXY_PORT[$io]=$port
   "$JAVA" -jar examples/target/laio-examples.jar proxy --listen "$port" --to "127.0.0.1:$ECHO_PORT" --loops 1 \
-    --io "$io" >/dev/null 2>&1 & PIDS+=($!)
-  wait_for_port "$port" || { echo "the proxy (--io $io) did not start" >&2; exit 1; }
+    --io "$io" >"$LOGS/proxy-$io.log" 2>&1 & PIDS+=($!)
+  wait_for_port "$port" || { echo "the proxy (--io $io) did not start:" >&2; cat "$LOGS/proxy-$io.log" >&2; exit 1; }
   port=$((port + 1))
 done
 load() {

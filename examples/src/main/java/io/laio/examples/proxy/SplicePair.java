@@ -42,10 +42,12 @@ import org.slf4j.LoggerFactory;
  * enter user space.
  *
  * <p><b>Driven by readiness.</b> Each direction watches either its source for reading or its
- * destination for writing (persistent, level-triggered events on the loop's epoll). Readable:
- * splice the source into the pipe, then the pipe into the destination, repeated a few times per
- * callback (the level-triggered event brings the rest in the next pass, so one busy connection
- * does not hold the loop).
+ * destination for writing (persistent, level-triggered events on {@link Descriptor} sources on
+ * the loop's epoll). Readable: splice the source into the pipe, then the pipe into the
+ * destination, repeated up to {@code ROUNDS} times per callback, so one busy connection does not
+ * hold the loop; the level-triggered event brings the rest in the next pass. Bytes still in the
+ * pipe when the rounds run out wait for the destination, not the source: the source may have
+ * nothing more to send until they are answered.
  *
  * <p><b>Back-pressure.</b> When the destination takes less than the pipe holds, the direction
  * stops watching its source and watches the destination instead: the pipe
@@ -61,8 +63,8 @@ import org.slf4j.LoggerFactory;
  * {@link InetAddress#getAllByName} as a LAIO call on a helper lane, then a non-blocking
  * {@code connect} as a LAIO call to each address in turn.
  *
- * <p>Every descriptor (two sockets, four pipe ends) is closed exactly once, by {@link #close()},
- * after its events are deleted; a target socket with a connect in flight is closed when the
+ * <p>Every descriptor (two sockets, four pipe ends) is closed exactly once, by {@link #close()}
+ * (a direction's {@code release()} frees its pipe only), after its events are deleted; a target socket with a connect in flight is closed when the
  * cancelled connect completes. Threading: the loop thread of the {@link Laio}'s base.
  */
 final class SplicePair implements Forwarding {

@@ -48,9 +48,11 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The proxy with {@code --io splice} between JDK sockets: exact bytes both ways on many
- * connections at once, a slow reader held back with the pipes as the only buffer, half-close
- * both ways, a refused target, a reset mid-stream, and no descriptor left behind.
+ * connections at once, requests and replies that never end their streams, a slow reader held
+ * back with the pipes as the only buffer, half-close both ways, a refused target, a reset
+ * mid-stream, the proxy closed with full pipes, and no descriptor left behind.
  */
+// a separate thread: a JDK socket read ignores the interrupt of a same-thread timeout, and a hang would never end
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class SplicingProxyTest {
     private static final ExecutorService PEERS = Executors.newCachedThreadPool(

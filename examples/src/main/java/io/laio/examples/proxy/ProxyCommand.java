@@ -39,7 +39,8 @@ import picocli.CommandLine.TypeConversionException;
 @Command(name = "proxy", mixinStandardHelpOptions = true,
         description = "Forwards every TCP connection accepted on --listen to --to HOST:PORT, on N laio event loops:"
                 + " buffered connections with back-pressure both ways and half-close, the target's name resolved on a"
-                + " LAIO helper; with --tls, TLS is terminated here and the target sees plain TCP.")
+                + " LAIO helper; with --tls, TLS is terminated here and the target sees plain TCP; with --io splice,"
+                + " bytes move socket to pipe to socket with splice(2).")
 public final class ProxyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -61,6 +62,12 @@ public final class ProxyCommand implements Callable<Integer> {
             description = "How long reaching the target may take, resolving included; the client is closed after"
                     + " (default: ${DEFAULT-VALUE}).")
     Duration connectTimeout;
+
+    @Option(names = "--io", defaultValue = "buffered", converter = IoConverter.class,
+            description = "buffered (two BufferEvents per client, bytes through pooled off-heap buffers) or splice"
+                    + " (splice(2) through a 64 KiB pipe per direction, no user-space copy; plain TCP only)"
+                    + " (default: ${DEFAULT-VALUE})")
+    ProxyServer.Io io;
 
     @Mixin
     LoopsOption loops;
@@ -102,14 +109,25 @@ public final class ProxyCommand implements Callable<Integer> {
         }
     }
 
+    /** {@code --io}'s values. */
+    public static final class IoConverter extends Check.EnumConverter<ProxyServer.Io> {
+        /** The converter picocli instantiates. */
+        public IoConverter() {
+            super(ProxyServer.Io.class);
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         Check check = Check.of(spec);
         check.listenPort("--listen", port);
         check.positive("--connect-timeout", connectTimeout, Duration.ofHours(1));
         int n = loops.loops(check);
+        if (tlsOption.enabled() && io == ProxyServer.Io.SPLICE) {
+            throw check.fail("--tls needs --io buffered (spliced bytes never pass through the TLS engine)");
+        }
         ServerTls tls = tlsOption.load(check);
-        ProxyServer.Target target = new ProxyServer.Target(to.host(), to.port(), tls, connectTimeout);
+        ProxyServer.Target target = new ProxyServer.Target(to.host(), to.port(), tls, connectTimeout, io);
         EventLoopGroup group = EventLoopGroup.builder().loops(n).threadName("proxy-loop").backend("epoll").build();
         List<ProxyServer> servers;
         try {
@@ -124,7 +142,7 @@ public final class ProxyCommand implements Callable<Integer> {
             group.shutdownGracefully(Duration.ZERO, Duration.ofSeconds(1));
         }, "proxy-shutdown"));
         System.out.println("listening on " + servers.get(0).port());
-        System.out.println("forwarding to " + to.host() + ":" + to.port() + ", loops " + n + ", accept " + loops.accept()
+        System.out.println("forwarding to " + to.host() + ":" + to.port() + ", loops " + n + ", accept " + loops.accept() + ", io " + io
                 + (tls != null ? ", tls" : ""));
         System.out.flush();
         group.awaitTermination(Duration.ofDays(365_000));

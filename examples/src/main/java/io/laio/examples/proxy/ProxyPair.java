@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: the loop thread of the {@link Laio}'s base.
  */
-final class ProxyPair {
+final class ProxyPair implements Forwarding {
     private static final Logger LOG = LoggerFactory.getLogger(ProxyPair.class);
     /** The input a side holds at most before it stops reading. */
     static final long READ_HIGH = 64 * 1024;
@@ -96,19 +96,22 @@ final class ProxyPair {
     }
 
     /** Starts reading the client and connecting to the target; handlers may run (and close the pair) before it returns. */
-    void start() {
+    @Override
+    public void start() {
         client.be.enable(Ev.READ);
         target.be.enable(Ev.READ);
         target.be.connect(host, port);
     }
 
     /** Bytes the pair holds now, in both sides' buffers. */
-    long buffered() {
+    @Override
+    public long buffered() {
         return closed ? 0 : client.buffered() + target.buffered();
     }
 
     /** Closes both sides now. */
-    void close() {
+    @Override
+    public void close() {
         if (closed) {
             return;
         }

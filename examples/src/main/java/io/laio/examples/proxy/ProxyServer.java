@@ -30,6 +30,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +41,7 @@ import org.slf4j.LoggerFactory;
  * through a {@link ProxyPair} (two {@link io.laio.buffer.BufferEvent}s with back-pressure both
  * ways and half-close), optionally terminating TLS on the accepted side. The target's name is
  * resolved for each connection, on a LAIO helper lane, so a slow resolver never stops the loop.
+ * With {@link Io#SPLICE} a {@link SplicePair} moves the bytes with {@code splice(2)} instead.
  *
  * <p>On an {@link EventLoopGroup} ({@link #onLoops}) there is one per loop, each with its own
  * {@code SO_REUSEPORT} listener, or loop 0's listener hands connections out round robin; a pair
@@ -55,25 +58,60 @@ public final class ProxyServer implements LoopServers.Server {
      * @param port           the target's port
      * @param tls            the identity for TLS on the accepted side, or {@code null} for plain TCP
      * @param connectTimeout how long a connection to the target may take (resolving included)
+     * @param io             how bytes move: {@link Io#BUFFERED} or {@link Io#SPLICE} (plain TCP only)
      */
-    public record Target(String host, int port, ServerTls tls, Duration connectTimeout) {
-        /** Checks the values. */
+    public record Target(String host, int port, ServerTls tls, Duration connectTimeout, Io io) {
+        /**
+         * Checks the values.
+         *
+         * @throws IllegalArgumentException for a bad host, port or timeout, or TLS with {@link Io#SPLICE}
+         */
         public Target {
             if (host == null || host.isBlank() || port < 1 || port > 65535) {
                 throw new IllegalArgumentException("target " + host + ":" + port);
             }
+            if (io == Io.SPLICE && tls != null) {
+                throw new IllegalArgumentException("TLS needs Io.BUFFERED: spliced bytes never reach the TLS engine");
+            }
             if (connectTimeout.isNegative() || connectTimeout.isZero()) {
                 throw new IllegalArgumentException("connect timeout " + connectTimeout);
             }
+            Objects.requireNonNull(io, "io");
+        }
+
+        /**
+         * A buffered target.
+         *
+         * @param host           the target's host name or address
+         * @param port           the target's port
+         * @param tls            the identity for TLS on the accepted side, or {@code null} for plain TCP
+         * @param connectTimeout how long a connection to the target may take (resolving included)
+         */
+        public Target(String host, int port, ServerTls tls, Duration connectTimeout) {
+            this(host, port, tls, connectTimeout, Io.BUFFERED);
+        }
+    }
+
+    /** How a proxied connection moves its bytes. */
+    public enum Io {
+        /** Two {@link io.laio.buffer.BufferEvent}s ({@link ProxyPair}): back-pressure by watermarks, TLS possible. */
+        BUFFERED,
+        /** {@code splice(2)} through a pipe per direction ({@link SplicePair}): no user-space copy, plain TCP only. */
+        SPLICE;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 
     private final Laio laio;
     private final SegmentPool pool = SegmentPool.create();
+    private final Splice splice = new Splice();
     private final Target target;
     private final RawListener listener; // null: a loop served by hand-off only
     private final EventLoopGroup handOffTo; // non-null: hand accepted connections round robin
-    private final Set<ProxyPair> pairs = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Set<Forwarding> pairs = Collections.newSetFromMap(new IdentityHashMap<>());
     private volatile List<ProxyServer> peers = List.of();
     private volatile long connections;
     private long handedOut;
@@ -146,10 +184,10 @@ public final class ProxyServer implements LoopServers.Server {
         return pairs.size();
     }
 
-    /** Bytes held now in the buffers of this loop's open pairs. Loop thread. @return the count */
+    /** Bytes held now in the buffers (or, spliced, the pipes) of this loop's open pairs. Loop thread. @return the count */
     public long bufferedBytes() {
         long n = 0;
-        for (ProxyPair p : pairs) {
+        for (Forwarding p : pairs) {
             n += p.buffered();
         }
         return n;
@@ -184,14 +222,16 @@ public final class ProxyServer implements LoopServers.Server {
             return;
         }
         ServerTls tls = target.tls();
-        ProxyPair p = new ProxyPair(this, laio, pool, fd, tls == null ? null : tls.newEngine(), target.host(), target.port(),
+        Forwarding p = target.io() == Io.SPLICE
+                ? new SplicePair(this, laio, splice, fd, target.host(), target.port(), target.connectTimeout())
+                : new ProxyPair(this, laio, pool, fd, tls == null ? null : tls.newEngine(), target.host(), target.port(),
                 target.connectTimeout());
         pairs.add(p);
         p.start(); // after add: a target refused at once closes the pair inside start()
     }
 
     /** From a pair: it has closed or begun to close. */
-    void pairClosed(ProxyPair p) {
+    void pairClosed(Forwarding p) {
         pairs.remove(p);
     }
 
@@ -205,7 +245,7 @@ public final class ProxyServer implements LoopServers.Server {
         if (listener != null) {
             listener.close();
         }
-        for (ProxyPair p : new ArrayList<>(pairs)) {
+        for (Forwarding p : new ArrayList<>(pairs)) {
             p.close();
         }
     }

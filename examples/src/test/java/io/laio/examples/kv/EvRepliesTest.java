@@ -22,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.laio.buffer.EvBuffer;
 import io.laio.buffer.SegmentPool;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -89,6 +90,41 @@ class EvRepliesTest {
         r.putLine("END"); // no mark left: straight out at the next release
         r.release(5);
         assertEquals("END\r\n", drainOut());
+    }
+
+    /** A get hit's reply, as {@link CommandHandler} puts it. */
+    private void hit(String key, long flags, byte[] value) {
+        r.put("VALUE ");
+        r.put(key);
+        r.put(" ");
+        r.putUnsigned(flags);
+        r.put(" ");
+        r.putUnsigned(value.length);
+        r.crlf();
+        r.put(value);
+        r.crlf();
+        r.putLine("END");
+    }
+
+    @Test
+    void aGetHitsReplyAllocatesNothingInSteadyState() {
+        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long tid = Thread.currentThread().threadId();
+        byte[] value = "v".repeat(100).getBytes(StandardCharsets.US_ASCII);
+        for (int i = 0; i < 30_000; i++) { // warm up: the JIT compiles and the pool fills
+            hit("key:000042", 4_294_967_295L - i, value);
+            r.release(0);
+            out.drain(out.length());
+        }
+        threads.getThreadAllocatedBytes(tid);
+        long before = threads.getThreadAllocatedBytes(tid);
+        for (int i = 0; i < 10_000; i++) {
+            hit("key:000042", 4_294_967_295L - i, value);
+            r.release(0);
+            out.drain(out.length());
+        }
+        long allocated = threads.getThreadAllocatedBytes(tid) - before;
+        assertTrue(allocated < 1_000, allocated + " bytes allocated by 10,000 replies"); // a stray boxed long, not 2 Strings a reply
     }
 
     @Test

@@ -159,6 +159,12 @@ public final class BufferEvent {
     private boolean released;
     private boolean closeWhenFlushed;
     private boolean kickPending;
+    /**
+     * Inside {@link #deliver}: the kick that appending to the output or draining the input would
+     * schedule is owed instead ({@link #kickOwed}), since the caller writes and reads next itself.
+     */
+    private boolean deferKick;
+    private boolean kickOwed;
     private boolean inRead;
     private boolean inWrite;
     private long readLow;
@@ -876,7 +882,7 @@ public final class BufferEvent {
                     }
                     return;
                 }
-                arrived(r);
+                deliver(r);
                 writeWhatTheReadCallbackAppended();
             }
         } finally {
@@ -908,9 +914,29 @@ public final class BufferEvent {
             }
             return; // cancelled: disabled or timed out
         }
-        arrived(result);
+        deliver(result);
         writeWhatTheReadCallbackAppended();
         startRead();
+    }
+
+    /**
+     * {@link #arrived} for a caller that then writes what the callbacks appended and posts the
+     * next read itself: the kick a reply or a drain would schedule is not needed, which saves a
+     * callback of the loop per request. If a callback throws, the kick is scheduled after all.
+     */
+    private void deliver(long r) {
+        deferKick = true;
+        boolean done = false;
+        try {
+            arrived(r);
+            done = true;
+        } finally {
+            deferKick = false;
+            if (!done && kickOwed) {
+                kickOwed = false;
+                scheduleKick();
+            }
+        }
     }
 
     /**
@@ -919,7 +945,9 @@ public final class BufferEvent {
      * request-reply exchange waits for neither.
      */
     private void writeWhatTheReadCallbackAppended() {
-        if (kickPending && writeCall == null && !closed) {
+        boolean owed = kickOwed;
+        kickOwed = false;
+        if ((owed || kickPending) && writeCall == null && !closed) {
             startWrite();
         }
     }
@@ -1198,14 +1226,22 @@ public final class BufferEvent {
     /** From the buffers: something was appended. */
     void bufferGrew(EvBuffer b) {
         if ((b == output || b == sockOut) && writeCall == null) {
-            scheduleKick();
+            kickOrOwe();
         }
     }
 
     /** From the buffers: something was drained. */
     void bufferShrank(EvBuffer b) {
         if (b == input && readHigh > 0 && readCall == null && !inRead && wantsRead()) {
-            scheduleKick(); // below the high watermark again: resume reading
+            kickOrOwe(); // below the high watermark again: resume reading
+        }
+    }
+
+    private void kickOrOwe() {
+        if (deferKick) {
+            kickOwed = true;
+        } else {
+            scheduleKick();
         }
     }
 

@@ -54,6 +54,8 @@ final class Loopback implements AutoCloseable {
     final Laio plain = Laio.create(LaioConfig.builder().policy(Policy.INLINE).build());
     final SegmentPool pool = SegmentPool.create();
     private final Event tick;
+    /** Runs of the tick's callback, for tests that count the loop's callbacks. */
+    private long ticks;
     private final MemorySegment sa = Arena.ofAuto().allocate(32, 8);
     private int listenFd = -1;
     private int port;
@@ -62,7 +64,7 @@ final class Loopback implements AutoCloseable {
 
     Loopback() {
         // a persistent tick so loop(ONCE) always returns within 5 ms and conditions are re-checked
-        tick = Event.set(base, null, Ev.TIMEOUT | Ev.PERSIST, (ev, what, arg) -> { }, null);
+        tick = Event.set(base, null, Ev.TIMEOUT | Ev.PERSIST, (ev, what, arg) -> ticks++, null);
         tick.add(Duration.ofMillis(5));
     }
 
@@ -73,6 +75,11 @@ final class Loopback implements AutoCloseable {
         lo.listenFd = l[0];
         lo.port = l[1];
         return lo;
+    }
+
+    /** The loop's callbacks run so far, the tick's left out. */
+    long callbacks() {
+        return base.stats().callbacks() - ticks;
     }
 
     /** The port of the {@link #listening()} socket. */

@@ -49,7 +49,7 @@ class WriteOrderTest {
     }
 
     /** Answers each line with a reply; counts the recvfroms made between a request's onRead and its reply's onWrite. */
-    private static final class Replier extends BufferEventTest.Recorder {
+    private static class Replier extends BufferEventTest.Recorder {
         private final io.laio.Laio laio;
         final List<String> outOfOrder = new ArrayList<>();
         long recvAtRead = -1;
@@ -85,8 +85,12 @@ class WriteOrderTest {
         }
     }
 
+    /** Loop callbacks per request of the last {@link #exchange} after its first round. */
+    private double callbacksPerRequest;
+
     private void exchange(boolean requestBeforeReading) throws Exception {
-        int rounds = 20;
+        int rounds = 40;
+        long[] callbacksAtReply = {-1, -1}; // at the first and at the last
         AtomicReference<Throwable> failure = new AtomicReference<>();
         AtomicReference<List<String>> replies = new AtomicReference<>();
         Socket s = lo.connect();
@@ -95,11 +99,18 @@ class WriteOrderTest {
         if (requestBeforeReading) {
             out.write("request 0\n".getBytes(StandardCharsets.US_ASCII)); // there when the first read is made
         }
-        Replier r = new Replier(lo.laio);
+        Replier r = new Replier(lo.laio) {
+            @Override
+            public void onWrite(BufferEvent be) {
+                super.onWrite(be);
+                callbacksAtReply[callbacksAtReply[0] < 0 ? 0 : 1] = lo.callbacks();
+            }
+        };
         BufferEvent be = lo.accepted(r);
         if (requestBeforeReading) {
             lo.runFor(20); // the request is in the socket before reading is enabled: the first read completes inline
         }
+        be.readWatermarks(0, 64 << 10); // onRead's drain below the high mark would kick too
         lo.peer("peer", failure, () -> {
             try (s) {
                 BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
@@ -115,10 +126,11 @@ class WriteOrderTest {
         });
         be.enable(Ev.READ);
         lo.runUntil(() -> replies.get() != null || failure.get() != null, 10);
+        callbacksPerRequest = (double) (callbacksAtReply[1] - callbacksAtReply[0]) / (rounds - 1);
         be.close();
         assertEquals(null, failure.get());
         assertEquals(rounds, replies.get().size());
-        assertEquals("re: request 19", replies.get().get(rounds - 1));
+        assertEquals("re: request " + (rounds - 1), replies.get().get(rounds - 1));
         assertTrue(r.outOfOrder.isEmpty(), r.outOfOrder.toString());
         assertEquals(rounds, r.replies);
     }
@@ -131,5 +143,16 @@ class WriteOrderTest {
     @Test
     void replyToARequestReadInlineIsWrittenBeforeTheNextRead() throws Exception {
         exchange(true);
+    }
+
+    /**
+     * A request read in the background costs the loop two callbacks, the socket's readiness
+     * and the read's completion: the reply appended and the input drained in {@code onRead}
+     * schedule no kick of their own, since the completion writes and reads next itself.
+     */
+    @Test
+    void aRequestReplyExchangeCostsTwoLoopCallbacksPerRequest() throws Exception {
+        exchange(false);
+        assertTrue(callbacksPerRequest <= 2.0, "callbacks per request: " + callbacksPerRequest);
     }
 }

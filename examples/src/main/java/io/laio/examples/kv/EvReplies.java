@@ -23,10 +23,23 @@ import io.laio.buffer.EvBuffer;
  * and otherwise into a held buffer, moved to the output as the log acknowledges: the output is
  * written from the next loop pass on, so a byte in it is as good as sent. The bookkeeping is
  * {@link ReplyBuffer}'s (marks: byte position and LSN), over {@code EvBuffer} segments.
+ *
+ * <p>A reply is made of many small pieces ({@code VALUE}, the key, numbers, CRLFs, {@code END}):
+ * they collect in a small array first and go to the buffer in one append, at the next
+ * {@link #release} (which the connection calls after every batch of commands), before a mark,
+ * or when the array is full; a piece larger than the array's room goes straight on after what
+ * the array holds. Numbers are written as digits without a {@code String}.
  */
 final class EvReplies implements Replies {
+    /** Room for the pieces of a few replies: a hit's header line and {@code END} fit many times. */
+    static final int STAGE_BYTES = 512;
+    private static final byte[] CRLF = {'\r', '\n'};
+
     private final EvBuffer out;
     private final EvBuffer held;
+    /** Bytes put and not yet in {@code out} or {@code held}: they go where {@link #sink()} says. */
+    private final byte[] stage = new byte[STAGE_BYTES];
+    private int staged;
     /** Bytes ever put into {@code held} / moved out of it: marks are positions on that count. */
     private long heldIn;
     private long heldOut;
@@ -39,9 +52,9 @@ final class EvReplies implements Replies {
         this.held = new EvBuffer(out.pool());
     }
 
-    /** Bytes not yet in the output, held for the log. */
+    /** Bytes put and not yet in the output: held for the log, or not yet appended. */
     long held() {
-        return held.length();
+        return held.length() + staged;
     }
 
     long produced() {
@@ -54,11 +67,16 @@ final class EvReplies implements Replies {
 
     @Override
     public void awaitLsn(long lsn) {
+        unstage(); // the bytes before the mark go where the bytes before it went
         marks.add(heldIn, lsn);
     }
 
-    /** Drops the marks {@code ackedLsn} satisfies and moves what they held into the output. */
+    /**
+     * Appends what was put since, then drops the marks {@code ackedLsn} satisfies and moves what
+     * they held into the output.
+     */
     void release(long ackedLsn) {
+        unstage();
         long mark = marks.release(ackedLsn);
         long upTo = mark < 0 ? heldIn : mark;
         if (upTo > heldOut) {
@@ -71,23 +89,58 @@ final class EvReplies implements Replies {
         return marks.isEmpty() ? out : held;
     }
 
+    /** Appends the staged bytes to the sink. */
+    private void unstage() {
+        int n = staged;
+        if (n == 0) {
+            return;
+        }
+        staged = 0;
+        EvBuffer to = sink();
+        to.append(stage, 0, n);
+        if (to == held) {
+            heldIn += n;
+        }
+    }
+
+    /** Room for {@code n} more staged bytes, or false (the stage is emptied first) when {@code n} never fits. */
+    private boolean stageRoom(int n) {
+        if (staged + n <= STAGE_BYTES) {
+            return true;
+        }
+        unstage();
+        return n <= STAGE_BYTES;
+    }
+
     @Override
     public void put(byte[] b) {
+        int n = b.length;
+        produced += n;
+        if (stageRoom(n)) {
+            System.arraycopy(b, 0, stage, staged, n);
+            staged += n;
+            return;
+        }
         EvBuffer to = sink();
         to.append(b);
-        produced += b.length;
         if (to == held) {
-            heldIn += b.length;
+            heldIn += n;
         }
     }
 
     @Override
     public void put(String s) {
+        int n = s.length();
+        produced += n;
+        if (stageRoom(n)) {
+            Latin1.copy(s, stage, staged);
+            staged += n;
+            return;
+        }
         EvBuffer to = sink();
         to.appendLatin1(s);
-        produced += s.length();
         if (to == held) {
-            heldIn += s.length();
+            heldIn += n;
         }
     }
 
@@ -97,20 +150,47 @@ final class EvReplies implements Replies {
         crlf();
     }
 
-    private static final byte[] CRLF = {'\r', '\n'};
-
     @Override
     public void crlf() {
         put(CRLF);
     }
 
+    /** The decimal digits of {@code v} read as unsigned, as {@link Long#toUnsignedString(long)} has them. */
     @Override
     public void putUnsigned(long v) {
-        put(Long.toUnsignedString(v));
+        int n = digits(v);
+        produced += n;
+        stageRoom(n); // 20 digits at most always fit
+        int end = staged + n;
+        long q = v;
+        int i = end;
+        if (q < 0) { // above Long.MAX_VALUE: the last digit of the unsigned value first
+            long div = Long.divideUnsigned(q, 10);
+            stage[--i] = (byte) ('0' + (q - div * 10));
+            q = div;
+        }
+        do {
+            stage[--i] = (byte) ('0' + q % 10);
+            q /= 10;
+        } while (q != 0);
+        staged = end;
     }
 
-    /** Drops what is held (the connection is closing). */
+    /** How many decimal digits the unsigned value {@code v} has. */
+    static int digits(long v) {
+        if (v < 0) {
+            return Long.compareUnsigned(v, -8_446_744_073_709_551_616L) >= 0 ? 20 : 19; // 10^19 unsigned
+        }
+        int n = 1;
+        for (long p = 10; n < 19 && v >= p; p *= 10) {
+            n++;
+        }
+        return n;
+    }
+
+    /** Drops what is held or staged (the connection is closing). */
     void clear() {
+        staged = 0;
         held.clear();
         heldOut = heldIn;
         marks.clear();
@@ -118,6 +198,6 @@ final class EvReplies implements Replies {
 
     @Override
     public String toString() {
-        return "EvReplies[held=" + held.length() + ", marks=" + marks.size() + "]";
+        return "EvReplies[staged=" + staged + ", held=" + held.length() + ", marks=" + marks.size() + "]";
     }
 }

@@ -34,6 +34,11 @@ package io.laio;
  * closed while watched stops reporting (the kernel drops its entry), and one reused for a new
  * file is watched afresh at its next {@code add()}.
  *
+ * <p>A number that is not open when its event is added: on {@code "epoll"}, {@code add()} throws
+ * {@link java.io.UncheckedIOException} whose cause names {@code EBADF}; on {@code "uring"}, whose
+ * ring learns of it only when the entry is submitted, the event is deleted in the next loop pass.
+ * Either way the base serves its other events on.
+ *
  * @param fd the descriptor number, 0 or more
  */
 public record Descriptor(int fd) {

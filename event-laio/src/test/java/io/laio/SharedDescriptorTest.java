@@ -150,4 +150,36 @@ class SharedDescriptorTest {
             assertTrue(e.getMessage().contains("Descriptor"), e.getMessage());
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"epoll", "uring"})
+    void aNumberThatIsNotOpenIsRefusedAndTheBaseServesOn(String backend) {
+        try (EventBase base = base(backend)) {
+            int[] closed = Native.pipe();
+            Native.close(closed[0]); // nothing else is opened until the stale event was refused
+            Native.close(closed[1]);
+            Event stale = Event.set(base, new Descriptor(closed[0]), Ev.READ | Ev.PERSIST, (e, w, a) -> { }, null);
+            if (backend.equals("epoll")) {
+                java.io.UncheckedIOException e = assertThrows(java.io.UncheckedIOException.class, stale::add);
+                assertTrue(String.valueOf(e.getCause()).contains("EBADF"), "the kernel's refusal is named: " + e.getCause());
+            } else {
+                stale.add(); // the ring learns of the refusal when the entry is submitted: at the next pass
+                base.loop(Ev.LOOP_NONBLOCK | Ev.LOOP_ONCE);
+                base.loop(Ev.LOOP_NONBLOCK | Ev.LOOP_ONCE);
+            }
+            assertTrue(!stale.pending(Ev.READ), "the refused event is not left waiting forever");
+            int[] sp = SocketWaiterTest.socketPair();
+            try {
+                int[] fired = {0};
+                Event live = Event.set(base, new Descriptor(sp[0]), Ev.READ, (e, w, a) -> fired[0]++, null);
+                live.add();
+                Native.writeByte(sp[1], (byte) 1);
+                loopUntil(base, () -> fired[0] > 0);
+                assertEquals(1, fired[0], "the base serves other descriptors on");
+            } finally {
+                Native.close(sp[0]);
+                Native.close(sp[1]);
+            }
+        }
+    }
 }

@@ -56,14 +56,27 @@ class HelperPoolTest {
                 pool.submit(call(i)); // first burst: the helpers are started
             }
             BackgroundCallTest.waitUntil(() -> done.get() == n);
-            BackgroundCallTest.waitUntil(() -> pool.searching() == 0); // all parked again
-            int before = pool.submitterWakes();
-            for (int i = 0; i < n; i++) {
-                pool.submit(call(i)); // second burst: parked helpers are woken
+            // Later bursts wake parked helpers. Whether a burst's submitter finds a helper
+            // searching depends on timing: a helper that drains the queue as fast as the calls
+            // come leaves each submit to wake the next one itself (a legal, slower schedule). So
+            // the wake-up passing is asserted over several bursts, not one: at least one wake per
+            // burst (every helper was parked), and fewer than one per call over all of them.
+            int rounds = 10;
+            int wakes = 0;
+            for (int r = 1; r <= rounds; r++) {
+                int target = (r + 1) * n;
+                BackgroundCallTest.waitUntil(() -> pool.searching() == 0); // all parked again
+                int before = pool.submitterWakes();
+                for (int i = 0; i < n; i++) {
+                    pool.submit(call(i));
+                }
+                BackgroundCallTest.waitUntil(() -> done.get() == target);
+                int made = pool.submitterWakes() - before;
+                assertTrue(made >= 1 && made <= n, "burst " + r + ": the submitter made " + made + " wake-ups");
+                wakes += made;
             }
-            BackgroundCallTest.waitUntil(() -> done.get() == 2 * n);
-            int wakes = pool.submitterWakes() - before;
-            assertTrue(wakes >= 1 && wakes < n, "the helpers passed wake-ups on; the submitter made " + wakes);
+            assertTrue(wakes < rounds * n, "the helpers passed wake-ups on; the submitter made " + wakes + " for "
+                    + rounds * n + " calls");
             assertEquals(n, pool.alive(), "no helper beyond the burst");
         } finally {
             assertTrue(pool.stop(TimeUnit.SECONDS.toNanos(10)));

@@ -182,4 +182,56 @@ class SharedDescriptorTest {
             }
         }
     }
+
+    /**
+     * A number made by a LAIO call ({@code dup} here; {@code accept4} takes the same path) that a
+     * closed socket's wait had watched before: the next wait on it adds its epoll entry with one
+     * {@code epoll_ctl}, not a failed re-arm of the closed file's entry and then an add.
+     */
+    @Test
+    void aNumberMadeThroughLaioIsAddedToTheLoopsEpollAtOnce() {
+        int[] first = SocketWaiterTest.socketPair();
+        int[] second = SocketWaiterTest.socketPair();
+        int number = first[0];
+        long[] dup = {-1};
+        try (EventBase base = base("epoll"); Laio laio = Laio.attach(base); Arena arena = Arena.ofShared()) {
+            io.laio.internal.epoll.EpollBackend epoll = io.laio.event.spi.Loops.backend(base, io.laio.internal.epoll.EpollBackend.class);
+            MemorySegment buf = arena.allocate(16);
+            long[] got = {-2};
+            Runnable recv = () -> {
+                assertEquals(-1, laio.syscall(Sys.SYS_recvfrom, number, buf.address(), 16, 0, 0, 0));
+                Event.set(base, laio.gethandle(), Ev.LAIO, (ev, w, a) -> got[0] = ev.result(), null).add();
+            };
+            base.execute(recv);
+            loopUntil(base, () -> epoll.watched(number));
+            Native.writeByte(first[1], (byte) 1);
+            loopUntil(base, () -> got[0] != -2);
+            assertEquals(1, got[0]);
+            Native.close(first[0]); // the number is free; the backend's entry for it stays dormant
+            long[] ctls = {-1, -1};
+            got[0] = -2;
+            base.execute(() -> {
+                dup[0] = laio.syscall(Sys.SYS_dup, second[0], 0, 0, 0, 0, 0);
+                ctls[0] = epoll.ctls();
+                if (dup[0] == number) {
+                    recv.run();
+                }
+                ctls[1] = epoll.ctls();
+            });
+            loopUntil(base, () -> ctls[1] >= 0);
+            org.junit.jupiter.api.Assumptions.assumeTrue(dup[0] == number, "dup took the freed number (another thread took it first)");
+            assertEquals(1, ctls[1] - ctls[0], "one epoll_ctl for the new file's first wait");
+            Native.writeByte(second[1], (byte) 2);
+            loopUntil(base, () -> got[0] != -2);
+            assertEquals(1, got[0], "the wait on the new file under the old number completes");
+            assertEquals(2, buf.get(ValueLayout.JAVA_BYTE, 0));
+        } finally {
+            Native.close(first[1]);
+            Native.close(second[0]);
+            Native.close(second[1]);
+            if (dup[0] >= 0) {
+                Native.close((int) dup[0]);
+            }
+        }
+    }
 }

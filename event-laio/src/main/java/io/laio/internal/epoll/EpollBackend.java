@@ -238,6 +238,26 @@ public final class EpollBackend implements Backend {
     }
 
     /**
+     * Loop thread: {@code fd} was just returned by a call that makes a descriptor ({@code accept4},
+     * {@code socket}, {@code dup}), so no epoll set holds an entry for the file it names now: its
+     * next registration adds one at once, with one {@code epoll_ctl}, where re-arming the entry of
+     * the file that had the number before would fail with {@code ENOENT} first (one wasted call
+     * per accepted connection whose number was watched before).
+     */
+    public void fresh(int fd) {
+        Registration r = fd >= 0 && fd < byFd.length ? byFd[fd] : null;
+        if (r != null) {
+            r.inEpoll = false;
+            r.armed = false;
+        }
+    }
+
+    /** Loop thread: {@code epoll_ctl} calls made so far (tests: one per wait, two where a re-arm found no entry). */
+    public long ctls() {
+        return epoll.ctls();
+    }
+
+    /**
      * Loop thread: how many entries were added to the kernel's set ({@code EPOLL_CTL_ADD}) so far;
      * a registration that does not change it re-armed an entry the kernel still had
      * ({@code EPOLL_CTL_MOD}), so its number still names the file it named then.

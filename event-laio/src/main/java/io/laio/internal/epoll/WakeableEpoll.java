@@ -51,6 +51,7 @@ public final class WakeableEpoll implements AutoCloseable {
     private boolean closed;
     /** Entries {@link #watch} added ({@code EPOLL_CTL_ADD}), first or after their number was reused. */
     private long adds;
+    private long ctls;
 
     public WakeableEpoll() throws ErrnoException {
         Arena arena = Arena.ofAuto();
@@ -124,6 +125,7 @@ public final class WakeableEpoll implements AutoCloseable {
     public int watch(int fd, int mask, boolean watched) {
         EpollEventLayout.set(ctl, 0, mask, fd);
         int op = watched ? MOD : ADD;
+        ctls++;
         if (Syscalls.fast(capture, Sys.SYS_epoll_ctl, epfd, op, fd, ctl.address()) == 0) {
             adds += op == ADD ? 1 : 0;
             return 0;
@@ -133,11 +135,17 @@ public final class WakeableEpoll implements AutoCloseable {
         if (other == 0) {
             return err;
         }
+        ctls++;
         if (Syscalls.fast(capture, Sys.SYS_epoll_ctl, epfd, other, fd, ctl.address()) != 0) {
             return Syscalls.errno(capture);
         }
         adds += other == ADD ? 1 : 0;
         return 0;
+    }
+
+    /** Owner thread: how many {@code epoll_ctl} calls {@link #watch} has made so far (tests). */
+    public long ctls() {
+        return ctls;
     }
 
     /**

@@ -146,7 +146,7 @@ public final class Router implements RingRoute.Completion, Completions.Delivery 
             }
             long r = settle(ts, slot, Syscalls.fast(ts.capture, nr, a1, a2, a3, a4, a5, a6));
             if (r >= 0 && newDescriptor(nr)) {
-                probe.history.forget(r); // a number closed behind laio's back names a new file now
+                made(r); // a number closed behind laio's back names a new file now
             }
             return r;
         }
@@ -242,7 +242,19 @@ public final class Router implements RingRoute.Completion, Completions.Delivery 
                 probe.received(ts, fd, 0, r, len, false); // no SO_TYPE question per short file read: known sockets only
             }
         } else if ((nr == Sys.SYS_accept4 || nr == Sys.SYS_accept) && r >= 0) {
-            probe.history.forget(r);
+            made(r);
+        }
+    }
+
+    /**
+     * A call made descriptor {@code fd}: its number names a new file, so what was learnt of the
+     * number goes (the probe's marks), and on the loop thread of an epoll base the loop's epoll
+     * adds its entry at once instead of first re-arming the closed file's.
+     */
+    private void made(long fd) {
+        probe.history.forget(fd);
+        if (loopEpoll != null && onConsumer()) {
+            loopEpoll.fresh((int) fd);
         }
     }
 
@@ -260,7 +272,7 @@ public final class Router implements RingRoute.Completion, Completions.Delivery 
                 probe.received(null, h.a1, nr == Sys.SYS_recvfrom ? h.a4 : 0, r, h.a3, true);
             }
         } else if ((nr == Sys.SYS_accept4 || nr == Sys.SYS_accept) && h.result >= 0) {
-            probe.history.forget(h.result);
+            made(h.result);
         }
     }
 

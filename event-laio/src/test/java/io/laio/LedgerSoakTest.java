@@ -85,6 +85,8 @@ import org.junit.jupiter.api.Test;
  * {@code laio.soak.strictShortReads} (a short inline read of a file is a failure; default false).
  */
 class LedgerSoakTest {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LedgerSoakTest.class);
+
     static final long SEED = Long.getLong("laio.soak.seed", System.nanoTime() ^ System.currentTimeMillis() * 31);
     static final long CALLS = Long.getLong("laio.soak.calls", 240_000);
     static final Path DIR = Path.of(System.getProperty("laio.soak.dir", "target/laio-soak"));
@@ -109,7 +111,7 @@ class LedgerSoakTest {
         long calls = Math.max(1, CALLS / 3);
         SoakRun run = new SoakRun(backend, seed, calls, DIR);
         String again = "-Dlaio.soak.seed=" + SEED + " -Dlaio.soak.calls=" + CALLS + " (" + backend + ", derived seed " + seed + ")";
-        System.out.println("[soak] " + backend + " starting: " + again);
+        LOG.info("[soak] " + backend + " starting: " + again);
         long t0 = System.nanoTime();
         Duration limit = Duration.ofSeconds(Long.getLong("laio.soak.timeoutSeconds", 600 + calls / 500));
         try {
@@ -119,7 +121,7 @@ class LedgerSoakTest {
             fail("soak threw; " + again + "\n" + run.failures + "\n" + run.traceDump(), e);
         }
         double secs = (System.nanoTime() - t0) / 1e9;
-        System.out.printf("[soak] %s %.1f s, %.0f calls/s: %s%n", backend, secs, run.totalCalls / secs, run.figures());
+        LOG.info(String.format("[soak] %s %.1f s, %.0f calls/s: %s", backend, secs, run.totalCalls / secs, run.figures()));
         if (run.failed()) {
             fail(run.failures.size() + " ledger failures; rerun with " + again + ":\n  " + String.join("\n  ", run.failures)
                     + "\n" + run.figures() + "\n" + run.traceDump());

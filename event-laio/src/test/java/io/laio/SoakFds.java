@@ -188,7 +188,10 @@ final class SoakFds {
     static List<String> laioThreadNames() {
         List<String> names = new ArrayList<>();
         for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.isAlive() && t.getName().startsWith("laio-")) {
+            // the blocked-loop checker watches running loops, not Laios: it lives while the
+            // soak's base runs, and starts with the first loop of the JVM (so the baseline of a
+            // soak that runs first in its JVM lacks it)
+            if (t.isAlive() && t.getName().startsWith("laio-") && !t.getName().equals("laio-blocked-loop-checker")) {
                 names.add(t.getName());
             }
         }

@@ -54,6 +54,8 @@ import java.util.concurrent.locks.LockSupport;
  * log parsed at the end of each round (each record exactly once, none that was cancelled).
  */
 final class SoakRun {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SoakRun.class);
+
     /** The three ways completions reach the caller. */
     enum Backend { STANDALONE, NIO, EPOLL }
 
@@ -269,8 +271,8 @@ final class SoakRun {
                 done += roundCalls;
                 rounds++;
                 if (calls >= 1_000_000 && rounds % 20 == 0) { // long runs: a sign of life now and then
-                    System.out.printf("[soak] %s %d calls after %d rounds, %.0f s%n", backend, totalCalls, rounds,
-                            (System.nanoTime() - started) / 1e9);
+                    LOG.info(String.format("[soak] %s %d calls after %d rounds, %.0f s", backend, totalCalls, rounds,
+                            (System.nanoTime() - started) / 1e9));
                 }
                 if (!failed()) {
                     SoakFds.awaitThreads(threadBase, this::fail, "after round " + round + " closed its Laio");

@@ -54,6 +54,8 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(600)
 public class LaioCallStateLincheckTest {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LaioCallStateLincheckTest.class);
+
     /** Lincheck runs this many scenarios per check; counted to show the check really ran. */
     static final AtomicInteger INSTANCES = new AtomicInteger();
 
@@ -169,7 +171,7 @@ public class LaioCallStateLincheckTest {
                 .iterations(isLong ? 200 : 20)
                 .invocationsPerIteration(isLong ? 10_000 : 200);
         LinChecker.check(LaioCallStateLincheckTest.class, o);
-        System.out.println("LaioCallStateLincheckTest: " + INSTANCES.get() + " instances checked");
+        LOG.info("LaioCallStateLincheckTest: " + INSTANCES.get() + " instances checked");
         assertEquals(true, INSTANCES.get() > 500, "Lincheck ran the scenarios");
     }
 }

@@ -42,6 +42,8 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(600)
 public class SubmitGateLincheckTest {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SubmitGateLincheckTest.class);
+
     static final AtomicInteger INSTANCES = new AtomicInteger();
 
     private final SubmitGate gate = new SubmitGate();
@@ -96,7 +98,7 @@ public class SubmitGateLincheckTest {
                 .iterations(isLong ? 100 : 10)
                 .invocationsPerIteration(isLong ? 10_000 : 200);
         LinChecker.check(SubmitGateLincheckTest.class, o);
-        System.out.println("SubmitGateLincheckTest: " + INSTANCES.get() + " instances checked");
+        LOG.info("SubmitGateLincheckTest: " + INSTANCES.get() + " instances checked");
         assertTrue(INSTANCES.get() > 200, "Lincheck ran the scenarios");
     }
 }

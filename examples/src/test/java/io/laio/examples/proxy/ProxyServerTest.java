@@ -21,8 +21,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.laio.buffer.SegmentPool;
-import io.laio.event.Ev;
-import io.laio.event.EventBase;
 import io.laio.examples.Main;
 import io.laio.examples.net.ServerTls;
 import java.io.InputStream;
@@ -36,9 +34,7 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
-import java.time.Duration;
 import java.util.Random;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -46,14 +42,13 @@ import java.util.zip.CRC32;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The proxy between JDK sockets: exact bytes both ways, half-close, bounded memory, refused targets, TLS termination. */
 @Timeout(90)
-class ProxyServerTest {
+class ProxyServerTest extends ProxyLoop {
     private static final String PASSWORD = "changeit";
     /** The peers' threads: not the common pool, whose one thread (on two cores) would run one peer at a time. */
     private static final java.util.concurrent.ExecutorService PEERS = java.util.concurrent.Executors.newCachedThreadPool(
@@ -61,59 +56,8 @@ class ProxyServerTest {
     @TempDir
     Path dir;
 
-    private EventBase base;
-    private ProxyServer proxy;
-    private Thread loop;
-    private ServerSocket targetListener;
-
     private int startProxy(int targetPort, ServerTls tls) throws Exception {
-        base = EventBase.create("epoll");
-        // by name: resolved on a helper lane; "localhost" may give ::1 first, which refuses, then 127.0.0.1
-        proxy = new ProxyServer(base, new InetSocketAddress("127.0.0.1", 0),
-                new ProxyServer.Target("localhost", targetPort, tls, Duration.ofSeconds(5)));
-        loop = Thread.ofPlatform().name("proxy-test-loop").start(() -> base.loop(Ev.LOOP_NO_EXIT_ON_EMPTY));
-        return proxy.port();
-    }
-
-    private int target() throws Exception {
-        targetListener = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
-        return targetListener.getLocalPort();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (base != null) {
-            onLoop(() -> {
-                proxy.close();
-                return null;
-            });
-            base.execute(base::loopBreak);
-            loop.join(10_000);
-            base.close();
-        }
-        if (targetListener != null) {
-            targetListener.close();
-        }
-    }
-
-    private <T> T onLoop(Callable<T> work) throws Exception {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        base.execute(() -> {
-            try {
-                f.complete(work.call());
-            } catch (Throwable t) {
-                f.completeExceptionally(t);
-            }
-        });
-        return f.get(10, TimeUnit.SECONDS);
-    }
-
-    private void awaitNoOpenPairs() throws Exception {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (onLoop(proxy::openPairs) > 0) {
-            assertTrue(System.nanoTime() < deadline, "pairs still open: " + onLoop(proxy::openPairs));
-            Thread.sleep(20);
-        }
+        return startProxy(targetPort, tls, ProxyServer.Io.BUFFERED);
     }
 
     /** Length and CRC-32 of everything {@code in} gives until end-of-file. */

@@ -20,8 +20,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.laio.event.Ev;
-import io.laio.event.EventBase;
 import io.laio.examples.Main;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -32,17 +30,14 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -54,63 +49,12 @@ import org.junit.jupiter.api.Timeout;
  */
 // a separate thread: a JDK socket read ignores the interrupt of a same-thread timeout, and a hang would never end
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class SplicingProxyTest {
+class SplicingProxyTest extends ProxyLoop {
     private static final ExecutorService PEERS = Executors.newCachedThreadPool(
             r -> Thread.ofPlatform().daemon().name("splice-test-peer").unstarted(r));
 
-    private EventBase base;
-    private ProxyServer proxy;
-    private Thread loop;
-    private ServerSocket targetListener;
-
     private int startProxy(int targetPort) throws Exception {
-        base = EventBase.create("epoll");
-        // by name, as the buffered mode: "localhost" may give ::1 first, which refuses, then 127.0.0.1
-        proxy = new ProxyServer(base, new InetSocketAddress("127.0.0.1", 0),
-                new ProxyServer.Target("localhost", targetPort, null, Duration.ofSeconds(5), ProxyServer.Io.SPLICE));
-        loop = Thread.ofPlatform().name("splice-test-loop").start(() -> base.loop(Ev.LOOP_NO_EXIT_ON_EMPTY));
-        return proxy.port();
-    }
-
-    private int target() throws Exception {
-        targetListener = new ServerSocket(0, 200, InetAddress.getByName("127.0.0.1"));
-        return targetListener.getLocalPort();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (base != null) {
-            onLoop(() -> {
-                proxy.close();
-                return null;
-            });
-            base.execute(base::loopBreak);
-            loop.join(10_000);
-            base.close();
-        }
-        if (targetListener != null) {
-            targetListener.close();
-        }
-    }
-
-    private <T> T onLoop(Callable<T> work) throws Exception {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        base.execute(() -> {
-            try {
-                f.complete(work.call());
-            } catch (Throwable t) {
-                f.completeExceptionally(t);
-            }
-        });
-        return f.get(10, TimeUnit.SECONDS);
-    }
-
-    private void awaitNoOpenPairs() throws Exception {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (onLoop(proxy::openPairs) > 0) {
-            assertTrue(System.nanoTime() < deadline, "pairs still open: " + onLoop(proxy::openPairs));
-            Thread.sleep(20);
-        }
+        return startProxy(targetPort, null, ProxyServer.Io.SPLICE);
     }
 
     private static void awaitDescriptors(long baseline) throws Exception {

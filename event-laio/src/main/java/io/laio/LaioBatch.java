@@ -390,6 +390,7 @@ public final class LaioBatch {
         if (ringId < 0) {
             ringId = ring.openBatch(ringSide);
         }
+        laio.router.beforeCall(nr, args[at + 1], args[at + 2], args[at + 3]); // a close on the ring is still one through laio
         try {
             ring.pushBatchCall(ringId, i, nr, args[at + 1], args[at + 2], args[at + 3], args[at + 4], args[at + 5]);
         } catch (UncheckedIOException e) {

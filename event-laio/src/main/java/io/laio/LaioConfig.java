@@ -32,6 +32,7 @@ public final class LaioConfig {
     private final Duration helperSpin;
     private final Duration loopSpin;
     private final RingMode ringMode;
+    private final boolean closesThroughLaio;
 
     private LaioConfig(Builder b) {
         this.policy = b.policy;
@@ -43,6 +44,7 @@ public final class LaioConfig {
         this.helperSpin = b.helperSpin;
         this.loopSpin = b.loopSpin;
         this.ringMode = b.ringMode;
+        this.closesThroughLaio = b.closesThroughLaio;
     }
 
     /**
@@ -147,6 +149,16 @@ public final class LaioConfig {
         return ringMode;
     }
 
+    /**
+     * Whether the application promises to close the sockets this {@link Laio} makes only through
+     * laio ({@link Builder#closesThroughLaio}). Default false.
+     *
+     * @return the promise
+     */
+    public boolean closesThroughLaio() {
+        return closesThroughLaio;
+    }
+
     @Override
     public String toString() {
         StringBuilder overrides = new StringBuilder();
@@ -156,7 +168,8 @@ public final class LaioConfig {
             }
         }
         return "LaioConfig[policy=" + policy + overrides + ", maxHelpers=" + maxHelpers + ", maxQueued=" + maxQueued
-                + ", helperIdle=" + helperIdle + ", helperSpin=" + helperSpin + ", loopSpin=" + loopSpin + ", ringMode=" + ringMode + "]";
+                + ", helperIdle=" + helperIdle + ", helperSpin=" + helperSpin + ", loopSpin=" + loopSpin + ", ringMode=" + ringMode
+                + ", closesThroughLaio=" + closesThroughLaio + "]";
     }
 
     /** Builds a {@link LaioConfig}; each setter checks its argument at once. */
@@ -170,6 +183,7 @@ public final class LaioConfig {
         private Duration helperSpin = Duration.ofNanos(20_000);
         private Duration loopSpin = Duration.ofNanos(50_000);
         private RingMode ringMode = RingMode.LAZY;
+        private boolean closesThroughLaio;
 
         private Builder() {}
 
@@ -259,6 +273,35 @@ public final class LaioConfig {
          */
         public Builder ringMode(RingMode m) {
             this.ringMode = Objects.requireNonNull(m, "ringMode");
+            return this;
+        }
+
+        /**
+         * The application's promise that it closes every socket this {@code Laio} makes on the
+         * loop thread of an {@code "epoll"} base ({@code accept4}, {@code accept} and
+         * {@code socket} through it) only through laio: {@link Laio#close(int)},
+         * {@code syscall(SYS_close)}, {@code close_range}, or {@code dup2}/{@code dup3} onto it,
+         * through any {@code Laio} of the process (one on another loop, say, after the socket was
+         * handed there, or a standalone one) — never with a plain {@code close(2)}, a JDK channel
+         * or another library. With it, such a socket's entry in
+         * the loop's epoll is kept between waits (persistent and level-triggered), so a
+         * keep-alive connection's socket waits cost no {@code epoll_ctl} at all instead of one
+         * per wait; laio deletes the entry when it sees the close. Default false: every wait
+         * re-arms a one-shot entry, which also finds out a number closed behind laio's back.
+         *
+         * <p>Breaking the promise can hang a call: after a plain close, the kernel drops the
+         * entry without a word, and if the number then names a file that laio did not make
+         * (opened by other code) a socket wait on it through laio is never reported. Numbers
+         * from 65,536 up, numbers made on another thread than the loop's, and numbers made on a
+         * base of another backend are not kept, so the promise changes nothing for them. A close
+         * through laio costs one bit test per loop that keeps entries, and one
+         * {@code EPOLL_CTL_DEL} if the number's entry was kept.
+         *
+         * @param promise true if the application closes those sockets only through laio
+         * @return this builder
+         */
+        public Builder closesThroughLaio(boolean promise) {
+            this.closesThroughLaio = promise;
             return this;
         }
 

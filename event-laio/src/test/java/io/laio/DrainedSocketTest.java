@@ -392,6 +392,50 @@ class DrainedSocketTest {
         }
     }
 
+    /**
+     * The drained mark needs to know whether a socket is a stream: a connection accepted through
+     * laio is of its listener's type, asked once per listener rather than once per connection
+     * (one {@code getsockopt} per accepted connection saved), and a socket made through laio is of
+     * the type it was made with. A unix SEQPACKET listener's connections are not streams.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void anAcceptedConnectionIsKnownAsItsListenersTypeBeforeItsFirstReceive(boolean stream) {
+        MemorySegment addr = arena.allocate(110);
+        addr.set(ValueLayout.JAVA_SHORT, 0, (short) 1); // AF_UNIX, abstract name
+        byte[] name = ("laio-accept-kind-" + ProcessHandle.current().pid() + "-" + stream).getBytes();
+        MemorySegment.copy(name, 0, addr, ValueLayout.JAVA_BYTE, 3, name.length);
+        long addrLen = 3 + name.length;
+        long type = (stream ? 1 : 5) | 0x80000; // SOCK_STREAM or SOCK_SEQPACKET, CLOEXEC
+        int listener = (int) Native.sys(Sys.SYS_socket, 1, type, 0);
+        int[] client = {-1};
+        long[] accepted = {-1, -1};
+        try (EventBase base = epollBase(); Laio laio = Laio.attach(base)) {
+            Native.sys(Sys.SYS_bind, listener, addr.address(), addrLen);
+            Native.sys(Sys.SYS_listen, listener, 4);
+            for (int i = 0; i < 2; i++) {
+                client[0] = (int) Native.sys(Sys.SYS_socket, 1, type, 0);
+                Native.sys(Sys.SYS_connect, client[0], addr.address(), addrLen);
+                int at = i;
+                onLoop(base, () -> accepted[at] = laio.syscall(Sys.SYS_accept4, listener, 0, 0, 0x80000, 0, 0));
+                assertTrue(accepted[i] >= 0, "accepted");
+                assertEquals(stream, laio.router.probe.history.knownStream(accepted[i]), "known from the listener");
+                Native.close(client[0]);
+            }
+            long[] made = {-1};
+            onLoop(base, () -> made[0] = laio.syscall(Sys.SYS_socket, AF_INET, SOCK_DGRAM_CLOEXEC, 0, 0, 0, 0));
+            assertEquals(false, laio.router.probe.history.knownStream(made[0]), "a datagram socket made through laio");
+            onLoop(base, () -> laio.close((int) made[0]));
+        } finally {
+            Native.close(listener);
+            for (long a : accepted) {
+                if (a >= 0) {
+                    Native.close((int) a);
+                }
+            }
+        }
+    }
+
     @Test
     void aSocketReadIsSkippedToo() {
         int[] sp = SocketWaiterTest.socketPair();

@@ -55,17 +55,36 @@ public final class WakeCloseGate {
 
     /** Any thread: runs the signal, or does nothing once {@link #close()} began. */
     public void wake() {
-        if (((int) STATE.getVolatile(this) & CLOSED) != 0) {
-            return; // closed long since: not even counted, so callers that go on cannot keep close() waiting
-        }
-        int s = (int) STATE.getAndAdd(this, 1);
-        try {
-            if ((s & CLOSED) == 0) {
+        if (enter()) {
+            try {
                 signal.run();
+            } finally {
+                exit();
             }
-        } finally {
-            STATE.getAndAdd(this, -1);
         }
+    }
+
+    /**
+     * Any thread: counts a use of the descriptors in flight (then {@link #exit()} must follow),
+     * or refuses it once {@link #close()} began. For a use other than the signal, such as an
+     * {@code epoll_ctl} on the descriptor close frees.
+     *
+     * @return true if the descriptors stay open until {@link #exit()}
+     */
+    public boolean enter() {
+        if (((int) STATE.getVolatile(this) & CLOSED) != 0) {
+            return false; // closed long since: not even counted, so callers that go on cannot keep close() waiting
+        }
+        if (((int) STATE.getAndAdd(this, 1) & CLOSED) == 0) {
+            return true;
+        }
+        exit();
+        return false;
+    }
+
+    /** Ends a use that {@link #enter()} admitted. */
+    public void exit() {
+        STATE.getAndAdd(this, -1);
     }
 
     /**

@@ -58,6 +58,22 @@ public class WakeCloseGateLincheckTest {
         return signals.get() != before;
     }
 
+    /** Another use of the descriptors (an epoll_ctl from a closing thread): admitted only while they are open. */
+    @Operation
+    public boolean use() {
+        if (!gate.enter()) {
+            return false;
+        }
+        try {
+            if (freed) {
+                throw new AssertionError("a use touched a descriptor close had freed");
+            }
+            return true;
+        } finally {
+            gate.exit();
+        }
+    }
+
     /** close(): true for the one call that freed the descriptors. */
     @Operation
     public boolean close() {

@@ -46,6 +46,18 @@ import java.util.Arrays;
  * same number arms it again with {@code MOD}, or adds a new one when the number was closed and
  * reused ({@code ENOENT}).
  *
+ * <p><b>Kept entries.</b> A number in {@link KeptNumbers} (made by laio on the loop thread for
+ * a {@code Laio} whose application closes it only through laio: {@link #fresh(int, boolean)})
+ * gets a persistent level-triggered entry instead: armed once, it stays armed while its events
+ * are deleted and added again, so a keep-alive connection's waits cost no {@code epoll_ctl} at
+ * all. Such an entry that reports while nobody wants it is disarmed then (one {@code MOD}),
+ * since a level-triggered entry would report again in every wait. Keeping it is safe only
+ * because laio sees the close ({@link #closing}): it deletes the entry first (a file shared by
+ * another descriptor would otherwise go on reporting under the number) and forgets it, so the
+ * number's next file gets an entry of its own. A number closed behind laio's back would leave
+ * this backend believing in an entry the kernel dropped, and a wait on the number's next file
+ * would never be reported: that is the promise the application makes.
+ *
  * <p>Threading: everything on the loop thread but {@link #wakeup()} (any thread). A descriptor
  * closed while registered leaves the epoll set silently (the kernel drops it).
  *
@@ -79,6 +91,8 @@ public final class EpollBackend implements Backend {
         boolean armed;
         /** In {@link #fired}: to be armed again before the next wait if still wanted. */
         boolean fired;
+        /** The events a kept (persistent, level-triggered) entry is armed for; 0 if none or one-shot. */
+        int keptMask;
 
         Registration(int fd) {
             this.fd = fd;
@@ -91,6 +105,9 @@ public final class EpollBackend implements Backend {
     private final Registration[] fired = new Registration[WakeableEpoll.MAX_EVENTS];
     private int firedCount;
     private final InterruptHook interruptHook = new InterruptHook(this::wakeup);
+    private final KeptNumbers kept = new KeptNumbers();
+    /** In {@link Keepers}: a close through any {@code Laio} reaches this backend. */
+    private boolean keeper;
     /** Wake-ups against close() ({@link WakeCloseGate}). */
     private final WakeCloseGate wakeGate;
 
@@ -119,6 +136,8 @@ public final class EpollBackend implements Backend {
         Registration r = known != null && known.attachment == null ? known : new Registration(fd);
         if (known != null && r != known) {
             r.inEpoll = known.inEpoll; // another source of the same number: its entry is the kernel's one
+            r.armed = known.armed;
+            r.keptMask = known.keptMask;
         }
         arm(r, interest);
         r.attachment = attachment;
@@ -155,13 +174,40 @@ public final class EpollBackend implements Backend {
         if (mask == 0) {
             return 0;
         }
+        if (kept.contains(r.fd)) {
+            if (r.keptMask == mask && r.inEpoll) {
+                r.armed = true;
+                return 0; // armed since the last wait, and a persistent entry stays armed
+            }
+            int err = epoll.watch(r.fd, mask, r.inEpoll);
+            r.inEpoll = err == 0;
+            r.armed = err == 0;
+            r.keptMask = err == 0 ? mask : 0;
+            return err;
+        }
+        r.keptMask = 0; // not kept (any more): a one-shot entry, re-armed per wait
         int err = epoll.watch(r.fd, mask | EpollEventLayout.EPOLLONESHOT, r.inEpoll);
         r.inEpoll = err == 0;
         r.armed = err == 0;
         return err;
     }
 
-    /** The entry stays in the kernel's set, dormant: no system call, and none to watch it again. */
+    /**
+     * A kept entry that reported for nobody: made one-shot with no events, as a deleted one-shot
+     * entry is after its report (hang-ups and errors come whatever the mask, once at most).
+     */
+    private void disarm(Registration r) {
+        int err = epoll.watch(r.fd, EpollEventLayout.EPOLLONESHOT, true);
+        r.inEpoll = err == 0;
+        r.armed = false;
+        r.keptMask = 0;
+    }
+
+    /**
+     * The entry stays in the kernel's set, dormant: no system call, and none to watch it again.
+     * A kept entry stays armed too: the next wait, which on a keep-alive connection comes in the
+     * same loop pass, finds it armed.
+     */
     @Override
     public void cancel(Object key) {
         Registration r = (Registration) key;
@@ -204,11 +250,21 @@ public final class EpollBackend implements Backend {
             if (r == null) {
                 continue;
             }
-            r.armed = false; // one-shot: the kernel disarmed the entry as it reported
-            if (r.attachment == null) {
-                continue; // dormant: nobody asked
+            if (r.keptMask != 0 && !kept.contains(fd)) {
+                r.keptMask = 0; // closed through laio on another thread, which deleted the entry
             }
-            if (!r.fired) {
+            if (r.keptMask != 0) {
+                if (r.attachment == null) {
+                    disarm(r); // level-triggered: it would report for nobody in every wait
+                    continue;
+                }
+            } else {
+                r.armed = false; // one-shot: the kernel disarmed the entry as it reported
+                if (r.attachment == null) {
+                    continue; // dormant: nobody asked
+                }
+            }
+            if (r.keptMask == 0 && !r.fired) {
                 r.fired = true;
                 fired[firedCount++] = r;
             }
@@ -245,11 +301,87 @@ public final class EpollBackend implements Backend {
      * per accepted connection whose number was watched before).
      */
     public void fresh(int fd) {
+        fresh(fd, false);
+    }
+
+    /**
+     * Loop thread: as {@link #fresh(int)}, and if {@code keep}, the number's entry is kept between
+     * waits until laio closes it ({@link #closing}); the caller vouches that the application
+     * closes it only through laio. Numbers at or above {@link KeptNumbers#CAPACITY} are not kept.
+     */
+    public void fresh(int fd, boolean keep) {
         Registration r = fd >= 0 && fd < byFd.length ? byFd[fd] : null;
         if (r != null) {
             r.inEpoll = false;
             r.armed = false;
+            r.keptMask = 0;
         }
+        if (keep) {
+            if (kept.add(fd) && !keeper) {
+                keeper = true;
+                Keepers.join(this);
+            }
+        } else {
+            kept.remove(fd);
+        }
+    }
+
+    /**
+     * Any thread, just before a {@code Laio} closes {@code fd} (or makes it name another file
+     * with {@code dup2}): {@link #closing(int, boolean)} on every backend of the process that
+     * keeps entries. {@code mine} is the caller's loop's backend when the caller runs on its loop
+     * thread, else null.
+     */
+    public static void closingAnywhere(int fd, EpollBackend mine) {
+        Keepers.closing(fd, mine);
+    }
+
+    /** As {@link #closingAnywhere} for every number from {@code first} to {@code last} ({@code close_range}). */
+    public static void closingAnywhere(long first, long last, EpollBackend mine) {
+        for (long fd = Math.max(0, first); Keepers.any() && fd <= Math.min(last, KeptNumbers.CAPACITY - 1); fd++) {
+            Keepers.closing((int) fd, mine);
+        }
+    }
+
+
+    /**
+     * Any thread, just before laio closes {@code fd} (or makes it name another file with
+     * {@code dup2}): a kept entry is deleted now, while the number still names its file, and the
+     * number is no longer kept. On the loop thread this backend forgets the entry at once; on
+     * another it learns at the number's next registration or report, from {@link KeptNumbers}.
+     * A number that is not kept costs one bit test.
+     */
+    void closing(int fd, boolean onLoop) {
+        if (!kept.remove(fd)) {
+            return;
+        }
+        if (onLoop) {
+            Registration r = fd < byFd.length ? byFd[fd] : null;
+            if (r != null) {
+                if (r.keptMask != 0) { // disarmed, an entry reports nothing more: the close drops it
+                    epoll.unwatch(fd, true); // ENOENT/EBADF: gone already, which is all that is asked
+                }
+                r.inEpoll = false;
+                r.armed = false;
+                r.keptMask = 0;
+            }
+        } else if (wakeGate.enter()) { // the epoll stays open while this thread uses its number
+            try {
+                epoll.unwatch(fd, false);
+            } finally {
+                wakeGate.exit();
+            }
+        }
+    }
+
+    /** Any thread: whether {@code fd}'s entry is kept between waits ({@link #fresh(int, boolean)}). */
+    public boolean keeps(int fd) {
+        return kept.contains(fd);
+    }
+
+    /** Loop thread: waits ({@code epoll_pwait}) made so far (tests: a loop that spins on an entry reporting for nobody). */
+    public long waits() {
+        return epoll.waits();
     }
 
     /** Loop thread: {@code epoll_ctl} calls made so far (tests: one per wait, two where a re-arm found no entry). */
@@ -278,6 +410,7 @@ public final class EpollBackend implements Backend {
         if (!wakeGate.close()) {
             return; // closed before
         }
+        Keepers.leave(this);
         epoll.close();
         try {
             interruptHook.close();

@@ -40,6 +40,7 @@ public final class WakeableEpoll implements AutoCloseable {
     private static final long CLOEXEC = 0x80000;
     private static final long EFD_NONBLOCK = 0x800;
     private static final int ADD = 1;
+    private static final int DEL = 2;
     private static final int MOD = 3;
 
     private final MemorySegment capture;
@@ -52,6 +53,7 @@ public final class WakeableEpoll implements AutoCloseable {
     /** Entries {@link #watch} added ({@code EPOLL_CTL_ADD}), first or after their number was reused. */
     private long adds;
     private long ctls;
+    private long waits;
 
     public WakeableEpoll() throws ErrnoException {
         Arena arena = Arena.ofAuto();
@@ -87,6 +89,7 @@ public final class WakeableEpoll implements AutoCloseable {
      * @return the number of entries, 0 if a signal interrupted the wait
      */
     public int await(long timeoutMillis) throws ErrnoException {
+        waits++;
         long n = Syscalls.call(capture, Sys.SYS_epoll_pwait, epfd, events.address(), MAX_EVENTS,
                 Math.min(timeoutMillis, Integer.MAX_VALUE), 0, 8);
         if (n == -1) {
@@ -141,6 +144,28 @@ public final class WakeableEpoll implements AutoCloseable {
         }
         adds += other == ADD ? 1 : 0;
         return 0;
+    }
+
+    /**
+     * Removes {@code fd}'s entry ({@code EPOLL_CTL_DEL}) before the number is closed, so that an
+     * entry of a file that outlives the number (another descriptor shares it) cannot go on
+     * reporting under it. Any thread (the kernel serialises {@code epoll_ctl}); a caller other
+     * than the owner must keep the epoll open meanwhile, and its call is not counted in
+     * {@link #ctls()}.
+     *
+     * @return 0, or the errno (ENOENT: the entry was gone; EBADF: the number was closed)
+     */
+    public int unwatch(int fd, boolean owner) {
+        MemorySegment c = owner ? capture : ThreadState.current().capture;
+        if (owner) {
+            ctls++;
+        }
+        return Syscalls.fast(c, Sys.SYS_epoll_ctl, epfd, DEL, fd, 0) == 0 ? 0 : Syscalls.errno(c);
+    }
+
+    /** Owner thread: how many waits ({@code epoll_pwait}) {@link #await} has made so far (tests: a loop that spins). */
+    public long waits() {
+        return waits;
     }
 
     /** Owner thread: how many {@code epoll_ctl} calls {@link #watch} has made so far (tests). */

@@ -424,6 +424,23 @@ public final class LazyProbe {
         history.drained(fd, drained);
     }
 
+    /**
+     * Consumer thread: {@code fd} was just accepted from {@code listener}, so it is a socket of the
+     * listener's type, which is asked once per listening number instead of once per connection.
+     */
+    void accepted(ThreadState ts, long fd, long listener) {
+        if (fd >= 0 && fd < ProbeHistory.SIZE && listener >= 0 && listener < ProbeHistory.SIZE) {
+            history.socketKind(fd, streamSocket(ts, listener));
+        }
+    }
+
+    /** Consumer thread: {@code fd} was just made by {@code socket(domain, type, protocol)}. */
+    void madeSocket(long fd, long type) {
+        history.socketKind(fd, (type & SOCK_TYPE_MASK) == SOCK_STREAM);
+    }
+
+    /** The bits of {@code socket(2)}'s type that are the type (the others are flags: NONBLOCK, CLOEXEC). */
+    private static final long SOCK_TYPE_MASK = 0xf;
     private static final long SOL_SOCKET = 1;
     private static final long SO_TYPE = 3;
     private static final int SOCK_STREAM = 1;

@@ -196,6 +196,12 @@ public final class ProbeHistory {
         return fd >= 0 && fd < SIZE ? sockets[(int) fd] & (STREAM | NOT_STREAM) : 0;
     }
 
+    /** Whether {@code fd} is known to be a stream socket ({@code null}: not known yet). */
+    public Boolean knownStream(long fd) {
+        int kind = socketKind(fd);
+        return kind == 0 ? null : kind == STREAM;
+    }
+
     /** Consumer thread: remembers whether {@code fd} is a stream socket. */
     void socketKind(long fd, boolean stream) {
         if (fd >= 0 && fd < SIZE) {

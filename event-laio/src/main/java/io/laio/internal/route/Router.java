@@ -109,6 +109,7 @@ public final class Router implements RingRoute.Completion, Completions.Delivery 
     /** Runs system call {@code nr} as its policy says; {@link Laio#syscall}'s contract. */
     public long syscall(ThreadState ts, long nr, long a1, long a2, long a3, long a4, long a5, long a6, MemorySegment keepAlive) {
         int slot = CallCounters.slot(nr);
+        beforeCall(nr, a1, a2, a3);
         return switch (config.policy(nr)) {
             case INLINE -> settle(ts, slot, Syscalls.call(ts.capture, nr, a1, a2, a3, a4, a5, a6));
             case EAGER -> toBackground(ts, slot, nr, a1, a2, a3, a4, a5, a6, 0, keepAlive,
@@ -141,12 +142,12 @@ public final class Router implements RingRoute.Completion, Completions.Delivery 
             MemorySegment keepAlive) {
         RouteTable.Route route = RouteTable.of(nr);
         if (route.neverBlocks(a2)) {
-            if (nr == Sys.SYS_close) {
-                probe.history.forget(a1);
-            }
             long r = settle(ts, slot, Syscalls.fast(ts.capture, nr, a1, a2, a3, a4, a5, a6));
             if (r >= 0 && newDescriptor(nr)) {
-                made(r); // a number closed behind laio's back names a new file now
+                made(r, nr == Sys.SYS_socket && config.closesThroughLaio()); // a number closed behind laio's back names a new file now
+                if (nr == Sys.SYS_socket && onConsumer()) {
+                    probe.madeSocket(r, a2);
+                }
             }
             return r;
         }
@@ -242,7 +243,10 @@ public final class Router implements RingRoute.Completion, Completions.Delivery 
                 probe.received(ts, fd, 0, r, len, false); // no SO_TYPE question per short file read: known sockets only
             }
         } else if ((nr == Sys.SYS_accept4 || nr == Sys.SYS_accept) && r >= 0) {
-            made(r);
+            made(r, config.closesThroughLaio());
+            if (onConsumer()) {
+                probe.accepted(ts, r, fd);
+            }
         }
     }
 
@@ -251,12 +255,46 @@ public final class Router implements RingRoute.Completion, Completions.Delivery 
      * number goes (the probe's marks), and on the loop thread of an epoll base the loop's epoll
      * adds its entry at once instead of first re-arming the closed file's.
      */
-    private void made(long fd) {
+    private void made(long fd, boolean keep) {
         probe.history.forget(fd);
         if (loopEpoll != null && onConsumer()) {
-            loopEpoll.fresh((int) fd);
+            loopEpoll.fresh((int) fd, keep);
         }
     }
+
+    /** Any thread, before call {@code nr} with its first three arguments runs by any route: a close is seen ({@link #closing}). */
+    public void beforeCall(long nr, long a1, long a2, long a3) {
+        if (nr == Sys.SYS_close || nr == Sys.SYS_dup2 || nr == Sys.SYS_dup3 || nr == Sys.SYS_close_range) {
+            closing(nr, a1, a2, a3);
+        }
+    }
+
+    /**
+     * Any thread, before a call that closes a number ({@code close}, {@code close_range}), or makes
+     * it name another file ({@code dup2}/{@code dup3} onto it): what was learnt of the number
+     * goes, and the loop's epoll deletes its kept entry while the number still names the file it
+     * was made for ({@link EpollBackend#closing}).
+     */
+    private void closing(long nr, long a1, long a2, long a3) {
+        EpollBackend mine = loopEpoll != null && onConsumer() ? loopEpoll : null;
+        if (nr == Sys.SYS_close_range) {
+            if ((a3 & CLOSE_RANGE_CLOEXEC) == 0) {
+                EpollBackend.closingAnywhere(a1 & 0xffff_ffffL, a2 & 0xffff_ffffL, mine);
+            }
+            return; // the probe's marks of a range: a later call on a reused number learns afresh
+        }
+        long fd = nr == Sys.SYS_close ? a1 : a2;
+        if (nr != Sys.SYS_close && fd == a1) {
+            return; // dup2(n, n): nothing closed
+        }
+        probe.history.forget(fd);
+        if (fd >= 0 && fd <= Integer.MAX_VALUE) {
+            EpollBackend.closingAnywhere((int) fd, mine);
+        }
+    }
+
+    /** {@code close_range}'s flag that marks the range close-on-exec instead of closing it. */
+    private static final long CLOSE_RANGE_CLOEXEC = 4;
 
     /**
      * Consumer thread, a completion about to reach its receiver: a receive that waited on a
@@ -272,7 +310,8 @@ public final class Router implements RingRoute.Completion, Completions.Delivery 
                 probe.received(null, h.a1, nr == Sys.SYS_recvfrom ? h.a4 : 0, r, h.a3, true);
             }
         } else if ((nr == Sys.SYS_accept4 || nr == Sys.SYS_accept) && h.result >= 0) {
-            made(h.result);
+            made(h.result, config.closesThroughLaio());
+            probe.accepted(null, h.result, h.a1); // delivering runs on the consumer thread
         }
     }
 

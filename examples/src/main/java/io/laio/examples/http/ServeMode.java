@@ -76,7 +76,9 @@ public enum ServeMode {
 
     /**
      * The LAIO configuration: the mode's policy for disk calls; closing a descriptor stays a
-     * plain call in every mode, as it never waits for the disk.
+     * plain call in every mode, as it never waits for the disk. thttpd closes every socket LAIO
+     * made for it through LAIO (on whichever loop serves it), so their epoll entries are kept
+     * between waits ({@link LaioConfig.Builder#closesThroughLaio}).
      */
     LaioConfig laioConfig(int maxHelpers) {
         return laioConfig(maxHelpers, LaioConfig.builder().build().maxQueued());
@@ -90,7 +92,7 @@ public enum ServeMode {
     /** As {@link #laioConfig(int, int)}, with the helper and loop spins given (null: LaioConfig's defaults). */
     LaioConfig laioConfig(int maxHelpers, int maxQueued, java.time.Duration helperSpin, java.time.Duration loopSpin) {
         LaioConfig.Builder b = LaioConfig.builder().policy(diskPolicy).policy(Sys.SYS_close, Policy.INLINE).maxHelpers(maxHelpers)
-                .maxQueued(maxQueued);
+                .maxQueued(maxQueued).closesThroughLaio(true);
         if (helperSpin != null) {
             b.helperSpin(helperSpin);
         }

@@ -133,13 +133,7 @@ class KeptEntryTest {
 
     /** Runs the loop until {@code done}; fails after 10 s. */
     private void loopUntil(BooleanSupplier done) {
-        boolean[] late = {false};
-        Event limit = Event.set(base, null, Ev.TIMEOUT, (e, w, a) -> late[0] = true, null);
-        limit.add(Duration.ofSeconds(10));
-        while (!done.getAsBoolean() && !late[0]) {
-            base.loop(Ev.LOOP_ONCE);
-        }
-        limit.del();
+        SharedDescriptorTest.loopUntil(base, done);
         assertTrue(done.getAsBoolean(), "not done after 10 s: a wait was never reported");
     }
 

@@ -58,14 +58,20 @@ class SharedDescriptorTest {
         return base;
     }
 
-    /** Runs the loop until {@code done} or 10 s passed. */
-    private static void loopUntil(EventBase base, BooleanSupplier done) {
+    /**
+     * Runs the loop until {@code done} or 10 s passed. A tick every 10 ms ends each pass, since a
+     * task handed in with {@code execute} is no event and would leave {@code LOOP_ONCE} waiting.
+     */
+    static void loopUntil(EventBase base, BooleanSupplier done) {
         boolean[] late = {false};
         Event limit = Event.set(base, null, Ev.TIMEOUT, (e, w, a) -> late[0] = true, null);
         limit.add(Duration.ofSeconds(10));
+        Event tick = Event.set(base, null, Ev.TIMEOUT | Ev.PERSIST, (e, w, a) -> { }, null);
+        tick.add(Duration.ofMillis(10));
         while (!done.getAsBoolean() && !late[0]) {
             base.loop(Ev.LOOP_ONCE);
         }
+        tick.del();
         limit.del();
     }
 

@@ -17,6 +17,7 @@
 package io.laio.examples.echo;
 
 import io.laio.Laio;
+import io.laio.LaioConfig;
 import io.laio.buffer.BufferEvent;
 import io.laio.buffer.BufferEventHandler;
 import io.laio.buffer.SegmentPool;
@@ -86,7 +87,8 @@ public final class BufferedEchoServer implements LoopServers.Server {
 
     private BufferedEchoServer(EventBase base, InetSocketAddress bind, ServerTls tls, boolean reusePort,
             EventLoopGroup handOffTo) throws IOException {
-        this.laio = Laio.attach(base);
+        // every socket LAIO makes here is closed through LAIO (the connections' close), on whichever loop serves it
+        this.laio = Laio.attach(base, LaioConfig.builder().closesThroughLaio(true).build());
         this.tls = tls;
         this.handOffTo = handOffTo;
         try {

@@ -17,6 +17,7 @@
 package io.laio.examples.proxy;
 
 import io.laio.Laio;
+import io.laio.LaioConfig;
 import io.laio.buffer.SegmentPool;
 import io.laio.event.EventBase;
 import io.laio.event.EventLoopGroup;
@@ -131,7 +132,8 @@ public final class ProxyServer implements LoopServers.Server {
 
     private ProxyServer(EventBase base, InetSocketAddress bind, Target target, boolean reusePort,
             EventLoopGroup handOffTo) throws IOException {
-        this.laio = Laio.attach(base);
+        // every socket LAIO makes here is closed through LAIO (the connections' close), on whichever loop serves it
+        this.laio = Laio.attach(base, LaioConfig.builder().closesThroughLaio(true).build());
         this.target = target;
         this.handOffTo = handOffTo;
         try {

@@ -18,6 +18,7 @@ package io.laio.bench.buffer;
 
 import io.laio.Errno;
 import io.laio.Laio;
+import io.laio.LaioConfig;
 import io.laio.Sys;
 import io.laio.abi.MsgFlags;
 import io.laio.bench.AverageNanos;
@@ -35,6 +36,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.CompletableFuture;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
@@ -65,6 +67,14 @@ public class BufferedEchoBenchmark extends AverageNanos {
     @Param({"raw", "buffered"})
     public String io;
 
+    /**
+     * The connection's epoll entry: {@code one-shot} (re-armed with an {@code epoll_ctl} per wait,
+     * the default) or {@code kept} ({@code LaioConfig.closesThroughLaio}: the connection is
+     * accepted on the loop thread and its entry stays armed between waits).
+     */
+    @Param({"one-shot", "kept"})
+    public String entries;
+
     private LoopThread loop;
     private Laio laio;
     private RawLoopback listener;
@@ -83,11 +93,28 @@ public class BufferedEchoBenchmark extends AverageNanos {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         EventBase base = EventBase.create("epoll");
-        laio = Laio.attach(base);
+        boolean kept = switch (entries) {
+            case "one-shot" -> false;
+            case "kept" -> true;
+            default -> throw new IllegalArgumentException(entries);
+        };
+        laio = Laio.attach(base, LaioConfig.builder().closesThroughLaio(kept).build());
         loop = new LoopThread(base, "laio-echo");
         listener = RawLoopback.listen(laio);
         client = listener.connectChannel();
-        connFd = listener.accept();
+        if (kept) {
+            CompletableFuture<Integer> accepted = new CompletableFuture<>();
+            base.execute(() -> { // only a number made on the loop thread is kept
+                try {
+                    accepted.complete(listener.accept());
+                } catch (IOException | RuntimeException e) {
+                    accepted.completeExceptionally(e);
+                }
+            });
+            connFd = accepted.get();
+        } else {
+            connFd = listener.accept();
+        }
         switch (io) {
             case "raw" -> {
                 arena = Arena.ofShared();

@@ -87,9 +87,12 @@ jit_settled() { # PID TICKS0 SECONDS -> true when the JIT used under 5% of a cor
   local hz; hz=$(getconf CLK_TCK)
   [ $(( ($(jit_ticks "$1") - $2) * 100 )) -lt $(( 5 * hz * $3 )) ]
 }
-# The README's lean profile for memory-limited hosts (docs/benchmarks/lean-profile.md)
-LEAN_JVM="-Xms16m -Xmx16m -XX:+UseSerialGC -XX:+UseCompactObjectHeaders -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=32m -Xss256k -XX:-UsePerfData"
-LEAN_ENV="MALLOC_ARENA_MAX=2"
+# The README's lean profile for memory-limited hosts (docs/benchmarks/lean-profile.md), the one
+# place that defines it: the JVM flags, the environment, thttpd's arguments. lean-profile.sh
+# checks that the README's command holds every word of it.
+LEAN_JVM="-Xms8m -Xmx8m -XX:+UseSerialGC -XX:+UseCompactObjectHeaders -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=32m -Xss256k -XX:-UsePerfData -XX:TrimNativeHeapInterval=1000 -Xshare:off"
+LEAN_ENV="MALLOC_ARENA_MAX=1"
+LEAN_THTTPD="--max-request-buffers 64 --max-helpers 16"
 CGROUP=""  # cgroup directories (v1, space-separated: memory, blkio) the servers start in; none when empty
 in_cgroup() { # becomes "$@" (in every cgroup of $CGROUP): the background job's PID is the server's own
   if [ -n "$CGROUP" ]; then
@@ -104,11 +107,12 @@ start() { # label -> starts the server in the background, sets PID
       in_cgroup "${JAR[@]}" thttpd --mode "$1" --loops "${THTTPD_LOOPS:-1}" --root "$ROOT" --port "$PORT" > "$OUT/$1.server.log" 2>&1 & PID=$! ;;
     nb-b~*|laio-laio~*|laio-uring~*|nb-laio~*|nb-amted~*)
       # MODE~ARG[~ARG...]: thttpd with these arguments; -D and -X ones go to the JVM, NAME=VALUE ones
-      # to its environment, and "lean" stands for the README's lean profile (LEAN_ENV, LEAN_JVM)
+      # to its environment, and "lean" stands for the README's lean profile (LEAN_ENV, LEAN_JVM, LEAN_THTTPD)
       local mode=${1%%~*} a; local -a jvm=() envs=() args=()
       IFS='~' read -r -a a <<< "${1#*~}"
       for x in "${a[@]}"; do
-        if [ "$x" = lean ]; then read -r -a jvm <<< "${jvm[*]} $LEAN_JVM"; read -r -a envs <<< "${envs[*]} $LEAN_ENV"
+        if [ "$x" = lean ]; then
+          read -r -a jvm <<< "${jvm[*]} $LEAN_JVM"; read -r -a envs <<< "${envs[*]} $LEAN_ENV"; read -r -a args <<< "${args[*]} $LEAN_THTTPD"
         elif [[ $x == -D* || $x == -X* ]]; then jvm+=("$x")
         elif [[ $x =~ ^[A-Z_]+= ]]; then envs+=("$x")
         else args+=("$x"); fi

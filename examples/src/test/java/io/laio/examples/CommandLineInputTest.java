@@ -98,6 +98,8 @@ class CommandLineInputTest {
         assertRefused(2, "--port must be in 0..65535, not -1", "thttpd", "--mode", "nb-b", "--port", "-1");
         assertRefused(2, "--max-helpers must be in 1..4096", "thttpd", "--max-helpers", "0");
         assertRefused(2, "--max-connections must be at least -1", "thttpd", "--max-connections", "-2");
+        assertRefused(2, "--max-request-buffers must be in 1..1024", "thttpd", "--max-request-buffers", "0");
+        assertRefused(2, "--max-request-buffers must be in 1..1024", "thttpd", "--max-request-buffers", "1025");
         assertRefused(2, "--loops must be in 0..1024, not -1", "thttpd", "--loops", "-1");
         assertRefused(2, "--loops 8 is more than --max-helpers 4", "thttpd", "--loops", "8", "--max-helpers", "4");
         assertRefused(2, "'sideways' is not one of reuseport, handoff", "thttpd", "--accept", "sideways");

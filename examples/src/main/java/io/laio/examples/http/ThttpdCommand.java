@@ -83,6 +83,12 @@ public final class ThttpdCommand implements Callable<Integer> {
                     + " (at least 1), so it must be at least --loops (default: ${DEFAULT-VALUE})")
     int maxHelpers;
 
+    @Option(names = "--max-request-buffers", defaultValue = "1024",
+            description = "requests in progress at once, 1..1024, for the whole process (each of N loops gets 1/N, at least 1): "
+                    + "each holds a buffer set of ~60 KB of native memory (~170 KB with NIO sockets) and a request beyond "
+                    + "them waits for one; fewer on a memory-limited host (default: ${DEFAULT-VALUE})")
+    int maxRequestBuffers;
+
     @Option(names = "--max-connections", defaultValue = "0",
             description = "connections at once; 0 derives it from the descriptor limit, -1 accepts until EMFILE (default: ${DEFAULT-VALUE})")
     int maxConnections;
@@ -144,6 +150,7 @@ public final class ThttpdCommand implements Callable<Integer> {
         check.positive("--idle-timeout", idleTimeout, MAX_TIMEOUT);
         check.positive("--header-timeout", headerTimeout, MAX_TIMEOUT);
         check.range("--max-helpers", maxHelpers, 1, 4096);
+        check.range("--max-request-buffers", maxRequestBuffers, 1, ThttpdServer.MAX_SETS);
         check.atLeast("--max-connections", maxConnections, -1);
         spins.check(check);
         SSLContext tlsContext = tlsOption.enabled() ? tlsContext(check) : null;
@@ -155,7 +162,7 @@ public final class ThttpdCommand implements Callable<Integer> {
         ServeMode m = mode;
         ThttpdServer.Options o = new ThttpdServer.Options(m, bind, port, root,
                 keepAlive == KeepAlive.ON, idleTimeout, headerTimeout, accessLog, maxHelpers, maxConnections, tlsContext,
-                spins.helperSpin(), spins.loopSpin(), spins.spinBeforeSleep());
+                spins.helperSpin(), spins.loopSpin(), spins.spinBeforeSleep(), maxRequestBuffers);
         ThttpdGroup server;
         try {
             server = new ThttpdGroup(o, n, loops.accept() == LoopsOption.Accept.HANDOFF, pin ? CpuPinning.roundRobin() : null);

@@ -80,10 +80,30 @@ public final class ThttpdServer {
      * @param helperSpin    each loop's {@link LaioConfig.Builder#helperSpin}, or null for its default
      * @param loopSpin      each loop's {@link LaioConfig.Builder#loopSpin}, or null for its default
      * @param spinBeforeSleep each loop's {@link EventBase#spinBeforeSleep(Duration)}, or null for its default
+     * @param maxRequestBuffers request buffer sets at most, for the whole process (each of N loops
+     *                      gets 1/N, at least 1), 1..1024 (the default): the most requests in
+     *                      progress at once, beyond which a request waits, its first bytes in its
+     *                      connection's 1 KB wait buffer, until a set comes back; a set is about
+     *                      60 KB of native memory with raw sockets, 170 KB with NIO ones
      */
     public record Options(ServeMode mode, InetAddress bind, int port, Path root, boolean keepAlive,
             Duration idleTimeout, Duration headerTimeout, boolean accessLog, int maxHelpers, int maxConnections,
-            SSLContext tls, Duration helperSpin, Duration loopSpin, Duration spinBeforeSleep) {
+            SSLContext tls, Duration helperSpin, Duration loopSpin, Duration spinBeforeSleep, int maxRequestBuffers) {
+        /** Checks {@code maxRequestBuffers}. */
+        public Options {
+            if (maxRequestBuffers < 1 || maxRequestBuffers > MAX_SETS) {
+                throw new IllegalArgumentException("maxRequestBuffers must be 1.." + MAX_SETS + ", was " + maxRequestBuffers);
+            }
+        }
+
+        /** With the most request buffer sets, 1024. */
+        public Options(ServeMode mode, InetAddress bind, int port, Path root, boolean keepAlive,
+                Duration idleTimeout, Duration headerTimeout, boolean accessLog, int maxHelpers, int maxConnections,
+                SSLContext tls, Duration helperSpin, Duration loopSpin, Duration spinBeforeSleep) {
+            this(mode, bind, port, root, keepAlive, idleTimeout, headerTimeout, accessLog, maxHelpers, maxConnections, tls,
+                    helperSpin, loopSpin, spinBeforeSleep, MAX_SETS);
+        }
+
         /** With the LAIO spins left at their defaults. */
         public Options(ServeMode mode, InetAddress bind, int port, Path root, boolean keepAlive,
                 Duration idleTimeout, Duration headerTimeout, boolean accessLog, int maxHelpers, int maxConnections,
@@ -105,15 +125,16 @@ public final class ThttpdServer {
         }
 
         public Options withRoot(Path r) {
-            return new Options(mode, bind, port, r, keepAlive, idleTimeout, headerTimeout, accessLog, maxHelpers, maxConnections, tls, helperSpin, loopSpin, spinBeforeSleep);
+            return new Options(mode, bind, port, r, keepAlive, idleTimeout, headerTimeout, accessLog, maxHelpers, maxConnections, tls, helperSpin, loopSpin, spinBeforeSleep, maxRequestBuffers);
         }
 
         public Options withKeepAlive(boolean k) {
-            return new Options(mode, bind, port, root, k, idleTimeout, headerTimeout, accessLog, maxHelpers, maxConnections, tls, helperSpin, loopSpin, spinBeforeSleep);
+            return new Options(mode, bind, port, root, k, idleTimeout, headerTimeout, accessLog, maxHelpers, maxConnections, tls, helperSpin, loopSpin, spinBeforeSleep, maxRequestBuffers);
         }
 
         public Options withTimeouts(Duration idle, Duration header) {
-            return new Options(mode, bind, port, root, keepAlive, idle, header, accessLog, maxHelpers, maxConnections, tls, helperSpin, loopSpin, spinBeforeSleep);
+            return new Options(mode, bind, port, root, keepAlive, idle, header, accessLog, maxHelpers, maxConnections, tls, helperSpin, loopSpin, spinBeforeSleep,
+                    maxRequestBuffers);
         }
 
         /**
@@ -123,13 +144,19 @@ public final class ThttpdServer {
          */
         public Options withSpins(Duration helper, Duration loop, Duration beforeSleep) {
             return new Options(mode, bind, port, root, keepAlive, idleTimeout, headerTimeout, accessLog, maxHelpers, maxConnections,
-                    tls, helper, loop, beforeSleep);
+                    tls, helper, loop, beforeSleep, maxRequestBuffers);
         }
 
         /** HTTPS with {@code context}'s key and certificate; null for plain HTTP. */
         public Options withTls(SSLContext context) {
             return new Options(mode, bind, port, root, keepAlive, idleTimeout, headerTimeout, accessLog, maxHelpers, maxConnections,
-                    context, helperSpin, loopSpin, spinBeforeSleep);
+                    context, helperSpin, loopSpin, spinBeforeSleep, maxRequestBuffers);
+        }
+
+        /** At most {@code n} request buffer sets over the process's loops, 1..1024 ({@link #maxRequestBuffers()}). */
+        public Options withMaxRequestBuffers(int n) {
+            return new Options(mode, bind, port, root, keepAlive, idleTimeout, headerTimeout, accessLog, maxHelpers, maxConnections,
+                    tls, helperSpin, loopSpin, spinBeforeSleep, n);
         }
     }
 
@@ -143,7 +170,9 @@ public final class ThttpdServer {
      * NIO sockets, 60 KB with raw ones); a request beyond them waits, its first bytes in its
      * connection's wait buffer, until a set comes back. Without the bound nb-amted, whose every
      * request waits on a helper, made a set for each of 10,000 requests sent at once (840 MB).
-     * Twice the most clients the macro benchmark runs, so it never waits there.
+     * Twice the most clients the macro benchmark runs, so it never waits there. The default and
+     * the most {@link Options#maxRequestBuffers} takes ({@code --max-request-buffers}: fewer on a
+     * memory-limited host, where 256 clients on a slow disk kept a set each for most of them).
      */
     static final int MAX_SETS = 1024;
     private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(10);
@@ -169,7 +198,7 @@ public final class ThttpdServer {
     private volatile long accepted;
     private final int chunkSize;
     private final int maxConnections;
-    /** {@link #MAX_SETS}, or this loop's share of it on N loops (each set in progress holds a file descriptor). */
+    /** {@link Options#maxRequestBuffers}, or this loop's share of it on N loops (each set in progress holds a file descriptor). */
     private final int maxSets;
     private boolean pausedAtLimit;
     private int buffersMade;
@@ -213,7 +242,7 @@ public final class ThttpdServer {
         // a TLS body passes through the engine: read in chunks as with NIO sockets, never by sendfile
         this.chunkSize = options.mode().laioSockets() && options.tls() == null ? 0 : 128 * 1024;
         this.tlsPool = options.tls() == null ? null : SegmentPool.create();
-        this.maxSets = share(MAX_SETS, loops);
+        this.maxSets = share(options.maxRequestBuffers(), loops);
         this.waitBuffers = new WaitBuffers(arena);
         this.base = base;
         try {

@@ -59,6 +59,44 @@ class ManyConnectionsTest {
         }
     }
 
+    /**
+     * {@code --max-request-buffers 2}: six requests begun at once (their heads cut short, so each
+     * would hold a set) get two sets between them; the other four wait, and once the heads are
+     * whole all six are answered.
+     */
+    @ParameterizedTest
+    @EnumSource(value = ServeMode.class, names = {"NB_B", "LAIO_LAIO"})
+    void whenRequestsOutnumberTheBufferSetsThenTheRestWaitAndAllAreAnswered(ServeMode mode) throws Exception {
+        Files.writeString(root.resolve("a.txt"), "hello");
+        List<RawHttp> clients = new ArrayList<>();
+        try (RunningServer s = new RunningServer(ThttpdServer.Options.of(mode).withRoot(root).withMaxRequestBuffers(2))) {
+            try {
+                for (int i = 0; i < 6; i++) {
+                    RawHttp c = new RawHttp(s.port());
+                    clients.add(c);
+                    c.send("GET /a.txt HTTP/1.1\r\n");
+                }
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                while (s.server.buffersMade() < 2 && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+                Thread.sleep(200); // time for a server without the bound to make a set for each of the six
+                assertEquals(2, s.server.buffersMade(), "sets made for six requests begun at once");
+                for (RawHttp c : clients) {
+                    c.send("Host: x\r\n\r\n");
+                }
+                for (int i = 0; i < clients.size(); i++) {
+                    assertEquals("hello", clients.get(i).read().text(), "client " + i);
+                }
+                assertEquals(2, s.server.buffersMade(), "sets made in all");
+            } finally {
+                for (RawHttp c : clients) {
+                    c.close();
+                }
+            }
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(value = ServeMode.class, names = {"NB_B", "LAIO_LAIO"})
     void whenKeepAliveConnectionsIdleThenTheyHoldNoRequestBuffers(ServeMode mode) throws Exception {

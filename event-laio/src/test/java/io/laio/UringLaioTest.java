@@ -208,7 +208,10 @@ class UringLaioTest {
         note.accept("statx unmapped path", run.call(Sys.SYS_statx, AT_FDCWD, 4096, 0, StatxLayout.STATX_SIZE, stx.address()));
         long[] d = run.call(Sys.SYS_openat, AT_FDCWD, arena.allocateFrom(dir.toString()).address(), OpenFlags.O_RDONLY, 0);
         note.accept("read a directory", run.call(Sys.SYS_read, d[0], in.address(), 16));
-        Native.close((int) d[0]);
+        note.accept("close the directory", run.call(Sys.SYS_close, d[0]));
+        note.accept("close it again", run.call(Sys.SYS_close, d[0]));
+        note.accept("read it after its close", run.call(Sys.SYS_read, d[0], in.address(), 16));
+        note.accept("close bad descriptor", run.call(Sys.SYS_close, 987_654));
         if (o2[0] >= 0) {
             Native.close((int) o2[0]);
         }
@@ -237,6 +240,9 @@ class UringLaioTest {
         assertEquals(0, helpers, "the ring took every call: no helper was started\n" + stats);
         if (mode == RingMode.DEFERRED) {
             assertEquals(0, stats.inline(Sys.SYS_pread64), "deferred: even a cached read completes as an event\n" + stats);
+            for (long nr : new long[] {Sys.SYS_close, Sys.SYS_statx, Sys.SYS_openat2}) {
+                assertEquals(stats.calls(nr), stats.background(nr), Sys.name(nr) + ": an entry on the ring, unprobed\n" + stats);
+            }
         }
         try (var files = Files.list(ringDir)) {
             assertEquals(List.of(ringDir.resolve("h")), files.toList());

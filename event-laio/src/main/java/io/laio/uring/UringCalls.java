@@ -102,6 +102,18 @@ public final class UringCalls implements RingRoute {
         return op >= 0 && has[op] && (currentPosition || !UringOps.usesPosition(nr));
     }
 
+    /**
+     * {@link io.laio.RingMode#DEFERRED}: every call with an opcode, {@code close} and
+     * {@code statx} included. A deferred call costs no system call of its own (it goes with the
+     * pass's wait); a probe costs one. {@code statx} always runs on an io-wq worker
+     * ({@code IORING_OP_STATX} is forced async: a kernel thread's hand-off, ~3x a plain statx in
+     * CPU, docs/design/uring.md), which trades that CPU for the system call.
+     */
+    @Override
+    public boolean defers(long nr, long a1, long a2, long a3, long a4, long a5) {
+        return takes(nr, a1, a2, a3, a4, a5);
+    }
+
     @Override
     public long submit(LaioCall h, RingRoute.Completion done, boolean now) {
         int slot = takeSlot();

@@ -35,9 +35,13 @@ import java.io.IOException;
  *       data together), and a socket write must complete in its entirety;</li>
  *   <li>{@code sendto}/{@code recvfrom} with an address: the entry has no room for it before 6.0;</li>
  *   <li>positional calls with a negative offset (the plain call's {@code EINVAL}, the entry's
- *       "current position"), lengths beyond {@code int}, {@code close} and {@code shutdown}
- *       (they never block: inline is cheaper).</li>
+ *       "current position"), lengths beyond {@code int}, and {@code shutdown} (it never blocks:
+ *       inline is cheaper).</li>
  * </ul>
+ * {@code close} has its entry ({@code IORING_OP_CLOSE}, 5.6), but only deferred calls and
+ * batches use it ({@link UringCalls#defers}): a lazy close never blocks, so it stays inline. It
+ * answers as the plain call does except on an io_uring's own descriptor, which the entry
+ * refuses with {@code EBADF}.
  */
 final class UringOps {
     static final int READV = 1;
@@ -47,6 +51,7 @@ final class UringOps {
     static final int ACCEPT = 13;
     static final int FALLOCATE = 17;
     static final int OPENAT = 18;
+    static final int CLOSE = 19;
     static final int STATX = 21;
     static final int READ = 22;
     static final int WRITE = 23;
@@ -107,6 +112,7 @@ final class UringOps {
             case (int) Sys.SYS_recvmsg -> RECVMSG;
             case (int) Sys.SYS_fadvise64 -> a3 >= 0 && a3 <= 0xFFFF_FFFFL ? FADVISE : -1;
             case (int) Sys.SYS_ftruncate -> FTRUNCATE;
+            case (int) Sys.SYS_close -> CLOSE;
             default -> -1;
         };
     }
@@ -155,6 +161,7 @@ final class UringOps {
             case (int) Sys.SYS_recvmsg -> ring.push(op, 0, fd, 0, a2, 0, (int) a3 & ~MSG_DONTWAIT, userData);
             case (int) Sys.SYS_fadvise64 -> ring.push(op, 0, fd, a2, 0, (int) a3, (int) a4, userData);
             case (int) Sys.SYS_ftruncate -> ring.push(op, 0, fd, a2, 0, 0, 0, userData);
+            case (int) Sys.SYS_close -> ring.push(op, 0, fd, 0, 0, 0, 0, userData);
             default -> throw new IllegalArgumentException("no io_uring entry for " + Sys.name(nr));
         }
     }

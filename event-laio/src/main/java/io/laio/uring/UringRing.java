@@ -110,6 +110,8 @@ final class UringRing implements AutoCloseable {
     private int sqTail;
     /** Ours alone: published to the kernel at {@link #cqHeadAt} by release stores. */
     private int cqHead;
+    /** io_uring_enter calls made on this ring: what a deferred pass costs in system calls (tests). */
+    private long enters;
     private boolean closed;
 
     private UringRing(int fd, MemorySegment params, MemorySegment capture, Arena arena,
@@ -257,7 +259,13 @@ final class UringRing implements AutoCloseable {
 
     /** Hands every queued entry to the kernel without waiting: entries consumed, or {@code -errno} (EINTR, EAGAIN, EBUSY). */
     int submit() throws IOException {
+        enters++;
         return checked(UringNative.enter(capture, fd, unsubmitted(), 0, 0, 0, 0));
+    }
+
+    /** The {@code io_uring_enter} calls made on this ring so far. */
+    long enters() {
+        return enters;
     }
 
     /**
@@ -280,6 +288,7 @@ final class UringRing implements AutoCloseable {
             arg = waitArg.address();
             argSize = UringWaitArgLayout.ARG.byteSize();
         }
+        enters++;
         return checked(UringNative.enter(capture, fd, unsubmitted(), minComplete, flags, arg, argSize));
     }
 

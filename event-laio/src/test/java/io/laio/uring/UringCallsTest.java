@@ -16,8 +16,10 @@
 
 package io.laio.uring;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.laio.Errno;
@@ -38,9 +40,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -122,5 +126,156 @@ class UringCallsTest {
     void lazyCallsOnCachedDataCompleteInlineAndLeaveNothingQueued() throws Exception {
         List<Long> seen = sixteenPreads(RingMode.LAZY);
         assertEquals(List.of(0L), seen, "every read answered inline, nothing left on the ring");
+    }
+
+    /**
+     * Runs {@code calls} from a timer's callback on a uring base with a DEFERRED Laio: each
+     * {@code laio.syscall} it makes through {@code Deferred.call} is awaited; returns once all
+     * completed, then runs three more passes (a duplicate would show there).
+     */
+    private void inOnePass(Consumer<Deferred> calls, Deferred d) {
+        try (EventBase base = EventBase.create("uring");
+                Laio laio = Laio.attach(base, LaioConfig.builder().ringMode(RingMode.DEFERRED).build())) {
+            base.setUncaughtHandler(failures.uncaughtHandler());
+            d.base = base;
+            d.laio = laio;
+            d.ring = ringOf(base);
+            Event.set(base, null, Ev.TIMEOUT, (e, w, a) -> {
+                d.entersBefore = d.ring.enters();
+                calls.accept(d);
+            }, null).add(Duration.ofMillis(1));
+            base.once(null, Ev.TIMEOUT, (e, w, a) -> base.loopBreak(), null, Duration.ofSeconds(20));
+            base.loop(Ev.LOOP_NO_EXIT_ON_EMPTY);
+            for (int i = 0; i < 3; i++) {
+                base.loop(Ev.LOOP_NONBLOCK);
+            }
+        }
+    }
+
+    /** Calls made in one pass and what each completed with: result, errno, deliveries, ring enters when delivered. */
+    private static final class Deferred {
+        EventBase base;
+        Laio laio;
+        UringRing ring;
+        long entersBefore;
+        final long[] result;
+        final int[] errno;
+        final int[] deliveries;
+        final long[] entersAt;
+        int left;
+        int made;
+
+        Deferred(int n) {
+            result = new long[n];
+            errno = new int[n];
+            deliveries = new int[n];
+            entersAt = new long[n];
+            left = n;
+        }
+
+        void call(long nr, long a1, long a2, long a3, long a4) {
+            int k = made++;
+            long r = laio.syscall(nr, a1, a2, a3, a4);
+            assertEquals(-1, r, "deferred: no inline answer");
+            assertEquals(Errno.EINPROGRESS, Laio.errno());
+            Event.set(base, laio.gethandle(), Ev.LAIO, (ev, what, arg) -> {
+                result[k] = ev.result();
+                errno[k] = ev.error();
+                deliveries[k]++;
+                entersAt[k] = ring.enters();
+                if (--left == 0) {
+                    base.loopBreak();
+                }
+            }, null).add();
+        }
+    }
+
+    @Test
+    void aPassOfDeferredCallsCostsOneEnterAndDeliversEveryCompletionExactlyOnce() throws Exception {
+        Path f = Files.createTempFile("laio", ".bin");
+        byte[] data = new byte[16 * 4096];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (byte) (i / 4096);
+        }
+        Files.write(f, data);
+        Files.readAllBytes(f); // cached
+        int fd = Native.openRead(f.toString());
+        int[] pipe = Native.pipe();
+        MemorySegment buf = Arena.ofAuto().allocate(17 * 4096L);
+        Deferred d = new Deferred(18);
+        try {
+            Native.writeByte(pipe[1], (byte) 42);
+            inOnePass(x -> {
+                for (int i = 0; i < 16; i++) {
+                    x.call(Sys.SYS_pread64, fd, buf.address() + i * 4096L, 4096, i * 4096L);
+                }
+                x.call(Sys.SYS_read, pipe[0], buf.address() + 16 * 4096L, 16, 0);
+                x.call(Sys.SYS_close, pipe[0], 0, 0, 0);
+            }, d);
+            assertEquals(0, d.left, "every call completed: " + Arrays.toString(d.deliveries));
+            int[] once = new int[18];
+            Arrays.fill(once, 1);
+            assertArrayEquals(once, d.deliveries, "each completion delivered exactly once, also three passes later");
+            for (int i = 0; i < 16; i++) {
+                assertEquals(4096, d.result[i]);
+                assertEquals((byte) i, buf.get(ValueLayout.JAVA_BYTE, i * 4096L));
+                assertEquals(d.entersBefore + 1, d.entersAt[i], "the pass's one io_uring_enter submitted and completed them");
+            }
+            assertEquals(1, d.result[16], "the pipe's byte, read before the close queued after it");
+            assertEquals(42, buf.get(ValueLayout.JAVA_BYTE, 16 * 4096L));
+            assertEquals(0, d.result[17], "the close");
+            assertEquals(d.entersBefore + 1, d.entersAt[17], "the close went with the same enter");
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> Native.writeByte(pipe[1], (byte) 1));
+            assertTrue(e.getMessage().contains("EPIPE"), "the read end is closed: " + e.getMessage());
+        } finally {
+            Native.close(fd);
+            Native.close(pipe[1]);
+            Files.delete(f);
+        }
+    }
+
+    @Test
+    void aCallQueuedAfterADeferredCloseOfItsDescriptorEndsWithEbadf() {
+        int[] pipe = Native.pipe();
+        MemorySegment buf = Arena.ofAuto().allocate(16);
+        Deferred d = new Deferred(4);
+        try {
+            Native.writeByte(pipe[1], (byte) 7);
+            Native.writeByte(pipe[1], (byte) 8);
+            inOnePass(x -> {
+                x.call(Sys.SYS_read, pipe[0], buf.address(), 1, 0);
+                x.call(Sys.SYS_close, pipe[0], 0, 0, 0);
+                x.call(Sys.SYS_read, pipe[0], buf.address() + 1, 1, 0);
+                x.call(Sys.SYS_close, pipe[0], 0, 0, 0);
+            }, d);
+            assertEquals(0, d.left);
+            assertEquals(1, d.result[0], "queued before the close: its byte");
+            assertEquals(7, buf.get(ValueLayout.JAVA_BYTE, 0));
+            assertEquals(0, d.result[1]);
+            assertEquals(-1, d.result[2], "queued after it: the number names nothing");
+            assertEquals(Errno.EBADF, d.errno[2]);
+            assertEquals(0, buf.get(ValueLayout.JAVA_BYTE, 1), "and read nothing");
+            assertEquals(-1, d.result[3], "closed twice: as the plain call answers");
+            assertEquals(Errno.EBADF, d.errno[3]);
+        } finally {
+            Native.close(pipe[1]);
+        }
+    }
+
+    @Test
+    void aLazyCloseStaysInlineAndOffTheRing() {
+        int[] pipe = Native.pipe();
+        try (EventBase base = EventBase.create("uring"); Laio laio = Laio.attach(base)) {
+            long[] r = {-2};
+            base.execute(() -> {
+                r[0] = laio.close(pipe[0]);
+                base.loopBreak();
+            });
+            base.loop(Ev.LOOP_NO_EXIT_ON_EMPTY);
+            assertEquals(0, r[0], "a close never blocks: answered inline");
+            assertEquals(1, laio.stats().inline(Sys.SYS_close));
+        } finally {
+            Native.close(pipe[1]);
+        }
     }
 }

@@ -104,6 +104,13 @@ public interface RingRoute {
     boolean takes(long nr, long a1, long a2, long a3, long a4, long a5);
 
     /**
+     * Whether {@link io.laio.RingMode#DEFERRED} queues call {@code nr} with these arguments on the
+     * ring without a probe, whatever its route ({@code close} too, which otherwise never leaves
+     * the caller's thread): the calls of one pass then reach the kernel with the pass's wait.
+     */
+    boolean defers(long nr, long a1, long a2, long a3, long a4, long a5);
+
+    /**
      * Queues {@code h} (filled: {@code nr}, arguments) on the ring. With {@code now}, hands it to
      * the kernel at once and looks whether the kernel completed it during the submission (it does
      * for cached reads and for sockets with data); else it goes with the loop's next wait.

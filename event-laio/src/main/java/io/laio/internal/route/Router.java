@@ -141,6 +141,12 @@ public final class Router implements RingRoute.Completion, Completions.Delivery 
     private long lazy(ThreadState ts, int slot, long nr, long a1, long a2, long a3, long a4, long a5, long a6,
             MemorySegment keepAlive) {
         RouteTable.Route route = RouteTable.of(nr);
+        if (deferred && ring.defers(nr, a1, a2, a3, a4, a5) && owner.base().inLoop()) {
+            if (nr == Sys.SYS_close) {
+                probe.history.forget(a1);
+            }
+            return toRing(ts, slot, nr, a1, a2, a3, a4, a5, a6, 0, keepAlive, false); // no probe: with the pass's wait
+        }
         if (route.neverBlocks(a2)) {
             long r = settle(ts, slot, Syscalls.fast(ts.capture, nr, a1, a2, a3, a4, a5, a6));
             if (r >= 0 && newDescriptor(nr)) {
@@ -150,11 +156,6 @@ public final class Router implements RingRoute.Completion, Completions.Delivery 
                 }
             }
             return r;
-        }
-        // statx: the kernel always hands IORING_OP_STATX to an io-wq worker (docs/design/uring.md),
-        // while its probe answers a cached path inline for the cost of a plain statx: probe it first
-        if (deferred && nr != Sys.SYS_statx && onRing(nr, a1, a2, a3, a4, a5)) {
-            return toRing(ts, slot, nr, a1, a2, a3, a4, a5, a6, 0, keepAlive, false);
         }
         boolean unprobed = skips && skipsProbe(nr, a1);
         long outcome;

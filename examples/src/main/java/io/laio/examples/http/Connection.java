@@ -118,6 +118,11 @@ final class Connection {
 
     private static final EventCallback ON_LAIO = (ev, what, arg) -> ((Connection) arg).laioDone(ev);
     private static final EventCallback ON_TIMEOUT = (ev, what, arg) -> ((Connection) arg).timerFired();
+    private static final EventCallback ON_CLOSED = (ev, what, arg) -> {
+        if (ev.result() != 0) {
+            ThttpdServer.LOG.debug("close: errno {}", ev.error());
+        }
+    };
 
     private final ThttpdServer server;
     private final Laio laio;
@@ -139,6 +144,9 @@ final class Connection {
     /** The handle and event of the last LAIO wait, re-pointed at the next ({@link Laio#gethandle(LaioHandle)}). */
     private LaioHandle spareHandle;
     private Event laioEvent;
+    /** The handle and event of the last close that went to the ring ({@link #closeDescriptor}), reused as the wait's. */
+    private LaioHandle closeHandle;
+    private Event closeEvent;
     private boolean closed;
     private boolean headTimerArmed;
     private boolean corked;
@@ -334,8 +342,8 @@ final class Connection {
         }
         bodySent = 0;
         ByteBuffer out = buf.out;
-        if (io.sendsFiles() && bodyLeft <= out.capacity() - out.limit()) {
-            state = SMALL;
+        if (io.sendsBodyBehindHead() && (bodyLeft <= out.capacity() - out.limit() || !io.sendsFiles())) {
+            state = SMALL; // without sendfile a larger body's first part goes behind the head, its rest in chunks
         } else if (io.sendsFiles()) {
             io.cork(true, buf.flag);
             corked = true;
@@ -378,7 +386,7 @@ final class Connection {
             close();
             return STOP;
         }
-        state = bodyLeft > 0 ? BODY_SEND : DONE;
+        state = bodyLeft == 0 ? DONE : io.sendsFiles() ? BODY_SEND : BODY_READ;
         return START;
     }
 
@@ -390,7 +398,7 @@ final class Connection {
                 chunkLength = Math.min(CHUNK, bodyLeft);
                 return io.sendFile(fileFd, bodyFrom, chunkLength, buf.offset);
             }
-            return io.send(headInChunk ? buf.out : null, buf.outAddress, buf.chunk);
+            return headInChunk ? io.send(buf.out, buf.outAddress, buf.chunk) : io.send(buf.chunk, buf.chunkAddress, null);
         }
         if (r <= 0) {
             close(); // a socket error, or the file shrank under us (sendfile returned 0)
@@ -420,20 +428,27 @@ final class Connection {
         return START;
     }
 
-    /** SMALL: the whole body into the out buffer behind the head; then the head sends both. */
+    /**
+     * SMALL: the body into the out buffer behind the head — whole, or on a socket without
+     * sendfile as much as fits (its rest follows in chunks); then the head sends both.
+     */
     private long readSmallBody(long r) {
         ByteBuffer out = buf.out;
         if (r == START) {
-            return viaLaio(laio.syscall(Sys.SYS_pread64, fileFd, buf.outAddress + out.limit(), bodyLeft, bodyFrom));
+            chunkLength = Math.min(bodyLeft, out.capacity() - out.limit());
+            return viaLaio(laio.syscall(Sys.SYS_pread64, fileFd, buf.outAddress + out.limit(), chunkLength, bodyFrom));
         }
-        if (r != bodyLeft) {
+        if (r != chunkLength) {
             close(); // a disk error, or the file shrank since statx: the promised length cannot be sent
             return STOP;
         }
         out.limit(out.limit() + (int) r);
         bodySent = r;
-        bodyLeft = 0;
-        closeFile();
+        bodyFrom += r;
+        bodyLeft -= r;
+        if (bodyLeft == 0) {
+            closeFile();
+        }
         state = SEND;
         return START;
     }
@@ -579,7 +594,7 @@ final class Connection {
             return;
         }
         if (state == OPEN && late >= 0 && late != START) {
-            laio.close((int) late); // opened after the client went away
+            closeDescriptor((int) late); // opened after the client went away
         }
         closeFile();
         io.close();
@@ -591,9 +606,37 @@ final class Connection {
 
     private void closeFile() {
         if (fileFd >= 0) {
-            laio.close(fileFd);
+            closeDescriptor(fileFd);
             fileFd = -1;
         }
+    }
+
+    /**
+     * Closes {@code fd} through the Laio. On the ring ({@link ServeMode#LAIO_URING}) the close goes
+     * with the pass's wait and completes as an event of its own, which only logs a failure; its
+     * handle and event are reused, and the rare close made while the last one is still pending
+     * gets a new event (the connection's socket closed in the pass its file was).
+     */
+    void closeDescriptor(int fd) {
+        long r = laio.close(fd);
+        if (r == 0) {
+            return;
+        }
+        if (Laio.errno() != Errno.EINPROGRESS) {
+            ThttpdServer.LOG.debug("close fd {}: errno {}", fd, Laio.errno());
+            return;
+        }
+        if (closeEvent != null && closeEvent.pending(Ev.LAIO)) {
+            Event.set(server.base(), laio.gethandle(), Ev.LAIO, ON_CLOSED, null).add();
+            return;
+        }
+        closeHandle = laio.gethandle(closeHandle);
+        if (closeEvent == null) {
+            closeEvent = Event.set(server.base(), closeHandle, Ev.LAIO, ON_CLOSED, null);
+        } else if (closeEvent.source() != closeHandle) {
+            closeEvent.assign(closeHandle, Ev.LAIO, ON_CLOSED, null);
+        }
+        closeEvent.add();
     }
 
     String peer() {

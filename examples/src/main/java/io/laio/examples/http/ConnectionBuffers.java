@@ -45,6 +45,8 @@ final class ConnectionBuffers {
     final MemorySegment flag;
     final ByteBuffer chunk;
     final MemorySegment chunkSegment;
+    /** Where {@link #chunk} starts in native memory (0 without one). */
+    final long chunkAddress;
     final HttpRequest req = new HttpRequest();
     final RequestPath path = new RequestPath();
     final ByteRange range = new ByteRange();
@@ -56,10 +58,13 @@ final class ConnectionBuffers {
      */
     static final int SMALL_BODY = 16 * 1024;
 
-    /** {@code chunkSize} 0: a raw socket's set, whose {@link #out} has room for a small body. */
-    ConnectionBuffers(Arena arena, int chunkSize) {
+    /**
+     * {@code smallBodies}: a raw socket's set, whose {@link #out} has room for a small body;
+     * {@code chunkSize} 0: no chunk (bodies go by sendfile, or behind the head).
+     */
+    ConnectionBuffers(Arena arena, int chunkSize, boolean smallBodies) {
         MemorySegment inSegment = arena.allocate(RequestParser.MAX_HEAD + 4096, 64);
-        MemorySegment outSegment = arena.allocate(RequestParser.MAX_REQUEST_LINE + 4096 + (chunkSize == 0 ? SMALL_BODY : 0), 64);
+        MemorySegment outSegment = arena.allocate(RequestParser.MAX_REQUEST_LINE + 4096 + (smallBodies ? SMALL_BODY : 0), 64);
         in = inSegment.asByteBuffer();
         out = outSegment.asByteBuffer();
         inAddress = inSegment.address();
@@ -72,6 +77,7 @@ final class ConnectionBuffers {
         flag = arena.allocate(4, 4);
         chunkSegment = chunkSize > 0 ? arena.allocate(chunkSize, 4096) : MemorySegment.NULL;
         chunk = chunkSize > 0 ? chunkSegment.asByteBuffer() : null;
+        chunkAddress = chunkSegment.address();
     }
 
     /** Ready for a new request. */

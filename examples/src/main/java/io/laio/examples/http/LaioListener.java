@@ -37,6 +37,9 @@ final class LaioListener implements Listener, RawListener.Acceptor {
     LaioListener(ThttpdServer server, Laio laio, InetSocketAddress bind, boolean reusePort) throws IOException {
         this.server = server;
         this.raw = RawListener.on(laio, ListenSocket.open(laio, bind, RawListener.SOCKET_FLAGS, reusePort, BACKLOG));
+        if (server.ringIo()) {
+            raw.noDelayOnListener(); // one setsockopt for all: on the ring every other call of a connection is an entry
+        }
     }
 
     @Override

@@ -32,10 +32,13 @@ import java.nio.ByteBuffer;
 final class LaioSocketIo extends SocketIo {
     private final Laio laio;
     private final int fd;
+    /** On the loop's ring ({@link ServeMode#ringIo()}): bodies are read and sent, not sendfile'd. */
+    private final boolean ring;
 
-    LaioSocketIo(Laio laio, int fd) {
+    LaioSocketIo(Laio laio, int fd, boolean ring) {
         this.laio = laio;
         this.fd = fd;
+        this.ring = ring;
     }
 
     /** Receives at {@code in}'s position, at {@code inAddress} plus the position in native memory. */
@@ -44,7 +47,7 @@ final class LaioSocketIo extends SocketIo {
         return owner.viaLaio(laio.syscall(Sys.SYS_recvfrom, fd, inAddress + in.position(), in.remaining(), 0, 0, 0));
     }
 
-    /** Sends the response head ({@code first}) alone; bodies go by sendfile. */
+    /** Sends {@code first} alone: a head (with a small body behind it), or a chunk of a body read into memory. */
     @Override
     long send(ByteBuffer first, long firstAddress, ByteBuffer second) {
         if (second != null) {
@@ -54,8 +57,14 @@ final class LaioSocketIo extends SocketIo {
                 MsgFlags.MSG_NOSIGNAL, 0, 0));
     }
 
+    /** sendfile has no io_uring entry: on the ring a body is read and sent, in chunks past what fits behind its head. */
     @Override
     boolean sendsFiles() {
+        return !ring;
+    }
+
+    @Override
+    boolean sendsBodyBehindHead() {
         return true;
     }
 
@@ -80,9 +89,7 @@ final class LaioSocketIo extends SocketIo {
 
     @Override
     void close() {
-        if (laio.close(fd) != 0) {
-            ThttpdServer.LOG.debug("close fd {}: errno {}", fd, Laio.errno());
-        }
+        owner.closeDescriptor(fd); // on the ring a close goes with the pass's wait: the connection awaits it
     }
 
     @Override

@@ -18,6 +18,7 @@ package io.laio.examples.http;
 
 import io.laio.LaioConfig;
 import io.laio.Policy;
+import io.laio.RingMode;
 import io.laio.Sys;
 
 /**
@@ -41,9 +42,12 @@ public enum ServeMode {
     /** Non-blocking NIO sockets; every disk call on a helper thread (Flash's AMTED, liblaiogen). */
     NB_AMTED("nb-amted", false, Policy.EAGER, null),
     /**
-     * As {@link #LAIO_LAIO}, on the {@code uring} loop backend: the loop waits on an io_uring,
-     * and a LAIO call that would block and has an opcode (recv, send, openat2, read, ...) goes to
-     * the loop's ring instead of a helper thread (docs/design/uring.md); the rest as in laio-laio.
+     * As {@link #LAIO_LAIO}, on the {@code uring} loop backend with {@link RingMode#DEFERRED}: the
+     * loop waits on an io_uring, and every LAIO call with an opcode (accept, recv, openat2, statx,
+     * read, send, close) is queued on the loop's ring without a probe and reaches the kernel with
+     * the pass's wait, in one {@code io_uring_enter} with the other connections' calls
+     * (docs/design/uring.md). Bodies are read and sent through the ring too (no sendfile, no
+     * {@code TCP_CORK}): a small one behind the head, a larger one's rest in chunks.
      */
     LAIO_URING("laio-uring", true, Policy.LAZY, "uring");
 
@@ -64,6 +68,11 @@ public enum ServeMode {
         return backend;
     }
 
+    /** Whether socket and file I/O, bodies included, go through the loop's io_uring ({@link #LAIO_URING}). */
+    boolean ringIo() {
+        return this == LAIO_URING;
+    }
+
     /** The command-line spelling ({@code --mode nb-b}). */
     public String flag() {
         return flag;
@@ -76,9 +85,10 @@ public enum ServeMode {
 
     /**
      * The LAIO configuration: the mode's policy for disk calls; closing a descriptor stays a
-     * plain call in every mode, as it never waits for the disk. thttpd closes every socket LAIO
-     * made for it through LAIO (on whichever loop serves it), so their epoll entries are kept
-     * between waits ({@link LaioConfig.Builder#closesThroughLaio}).
+     * plain call, as it never waits for the disk, except on the ring ({@link #LAIO_URING}).
+     * thttpd closes every socket LAIO made for it through LAIO (on whichever loop serves it), so
+     * on an epoll base their entries are kept between waits
+     * ({@link LaioConfig.Builder#closesThroughLaio}).
      */
     LaioConfig laioConfig(int maxHelpers) {
         return laioConfig(maxHelpers, LaioConfig.builder().build().maxQueued());
@@ -91,8 +101,13 @@ public enum ServeMode {
 
     /** As {@link #laioConfig(int, int)}, with the helper and loop spins given (null: LaioConfig's defaults). */
     LaioConfig laioConfig(int maxHelpers, int maxQueued, java.time.Duration helperSpin, java.time.Duration loopSpin) {
-        LaioConfig.Builder b = LaioConfig.builder().policy(diskPolicy).policy(Sys.SYS_close, Policy.INLINE).maxHelpers(maxHelpers)
-                .maxQueued(maxQueued).closesThroughLaio(true);
+        LaioConfig.Builder b = LaioConfig.builder().policy(diskPolicy).maxHelpers(maxHelpers).maxQueued(maxQueued)
+                .closesThroughLaio(true);
+        if (this == LAIO_URING) {
+            b.ringMode(RingMode.DEFERRED); // a close too: it goes with the pass's wait (Connection awaits it)
+        } else {
+            b.policy(Sys.SYS_close, Policy.INLINE);
+        }
         if (helperSpin != null) {
             b.helperSpin(helperSpin);
         }
@@ -109,7 +124,7 @@ public enum ServeMode {
                 return m;
             }
         }
-        throw new IllegalArgumentException("unknown mode '" + flag + "' (nb-b, laio-laio, nb-laio, nb-amted)");
+        throw new IllegalArgumentException("unknown mode '" + flag + "' (nb-b, laio-laio, nb-laio, nb-amted, laio-uring)");
     }
 
     @Override

@@ -53,6 +53,15 @@ abstract class SocketIo {
     abstract boolean sendsFiles();
 
     /**
+     * Whether a body is read into the out buffer behind its head and goes out in the same send:
+     * a small one whole; without {@link #sendFile}, as much of a larger one as fits, its rest
+     * read and sent in chunks after it. Raw sockets only (a TLS one encrypts what it sends).
+     */
+    boolean sendsBodyBehindHead() {
+        return sendsFiles();
+    }
+
+    /**
      * Sends {@code count} bytes of {@code fileFd} from {@code offset} ({@code sendfile}),
      * {@code offsetCell} being 8 bytes of the connection's set for the kernel's offset.
      *

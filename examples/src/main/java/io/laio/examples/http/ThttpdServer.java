@@ -239,8 +239,9 @@ public final class ThttpdServer {
         }
         this.options = options;
         this.handOffGroup = handOffGroup;
-        // a TLS body passes through the engine: read in chunks as with NIO sockets, never by sendfile
-        this.chunkSize = options.mode().laioSockets() && options.tls() == null ? 0 : 128 * 1024;
+        // a TLS body passes through the engine: read in chunks as with NIO sockets, never by sendfile;
+        // on the ring a large body's rest is read in chunks too (no sendfile entry)
+        this.chunkSize = options.mode().laioSockets() && options.tls() == null && !options.mode().ringIo() ? 0 : 128 * 1024;
         this.tlsPool = options.tls() == null ? null : SegmentPool.create();
         this.maxSets = share(options.maxRequestBuffers(), loops);
         this.waitBuffers = new WaitBuffers(arena);
@@ -463,7 +464,7 @@ public final class ThttpdServer {
             return null;
         }
         buffersMade++;
-        return new ConnectionBuffers(arena, chunkSize);
+        return new ConnectionBuffers(arena, chunkSize, options.mode().laioSockets() && tlsPool == null);
     }
 
     /** A set back from a connection whose request is done; nothing may write it any more. */
@@ -569,10 +570,15 @@ public final class ThttpdServer {
         }
     }
 
+    /** Whether the mode does its I/O through the loop's io_uring ({@link ServeMode#ringIo()}). */
+    boolean ringIo() {
+        return options.mode().ringIo();
+    }
+
     /** A raw socket's I/O: LAIO calls, or with TLS the filter over them. */
     private SocketIo socketIo(int fd) {
         if (tlsPool == null) {
-            return new LaioSocketIo(laio, fd);
+            return new LaioSocketIo(laio, fd, options.mode().ringIo());
         }
         SSLEngine engine = options.tls().createSSLEngine();
         engine.setUseClientMode(false);

@@ -107,6 +107,8 @@ public final class RawListener implements AutoCloseable {
     private Acceptor acceptor;
     private LaioHandle pending;
     private boolean closed;
+    /** Set by {@link #noDelayOnListener()}: accepted sockets inherit TCP_NODELAY, none is set per connection. */
+    private boolean noDelayInherited;
 
     private RawListener(Laio laio, ListenSocket socket) {
         this.laio = laio;
@@ -150,6 +152,17 @@ public final class RawListener implements AutoCloseable {
             throw new IllegalArgumentException("the Laio must be attached to an EventBase");
         }
         return laio;
+    }
+
+    /**
+     * Sets {@code TCP_NODELAY} on the listening socket, which Linux copies to every socket it
+     * accepts, so that no {@code setsockopt} is made per connection. Call it before {@link #start}.
+     *
+     * @return whether the option was set (if not, each accepted socket still gets it)
+     */
+    public boolean noDelayOnListener() {
+        noDelayInherited = laio.syscall(Sys.SYS_setsockopt, fd, SocketAbi.IPPROTO_TCP, SocketAbi.TCP_NODELAY, one.address(), 4) == 0;
+        return noDelayInherited;
     }
 
     /** The port it listens on (the one the kernel picked for port 0). @return the port */
@@ -213,7 +226,8 @@ public final class RawListener implements AutoCloseable {
                 laio.close(c);
                 return false;
             }
-            if (laio.syscall(Sys.SYS_setsockopt, c, SocketAbi.IPPROTO_TCP, SocketAbi.TCP_NODELAY, one.address(), 4) != 0) {
+            if (!noDelayInherited
+                    && laio.syscall(Sys.SYS_setsockopt, c, SocketAbi.IPPROTO_TCP, SocketAbi.TCP_NODELAY, one.address(), 4) != 0) {
                 LOG.debug("TCP_NODELAY on fd {}: {}", c, Errno.name(Laio.errno()));
             }
             acceptor.accepted(c);
@@ -244,7 +258,7 @@ public final class RawListener implements AutoCloseable {
         if (pending != null) {
             laio.cancel(pending); // the accept waiting for a connection ends with ECANCELED
         }
-        if (laio.close(fd) != 0) {
+        if (laio.close(fd) != 0 && Laio.errno() != Errno.EINPROGRESS) { // in progress: a deferred close on the ring
             LOG.warn("closing the listener: {}", Errno.name(Laio.errno()));
         }
     }

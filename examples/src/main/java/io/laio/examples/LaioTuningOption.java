@@ -91,7 +91,11 @@ public final class LaioTuningOption {
         if (helperSpin == null && loopSpin == null) {
             return null;
         }
-        LaioConfig.Builder b = LaioConfig.builder();
+        return laioConfig(LaioConfig.builder());
+    }
+
+    /** The spins given, set on {@code b} (the others as {@code b} has them); never null. */
+    public LaioConfig laioConfig(LaioConfig.Builder b) {
         if (helperSpin != null) {
             b.helperSpin(helperSpin);
         }

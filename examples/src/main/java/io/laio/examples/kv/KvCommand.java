@@ -115,7 +115,8 @@ public final class KvCommand implements Callable<Integer> {
         spins.check(check);
         check.writableDirectory("--dir", dir);
         int n = loops.loops(check);
-        LaioConfig laioConfig = spins.laioConfig();
+        // kv closes every socket LAIO makes for it through LAIO: their epoll entries are kept between waits
+        LaioConfig laioConfig = spins.laioConfig(LaioConfig.builder().closesThroughLaio(true));
         KvServer.Config config = new KvServer.Config(new InetSocketAddress(bind, port), dir.toAbsolutePath().toString(),
                 memoryMiB << 20, maxItem, sync, compact, io);
         KvGroup server;

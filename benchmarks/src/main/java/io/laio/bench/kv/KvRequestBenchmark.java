@@ -1,0 +1,92 @@
+/*
+ * Copyright 2026 the laio authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package io.laio.bench.kv;
+
+import io.laio.examples.kv.KvRequestPath;
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * kv's own CPU per memcaslap operation, without sockets: a {@code get} hit (reply into the
+ * {@code --io nio} buffer or the {@code --io buffered} output) and a {@code set} (into a
+ * {@code /dev/null} log), of memcaslap's shapes (64-byte keys, 1 KiB values) over 100,000 keys
+ * visited in a scrambled order, so a lookup misses the CPU caches as it does under load. Run with
+ * {@code -prof gc}: B/op is what a request allocates (a {@code set} owns its 1 KiB value).
+ * {@code stripes} 1 is {@code --loops 1}, 16 is {@code --loops 2}.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
+@State(Scope.Thread)
+public class KvRequestBenchmark {
+    private static final int KEYS = 100_000;
+
+    /** The store's stripes: 1 for one loop, 16 for two. */
+    @Param({"1", "16"})
+    public int stripes;
+
+    private KvRequestPath path;
+    private int next;
+
+    @Setup
+    public void setUp() throws IOException {
+        path = new KvRequestPath(512L << 20, stripes, KEYS, 64, 1024);
+        if (path.items() != KEYS) {
+            throw new IllegalStateException("preloaded " + path.items() + " of " + KEYS);
+        }
+    }
+
+    @TearDown
+    public void tearDown() {
+        path.close();
+    }
+
+    /** The next key: a stride coprime with the key count visits every key, far from the last. */
+    private int key() {
+        int k = next;
+        next = (k + 7919) % KEYS;
+        return k;
+    }
+
+    @Benchmark
+    public int getHitNio() {
+        return path.getNio(key());
+    }
+
+    @Benchmark
+    public int getHitBuffered() {
+        return path.getBuffered(key());
+    }
+
+    @Benchmark
+    public int set() {
+        return path.set(key());
+    }
+}

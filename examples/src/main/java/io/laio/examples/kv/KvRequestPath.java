@@ -28,8 +28,9 @@ import java.nio.charset.StandardCharsets;
  * per operation ({@code io.laio.bench.kv}): a command line is parsed, executed against a store
  * and its reply written to a {@code --io nio} reply buffer or a {@code --io buffered} output,
  * which is then emptied as a socket write would. Mutations go to a mutation log on
- * {@code /dev/null} ({@code --sync never}) whose write cycles run every {@value #PUMP_EVERY}
- * operations, as group commit batches them under load.
+ * {@code /dev/null} ({@code --sync never}), whose event loop runs every {@value #PUMP_EVERY}
+ * {@code set}s until they are written (group commit batches them so under load); every item is
+ * in the log before the first {@code get}, so a hit's reply is never held.
  *
  * <p>Threading: one thread only, the one that made it (it owns an event loop). Not part of kv's
  * server; nothing else uses it.
@@ -84,6 +85,17 @@ public final class KvRequestPath implements AutoCloseable {
         for (int i = 0; i < keys; i++) {
             set(i);
         }
+        drainLog();
+    }
+
+    /** Runs the log's event loop until every mutation so far is acknowledged (written to {@code /dev/null}). */
+    private void drainLog() {
+        while (log.ackedLsn() < log.lastLsn() && !log.failed()) {
+            base.loop(Ev.LOOP_ONCE);
+        }
+        if (log.failed()) {
+            throw new IllegalStateException("the log to /dev/null failed");
+        }
     }
 
     private static String key(int i, int length) {
@@ -126,7 +138,7 @@ public final class KvRequestPath implements AutoCloseable {
         System.arraycopy(value, 0, data, 0, data.length);
         handler.store(request, data, nioOut);
         if (++ops % PUMP_EVERY == 0) {
-            base.loop(Ev.LOOP_ONCE | Ev.LOOP_NONBLOCK);
+            drainLog();
         }
         int n = nioOut.sendable(log.ackedLsn());
         nioOut.consumed(n);

@@ -34,8 +34,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * kv's own CPU per memcaslap operation, without sockets: a {@code get} hit (reply into the
  * {@code --io nio} buffer or the {@code --io buffered} output) and a {@code set} (into a
- * {@code /dev/null} log), of memcaslap's shapes (64-byte keys, 1 KiB values) over 100,000 keys
- * visited in a scrambled order, so a lookup misses the CPU caches as it does under load. Run with
+ * {@code /dev/null} log), of memcaslap's shapes (64-byte keys, 1 KiB values), the keys visited
+ * in a scrambled order. Run with
  * {@code -prof gc}: B/op is what a request allocates (a {@code set} owns its 1 KiB value).
  * {@code stripes} 1 is {@code --loops 1}, 16 is {@code --loops 2}.
  */

@@ -29,15 +29,18 @@ import java.nio.charset.StandardCharsets;
  * and its reply written to a {@code --io nio} reply buffer or a {@code --io buffered} output,
  * which is then emptied as a socket write would. Mutations go to a mutation log on
  * {@code /dev/null} ({@code --sync never}), whose event loop runs every {@value #PUMP_EVERY}
- * {@code set}s until they are written (group commit batches them so under load); every item is
- * in the log before the first {@code get}, so a hit's reply is never held.
+ * {@code set}s until they are written; every item is in the log before the first {@code get},
+ * so a hit's reply is never held.
  *
  * <p>Threading: one thread only, the one that made it (it owns an event loop). Not part of kv's
  * server; nothing else uses it.
  */
 public final class KvRequestPath implements AutoCloseable {
-    /** Operations between two passes of the log's event loop. */
-    public static final int PUMP_EVERY = 256;
+    /**
+     * {@code set}s between two waits for the log (16 MiB of 1 KiB records): rare enough that the
+     * wait for its helper thread, long on a loaded machine, is not what a {@code set} measures.
+     */
+    public static final int PUMP_EVERY = 16384;
 
     private final EventBase base;
     private final Laio laio;

@@ -17,10 +17,13 @@ package io.laio.bench.kv;
 
 import io.laio.examples.kv.KvRequestPath;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -37,7 +40,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code /dev/null} log), of memcaslap's shapes (64-byte keys, 1 KiB values), the keys visited
  * in a scrambled order. Run with
  * {@code -prof gc}: B/op is what a request allocates (a {@code set} owns its 1 KiB value).
- * {@code stripes} 1 is {@code --loops 1}, 16 is {@code --loops 2}.
+ * {@code stripes} 1 is {@code --loops 1}, 16 is {@code --loops 2}. Each iteration also prints
+ * the thread's CPU time per operation, the figure to compare on a busy machine.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -54,8 +58,12 @@ public class KvRequestBenchmark {
     @Param({"1000", "100000"})
     public int keys;
 
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
     private KvRequestPath path;
     private int next;
+    private long ops;
+    private long cpuAtStart;
 
     @Setup
     public void setUp() throws IOException {
@@ -70,8 +78,25 @@ public class KvRequestBenchmark {
         path.close();
     }
 
+    @Setup(Level.Iteration)
+    public void startIteration() {
+        ops = 0;
+        cpuAtStart = THREADS.getCurrentThreadCpuTime();
+    }
+
+    /**
+     * The benchmark thread's CPU time per operation in the iteration: on a machine shared with
+     * other work, the time per operation also counts the time the thread waited for a CPU.
+     */
+    @TearDown(Level.Iteration)
+    public void endIteration() {
+        long cpu = THREADS.getCurrentThreadCpuTime() - cpuAtStart;
+        System.out.printf("  [thread CPU %.1f ns/op over %d ops]%n", (double) cpu / ops, ops);
+    }
+
     /** The next key: a stride coprime with the key count visits every key, far from the last. */
     private int key() {
+        ops++;
         int k = next;
         next = (k + 7919) % keys;
         return k;

@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -53,6 +54,11 @@ final class ItemStore {
     static final int STRIPES_PER_LOOP = 8;
     private static final int INITIAL_BUCKETS = 1024;
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    /**
+     * Mixed into every hash, new in each process (hashes are never stored), so keys that share
+     * a bucket cannot be worked out in advance to make a client's keys one long chain.
+     */
+    private static final long SEED = new SplittableRandom().nextLong();
 
     private final Stripe[] stripes;
     private final int mask;
@@ -268,7 +274,7 @@ final class ItemStore {
      * depending on every byte. Its low bits pick a stripe's bucket, {@link #stripeOf} the stripe.
      */
     static int hash(byte[] k, int off, int len) {
-        long h = len * 0x9E3779B97F4A7C15L;
+        long h = SEED ^ len * 0x9E3779B97F4A7C15L;
         int i = off;
         int end = off + len;
         for (; i + 8 <= end; i += 8) {

@@ -35,6 +35,27 @@ final class CommandParser {
     static final String BAD_DELTA = "CLIENT_ERROR invalid numeric delta argument";
     static final String BAD_EXPTIME = "CLIENT_ERROR invalid exptime argument";
 
+    /** The words a line is matched against, as bytes. */
+    private static final byte[] GET = ascii("get");
+    private static final byte[] GETS = ascii("gets");
+    private static final byte[] SET = ascii("set");
+    private static final byte[] ADD = ascii("add");
+    private static final byte[] REPLACE = ascii("replace");
+    private static final byte[] APPEND = ascii("append");
+    private static final byte[] PREPEND = ascii("prepend");
+    private static final byte[] CAS = ascii("cas");
+    private static final byte[] DELETE = ascii("delete");
+    private static final byte[] INCR = ascii("incr");
+    private static final byte[] DECR = ascii("decr");
+    private static final byte[] TOUCH = ascii("touch");
+    private static final byte[] FLUSH_ALL = ascii("flush_all");
+    private static final byte[] VERSION = ascii("version");
+    private static final byte[] QUIT = ascii("quit");
+    private static final byte[] VERBOSITY = ascii("verbosity");
+    private static final byte[] STATS = ascii("stats");
+    private static final byte[] RESET = ascii("reset");
+    private static final byte[] NOREPLY = ascii("noreply");
+
     private int[] start = new int[32];
     private int[] end = new int[32];
     private byte[] line;
@@ -92,29 +113,10 @@ final class CommandParser {
         }
     }
 
+
     private static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.ISO_8859_1);
     }
-
-    private static final byte[] GET = ascii("get");
-    private static final byte[] GETS = ascii("gets");
-    private static final byte[] SET = ascii("set");
-    private static final byte[] ADD = ascii("add");
-    private static final byte[] REPLACE = ascii("replace");
-    private static final byte[] APPEND = ascii("append");
-    private static final byte[] PREPEND = ascii("prepend");
-    private static final byte[] CAS = ascii("cas");
-    private static final byte[] DELETE = ascii("delete");
-    private static final byte[] INCR = ascii("incr");
-    private static final byte[] DECR = ascii("decr");
-    private static final byte[] TOUCH = ascii("touch");
-    private static final byte[] FLUSH_ALL = ascii("flush_all");
-    private static final byte[] VERSION = ascii("version");
-    private static final byte[] QUIT = ascii("quit");
-    private static final byte[] VERBOSITY = ascii("verbosity");
-    private static final byte[] STATS = ascii("stats");
-    private static final byte[] RESET = ascii("reset");
-    private static final byte[] NOREPLY = ascii("noreply");
 
     /** Whether token {@code i} is {@code word}. */
     private boolean is(int i, byte[] word) {

@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class ItemStoreTest {
     private static Item item(String key, int size, long now) {
@@ -82,7 +83,9 @@ class ItemStoreTest {
         assertEquals(3, s.evictions());
     }
 
+    /** A second chance uses the mark up: with every item marked, one pass unmarks them all and the oldest goes. */
     @Test
+    @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a mark never used up would spin forever
     void whenEveryItemIsMarkedTheOldestIsEvictedAfterOnePass() {
         long one = Item.size(1, 100);
         ItemStore s = new ItemStore(3 * one);

@@ -18,6 +18,7 @@ package io.laio.examples.kv;
 
 import io.laio.LaioStats;
 import io.laio.Sys;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -45,6 +46,11 @@ final class CommandHandler {
     private static final String LOG_FAILED = "SERVER_ERROR mutation log failed";
     private static final String NON_NUMERIC = "CLIENT_ERROR cannot increment or decrement non-numeric value";
 
+    private static final byte[] STORED = ascii("STORED\r\n");
+    private static final byte[] VALUE = ascii("VALUE ");
+    private static final byte[] SPACE = ascii(" ");
+    private static final byte[] END = ascii("END\r\n");
+
     private final ItemStore store;
     private final GroupCommit log;
     private final KvStats stats;
@@ -64,13 +70,17 @@ final class CommandHandler {
         this.allStats = allStats;
     }
 
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
     int maxItem() {
         return maxItem;
     }
 
     /** Whether a storage command's data can be stored at all (else it is swallowed: {@link #tooLarge}). */
     boolean acceptsLength(Request r) {
-        return r.length <= maxItem && store.fits(r.key().length(), r.length);
+        return r.length <= maxItem && store.fits(r.keyLen[0], r.length);
     }
 
     /** memcached's exptime: 0 never, negative already past, up to 30 days relative, else a Unix time. */
@@ -93,10 +103,11 @@ final class CommandHandler {
         if (r.kind == Request.Kind.SET) {
             // memcached drops the old value so a failed set leaves no stale data behind
             long now = System.currentTimeMillis();
-            ReentrantLock lock = store.lock(r.key());
+            int h = r.keyHash(0);
+            ReentrantLock lock = store.lock(h);
             try {
-                if (store.remove(r.key(), now)) {
-                    out.awaitLsn(log.appendDelete(r.key()));
+                if (store.remove(h, r.keyBytes, r.keyOff[0], r.keyLen[0], now)) {
+                    out.awaitLsn(log.appendDelete(r.keyBytes, r.keyOff[0], r.keyLen[0]));
                 }
             } finally {
                 lock.unlock();
@@ -136,33 +147,42 @@ final class CommandHandler {
         if (refusedForFailedLog(r, out)) {
             return;
         }
-        ReentrantLock lock = store.lock(r.key());
+        int h = r.keyHash(0);
+        ReentrantLock lock = store.lock(h);
         try {
-            storeLocked(r, data, out);
+            storeLocked(r, h, data, out);
         } finally {
             lock.unlock();
         }
     }
 
-    private void storeLocked(Request r, byte[] data, Replies out) {
+    private void storeLocked(Request r, int h, byte[] data, Replies out) {
         long now = System.currentTimeMillis();
-        String key = r.key();
-        Item old = store.get(key, now);
+        Item old = null;
+        byte[] key = null;
+        switch (r.kind) {
+            case SET -> { } // the common case: whatever is there is replaced, no lookup first
+            default -> {
+                old = store.get(h, r.keyBytes, r.keyOff[0], r.keyLen[0], now);
+                key = old != null ? old.key : r.keyCopy();
+            }
+        }
         Item item;
         switch (r.kind) {
+            case SET -> item = new Item(r.keyCopy(), h, data, r.flags, deadline(r.exptime, now), store.nextCas(), now);
             case ADD -> {
                 if (old != null) {
                     reply(r, out, "NOT_STORED");
                     return;
                 }
-                item = new Item(key, data, r.flags, deadline(r.exptime, now), store.nextCas(), now);
+                item = new Item(key, h, data, r.flags, deadline(r.exptime, now), store.nextCas(), now);
             }
             case REPLACE -> {
                 if (old == null) {
                     reply(r, out, "NOT_STORED");
                     return;
                 }
-                item = new Item(key, data, r.flags, deadline(r.exptime, now), store.nextCas(), now);
+                item = new Item(key, h, data, r.flags, deadline(r.exptime, now), store.nextCas(), now);
             }
             case APPEND, PREPEND -> {
                 if (old == null) {
@@ -170,7 +190,7 @@ final class CommandHandler {
                     return;
                 }
                 int total = old.value.length + data.length;
-                if (total > maxItem || !store.fits(key.length(), total)) {
+                if (total > maxItem || !store.fits(key.length, total)) {
                     reply(r, out, "NOT_STORED");
                     return;
                 }
@@ -179,7 +199,7 @@ final class CommandHandler {
                 byte[] second = r.kind == Request.Kind.APPEND ? data : old.value;
                 System.arraycopy(first, 0, v, 0, first.length);
                 System.arraycopy(second, 0, v, first.length, second.length);
-                item = new Item(key, v, old.flags, old.expiresAt, store.nextCas(), now);
+                item = new Item(key, h, v, old.flags, old.expiresAt, store.nextCas(), now);
             }
             case CAS -> {
                 if (old == null) {
@@ -193,16 +213,22 @@ final class CommandHandler {
                     return;
                 }
                 stats.casHits++;
-                item = new Item(key, data, r.flags, deadline(r.exptime, now), store.nextCas(), now);
+                item = new Item(key, h, data, r.flags, deadline(r.exptime, now), store.nextCas(), now);
             }
-            default -> item = new Item(key, data, r.flags, deadline(r.exptime, now), store.nextCas(), now);
+            default -> throw new IllegalArgumentException("not a storage command: " + r.kind);
         }
+        putAndLog(r, item, out);
+    }
+
+    private void putAndLog(Request r, Item item, Replies out) {
         if (!store.put(item)) {
             reply(r, out, OUT_OF_MEMORY);
             return;
         }
         logSet(item, out);
-        reply(r, out, "STORED");
+        if (!r.noreply) {
+            out.put(STORED);
+        }
     }
 
     /** Under the item's key lock: its lsn is set before another loop can look it up. */
@@ -238,13 +264,14 @@ final class CommandHandler {
     private void get(Request r, Replies out) {
         long now = System.currentTimeMillis();
         boolean withCas = r.kind == Request.Kind.GETS;
-        for (int i = 0, n = r.keys.size(); i < n; i++) {
+        byte[] keys = r.keyBytes;
+        for (int i = 0, n = r.keyCount; i < n; i++) {
             stats.cmdGet++;
-            String key = r.keys.get(i);
+            int h = r.keyHash(i);
             Item it;
-            ReentrantLock lock = store.lock(key);
+            ReentrantLock lock = store.lock(h);
             try {
-                it = store.get(key, now);
+                it = store.get(h, keys, r.keyOff[i], r.keyLen[i], now);
             } finally {
                 lock.unlock();
             }
@@ -256,21 +283,21 @@ final class CommandHandler {
             if (it.lsn > log.ackedLsn()) {
                 out.awaitLsn(it.lsn); // its mutation is not in the log yet
             }
-            out.put("VALUE ");
+            out.put(VALUE);
             out.put(it.key);
-            out.put(" ");
+            out.put(SPACE);
             out.putUnsigned(it.flags & 0xFFFF_FFFFL);
-            out.put(" ");
+            out.put(SPACE);
             out.putUnsigned(it.value.length);
             if (withCas) {
-                out.put(" ");
+                out.put(SPACE);
                 out.putUnsigned(it.cas);
             }
             out.crlf();
             out.put(it.value);
             out.crlf();
         }
-        out.putLine("END");
+        out.put(END);
     }
 
     private void delete(Request r, Replies out) {
@@ -278,11 +305,12 @@ final class CommandHandler {
             return;
         }
         boolean removed;
-        ReentrantLock lock = store.lock(r.key());
+        int h = r.keyHash(0);
+        ReentrantLock lock = store.lock(h);
         try {
-            removed = store.remove(r.key(), System.currentTimeMillis());
+            removed = store.remove(h, r.keyBytes, r.keyOff[0], r.keyLen[0], System.currentTimeMillis());
             if (removed) {
-                out.awaitLsn(log.appendDelete(r.key()));
+                out.awaitLsn(log.appendDelete(r.keyBytes, r.keyOff[0], r.keyLen[0]));
             }
         } finally {
             lock.unlock();
@@ -300,18 +328,19 @@ final class CommandHandler {
         if (refusedForFailedLog(r, out)) {
             return;
         }
-        ReentrantLock lock = store.lock(r.key());
+        int h = r.keyHash(0);
+        ReentrantLock lock = store.lock(h);
         try {
-            arithmeticLocked(r, out);
+            arithmeticLocked(r, h, out);
         } finally {
             lock.unlock();
         }
     }
 
-    private void arithmeticLocked(Request r, Replies out) {
+    private void arithmeticLocked(Request r, int h, Replies out) {
         boolean incr = r.kind == Request.Kind.INCR;
         long now = System.currentTimeMillis();
-        Item old = store.get(r.key(), now);
+        Item old = store.get(h, r.keyBytes, r.keyOff[0], r.keyLen[0], now);
         if (old == null) {
             if (incr) {
                 stats.incrMisses++;
@@ -345,7 +374,7 @@ final class CommandHandler {
             v = new byte[text.length()];
             Latin1.copy(text, v, 0);
         }
-        Item item = new Item(old.key, v, old.flags, old.expiresAt, store.nextCas(), now);
+        Item item = new Item(old.key, old.hash, v, old.flags, old.expiresAt, store.nextCas(), now);
         if (!store.put(item)) {
             reply(r, out, OUT_OF_MEMORY);
             return;
@@ -360,9 +389,10 @@ final class CommandHandler {
             return;
         }
         long now = System.currentTimeMillis();
-        ReentrantLock lock = store.lock(r.key());
+        int h = r.keyHash(0);
+        ReentrantLock lock = store.lock(h);
         try {
-            Item old = store.get(r.key(), now);
+            Item old = store.get(h, r.keyBytes, r.keyOff[0], r.keyLen[0], now);
             if (old == null) {
                 stats.touchMisses++;
                 reply(r, out, "NOT_FOUND");

@@ -35,6 +35,27 @@ final class CommandParser {
     static final String BAD_DELTA = "CLIENT_ERROR invalid numeric delta argument";
     static final String BAD_EXPTIME = "CLIENT_ERROR invalid exptime argument";
 
+    /** The words a line is matched against, as bytes. */
+    private static final byte[] GET = ascii("get");
+    private static final byte[] GETS = ascii("gets");
+    private static final byte[] SET = ascii("set");
+    private static final byte[] ADD = ascii("add");
+    private static final byte[] REPLACE = ascii("replace");
+    private static final byte[] APPEND = ascii("append");
+    private static final byte[] PREPEND = ascii("prepend");
+    private static final byte[] CAS = ascii("cas");
+    private static final byte[] DELETE = ascii("delete");
+    private static final byte[] INCR = ascii("incr");
+    private static final byte[] DECR = ascii("decr");
+    private static final byte[] TOUCH = ascii("touch");
+    private static final byte[] FLUSH_ALL = ascii("flush_all");
+    private static final byte[] VERSION = ascii("version");
+    private static final byte[] QUIT = ascii("quit");
+    private static final byte[] VERBOSITY = ascii("verbosity");
+    private static final byte[] STATS = ascii("stats");
+    private static final byte[] RESET = ascii("reset");
+    private static final byte[] NOREPLY = ascii("noreply");
+
     private int[] start = new int[32];
     private int[] end = new int[32];
     private byte[] line;
@@ -48,26 +69,59 @@ final class CommandParser {
             invalid(r, ERROR);
             return;
         }
-        switch (token(0)) {
-            case "get" -> retrieval(r, Request.Kind.GET, n);
-            case "gets" -> retrieval(r, Request.Kind.GETS, n);
-            case "set" -> storage(r, Request.Kind.SET, n);
-            case "add" -> storage(r, Request.Kind.ADD, n);
-            case "replace" -> storage(r, Request.Kind.REPLACE, n);
-            case "append" -> storage(r, Request.Kind.APPEND, n);
-            case "prepend" -> storage(r, Request.Kind.PREPEND, n);
-            case "cas" -> storage(r, Request.Kind.CAS, n);
-            case "delete" -> delete(r, n);
-            case "incr" -> arithmetic(r, Request.Kind.INCR, n);
-            case "decr" -> arithmetic(r, Request.Kind.DECR, n);
-            case "touch" -> touch(r, n);
-            case "flush_all" -> flushAll(r, n);
-            case "version" -> r.kind = Request.Kind.VERSION; // memcached 1.6 ignores any arguments
-            case "quit" -> r.kind = Request.Kind.QUIT;
-            case "verbosity" -> verbosity(r, n);
-            case "stats" -> stats(r, n);
-            default -> invalid(r, ERROR);
+        command(r, n);
+    }
+
+    /** The command is token 0: compared as bytes, no string made (length first: one compare most times). */
+    private void command(Request r, int n) {
+        if (is(0, GET)) {
+            retrieval(r, Request.Kind.GET, n);
+        } else if (is(0, SET)) {
+            storage(r, Request.Kind.SET, n);
+        } else if (is(0, GETS)) {
+            retrieval(r, Request.Kind.GETS, n);
+        } else if (is(0, ADD)) {
+            storage(r, Request.Kind.ADD, n);
+        } else if (is(0, REPLACE)) {
+            storage(r, Request.Kind.REPLACE, n);
+        } else if (is(0, APPEND)) {
+            storage(r, Request.Kind.APPEND, n);
+        } else if (is(0, PREPEND)) {
+            storage(r, Request.Kind.PREPEND, n);
+        } else if (is(0, CAS)) {
+            storage(r, Request.Kind.CAS, n);
+        } else if (is(0, DELETE)) {
+            delete(r, n);
+        } else if (is(0, INCR)) {
+            arithmetic(r, Request.Kind.INCR, n);
+        } else if (is(0, DECR)) {
+            arithmetic(r, Request.Kind.DECR, n);
+        } else if (is(0, TOUCH)) {
+            touch(r, n);
+        } else if (is(0, FLUSH_ALL)) {
+            flushAll(r, n);
+        } else if (is(0, VERSION)) {
+            r.kind = Request.Kind.VERSION; // memcached 1.6 ignores any arguments
+        } else if (is(0, QUIT)) {
+            r.kind = Request.Kind.QUIT;
+        } else if (is(0, VERBOSITY)) {
+            verbosity(r, n);
+        } else if (is(0, STATS)) {
+            stats(r, n);
+        } else {
+            invalid(r, ERROR);
         }
+    }
+
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** Whether token {@code i} is {@code word}. */
+    private boolean is(int i, byte[] word) {
+        int from = start[i];
+        return end[i] - from == word.length && Arrays.equals(line, from, end[i], word, 0, word.length);
     }
 
     private int tokenize(byte[] b, int from, int len) {
@@ -93,8 +147,9 @@ final class CommandParser {
         return n;
     }
 
-    private String token(int i) {
-        return new String(line, start[i], end[i] - start[i], StandardCharsets.ISO_8859_1);
+    /** Adds token {@code i} to {@code r}'s keys. */
+    private void key(Request r, int i) {
+        r.addKey(line, start[i], end[i] - start[i]);
     }
 
     private int tokenLength(int i) {
@@ -102,7 +157,7 @@ final class CommandParser {
     }
 
     private boolean noreplyAt(int i) {
-        return tokenLength(i) == 7 && token(i).equals("noreply");
+        return is(i, NOREPLY);
     }
 
     private static void invalid(Request r, String error) {
@@ -120,7 +175,7 @@ final class CommandParser {
                 invalid(r, BAD_FORMAT);
                 return;
             }
-            r.keys.add(token(i));
+            key(r, i);
         }
         r.kind = kind;
     }
@@ -150,7 +205,7 @@ final class CommandParser {
             return;
         }
         r.kind = kind;
-        r.keys.add(token(1));
+        key(r, 1);
         r.flags = (int) flags; // memcached keeps the low 32 bits
         r.exptime = exptime;
         r.length = (int) length;
@@ -176,7 +231,7 @@ final class CommandParser {
             return;
         }
         r.kind = Request.Kind.DELETE;
-        r.keys.add(token(1));
+        key(r, 1);
     }
 
     private void arithmetic(Request r, Request.Kind kind, int n) {
@@ -189,7 +244,7 @@ final class CommandParser {
             return;
         }
         r.kind = kind;
-        r.keys.add(token(1));
+        key(r, 1);
         r.delta = delta;
     }
 
@@ -220,7 +275,7 @@ final class CommandParser {
             return;
         }
         r.kind = Request.Kind.TOUCH;
-        r.keys.add(token(1));
+        key(r, 1);
         r.exptime = exptime;
     }
 
@@ -257,7 +312,7 @@ final class CommandParser {
     private void stats(Request r, int n) {
         if (n == 1) {
             r.kind = Request.Kind.STATS;
-        } else if (n == 2 && token(1).equals("reset")) {
+        } else if (n == 2 && is(1, RESET)) {
             r.kind = Request.Kind.STATS_RESET;
         } else {
             invalid(r, ERROR);

@@ -158,34 +158,11 @@ final class EvReplies implements Replies {
     /** The decimal digits of {@code v} read as unsigned, as {@link Long#toUnsignedString(long)} has them. */
     @Override
     public void putUnsigned(long v) {
-        int n = digits(v);
+        int n = Replies.digits(v);
         produced += n;
         stageRoom(n); // 20 digits at most always fit
-        int end = staged + n;
-        long q = v;
-        int i = end;
-        if (q < 0) { // above Long.MAX_VALUE: the last digit of the unsigned value first
-            long div = Long.divideUnsigned(q, 10);
-            stage[--i] = (byte) ('0' + (q - div * 10));
-            q = div;
-        }
-        do {
-            stage[--i] = (byte) ('0' + q % 10);
-            q /= 10;
-        } while (q != 0);
-        staged = end;
-    }
-
-    /** How many decimal digits the unsigned value {@code v} has. */
-    static int digits(long v) {
-        if (v < 0) {
-            return Long.compareUnsigned(v, -8_446_744_073_709_551_616L) >= 0 ? 20 : 19; // 10^19 unsigned
-        }
-        int n = 1;
-        for (long p = 10; n < 19 && v >= p; p *= 10) {
-            n++;
-        }
-        return n;
+        staged += n;
+        Replies.putDigits(stage, staged, v);
     }
 
     /** Drops what is held or staged (the connection is closing). */

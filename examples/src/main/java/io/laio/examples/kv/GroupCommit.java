@@ -25,6 +25,7 @@ import io.laio.event.EventBase;
 import io.laio.event.EventCallback;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -120,14 +121,20 @@ final class GroupCommit {
         return started(lsn, start);
     }
 
-    /** Logs the removal of {@code key}; returns its LSN. Under the store's lock of the key. */
+    /** {@link #appendDelete(byte[], int, int)} of a Latin-1 key: tests. */
     long appendDelete(String key) {
+        byte[] k = key.getBytes(StandardCharsets.ISO_8859_1);
+        return appendDelete(k, 0, k.length);
+    }
+
+    /** Logs the removal of the key {@code k[off..off+len)}; returns its LSN. Under the store's lock of the key. */
+    long appendDelete(byte[] k, int off, int len) {
         ReentrantLock l = shared.lock;
         long lsn;
         boolean start;
         l.lock();
         try {
-            MutationLog.delete(shared.pending, key);
+            MutationLog.delete(shared.pending, k, off, len);
             lsn = ++shared.lastLsn;
             start = shared.claimStart();
         } finally {
@@ -137,7 +144,7 @@ final class GroupCommit {
     }
 
     /** Logs a new expiry of {@code key}; returns its LSN. Under the store's lock of the key. */
-    long appendTouch(String key, long expiresAt) {
+    long appendTouch(byte[] key, long expiresAt) {
         ReentrantLock l = shared.lock;
         long lsn;
         boolean start;

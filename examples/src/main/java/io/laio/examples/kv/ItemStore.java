@@ -16,28 +16,49 @@
 
 package io.laio.examples.kv;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The items in memory, in LRU order, within a memory budget: storing past the budget evicts the
- * least recently used items. Expired and flushed items are dropped lazily, when looked up.
+ * The items in memory within a memory budget: storing past the budget evicts items from the old
+ * end of an LRU list. Expired and flushed items are dropped lazily, when looked up.
  *
  * <p>Shared by every loop, it is split into stripes by key hash, each with its own lock, LRU
  * and {@code 1/stripes} of the budget (so eviction is per stripe, as memcached's is per slab
- * class). A caller holds {@link #lock(String)} of a key around every call about that key, and
- * {@link #lockAll()} around {@link #flush}; it logs the mutation before it unlocks, so the log
- * holds each key's mutations in the order the store applied them. One stripe (one loop) keeps
- * the single global LRU of a one-loop server. Counters summed over stripes are read without the
- * locks and are approximate while other loops run.
+ * class). A caller holds {@link #lock(int)} of a key's {@link #hash} around every call about
+ * that key, and {@link #lockAll()} around {@link #flush}; it logs the mutation before it
+ * unlocks, so the log holds each key's mutations in the order the store applied them. One
+ * stripe (one loop) keeps the single global LRU of a one-loop server. Counters summed over
+ * stripes are read without the locks and are approximate while other loops run.
+ *
+ * <p><b>Costs.</b> A lookup hashes and compares the request's key bytes where they are (no key
+ * object per request): {@link #hash} reads eight bytes a step, a bucket's items are compared by
+ * hash first. Each stripe is its own chained hash table whose items are also the nodes of its
+ * LRU list, so a hit touches the bucket, the item and its key. A hit does not relink the item
+ * (a relink writes to two neighbours, cold cache lines, on every {@code get}): it marks it
+ * {@link Item#active}, as memcached's segmented LRU marks a fetched item instead of bumping it,
+ * and eviction gives an active item at the old end a second chance (moved to the new end,
+ * unmarked) and evicts the first inactive one. The order is therefore CLOCK's, not strict LRU's:
+ * an item looked up since it last reached the old end is never evicted before one that was not.
  */
 final class ItemStore {
     /** Stripes per loop: enough that two loops rarely meet on one lock. */
     static final int STRIPES_PER_LOOP = 8;
+    private static final int INITIAL_BUCKETS = 1024;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    /**
+     * Mixed into every hash, new in each process (hashes are never stored), so keys that share
+     * a bucket cannot be worked out in advance to make a client's keys one long chain.
+     */
+    private static final long SEED = new SplittableRandom().nextLong();
 
     private final Stripe[] stripes;
     private final int mask;
@@ -46,18 +67,163 @@ final class ItemStore {
     /** A delayed {@code flush_all}: from this time (ms) on, items stored at or before it are gone; 0 if none. */
     private volatile long oldestLive;
 
-    /** One lock's share: its items in LRU order and its part of the budget. */
+    /**
+     * One lock's share: a chained hash table of its items, their LRU list and its part of the
+     * budget. All fields but the lock are its holder's; the counters are also read by
+     * {@code stats} without it, opaquely (written with {@code setOpaque}: no fence on the path
+     * that holds the lock, no torn longs).
+     */
     private static final class Stripe {
+        private static final VarHandle BYTES;
+        private static final VarHandle EVICTIONS;
+        private static final VarHandle TOTAL_ITEMS;
+        private static final VarHandle SIZE;
+
+        static {
+            try {
+                MethodHandles.Lookup l = MethodHandles.lookup();
+                BYTES = l.findVarHandle(Stripe.class, "bytes", long.class);
+                EVICTIONS = l.findVarHandle(Stripe.class, "evictions", long.class);
+                TOTAL_ITEMS = l.findVarHandle(Stripe.class, "totalItems", long.class);
+                SIZE = l.findVarHandle(Stripe.class, "size", int.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
         final ReentrantLock lock = new ReentrantLock();
-        final LinkedHashMap<String, Item> items = new LinkedHashMap<>(1024, 0.75f, true);
         final long limit;
-        volatile long bytes;
-        volatile long evictions;
-        volatile long totalItems;
-        volatile int size;
+        Item[] buckets = new Item[INITIAL_BUCKETS];
+        /** The LRU list's ends: the next to evict, the last stored. */
+        Item oldest;
+        Item newest;
+        long bytes;
+        long evictions;
+        long totalItems;
+        int size;
 
         Stripe(long limit) {
             this.limit = limit;
+        }
+
+        long bytes() {
+            return (long) BYTES.getOpaque(this);
+        }
+
+        long evictions() {
+            return (long) EVICTIONS.getOpaque(this);
+        }
+
+        long totalItems() {
+            return (long) TOTAL_ITEMS.getOpaque(this);
+        }
+
+        int size() {
+            return (int) SIZE.getOpaque(this);
+        }
+
+        Item find(int hash, byte[] k, int off, int len) {
+            Item[] b = buckets;
+            for (Item it = b[hash & (b.length - 1)]; it != null; it = it.chain) {
+                if (it.hash == hash && Arrays.equals(it.key, 0, it.key.length, k, off, off + len)) {
+                    return it;
+                }
+            }
+            return null;
+        }
+
+        /** Adds {@code it} (its key not present) to its bucket and as the newest of the LRU. */
+        void link(Item it) {
+            if (size >= buckets.length - (buckets.length >>> 2)) {
+                grow();
+            }
+            int i = it.hash & (buckets.length - 1);
+            it.chain = buckets[i];
+            buckets[i] = it;
+            it.newer = null;
+            it.older = newest;
+            if (newest == null) {
+                oldest = it;
+            } else {
+                newest.newer = it;
+            }
+            newest = it;
+            BYTES.setOpaque(this, bytes + it.size());
+            SIZE.setOpaque(this, size + 1);
+        }
+
+        /** Takes {@code it} (present) out of its bucket and the LRU. */
+        void unlink(Item it) {
+            int i = it.hash & (buckets.length - 1);
+            Item p = buckets[i];
+            if (p == it) {
+                buckets[i] = it.chain;
+            } else {
+                while (p.chain != it) {
+                    p = p.chain;
+                }
+                p.chain = it.chain;
+            }
+            it.chain = null;
+            unlinkLru(it);
+            BYTES.setOpaque(this, bytes - it.size());
+            SIZE.setOpaque(this, size - 1);
+        }
+
+        private void unlinkLru(Item it) {
+            if (it.older == null) {
+                oldest = it.newer;
+            } else {
+                it.older.newer = it.newer;
+            }
+            if (it.newer == null) {
+                newest = it.older;
+            } else {
+                it.newer.older = it.older;
+            }
+            it.older = null;
+            it.newer = null;
+        }
+
+        /** Moves {@code it} to the new end of the LRU. */
+        void renew(Item it) {
+            if (it != newest) {
+                unlinkLru(it);
+                it.older = newest;
+                newest.newer = it;
+                newest = it;
+            }
+        }
+
+        private void grow() {
+            Item[] old = buckets;
+            Item[] b = new Item[old.length * 2];
+            for (Item head : old) {
+                for (Item it = head; it != null; ) {
+                    Item next = it.chain;
+                    int i = it.hash & (b.length - 1);
+                    it.chain = b[i];
+                    b[i] = it;
+                    it = next;
+                }
+            }
+            buckets = b;
+        }
+
+        void clear() {
+            buckets = new Item[INITIAL_BUCKETS];
+            oldest = null;
+            newest = null;
+            BYTES.setOpaque(this, 0L);
+            SIZE.setOpaque(this, 0);
+        }
+
+        void evicted() {
+            EVICTIONS.setOpaque(this, evictions + 1);
+        }
+
+        void stored() {
+            TOTAL_ITEMS.setOpaque(this, totalItems + 1);
         }
     }
 
@@ -103,25 +269,46 @@ final class ItemStore {
         return stripes.length;
     }
 
-    private Stripe stripe(String key) {
-        return stripes[stripeOf(key.hashCode(), mask)];
+    /**
+     * The hash of the key {@code k[off..off+len)}: eight bytes a step, every bit of the result
+     * depending on every byte. Its low bits pick a stripe's bucket, {@link #stripeOf} the stripe.
+     */
+    static int hash(byte[] k, int off, int len) {
+        long h = SEED ^ len * 0x9E3779B97F4A7C15L;
+        int i = off;
+        int end = off + len;
+        for (; i + 8 <= end; i += 8) {
+            h = Long.rotateLeft((h ^ (long) LONGS.get(k, i)) * 0xBF58476D1CE4E5B9L, 31);
+        }
+        if (i < end) {
+            long tail = 0;
+            for (int shift = 0; i < end; i++, shift += 8) {
+                tail |= (k[i] & 0xFFL) << shift;
+            }
+            h = Long.rotateLeft((h ^ tail) * 0xBF58476D1CE4E5B9L, 31);
+        }
+        h = (h ^ (h >>> 32)) * 0x94D049BB133111EBL;
+        return (int) (h ^ (h >>> 29));
+    }
+
+    private Stripe stripe(int hash) {
+        return stripes[stripeOf(hash, mask)];
     }
 
     /**
      * The stripe of a key whose hash is {@code h}, of {@code mask + 1} (a power of two): the top
-     * bits of the hash times the golden ratio. Not the low bits of {@code h ^ (h >>> 16)}: those
-     * are the ones the stripe's {@link java.util.HashMap} picks its bucket by, so every key of a
-     * stripe would share them and use only one bucket in {@code mask + 1}, with chains (and
-     * treeified bins) that many times longer: with 16 stripes (two loops), memcaslap's keys met
-     * 13 to a bucket and a {@code get} spent its time in {@code HashMap.TreeNode.getTreeNode}.
+     * bits of the hash times the golden ratio. Not its low bits: those are the ones the stripe's
+     * table picks its bucket by, so every key of a stripe would share them and use only one
+     * bucket in {@code mask + 1}, with chains that many times longer (with 16 stripes and a
+     * {@code HashMap} per stripe, memcaslap's keys once met 13 to a bucket).
      */
     static int stripeOf(int h, int mask) {
         return mask == 0 ? 0 : (h * 0x9E3779B9) >>> Integer.numberOfLeadingZeros(mask);
     }
 
-    /** Locks the stripe of {@code key} and returns its lock: the caller unlocks it. */
-    ReentrantLock lock(String key) {
-        ReentrantLock l = stripe(key).lock;
+    /** Locks the stripe of the key whose {@link #hash} is {@code hash} and returns its lock: the caller unlocks it. */
+    ReentrantLock lock(int hash) {
+        ReentrantLock l = stripe(hash).lock;
         l.lock();
         return l;
     }
@@ -139,15 +326,30 @@ final class ItemStore {
         }
     }
 
-    /** The live item under {@code key} (marked recently used), or {@code null}. Under its lock. */
-    Item get(String key, long now) {
-        Stripe s = stripe(key);
-        Item it = s.items.get(key);
-        if (it != null && !live(it, now)) {
-            unlink(s, key);
+    /**
+     * The live item under the key {@code k[off..off+len)} whose {@link #hash} is {@code hash}
+     * (marked {@link Item#active}), or {@code null}. Under its lock.
+     */
+    Item get(int hash, byte[] k, int off, int len, long now) {
+        Stripe s = stripe(hash);
+        Item it = s.find(hash, k, off, len);
+        if (it == null) {
             return null;
         }
+        if (!live(it, now)) {
+            s.unlink(it);
+            return null;
+        }
+        if (!it.active) {
+            it.active = true; // written once per trip through the LRU, not on every hit
+        }
         return it;
+    }
+
+    /** {@link #get(int, byte[], int, int, long)} of a Latin-1 key: replay, tests. */
+    Item get(String key, long now) {
+        byte[] k = key.getBytes(StandardCharsets.ISO_8859_1);
+        return get(hash(k, 0, k.length), k, 0, k.length, now);
     }
 
     private boolean live(Item it, long now) {
@@ -164,52 +366,54 @@ final class ItemStore {
     }
 
     /**
-     * Stores {@code it}, replacing any item under its key and evicting least recently used items
-     * of its stripe until it fits. Returns false (and stores nothing) if it alone exceeds the
+     * Stores {@code it}, replacing any item under its key and evicting items from the old end of
+     * its stripe's LRU until it fits (an {@link Item#active} one is spared once: moved to the new
+     * end). Returns false (and stores nothing, the old item stays) if it alone exceeds the
      * stripe's budget. Under its key's lock.
      */
     boolean put(Item it) {
-        Stripe s = stripe(it.key);
+        Stripe s = stripe(it.hash);
         long size = it.size();
         if (size > s.limit) {
             return false;
         }
-        unlink(s, it.key);
-        long bytes = s.bytes;
-        Iterator<Item> lru = s.items.values().iterator();
-        while (bytes + size > s.limit && lru.hasNext()) {
-            Item victim = lru.next();
-            lru.remove();
-            bytes -= victim.size();
-            s.evictions++;
+        Item old = s.find(it.hash, it.key, 0, it.key.length);
+        if (old != null) {
+            s.unlink(old);
         }
-        s.items.put(it.key, it);
-        s.bytes = bytes + size;
-        s.size = s.items.size();
-        s.totalItems++;
+        while (s.bytes + size > s.limit && s.oldest != null) {
+            Item victim = s.oldest;
+            if (victim.active) {
+                victim.active = false;
+                s.renew(victim);
+            } else {
+                s.unlink(victim);
+                s.evicted();
+            }
+        }
+        s.link(it);
+        s.stored();
         if (it.cas > lastCas.get()) {
             seenCas(it.cas); // a replayed item: runtime cas values come from nextCas, already counted
         }
         return true;
     }
 
-    /** Removes the item under {@code key}; whether a live one was there. Under its lock. */
-    boolean remove(String key, long now) {
-        Stripe s = stripe(key);
-        Item it = s.items.get(key);
+    /** Removes the item under the key {@code k[off..off+len)}; whether a live one was there. Under its lock. */
+    boolean remove(int hash, byte[] k, int off, int len, long now) {
+        Stripe s = stripe(hash);
+        Item it = s.find(hash, k, off, len);
         if (it == null) {
             return false;
         }
-        unlink(s, key);
+        s.unlink(it);
         return live(it, now);
     }
 
-    private static void unlink(Stripe s, String key) {
-        Item old = s.items.remove(key);
-        if (old != null) {
-            s.bytes -= old.size();
-            s.size = s.items.size();
-        }
+    /** {@link #remove(int, byte[], int, int, long)} of a Latin-1 key: replay, tests. */
+    boolean remove(String key, long now) {
+        byte[] k = key.getBytes(StandardCharsets.ISO_8859_1);
+        return remove(hash(k, 0, k.length), k, 0, k.length, now);
     }
 
     /**
@@ -219,9 +423,7 @@ final class ItemStore {
     void flush(long at, long now) {
         if (at <= now) {
             for (Stripe s : stripes) {
-                s.items.clear();
-                s.bytes = 0;
-                s.size = 0;
+                s.clear();
             }
             oldestLive = 0;
         } else {
@@ -246,7 +448,7 @@ final class ItemStore {
     int size() {
         int n = 0;
         for (Stripe s : stripes) {
-            n += s.size;
+            n += s.size();
         }
         return n;
     }
@@ -254,7 +456,7 @@ final class ItemStore {
     long bytes() {
         long n = 0;
         for (Stripe s : stripes) {
-            n += s.bytes;
+            n += s.bytes();
         }
         return n;
     }
@@ -266,7 +468,7 @@ final class ItemStore {
     long evictions() {
         long n = 0;
         for (Stripe s : stripes) {
-            n += s.evictions;
+            n += s.evictions();
         }
         return n;
     }
@@ -274,19 +476,19 @@ final class ItemStore {
     long totalItems() {
         long n = 0;
         for (Stripe s : stripes) {
-            n += s.totalItems;
+            n += s.totalItems();
         }
         return n;
     }
 
     /**
-     * The live items, least recently used first within each stripe (the order that rebuilds the
-     * same LRUs on replay). Start-up only, when no loop serves.
+     * The live items, from the old end of each stripe's LRU to the new (the order that rebuilds
+     * the same LRUs on replay). Start-up only, when no loop serves.
      */
     List<Item> liveItems(long now) {
         List<Item> out = new ArrayList<>(size());
         for (Stripe s : stripes) {
-            for (Item it : s.items.values()) {
+            for (Item it = s.oldest; it != null; it = it.newer) {
                 if (live(it, now)) {
                     out.add(it);
                 }

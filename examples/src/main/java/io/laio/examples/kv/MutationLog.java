@@ -67,25 +67,30 @@ final class MutationLog {
         out.putInt(it.flags);
         out.putLong(it.expiresAt);
         out.putLong(it.storedAt);
-        out.putShort(it.key.length());
-        out.putLatin1(it.key);
+        out.putShort(it.key.length);
+        out.putBytes(it.key, 0, it.key.length);
         out.putInt(it.value.length);
         out.putBytes(it.value);
         end(out, at);
     }
 
     static void delete(RecordBuffer out, String key) {
+        byte[] k = key.getBytes(StandardCharsets.ISO_8859_1);
+        delete(out, k, 0, k.length);
+    }
+
+    static void delete(RecordBuffer out, byte[] k, int off, int len) {
         int at = begin(out, DELETE);
-        out.putShort(key.length());
-        out.putLatin1(key);
+        out.putShort(len);
+        out.putBytes(k, off, len);
         end(out, at);
     }
 
-    static void touch(RecordBuffer out, String key, long expiresAt) {
+    static void touch(RecordBuffer out, byte[] key, long expiresAt) {
         int at = begin(out, TOUCH);
         out.putLong(expiresAt);
-        out.putShort(key.length());
-        out.putLatin1(key);
+        out.putShort(key.length);
+        out.putBytes(key, 0, key.length);
         end(out, at);
     }
 
@@ -223,7 +228,7 @@ final class MutationLog {
                 long expiresAt = readLong(b, p + 12);
                 long storedAt = readLong(b, p + 20);
                 int keyLen = readShort(b, p + 28);
-                String key = new String(b, p + 30, keyLen, StandardCharsets.ISO_8859_1);
+                byte[] key = Arrays.copyOfRange(b, p + 30, p + 30 + keyLen);
                 int valueLen = readInt(b, p + 30 + keyLen);
                 int v = p + 34 + keyLen;
                 byte[] value = Arrays.copyOfRange(b, v, v + valueLen);
@@ -232,13 +237,12 @@ final class MutationLog {
             }
             case DELETE -> {
                 int keyLen = readShort(b, p);
-                store.remove(new String(b, p + 2, keyLen, StandardCharsets.ISO_8859_1), Long.MIN_VALUE);
+                store.remove(ItemStore.hash(b, p + 2, keyLen), b, p + 2, keyLen, Long.MIN_VALUE);
             }
             case TOUCH -> {
                 long expiresAt = readLong(b, p);
                 int keyLen = readShort(b, p + 8);
-                String key = new String(b, p + 10, keyLen, StandardCharsets.ISO_8859_1);
-                Item it = store.get(key, Long.MIN_VALUE);
+                Item it = store.get(ItemStore.hash(b, p + 10, keyLen), b, p + 10, keyLen, Long.MIN_VALUE);
                 if (it != null) {
                     store.put(it.withExpiry(expiresAt, it.cas));
                 }

@@ -75,15 +75,12 @@ final class RecordBuffer {
     }
 
     void putBytes(byte[] b) {
-        ensure(b.length);
-        System.arraycopy(b, 0, buf, size, b.length);
-        size += b.length;
+        putBytes(b, 0, b.length);
     }
 
-    void putLatin1(String s) {
-        int n = s.length();
-        ensure(n);
-        Latin1.copy(s, buf, size); // keys are Latin-1: one char per byte
-        size += n;
+    void putBytes(byte[] b, int off, int len) {
+        ensure(len);
+        System.arraycopy(b, off, buf, size, len);
+        size += len;
     }
 }

@@ -32,6 +32,8 @@ final class ReplyBuffer implements Replies {
     /** Absolute position of {@code buf[head]}. */
     private long headPos;
     private final LsnMarks marks = new LsnMarks();
+    /** {@link #buf} wrapped once (a wrap per write would be an allocation per reply). */
+    private ByteBuffer view = ByteBuffer.wrap(buf);
 
     /** Bytes not yet sent (some may be held by marks). */
     int pending() {
@@ -56,7 +58,11 @@ final class ReplyBuffer implements Replies {
 
     /** A view of the next {@code n} bytes to send; {@link #consumed} after writing. */
     ByteBuffer view(int n) {
-        return ByteBuffer.wrap(buf, head, n);
+        if (view.array() != buf) {
+            view = ByteBuffer.wrap(buf);
+        }
+        view.clear();
+        return view.position(head).limit(head + n);
     }
 
     void consumed(int n) {
@@ -119,7 +125,10 @@ final class ReplyBuffer implements Replies {
 
     @Override
     public void putUnsigned(long v) {
-        put(Long.toUnsignedString(v));
+        int n = Replies.digits(v);
+        ensure(n);
+        tail += n;
+        Replies.putDigits(buf, tail, v);
     }
 
     /** Shrinks a large idle buffer back. */

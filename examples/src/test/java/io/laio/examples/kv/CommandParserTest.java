@@ -67,8 +67,8 @@ class CommandParserTest {
             sb.append(' ').append(i);
         }
         Request r = parse(sb.toString());
-        assertEquals(100_000, r.keys.size());
-        assertEquals("99999", r.keys.get(99_999));
+        assertEquals(100_000, r.keyCount);
+        assertEquals("99999", r.key(99_999));
     }
 
     @Test

@@ -46,7 +46,7 @@ class EvRepliesTest {
             r.putUnsigned(v);
             r.put(" ");
             expected.append(Long.toUnsignedString(v)).append(' ');
-            assertEquals(Long.toUnsignedString(v).length(), EvReplies.digits(v), Long.toUnsignedString(v));
+            assertEquals(Long.toUnsignedString(v).length(), Replies.digits(v), Long.toUnsignedString(v));
         }
         r.release(0);
         assertEquals(expected.toString(), drainOut());

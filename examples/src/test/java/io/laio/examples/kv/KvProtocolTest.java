@@ -304,6 +304,43 @@ class KvProtocolTest {
         }
     }
 
+    /**
+     * A key is its bytes: any byte but space, CR, LF and NUL, up to 250 of them, echoed back as
+     * sent; keys differing only in their last byte, or one a prefix of the other, are different
+     * items.
+     */
+    @Test
+    void keysAreBinaryBytesUpTo250() throws Exception {
+        String key = binaryKey(250, 0);
+        String lastDiffers = key.substring(0, 249) + (char) (key.charAt(249) ^ 1);
+        String prefix = key.substring(0, 249);
+        try (KvClient c = client()) {
+            c.call("set " + key + " 1 0 4\r\nfull\r\n", "STORED");
+            c.call("set " + lastDiffers + " 2 0 4\r\nlast\r\n", "STORED");
+            c.call("set " + prefix + " 3 0 6\r\nprefix\r\n", "STORED");
+            c.call("get " + prefix + " " + key + " " + lastDiffers + "\r\n", "VALUE " + prefix + " 3 6", "prefix",
+                    "VALUE " + key + " 1 4", "full", "VALUE " + lastDiffers + " 2 4", "last", "END");
+            c.call("append " + key + " 0 0 1\r\n!\r\n", "STORED");
+            c.call("touch " + key + " 1000\r\n", "TOUCHED");
+            c.call("delete " + lastDiffers + "\r\n", "DELETED");
+            c.call("get " + key + " " + lastDiffers + "\r\n", "VALUE " + key + " 1 5", "full!", "END");
+            c.call("delete " + key + "\r\n", "DELETED");
+            c.call("delete " + prefix + "\r\n", "DELETED");
+        }
+    }
+
+    /** {@code length} bytes from 0x01 to 0xFF but for the protocol's separators, starting at {@code from}. */
+    static String binaryKey(int length, int from) {
+        StringBuilder b = new StringBuilder(length);
+        for (int i = from; b.length() < length; i++) {
+            char c = (char) (1 + i % 255);
+            if (c != ' ' && c != '\r' && c != '\n') {
+                b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
     @Test
     void badNumbersInAStorageCommandAreClientErrorsAndItsDataIsReadAsACommand() throws Exception {
         try (KvClient c = client()) {

@@ -37,6 +37,24 @@ class ReplayTest {
         return dir.resolve(MutationLog.FILE);
     }
 
+    /** Keys are logged and replayed as bytes: a binary key's set, touch and delete come back as they were. */
+    @Test
+    void binaryKeysSurviveARestart() throws Exception {
+        String kept = KvProtocolTest.binaryKey(250, 0);
+        String deleted = KvProtocolTest.binaryKey(250, 100);
+        String touched = KvProtocolTest.binaryKey(17, 200);
+        try (KvTestServer s = new KvTestServer(dir, SyncMode.NEVER); KvClient c = s.client()) {
+            c.call("set " + kept + " 5 0 1\r\nk\r\n", "STORED");
+            c.call("set " + deleted + " 0 0 1\r\nd\r\n", "STORED");
+            c.call("delete " + deleted + "\r\n", "DELETED");
+            c.call("set " + touched + " 0 0 1\r\nt\r\n", "STORED");
+            c.call("touch " + touched + " -1\r\n", "TOUCHED");
+        }
+        try (KvTestServer s = new KvTestServer(dir, SyncMode.NEVER); KvClient c = s.client()) {
+            c.call("get " + deleted + " " + touched + " " + kept + "\r\n", "VALUE " + kept + " 5 1", "k", "END");
+        }
+    }
+
     @Test
     void everyKindOfMutationSurvivesARestart() throws Exception {
         long casBefore;

@@ -254,7 +254,7 @@ public final class EpollBackend implements Backend {
                 r.keptMask = 0; // closed through laio on another thread, which deleted the entry
             }
             if (r.keptMask != 0) {
-                if (r.attachment == null) {
+                if (r.attachment == null || mask(r.interest) == 0) {
                     disarm(r); // level-triggered: it would report for nobody in every wait
                     continue;
                 }
@@ -342,7 +342,6 @@ public final class EpollBackend implements Backend {
             Keepers.closing((int) fd, mine);
         }
     }
-
 
     /**
      * Any thread, just before laio closes {@code fd} (or makes it name another file with

@@ -33,6 +33,7 @@ import io.laio.event.EventBase;
 import io.laio.event.contract.CrossThreadFailures;
 import io.laio.event.spi.Loops;
 import io.laio.internal.Native;
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -67,14 +68,7 @@ class UringCallsTest {
 
     /** 16 cached preads from one callback: {unsubmitted entries right after them, loop pass of each completion}. */
     private List<Long> sixteenPreads(RingMode mode) throws Exception {
-        Path f = Files.createTempFile("laio", ".bin");
-        byte[] data = new byte[16 * 4096];
-        for (int i = 0; i < data.length; i++) {
-            data[i] = (byte) (i / 4096);
-        }
-        Files.write(f, data);
-        Files.readAllBytes(f); // cached
-        int fd = Native.openRead(f.toString());
+        int fd = cachedSixteenPages();
         List<Long> seen = new ArrayList<>();
         try (EventBase base = EventBase.create("uring"); Laio laio = Laio.attach(base, LaioConfig.builder().ringMode(mode).build())) {
             base.setUncaughtHandler(failures.uncaughtHandler());
@@ -108,7 +102,6 @@ class UringCallsTest {
             assertEquals(0, left[0], "every read completed");
         } finally {
             Native.close(fd);
-            Files.delete(f);
         }
         return seen;
     }
@@ -192,14 +185,7 @@ class UringCallsTest {
 
     @Test
     void aPassOfDeferredCallsCostsOneEnterAndDeliversEveryCompletionExactlyOnce() throws Exception {
-        Path f = Files.createTempFile("laio", ".bin");
-        byte[] data = new byte[16 * 4096];
-        for (int i = 0; i < data.length; i++) {
-            data[i] = (byte) (i / 4096);
-        }
-        Files.write(f, data);
-        Files.readAllBytes(f); // cached
-        int fd = Native.openRead(f.toString());
+        int fd = cachedSixteenPages();
         int[] pipe = Native.pipe();
         MemorySegment buf = Arena.ofAuto().allocate(17 * 4096L);
         Deferred d = new Deferred(18);
@@ -230,7 +216,6 @@ class UringCallsTest {
         } finally {
             Native.close(fd);
             Native.close(pipe[1]);
-            Files.delete(f);
         }
     }
 
@@ -277,5 +262,22 @@ class UringCallsTest {
         } finally {
             Native.close(pipe[1]);
         }
+    }
+
+    /**
+     * A temporary file of 16 pages, page i filled with byte i, in the page cache; its descriptor,
+     * open for reading. Its name is gone already: the file goes with the descriptor's close.
+     */
+    private static int cachedSixteenPages() throws IOException {
+        Path f = Files.createTempFile("laio", ".bin");
+        byte[] data = new byte[16 * 4096];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (byte) (i / 4096);
+        }
+        Files.write(f, data);
+        Files.readAllBytes(f); // cached
+        int fd = Native.openRead(f.toString());
+        Files.delete(f);
+        return fd;
     }
 }

@@ -186,22 +186,27 @@ class KeptEntryTest {
         }
     }
 
+    /**
+     * A kept number closed through laio — on the loop, on another thread, or through another
+     * loop's Laio (a socket handed there) — and reused by a file laio did not make: the loop that
+     * made it watches the new file.
+     */
     @ParameterizedTest
-    @ValueSource(booleans = {true, false})
-    void aNumberClosedThroughLaioAndReusedByAFileLaioDidNotMakeIsWatchedAgain(boolean closeOnLoop) throws IOException {
+    @ValueSource(strings = {"on the loop", "on another thread", "through another loop's Laio"})
+    void aNumberClosedThroughLaioAndReusedByAFileLaioDidNotMakeIsWatchedAgain(String how) throws IOException {
         open(true);
         waitedRound(conn); // the kept entry is armed
         assertTrue(epoll.keeps(conn));
         int number = conn;
         int[] pair = SocketWaiterTest.socketPair(); // before the close: the pair must not take the number
-        if (closeOnLoop) {
-            onLoop(() -> assertEquals(0, laio.close(number)));
-        } else {
-            assertEquals(0, laio.close(number)); // another thread than the loop's: the loop learns at the next wait
-        }
-        conn = -1;
-        assertFalse(epoll.keeps(number), "closed through laio: no longer kept");
-        try {
+        try (EventBase other = EventBase.create("epoll"); Laio otherLaio = Laio.attach(other)) {
+            switch (how) {
+                case "on the loop" -> onLoop(() -> assertEquals(0, laio.close(number)));
+                case "on another thread" -> assertEquals(0, laio.close(number)); // the loop learns at the next wait
+                default -> assertEquals(0, otherLaio.close(number));
+            }
+            conn = -1;
+            assertFalse(epoll.keeps(number), "closed through laio: no longer kept");
             assertEquals(number, Native.sys(Sys.SYS_dup2, pair[0], number), "the number names a file laio did not make");
             long[] got = {-2};
             onLoop(() -> receive(number, got));
@@ -209,30 +214,6 @@ class KeptEntryTest {
             loopUntil(() -> got[0] != -2);
             assertEquals(1, got[0], "the wait on the new file under the old number completes");
             assertEquals(9, buf.get(ValueLayout.JAVA_BYTE, 0));
-        } finally {
-            Native.close(number);
-            Native.close(pair[0]);
-            Native.close(pair[1]);
-        }
-    }
-
-    /** A socket handed to another loop and closed through that loop's Laio: the loop that made it still learns. */
-    @Test
-    void aNumberClosedThroughAnotherLoopsLaioIsWatchedAgainOnTheLoopThatMadeIt() throws IOException {
-        open(true);
-        waitedRound(conn);
-        int number = conn;
-        int[] pair = SocketWaiterTest.socketPair();
-        try (EventBase other = EventBase.create("epoll"); Laio otherLaio = Laio.attach(other)) {
-            assertEquals(0, otherLaio.close(number));
-            conn = -1;
-            assertFalse(epoll.keeps(number), "closed through another base's Laio: no longer kept here");
-            assertEquals(number, Native.sys(Sys.SYS_dup2, pair[0], number), "the number names a file laio did not make");
-            long[] got = {-2};
-            onLoop(() -> receive(number, got));
-            Native.writeByte(pair[1], (byte) 4);
-            loopUntil(() -> got[0] != -2);
-            assertEquals(1, got[0], "the wait on the new file under the old number completes");
         } finally {
             Native.close(number);
             Native.close(pair[0]);

@@ -254,7 +254,7 @@ public final class EpollBackend implements Backend {
                 r.keptMask = 0; // closed through laio on another thread, which deleted the entry
             }
             if (r.keptMask != 0) {
-                if (r.attachment == null || mask(r.interest) == 0) {
+                if (r.attachment == null) { // (a source with events always wants some: Event.set refuses none)
                     disarm(r); // level-triggered: it would report for nobody in every wait
                     continue;
                 }
@@ -298,16 +298,10 @@ public final class EpollBackend implements Backend {
      * {@code socket}, {@code dup}), so no epoll set holds an entry for the file it names now: its
      * next registration adds one at once, with one {@code epoll_ctl}, where re-arming the entry of
      * the file that had the number before would fail with {@code ENOENT} first (one wasted call
-     * per accepted connection whose number was watched before).
-     */
-    public void fresh(int fd) {
-        fresh(fd, false);
-    }
-
-    /**
-     * Loop thread: as {@link #fresh(int)}, and if {@code keep}, the number's entry is kept between
-     * waits until laio closes it ({@link #closing}); the caller vouches that the application
-     * closes it only through laio. Numbers at or above {@link KeptNumbers#CAPACITY} are not kept.
+     * per accepted connection whose number was watched before). If {@code keep}, the number's
+     * entry is kept between waits until laio closes it ({@link #closing}); the caller vouches
+     * that the application closes it only through laio. Numbers at or above
+     * {@link KeptNumbers#CAPACITY} are not kept.
      */
     public void fresh(int fd, boolean keep) {
         Registration r = fd >= 0 && fd < byFd.length ? byFd[fd] : null;

@@ -142,9 +142,6 @@ public final class Router implements RingRoute.Completion, Completions.Delivery 
             MemorySegment keepAlive) {
         RouteTable.Route route = RouteTable.of(nr);
         if (deferred && ring.defers(nr, a1, a2, a3, a4, a5) && owner.base().inLoop()) {
-            if (nr == Sys.SYS_close) {
-                probe.history.forget(a1);
-            }
             return toRing(ts, slot, nr, a1, a2, a3, a4, a5, a6, 0, keepAlive, false); // no probe: with the pass's wait
         }
         if (route.neverBlocks(a2)) {
@@ -244,10 +241,15 @@ public final class Router implements RingRoute.Completion, Completions.Delivery 
                 probe.received(ts, fd, 0, r, len, false); // no SO_TYPE question per short file read: known sockets only
             }
         } else if ((nr == Sys.SYS_accept4 || nr == Sys.SYS_accept) && r >= 0) {
-            made(r, config.closesThroughLaio());
-            if (onConsumer()) {
-                probe.accepted(ts, r, fd);
-            }
+            accepted(ts, r, fd);
+        }
+    }
+
+    /** A connection {@code fd} was accepted from {@code listener}: a number made by laio, of its listener's socket type. */
+    private void accepted(ThreadState ts, long fd, long listener) {
+        made(fd, config.closesThroughLaio());
+        if (onConsumer()) {
+            probe.accepted(ts, fd, listener);
         }
     }
 
@@ -311,8 +313,7 @@ public final class Router implements RingRoute.Completion, Completions.Delivery 
                 probe.received(null, h.a1, nr == Sys.SYS_recvfrom ? h.a4 : 0, r, h.a3, true);
             }
         } else if ((nr == Sys.SYS_accept4 || nr == Sys.SYS_accept) && h.result >= 0) {
-            made(h.result, config.closesThroughLaio());
-            probe.accepted(null, h.result, h.a1); // delivering runs on the consumer thread
+            accepted(null, h.result, h.a1);
         }
     }
 

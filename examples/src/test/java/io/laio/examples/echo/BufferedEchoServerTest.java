@@ -22,8 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.laio.buffer.SegmentPool;
-import io.laio.event.Ev;
 import io.laio.event.EventBase;
+import io.laio.examples.LoopOnThread;
 import io.laio.examples.Main;
 import io.laio.examples.net.ServerTls;
 import java.io.BufferedReader;
@@ -66,9 +66,8 @@ class BufferedEchoServerTest {
     static ServerTls tls;
     static SSLContext clientContext;
 
-    private EventBase base;
     private BufferedEchoServer server;
-    private Thread loop;
+    private LoopOnThread loop;
 
     /** A self-signed EC certificate for localhost/127.0.0.1 made by the JDK's keytool, in PKCS#12. */
     static Path makeKeyStore(Path where) throws Exception {
@@ -107,35 +106,21 @@ class BufferedEchoServerTest {
     }
 
     private int start(ServerTls with) throws Exception {
-        base = EventBase.create("epoll");
+        EventBase base = EventBase.create("epoll");
         server = new BufferedEchoServer(base, new InetSocketAddress("127.0.0.1", 0), with);
-        loop = Thread.ofPlatform().name("echo-test-loop").start(() -> base.loop(Ev.LOOP_NO_EXIT_ON_EMPTY));
+        loop = LoopOnThread.start(base, "echo-test-loop");
         return server.port();
     }
 
     @AfterEach
     void stop() throws Exception {
-        if (base != null) {
-            onLoop(() -> {
-                server.close();
-                return null;
-            });
-            base.execute(base::loopBreak);
-            loop.join(10_000);
-            base.close();
+        if (loop != null) {
+            loop.stop(server::close);
         }
     }
 
     private <T> T onLoop(java.util.concurrent.Callable<T> work) throws Exception {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        base.execute(() -> {
-            try {
-                f.complete(work.call());
-            } catch (Throwable t) {
-                f.completeExceptionally(t);
-            }
-        });
-        return f.get(10, TimeUnit.SECONDS);
+        return loop.onLoop(work);
     }
 
     private SSLSocket tlsClient(int port) throws Exception {

@@ -18,16 +18,14 @@ package io.laio.examples.proxy;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.laio.event.Ev;
 import io.laio.event.EventBase;
+import io.laio.examples.LoopOnThread;
 import io.laio.examples.net.ServerTls;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 
 /**
@@ -35,18 +33,17 @@ import org.junit.jupiter.api.AfterEach;
  * a JDK target listener, work run on the loop, and the tear-down after each test.
  */
 abstract class ProxyLoop {
-    EventBase base;
     ProxyServer proxy;
-    private Thread loop;
+    private LoopOnThread loop;
     ServerSocket targetListener;
 
     /** Starts the proxy in {@code io} mode for the target on {@code targetPort}, by name; returns its port. */
     int startProxy(int targetPort, ServerTls tls, ProxyServer.Io io) throws Exception {
-        base = EventBase.create("epoll");
+        EventBase base = EventBase.create("epoll");
         // by name: resolved on a helper lane; "localhost" may give ::1 first, which refuses, then 127.0.0.1
         proxy = new ProxyServer(base, new InetSocketAddress("127.0.0.1", 0),
                 new ProxyServer.Target("localhost", targetPort, tls, Duration.ofSeconds(5), io));
-        loop = Thread.ofPlatform().name("proxy-test-loop").start(() -> base.loop(Ev.LOOP_NO_EXIT_ON_EMPTY));
+        loop = LoopOnThread.start(base, "proxy-test-loop");
         return proxy.port();
     }
 
@@ -58,14 +55,8 @@ abstract class ProxyLoop {
 
     @AfterEach
     void stop() throws Exception {
-        if (base != null) {
-            onLoop(() -> {
-                proxy.close();
-                return null;
-            });
-            base.execute(base::loopBreak);
-            loop.join(10_000);
-            base.close();
+        if (loop != null) {
+            loop.stop(proxy::close);
         }
         if (targetListener != null) {
             targetListener.close();
@@ -73,15 +64,7 @@ abstract class ProxyLoop {
     }
 
     <T> T onLoop(Callable<T> work) throws Exception {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        base.execute(() -> {
-            try {
-                f.complete(work.call());
-            } catch (Throwable t) {
-                f.completeExceptionally(t);
-            }
-        });
-        return f.get(10, TimeUnit.SECONDS);
+        return loop.onLoop(work);
     }
 
     void awaitNoOpenPairs() throws Exception {

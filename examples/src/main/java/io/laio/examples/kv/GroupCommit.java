@@ -19,6 +19,8 @@ package io.laio.examples.kv;
 import io.laio.Errno;
 import io.laio.Laio;
 import io.laio.LaioStats;
+import io.laio.Sys;
+import io.laio.abi.SeekWhence;
 import io.laio.event.Ev;
 import io.laio.event.Event;
 import io.laio.event.EventBase;
@@ -296,7 +298,16 @@ final class GroupCommit {
 
     private void writeMore() {
         SharedLog s = shared;
-        long r = laio.write(s.fd, s.inflight.asSlice(s.inflightWritten), s.inflightLength - s.inflightWritten);
+        if (s.writeOffset < 0) {
+            long end = laio.syscall(Sys.SYS_lseek, s.fd, 0, SeekWhence.SEEK_END); // never blocks: inline
+            if (end < 0) {
+                fail("lseek", Laio.errno());
+                return;
+            }
+            s.writeOffset = end;
+        }
+        long r = laio.syscall(Sys.SYS_pwrite64, s.fd, s.inflight.address() + s.inflightWritten,
+                s.inflightLength - s.inflightWritten, s.writeOffset);
         if (r >= 0) {
             writeCompleted(r, 0);
             return;
@@ -322,6 +333,7 @@ final class GroupCommit {
             return;
         }
         s.inflightWritten += (int) r;
+        s.writeOffset += r;
         s.bytesWritten += r;
         if (s.inflightWritten < s.inflightLength) {
             writeMore();

@@ -306,6 +306,7 @@ final class GroupCommit {
             }
             s.writeOffset = end;
         }
+        // the raw address is safe: s.inflight is not replaced while a cycle runs, and holds the bytes until it ends
         long r = laio.syscall(Sys.SYS_pwrite64, s.fd, s.inflight.address() + s.inflightWritten,
                 s.inflightLength - s.inflightWritten, s.writeOffset);
         if (r >= 0) {

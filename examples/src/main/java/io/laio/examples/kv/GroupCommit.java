@@ -20,11 +20,11 @@ import io.laio.Errno;
 import io.laio.Laio;
 import io.laio.LaioStats;
 import io.laio.Sys;
-import io.laio.abi.SeekWhence;
 import io.laio.event.Ev;
 import io.laio.event.Event;
 import io.laio.event.EventBase;
 import io.laio.event.EventCallback;
+import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
@@ -84,9 +84,12 @@ final class GroupCommit {
     /** The acknowledged LSN this loop's waiters were last told of. */
     private long toldLsn;
 
-    /** A log of its own on one loop (a one-loop server). */
-    GroupCommit(EventBase base, Laio laio, int fd, SyncMode mode) {
-        this(new SharedLog(fd, mode), base, laio);
+    /**
+     * A log of its own on one loop (a one-loop server), appending at the current end of
+     * {@code fd}; made off the loop (finding the end may run {@code base} until LAIO answers).
+     */
+    GroupCommit(EventBase base, Laio laio, int fd, SyncMode mode) throws IOException {
+        this(new SharedLog(fd, mode, new DiskIo(base, laio).end(fd)), base, laio);
     }
 
     /** {@code base}'s part of {@code shared}; made on {@code base}'s thread, {@code laio} attached to it. */
@@ -298,14 +301,6 @@ final class GroupCommit {
 
     private void writeMore() {
         SharedLog s = shared;
-        if (s.writeOffset < 0) {
-            long end = laio.syscall(Sys.SYS_lseek, s.fd, 0, SeekWhence.SEEK_END); // never blocks: inline
-            if (end < 0) {
-                fail("lseek", Laio.errno());
-                return;
-            }
-            s.writeOffset = end;
-        }
         // the raw address is safe: s.inflight is not replaced while a cycle runs, and holds the bytes until it ends
         long r = laio.syscall(Sys.SYS_pwrite64, s.fd, s.inflight.address() + s.inflightWritten,
                 s.inflightLength - s.inflightWritten, s.writeOffset);

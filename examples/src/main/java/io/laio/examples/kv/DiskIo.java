@@ -24,6 +24,7 @@ import io.laio.Errno;
 import io.laio.Laio;
 import io.laio.LaioHandle;
 import io.laio.Sys;
+import io.laio.abi.SeekWhence;
 import io.laio.event.Ev;
 import io.laio.event.Event;
 import io.laio.event.EventBase;
@@ -112,6 +113,17 @@ final class DiskIo {
             try {
                 long n = await(laio.write(fd, buf.asSlice(done), count - done), "write");
                 done += n;
+            } catch (RetryException e) {
+                base.loop(Ev.LOOP_NONBLOCK);
+            }
+        }
+    }
+
+    /** The size of the file open as {@code fd}: where an append goes ({@code lseek(fd, 0, SEEK_END)}). */
+    long end(int fd) throws IOException {
+        while (true) {
+            try {
+                return await(laio.syscall(Sys.SYS_lseek, fd, 0, SeekWhence.SEEK_END), "lseek");
             } catch (RetryException e) {
                 base.loop(Ev.LOOP_NONBLOCK);
             }

@@ -19,10 +19,12 @@ package io.laio.examples.kv;
 import io.laio.Errno;
 import io.laio.Laio;
 import io.laio.LaioStats;
+import io.laio.Sys;
 import io.laio.event.Ev;
 import io.laio.event.Event;
 import io.laio.event.EventBase;
 import io.laio.event.EventCallback;
+import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
@@ -82,9 +84,12 @@ final class GroupCommit {
     /** The acknowledged LSN this loop's waiters were last told of. */
     private long toldLsn;
 
-    /** A log of its own on one loop (a one-loop server). */
-    GroupCommit(EventBase base, Laio laio, int fd, SyncMode mode) {
-        this(new SharedLog(fd, mode), base, laio);
+    /**
+     * A log of its own on one loop (a one-loop server), appending at the current end of
+     * {@code fd}; made off the loop (finding the end may run {@code base} until LAIO answers).
+     */
+    GroupCommit(EventBase base, Laio laio, int fd, SyncMode mode) throws IOException {
+        this(new SharedLog(fd, mode, new DiskIo(base, laio).end(fd)), base, laio);
     }
 
     /** {@code base}'s part of {@code shared}; made on {@code base}'s thread, {@code laio} attached to it. */
@@ -296,7 +301,9 @@ final class GroupCommit {
 
     private void writeMore() {
         SharedLog s = shared;
-        long r = laio.write(s.fd, s.inflight.asSlice(s.inflightWritten), s.inflightLength - s.inflightWritten);
+        // the raw address is safe: s.inflight is not replaced while a cycle runs, and holds the bytes until it ends
+        long r = laio.syscall(Sys.SYS_pwrite64, s.fd, s.inflight.address() + s.inflightWritten,
+                s.inflightLength - s.inflightWritten, s.writeOffset);
         if (r >= 0) {
             writeCompleted(r, 0);
             return;
@@ -322,6 +329,7 @@ final class GroupCommit {
             return;
         }
         s.inflightWritten += (int) r;
+        s.writeOffset += r;
         s.bytesWritten += r;
         if (s.inflightWritten < s.inflightLength) {
             writeMore();

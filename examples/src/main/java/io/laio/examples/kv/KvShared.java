@@ -39,11 +39,11 @@ final class KvShared {
     /** Each loop's counters, added as its server is made. */
     final List<KvStats> stats = new CopyOnWriteArrayList<>();
 
-    private KvShared(KvServer.Config config, ItemStore store, int logFd, MutationLog.Replayed replayed) {
+    private KvShared(KvServer.Config config, ItemStore store, int logFd, long logEnd, MutationLog.Replayed replayed) {
         this.config = config;
         this.store = store;
         this.logFd = logFd;
-        this.log = new SharedLog(logFd, config.sync());
+        this.log = new SharedLog(logFd, config.sync(), logEnd);
         this.replayed = replayed;
     }
 
@@ -62,6 +62,17 @@ final class KvShared {
             LOG.info("compacted the log from {} to {} bytes", replayed.goodBytes(), size);
         }
         int fd = io.open(path, OpenFlags.O_WRONLY | OpenFlags.O_APPEND, 0644);
-        return new KvShared(config, store, fd, replayed);
+        long end;
+        try {
+            end = io.end(fd);
+        } catch (IOException e) {
+            try {
+                io.close(fd);
+            } catch (IOException c) {
+                e.addSuppressed(c);
+            }
+            throw e;
+        }
+        return new KvShared(config, store, fd, end, replayed);
     }
 }

@@ -67,12 +67,24 @@ final class SharedLog {
     int inflightLength;
     int inflightWritten;
     long cycleLsn;
+    /**
+     * Where the next cycle's bytes go in the file: its end when the log was made, then moved on
+     * by each write. The log is written with {@code pwrite64} at this
+     * offset rather than {@code write}: a {@code write} that would block is routed only after a
+     * {@code statx} of its descriptor (socket, pipe or file), a system call per cycle on the loop
+     * that a {@code pwrite64} (files only) does not pay. The descriptor keeps {@code O_APPEND},
+     * under which Linux appends whatever the offset; the offset is right either way, as only the
+     * cycle's owner writes.
+     */
+    long writeOffset;
     long writtenLsn;
     long syncedLsn;
 
-    SharedLog(int fd, SyncMode mode) {
+    /** The log on {@code fd}, its next record written at byte {@code end} (the file's end). */
+    SharedLog(int fd, SyncMode mode, long end) {
         this.fd = fd;
         this.mode = mode;
+        this.writeOffset = end;
     }
 
     /** A buffer of at least {@code n} bytes for the cycle's write; the owner's. */

@@ -22,6 +22,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.laio.Laio;
+import io.laio.LaioConfig;
+import io.laio.Policy;
+import io.laio.Sys;
 import io.laio.abi.OpenFlags;
 import io.laio.event.Ev;
 import io.laio.event.EventBase;
@@ -34,6 +37,8 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** {@link GroupCommit} on its own loop: batching, acknowledgement, failure. */
 @Timeout(30)
@@ -91,6 +96,42 @@ class GroupCommitUnitTest {
             io.close(fd);
         }
         RecordBuffer expected = new RecordBuffer(64);
+        for (int i = 0; i < 3; i++) {
+            MutationLog.delete(expected, "k" + i);
+        }
+        assertArrayEquals(Arrays.copyOf(expected.array(), expected.size()), Files.readAllBytes(file));
+    }
+
+    /**
+     * Each cycle's bytes go at the file's end: after what the file held when the log started
+     * and after the cycles before, even on a descriptor without {@code O_APPEND}; and each cycle
+     * is one {@code pwrite64} (a {@code write} would cost a {@code statx} of the descriptor per
+     * cycle on the loop). Under either policy: with {@code EAGER} even finding the file's end
+     * is a helper's call.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Policy.class, names = {"LAZY", "EAGER"})
+    void cyclesAppendAfterTheFileEndWithOnePwritePerCycle(Policy policy) throws Exception {
+        Path file = dir.resolve("log");
+        byte[] before = "earlier bytes\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        Files.write(file, before);
+        LaioConfig config = LaioConfig.builder().policy(policy).build();
+        try (EventBase base = EventBase.create(); Laio laio = Laio.attach(base, config)) {
+            DiskIo io = new DiskIo(base, laio);
+            int fd = io.open(file.toString(), OpenFlags.O_WRONLY, 0); // no O_APPEND: the offset alone places the bytes
+            GroupCommit gc = new GroupCommit(base, laio, fd, SyncMode.NEVER);
+            for (int i = 0; i < 3; i++) {
+                long lsn = gc.appendDelete("k" + i);
+                runUntil(base, () -> gc.ackedLsn() == lsn);
+            }
+            assertEquals(3, gc.writes(), "one cycle per record, each waited for");
+            assertEquals(3, gc.ownLaioStats().calls(Sys.SYS_pwrite64));
+            assertEquals(0, gc.ownLaioStats().calls(Sys.SYS_write));
+            gc.close();
+            io.close(fd);
+        }
+        RecordBuffer expected = new RecordBuffer(64);
+        expected.putBytes(before);
         for (int i = 0; i < 3; i++) {
             MutationLog.delete(expected, "k" + i);
         }

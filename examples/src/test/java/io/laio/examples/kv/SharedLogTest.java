@@ -97,7 +97,7 @@ class SharedLogTest {
         try (EventBase b = EventBase.create(); Laio l = Laio.attach(b)) {
             DiskIo io = new DiskIo(b, l);
             int fd = io.open(file.toString(), OpenFlags.O_WRONLY | OpenFlags.O_CREAT | OpenFlags.O_APPEND, 0644);
-            SharedLog shared = new SharedLog(fd, SyncMode.ALWAYS);
+            SharedLog shared = new SharedLog(fd, SyncMode.ALWAYS, io.end(fd));
             List<Appender> appenders = new ArrayList<>();
             List<Laio> laios = new ArrayList<>();
             EventLoopGroup group = EventLoopGroup.create(2);

@@ -98,7 +98,11 @@ public interface RingRoute {
      */
     int openFailureSink(CloseFailure f);
 
-    /** Frees an id of {@link #openFailureSink}: a failure still to come for it is logged by the ring alone. */
+    /**
+     * Frees an id of {@link #openFailureSink}: a failure still to come for it is logged by the
+     * ring alone, or, once a later sink took the id, counted there (a close's failure is only
+     * ever reported, so the cost is a miscount, never a wrong result).
+     */
     void releaseFailureSink(int id);
 
     /**

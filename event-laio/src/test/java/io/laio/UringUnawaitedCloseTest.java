@@ -89,6 +89,26 @@ class UringUnawaitedCloseTest {
     }
 
     @Test
+    void closingTheLaioBeforeThePassWaitStillClosesWhatItQueued() {
+        int[] p = Native.pipe();
+        Native.close(p[1]);
+        try (EventBase base = EventBase.create("uring")) {
+            base.setUncaughtHandler(failures.uncaughtHandler());
+            Laio laio = deferred(base);
+            long[] seen = {-2, -1};
+            base.execute(() -> {
+                seen[0] = laio.closeUnawaited(p[0]);
+                laio.close(); // on the loop thread, before this pass's wait
+                seen[1] = open(p[0]) ? 1 : 0;
+                base.loopBreak();
+            });
+            base.loop(Ev.LOOP_NO_EXIT_ON_EMPTY);
+            assertEquals(0, seen[0]);
+            assertEquals(0, seen[1], "the Laio's close submitted it");
+        }
+    }
+
+    @Test
     void aFailedCloseOnTheRingIsStillCounted() {
         int[] p = Native.pipe();
         Native.close(p[0]);

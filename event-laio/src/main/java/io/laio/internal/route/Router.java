@@ -577,6 +577,13 @@ public final class Router implements RingRoute.Completion, RingRoute.CloseFailur
     public void closeRing(long deadlineNanos) {
         closing = true;
         if (ring != null) {
+            if (failureSink >= 0) {
+                try {
+                    ring.flush(); // unawaited closes still queued: no later pass may come to submit them
+                } catch (UncheckedIOException e) {
+                    LOG.warn("closing a Laio: the ring refused its queued closes", e);
+                }
+            }
             ring.closeCalls(owner, deadlineNanos);
             if (failureSink >= 0) {
                 ring.releaseFailureSink(failureSink); // a failure still to come is logged by the ring

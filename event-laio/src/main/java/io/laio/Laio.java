@@ -518,6 +518,27 @@ public final class Laio implements AutoCloseable {
         return syscall(Sys.SYS_close, fd);
     }
 
+    /**
+     * {@code close(fd)} for a caller that does not wait for its outcome. On the loop thread of a
+     * base on the {@code "uring"} backend with {@link RingMode#DEFERRED} (and a kernel with
+     * {@code IOSQE_CQE_SKIP_SUCCESS}, 5.17), the close is queued on the ring and goes to the
+     * kernel with the pass's wait, ahead of every call queued after it; it returns 0 at once and,
+     * when the close works, nothing else happens: no record, no handle, no event. A close that
+     * fails there is counted in {@link LaioStats#errors} of {@link Sys#SYS_close} and logged at
+     * debug level with its errno. Until that wait has run, the number still names the file (a
+     * call queued after it on the same number fails with {@link Errno#EBADF}). Anywhere else it
+     * is exactly {@link #close(int)}, whose result it returns.
+     *
+     * @param fd the descriptor to close
+     * @return 0 when queued on the ring; else what {@link #close(int)} returns
+     * @throws IllegalStateException if this Laio is closed and the close needs the ring
+     */
+    public long closeUnawaited(int fd) {
+        ThreadState ts = ThreadState.current();
+        ts.lastCall = null;
+        return router.closeUnawaited(ts, fd);
+    }
+
     /** {@code fstat(fd, statbuf)}; {@code statbuf} holds a {@code struct stat} (144 bytes on x86_64). */
     public long fstat(int fd, MemorySegment statbuf) {
         return syscall(Sys.SYS_fstat, fd, statbuf.address(), 0, 0, 0, 0, statbuf);

@@ -46,7 +46,8 @@ public enum RingMode {
      * which never leaves the caller's thread otherwise — is queued on the ring without a probe
      * and returns {@code -1}/{@link Errno#EINPROGRESS} at once (a closed number is free only once
      * the pass's wait has run the close; a call queued after it on the same number fails with
-     * {@link Errno#EBADF}); the calls made during one loop pass
+     * {@link Errno#EBADF}; {@link Laio#closeUnawaited} queues one that posts nothing when it
+     * works); the calls made during one loop pass
      * reach the kernel together, with the pass's wait, in one {@code io_uring_enter}, and every
      * one completes as an {@link io.laio.event.Ev#LAIO} event (never inline, even on cached
      * data). Batches pay: 16 cached reads cost about a quarter of 16 plain ones here. A call

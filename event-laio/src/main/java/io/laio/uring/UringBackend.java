@@ -78,7 +78,7 @@ final class UringBackend implements Backend {
     private static final long TIMEOUT = 0x8200_0000_0000_0000L;
     /** Completions nobody waits for: removals, cancellations, and completions already taken out of turn ({@link UringRing#take}). */
     static final long IGNORED = 0x8300_0000_0000_0000L;
-    /** LAIO calls ({@link UringCalls#CALL}), their cancellations and batch calls ({@link UringCalls#BATCH}) have kinds 0x84, 0x85, 0x86. */
+    /** LAIO calls ({@link UringCalls#CALL}), their cancellations and batch calls ({@link UringCalls#BATCH}) and unawaited closes ({@link UringCalls#CLOSE}) have kinds 0x84 to 0x87. */
     static final long KIND = 0xFF00_0000_0000_0000L;
 
     private static final int POLLIN = 0x001;
@@ -367,6 +367,8 @@ final class UringBackend implements Backend {
         if (kind == UringCalls.CALL) {
             woken = true; // the loop drains the completion in this pass
             calls.completed(data, res);
+        } else if (kind == UringCalls.CLOSE) {
+            calls.closeFailed(data, res); // only a failure posts one
         } else if (kind == UringCalls.BATCH) {
             woken = true; // the batch's callback runs in this pass
             calls.batchCompleted(data, res);

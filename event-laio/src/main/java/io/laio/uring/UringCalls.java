@@ -25,6 +25,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * LAIO calls as submission entries on the ring of one {@link UringBackend}: the {@link RingRoute}
@@ -51,12 +53,18 @@ import java.util.Arrays;
  * while no loop runs.
  */
 public final class UringCalls implements RingRoute {
+    private static final Logger LOG = LoggerFactory.getLogger(UringCalls.class);
     /** user_data kind of a call's entry; the low 32 bits are its slot. */
     static final long CALL = 0x8400_0000_0000_0000L;
     /** user_data kind of an {@code IORING_OP_ASYNC_CANCEL}'s own completion. */
     static final long CANCEL = 0x8500_0000_0000_0000L;
     /** user_data kind of a batch call's entry: the batch's id in bits 24-55, the call's index in bits 0-23. */
     static final long BATCH = 0x8600_0000_0000_0000L;
+    /**
+     * user_data kind of an unawaited close ({@link #closeUnawaited}): the failure sink's id in bits
+     * 32-55, the descriptor in bits 0-31. Only a failure posts a completion.
+     */
+    static final long CLOSE = 0x8700_0000_0000_0000L;
     /** Calls in one batch: the index's bits in a batch entry's user_data. */
     public static final int MAX_BATCH = 1 << 24;
 
@@ -75,6 +83,13 @@ public final class UringCalls implements RingRoute {
     private int[] freeBatches = new int[8];
     private int freeBatchCount;
     private int batchesUsed;
+    /** Failure sinks of unawaited closes, by id; ids reused through {@link #freeSinks}. */
+    private RingRoute.CloseFailure[] failureSinks = new RingRoute.CloseFailure[4];
+    private int[] freeSinks = new int[4];
+    private int freeSinkCount;
+    private int sinksUsed;
+    /** {@code IOSQE_CQE_SKIP_SUCCESS} and {@code IORING_OP_CLOSE}: {@link #closeUnawaited} is offered. */
+    private final boolean skipsSuccess;
 
     UringCalls(UringRing ring) {
         this.ring = ring;
@@ -82,6 +97,7 @@ public final class UringCalls implements RingRoute {
             has[op] = ring.supports(op);
         }
         currentPosition = ring.has(UringRing.FEAT_RW_CUR_POS);
+        skipsSuccess = ring.has(UringRing.FEAT_CQE_SKIP) && has[UringOps.CLOSE];
     }
 
     /**
@@ -112,6 +128,61 @@ public final class UringCalls implements RingRoute {
     @Override
     public boolean defers(long nr, long a1, long a2, long a3, long a4, long a5) {
         return takes(nr, a1, a2, a3, a4, a5);
+    }
+
+    @Override
+    public boolean closesUnawaited() {
+        return skipsSuccess;
+    }
+
+    @Override
+    public int openFailureSink(RingRoute.CloseFailure f) {
+        int id;
+        if (freeSinkCount > 0) {
+            id = freeSinks[--freeSinkCount];
+        } else {
+            if (sinksUsed == failureSinks.length) {
+                failureSinks = Arrays.copyOf(failureSinks, sinksUsed * 2);
+                freeSinks = Arrays.copyOf(freeSinks, sinksUsed * 2);
+            }
+            id = sinksUsed++;
+        }
+        failureSinks[id] = f;
+        return id;
+    }
+
+    @Override
+    public void releaseFailureSink(int id) {
+        if (failureSinks[id] == null) {
+            throw new IllegalStateException("failure sink " + id + " is not open");
+        }
+        failureSinks[id] = null;
+        freeSinks[freeSinkCount++] = id; // never full: one place per id ever given
+    }
+
+    @Override
+    public void closeUnawaited(int sink, int fd) {
+        if (!skipsSuccess) {
+            throw new IllegalStateException("the kernel has no IOSQE_CQE_SKIP_SUCCESS or IORING_OP_CLOSE");
+        }
+        try {
+            ring.push(UringOps.CLOSE, UringRing.IOSQE_CQE_SKIP_SUCCESS, fd, 0, 0, 0, 0,
+                    CLOSE | ((long) sink & 0xFF_FFFFL) << 32 | (fd & 0xFFFF_FFFFL));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** From the backend's reaping: an unawaited close failed (a success posts nothing). */
+    void closeFailed(long data, int res) {
+        int id = (int) ((data >>> 32) & 0xFF_FFFFL);
+        int fd = (int) data;
+        RingRoute.CloseFailure f = id < sinksUsed ? failureSinks[id] : null;
+        if (f == null) {
+            LOG.debug("close of descriptor {} failed after its Laio closed: {}", fd, UringNative.errnoName(-res));
+            return;
+        }
+        f.closeFailed(fd, -res);
     }
 
     @Override

@@ -264,6 +264,43 @@ class UringCallsTest {
         }
     }
 
+    /** One loop pass that waits (for a 1 ms timer): the queued entries go with its wait, which reaps what they post. */
+    private static void onePass(EventBase base) {
+        base.once(null, Ev.TIMEOUT, (e, w, a) -> { }, null, Duration.ofMillis(1));
+        base.loop(Ev.LOOP_ONCE);
+    }
+
+    @Test
+    void anUnawaitedCloseThatWorksPostsNoCompletionAndOneThatFailsReportsItsErrno() throws Exception {
+        int[] pipe = Native.pipe();
+        int[] gone = Native.pipe();
+        Native.close(gone[0]);
+        Native.close(gone[1]); // names nothing now
+        try (EventBase base = EventBase.create("uring")) {
+            UringBackend b = Loops.backend(base, UringBackend.class);
+            UringCalls calls = b.calls();
+            org.junit.jupiter.api.Assumptions.assumeTrue(calls.closesUnawaited(), "a kernel with IOSQE_CQE_SKIP_SUCCESS (5.17)");
+            UringRing ring = b.ring();
+            List<int[]> failed = new ArrayList<>();
+            int sink = calls.openFailureSink((fd, errno) -> failed.add(new int[] {fd, errno}));
+            calls.closeUnawaited(sink, pipe[0]);
+            assertTrue(ring.submitAndWait(0, 0) >= 1, "taken by the kernel");
+            assertEquals(0, ring.ready(), "a close that worked posts nothing");
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> Native.writeByte(pipe[1], (byte) 1));
+            assertTrue(e.getMessage().contains("EPIPE"), "the read end is closed: " + e.getMessage());
+            calls.closeUnawaited(sink, gone[0]);
+            onePass(base); // the pass's wait submits it; its reaping hands the failure over
+            assertEquals(1, failed.size(), "the failure posted its completion");
+            assertArrayEquals(new int[] {gone[0], Errno.EBADF}, failed.get(0));
+            calls.releaseFailureSink(sink);
+            calls.closeUnawaited(sink, gone[0]);
+            onePass(base);
+            assertEquals(1, failed.size(), "a released sink hears nothing (the ring logs it)");
+        } finally {
+            Native.close(pipe[1]);
+        }
+    }
+
     /**
      * A temporary file of 16 pages, page i filled with byte i, in the page cache; its descriptor,
      * open for reading. Its name is gone already: the file goes with the descriptor's close.

@@ -73,6 +73,48 @@ public interface RingRoute {
         int cancelOnRing(RingRoute ring);
     }
 
+    /** Where a close queued with {@link #closeUnawaited} reports a failure; its success posts nothing. */
+    interface CloseFailure {
+        /**
+         * The close of {@code fd} failed with {@code errno}.
+         *
+         * @param fd    the descriptor number the close named
+         * @param errno the kernel's errno
+         */
+        void closeFailed(int fd, int errno);
+    }
+
+    /**
+     * Whether {@link #closeUnawaited} is offered: the kernel has {@code IORING_OP_CLOSE} and
+     * {@code IOSQE_CQE_SKIP_SUCCESS} (5.17).
+     */
+    boolean closesUnawaited();
+
+    /**
+     * Registers {@code f} for the failures of its unawaited closes; the id goes in their
+     * entries' {@code user_data} and stays taken until {@link #releaseFailureSink(int)} frees it.
+     *
+     * @return the id
+     */
+    int openFailureSink(CloseFailure f);
+
+    /**
+     * Frees an id of {@link #openFailureSink}: a failure still to come for it is logged by the
+     * ring alone, or, once a later sink took the id, counted there (a close's failure is only
+     * ever reported, so the cost is a miscount, never a wrong result).
+     */
+    void releaseFailureSink(int id);
+
+    /**
+     * Queues {@code close(fd)} with {@code IOSQE_CQE_SKIP_SUCCESS}: it goes to the kernel with the
+     * loop's next wait (ahead of the entries queued after it) and, when it succeeds, posts no
+     * completion at all — no record, handle or event; a failure reaches sink {@code sink}'s
+     * {@link CloseFailure}.
+     *
+     * @throws java.io.UncheckedIOException if the ring took no entry even after a submission
+     */
+    void closeUnawaited(int sink, int fd);
+
     /**
      * Registers {@code b} for the entries it is about to push; its id stays taken until
      * {@link #closeBatch}, which the batch calls once its last entry has completed (so no

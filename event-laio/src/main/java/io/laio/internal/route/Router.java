@@ -40,6 +40,8 @@ import io.laio.Descriptor;
 import io.laio.uring.UringCalls;
 import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Takes a call from the facade to where it runs, by the policy for its number and, under
@@ -70,7 +72,9 @@ import java.lang.foreign.MemorySegment;
  * on a request/response connection (the probe's {@code EAGAIN}), one loop pass (or waiter
  * round trip) more when the peer was faster than the receiver.
  */
-public final class Router implements RingRoute.Completion, Completions.Delivery {
+public final class Router implements RingRoute.Completion, RingRoute.CloseFailure, Completions.Delivery {
+    private static final Logger LOG = LoggerFactory.getLogger(Router.class);
+
     private final Laio owner;
     private final LaioConfig config;
     private final CallCounters counters;
@@ -84,6 +88,8 @@ public final class Router implements RingRoute.Completion, Completions.Delivery 
     private final EpollBackend loopEpoll;
     /** Whether a receive whose socket was drained may skip its probe here ({@link #skipsProbe}): not on a uring base. */
     private final boolean skips;
+    /** This Laio's failure sink on the ring ({@link RingRoute#openFailureSink}), -1 until its first unawaited close. */
+    private int failureSink = -1;
     /** Set by {@link #closeRing}: a short write's rest is not submitted any more. */
     private volatile boolean closing;
 
@@ -116,6 +122,42 @@ public final class Router implements RingRoute.Completion, Completions.Delivery 
                     laneOf(RouteTable.of(nr)));
             case LAZY -> lazy(ts, slot, nr, a1, a2, a3, a4, a5, a6, keepAlive);
         };
+    }
+
+    /**
+     * {@link Laio#closeUnawaited}: on the loop thread of a {@link RingMode#DEFERRED} ring whose
+     * kernel skips successful completions, {@code close(fd)} is queued for the pass's wait with
+     * {@code IOSQE_CQE_SKIP_SUCCESS} and 0 returned — no record, handle or event; a failure comes
+     * back to {@link #closeFailed}. Anywhere else it is {@code close(fd)} as {@link #syscall} runs it.
+     */
+    public long closeUnawaited(ThreadState ts, int fd) {
+        if (fd >= 0 && deferred && config.policy(Sys.SYS_close) == Policy.LAZY && ring.closesUnawaited()
+                && owner.base().inLoop()) {
+            if (closing) {
+                throw new IllegalStateException("Laio is closed");
+            }
+            int slot = CallCounters.slot(Sys.SYS_close);
+            beforeCall(Sys.SYS_close, fd, 0, 0);
+            if (failureSink < 0) {
+                failureSink = ring.openFailureSink(this);
+            }
+            try {
+                ring.closeUnawaited(failureSink, fd);
+            } catch (UncheckedIOException e) {
+                return settle(ts, slot, Syscalls.fast(ts.capture, Sys.SYS_close, fd, 0, 0, 0, 0, 0)); // no room on the ring: close never blocks
+            }
+            counters.background.incrementAndGet(slot);
+            ts.errno = 0;
+            return 0;
+        }
+        return syscall(ts, Sys.SYS_close, fd, 0, 0, 0, 0, 0, null);
+    }
+
+    /** Loop thread: an unawaited close failed; counted as the call's error and logged, as nobody waits for it. */
+    @Override
+    public void closeFailed(int fd, int errno) {
+        counters.errors.incrementAndGet(CallCounters.slot(Sys.SYS_close));
+        LOG.debug("close of descriptor {} failed: errno {}", fd, errno);
     }
 
     /** Runs blocking Java code: inline under INLINE, else on the Java lane; {@link Laio#call}'s contract. */
@@ -535,7 +577,18 @@ public final class Router implements RingRoute.Completion, Completions.Delivery 
     public void closeRing(long deadlineNanos) {
         closing = true;
         if (ring != null) {
+            if (failureSink >= 0) {
+                try {
+                    ring.flush(); // unawaited closes still queued: no later pass may come to submit them
+                } catch (UncheckedIOException e) {
+                    LOG.warn("closing a Laio: the ring refused its queued closes", e);
+                }
+            }
             ring.closeCalls(owner, deadlineNanos);
+            if (failureSink >= 0) {
+                ring.releaseFailureSink(failureSink); // a failure still to come is logged by the ring
+                failureSink = -1;
+            }
         }
     }
 

@@ -612,13 +612,15 @@ final class Connection {
     }
 
     /**
-     * Closes {@code fd} through the Laio. On the ring ({@link ServeMode#LAIO_URING}) the close goes
-     * with the pass's wait and completes as an event of its own, which only logs a failure; its
-     * handle and event are reused, and the rare close made while the last one is still pending
-     * gets a new event (the connection's socket closed in the pass its file was).
+     * Closes {@code fd} through the Laio, not waiting for the outcome. On the ring
+     * ({@link ServeMode#LAIO_URING}) the close goes with the pass's wait and posts nothing when it
+     * works ({@link Laio#closeUnawaited}: the Laio logs a failure). Where the kernel cannot skip
+     * a success it completes as an event of its own, which only logs a failure; its handle and
+     * event are reused, and the rare close made while the last one is still pending gets a new
+     * event (the connection's socket closed in the pass its file was).
      */
     void closeDescriptor(int fd) {
-        long r = laio.close(fd);
+        long r = laio.closeUnawaited(fd);
         if (r == 0) {
             return;
         }

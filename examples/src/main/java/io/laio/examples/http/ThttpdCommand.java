@@ -186,7 +186,8 @@ public final class ThttpdCommand implements Callable<Integer> {
             server.run();
         } finally {
             System.err.println("thttpd " + m + ": " + server.requests() + " requests, " + server.timeouts() + " timeouts, "
-                    + server.buffersMade() + " request buffer sets; " + server.laioStats());
+                    + server.buffersMade() + " request buffer sets" + (n > 1 ? ", connections per loop "
+                    + Arrays.toString(server.acceptedPerLoop()) : "") + "; " + server.laioStats());
             done.countDown();
         }
         return 0;

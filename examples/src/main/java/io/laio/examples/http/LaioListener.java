@@ -34,15 +34,15 @@ import java.net.InetSocketAddress;
  * server of each pause for want of descriptors, which it logs at most once in a hundred.
  *
  * <p>With {@code --defer-accept} (laio-laio only) the listener defers each connection until its
- * first bytes are there ({@code TCP_DEFER_ACCEPT}, as nginx's {@code listen ... deferred}): an HTTP client speaks first,
- * so the accept and the first request come in one loop wake-up and the first receive completes
- * inline, where it otherwise waited on the loop's epoll (one wait and one wake-up fewer per
- * connection, ~0.2 per request on the rice trace; on two loops, each at half the load and asleep
- * more often, each of those wake-ups can cost a sleep: docs/BENCHMARKS.md). A client that
- * connects and says nothing is accepted after about {@value #DEFER_SECONDS} s (the kernel's next
- * SYN-ACK), and then the timeouts run as before. Off by default: connections then reach the
- * accept queue in the order they spoke (or were forced in by that SYN-ACK), not the order they
- * connected, so a silent client can no longer count on its place in the backlog.
+ * first bytes are there ({@code TCP_DEFER_ACCEPT}, as nginx's {@code listen ... deferred}): an
+ * HTTP client speaks first, so the accept and the first request come in one loop wake-up and the
+ * first receive completes inline, where it otherwise waited on the loop's epoll (one wait and one
+ * wake-up fewer per connection, ~0.2 per request on the rice trace; on two loops, each at half
+ * the load and asleep more often, each of those wake-ups can cost a sleep: docs/BENCHMARKS.md). A
+ * client that connects and says nothing is accepted after about {@value #DEFER_SECONDS} s (the
+ * kernel's next SYN-ACK), and then the timeouts run as before. It is off by default because it
+ * reorders the backlog: a connection enters the accept queue when it speaks (or is forced in by
+ * that SYN-ACK), not when it connected, so a silent client loses its place in the queue.
  */
 final class LaioListener implements Listener, RawListener.Acceptor {
     /** As {@link NioListener}'s. */

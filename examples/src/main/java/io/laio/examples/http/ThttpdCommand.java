@@ -93,6 +93,10 @@ public final class ThttpdCommand implements Callable<Integer> {
             description = "connections at once; 0 derives it from the descriptor limit, -1 accepts until EMFILE (default: ${DEFAULT-VALUE})")
     int maxConnections;
 
+    @Option(names = "--defer-accept", description = "laio-laio only: take a connection once its first request bytes are there "
+            + "(TCP_DEFER_ACCEPT): the accept and the first request in one loop wake-up; a silent client is taken after ~1 s")
+    boolean deferAccept;
+
     @Mixin
     LoopsOption loops;
 
@@ -152,6 +156,9 @@ public final class ThttpdCommand implements Callable<Integer> {
         check.range("--max-helpers", maxHelpers, 1, 4096);
         check.range("--max-request-buffers", maxRequestBuffers, 1, ThttpdServer.MAX_SETS);
         check.atLeast("--max-connections", maxConnections, -1);
+        if (deferAccept && mode != ServeMode.LAIO_LAIO) {
+            throw check.fail("--defer-accept works with --mode laio-laio only, not " + mode);
+        }
         spins.check(check);
         SSLContext tlsContext = tlsOption.enabled() ? tlsContext(check) : null;
         int n = loops.explicit() ? loops.loops(check) : Math.min(loops.loops(check), maxHelpers);
@@ -162,7 +169,7 @@ public final class ThttpdCommand implements Callable<Integer> {
         ServeMode m = mode;
         ThttpdServer.Options o = new ThttpdServer.Options(m, bind, port, root,
                 keepAlive == KeepAlive.ON, idleTimeout, headerTimeout, accessLog, maxHelpers, maxConnections, tlsContext,
-                spins.helperSpin(), spins.loopSpin(), spins.spinBeforeSleep(), maxRequestBuffers);
+                spins.helperSpin(), spins.loopSpin(), spins.spinBeforeSleep(), maxRequestBuffers, deferAccept);
         ThttpdGroup server;
         try {
             server = new ThttpdGroup(o, n, loops.accept() == LoopsOption.Accept.HANDOFF, pin ? CpuPinning.roundRobin() : null);
@@ -179,14 +186,15 @@ public final class ThttpdCommand implements Callable<Integer> {
             }
         }, "thttpd-shutdown"));
         System.out.println("listening on " + server.port());
-        System.out.println("mode " + m + (tlsContext != null ? ", https" : "") + ", root " + server.root() + ", loops " + n
+        System.out.println("mode " + m + (tlsContext != null ? ", https" : "") + (deferAccept ? ", deferred accepts" : "") + ", root " + server.root() + ", loops " + n
                 + (n > 1 ? ", accept " + loops.accept() : "") + spins.describe());
         System.out.flush();
         try {
             server.run();
         } finally {
             System.err.println("thttpd " + m + ": " + server.requests() + " requests, " + server.timeouts() + " timeouts, "
-                    + server.buffersMade() + " request buffer sets; " + server.laioStats());
+                    + server.buffersMade() + " request buffer sets" + (n > 1 ? ", connections per loop "
+                    + Arrays.toString(server.acceptedPerLoop()) : "") + "; " + server.laioStats());
             done.countDown();
         }
         return 0;

@@ -85,15 +85,29 @@ public final class ThttpdServer {
      *                      progress at once, beyond which a request waits, its first bytes in its
      *                      connection's 1 KB wait buffer, until a set comes back; a set is about
      *                      60 KB of native memory with raw sockets, 170 KB with NIO ones
+     * @param deferAccept   {@link ServeMode#LAIO_LAIO} only: each listener takes a connection once its
+     *                      first bytes are there ({@code TCP_DEFER_ACCEPT}, see {@link LaioListener}); off by default
      */
     public record Options(ServeMode mode, InetAddress bind, int port, Path root, boolean keepAlive,
             Duration idleTimeout, Duration headerTimeout, boolean accessLog, int maxHelpers, int maxConnections,
-            SSLContext tls, Duration helperSpin, Duration loopSpin, Duration spinBeforeSleep, int maxRequestBuffers) {
-        /** Checks {@code maxRequestBuffers}. */
+            SSLContext tls, Duration helperSpin, Duration loopSpin, Duration spinBeforeSleep, int maxRequestBuffers,
+            boolean deferAccept) {
+        /** Checks {@code maxRequestBuffers}, and that only laio-laio defers its accepts. */
         public Options {
             if (maxRequestBuffers < 1 || maxRequestBuffers > MAX_SETS) {
                 throw new IllegalArgumentException("maxRequestBuffers must be 1.." + MAX_SETS + ", was " + maxRequestBuffers);
             }
+            if (deferAccept && mode != ServeMode.LAIO_LAIO) {
+                throw new IllegalArgumentException("deferAccept is for --mode laio-laio only, not " + mode);
+            }
+        }
+
+        /** Without deferred accepts. */
+        public Options(ServeMode mode, InetAddress bind, int port, Path root, boolean keepAlive,
+                Duration idleTimeout, Duration headerTimeout, boolean accessLog, int maxHelpers, int maxConnections,
+                SSLContext tls, Duration helperSpin, Duration loopSpin, Duration spinBeforeSleep, int maxRequestBuffers) {
+            this(mode, bind, port, root, keepAlive, idleTimeout, headerTimeout, accessLog, maxHelpers, maxConnections, tls,
+                    helperSpin, loopSpin, spinBeforeSleep, maxRequestBuffers, false);
         }
 
         /** With the most request buffer sets, 1024. */
@@ -125,16 +139,16 @@ public final class ThttpdServer {
         }
 
         public Options withRoot(Path r) {
-            return new Options(mode, bind, port, r, keepAlive, idleTimeout, headerTimeout, accessLog, maxHelpers, maxConnections, tls, helperSpin, loopSpin, spinBeforeSleep, maxRequestBuffers);
+            return new Options(mode, bind, port, r, keepAlive, idleTimeout, headerTimeout, accessLog, maxHelpers, maxConnections, tls, helperSpin, loopSpin, spinBeforeSleep, maxRequestBuffers, deferAccept);
         }
 
         public Options withKeepAlive(boolean k) {
-            return new Options(mode, bind, port, root, k, idleTimeout, headerTimeout, accessLog, maxHelpers, maxConnections, tls, helperSpin, loopSpin, spinBeforeSleep, maxRequestBuffers);
+            return new Options(mode, bind, port, root, k, idleTimeout, headerTimeout, accessLog, maxHelpers, maxConnections, tls, helperSpin, loopSpin, spinBeforeSleep, maxRequestBuffers, deferAccept);
         }
 
         public Options withTimeouts(Duration idle, Duration header) {
             return new Options(mode, bind, port, root, keepAlive, idle, header, accessLog, maxHelpers, maxConnections, tls, helperSpin, loopSpin, spinBeforeSleep,
-                    maxRequestBuffers);
+                    maxRequestBuffers, deferAccept);
         }
 
         /**
@@ -144,19 +158,25 @@ public final class ThttpdServer {
          */
         public Options withSpins(Duration helper, Duration loop, Duration beforeSleep) {
             return new Options(mode, bind, port, root, keepAlive, idleTimeout, headerTimeout, accessLog, maxHelpers, maxConnections,
-                    tls, helper, loop, beforeSleep, maxRequestBuffers);
+                    tls, helper, loop, beforeSleep, maxRequestBuffers, deferAccept);
         }
 
         /** HTTPS with {@code context}'s key and certificate; null for plain HTTP. */
         public Options withTls(SSLContext context) {
             return new Options(mode, bind, port, root, keepAlive, idleTimeout, headerTimeout, accessLog, maxHelpers, maxConnections,
-                    context, helperSpin, loopSpin, spinBeforeSleep, maxRequestBuffers);
+                    context, helperSpin, loopSpin, spinBeforeSleep, maxRequestBuffers, deferAccept);
         }
 
         /** At most {@code n} request buffer sets over the process's loops, 1..1024 ({@link #maxRequestBuffers()}). */
         public Options withMaxRequestBuffers(int n) {
             return new Options(mode, bind, port, root, keepAlive, idleTimeout, headerTimeout, accessLog, maxHelpers, maxConnections,
-                    tls, helperSpin, loopSpin, spinBeforeSleep, n);
+                    tls, helperSpin, loopSpin, spinBeforeSleep, n, deferAccept);
+        }
+
+        /** With {@link #deferAccept()} on or off ({@link ServeMode#LAIO_LAIO} only). */
+        public Options withDeferAccept(boolean on) {
+            return new Options(mode, bind, port, root, keepAlive, idleTimeout, headerTimeout, accessLog, maxHelpers, maxConnections,
+                    tls, helperSpin, loopSpin, spinBeforeSleep, maxRequestBuffers, on);
         }
     }
 
@@ -568,6 +588,11 @@ public final class ThttpdServer {
                 gate.closed();
             });
         }
+    }
+
+    /** Whether its listener takes connections only once their first bytes are there ({@link Options#deferAccept}). */
+    boolean deferAccept() {
+        return options.deferAccept();
     }
 
     /** Whether the mode does its I/O through the loop's io_uring ({@link ServeMode#ringIo()}). */

@@ -52,6 +52,8 @@ public final class SocketAbi {
     public static final int TCP_NODELAY = 1;
     /** {@code TCP_CORK}: hold partial frames until uncorked (a response head and its {@code sendfile} body go together). */
     public static final int TCP_CORK = 3;
+    /** {@code TCP_DEFER_ACCEPT}: a listener reports a connection once its first bytes are there (seconds to wait for them). */
+    public static final int TCP_DEFER_ACCEPT = 9;
     /** {@code shutdown(2)}'s {@code SHUT_WR}: no more sends, the peer reads end-of-file. */
     public static final int SHUT_WR = 1;
     /** The room a {@code sockaddr_in6} (the larger of the two) takes. */

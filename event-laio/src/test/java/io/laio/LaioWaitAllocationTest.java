@@ -43,10 +43,10 @@ import org.junit.jupiter.api.Timeout;
  * events could be reused, each wait made a handle and an event (169 B per echo round trip in
  * EchoPeersBenchmark).
  */
-@Timeout(120)
+@Timeout(180)
 class LaioWaitAllocationTest {
     private static final int WAITS = 5_000;
-    private static final long WARM_UP_NANOS = 20_000_000_000L;
+    private static final long WARM_UP_NANOS = 60_000_000_000L;
     /** Less than any object a wait could allocate (the smallest is 16 B; a handle is 32, an event 128). */
     private static final double TARGET_BYTES = 8;
     /**

@@ -78,16 +78,10 @@ public final class UringCalls implements RingRoute {
     /** Slots ever used: {@code [0, used)}. */
     private int used;
     private int inFlight;
-    /** Batches with entries in flight, by id; ids reused through {@link #freeBatches}. */
-    private RingRoute.Batch[] batches = new RingRoute.Batch[8];
-    private int[] freeBatches = new int[8];
-    private int freeBatchCount;
-    private int batchesUsed;
-    /** Failure sinks of unawaited closes, by id; ids reused through {@link #freeSinks}. */
-    private RingRoute.CloseFailure[] failureSinks = new RingRoute.CloseFailure[4];
-    private int[] freeSinks = new int[4];
-    private int freeSinkCount;
-    private int sinksUsed;
+    /** Batches with entries in flight, by id (bits 24-55 of their entries' user_data). */
+    private final IdTable<RingRoute.Batch> batches = new IdTable<>("batch", Integer.MAX_VALUE);
+    /** Failure sinks of unawaited closes, by id (bits 32-55 of their entries' user_data). */
+    private final IdTable<RingRoute.CloseFailure> failureSinks = new IdTable<>("close failure sink", 1 << 24);
     /** {@code IOSQE_CQE_SKIP_SUCCESS} and {@code IORING_OP_CLOSE}: {@link #closeUnawaited} is offered. */
     private final boolean skipsSuccess;
 
@@ -137,27 +131,12 @@ public final class UringCalls implements RingRoute {
 
     @Override
     public int openFailureSink(RingRoute.CloseFailure f) {
-        int id;
-        if (freeSinkCount > 0) {
-            id = freeSinks[--freeSinkCount];
-        } else {
-            if (sinksUsed == failureSinks.length) {
-                failureSinks = Arrays.copyOf(failureSinks, sinksUsed * 2);
-                freeSinks = Arrays.copyOf(freeSinks, sinksUsed * 2);
-            }
-            id = sinksUsed++;
-        }
-        failureSinks[id] = f;
-        return id;
+        return failureSinks.open(f);
     }
 
     @Override
     public void releaseFailureSink(int id) {
-        if (failureSinks[id] == null) {
-            throw new IllegalStateException("failure sink " + id + " is not open");
-        }
-        failureSinks[id] = null;
-        freeSinks[freeSinkCount++] = id; // never full: one place per id ever given
+        failureSinks.release(id);
     }
 
     @Override
@@ -177,7 +156,7 @@ public final class UringCalls implements RingRoute {
     void closeFailed(long data, int res) {
         int id = (int) ((data >>> 32) & 0xFF_FFFFL);
         int fd = (int) data;
-        RingRoute.CloseFailure f = id < sinksUsed ? failureSinks[id] : null;
+        RingRoute.CloseFailure f = failureSinks.get(id);
         if (f == null) {
             LOG.debug("close of descriptor {} failed after its Laio closed: {}", fd, UringNative.errnoName(-res));
             return;
@@ -232,27 +211,12 @@ public final class UringCalls implements RingRoute {
 
     @Override
     public int openBatch(RingRoute.Batch b) {
-        int id;
-        if (freeBatchCount > 0) {
-            id = freeBatches[--freeBatchCount];
-        } else {
-            if (batchesUsed == batches.length) {
-                batches = Arrays.copyOf(batches, batchesUsed * 2);
-                freeBatches = Arrays.copyOf(freeBatches, batchesUsed * 2);
-            }
-            id = batchesUsed++;
-        }
-        batches[id] = b;
-        return id;
+        return batches.open(b);
     }
 
     @Override
     public void closeBatch(int id) {
-        if (batches[id] == null) {
-            throw new IllegalStateException("batch " + id + " is not open");
-        }
-        batches[id] = null;
-        freeBatches[freeBatchCount++] = id; // never full: one place per id ever given
+        batches.release(id);
     }
 
     @Override
@@ -296,7 +260,7 @@ public final class UringCalls implements RingRoute {
 
     private RingRoute.Batch batchOf(long data) {
         int id = (int) ((data >>> 24) & 0xFFFF_FFFFL);
-        return id < batchesUsed ? batches[id] : null;
+        return batches.get(id);
     }
 
     @Override
@@ -331,8 +295,8 @@ public final class UringCalls implements RingRoute {
                 mine++;
             }
         }
-        for (int id = 0; id < batchesUsed; id++) {
-            RingRoute.Batch b = batches[id];
+        for (int id = 0; id < batches.bound(); id++) {
+            RingRoute.Batch b = batches.get(id);
             if (b != null && b.owner() == owner) {
                 mine += b.cancelOnRing(this);
             }

@@ -136,17 +136,18 @@ public final class Router implements RingRoute.Completion, RingRoute.CloseFailur
             if (closing) {
                 throw new IllegalStateException("Laio is closed");
             }
-            int slot = CallCounters.slot(Sys.SYS_close);
-            beforeCall(Sys.SYS_close, fd, 0, 0);
             if (failureSink < 0) {
                 failureSink = ring.openFailureSink(this);
             }
             try {
                 ring.closeUnawaited(failureSink, fd);
             } catch (UncheckedIOException e) {
-                return settle(ts, slot, Syscalls.fast(ts.capture, Sys.SYS_close, fd, 0, 0, 0, 0, 0)); // no room on the ring: close never blocks
+                // the ring took no entry even after a submission: the plain close's route, which
+                // goes to a helper when the ring refuses (a close may block: a lingering socket)
+                return syscall(ts, Sys.SYS_close, fd, 0, 0, 0, 0, 0, null);
             }
-            counters.background.incrementAndGet(slot);
+            beforeCall(Sys.SYS_close, fd, 0, 0); // queued, not yet in the kernel: the number still names its file
+            counters.background.incrementAndGet(CallCounters.slot(Sys.SYS_close));
             ts.errno = 0;
             return 0;
         }

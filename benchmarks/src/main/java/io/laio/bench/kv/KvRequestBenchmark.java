@@ -15,24 +15,18 @@
  */
 package io.laio.bench.kv;
 
+import io.laio.bench.AverageNanos;
 import io.laio.examples.kv.KvRequestPath;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * kv's own CPU per memcaslap operation, without sockets: a {@code get} hit (reply into the
@@ -43,13 +37,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code stripes} 1 is {@code --loops 1}, 16 is {@code --loops 2}. Each iteration also prints
  * the thread's CPU time per operation, the figure to compare on a busy machine.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
 @State(Scope.Thread)
-public class KvRequestBenchmark {
+public class KvRequestBenchmark extends AverageNanos {
     /** The store's stripes: 1 for one loop, 16 for two. */
     @Param({"1", "16"})
     public int stripes;

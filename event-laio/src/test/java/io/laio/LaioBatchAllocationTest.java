@@ -46,6 +46,15 @@ class LaioBatchAllocationTest {
     private static final long WARM_UP_NANOS = 60_000_000_000L;
     /** Less than any object a round could allocate (the smallest is 16 B). */
     private static final double TARGET_BYTES = 8;
+    /**
+     * Under {@code LAZY} a submit makes one {@code io_uring_enter} of its own (the batch starts at
+     * once), and when C2 does not inline that downcall into {@code UringRing.submit} the JDK
+     * allocates its errno capture segment's slice there, 40 B: a quiet clean-clone CI run once
+     * measured 40.2 B per submit after the whole 60 s warm-up. It is the JDK's, not laio's, as
+     * {@link LaioWaitAllocationTest} and {@link InlinePathAllocationTest} allow for their
+     * downcalls: the bound allows one such slice per submit and no more.
+     */
+    private static final double JDK_ENTER_BYTES = 40;
 
     private final CrossThreadFailures failures = new CrossThreadFailures();
 
@@ -121,17 +130,18 @@ class LaioBatchAllocationTest {
              Laio laio = Laio.attach(base, LaioConfig.builder().ringMode(mode).build())) {
             base.setUncaughtHandler(failures.uncaughtHandler());
             Rounds reused = new Rounds(base, laio, fd, true);
+            double target = TARGET_BYTES + (setup.equals("uring-lazy") ? JDK_ENTER_BYTES : 0);
             double best = Double.MAX_VALUE;
             long end = System.nanoTime() + WARM_UP_NANOS;
             // the JIT removes the JDK's own downcall allocations only once it has compiled the whole
             // path, which on a loaded machine can take seconds (beside other builds, load 10 on 2 cores,
             // 20 s was once not enough: 8.6 B per submit); an idle machine stops after the first rounds
-            for (int round = 0; round < 3 || (best > TARGET_BYTES && System.nanoTime() < end); round++) {
+            for (int round = 0; round < 3 || (best > target && System.nanoTime() < end); round++) {
                 long before = HandleRecyclingTest.allocatedBytes(tid);
                 reused.run();
                 best = Math.min(best, (double) (HandleRecyclingTest.allocatedBytes(tid) - before) / ROUNDS);
             }
-            assertTrue(best <= TARGET_BYTES, best + " B per submit of a reused batch of 16 reads on " + setup);
+            assertTrue(best <= target, best + " B per submit of a reused batch of 16 reads on " + setup);
             assertEquals(0, laio.stats().inFlight());
 
             // the meter sees what a batch made for every submit costs (its arrays and its event)

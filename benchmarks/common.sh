@@ -144,3 +144,18 @@ stop() { # the server and every process it left holding the port (nginx workers)
   kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true
   wait_for_port "$PORT" free || { echo "port $PORT still in use after the server stopped" >&2; exit 1; }
 }
+wrk_row() { # LABEL CLIENTS CACHE SECONDS TRACE CSV: wrk (WRK_THREADS threads, default 1) replays TRACE on PORT for
+  # SECONDS over CLIENTS kept-alive connections and appends its figures to CSV as a loadgen row (loadgen's columns:
+  # the summaries read both alike; wrk's whole output goes to WRK_LOG when set). wrk keeps each connection for the
+  # whole run, where loadgen opens one per session.
+  local t=${WRK_THREADS:-1} w
+  w=$(wrk -t"$t" -c"$2" -d"$4s" --timeout 30s -s benchmarks/wrk-trace.lua "http://127.0.0.1:$PORT/" -- "$5" "$t" 2>&1 \
+      | tee -a "${WRK_LOG:-/dev/null}" | grep '^WRK ') \
+    || { echo "$1: no result from wrk" >&2; return 0; }
+  kv() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<< "$w"; }
+  [ "$(kv errors)" = 0 ] || echo "$1: wrk counted $(kv errors) errors ($w)" >&2
+  [ -s "$6" ] || echo "label,clients,keepalive,cache,requests,errors,bytes,seconds,mbit_per_s,requests_per_s,mean_ms,p50_ms,p90_ms,p99_ms,max_ms" > "$6"
+  awk -v l="$1" -v c="$2" -v cache="$3" -v r="$(kv requests)" -v e="$(kv errors)" -v b="$(kv bytes)" -v s="$(kv seconds)" \
+      -v m="$(kv mean_ms)" -v p50="$(kv p50_ms)" -v p90="$(kv p90_ms)" -v p99="$(kv p99_ms)" -v x="$(kv max_ms)" \
+    'BEGIN{printf "%s,%s,true,%s,%d,%d,%d,%.3f,%.3f,%.1f,%s,%s,%s,%s,%s\n", l, c, cache, r, e, b, s, b*8/s/1e6, r/s, m, p50, p90, p99, x}' >> "$6"
+}

@@ -27,7 +27,10 @@
 # Overrides: SERVERS (labels of common.sh's start(), e.g. the Java peers netty-epoll, netty-epoll-be,
 # netty-io_uring, netty-io_uring-be, vertx-epoll, vertx-epoll-async), PHASES, PAGE (macro: results in
 # benchmarks/results/$PAGE, summary by benchmarks/${PAGE}_summary.py into docs/benchmarks/$PAGE.md;
-# plots for macro only), PORT (18080), WORK (/tmp/laio-$PAGE), SKIP_BUILD=1. benchmarks/peers.sh is
+# plots for macro only), PORT (18080), WORK (/tmp/laio-$PAGE), SKIP_BUILD=1, TOOLS ("loadgen"; "loadgen wrk" also
+# measures the warm phase with wrk replaying the same trace over kept-alive connections, WRK_SECONDS (10) per
+# client count after a 2 s untimed run, WRK_THREADS (1): an independent client, and one whose cost per request
+# is a C program's, so that the server's own cost shows where loadgen's JVM takes most of the shared cores). benchmarks/peers.sh is
 # this script with PAGE=peers and the Java peers for SERVERS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,12 +44,14 @@ BIG_REQUESTS=${BIG_REQUESTS:-20000}
 BIG_CLIENTS=${BIG_CLIENTS:-16,64,256}
 PHASES=${PHASES:-warm cold big} # e.g. PHASES=big benchmarks/macro.sh 3: redo one phase, keep the others' results
 PAGE=${PAGE:-macro}
+TOOLS=${TOOLS:-loadgen}
+WRK_SECONDS=${WRK_SECONDS:-10}
 read -r -a SERVERS <<< "${SERVERS:-nb-b laio-laio nb-laio nb-amted nginx-1w nginx-1w-aio nginx-default lighttpd}"
 runs_any() { [[ " ${SERVERS[*]} " == *" $1"* ]]; } # runs_any PREFIX: a server label starts with PREFIX
 . benchmarks/common.sh
 use_jdk25
-for pkg in nginx lighttpd; do
-  if runs_any "$pkg" && ! command -v "$pkg" >/dev/null && ! [ -x "/usr/sbin/$pkg" ]; then
+for pkg in nginx lighttpd wrk; do
+  if { runs_any "$pkg" || [[ $pkg = wrk && " $TOOLS " == *" wrk "* ]]; } && ! command -v "$pkg" >/dev/null && ! [ -x "/usr/sbin/$pkg" ]; then
     echo "installing $pkg from the system's packages" >&2
     (apt-get install -y "$pkg" >/dev/null 2>&1 || (apt-get update >/dev/null && apt-get install -y "$pkg" >/dev/null)) \
       || { echo "cannot install $pkg" >&2; exit 1; }
@@ -56,7 +61,7 @@ done
 WORK=${WORK:-/tmp/laio-$PAGE}
 OUT=benchmarks/results/$PAGE
 rm -rf "$WORK"; mkdir -p "$WORK" "$OUT"
-for phase in $PHASES; do rm -f "$OUT/$phase-run"*.csv "$OUT/$phase-median.csv"; done
+for phase in $PHASES; do rm -f "$OUT/$phase-run"*.csv "$OUT/$phase-median.csv" "$OUT/$phase-wrk-run"*.csv "$OUT/$phase-wrk-median.csv"; done
 # copies: a rebuild during the run cannot change what is measured
 cp examples/target/laio-examples.jar "$WORK/"
 JAR=(env "$JAVA_HOME/bin/java" -jar "$WORK/laio-examples.jar")
@@ -86,6 +91,13 @@ for run in $(seq 1 "$RUNS"); do
       CACHE_FLAGS=(--warm); [ "$cache" = cold ] && CACHE_FLAGS=(--warm --cold)
       "${JAR[@]}" loadgen --workload "$WORK/rice" --port "$PORT" --clients "$CLIENTS" --label "$s" "${CACHE_FLAGS[@]}" \
         --csv "$OUT/$cache-run$run.csv" --no-progress >> "$OUT/loadgen.log" 2>&1 || echo "$s: loadgen reported errors" >&2
+      if [ "$cache" = warm ] && [[ " $TOOLS " == *" wrk "* ]]; then # cold has no wrk figures: wrk replays for a time, not once
+        IFS=, read -r -a counts <<< "$CLIENTS"
+        for c in "${counts[@]}"; do
+          wrk_row warm-up "$c" warm 2 "$WORK/rice/trace.txt" /dev/null
+          wrk_row "$s" "$c" warm "$WRK_SECONDS" "$WORK/rice/trace.txt" "$OUT/warm-wrk-run$run.csv"
+        done
+      fi
       stop
     done
   done

@@ -28,6 +28,8 @@ import sys
 out_dir = None  # RESULTS_DIR, set by main() (or by a script that imports this module)
 TITLES = {  # the phases' section titles
     "warm": "## Warm cache (six untimed replays of the trace before the measured runs)",
+    "warm-wrk": "## Warm cache, measured by wrk (`TOOLS=\"loadgen wrk\"`: the same trace replayed over kept-alive "
+                "connections, one wrk thread, after the loadgen runs; an independent client in C)",
     "cold": "## Cold cache (six untimed replays, the first three cold, then the data set dropped from the page cache before each client count)",
     "big": "## Larger than memory (" + os.environ.get("BIG_NOTE", "a data set larger than the servers' memory") + ")",
 }
@@ -97,7 +99,7 @@ def phase_tables(title, cache, rows, labels, clients, med):
 def phases():
     """For each phase with runs, in order: writes its medians and prints its section (phase_tables),
     then yields (phase, rows, labels, clients, med) for what the caller adds to it."""
-    for cache in ("warm", "cold", "big"):
+    for cache in ("warm", "warm-wrk", "cold", "big"):
         got = medians(cache)
         if got is not None:
             phase_tables(TITLES[cache], cache, *got)
@@ -138,6 +140,8 @@ def main():
     per_run = {}
     gains = {}
     for cache, rows, labels, clients, med in phases():
+        if cache == "warm-wrk":  # no plots and no paper goals: its servers are compared in their tables
+            continue
         print(f"![{cache} throughput](macro-{cache}-throughput.png) ![{cache} response time](macro-{cache}-response-time.png)\n")
 
         goals[cache] = (med, clients)

@@ -251,28 +251,18 @@ measure() { # phase run tool label clients segment
   local phase=$1 run=$2 tool=$3 label=$4 c=$5 seg=$6 r0 r1 req err sec rps mbit mean p50 p99 max
   r0=$(storage_reads); local cpu0; cpu0=$(cpu_ticks)
   sample > "$WORK/samples" & SAMPLER=$!
+  rm -f "$WORK/m.csv"
   if [ "$tool" = loadgen ]; then
-    rm -f "$WORK/m.csv"
     "${JAR[@]}" loadgen --trace "$seg" --root "$SERVED" --port "$PORT" --clients "$c" --duration "$DURATION" \
       --label "$label" --csv "$WORK/m.csv" --no-progress >> "$OUT/loadgen.log" 2>&1 & CLIENT_PID=$!
     wait "$CLIENT_PID" || echo "$label: loadgen reported errors" >&2; CLIENT_PID=""
-    [ -s "$WORK/m.csv" ] || echo "$label: no result from loadgen (see $OUT/loadgen.log)" >&2
-    req=$(field "$WORK/m.csv" requests); err=$(field "$WORK/m.csv" errors); sec=$(field "$WORK/m.csv" seconds)
-    rps=$(field "$WORK/m.csv" requests_per_s); mbit=$(field "$WORK/m.csv" mbit_per_s); mean=$(field "$WORK/m.csv" mean_ms)
-    p50=$(field "$WORK/m.csv" p50_ms); p99=$(field "$WORK/m.csv" p99_ms); max=$(field "$WORK/m.csv" max_ms)
   else
-    wrk -t2 -c"$c" -d"${DURATION}s" --timeout 30s -s benchmarks/wrk-trace.lua "http://127.0.0.1:$PORT/" -- "$seg" 2 \
-      > "$WORK/wrk.out" 2>&1 & CLIENT_PID=$!
-    wait "$CLIENT_PID" || echo "$label: wrk failed" >&2; CLIENT_PID=""
-    cat "$WORK/wrk.out" >> "$OUT/wrk.log"
-    local w; w=$(grep '^WRK ' "$WORK/wrk.out" || true)
-    [ -n "$w" ] || { echo "$label: no result from wrk" >&2; w="WRK requests=0 errors=0 seconds=1 bytes=0 mean_ms=0 p50_ms=0 p99_ms=0 max_ms=0"; }
-    kv() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<< "$w"; }
-    req=$(kv requests); err=$(kv errors); sec=$(kv seconds); mean=$(kv mean_ms); p50=$(kv p50_ms); p99=$(kv p99_ms); max=$(kv max_ms)
-    rps=$(awk -v r="$req" -v s="$sec" 'BEGIN{printf "%.1f", r/s}')
-    mbit=$(awk -v b="$(kv bytes)" -v s="$sec" 'BEGIN{printf "%.1f", b*8/s/1e6}')
-    [ "$err" = 0 ] || echo "$label: wrk counted $err errors ($w)" >&2
+    WRK_THREADS=2 WRK_LOG="$OUT/wrk.log" wrk_row "$label" "$c" "$phase" "$DURATION" "$seg" "$WORK/m.csv"
   fi
+  [ -s "$WORK/m.csv" ] || echo "$label: no result from $tool (see $OUT/$tool.log)" >&2
+  req=$(field "$WORK/m.csv" requests); err=$(field "$WORK/m.csv" errors); sec=$(field "$WORK/m.csv" seconds)
+  rps=$(field "$WORK/m.csv" requests_per_s); mbit=$(field "$WORK/m.csv" mbit_per_s); mean=$(field "$WORK/m.csv" mean_ms)
+  p50=$(field "$WORK/m.csv" p50_ms); p99=$(field "$WORK/m.csv" p99_ms); max=$(field "$WORK/m.csv" max_ms)
   kill "$SAMPLER" 2>/dev/null || true; wait "$SAMPLER" 2>/dev/null || true; SAMPLER=""
   r1=$(storage_reads)
   local rd rb rss cache cpu

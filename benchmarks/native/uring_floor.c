@@ -363,6 +363,32 @@ static double median(const double *v, int n, double *lo, double *hi) {
     return n % 2 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2;
 }
 
+/*
+ * Whether a pread on a descriptor opened O_NONBLOCK answers EAGAIN for a page not in the cache
+ * (it would be a cheaper probe than preadv2), against preadv2(RWF_NOWAIT): the file's last page
+ * is written back and dropped before each. Returns the two answers' errnos (0: it read).
+ */
+static void nonblock_check(const char *path, int *pread_errno, int *nowait_errno) {
+    int fd = open(path, O_RDONLY | O_NONBLOCK);
+    if (fd < 0) {
+        die(path);
+    }
+    char *b = bufs;
+    long last = (BATCH - 1) * (long) PAGE;
+    struct iovec v = {b, PAGE};
+    for (int k = 0; k < 2; k++) {
+        if (fdatasync(fd) != 0 || posix_fadvise(fd, last, PAGE, POSIX_FADV_DONTNEED) != 0) {
+            die("fdatasync/posix_fadvise");
+        }
+        long r = k == 0 ? pread(fd, b, PAGE, last) : preadv2(fd, &v, 1, last, RWF_NOWAIT);
+        *(k == 0 ? pread_errno : nowait_errno) = r < 0 ? errno : 0;
+    }
+    close(fd);
+    if (pread(file_fd, b, PAGE, last) != PAGE) { /* cached again for the runs */
+        die("pread");
+    }
+}
+
 static void *sleeper(void *arg) {
     (void) arg;
     for (;;) {
@@ -455,6 +481,8 @@ int main(int argc, char **argv) {
     add(SINGLE, M_RING_NOP, "ring, 1 NOP, enter(1,1,GETEVENTS)", (struct rcfg){COOP, IORING_OP_NOP, 0, 0, 0});
     add(SINGLE, M_GETPPID, "getppid (a system call's round trip)", none);
 
+    int pread_errno = 0, nowait_errno = 0;
+    nonblock_check(argv[1], &pread_errno, &nowait_errno);
     for (int run = 0; run < runs; run++) {
         for (int i = 0; i < nrows; i++) {
             rows[i].ns[run] = measure(&rows[i], batches);
@@ -484,5 +512,7 @@ int main(int argc, char **argv) {
            runs, batches, batches, clock_id == CLOCK_MONOTONIC ? "wall" : "thread CPU", sink % 10);
     printf("(%s; threads created by the kernel during the runs (io-wq workers): %d)\n",
            two_threads ? "two threads, as in a JVM" : "one thread", threads() - threads_before);
+    printf("(a page dropped from the cache: pread on an O_NONBLOCK descriptor %s, preadv2(RWF_NOWAIT) %s)\n",
+           pread_errno ? strerror(pread_errno) : "read it", nowait_errno ? strerror(nowait_errno) : "read it");
     return 0;
 }

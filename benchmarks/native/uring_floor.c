@@ -27,6 +27,7 @@
  * Every variant is measured once per run, the runs interleave the variants, and the table gives
  * each variant's median (and range) over the runs, in ns per read and as a ratio to pread in
  * the same shape. Usage: uring_floor FILE [RUNS] [BATCHES] [cpu|wall]   (FILE: >= 64 KiB)
+ *        uring_floor FILE loop pread|preadv2 COUNT   (COUNT single reads of one kind, to profile)
  * cpu (the default) times the thread's CPU time, wall the monotonic clock. A second thread that
  * only sleeps is started first (UF_ONE_THREAD=1: not), as a JVM has many: in a process of one
  * thread pread's fdget borrows the file without touching its reference count, which io_uring's
@@ -415,6 +416,24 @@ int main(int argc, char **argv) {
     if (argc < 2) {
         fprintf(stderr, "usage: uring_floor FILE [RUNS] [BATCHES] [cpu|wall]\n");
         return 2;
+    }
+    if (argc == 5 && strcmp(argv[2], "loop") == 0) { /* for perf record: one kind of call only */
+        pthread_t t;
+        if (pthread_create(&t, NULL, sleeper, NULL) != 0) {
+            die("pthread_create");
+        }
+        file_fd = open(argv[1], O_RDONLY);
+        bufs = aligned_alloc(PAGE, BATCH * PAGE);
+        iovs[0].iov_base = bufs;
+        iovs[0].iov_len = PAGE;
+        if (file_fd < 0 || bufs == NULL) {
+            die(argv[1]);
+        }
+        enum method m = strcmp(argv[3], "preadv2") == 0 ? M_PREADV2_NOWAIT : M_PREAD;
+        for (long k = atol(argv[4]); k > 0; k--) {
+            sink += plain(m, SAME_BUF, (int) (k & 15));
+        }
+        return 0;
     }
     int runs = argc > 2 ? atoi(argv[2]) : 5;
     int batches = argc > 3 ? atoi(argv[3]) : 20000;

@@ -41,7 +41,9 @@ import picocli.CommandLine.Spec;
                 + "NIO sockets, a store shared by the loops (striped locks), and one append-only mutation log "
                 + "written and fsynced through LAIO (group commit over all loops).",
             "Every mutation is in the log before it is acknowledged; the log is replayed at start.",
-            "Replies follow memcached 1.6 (ASCII protocol only, like memcached -B ascii)."})
+            "Replies follow memcached 1.6 (ASCII protocol only, like memcached -B ascii).",
+            "Neither LAIO's helpers nor the loops spin before they sleep (kv's default, unlike the other servers'), "
+                + "unless --helper-spin, --loop-spin or --spin-before-sleep say so."})
 public final class KvCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -106,6 +108,24 @@ public final class KvCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Every loop's LAIO configuration: kv's promise to close its sockets through LAIO (their epoll
+     * entries are kept between waits), no helper or loop spin, and the spins given on the command
+     * line over those. kv's LAIO calls are its log's writes (and fsyncs), one per cycle, cycles
+     * about one per two {@code set}s apart: a helper spinning 20 µs for its next call, or a loop
+     * 50 µs for the completion, rarely finds it and takes the core a loop or a client on the same
+     * machine needs (measured: {@code docs/kv.md}).
+     */
+    static LaioConfig laioConfig(LaioTuningOption spins) {
+        return spins.laioConfig(LaioConfig.builder().closesThroughLaio(true).helperSpin(Duration.ZERO).loopSpin(Duration.ZERO));
+    }
+
+    /** Every loop's spin before sleeping: the one given, else none (see {@link #laioConfig}). */
+    static Duration spinBeforeSleep(LaioTuningOption spins) {
+        Duration given = spins.spinBeforeSleep();
+        return given != null ? given : Duration.ZERO;
+    }
+
     @Override
     public Integer call() throws Exception {
         Check check = Check.of(spec);
@@ -115,14 +135,13 @@ public final class KvCommand implements Callable<Integer> {
         spins.check(check);
         check.writableDirectory("--dir", dir);
         int n = loops.loops(check);
-        // kv closes every socket LAIO makes for it through LAIO: their epoll entries are kept between waits
-        LaioConfig laioConfig = spins.laioConfig(LaioConfig.builder().closesThroughLaio(true));
+        LaioConfig laioConfig = laioConfig(spins);
         KvServer.Config config = new KvServer.Config(new InetSocketAddress(bind, port), dir.toAbsolutePath().toString(),
                 memoryMiB << 20, maxItem, sync, compact, io);
         KvGroup server;
         try {
             server = new KvGroup(config, n, loops.accept() == LoopsOption.Accept.HANDOFF, pin ? CpuPinning.roundRobin() : null,
-                    laioConfig, spins.spinBeforeSleep());
+                    laioConfig, spinBeforeSleep(spins));
         } catch (IOException e) {
             throw Check.listenFailure(e, bind, port);
         }
@@ -138,7 +157,8 @@ public final class KvCommand implements Callable<Integer> {
         });
         Runtime.getRuntime().addShutdownHook(hook);
         System.out.println("listening on " + server.port());
-        System.out.println("loops " + n + (n > 1 ? ", accept " + loops.accept() : "") + ", sync " + sync + ", io " + io + spins.describe());
+        System.out.println("loops " + n + (n > 1 ? ", accept " + loops.accept() : "") + ", sync " + sync + ", io " + io
+                + (spins.describe().isEmpty() ? ", no spins" : spins.describe()));
         System.out.flush();
         try {
             server.await(Duration.ofDays(365_000));

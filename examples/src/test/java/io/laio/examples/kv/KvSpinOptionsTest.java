@@ -30,7 +30,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** kv's {@code --helper-spin}, {@code --loop-spin} and {@code --spin-before-sleep}: read, and given to every loop. */
+/**
+ * kv's {@code --helper-spin}, {@code --loop-spin} and {@code --spin-before-sleep}: read, and given to every
+ * loop; left out, kv spins nowhere.
+ */
 @Timeout(60)
 class KvSpinOptionsTest {
     @TempDir
@@ -43,10 +46,53 @@ class KvSpinOptionsTest {
     }
 
     private KvGroup start(KvCommand c) throws Exception {
+        return start(c.spins.laioConfig(), c.spins.spinBeforeSleep());
+    }
+
+    private KvGroup start(LaioConfig laioConfig, Duration spinBeforeSleep) throws Exception {
         Files.createDirectories(dir.resolve("data"));
         KvServer.Config config = new KvServer.Config(new InetSocketAddress("127.0.0.1", 0), dir.resolve("data").toString(),
                 64L << 20, 1 << 20, SyncMode.NEVER, false, KvIo.NIO);
-        return new KvGroup(config, 2, false, null, c.spins.laioConfig(), c.spins.spinBeforeSleep());
+        return new KvGroup(config, 2, false, null, laioConfig, spinBeforeSleep);
+    }
+
+    /** As {@code kv} starts its loops. */
+    private KvGroup startAsKv(KvCommand c) throws Exception {
+        return start(KvCommand.laioConfig(c.spins), KvCommand.spinBeforeSleep(c.spins));
+    }
+
+    @Test
+    void leftOutKvSpinsNowhere() throws Exception {
+        KvGroup g = startAsKv(parse());
+        try {
+            for (int i = 0; i < 2; i++) {
+                KvServer s = g.server(i);
+                assertEquals(Duration.ZERO, s.laio().config().helperSpin(), "loop " + i);
+                assertEquals(Duration.ZERO, s.laio().config().loopSpin(), "loop " + i);
+                assertEquals(Duration.ZERO, s.base().spinBeforeSleep(), "loop " + i);
+                assertTrue(s.laio().config().closesThroughLaio(), "loop " + i);
+            }
+        } finally {
+            g.stop();
+            assertTrue(g.await(Duration.ofSeconds(30)));
+        }
+    }
+
+    @Test
+    void spinsGivenWinOverKvsNone() throws Exception {
+        KvGroup g = startAsKv(parse("--helper-spin", "20us", "--spin-before-sleep", "5us"));
+        try {
+            for (int i = 0; i < 2; i++) {
+                KvServer s = g.server(i);
+                assertEquals(Duration.ofNanos(20_000), s.laio().config().helperSpin(), "loop " + i);
+                assertEquals(Duration.ZERO, s.laio().config().loopSpin(), "loop " + i);
+                assertEquals(Duration.ofNanos(5_000), s.base().spinBeforeSleep(), "loop " + i);
+                assertTrue(s.laio().config().closesThroughLaio(), "loop " + i);
+            }
+        } finally {
+            g.stop();
+            assertTrue(g.await(Duration.ofSeconds(30)));
+        }
     }
 
     @Test

@@ -180,4 +180,56 @@ class LazyProbeCachestatTest {
             Files.delete(f);
         }
     }
+
+    /**
+     * A server that opens, reads and closes a file per request gets the same few numbers back:
+     * the next file under a number closed through laio is asked with cachestat at once, not first
+     * refused RWF_NOWAIT (a system call per file on FUSE); and a number that then names no file
+     * (a pipe made behind laio's back) is probed as before, not sent to a helper.
+     */
+    @Test
+    void theNextFileUnderANumberClosedThroughLaioSkipsTheRefusedProbeAndAPipeUnderItStaysInline() throws Exception {
+        byte[] data = random(10_000, 19);
+        Path first = tmpfsFile(data);
+        Path[] next = new Path[8];
+        try (Laio laio = Laio.create(); Arena arena = Arena.ofShared()) {
+            MemorySegment buf = arena.allocate(16 * 1024);
+            int fd = (int) laio.open(first.toString(), 0, 0);
+            assertEquals(10_000, laio.pread(fd, buf, buf.byteSize(), 0));
+            assertEquals(1, laio.stats().probeUnsupported(Sys.SYS_pread64), "the file system refused RWF_NOWAIT once");
+            laio.close(fd);
+            for (int i = 0; i < next.length; i++) {
+                byte[] d = random(10_000, 20 + i);
+                next[i] = fileWith(first.getParent(), d);
+                int again = (int) laio.open(next[i].toString(), 0, 0);
+                Assumptions.assumeTrue(again == fd, "another thread took the number");
+                assertEquals(10_000, laio.pread(again, buf, buf.byteSize(), 0));
+                assertNull(laio.gethandle(), "cached: inline, by cachestat");
+                assertBytes(d, 0, buf, 10_000);
+                laio.close(again);
+            }
+            LaioStats s = laio.stats();
+            assertEquals(1, s.probeUnsupported(Sys.SYS_pread64), "no refused probe per new file: " + s);
+            assertEquals(1 + next.length, s.inline(Sys.SYS_pread64), s.toString());
+
+            int[] p = Native.pipe(); // behind laio's back, under the closed number
+            try {
+                Assumptions.assumeTrue(p[0] == fd, "another thread took the number");
+                Native.writeByte(p[1], (byte) 42);
+                assertEquals(1, laio.read(p[0], buf, 100), Errno.name(Laio.errno()));
+                assertNull(laio.gethandle(), "a pipe with a byte in it: inline, not a helper's blocking read");
+                assertEquals(42, buf.get(ValueLayout.JAVA_BYTE, 0));
+            } finally {
+                Native.close(p[1]);
+                laio.close(p[0]);
+            }
+        } finally {
+            Files.delete(first);
+            for (Path f : next) {
+                if (f != null) {
+                    Files.delete(f);
+                }
+            }
+        }
+    }
 }

@@ -209,44 +209,61 @@ public final class HelperPool {
         /** Spins for the next call while they find calls; only now and then once they keep finding none. */
         private final SpinBackoff spinBackoff = new SpinBackoff();
 
+        /** Whether this helper is counted searching (trySpawn counted it); this thread only. */
+        private boolean counted = true;
+
         void loop() {
             ThreadState ts = ThreadState.current();
-            boolean counted = true; // whether this helper is counted searching (trySpawn counted it)
             try {
-                while (true) {
-                    LaioCall h = work.isEmpty() ? null : work.pollShared();
-                    if (h == null && MAX_SPINNERS > 0 && spinNanos > 0 && spinBackoff.shouldSpin() && SpinGate.open()) {
-                        if (SPINNERS.incrementAndGet() <= MAX_SPINNERS) {
-                            h = spinForWork();
-                            spinBackoff.ended(h != null);
-                        }
-                        SPINNERS.decrementAndGet();
-                    }
-                    if (h != null) {
-                        queued.decrementAndGet();
-                        searching.decrementAndGet();
-                        counted = false;
-                        if (!work.isEmpty() && searching.get() == 0) {
-                            wakeOne(); // more queued and nobody looking: pass the wake-up on before blocking in this call
-                        }
-                        runOne(h, ts);
-                        searching.incrementAndGet();
-                        counted = true;
-                        continue;
-                    }
-                    searching.decrementAndGet();
-                    counted = false;
-                    if (stopping || !waitForWork()) {
-                        exited();
-                        return;
-                    }
-                    counted = true; // its claimer counted it, or it counted itself
+                while (turn(ts)) {
+                    // each turn is a method call of its own: see turn()
                 }
             } catch (Throwable t) {
                 died(counted, t);
             } finally {
                 threads.remove(thread);
             }
+        }
+
+        /**
+         * One turn of the helper: take a call (spinning for one first when that pays) and run it,
+         * or park until claimed; false once the helper has exited. A method of its own rather
+         * than the body of {@link #loop}: a helper enters {@code loop} once and never returns, so
+         * the JIT could compile that body only on-stack after tens of thousands of turns — which
+         * a helper running 2 ms reads never reaches — and every call paid the interpreter on its
+         * way in and out (8% of the helpers' CPU in a cold thttpd profile, docs/design/costs.md).
+         * A method called once per turn is compiled by its invocation count, shared by every
+         * helper of the process.
+         */
+        private boolean turn(ThreadState ts) {
+            LaioCall h = work.isEmpty() ? null : work.pollShared();
+            if (h == null && MAX_SPINNERS > 0 && spinNanos > 0 && spinBackoff.shouldSpin() && SpinGate.open()) {
+                if (SPINNERS.incrementAndGet() <= MAX_SPINNERS) {
+                    h = spinForWork();
+                    spinBackoff.ended(h != null);
+                }
+                SPINNERS.decrementAndGet();
+            }
+            if (h != null) {
+                queued.decrementAndGet();
+                searching.decrementAndGet();
+                counted = false;
+                if (!work.isEmpty() && searching.get() == 0) {
+                    wakeOne(); // more queued and nobody looking: pass the wake-up on before blocking in this call
+                }
+                runOne(h, ts);
+                searching.incrementAndGet();
+                counted = true;
+                return true;
+            }
+            searching.decrementAndGet();
+            counted = false;
+            if (stopping || !waitForWork()) {
+                exited();
+                return false;
+            }
+            counted = true; // its claimer counted it, or it counted itself
+            return true;
         }
 
         /**

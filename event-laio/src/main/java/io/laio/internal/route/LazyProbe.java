@@ -122,13 +122,19 @@ public final class LazyProbe {
         }
         int how = history.readProbe(fd);
         if (how != ProbeHistory.NOWAIT) {
-            return how == ProbeHistory.CACHESTAT ? residentRead(ts, slot, fd, buf, count, offset) : WOULD_BLOCK;
+            if (how == ProbeHistory.SKIP) {
+                return WOULD_BLOCK;
+            }
+            long outcome = residentRead(ts, slot, fd, buf, count, offset, how == ProbeHistory.CACHESTAT_GUESS);
+            if (outcome != GUESS_WRONG) {
+                return outcome;
+            }
         }
         MemorySegment iov = ts.scratch.iov;
         IovecLayout.set(iov, buf, count);
         long r = Syscalls.call(ts.capture, Sys.SYS_preadv2, fd, iov.address(), 1, offset, 0, RWF_NOWAIT);
         long outcome = nowaitAnswer(ts, slot, fd, r, r > 0 && r < count, offset);
-        return outcome == NOWAIT_REFUSED ? residentRead(ts, slot, fd, buf, count, offset) : outcome;
+        return outcome == NOWAIT_REFUSED ? residentRead(ts, slot, fd, buf, count, offset, false) : outcome;
     }
 
     /**
@@ -144,16 +150,27 @@ public final class LazyProbe {
         }
         int how = history.readProbe(fd);
         if (how != ProbeHistory.NOWAIT) {
-            return how == ProbeHistory.CACHESTAT ? residentVector(ts, slot, fd, iov, iovcnt, offset) : WOULD_BLOCK;
+            if (how == ProbeHistory.SKIP) {
+                return WOULD_BLOCK;
+            }
+            long outcome = residentVector(ts, slot, fd, iov, iovcnt, offset, how == ProbeHistory.CACHESTAT_GUESS);
+            if (outcome != GUESS_WRONG) {
+                return outcome;
+            }
         }
         long r = Syscalls.call(ts.capture, Sys.SYS_preadv2, fd, iov, iovcnt, offset, 0, RWF_NOWAIT);
         boolean shortRead = r > 0 && r < IovecLayout.total(Iovecs.array(iov, iovcnt), iovcnt);
         long outcome = nowaitAnswer(ts, slot, fd, r, shortRead, offset);
-        return outcome == NOWAIT_REFUSED ? residentVector(ts, slot, fd, iov, iovcnt, offset) : outcome;
+        return outcome == NOWAIT_REFUSED ? residentVector(ts, slot, fd, iov, iovcnt, offset, false) : outcome;
     }
 
     /** {@link #nowaitAnswer}: the file system refused RWF_NOWAIT; cachestat answers in its place. */
     private static final long NOWAIT_REFUSED = -2;
+    /**
+     * {@link #residentRead}, {@link #residentVector}: the number's {@link ProbeHistory#CACHESTAT_GUESS}
+     * was wrong (it names no file cachestat speaks for); nothing ran, RWF_NOWAIT probes it instead.
+     */
+    private static final long GUESS_WRONG = -3;
 
     /**
      * What an RWF_NOWAIT read's return {@code r} means: a hit; a short read before the end of a
@@ -189,15 +206,15 @@ public final class LazyProbe {
      * that much inline and continues like a short RWF_NOWAIT read. A page evicted between the
      * two calls makes the inline read wait for it: the probe is a hint there, as everywhere.
      */
-    private long residentRead(ThreadState ts, int slot, long fd, long buf, long count, long offset) {
+    private long residentRead(ThreadState ts, int slot, long fd, long buf, long count, long offset, boolean guess) {
         long pos = offset >= 0 ? offset : Syscalls.fast(ts.capture, Sys.SYS_lseek, fd, 0, SeekWhence.SEEK_CUR);
         if (pos < 0) {
-            return unprobeable(ts, slot, fd); // no position: not a file cachestat can speak for
+            return unprobeable(ts, slot, fd, guess); // no position: not a file cachestat can speak for
         }
         long len = Math.min(count, RESIDENCY_BOUND);
         int resident = resident(ts, fd, pos, len);
         if (resident != 1) {
-            return resident == 0 ? residentMiss(slot) : unprobeable(ts, slot, fd);
+            return resident == 0 ? residentMiss(slot) : unprobeable(ts, slot, fd, guess);
         }
         MemorySegment iov = ts.scratch.iov;
         IovecLayout.set(iov, buf, len);
@@ -214,7 +231,7 @@ public final class LazyProbe {
     }
 
     /** readv/preadv where RWF_NOWAIT is refused: inline when cachestat finds the whole range cached (and it is bounded). */
-    private long residentVector(ThreadState ts, int slot, long fd, long iov, long iovcnt, long offset) {
+    private long residentVector(ThreadState ts, int slot, long fd, long iov, long iovcnt, long offset, boolean guess) {
         if (iovcnt <= 0 || iovcnt > IOV_MAX) {
             return WOULD_BLOCK; // the plain call in the background gives the kernel's answer
         }
@@ -224,11 +241,11 @@ public final class LazyProbe {
         }
         long pos = offset >= 0 ? offset : Syscalls.fast(ts.capture, Sys.SYS_lseek, fd, 0, SeekWhence.SEEK_CUR);
         if (pos < 0) {
-            return unprobeable(ts, slot, fd);
+            return unprobeable(ts, slot, fd, guess);
         }
         int resident = resident(ts, fd, pos, total);
         if (resident != 1) {
-            return resident == 0 ? residentMiss(slot) : unprobeable(ts, slot, fd);
+            return resident == 0 ? residentMiss(slot) : unprobeable(ts, slot, fd, guess);
         }
         long r = Syscalls.call(ts.capture, Sys.SYS_preadv2, fd, iov, iovcnt, offset, 0, 0);
         if (r < 0) {
@@ -244,7 +261,12 @@ public final class LazyProbe {
         return WOULD_BLOCK;
     }
 
-    private long unprobeable(ThreadState ts, int slot, long fd) {
+    /** cachestat cannot speak for {@code fd}: after a guess, RWF_NOWAIT probes it ({@link #GUESS_WRONG}); else no probe works. */
+    private long unprobeable(ThreadState ts, int slot, long fd, boolean guess) {
+        if (guess) {
+            history.guessWrong(fd);
+            return GUESS_WRONG;
+        }
         counters.probeUnsupported.incrementAndGet(slot);
         history.unprobeable(fd);
         return WOULD_BLOCK;

@@ -29,6 +29,15 @@ package io.laio.internal.route;
  *       RWF_NOWAIT again, which clears the mark if the number now names a file that takes it.</li>
  *   <li>{@link #SKIP} for good — neither probe works on it (a terminal, a kernel without
  *       cachestat): background until the number is closed through laio.</li>
+ *   <li>{@link #CACHESTAT_GUESS} — the number's previous file was marked {@link #CACHESTAT} and
+ *       closed through laio: a server that opens, reads and closes a file per request gets the
+ *       same few numbers back for files of the same file system, and without the guess each new
+ *       file's first read paid a refused RWF_NOWAIT before its cachestat (one system call per
+ *       file on FUSE). The guess is asked like {@link #CACHESTAT}, tried with RWF_NOWAIT every
+ *       {@value #REPROBE_EVERY}th read as it is, and dropped as soon as a read finds the number
+ *       is not a file cachestat speaks for ({@link #guessWrong}); a wrong guess about a file that
+ *       takes RWF_NOWAIT still gets correct answers from cachestat, at one system call more per
+ *       read until the next re-probe.</li>
  * </ul>
  * Writes keep their own mark: a buffered ext4 write answers EOPNOTSUPP to RWF_NOWAIT while reads
  * of the same descriptor take it, so a refused write probe says nothing about reads.
@@ -62,11 +71,15 @@ public final class ProbeHistory {
     static final int NOWAIT = 0;
     static final int CACHESTAT = 1;
     static final int SKIP = 2;
+    static final int CACHESTAT_GUESS = 3;
 
     /** Marks in {@link #marks}. */
     private static final byte READ_CACHESTAT = 1;
     private static final byte READ_NONE = 2;
     private static final byte WRITE_NONE = 4;
+    /** The previous file under the number was {@link #READ_CACHESTAT}; see {@link #CACHESTAT_GUESS}. */
+    private static final byte READ_GUESS = 8;
+    private static final byte READ_MARKS = READ_CACHESTAT | READ_NONE | READ_GUESS;
 
     private final byte[] misses = new byte[SIZE];
     private final byte[] skipped = new byte[SIZE];
@@ -91,6 +104,9 @@ public final class ProbeHistory {
         }
         if ((mark & READ_CACHESTAT) != 0) {
             return nowAndThen(i) ? NOWAIT : CACHESTAT;
+        }
+        if ((mark & READ_GUESS) != 0) {
+            return nowAndThen(i) ? NOWAIT : CACHESTAT_GUESS;
         }
         return misses[i] < MISSES_BEFORE_SKIP || nowAndThen(i) ? NOWAIT : SKIP;
     }
@@ -118,8 +134,8 @@ public final class ProbeHistory {
             if (misses[i] != 0) {
                 misses[i] = 0;
             }
-            if ((marks[i] & (READ_CACHESTAT | READ_NONE)) != 0) {
-                marks[i] &= ~(READ_CACHESTAT | READ_NONE);
+            if ((marks[i] & READ_MARKS) != 0) {
+                marks[i] &= ~READ_MARKS;
             }
         }
     }
@@ -132,8 +148,8 @@ public final class ProbeHistory {
             if (m < Byte.MAX_VALUE) {
                 misses[i] = (byte) (m + 1);
             }
-            if ((marks[i] & (READ_CACHESTAT | READ_NONE)) != 0) {
-                marks[i] &= ~(READ_CACHESTAT | READ_NONE);
+            if ((marks[i] & READ_MARKS) != 0) {
+                marks[i] &= ~READ_MARKS;
             }
         }
     }
@@ -141,14 +157,14 @@ public final class ProbeHistory {
     /** A read of {@code fd} was refused RWF_NOWAIT ({@code EOPNOTSUPP}): ask cachestat from now on. */
     public void nowaitRefused(long fd) {
         if (fd >= 0 && fd < SIZE) {
-            marks[(int) fd] = (byte) ((marks[(int) fd] & ~READ_NONE) | READ_CACHESTAT);
+            marks[(int) fd] = (byte) ((marks[(int) fd] & ~READ_MARKS) | READ_CACHESTAT);
         }
     }
 
     /** No probe works on reads of {@code fd}: background without probing until it is closed. */
     void unprobeable(long fd) {
         if (fd >= 0 && fd < SIZE) {
-            marks[(int) fd] = (byte) ((marks[(int) fd] & ~READ_CACHESTAT) | READ_NONE);
+            marks[(int) fd] = (byte) ((marks[(int) fd] & ~READ_MARKS) | READ_NONE);
         }
     }
 
@@ -159,7 +175,33 @@ public final class ProbeHistory {
         }
     }
 
-    /** The descriptor number was closed: whatever comes next under it is a new file. */
+    /** A read's {@link #CACHESTAT_GUESS} found the number is not a file cachestat speaks for (a socket, a pipe): probe it as new. */
+    void guessWrong(long fd) {
+        if (fd >= 0 && fd < SIZE && (marks[(int) fd] & READ_GUESS) != 0) {
+            marks[(int) fd] &= ~READ_GUESS;
+        }
+    }
+
+    /**
+     * The descriptor number was closed through laio: as {@link #forget}, except that a number
+     * whose reads were refused RWF_NOWAIT keeps that as a {@link #CACHESTAT_GUESS} for the next
+     * file under it (and its re-probe count, so the guess is still tested every
+     * {@value #REPROBE_EVERY}th read however short each file's life).
+     */
+    void closed(long fd) {
+        if (fd >= 0 && fd < SIZE) {
+            int i = (int) fd;
+            boolean guess = (marks[i] & (READ_CACHESTAT | READ_GUESS)) != 0;
+            byte skips = skipped[i];
+            forget(fd);
+            if (guess) {
+                marks[i] = READ_GUESS;
+                skipped[i] = skips;
+            }
+        }
+    }
+
+    /** A call made the number (a socket, a pipe, a dup): whatever comes next under it is a new file. */
     void forget(long fd) {
         if (fd >= 0 && fd < SIZE) {
             misses[(int) fd] = 0;

@@ -333,7 +333,11 @@ public final class Router implements RingRoute.Completion, RingRoute.CloseFailur
         if (nr != Sys.SYS_close && fd == a1) {
             return; // dup2(n, n): nothing closed
         }
-        probe.history.forget(fd);
+        if (nr == Sys.SYS_close) {
+            probe.history.closed(fd); // the next file under the number is likely of the same file system
+        } else {
+            probe.history.forget(fd); // a dup of another descriptor's file
+        }
         if (fd >= 0 && fd <= Integer.MAX_VALUE) {
             EpollBackend.closingAnywhere((int) fd, mine);
         }

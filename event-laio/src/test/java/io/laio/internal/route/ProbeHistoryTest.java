@@ -102,4 +102,34 @@ class ProbeHistoryTest {
         assertFalse(h.drained(ProbeHistory.SIZE), "numbers beyond the table are never marked");
         assertEquals(0, h.socketKind(-1));
     }
+
+    @Test
+    void aNumberClosedAfterItsReadsWereRefusedRwfNowaitGuessesCachestatForItsNextFileAndStillReprobes() {
+        ProbeHistory h = new ProbeHistory();
+        h.nowaitRefused(7);
+        h.closed(7);
+        assertEquals(ProbeHistory.CACHESTAT_GUESS, h.readProbe(7), "the next file under the number: cachestat at once");
+        int nowait = 0;
+        for (int i = 0; i < ProbeHistory.REPROBE_EVERY * 4 - 1; i++) {
+            h.closed(7); // a file per read, as a server opens them
+            int how = h.readProbe(7);
+            assertTrue(how == ProbeHistory.CACHESTAT_GUESS || how == ProbeHistory.NOWAIT, "was " + how);
+            nowait += how == ProbeHistory.NOWAIT ? 1 : 0;
+        }
+        assertEquals(4, nowait, "however short each file's life, every " + ProbeHistory.REPROBE_EVERY + "th read re-probes");
+        h.hit(7); // a re-probe found a file that takes RWF_NOWAIT
+        assertEquals(ProbeHistory.NOWAIT, h.readProbe(7));
+        h.closed(7);
+        assertEquals(ProbeHistory.NOWAIT, h.readProbe(7), "nothing to guess from a number whose reads took RWF_NOWAIT");
+
+        h.nowaitRefused(8);
+        h.closed(8);
+        h.guessWrong(8); // the number names a pipe now
+        assertEquals(ProbeHistory.NOWAIT, h.readProbe(8));
+        h.nowaitRefused(9);
+        h.forget(9); // a socket, a pipe or a dup made through laio
+        assertEquals(ProbeHistory.NOWAIT, h.readProbe(9));
+        h.closed(ProbeHistory.SIZE);
+        assertEquals(ProbeHistory.NOWAIT, h.readProbe(ProbeHistory.SIZE));
+    }
 }

@@ -157,5 +157,5 @@ wrk_row() { # LABEL CLIENTS CACHE SECONDS TRACE CSV: wrk (WRK_THREADS threads, d
   [ -s "$6" ] || echo "label,clients,keepalive,cache,requests,errors,bytes,seconds,mbit_per_s,requests_per_s,mean_ms,p50_ms,p90_ms,p99_ms,max_ms" > "$6"
   awk -v l="$1" -v c="$2" -v cache="$3" -v r="$(kv requests)" -v e="$(kv errors)" -v b="$(kv bytes)" -v s="$(kv seconds)" \
       -v m="$(kv mean_ms)" -v p50="$(kv p50_ms)" -v p90="$(kv p90_ms)" -v p99="$(kv p99_ms)" -v x="$(kv max_ms)" \
-    'BEGIN{printf "%s,%s,true,%s,%d,%d,%d,%.3f,%.3f,%.1f,%s,%s,%s,%s,%s\n", l, c, cache, r, e, b, s, b*8/s/1e6, r/s, m, p50, p90, p99, x}' >> "$6"
+    'BEGIN{printf "%s,%s,true,%s,%d,%d,%.0f,%.3f,%.3f,%.1f,%s,%s,%s,%s,%s\n", l, c, cache, r, e, b, s, b*8/s/1e6, r/s, m, p50, p90, p99, x}' >> "$6"
 }

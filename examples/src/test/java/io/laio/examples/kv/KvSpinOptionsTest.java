@@ -63,30 +63,25 @@ class KvSpinOptionsTest {
 
     @Test
     void leftOutKvSpinsNowhere() throws Exception {
-        KvGroup g = startAsKv(parse());
-        try {
-            for (int i = 0; i < 2; i++) {
-                KvServer s = g.server(i);
-                assertEquals(Duration.ZERO, s.laio().config().helperSpin(), "loop " + i);
-                assertEquals(Duration.ZERO, s.laio().config().loopSpin(), "loop " + i);
-                assertEquals(Duration.ZERO, s.base().spinBeforeSleep(), "loop " + i);
-                assertTrue(s.laio().config().closesThroughLaio(), "loop " + i);
-            }
-        } finally {
-            g.stop();
-            assertTrue(g.await(Duration.ofSeconds(30)));
-        }
+        assertKvStartsEveryLoopWith(parse(), Duration.ZERO, Duration.ZERO, Duration.ZERO);
     }
 
     @Test
     void spinsGivenWinOverKvsNone() throws Exception {
-        KvGroup g = startAsKv(parse("--helper-spin", "20us", "--spin-before-sleep", "5us"));
+        assertKvStartsEveryLoopWith(parse("--helper-spin", "20us", "--spin-before-sleep", "5us"),
+                Duration.ofNanos(20_000), Duration.ZERO, Duration.ofNanos(5_000));
+    }
+
+    /** Starts two loops as {@code kv} does and checks each loop's spins (and the close promise kv makes). */
+    private void assertKvStartsEveryLoopWith(KvCommand c, Duration helperSpin, Duration loopSpin, Duration beforeSleep)
+            throws Exception {
+        KvGroup g = startAsKv(c);
         try {
             for (int i = 0; i < 2; i++) {
                 KvServer s = g.server(i);
-                assertEquals(Duration.ofNanos(20_000), s.laio().config().helperSpin(), "loop " + i);
-                assertEquals(Duration.ZERO, s.laio().config().loopSpin(), "loop " + i);
-                assertEquals(Duration.ofNanos(5_000), s.base().spinBeforeSleep(), "loop " + i);
+                assertEquals(helperSpin, s.laio().config().helperSpin(), "loop " + i);
+                assertEquals(loopSpin, s.laio().config().loopSpin(), "loop " + i);
+                assertEquals(beforeSleep, s.base().spinBeforeSleep(), "loop " + i);
                 assertTrue(s.laio().config().closesThroughLaio(), "loop " + i);
             }
         } finally {

@@ -32,13 +32,10 @@ import java.nio.ByteBuffer;
 final class LaioSocketIo extends SocketIo {
     private final Laio laio;
     private final int fd;
-    /** On the loop's ring ({@link ServeMode#ringIo()}): bodies are read and sent, not sendfile'd. */
-    private final boolean ring;
 
-    LaioSocketIo(Laio laio, int fd, boolean ring) {
+    LaioSocketIo(Laio laio, int fd) {
         this.laio = laio;
         this.fd = fd;
-        this.ring = ring;
     }
 
     /** Receives at {@code in}'s position, at {@code inAddress} plus the position in native memory. */
@@ -57,10 +54,15 @@ final class LaioSocketIo extends SocketIo {
                 MsgFlags.MSG_NOSIGNAL, 0, 0));
     }
 
-    /** sendfile has no io_uring entry: on the ring a body is read and sent, in chunks past what fits behind its head. */
+    /**
+     * Bodies past what fits behind their head go by sendfile, on the ring too, where sendfile has
+     * no entry and takes LAIO's lazy route: read and sent through the ring in 128 KiB chunks, a
+     * large body cost a loop pass per chunk each way (thttpd laio-uring's p99 under wrk 26–29 ms
+     * against nginx's 7; 7.3–7.9 ms and 13% less CPU a request by sendfile, docs/design/uring.md).
+     */
     @Override
     boolean sendsFiles() {
-        return !ring;
+        return true;
     }
 
     @Override

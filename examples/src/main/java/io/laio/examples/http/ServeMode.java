@@ -46,8 +46,9 @@ public enum ServeMode {
      * loop waits on an io_uring, and every LAIO call with an opcode (accept, recv, openat2, statx,
      * read, send, close) is queued on the loop's ring without a probe and reaches the kernel with
      * the pass's wait, in one {@code io_uring_enter} with the other connections' calls
-     * (docs/design/uring.md). Bodies are read and sent through the ring too (no sendfile, no
-     * {@code TCP_CORK}): a small one behind the head, a larger one's rest in chunks.
+     * (docs/design/uring.md). A small body is read behind its head through the ring; a larger one
+     * goes by sendfile under {@code TCP_CORK}, as in laio-laio (sendfile has no entry: LAIO's
+     * lazy route), not read and sent in chunks, which cost a loop pass per chunk each way.
      */
     LAIO_URING("laio-uring", true, Policy.LAZY, "uring");
 

@@ -259,9 +259,8 @@ public final class ThttpdServer {
         }
         this.options = options;
         this.handOffGroup = handOffGroup;
-        // a TLS body passes through the engine: read in chunks as with NIO sockets, never by sendfile;
-        // on the ring a large body's rest is read in chunks too (no sendfile entry)
-        this.chunkSize = options.mode().laioSockets() && options.tls() == null && !options.mode().ringIo() ? 0 : 128 * 1024;
+        // a TLS body passes through the engine: read in chunks as with NIO sockets, never by sendfile
+        this.chunkSize = options.mode().laioSockets() && options.tls() == null ? 0 : 128 * 1024;
         this.tlsPool = options.tls() == null ? null : SegmentPool.create();
         this.maxSets = share(options.maxRequestBuffers(), loops);
         this.waitBuffers = new WaitBuffers(arena);
@@ -603,7 +602,7 @@ public final class ThttpdServer {
     /** A raw socket's I/O: LAIO calls, or with TLS the filter over them. */
     private SocketIo socketIo(int fd) {
         if (tlsPool == null) {
-            return new LaioSocketIo(laio, fd, options.mode().ringIo());
+            return new LaioSocketIo(laio, fd);
         }
         SSLEngine engine = options.tls().createSSLEngine();
         engine.setUseClientMode(false);

@@ -65,6 +65,8 @@ public final class UringCalls implements RingRoute {
      * 32-55, the descriptor in bits 0-31. Only a failure posts a completion.
      */
     static final long CLOSE = 0x8700_0000_0000_0000L;
+    /** Failure sinks open at once: the sink id's bits in an unawaited close's user_data. */
+    static final int MAX_CLOSE_SINKS = 1 << 24;
     /** Calls in one batch: the index's bits in a batch entry's user_data. */
     public static final int MAX_BATCH = 1 << 24;
 
@@ -81,7 +83,7 @@ public final class UringCalls implements RingRoute {
     /** Batches with entries in flight, by id (bits 24-55 of their entries' user_data). */
     private final IdTable<RingRoute.Batch> batches = new IdTable<>("batch", Integer.MAX_VALUE);
     /** Failure sinks of unawaited closes, by id (bits 32-55 of their entries' user_data). */
-    private final IdTable<RingRoute.CloseFailure> failureSinks = new IdTable<>("close failure sink", 1 << 24);
+    private final IdTable<RingRoute.CloseFailure> failureSinks = new IdTable<>("close failure sink", MAX_CLOSE_SINKS);
     /** {@code IOSQE_CQE_SKIP_SUCCESS} and {@code IORING_OP_CLOSE}: {@link #closeUnawaited} is offered. */
     private final boolean skipsSuccess;
 
@@ -145,16 +147,19 @@ public final class UringCalls implements RingRoute {
             throw new IllegalStateException("the kernel has no IOSQE_CQE_SKIP_SUCCESS or IORING_OP_CLOSE");
         }
         try {
-            ring.push(UringOps.CLOSE, UringRing.IOSQE_CQE_SKIP_SUCCESS, fd, 0, 0, 0, 0,
-                    CLOSE | ((long) sink & 0xFF_FFFFL) << 32 | (fd & 0xFFFF_FFFFL));
+            ring.push(UringOps.CLOSE, UringRing.IOSQE_CQE_SKIP_SUCCESS, fd, 0, 0, 0, 0, closeData(sink, fd));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
+    private static long closeData(int sink, int fd) {
+        return CLOSE | ((long) sink & (MAX_CLOSE_SINKS - 1)) << 32 | (fd & 0xFFFF_FFFFL);
+    }
+
     /** From the backend's reaping: an unawaited close failed (a success posts nothing). */
     void closeFailed(long data, int res) {
-        int id = (int) ((data >>> 32) & 0xFF_FFFFL);
+        int id = (int) ((data >>> 32) & (MAX_CLOSE_SINKS - 1));
         int fd = (int) data;
         RingRoute.CloseFailure f = failureSinks.get(id);
         if (f == null) {

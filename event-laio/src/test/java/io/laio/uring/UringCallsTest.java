@@ -282,7 +282,11 @@ class UringCallsTest {
             org.junit.jupiter.api.Assumptions.assumeTrue(calls.closesUnawaited(), "a kernel with IOSQE_CQE_SKIP_SUCCESS (5.17)");
             UringRing ring = b.ring();
             List<int[]> failed = new ArrayList<>();
+            List<int[]> otherFailed = new ArrayList<>();
+            // two sinks open: the failure must find its own by the id in the entry's user_data, not sink 0
+            int other = calls.openFailureSink((fd, errno) -> otherFailed.add(new int[] {fd, errno}));
             int sink = calls.openFailureSink((fd, errno) -> failed.add(new int[] {fd, errno}));
+            assertTrue(sink != other);
             calls.closeUnawaited(sink, pipe[0]);
             assertTrue(ring.submitAndWait(0, 0) >= 1, "taken by the kernel");
             assertEquals(0, ring.ready(), "a close that worked posts nothing");
@@ -296,6 +300,8 @@ class UringCallsTest {
             calls.closeUnawaited(sink, gone[0]);
             onePass(base);
             assertEquals(1, failed.size(), "a released sink hears nothing (the ring logs it)");
+            assertEquals(0, otherFailed.size(), "another sink hears nothing of it");
+            calls.releaseFailureSink(other);
         } finally {
             Native.close(pipe[1]);
         }

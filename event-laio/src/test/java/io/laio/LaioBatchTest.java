@@ -430,6 +430,41 @@ class LaioBatchTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"uring-deferred", "epoll"})
+    void twoBatchesInFlightAtOnceEachGetTheirOwnCompletions(String setup) throws Exception {
+        int fd = openTestFile();
+        try (EventBase base = base(setup); Laio laio = attach(base, setup)) {
+            // submitted in one pass, so on a deferred ring both batches have ids (and entries) at once
+            // and each completion must find its batch by the id in its user_data
+            LaioBatch first = laio.batch(1);
+            LaioBatch second = laio.batch(2);
+            MemorySegment page = Arena.ofAuto().allocate(3 * 4096);
+            List<String> got = new ArrayList<>();
+            onLoop(base, () -> {
+                first.pread(fd, page, 100, 0);
+                second.pread(fd, page.asSlice(4096), 200, 4096);
+                second.pread(fd, page.asSlice(2 * 4096), 300, 8192);
+                LaioBatch.Callback done = b -> {
+                    StringBuilder r = new StringBuilder(b == first ? "first" : "second");
+                    for (int i = 0; i < b.size(); i++) {
+                        r.append(' ').append(b.result(i)).append('/').append(b.errno(i));
+                    }
+                    got.add(r.toString());
+                    if (got.size() == 2) {
+                        base.loopBreak();
+                    }
+                };
+                first.submit(done);
+                second.submit(done);
+            });
+            got.sort(null);
+            assertEquals(List.of("first 100/0", "second 200/0 300/0"), got);
+        } finally {
+            Native.close(fd);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"uring-deferred", "epoll"})
     void misuseIsRefusedClearlyAndChangesNothing(String setup) throws Exception {
         int fd = openTestFile();
         try (EventBase base = base(setup); Laio laio = attach(base, setup)) {

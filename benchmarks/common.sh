@@ -129,10 +129,16 @@ start() { # label -> starts the server in the background, sets PID
       in_cgroup "${PEER[@]}" io.laio.bench.peers.VertxStaticServer --transport "$t" --always-async-fs --root "$ROOT" --port "$PORT" > "$OUT/$1.server.log" 2>&1 & PID=$! ;;
     vertx-*) # Vert.x StaticHandler, its defaults
       in_cgroup "${PEER[@]}" io.laio.bench.peers.VertxStaticServer --transport "${1#vertx-}" --root "$ROOT" --port "$PORT" > "$OUT/$1.server.log" 2>&1 & PID=$! ;;
-    nginx-[1-9]w|nginx-[1-9][0-9]w) # nginx-Nw: N worker processes
-      local n=${1#nginx-}; nginx_conf "$WORK/$1" "${n%w}" "$PORT" "$ROOT"; in_cgroup nginx -p "$WORK/$1" -c "$WORK/$1/nginx.conf" & PID=$! ;;
-    nginx-[1-9]w-aio|nginx-[1-9][0-9]w-aio) # nginx-Nw-aio: N workers, file reads on nginx's thread pool
-      local n=${1#nginx-}; n=${n%-aio}; nginx_conf "$WORK/$1" "${n%w}" "$PORT" "$ROOT" "aio threads;"; in_cgroup nginx -p "$WORK/$1" -c "$WORK/$1/nginx.conf" & PID=$! ;;
+    nginx-[1-9]w|nginx-[1-9][0-9]w|nginx-[1-9]w-*|nginx-[1-9][0-9]w-*)
+      # nginx-Nw[-aio][-ofc]: N worker processes; -aio: file reads on nginx's thread pool (aio threads);
+      # -ofc: open_file_cache, descriptors kept per worker as thttpd's --file-cache keeps them per loop
+      # (nginx revalidates an entry every open_file_cache_valid, 60 s by default; thttpd on every request)
+      local n=${1#nginx-} extra=""; n=${n%%w*}
+      local rest=${1#nginx-"$n"w}
+      [[ $rest == -aio* ]] && { extra+="aio threads; "; rest=${rest#-aio}; }
+      [[ $rest == -ofc ]] && { extra+="open_file_cache max=256 inactive=60s; "; rest=""; }
+      [ -z "$rest" ] || { echo "unknown nginx variant: $1 (nginx-Nw, nginx-Nw-aio, nginx-Nw-ofc, nginx-Nw-aio-ofc)" >&2; exit 1; }
+      nginx_conf "$WORK/$1" "$n" "$PORT" "$ROOT" "$extra"; in_cgroup nginx -p "$WORK/$1" -c "$WORK/$1/nginx.conf" & PID=$! ;;
     nginx-default) nginx_conf "$WORK/$1" auto "$PORT" "$ROOT"; in_cgroup nginx -p "$WORK/$1" -c "$WORK/$1/nginx.conf" & PID=$! ;;
     lighttpd) lighttpd_conf "$WORK/$1"; in_cgroup lighttpd -D -f "$WORK/$1/lighttpd.conf" & PID=$! ;;
     *) echo "unknown server: $1" >&2; exit 1 ;;

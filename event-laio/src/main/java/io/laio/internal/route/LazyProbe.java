@@ -446,7 +446,7 @@ public final class LazyProbe {
      * @param mayAsk whether to ask {@code SO_TYPE} of a number not known yet (else: not a stream socket)
      */
     void received(ThreadState ts, long fd, long flags, long r, long len, boolean mayAsk) {
-        boolean drained = r > 0 && r < len && (flags & (MSG_PEEK | MSG_OOB)) == 0 && fd >= 0 && fd < ProbeHistory.SIZE
+        boolean drained = r > 0 && r < len && (flags & (MSG_PEEK | MSG_OOB)) == 0 && history.inTable(fd)
                 && (mayAsk ? streamSocket(ts, fd) : history.socketKind(fd) == ProbeHistory.STREAM);
         history.drained(fd, drained);
     }
@@ -456,7 +456,7 @@ public final class LazyProbe {
      * listener's type, which is asked once per listening number instead of once per connection.
      */
     void accepted(ThreadState ts, long fd, long listener) {
-        if (fd >= 0 && fd < ProbeHistory.SIZE && listener >= 0 && listener < ProbeHistory.SIZE) {
+        if (history.inTable(fd) && history.inTable(listener)) {
             history.socketKind(fd, streamSocket(ts, listener));
         }
     }

@@ -16,9 +16,15 @@
 
 package io.laio.internal.route;
 
+import io.laio.Sys;
 import io.laio.internal.SchedulePoints;
+import io.laio.internal.Syscalls;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Arrays;
 
 /**
  * What the non-blocking probes learned per descriptor, and so which probe a read of it gets:
@@ -78,8 +84,18 @@ import java.lang.invoke.VarHandle;
  * laio's back keeps its marks until laio closes that number again or, for {@link #CACHESTAT},
  * the next re-probe; the worst case is, again, an unneeded hop. A read of the table costs one
  * load when nothing is marked (the common case), a compare-and-set when a re-probe count moves,
- * and a lesson that changes nothing writes nothing. Memory: eight bytes per descriptor number
- * below {@value #SIZE}, allocated once; numbers above are always probed with RWF_NOWAIT.
+ * and a lesson that changes nothing writes nothing.
+ *
+ * <p><b>Memory.</b> Eight bytes per number, in chunks of {@value #CHUNK} numbers (32 KiB) made at
+ * the first change to a number they cover (a read and a lesson that changes nothing make none),
+ * listed in a directory that grows to the highest such chunk: memory follows the highest number
+ * used, not the descriptor limit. Numbers at or above {@link #LIMIT}, the hard
+ * {@code RLIMIT_NOFILE} when the class loaded (no descriptor has such a number unless the limit
+ * was raised since), are always probed with RWF_NOWAIT and never marked, so a close of a bogus
+ * number makes no chunk. Chunks are made and the directory grown under the table's lock, which
+ * no other operation takes; a chunk never moves (a grown directory holds the same chunks), so a
+ * compare-and-set through a directory read before the growth changes the very word every later
+ * reader sees, and a chunk missing from the directory a thread read held nothing yet.
  *
  * <p><b>Drained stream sockets.</b> Three bits of the word remember what the receives of a
  * socket learned: whether it is a stream socket ({@code SO_TYPE}, asked once per number), and
@@ -98,7 +114,11 @@ import java.lang.invoke.VarHandle;
 public final class ProbeHistory {
     static final int MISSES_BEFORE_SKIP = 4;
     static final int REPROBE_EVERY = 16;
-    public static final int SIZE = 1 << 16;
+    /** Numbers per chunk of the table. */
+    static final int CHUNK = 1 << 12;
+    private static final int CHUNK_BITS = 12;
+    /** One past the highest number the table covers: the hard {@code RLIMIT_NOFILE} when the class loaded. */
+    public static final long LIMIT = descriptorLimit();
 
     /** {@link #readProbe} answers ({@link #how} of its ticket). */
     static final int NOWAIT = 0;
@@ -133,11 +153,76 @@ public final class ProbeHistory {
     private static final int DRAINED = 4;
 
     private static final VarHandle WORDS = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final VarHandle CHUNKS = MethodHandles.arrayElementVarHandle(long[][].class);
 
-    private final long[] words = new long[SIZE];
+    /** The chunks by number / {@value #CHUNK}, null where none was made; replaced, and chunks added, under the lock only. */
+    private volatile long[][] directory = new long[0][];
 
-    private static boolean inTable(long fd) {
-        return fd >= 0 && fd < SIZE;
+    /** The hard {@code RLIMIT_NOFILE}, or 2^20 (Linux's default {@code fs.nr_open}) if it cannot be read. */
+    private static long descriptorLimit() {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment capture = Syscalls.newCapture(a);
+            MemorySegment limits = a.allocate(16, 8); // struct rlimit64 {cur, max}
+            if (Syscalls.call(capture, Sys.SYS_prlimit64, 0, 7 /* RLIMIT_NOFILE */, 0, limits.address()) != 0) {
+                return 1 << 20; // errno aside: a seccomp filter, say; the default ceiling of any limit
+            }
+            long max = limits.get(ValueLayout.JAVA_LONG, 8);
+            return max < 0 || max > Integer.MAX_VALUE ? Integer.MAX_VALUE : max; // RLIM_INFINITY: numbers are ints
+        }
+    }
+
+    /** One past the highest number this table covers: {@link #LIMIT}, or a test's. */
+    private final long limit;
+
+    /** A table of the numbers below {@link #LIMIT}. */
+    public ProbeHistory() {
+        this(LIMIT);
+    }
+
+    /** Tests: a table of the numbers below {@code limit}. */
+    ProbeHistory(long limit) {
+        this.limit = Math.min(limit, (long) Integer.MAX_VALUE + 1);
+    }
+
+    /** Whether the table covers {@code fd}: marks of other numbers are never kept. */
+    boolean inTable(long fd) {
+        return fd >= 0 && fd < limit;
+    }
+
+    /** Tests: how many chunks of {@value #CHUNK} numbers were made. */
+    synchronized int chunks() {
+        int n = 0;
+        for (long[] c : directory) {
+            n += c == null ? 0 : 1;
+        }
+        return n;
+    }
+
+    /** The chunk of words for {@code fd} (in the table), or null if none was made. */
+    private long[] chunk(long fd) {
+        long[][] d = directory;
+        int k = (int) (fd >>> CHUNK_BITS);
+        return k < d.length ? (long[]) CHUNKS.getAcquire(d, k) : null;
+    }
+
+    /** The chunk for {@code fd}, made (and the directory grown, its references copied) if there is none. */
+    private synchronized long[] newChunk(long fd) {
+        int k = (int) (fd >>> CHUNK_BITS);
+        long[][] d = directory;
+        if (k >= d.length) {
+            d = Arrays.copyOf(d, Math.max(k + 1, d.length * 2));
+            directory = d;
+        }
+        long[] c = d[k];
+        if (c == null) {
+            c = new long[CHUNK];
+            CHUNKS.setRelease(d, k, c);
+        }
+        return c;
+    }
+
+    private static int at(long fd) {
+        return (int) fd & (CHUNK - 1);
     }
 
     /** What a probe with {@code ticket} is: {@link #NOWAIT}, {@link #CACHESTAT}, {@link #SKIP} or {@link #CACHESTAT_GUESS}. */
@@ -149,12 +234,22 @@ public final class ProbeHistory {
         return (word & ~KNOWN) | how;
     }
 
-    private long word(int i) {
-        return (long) WORDS.getAcquire(words, i);
+    /** The word of {@code fd} (in the table): 0, nothing known in generation 0, where no chunk was made. */
+    private long word(long fd) {
+        long[] c = chunk(fd);
+        return c == null ? 0 : (long) WORDS.getAcquire(c, at(fd));
     }
 
-    private boolean swap(int i, long was, long now) {
-        return was == now || WORDS.compareAndSet(words, i, was, now);
+    /** Sets the word of {@code fd} (in the table) from {@code was} to {@code now}; false if it was no longer {@code was}. */
+    private boolean swap(long fd, long was, long now) {
+        if (was == now) {
+            return true;
+        }
+        long[] c = chunk(fd);
+        if (c == null) {
+            c = newChunk(fd);
+        }
+        return WORDS.compareAndSet(c, at(fd), was, now);
     }
 
     /**
@@ -165,9 +260,8 @@ public final class ProbeHistory {
         if (!inTable(fd)) {
             return NOWAIT;
         }
-        int i = (int) fd;
         for (;;) {
-            long w = word(i);
+            long w = word(fd);
             if ((w & READ_NONE) != 0) {
                 return ticketOf(w, SKIP);
             }
@@ -176,7 +270,7 @@ public final class ProbeHistory {
                 return ticketOf(w, NOWAIT); // nothing marked: one load
             }
             long n = nowAndThen(w);
-            if (swap(i, w, n)) {
+            if (swap(fd, w, n)) {
                 int how = (n & SKIPPED) == 0 ? NOWAIT
                         : (w & READ_CACHESTAT) != 0 ? CACHESTAT : (w & READ_GUESS) != 0 ? CACHESTAT_GUESS : SKIP;
                 return ticketOf(w, how);
@@ -189,9 +283,8 @@ public final class ProbeHistory {
         if (!inTable(fd)) {
             return NOWAIT;
         }
-        int i = (int) fd;
         for (;;) {
-            long w = word(i);
+            long w = word(fd);
             if ((w & WRITE_NONE) != 0) {
                 return ticketOf(w, SKIP);
             }
@@ -199,7 +292,7 @@ public final class ProbeHistory {
                 return ticketOf(w, NOWAIT);
             }
             long n = nowAndThen(w);
-            if (swap(i, w, n)) {
+            if (swap(fd, w, n)) {
                 return ticketOf(w, (n & SKIPPED) == 0 ? NOWAIT : SKIP);
             }
         }
@@ -207,7 +300,7 @@ public final class ProbeHistory {
 
     /** The ticket of a lesson about {@code fd} as it is now (a probe's ticket without its choice of probe). */
     public long ticket(long fd) {
-        return inTable(fd) ? ticketOf(word((int) fd), NOWAIT) : NOWAIT;
+        return inTable(fd) ? ticketOf(word(fd), NOWAIT) : NOWAIT;
     }
 
     private static int misses(long w) {
@@ -228,10 +321,9 @@ public final class ProbeHistory {
         if (!inTable(fd)) {
             return;
         }
-        int i = (int) fd;
         SchedulePoints.at(TEACH);
         for (;;) {
-            long w = word(i);
+            long w = word(fd);
             if (((w ^ ticket) & ~KNOWN) != 0) {
                 return; // closed through laio since the ticket: the lesson was about another file
             }
@@ -239,7 +331,7 @@ public final class ProbeHistory {
             if (missed && misses(w) < MISSES_BEFORE_SKIP) {
                 n += 1L << MISSES_SHIFT;
             }
-            if (swap(i, w, n)) {
+            if (swap(fd, w, n)) {
                 return;
             }
         }
@@ -298,18 +390,17 @@ public final class ProbeHistory {
         if (!inTable(fd)) {
             return;
         }
-        int i = (int) fd;
         for (;;) {
-            long w = word(i);
+            long w = word(fd);
             long kept = guess && (w & (READ_CACHESTAT | READ_GUESS)) != 0 ? READ_GUESS | (w & SKIPPED) : 0;
-            if (WORDS.compareAndSet(words, i, w, ((w & ~KNOWN) + GENERATION_ONE) | kept)) {
+            if (swap(fd, w, ((w & ~KNOWN) + GENERATION_ONE) | kept)) {
                 return;
             }
         }
     }
 
     private int sockets(long fd) {
-        return inTable(fd) ? (int) (word((int) fd) >>> SOCKETS_SHIFT) & 7 : 0;
+        return inTable(fd) ? (int) (word(fd) >>> SOCKETS_SHIFT) & 7 : 0;
     }
 
     /** Sets {@code fd}'s socket marks to {@code f(old)}: {@code keep} of the old ones, or'ed with {@code set}. */
@@ -317,12 +408,11 @@ public final class ProbeHistory {
         if (!inTable(fd)) {
             return;
         }
-        int i = (int) fd;
         for (;;) {
-            long w = word(i);
+            long w = word(fd);
             int s = (int) (w >>> SOCKETS_SHIFT) & 7;
             long n = (w & ~(7L << SOCKETS_SHIFT)) | (long) ((s & keep) | set) << SOCKETS_SHIFT;
-            if (swap(i, w, n)) {
+            if (swap(fd, w, n)) {
                 return;
             }
         }

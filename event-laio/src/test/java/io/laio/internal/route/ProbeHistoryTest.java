@@ -52,7 +52,7 @@ class ProbeHistoryTest {
         }
         h.forget(9);
         assertEquals(ProbeHistory.NOWAIT, ProbeHistory.how(h.readProbe(9)));
-        assertEquals(ProbeHistory.NOWAIT, ProbeHistory.how(h.readProbe(1 << 20)), "descriptors beyond the table are always probed");
+        assertEquals(ProbeHistory.NOWAIT, ProbeHistory.how(h.readProbe(ProbeHistory.LIMIT)), "descriptors beyond the table are always probed");
     }
 
     @Test
@@ -98,8 +98,8 @@ class ProbeHistoryTest {
         h.forget(7);
         assertFalse(h.drained(7), "closed through laio: the next file under the number starts afresh");
         assertEquals(0, h.socketKind(7), "and its kind is asked again");
-        h.drained(ProbeHistory.SIZE, true);
-        assertFalse(h.drained(ProbeHistory.SIZE), "numbers beyond the table are never marked");
+        h.drained(ProbeHistory.LIMIT, true);
+        assertFalse(h.drained(ProbeHistory.LIMIT), "numbers beyond the table are never marked");
         assertEquals(0, h.socketKind(-1));
     }
 
@@ -129,7 +129,35 @@ class ProbeHistoryTest {
         h.nowaitRefused(9, h.ticket(9));
         h.forget(9); // a socket, a pipe or a dup made through laio
         assertEquals(ProbeHistory.NOWAIT, ProbeHistory.how(h.readProbe(9)));
-        h.closed(ProbeHistory.SIZE);
-        assertEquals(ProbeHistory.NOWAIT, ProbeHistory.how(h.readProbe(ProbeHistory.SIZE)));
+        h.closed(ProbeHistory.LIMIT);
+        assertEquals(ProbeHistory.NOWAIT, ProbeHistory.how(h.readProbe(ProbeHistory.LIMIT)));
+    }
+
+    @Test
+    void numbersFarAboveTheFirstSixtyFiveThousandAreMarkedAndForgottenWithMemoryForTheChunksUsedOnly() {
+        ProbeHistory h = new ProbeHistory(1L << 31); // a process whose hard RLIMIT_NOFILE is 2^31
+        assertEquals(0, h.chunks(), "nothing made before a change");
+        long high = 1_000_000;
+        assertEquals(ProbeHistory.NOWAIT, ProbeHistory.how(h.readProbe(high)));
+        h.hit(high, h.ticket(high));
+        assertEquals(0, h.chunks(), "a read and a lesson that changes nothing make no chunk");
+        h.unprobeable(high, h.ticket(high));
+        assertEquals(ProbeHistory.SKIP, ProbeHistory.how(h.readProbe(high)), "a number above 65,536 keeps its mark");
+        h.nowaitRefused(70_000, h.ticket(70_000));
+        assertEquals(ProbeHistory.CACHESTAT, ProbeHistory.how(h.readProbe(70_000)));
+        h.socketKind(100_000, true);
+        h.drained(100_000, true);
+        assertTrue(h.drained(100_000), "a drained socket above 65,536 skips its probe");
+        assertEquals(3, h.chunks(), "one chunk of " + ProbeHistory.CHUNK + " numbers per number used, none between");
+        long t = h.ticket(high);
+        h.closed(high);
+        h.miss(high, t); // a lesson about the closed file, after the close
+        assertEquals(ProbeHistory.NOWAIT, ProbeHistory.how(h.readProbe(high)), "closed through laio: a new file");
+        assertEquals(ProbeHistory.CACHESTAT, ProbeHistory.how(h.readProbe(70_000)), "a grown directory kept every chunk");
+        ProbeHistory small = new ProbeHistory(1000);
+        small.closed(5000); // a bogus number's close
+        small.unprobeable(5000, small.ticket(5000));
+        assertEquals(ProbeHistory.NOWAIT, ProbeHistory.how(small.readProbe(5000)), "beyond the limit: always probed");
+        assertEquals(0, small.chunks(), "and nothing made for it");
     }
 }

@@ -70,8 +70,8 @@ import java.util.Arrays;
  *       of a number's previous file never marks the next one (before, a late
  *       {@link #unprobeable} left the new file {@link #SKIP} until its own close).</li>
  *   <li>Per number: at most one read mark ({@link #CACHESTAT}, {@link #SKIP} for good, the
- *       guess); {@link #SKIP} for good is left only through a hit or miss (a write probe's), a
- *       forget or a close; after {@link #forget} nothing is known; after {@link #closed} at most
+ *       guess); marks change only through a lesson of the current generation, a forget or a
+ *       close (a read of the table moves its re-probe count alone); after {@link #forget} nothing is known; after {@link #closed} at most
  *       the guess and the re-probe count; the miss count stops at {@value #MISSES_BEFORE_SKIP};
  *       the re-probe count runs modulo {@value #REPROBE_EVERY} and so re-probes every
  *       {@value #REPROBE_EVERY}th read in a skipping state whatever other threads do, give or
@@ -95,7 +95,8 @@ import java.util.Arrays;
  * number makes no chunk. Chunks are made and the directory grown under the table's lock, which
  * no other operation takes; a chunk never moves (a grown directory holds the same chunks), so a
  * compare-and-set through a directory read before the growth changes the very word every later
- * reader sees, and a chunk missing from the directory a thread read held nothing yet.
+ * reader sees, and a chunk missing from the directory a thread read did not exist when it read
+ * it (that directory never gets it later: chunks go into the current one only).
  *
  * <p><b>Drained stream sockets.</b> Three bits of the word remember what the receives of a
  * socket learned: whether it is a stream socket ({@code SO_TYPE}, asked once per number), and

@@ -37,6 +37,7 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -183,6 +184,58 @@ class KeptEntryTest {
             assertEquals(0, after[0] - before[0], "a kept entry is armed once");
         } else {
             assertTrue(after[0] - before[0] >= 20, "one-shot entries re-arm per wait: " + (after[0] - before[0]));
+        }
+    }
+
+    /**
+     * A server with more than 65,536 descriptors: its connections' numbers are kept as a low
+     * one's (the kept-number table used to end there, and every wait above it cost an
+     * {@code epoll_ctl}), and their socket kind is learned. The numbers below are filled with
+     * descriptors of /dev/null first, so that the listener and the connection get numbers above;
+     * the soft {@code RLIMIT_NOFILE} is raised to the hard one for it if needed.
+     */
+    @Test
+    void aConnectionAcceptedAboveSixtyFiveThousandKeepsItsEntry() throws IOException {
+        int above = 70_000;
+        MemorySegment rlimit = Arena.ofAuto().allocate(16, 8);
+        Native.sys(Sys.SYS_prlimit64, 0, 7 /* RLIMIT_NOFILE */, 0, rlimit.address());
+        long soft = rlimit.get(ValueLayout.JAVA_LONG, 0);
+        long hard = rlimit.get(ValueLayout.JAVA_LONG, 8);
+        Assumptions.assumeTrue(hard < 0 || hard > above + 1024,
+                "the hard RLIMIT_NOFILE is " + hard + ": no descriptor number above " + above + " in this process");
+        boolean raised = soft >= 0 && soft <= above + 1024;
+        if (raised) {
+            rlimit.set(ValueLayout.JAVA_LONG, 0, hard);
+            Native.sys(Sys.SYS_prlimit64, 0, 7, rlimit.address(), 0);
+        }
+        java.util.List<Integer> fillers = new java.util.ArrayList<>();
+        try {
+            int devNull = Native.openRead("/dev/null");
+            fillers.add(devNull);
+            while (fillers.getLast() < above) {
+                fillers.add((int) Native.sys(Sys.SYS_dup, devNull)); // the lowest free number each time
+            }
+            open(true);
+            Assumptions.assumeTrue(conn > 1 << 16, "another thread closed a number below, which the connection took: " + conn);
+            waitedRound(conn); // the first wait adds the entry
+            assertTrue(epoll.keeps(conn), "number " + conn + " is kept");
+            long[] before = new long[1];
+            onLoop(() -> before[0] = epoll.ctls());
+            for (int i = 0; i < 5; i++) {
+                waitedRound(conn);
+            }
+            long[] after = new long[1];
+            onLoop(() -> after[0] = epoll.ctls());
+            assertEquals(0, after[0] - before[0], "a kept entry above 65,536 is armed once");
+            assertEquals(Boolean.TRUE, laio.router.probe.history.knownStream(conn), "its socket kind is known from its listener");
+        } finally {
+            for (int fd : fillers) {
+                Native.close(fd);
+            }
+            if (raised) {
+                rlimit.set(ValueLayout.JAVA_LONG, 0, soft);
+                Native.sys(Sys.SYS_prlimit64, 0, 7, rlimit.address(), 0); // the numbers above stay open; new ones obey it
+            }
         }
     }
 

@@ -163,7 +163,7 @@ class LazyProbeCachestatTest {
             int fd = (int) laio.open(f.toString(), 0, 0);
             MemorySegment buf = arena.allocate(64 * 1024);
             Native.dropFromCache(fd);
-            laio.router.probe.history.nowaitRefused(fd);
+            laio.router.probe.history.nowaitRefused(fd, laio.router.probe.history.ticket(fd));
             long[] r = LaioContractTest.complete(laio, Sys.SYS_pread64, fd, buf.address(), buf.byteSize(), 512 * 1024);
             assertEquals(buf.byteSize(), r[0]);
             assertEquals(1, r[2], "not in the page cache: background");

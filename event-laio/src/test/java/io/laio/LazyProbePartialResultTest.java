@@ -253,7 +253,7 @@ class LazyProbePartialResultTest {
         MemorySegment all = Arena.ofAuto().allocate(SIZE);
         assertEquals(SIZE, Native.sys(Sys.SYS_pread64, fd, all.address(), SIZE, 0)); // all cached
         try (Laio laio = fullBackground(); AutoCloseable release = release(); Arena arena = Arena.ofShared()) {
-            laio.router.probe.history.nowaitRefused(fd);
+            laio.router.probe.history.nowaitRefused(fd, laio.router.probe.history.ticket(fd));
             MemorySegment buf = arena.allocate(SIZE);
             long r = laio.read(fd, buf, SIZE);
             assertEquals(LazyProbe.RESIDENCY_BOUND, r, "a short count, not EAGAIN: errno=" + Errno.name(Laio.errno()));
@@ -275,7 +275,7 @@ class LazyProbePartialResultTest {
         MemorySegment all = Arena.ofAuto().allocate(SIZE);
         assertEquals(SIZE, Native.sys(Sys.SYS_pread64, fd, all.address(), SIZE, 0));
         try (Laio laio = fullBackground(); AutoCloseable release = release(); Arena arena = Arena.ofShared()) {
-            laio.router.probe.history.nowaitRefused(fd);
+            laio.router.probe.history.nowaitRefused(fd, laio.router.probe.history.ticket(fd));
             MemorySegment buf = arena.allocate(SIZE);
             assertEquals(LazyProbe.RESIDENCY_BOUND, laio.pread(fd, buf, SIZE, 0));
             assertBytes(buf, 0, LazyProbe.RESIDENCY_BOUND);

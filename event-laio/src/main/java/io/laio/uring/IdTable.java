@@ -20,9 +20,10 @@ import java.util.Arrays;
 
 /**
  * Small integer ids for the objects whose completions the ring routes by a field of
- * {@code user_data} (batches, close-failure sinks): an id is taken when its object is opened and
- * given back when it is released; freed ids are reused before new ones, so they stay within the
- * field. Loop thread only.
+ * {@code user_data} (batches): an id is taken when its object is opened and given back when it
+ * is released; freed ids are reused before new ones, so they stay within the field. Only for
+ * objects released after their last completion arrived: a close-failure sink, whose closes may
+ * still fail after it is released, takes its ids from {@link SinkIds}. Loop thread only.
  *
  * @param <T> what an id names
  */

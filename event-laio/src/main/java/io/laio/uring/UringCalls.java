@@ -65,7 +65,10 @@ public final class UringCalls implements RingRoute {
      * 32-55, the descriptor in bits 0-31. Only a failure posts a completion.
      */
     static final long CLOSE = 0x8700_0000_0000_0000L;
-    /** Failure sinks open at once: the sink id's bits in an unawaited close's user_data. */
+    /**
+     * Failure sinks open at once: the sink id's bits in an unawaited close's user_data; also how
+     * many sinks are opened before an id comes back ({@link SinkIds}).
+     */
     static final int MAX_CLOSE_SINKS = 1 << 24;
     /** Calls in one batch: the index's bits in a batch entry's user_data. */
     public static final int MAX_BATCH = 1 << 24;
@@ -83,7 +86,7 @@ public final class UringCalls implements RingRoute {
     /** Batches with entries in flight, by id (bits 24-55 of their entries' user_data). */
     private final IdTable<RingRoute.Batch> batches = new IdTable<>("batch", Integer.MAX_VALUE);
     /** Failure sinks of unawaited closes, by id (bits 32-55 of their entries' user_data). */
-    private final IdTable<RingRoute.CloseFailure> failureSinks = new IdTable<>("close failure sink", MAX_CLOSE_SINKS);
+    private final SinkIds<RingRoute.CloseFailure> failureSinks = new SinkIds<>("close failure sink", MAX_CLOSE_SINKS);
     /** {@code IOSQE_CQE_SKIP_SUCCESS} and {@code IORING_OP_CLOSE}: {@link #closeUnawaited} is offered. */
     private final boolean skipsSuccess;
 

@@ -307,6 +307,33 @@ class UringCallsTest {
         }
     }
 
+    @Test
+    void aFailureOfACloseQueuedForAReleasedSinkReachesNoSinkOpenedAfterIt() {
+        int[] gone = Native.pipe();
+        Native.close(gone[0]);
+        Native.close(gone[1]); // names nothing now
+        try (EventBase base = EventBase.create("uring")) {
+            UringCalls calls = Loops.backend(base, UringBackend.class).calls();
+            org.junit.jupiter.api.Assumptions.assumeTrue(calls.closesUnawaited(), "a kernel with IOSQE_CQE_SKIP_SUCCESS (5.17)");
+            List<int[]> first = new ArrayList<>();
+            List<int[]> later = new ArrayList<>();
+            int sink = calls.openFailureSink((fd, errno) -> first.add(new int[] {fd, errno}));
+            // a Laio's last unawaited close, still on its way to the kernel (or in an io-wq worker) when the Laio closes
+            calls.closeUnawaited(sink, gone[0]);
+            calls.releaseFailureSink(sink);
+            int next = calls.openFailureSink((fd, errno) -> later.add(new int[] {fd, errno})); // the next Laio's
+            onePass(base); // the close fails with EBADF now
+            assertEquals(0, later.size(), "another Laio's sink does not count the old close's failure");
+            assertEquals(0, first.size(), "nor does the released one hear it (the ring logs it)");
+            assertTrue(next != sink, "the released sink's id is not given again while its close may still fail");
+            calls.closeUnawaited(next, gone[0]);
+            onePass(base);
+            assertEquals(1, later.size(), "its own close's failure does reach it");
+            assertArrayEquals(new int[] {gone[0], Errno.EBADF}, later.get(0));
+            calls.releaseFailureSink(next);
+        }
+    }
+
     /**
      * A temporary file of 16 pages, page i filled with byte i, in the page cache; its descriptor,
      * open for reading. Its name is gone already: the file goes with the descriptor's close.

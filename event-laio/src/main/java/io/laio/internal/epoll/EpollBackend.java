@@ -300,8 +300,8 @@ public final class EpollBackend implements Backend {
      * the file that had the number before would fail with {@code ENOENT} first (one wasted call
      * per accepted connection whose number was watched before). If {@code keep}, the number's
      * entry is kept between waits until laio closes it ({@link #closing}); the caller vouches
-     * that the application closes it only through laio. Numbers at or above
-     * {@link KeptNumbers#CAPACITY} are not kept.
+     * that the application closes it only through laio, whatever its number ({@link KeptNumbers}
+     * grows to it).
      */
     public void fresh(int fd, boolean keep) {
         Registration r = fd >= 0 && fd < byFd.length ? byFd[fd] : null;
@@ -332,7 +332,8 @@ public final class EpollBackend implements Backend {
 
     /** As {@link #closingAnywhere} for every number from {@code first} to {@code last} ({@code close_range}). */
     public static void closingAnywhere(long first, long last, EpollBackend mine) {
-        for (long fd = Math.max(0, first); Keepers.any() && fd <= Math.min(last, KeptNumbers.CAPACITY - 1); fd++) {
+        long end = Math.min(last, Keepers.bound() - 1); // no keeper keeps a number beyond its table
+        for (long fd = Math.max(0, first); Keepers.any() && fd <= end; fd++) {
             Keepers.closing((int) fd, mine);
         }
     }
@@ -365,6 +366,11 @@ public final class EpollBackend implements Backend {
                 wakeGate.exit();
             }
         }
+    }
+
+    /** Any thread: one past the highest number this backend could keep now. */
+    long keptBound() {
+        return kept.bound();
     }
 
     /** Any thread: whether {@code fd}'s entry is kept between waits ({@link #fresh(int, boolean)}). */

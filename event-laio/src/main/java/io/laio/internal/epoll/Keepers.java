@@ -67,6 +67,15 @@ final class Keepers {
         return all.length != 0;
     }
 
+    /** Any thread: one past the highest number any keeper could keep now (0 for none). */
+    static long bound() {
+        long b = 0;
+        for (EpollBackend x : all) {
+            b = Math.max(b, x.keptBound());
+        }
+        return b;
+    }
+
     /** Any thread: {@link EpollBackend#closing} on every keeper; {@code mine} is the caller's loop's, if it is on that loop thread. */
     static void closing(int fd, EpollBackend mine) {
         for (EpollBackend b : all) {

@@ -120,12 +120,13 @@ public final class LazyProbe {
         if (!NOWAIT_READS_TRUSTED) {
             return WOULD_BLOCK;
         }
-        int how = history.readProbe(fd);
+        long ticket = history.readProbe(fd);
+        int how = ProbeHistory.how(ticket);
         if (how != ProbeHistory.NOWAIT) {
             if (how == ProbeHistory.SKIP) {
                 return WOULD_BLOCK;
             }
-            long outcome = residentRead(ts, slot, fd, buf, count, offset, how == ProbeHistory.CACHESTAT_GUESS);
+            long outcome = residentRead(ts, slot, fd, ticket, buf, count, offset, how == ProbeHistory.CACHESTAT_GUESS);
             if (outcome != GUESS_WRONG) {
                 return outcome;
             }
@@ -133,8 +134,8 @@ public final class LazyProbe {
         MemorySegment iov = ts.scratch.iov;
         IovecLayout.set(iov, buf, count);
         long r = Syscalls.call(ts.capture, Sys.SYS_preadv2, fd, iov.address(), 1, offset, 0, RWF_NOWAIT);
-        long outcome = nowaitAnswer(ts, slot, fd, r, r > 0 && r < count, offset);
-        return outcome == NOWAIT_REFUSED ? residentRead(ts, slot, fd, buf, count, offset, false) : outcome;
+        long outcome = nowaitAnswer(ts, slot, fd, ticket, r, r > 0 && r < count, offset);
+        return outcome == NOWAIT_REFUSED ? residentRead(ts, slot, fd, ticket, buf, count, offset, false) : outcome;
     }
 
     /**
@@ -148,20 +149,21 @@ public final class LazyProbe {
         if (!NOWAIT_READS_TRUSTED) {
             return WOULD_BLOCK;
         }
-        int how = history.readProbe(fd);
+        long ticket = history.readProbe(fd);
+        int how = ProbeHistory.how(ticket);
         if (how != ProbeHistory.NOWAIT) {
             if (how == ProbeHistory.SKIP) {
                 return WOULD_BLOCK;
             }
-            long outcome = residentVector(ts, slot, fd, iov, iovcnt, offset, how == ProbeHistory.CACHESTAT_GUESS);
+            long outcome = residentVector(ts, slot, fd, ticket, iov, iovcnt, offset, how == ProbeHistory.CACHESTAT_GUESS);
             if (outcome != GUESS_WRONG) {
                 return outcome;
             }
         }
         long r = Syscalls.call(ts.capture, Sys.SYS_preadv2, fd, iov, iovcnt, offset, 0, RWF_NOWAIT);
         boolean shortRead = r > 0 && r < IovecLayout.total(Iovecs.array(iov, iovcnt), iovcnt);
-        long outcome = nowaitAnswer(ts, slot, fd, r, shortRead, offset);
-        return outcome == NOWAIT_REFUSED ? residentVector(ts, slot, fd, iov, iovcnt, offset, false) : outcome;
+        long outcome = nowaitAnswer(ts, slot, fd, ticket, r, shortRead, offset);
+        return outcome == NOWAIT_REFUSED ? residentVector(ts, slot, fd, ticket, iov, iovcnt, offset, false) : outcome;
     }
 
     /** {@link #nowaitAnswer}: the file system refused RWF_NOWAIT; cachestat answers in its place. */
@@ -178,24 +180,24 @@ public final class LazyProbe {
      * the route's rest of the buffer or iovecs, and the completion reports the total, never a
      * false end-of-file); {@link #NOWAIT_REFUSED}; or a failure, which teaches the history.
      */
-    private long nowaitAnswer(ThreadState ts, int slot, long fd, long r, boolean shortRead, long offset) {
+    private long nowaitAnswer(ThreadState ts, int slot, long fd, long ticket, long r, boolean shortRead, long offset) {
         if (r >= 0) {
             if (shortRead && moreInFile(ts, fd, offset < 0 ? -1 : offset + r)) {
                 counters.probeWouldBlock.incrementAndGet(slot);
-                history.miss(fd);
+                history.miss(fd, ticket);
                 return ProbeOutcome.partial(r);
             }
             counters.probeHit.incrementAndGet(slot);
-            history.hit(fd);
+            history.hit(fd, ticket);
             ts.errno = 0;
             return r;
         }
         if (Syscalls.errno(ts.capture) == Errno.EOPNOTSUPP) {
             counters.probeUnsupported.incrementAndGet(slot);
-            history.nowaitRefused(fd);
+            history.nowaitRefused(fd, ticket);
             return NOWAIT_REFUSED;
         }
-        return rememberRead(fd, failure(ts, slot), ts);
+        return rememberRead(fd, ticket, failure(ts, slot), ts);
     }
 
     /**
@@ -206,15 +208,16 @@ public final class LazyProbe {
      * that much inline and continues like a short RWF_NOWAIT read. A page evicted between the
      * two calls makes the inline read wait for it: the probe is a hint there, as everywhere.
      */
-    private long residentRead(ThreadState ts, int slot, long fd, long buf, long count, long offset, boolean guess) {
+    private long residentRead(ThreadState ts, int slot, long fd, long ticket, long buf, long count, long offset,
+            boolean guess) {
         long pos = offset >= 0 ? offset : Syscalls.fast(ts.capture, Sys.SYS_lseek, fd, 0, SeekWhence.SEEK_CUR);
         if (pos < 0) {
-            return unprobeable(ts, slot, fd, guess); // no position: not a file cachestat can speak for
+            return unprobeable(slot, fd, ticket, guess); // no position: not a file cachestat can speak for
         }
         long len = Math.min(count, RESIDENCY_BOUND);
         int resident = resident(ts, fd, pos, len);
         if (resident != 1) {
-            return resident == 0 ? residentMiss(slot) : unprobeable(ts, slot, fd, guess);
+            return resident == 0 ? residentMiss(slot) : unprobeable(slot, fd, ticket, guess);
         }
         MemorySegment iov = ts.scratch.iov;
         IovecLayout.set(iov, buf, len);
@@ -231,7 +234,8 @@ public final class LazyProbe {
     }
 
     /** readv/preadv where RWF_NOWAIT is refused: inline when cachestat finds the whole range cached (and it is bounded). */
-    private long residentVector(ThreadState ts, int slot, long fd, long iov, long iovcnt, long offset, boolean guess) {
+    private long residentVector(ThreadState ts, int slot, long fd, long ticket, long iov, long iovcnt, long offset,
+            boolean guess) {
         if (iovcnt <= 0 || iovcnt > IOV_MAX) {
             return WOULD_BLOCK; // the plain call in the background gives the kernel's answer
         }
@@ -241,11 +245,11 @@ public final class LazyProbe {
         }
         long pos = offset >= 0 ? offset : Syscalls.fast(ts.capture, Sys.SYS_lseek, fd, 0, SeekWhence.SEEK_CUR);
         if (pos < 0) {
-            return unprobeable(ts, slot, fd, guess);
+            return unprobeable(slot, fd, ticket, guess);
         }
         int resident = resident(ts, fd, pos, total);
         if (resident != 1) {
-            return resident == 0 ? residentMiss(slot) : unprobeable(ts, slot, fd, guess);
+            return resident == 0 ? residentMiss(slot) : unprobeable(slot, fd, ticket, guess);
         }
         long r = Syscalls.call(ts.capture, Sys.SYS_preadv2, fd, iov, iovcnt, offset, 0, 0);
         if (r < 0) {
@@ -262,13 +266,13 @@ public final class LazyProbe {
     }
 
     /** cachestat cannot speak for {@code fd}: after a guess, RWF_NOWAIT probes it ({@link #GUESS_WRONG}); else no probe works. */
-    private long unprobeable(ThreadState ts, int slot, long fd, boolean guess) {
+    private long unprobeable(int slot, long fd, long ticket, boolean guess) {
         if (guess) {
-            history.guessWrong(fd);
+            history.guessWrong(fd, ticket);
             return GUESS_WRONG;
         }
         counters.probeUnsupported.incrementAndGet(slot);
-        history.unprobeable(fd);
+        history.unprobeable(fd, ticket);
         return WOULD_BLOCK;
     }
 
@@ -319,7 +323,8 @@ public final class LazyProbe {
     }
 
     long nowaitWrite(ThreadState ts, int slot, long fd, long buf, long count, long offset) {
-        if (!history.shouldProbeWrite(fd)) {
+        long ticket = history.writeProbe(fd);
+        if (ProbeHistory.how(ticket) == ProbeHistory.SKIP) {
             return WOULD_BLOCK;
         }
         MemorySegment iov = ts.scratch.iov;
@@ -331,16 +336,16 @@ public final class LazyProbe {
                 return ProbeOutcome.partial(r); // a write of N bytes completes at N bytes: the rest goes on in the background
             }
             counters.probeHit.incrementAndGet(slot);
-            history.hit(fd);
+            history.hit(fd, ticket);
             ts.errno = 0;
             return r;
         }
         long outcome = failure(ts, slot);
         if (outcome == WOULD_BLOCK) {
             if (Syscalls.errno(ts.capture) == Errno.EAGAIN) {
-                history.miss(fd);
+                history.miss(fd, ticket);
             } else {
-                history.writesRefused(fd); // a buffered ext4 write, say: reads of it keep their probe
+                history.writesRefused(fd, ticket); // a buffered ext4 write, say: reads of it keep their probe
             }
         }
         return outcome;
@@ -441,7 +446,7 @@ public final class LazyProbe {
      * @param mayAsk whether to ask {@code SO_TYPE} of a number not known yet (else: not a stream socket)
      */
     void received(ThreadState ts, long fd, long flags, long r, long len, boolean mayAsk) {
-        boolean drained = r > 0 && r < len && (flags & (MSG_PEEK | MSG_OOB)) == 0 && fd >= 0 && fd < ProbeHistory.SIZE
+        boolean drained = r > 0 && r < len && (flags & (MSG_PEEK | MSG_OOB)) == 0 && history.inTable(fd)
                 && (mayAsk ? streamSocket(ts, fd) : history.socketKind(fd) == ProbeHistory.STREAM);
         history.drained(fd, drained);
     }
@@ -451,7 +456,7 @@ public final class LazyProbe {
      * listener's type, which is asked once per listening number instead of once per connection.
      */
     void accepted(ThreadState ts, long fd, long listener) {
-        if (fd >= 0 && fd < ProbeHistory.SIZE && listener >= 0 && listener < ProbeHistory.SIZE) {
+        if (history.inTable(fd) && history.inTable(listener)) {
             history.socketKind(fd, streamSocket(ts, listener));
         }
     }
@@ -612,12 +617,12 @@ public final class LazyProbe {
     }
 
     /** Teaches the history what a failed read probe of {@code fd} meant (EOPNOTSUPP is handled before). */
-    private long rememberRead(long fd, long outcome, ThreadState ts) {
+    private long rememberRead(long fd, long ticket, long outcome, ThreadState ts) {
         if (outcome == WOULD_BLOCK) {
             if (Syscalls.errno(ts.capture) == Errno.EAGAIN) {
-                history.miss(fd);
+                history.miss(fd, ticket);
             } else {
-                history.unprobeable(fd);
+                history.unprobeable(fd, ticket);
             }
         }
         return outcome;

@@ -100,8 +100,9 @@ public interface RingRoute {
 
     /**
      * Frees an id of {@link #openFailureSink}: a failure still to come for it is logged by the
-     * ring alone, or, once a later sink took the id, counted there (a close's failure is only
-     * ever reported, so the cost is a miscount, never a wrong result).
+     * ring alone. The id is not given to another sink before every other id of its field has
+     * been (2^24 openings on the ring), so such a failure is never counted on a later Laio
+     * unless its close outlived that many.
      */
     void releaseFailureSink(int id);
 

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Timeout;
  * closes through laio on any thread take them out, and the loop asks. Numbers 3 and 5 share a
  * word of bits and 70 has one of its own, so a lost update between two numbers' bits (a plain
  * read-modify-write) would show as a result no sequential run gives; so would a remove that
- * missed the table made by a concurrent first add.
+ * missed the table made by a concurrent first add. The table's growth has its own test,
+ * {@link KeptNumbersGrowthLincheckTest}.
  */
 @Timeout(600)
 public class KeptNumbersLincheckTest {

@@ -31,6 +31,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -151,6 +152,59 @@ class LazyProbeCachestatTest {
             laio.close(fd);
         } finally {
             Files.delete(f);
+        }
+    }
+
+    /**
+     * cachestat refuses a caller who neither owns a file nor may write it ({@code EPERM}: the
+     * kernel's page-cache side-channel rule, as mincore's): that file's reads go to a helper, and
+     * nothing else changes. A server running as its own user and serving root's files beside its
+     * own keeps its cached reads of the others inline (cachestat was turned off for the whole
+     * process at the first EPERM). Needs root: it lowers one thread's effective uid to nobody's.
+     */
+    @Test
+    void aFileCachestatRefusesToTheCallerLeavesTheProbeOnForTheOtherFiles() throws Exception {
+        Assumptions.assumeTrue(Syscalls.call(Native.CAPTURE, Sys.SYS_geteuid) == 0,
+                "needs root: the test lowers one thread's effective uid");
+        byte[] data = random(64 * 1024, 20);
+        Path theirs = tmpfsFile(data); // root's, mode 0600: nobody may not write it
+        Path mine = tmpfsFile(data);
+        try (Laio laio = Laio.create(); Arena arena = Arena.ofShared()) {
+            int theirFd = (int) laio.open(theirs.toString(), 0, 0);
+            int myFd = (int) laio.open(mine.toString(), 0, 0);
+            MemorySegment buf = arena.allocate(data.length);
+            AtomicReference<Object> outcome = new AtomicReference<>();
+            Thread nobody = new Thread(() -> {
+                MemorySegment capture = Syscalls.newCapture(Arena.ofAuto());
+                // the raw system call changes this thread's credentials only (glibc's wrapper changes every thread's)
+                if (Syscalls.call(capture, Sys.SYS_setresuid, -1, 65534, -1) != 0) {
+                    outcome.set(new AssertionError("setresuid: " + Errno.name(Syscalls.errno(capture))));
+                    return;
+                }
+                try {
+                    outcome.set(LaioContractTest.complete(laio, Sys.SYS_pread64, theirFd, buf.address(), data.length, 0));
+                } catch (Throwable t) {
+                    outcome.set(t);
+                }
+            }, "nobody");
+            nobody.start();
+            nobody.join();
+            if (outcome.get() instanceof Throwable t) {
+                throw new AssertionError("on the thread running as nobody", t);
+            }
+            long[] r = (long[]) outcome.get();
+            assertEquals(data.length, r[0], Errno.name((int) r[1]));
+            assertEquals(1, r[2], "cachestat refused and tmpfs refuses RWF_NOWAIT: no probe works on it, background");
+            assertBytes(data, 0, buf, data.length);
+
+            assertEquals(data.length, laio.pread(myFd, buf, data.length, 0), Errno.name(Laio.errno()));
+            assertNull(laio.gethandle(), "cachestat is still asked about the other file: cached, inline");
+            assertBytes(data, 0, buf, data.length);
+            laio.close(theirFd);
+            laio.close(myFd);
+        } finally {
+            Files.delete(theirs);
+            Files.delete(mine);
         }
     }
 

@@ -95,7 +95,12 @@ public final class LazyProbe {
     /** cachestat is not free (~4 µs per MiB here): look at most this far ahead. */
     public static final long RESIDENCY_BOUND = 1 << 20;
     private static final long IOV_MAX = 1024;
-    /** cachestat answered ENOSYS or EPERM: the kernel (or a seccomp filter) has none for anyone. */
+    /**
+     * cachestat answered ENOSYS: the kernel (or a seccomp filter) has none for anyone. EPERM does
+     * not set it: since the page-cache side-channel fix (as mincore's) the kernel refuses
+     * cachestat per file, to a caller who neither owns the file nor may write it (a server
+     * running as its own user serving root's files), so one such file says nothing of the others.
+     */
     private static boolean cachestatMissing;
     private static final long PAGE = Syscalls.PAGE_SIZE;
 
@@ -278,8 +283,9 @@ public final class LazyProbe {
 
     /**
      * Whether every page of {@code [off, off + len)} that holds file data is in the page cache:
-     * 1 yes, 0 no, -1 cachestat cannot tell ({@code ENOSYS} before Linux 6.5, {@code EPERM} under
-     * a seccomp filter, {@code EOPNOTSUPP} on hugetlbfs; not a regular file). Pages past the end of the file hold none,
+     * 1 yes, 0 no, -1 cachestat cannot tell ({@code ENOSYS} before Linux 6.5 or under a seccomp
+     * filter; {@code EPERM} for a file the caller neither owns nor may write; {@code EOPNOTSUPP} on
+     * hugetlbfs; not a regular file). Pages past the end of the file hold none,
      * so when cachestat alone says no, the size decides — from the attributes the kernel already
      * has ({@code AT_STATX_DONT_SYNC}: a FUSE or NFS file is not revalidated with its server).
      */
@@ -295,7 +301,7 @@ public final class LazyProbe {
         CachestatLayout.range(range, off, len);
         if (Syscalls.call(ts.capture, Sys.SYS_cachestat, fd, range.address(), stat.address(), 0) != 0) {
             int err = Syscalls.errno(ts.capture);
-            if (err == Errno.ENOSYS || err == Errno.EPERM) {
+            if (err == Errno.ENOSYS) {
                 cachestatMissing = true; // the kernel's answer for every descriptor: stop asking
             }
             return -1;

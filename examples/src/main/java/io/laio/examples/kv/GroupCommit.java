@@ -18,6 +18,7 @@ package io.laio.examples.kv;
 
 import io.laio.Errno;
 import io.laio.Laio;
+import io.laio.LaioHandle;
 import io.laio.LaioStats;
 import io.laio.Sys;
 import io.laio.event.Ev;
@@ -83,6 +84,15 @@ final class GroupCommit {
     private List<Waiter> spare = new ArrayList<>();
     /** The acknowledged LSN this loop's waiters were last told of. */
     private long toldLsn;
+    /**
+     * Whether this loop has waiters: a cycle's end on another loop wakes this one only then (a
+     * wake-up is an {@code eventfd} write and, for a sleeping loop, a context switch). Written
+     * on this loop, read by the loop whose cycle ends.
+     */
+    private volatile boolean hasWaiters;
+    /** The handle and event of this loop's last LAIO wait, re-pointed at the next: a wait allocates nothing. */
+    private LaioHandle laioHandle;
+    private Event laioWait;
 
     /**
      * A log of its own on one loop (a one-loop server), appending at the current end of
@@ -235,6 +245,16 @@ final class GroupCommit {
     /** Registers {@code w}, told on this loop when the log moves. */
     void addWaiter(Waiter w) {
         waiters.add(w);
+        if (!hasWaiters) {
+            hasWaiters = true;
+            // A cycle that ended on another loop since w's connection read ackedLsn may have seen
+            // no waiters here and not woken this loop; the flag is written before ackedLsn is read
+            // again, and that loop writes ackedLsn before reading the flag, so one of the two sees
+            // the other. Told by a task (on this loop: no system call), not from inside the caller.
+            if (shared.ackedLsn > toldLsn) {
+                wake();
+            }
+        }
         if (shared.failed) {
             wake(); // told by a task, not from inside the caller
         }
@@ -310,12 +330,24 @@ final class GroupCommit {
         }
         int e = Laio.errno();
         if (e == Errno.EINPROGRESS) {
-            Event.set(base, laio.gethandle(), Ev.LAIO, onWrite, null).add();
+            await(onWrite);
         } else if (e == Errno.EAGAIN || e == Errno.EINTR) {
             retryWrite.add(RETRY); // LAIO's background is full: nothing started, try again shortly
         } else {
             fail("write", e);
         }
+    }
+
+    /** Waits for the LAIO call just made, in the background, with {@code cb}; one cycle's call at a time. */
+    private void await(EventCallback cb) {
+        LaioHandle h = laio.gethandle(laioHandle);
+        laioHandle = h;
+        if (laioWait == null) {
+            laioWait = Event.set(base, h, Ev.LAIO, cb, null);
+        } else {
+            laioWait.assign(h, Ev.LAIO, cb, null); // inside the last wait's callback, or long after it
+        }
+        laioWait.add();
     }
 
     private void writeCompleted(long r, int error) {
@@ -352,7 +384,7 @@ final class GroupCommit {
         }
         int e = Laio.errno();
         if (e == Errno.EINPROGRESS) {
-            Event.set(base, laio.gethandle(), Ev.LAIO, onFsync, null).add();
+            await(onFsync);
         } else if (e == Errno.EAGAIN || e == Errno.EINTR) {
             retryFsync.add(RETRY);
         } else {
@@ -406,12 +438,17 @@ final class GroupCommit {
         startCycle();
     }
 
-    /** Tells every loop that the log moved: this one now, the others by a task on their own thread. */
+    /**
+     * Tells every loop that the log moved: this one now, the others by a task on their own thread;
+     * of the others only those with waiters (a failure, all of them), after {@code ackedLsn} or
+     * {@code failed} was written (see {@link #addWaiter}).
+     */
     private void tellLoops() {
+        boolean all = shared.failed;
         for (GroupCommit g : shared.loops) {
             if (g == this) {
                 logMoved();
-            } else {
+            } else if (all || g.hasWaiters) {
                 g.wake();
             }
         }
@@ -439,6 +476,7 @@ final class GroupCommit {
             for (Waiter w : now) {
                 w.logFailed();
             }
+            hasWaiters = !waiters.isEmpty();
             return;
         }
         long acked = s.ackedLsn;
@@ -455,6 +493,8 @@ final class GroupCommit {
         }
         now.clear();
         spare = now;
+        // cleared only with none left; a cycle ending from here on wakes this loop only for new ones
+        hasWaiters = !waiters.isEmpty();
     }
 
     /** Under the lock. */

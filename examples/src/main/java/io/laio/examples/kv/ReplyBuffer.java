@@ -16,6 +16,7 @@
 
 package io.laio.examples.kv;
 
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 
 /**
@@ -24,16 +25,27 @@ import java.nio.ByteBuffer;
  * is put after its mark, so it is sent only when the mutation is in the log, and every later
  * reply waits behind it (replies keep their order). Positions are absolute byte counts since the
  * connection opened. Loop thread only.
+ *
+ * <p>The bytes are in native memory (a direct buffer): a channel writes a heap buffer by first
+ * copying it into a temporary direct buffer of the JDK's, so a heap buffer here cost a second
+ * copy of every reply (a {@code get} hit's whole value) and the JDK's buffer-cache bookkeeping
+ * on each write.
  */
 final class ReplyBuffer implements Replies {
-    private byte[] buf = new byte[16 << 10];
+    private static final int INITIAL = 16 << 10;
+
+    private ByteBuffer buf = ByteBuffer.allocateDirect(INITIAL);
+    /** {@link #buf} as a segment, for moving live bytes down (a copy that may overlap). */
+    private MemorySegment seg = MemorySegment.ofBuffer(buf);
+    /** A second view of {@link #buf} handed to the channel (made once per buffer, not per write). */
+    private ByteBuffer view = buf.duplicate();
+    /** {@link #putUnsigned}'s digits, put with one copy. */
+    private final byte[] digits = new byte[20];
     private int head;
     private int tail;
     /** Absolute position of {@code buf[head]}. */
     private long headPos;
     private final LsnMarks marks = new LsnMarks();
-    /** {@link #buf} wrapped once (a wrap per write would be an allocation per reply). */
-    private ByteBuffer view = ByteBuffer.wrap(buf);
 
     /** Bytes not yet sent (some may be held by marks). */
     int pending() {
@@ -58,9 +70,6 @@ final class ReplyBuffer implements Replies {
 
     /** A view of the next {@code n} bytes to send; {@link #consumed} after writing. */
     ByteBuffer view(int n) {
-        if (view.array() != buf) {
-            view = ByteBuffer.wrap(buf);
-        }
         view.clear();
         return view.position(head).limit(head + n);
     }
@@ -75,19 +84,26 @@ final class ReplyBuffer implements Replies {
     }
 
     private void ensure(int more) {
-        if (tail + more <= buf.length) {
+        int cap = buf.capacity();
+        if (tail + more <= cap) {
             return;
         }
         int live = tail - head;
-        if (live + more <= buf.length / 2) {
-            System.arraycopy(buf, head, buf, 0, live);
+        if (live + more <= cap / 2) {
+            MemorySegment.copy(seg, head, seg, 0, live);
         } else {
-            byte[] b = new byte[Math.max(buf.length * 2, live + more)];
-            System.arraycopy(buf, head, b, 0, live);
-            buf = b;
+            replace(ByteBuffer.allocateDirect(Math.max(cap * 2, live + more)), live);
         }
         head = 0;
         tail = live;
+    }
+
+    /** Makes {@code b} the buffer, its start holding the {@code live} unsent bytes. */
+    private void replace(ByteBuffer b, int live) {
+        b.put(0, buf, head, live);
+        buf = b;
+        seg = MemorySegment.ofBuffer(b);
+        view = b.duplicate();
     }
 
     @Override
@@ -97,7 +113,7 @@ final class ReplyBuffer implements Replies {
 
     void put(byte[] b, int off, int len) {
         ensure(len);
-        System.arraycopy(b, off, buf, tail, len);
+        buf.put(tail, b, off, len);
         tail += len;
     }
 
@@ -106,7 +122,9 @@ final class ReplyBuffer implements Replies {
     public void put(String s) {
         int n = s.length();
         ensure(n);
-        Latin1.copy(s, buf, tail);
+        for (int i = 0; i < n; i++) {
+            buf.put(tail + i, (byte) s.charAt(i));
+        }
         tail += n;
     }
 
@@ -119,24 +137,24 @@ final class ReplyBuffer implements Replies {
     @Override
     public void crlf() {
         ensure(2);
-        buf[tail++] = '\r';
-        buf[tail++] = '\n';
+        buf.put(tail, (byte) '\r');
+        buf.put(tail + 1, (byte) '\n');
+        tail += 2;
     }
 
     @Override
     public void putUnsigned(long v) {
         int n = Replies.digits(v);
-        ensure(n);
-        tail += n;
-        Replies.putDigits(buf, tail, v);
+        Replies.putDigits(digits, n, v);
+        put(digits, 0, n);
     }
 
     /** Shrinks a large idle buffer back. */
     void trim() {
-        if (head == tail && buf.length > 1 << 20) {
-            buf = new byte[16 << 10];
+        if (head == tail && buf.capacity() > 1 << 20) {
             head = 0;
             tail = 0;
+            replace(ByteBuffer.allocateDirect(INITIAL), 0);
         }
     }
 

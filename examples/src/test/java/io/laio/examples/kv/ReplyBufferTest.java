@@ -21,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class ReplyBufferTest {
@@ -66,5 +67,37 @@ class ReplyBufferTest {
         }
         got.append(take(b, 1000));
         assertEquals(expected.toString(), got.toString());
+    }
+
+    /**
+     * A slow reader: each round sends only part of what is pending, so later replies land after
+     * unsent bytes that must be moved down or carried into a bigger buffer; numbers, text and
+     * byte arrays all arrive in order and intact.
+     */
+    @Test
+    void partlySentRepliesAreMovedAndGrownIntact() {
+        ReplyBuffer b = new ReplyBuffer();
+        Random rnd = new Random(7);
+        StringBuilder expected = new StringBuilder();
+        StringBuilder got = new StringBuilder();
+        for (int i = 0; i < 5000; i++) {
+            String v = "v" + i + "y".repeat(rnd.nextInt(i % 100 == 0 ? 40_000 : 3000));
+            long number = i % 3 == 0 ? -1L - i : i * 1_000_003L;
+            b.put(v.getBytes(StandardCharsets.US_ASCII));
+            b.put(" ");
+            b.putUnsigned(number);
+            b.crlf();
+            expected.append(v).append(' ').append(Long.toUnsignedString(number)).append("\r\n");
+            int n = rnd.nextInt(b.pending() + 1);
+            byte[] out = new byte[n];
+            b.view(n).get(out);
+            b.consumed(n);
+            got.append(new String(out, StandardCharsets.US_ASCII));
+        }
+        got.append(take(b, Long.MAX_VALUE));
+        assertEquals(expected.toString(), got.toString());
+        b.trim();
+        b.putLine("after trim");
+        assertEquals("after trim\r\n", take(b, 0));
     }
 }

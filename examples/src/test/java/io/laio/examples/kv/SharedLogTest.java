@@ -148,6 +148,77 @@ class SharedLogTest {
         }
     }
 
+    /**
+     * A loop with no waiters is not woken when another loop's cycle ends; a waiter it registers
+     * afterwards for an LSN that cycle acknowledged (its connection read ackedLsn before the
+     * cycle ended) is still told, on its own loop, without any further cycle.
+     */
+    @Test
+    void aWaiterRegisteredAfterAnotherLoopsCycleEndedIsTold() throws Exception {
+        Path file = dir.resolve("log");
+        try (EventBase b = EventBase.create(); Laio l = Laio.attach(b)) {
+            DiskIo io = new DiskIo(b, l);
+            int fd = io.open(file.toString(), OpenFlags.O_WRONLY | OpenFlags.O_CREAT | OpenFlags.O_APPEND, 0644);
+            SharedLog shared = new SharedLog(fd, SyncMode.NEVER, io.end(fd));
+            EventLoopGroup group = EventLoopGroup.create(2);
+            List<GroupCommit> logs = new ArrayList<>();
+            List<Laio> laios = new ArrayList<>();
+            try {
+                for (int i = 0; i < 2; i++) {
+                    EventBase base = group.get(i);
+                    laios.add(OnLoop.call(group, i, () -> {
+                        Laio laio = Laio.attach(base);
+                        logs.add(new GroupCommit(shared, base, laio));
+                        return laio;
+                    }));
+                }
+                // loop 0 appends and its cycle ends; loop 1 has no waiter then
+                Appender first = new Appender(0, 1);
+                first.log = logs.get(0);
+                first.loop = OnLoop.call(group, 0, Thread::currentThread);
+                group.execute(0, first::next);
+                assertTrue(first.done.await(10, TimeUnit.SECONDS), "loop 0's record acknowledged");
+                long acked = shared.ackedLsn;
+                // loop 1 now registers a waiter for that (already acknowledged) record
+                CountDownLatch told = new CountDownLatch(1);
+                Set<String> toldOn = ConcurrentHashMap.newKeySet();
+                Thread loop1 = OnLoop.call(group, 1, Thread::currentThread);
+                group.execute(1, () -> logs.get(1).addWaiter(new GroupCommit.Waiter() {
+                    @Override
+                    public boolean durable(long ackedLsn) {
+                        toldOn.add(Thread.currentThread() == loop1 ? "own loop" : "elsewhere");
+                        if (ackedLsn >= acked) {
+                            told.countDown();
+                            return false;
+                        }
+                        return true;
+                    }
+
+                    @Override
+                    public void logFailed() {
+                        toldOn.add("failed");
+                    }
+                }));
+                assertTrue(told.await(10, TimeUnit.SECONDS), "the late waiter was told of the cycle that ended before it");
+                assertEquals(Set.of("own loop"), toldOn);
+                assertEquals(acked, shared.lastLsn, "no further cycle was needed");
+                for (int i = 0; i < 2; i++) {
+                    GroupCommit g = logs.get(i);
+                    Laio laio = laios.get(i);
+                    OnLoop.call(group, i, () -> {
+                        g.close();
+                        laio.close();
+                        return null;
+                    });
+                }
+            } finally {
+                group.shutdownGracefully(Duration.ZERO, Duration.ofSeconds(5));
+                assertTrue(group.awaitTermination(Duration.ofSeconds(10)));
+            }
+            io.close(fd);
+        }
+    }
+
     private static byte[] concat(byte[] a, byte[] b) {
         byte[] out = new byte[a.length + b.length];
         System.arraycopy(a, 0, out, 0, a.length);

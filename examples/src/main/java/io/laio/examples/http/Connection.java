@@ -48,6 +48,10 @@ import java.time.Duration;
  *  └──────────┴──────── an error response ────────┘
  * </pre>
  *
+ * With the {@link FileCache} on, OPEN first looks the path up: a cached file is VALIDATEd by one
+ * {@code statx} of its path and served from the cached descriptor (no openat2, no close),
+ * which the connection holds (acquired) until DONE or its close.
+ *
  * STAT goes back to OPEN for a directory's index.html; it goes to SEND itself with a 301, 403
  * or 500, with a head that has no body after it, or on a raw socket for a body that goes by
  * sendfile.
@@ -59,8 +63,12 @@ import java.time.Duration;
  *             head parsed, method and path valid  OPEN
  *             head, method or path refused        SEND (an error response)
  *             end of stream or a socket error     closed
- *  OPEN       opened                              STAT
+ *  OPEN       the path has a file cache entry     VALIDATE
+ *             opened                              STAT
+ *             EMFILE, the cache had idle files    OPEN (they are closed, the open made again, once)
  *             refused or failed                   SEND (403, 404, 500 or 503)
+ *  VALIDATE   the path's statx is the entry's     as STAT with a regular file, from the entry's descriptor
+ *             another identity, or statx failed   OPEN (the entry dropped; openat2 as without the cache)
  *  STAT       regular file, no body to send       SEND (304, 416, HEAD, an empty file)
  *             regular file on a plain raw socket  SMALL if the body fits behind the head, else SEND (corked)
  *             regular file on an NIO or TLS one   BODY_READ
@@ -310,7 +318,7 @@ final class Connection {
      * root says whether it still names the entry's file unchanged (then it is served from the
      * entry's descriptor, the response's size and mtime this statx's) or not (the entry is
      * dropped and the path opened as without the cache, which decides 403 and 404 as ever;
-     * see {@link FileCache} for why a hit can never reach outside the root).
+     * see {@link FileCache} for what a hit can and cannot reach).
      */
     private long validate(long r) {
         if (r == START) {

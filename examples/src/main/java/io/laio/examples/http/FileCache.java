@@ -37,9 +37,10 @@ import java.util.Arrays;
  * {@code open_file_cache} and lighttpd's stat cache.
  *
  * <p>A request for a cached path costs one {@code statx} of the path beneath the root (the
- * connection's, {@link #STATX_FLAGS}); when its identity is the entry's, the file is served
- * from the entry's descriptor: no {@code openat2}, no {@code close}. Anything else is a miss:
- * the entry is dropped and the path opened as without the cache.
+ * connection's, {@link #STATX_FLAGS}; a plain call in the lazy modes, see
+ * {@link ServeMode#laioConfig(int, int, Duration, Duration, boolean)}); when its identity is the
+ * entry's, the file is served from the entry's descriptor: no {@code openat2}, no {@code close}.
+ * Anything else is a miss: the entry is dropped and the path opened as without the cache.
  *
  * <p>Why a path {@code statx} that follows symlinks, with no {@code RESOLVE_BENEATH}, is safe:
  * a hit needs the very inode {@code openat2 RESOLVE_BENEATH} opened for this path, with the

@@ -200,7 +200,8 @@ public final class ThttpdCommand implements Callable<Integer> {
             server.run();
         } finally {
             System.err.println("thttpd " + m + ": " + server.requests() + " requests, " + server.timeouts() + " timeouts, "
-                    + server.buffersMade() + " request buffer sets" + (n > 1 ? ", connections per loop "
+                    + server.buffersMade() + " request buffer sets, file cache " + server.fileCacheHits() + " hits "
+                    + server.fileCacheMisses() + " misses" + (n > 1 ? ", connections per loop "
                     + Arrays.toString(server.acceptedPerLoop()) : "") + "; " + server.laioStats());
             done.countDown();
         }

@@ -293,7 +293,8 @@ public final class ThttpdServer {
         this.base = base;
         try {
             this.laio = Laio.attach(base, options.mode().laioConfig(share(options.maxHelpers(), loops),
-                    share(LaioConfig.builder().build().maxQueued(), loops), options.helperSpin(), options.loopSpin()));
+                    share(LaioConfig.builder().build().maxQueued(), loops), options.helperSpin(), options.loopSpin(),
+                    options.fileCache() > 0));
         } catch (RuntimeException e) {
             closeIfOwned(base, ownsBase);
             throw e;

@@ -76,6 +76,15 @@ class FileCacheTest {
             assertEquals(0, st.calls(Sys.SYS_close), "no file closed, no socket either: " + st);
             assertEquals(3, s.server.fileCacheHits());
             assertEquals(1 + 3, st.calls(Sys.SYS_statx), "the descriptor's once, then the path's per request");
+            long statx = Sys.SYS_statx;
+            switch (mode) {
+                case NB_B -> assertEquals(0, st.background(statx), "a plain call on the loop");
+                // the cached descriptor pins the path's dentries: no RESOLVE_CACHED probe (ServeMode.laioConfig)
+                case LAIO_LAIO, NB_LAIO -> assertEquals(0, st.probeHits(statx) + st.probeWouldBlock(statx) + st.background(statx), st::toString);
+                case NB_AMTED -> assertTrue(st.background(statx) >= 3, "every disk call on a helper, the path's statx too: " + st);
+                case LAIO_URING -> assertTrue(st.inline(statx) + st.background(statx) == 4, st::toString); // ring or, before the loop runs, lazy
+                default -> throw new AssertionError(mode);
+            }
         }
     }
 

@@ -48,6 +48,10 @@ import java.time.Duration;
  *  └──────────┴──────── an error response ────────┘
  * </pre>
  *
+ * With the {@link FileCache} on, OPEN first looks the path up: a cached file is VALIDATEd by one
+ * {@code statx} of its path and served from the cached descriptor (no openat2, no close),
+ * which the connection holds (acquired) until DONE or its close.
+ *
  * STAT goes back to OPEN for a directory's index.html; it goes to SEND itself with a 301, 403
  * or 500, with a head that has no body after it, or on a raw socket for a body that goes by
  * sendfile.
@@ -59,8 +63,12 @@ import java.time.Duration;
  *             head parsed, method and path valid  OPEN
  *             head, method or path refused        SEND (an error response)
  *             end of stream or a socket error     closed
- *  OPEN       opened                              STAT
+ *  OPEN       the path has a file cache entry     VALIDATE
+ *             opened                              STAT
+ *             EMFILE, the cache had idle files    OPEN (they are closed, the open made again, once)
  *             refused or failed                   SEND (403, 404, 500 or 503)
+ *  VALIDATE   the path's statx is the entry's     as STAT with a regular file, from the entry's descriptor
+ *             another identity, or statx failed   OPEN (the entry dropped; openat2 as without the cache)
  *  STAT       regular file, no body to send       SEND (304, 416, HEAD, an empty file)
  *             regular file on a plain raw socket  SMALL if the body fits behind the head, else SEND (corked)
  *             regular file on an NIO or TLS one   BODY_READ
@@ -109,6 +117,7 @@ final class Connection {
     private static final int BODY_SEND = 5;
     private static final int DONE = 6;
     private static final int SMALL = 7;
+    private static final int VALIDATE = 8;
 
     /** run(): no result yet, start the state's operation. */
     private static final long START = Long.MIN_VALUE + 1;
@@ -118,14 +127,10 @@ final class Connection {
 
     private static final EventCallback ON_LAIO = (ev, what, arg) -> ((Connection) arg).laioDone(ev);
     private static final EventCallback ON_TIMEOUT = (ev, what, arg) -> ((Connection) arg).timerFired();
-    private static final EventCallback ON_CLOSED = (ev, what, arg) -> {
-        if (ev.result() != 0) {
-            ThttpdServer.LOG.debug("close: errno {}", ev.error());
-        }
-    };
 
     private final ThttpdServer server;
     private final Laio laio;
+    private final FileCache cache;
     private final SocketIo io;
     private final WaitBuffers.Buffer wait;
     private final ResponseWriter response;
@@ -144,9 +149,8 @@ final class Connection {
     /** The handle and event of the last LAIO wait, re-pointed at the next ({@link Laio#gethandle(LaioHandle)}). */
     private LaioHandle spareHandle;
     private Event laioEvent;
-    /** The handle and event of the last close that went to the ring ({@link #closeDescriptor}), reused as the wait's. */
-    private LaioHandle closeHandle;
-    private Event closeEvent;
+    /** This connection's closes (its socket's, its files'), one handle and event reused as the wait's. */
+    private final DescriptorCloser closer;
     private boolean closed;
     private boolean headTimerArmed;
     private boolean corked;
@@ -165,6 +169,12 @@ final class Connection {
     private boolean keepAlive;
     private boolean triedIndex;
     private int fileFd = -1;
+    /** The {@link FileCache} entry {@code fileFd} belongs to (acquired: released by closeFile), or -1: the connection's own. */
+    private int entry = -1;
+    /** Whether the cache was asked about the path being opened (a miss, or a hit found changed): open it. */
+    private boolean lookedUp;
+    /** Whether an openat2 that found no descriptor was retried after the cache closed its idle ones. */
+    private boolean shedRetried;
     private long fileSize;
     private long mtime;
     private long bodyFrom;
@@ -176,6 +186,7 @@ final class Connection {
     Connection(ThttpdServer server, SocketIo io, WaitBuffers.Buffer wait) {
         this.server = server;
         this.laio = server.laio();
+        this.cache = server.fileCache();
         this.io = io;
         this.wait = wait;
         this.response = new ResponseWriter(server.dates());
@@ -183,6 +194,7 @@ final class Connection {
         this.inAddress = wait.address;
         io.owner = this;
         this.timer = Event.set(server.base(), null, Ev.TIMEOUT, ON_TIMEOUT, this);
+        this.closer = new DescriptorCloser(server.base(), laio);
     }
 
     void start() {
@@ -209,6 +221,7 @@ final class Connection {
                 case BODY_READ -> readChunk(r);
                 case BODY_SEND -> sendBody(r);
                 case SMALL -> readSmallBody(r);
+                case VALIDATE -> validate(r);
                 default -> finish();
             };
         }
@@ -255,6 +268,8 @@ final class Connection {
     private long request() {
         keepAlive = req.keepAlive && server.keepAlive() && !req.hasBody;
         triedIndex = false;
+        lookedUp = false;
+        shedRetried = false;
         if (req.method == HttpRequest.OTHER) {
             return error(405, keepAlive);
         }
@@ -270,6 +285,14 @@ final class Connection {
 
     private long open(long r) {
         if (r == START) {
+            if (!lookedUp) {
+                lookedUp = true;
+                entry = cache.acquire(path.bytes, path.length);
+                if (entry >= 0) {
+                    state = VALIDATE;
+                    return START;
+                }
+            }
             OpenHowLayout.set(buf.how, OpenFlags.O_RDONLY | OpenFlags.O_NONBLOCK | OpenFlags.O_CLOEXEC | OpenFlags.O_NOCTTY, 0,
                     OpenHowLayout.RESOLVE_BENEATH | OpenHowLayout.RESOLVE_NO_MAGICLINKS);
             MemorySegment.copy(path.bytes, 0, buf.pathSegment, ValueLayout.JAVA_BYTE, 0,
@@ -278,11 +301,41 @@ final class Connection {
                     OpenHowLayout.SIZE));
         }
         if (r < 0) {
+            if ((r == -Errno.EMFILE || r == -Errno.ENFILE) && !shedRetried && server.shedCachedFiles() > 0) {
+                shedRetried = true; // the descriptor budget wins over the cache: its idle files closed, the open once more
+                return START;
+            }
             int code = openFailure((int) -r);
             return error(triedIndex && code == 404 ? 403 : code, keepAlive); // a directory without index.html: no listing
         }
         fileFd = (int) r;
         state = STAT;
+        return START;
+    }
+
+    /**
+     * VALIDATE: the path has a {@link FileCache} entry; one {@code statx} of the path beneath the
+     * root says whether it still names the entry's file unchanged (then it is served from the
+     * entry's descriptor, the response's size and mtime this statx's) or not (the entry is
+     * dropped and the path opened as without the cache, which decides 403 and 404 as ever;
+     * see {@link FileCache} for what a hit can and cannot reach).
+     */
+    private long validate(long r) {
+        if (r == START) {
+            MemorySegment.copy(path.bytes, 0, buf.pathSegment, ValueLayout.JAVA_BYTE, 0, path.length + 1);
+            return viaLaio(laio.syscall(Sys.SYS_statx, server.rootFd(), buf.pathSegment.address(), FileCache.STATX_FLAGS,
+                    FileCache.STATX_MASK, buf.statx.address()));
+        }
+        if (r == 0 && cache.validate(entry, buf.statx)) {
+            fileFd = cache.fd(entry);
+            return regularFile();
+        }
+        if (r != 0) {
+            cache.drop(entry); // gone, or unreachable: openat2 tells which
+        }
+        cache.release(entry);
+        entry = -1;
+        state = OPEN;
         return START;
     }
 
@@ -297,8 +350,9 @@ final class Connection {
 
     private long stat(long r) {
         if (r == START) {
-            return viaLaio(laio.syscall(Sys.SYS_statx, fileFd, buf.emptyPath.address(), AtFlags.AT_EMPTY_PATH,
-                    StatxLayout.STATX_TYPE | StatxLayout.STATX_MODE | StatxLayout.STATX_SIZE | StatxLayout.STATX_MTIME,
+            int mask = cache.enabled() ? FileCache.STATX_MASK
+                    : StatxLayout.STATX_TYPE | StatxLayout.STATX_MODE | StatxLayout.STATX_SIZE | StatxLayout.STATX_MTIME;
+            return viaLaio(laio.syscall(Sys.SYS_statx, fileFd, buf.emptyPath.address(), AtFlags.AT_EMPTY_PATH, mask,
                     buf.statx.address()));
         }
         if (r < 0) {
@@ -315,12 +369,19 @@ final class Connection {
             }
             triedIndex = true;
             path.appendIndex();
+            lookedUp = false;
             state = OPEN;
             return START;
         }
         if (type != StatxLayout.S_IFREG) {
             return error(403, keepAlive); // devices, fifos, sockets: never served
         }
+        entry = cache.insert(path.bytes, path.length, fileFd, buf.statx);
+        return regularFile();
+    }
+
+    /** A regular file, open in {@code fileFd} and described by {@code buf.statx}: its response. */
+    private long regularFile() {
         fileSize = StatxLayout.size(buf.statx);
         mtime = StatxLayout.mtimeSeconds(buf.statx);
         return respond();
@@ -605,40 +666,19 @@ final class Connection {
     }
 
     private void closeFile() {
-        if (fileFd >= 0) {
+        if (entry >= 0) {
+            cache.release(entry); // the cache's descriptor: closed by the cache, once it is dropped and unused
+            entry = -1;
+            fileFd = -1;
+        } else if (fileFd >= 0) {
             closeDescriptor(fileFd);
             fileFd = -1;
         }
     }
 
-    /**
-     * Closes {@code fd} through the Laio, not waiting for the outcome. On the ring
-     * ({@link ServeMode#LAIO_URING}) the close goes with the pass's wait and posts nothing when it
-     * works ({@link Laio#closeUnawaited}: the Laio logs a failure). Where the kernel cannot skip
-     * a success it completes as an event of its own, which only logs a failure; its handle and
-     * event are reused, and the rare close made while the last one is still pending gets a new
-     * event (the connection's socket closed in the pass its file was).
-     */
+    /** Closes {@code fd} through the Laio, not waiting for the outcome ({@link DescriptorCloser}). */
     void closeDescriptor(int fd) {
-        long r = laio.closeUnawaited(fd);
-        if (r == 0) {
-            return;
-        }
-        if (Laio.errno() != Errno.EINPROGRESS) {
-            ThttpdServer.LOG.debug("close fd {}: errno {}", fd, Laio.errno());
-            return;
-        }
-        if (closeEvent != null && closeEvent.pending(Ev.LAIO)) {
-            Event.set(server.base(), laio.gethandle(), Ev.LAIO, ON_CLOSED, null).add();
-            return;
-        }
-        closeHandle = laio.gethandle(closeHandle);
-        if (closeEvent == null) {
-            closeEvent = Event.set(server.base(), closeHandle, Ev.LAIO, ON_CLOSED, null);
-        } else if (closeEvent.source() != closeHandle) {
-            closeEvent.assign(closeHandle, Ev.LAIO, ON_CLOSED, null);
-        }
-        closeEvent.add();
+        closer.close(fd);
     }
 
     String peer() {

@@ -49,14 +49,26 @@ final class DescriptorBudget {
     private DescriptorBudget() {}
 
     static int connections(Laio setup, Arena arena) {
+        long budget = budget(setup, arena);
+        return (int) Math.max(1, budget - budget / FILE_SHARE);
+    }
+
+    /**
+     * The descriptors kept for files open at once: the quarter of the budget
+     * {@link #connections} leaves. The {@link FileCache} holds at most half of it.
+     */
+    static int files(Laio setup, Arena arena) {
+        return (int) Math.max(0, budget(setup, arena) / FILE_SHARE);
+    }
+
+    private static long budget(Laio setup, Arena arena) {
         MemorySegment rlimit = arena.allocate(16, 8);
         if (setup.syscall(Sys.SYS_prlimit64, 0, RLIMIT_NOFILE, 0, rlimit.address()) != 0) {
             throw new IllegalStateException("prlimit64(RLIMIT_NOFILE): " + Errno.name(Laio.errno()));
         }
         long soft = rlimit.get(ValueLayout.JAVA_LONG, 0);
         long open = openNow();
-        long budget = Math.min(soft, Integer.MAX_VALUE) - open - RESERVE;
-        return (int) Math.max(1, budget - budget / FILE_SHARE);
+        return Math.min(soft, Integer.MAX_VALUE) - open - RESERVE;
     }
 
     private static long openNow() {

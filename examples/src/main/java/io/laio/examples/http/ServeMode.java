@@ -102,12 +102,31 @@ public enum ServeMode {
 
     /** As {@link #laioConfig(int, int)}, with the helper and loop spins given (null: LaioConfig's defaults). */
     LaioConfig laioConfig(int maxHelpers, int maxQueued, java.time.Duration helperSpin, java.time.Duration loopSpin) {
+        return laioConfig(maxHelpers, maxQueued, helperSpin, loopSpin, false);
+    }
+
+    /**
+     * As {@link #laioConfig(int, int, java.time.Duration, java.time.Duration)}; with
+     * {@code fileCache} the lazy modes make {@code statx} a plain call too. Its only path form is
+     * the {@link FileCache}'s check of a cached path, whose descriptor pins the path's dentries
+     * (a file's dentry holds its parent's, up to the root): the lookup of an unchanged path
+     * finds each of them in the dentry cache and cannot wait for the disk, so LAIO's probe for a
+     * path ({@code openat2(O_PATH|RESOLVE_CACHED)}, {@code statx}, {@code close}) would spend
+     * three calls learning what is already known. A path changed since (a rename, a new
+     * directory) may need a lookup from the disk, on the loop, once: then the entry is dropped.
+     * The descriptor form ({@code AT_EMPTY_PATH}) is a plain call under LAZY already.
+     */
+    LaioConfig laioConfig(int maxHelpers, int maxQueued, java.time.Duration helperSpin, java.time.Duration loopSpin,
+            boolean fileCache) {
         LaioConfig.Builder b = LaioConfig.builder().policy(diskPolicy).maxHelpers(maxHelpers).maxQueued(maxQueued)
                 .closesThroughLaio(true);
         if (this == LAIO_URING) {
             b.ringMode(RingMode.DEFERRED); // a close too: it goes with the pass's wait (Connection awaits it)
         } else {
             b.policy(Sys.SYS_close, Policy.INLINE);
+        }
+        if (fileCache && diskPolicy == Policy.LAZY && this != LAIO_URING) {
+            b.policy(Sys.SYS_statx, Policy.INLINE);
         }
         if (helperSpin != null) {
             b.helperSpin(helperSpin);

@@ -97,6 +97,12 @@ public final class ThttpdCommand implements Callable<Integer> {
             + "(TCP_DEFER_ACCEPT): the accept and the first request in one loop wake-up; a silent client is taken after ~1 s")
     boolean deferAccept;
 
+    @Option(names = "--file-cache", defaultValue = "" + ThttpdServer.FILE_CACHE,
+            description = "open files kept between requests on each loop, 0..65536: a request for one costs a statx of its path "
+                    + "instead of openat2, statx and close; at most half the descriptors kept for files; 0 turns it off "
+                    + "(default: ${DEFAULT-VALUE})")
+    int fileCache;
+
     @Mixin
     LoopsOption loops;
 
@@ -156,6 +162,7 @@ public final class ThttpdCommand implements Callable<Integer> {
         check.range("--max-helpers", maxHelpers, 1, 4096);
         check.range("--max-request-buffers", maxRequestBuffers, 1, ThttpdServer.MAX_SETS);
         check.atLeast("--max-connections", maxConnections, -1);
+        check.range("--file-cache", fileCache, 0, ThttpdServer.MAX_FILE_CACHE);
         if (deferAccept && mode != ServeMode.LAIO_LAIO) {
             throw check.fail("--defer-accept works with --mode laio-laio only, not " + mode);
         }
@@ -169,7 +176,7 @@ public final class ThttpdCommand implements Callable<Integer> {
         ServeMode m = mode;
         ThttpdServer.Options o = new ThttpdServer.Options(m, bind, port, root,
                 keepAlive == KeepAlive.ON, idleTimeout, headerTimeout, accessLog, maxHelpers, maxConnections, tlsContext,
-                spins.helperSpin(), spins.loopSpin(), spins.spinBeforeSleep(), maxRequestBuffers, deferAccept);
+                spins.helperSpin(), spins.loopSpin(), spins.spinBeforeSleep(), maxRequestBuffers, deferAccept, fileCache);
         ThttpdGroup server;
         try {
             server = new ThttpdGroup(o, n, loops.accept() == LoopsOption.Accept.HANDOFF, pin ? CpuPinning.roundRobin() : null);
@@ -193,7 +200,8 @@ public final class ThttpdCommand implements Callable<Integer> {
             server.run();
         } finally {
             System.err.println("thttpd " + m + ": " + server.requests() + " requests, " + server.timeouts() + " timeouts, "
-                    + server.buffersMade() + " request buffer sets" + (n > 1 ? ", connections per loop "
+                    + server.buffersMade() + " request buffer sets, file cache " + server.fileCacheHits() + " hits "
+                    + server.fileCacheMisses() + " misses" + (n > 1 ? ", connections per loop "
                     + Arrays.toString(server.acceptedPerLoop()) : "") + "; " + server.laioStats());
             done.countDown();
         }

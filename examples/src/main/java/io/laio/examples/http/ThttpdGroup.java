@@ -175,6 +175,16 @@ public final class ThttpdGroup {
         return servers.stream().mapToLong(ThttpdServer::buffersMade).sum();
     }
 
+    /** Requests served from a cached descriptor, on every loop ({@link ThttpdServer#fileCacheHits()}). */
+    public long fileCacheHits() {
+        return servers.stream().mapToLong(ThttpdServer::fileCacheHits).sum();
+    }
+
+    /** Lookups of the file cache that missed, on every loop ({@link ThttpdServer#fileCacheMisses()}). */
+    public long fileCacheMisses() {
+        return servers.stream().mapToLong(ThttpdServer::fileCacheMisses).sum();
+    }
+
     /**
      * Connections open now on all loops: in hand-off mode the count the connection limit is held
      * against; else the sum of each loop's count (approximate while it runs).

@@ -87,19 +87,34 @@ public final class ThttpdServer {
      *                      60 KB of native memory with raw sockets, 170 KB with NIO ones
      * @param deferAccept   {@link ServeMode#LAIO_LAIO} only: each listener takes a connection once its
      *                      first bytes are there ({@code TCP_DEFER_ACCEPT}, see {@link LaioListener}); off by default
+     * @param fileCache     open files kept between requests on each loop ({@link FileCache}, {@code --file-cache}),
+     *                      0..65536, default {@value #FILE_CACHE}; at most half of the descriptors
+     *                      {@link DescriptorBudget} keeps for files (its share on N loops); 0: every request opens and closes its file
      */
     public record Options(ServeMode mode, InetAddress bind, int port, Path root, boolean keepAlive,
             Duration idleTimeout, Duration headerTimeout, boolean accessLog, int maxHelpers, int maxConnections,
             SSLContext tls, Duration helperSpin, Duration loopSpin, Duration spinBeforeSleep, int maxRequestBuffers,
-            boolean deferAccept) {
-        /** Checks {@code maxRequestBuffers}, and that only laio-laio defers its accepts. */
+            boolean deferAccept, int fileCache) {
+        /** Checks {@code maxRequestBuffers} and {@code fileCache}, and that only laio-laio defers its accepts. */
         public Options {
+            if (fileCache < 0 || fileCache > MAX_FILE_CACHE) {
+                throw new IllegalArgumentException("fileCache must be 0.." + MAX_FILE_CACHE + ", was " + fileCache);
+            }
             if (maxRequestBuffers < 1 || maxRequestBuffers > MAX_SETS) {
                 throw new IllegalArgumentException("maxRequestBuffers must be 1.." + MAX_SETS + ", was " + maxRequestBuffers);
             }
             if (deferAccept && mode != ServeMode.LAIO_LAIO) {
                 throw new IllegalArgumentException("deferAccept is for --mode laio-laio only, not " + mode);
             }
+        }
+
+        /** With the default file cache ({@value #FILE_CACHE} per loop). */
+        public Options(ServeMode mode, InetAddress bind, int port, Path root, boolean keepAlive,
+                Duration idleTimeout, Duration headerTimeout, boolean accessLog, int maxHelpers, int maxConnections,
+                SSLContext tls, Duration helperSpin, Duration loopSpin, Duration spinBeforeSleep, int maxRequestBuffers,
+                boolean deferAccept) {
+            this(mode, bind, port, root, keepAlive, idleTimeout, headerTimeout, accessLog, maxHelpers, maxConnections, tls,
+                    helperSpin, loopSpin, spinBeforeSleep, maxRequestBuffers, deferAccept, FILE_CACHE);
         }
 
         /** Without deferred accepts. */
@@ -139,16 +154,16 @@ public final class ThttpdServer {
         }
 
         public Options withRoot(Path r) {
-            return new Options(mode, bind, port, r, keepAlive, idleTimeout, headerTimeout, accessLog, maxHelpers, maxConnections, tls, helperSpin, loopSpin, spinBeforeSleep, maxRequestBuffers, deferAccept);
+            return new Options(mode, bind, port, r, keepAlive, idleTimeout, headerTimeout, accessLog, maxHelpers, maxConnections, tls, helperSpin, loopSpin, spinBeforeSleep, maxRequestBuffers, deferAccept, fileCache);
         }
 
         public Options withKeepAlive(boolean k) {
-            return new Options(mode, bind, port, root, k, idleTimeout, headerTimeout, accessLog, maxHelpers, maxConnections, tls, helperSpin, loopSpin, spinBeforeSleep, maxRequestBuffers, deferAccept);
+            return new Options(mode, bind, port, root, k, idleTimeout, headerTimeout, accessLog, maxHelpers, maxConnections, tls, helperSpin, loopSpin, spinBeforeSleep, maxRequestBuffers, deferAccept, fileCache);
         }
 
         public Options withTimeouts(Duration idle, Duration header) {
             return new Options(mode, bind, port, root, keepAlive, idle, header, accessLog, maxHelpers, maxConnections, tls, helperSpin, loopSpin, spinBeforeSleep,
-                    maxRequestBuffers, deferAccept);
+                    maxRequestBuffers, deferAccept, fileCache);
         }
 
         /**
@@ -158,25 +173,31 @@ public final class ThttpdServer {
          */
         public Options withSpins(Duration helper, Duration loop, Duration beforeSleep) {
             return new Options(mode, bind, port, root, keepAlive, idleTimeout, headerTimeout, accessLog, maxHelpers, maxConnections,
-                    tls, helper, loop, beforeSleep, maxRequestBuffers, deferAccept);
+                    tls, helper, loop, beforeSleep, maxRequestBuffers, deferAccept, fileCache);
         }
 
         /** HTTPS with {@code context}'s key and certificate; null for plain HTTP. */
         public Options withTls(SSLContext context) {
             return new Options(mode, bind, port, root, keepAlive, idleTimeout, headerTimeout, accessLog, maxHelpers, maxConnections,
-                    context, helperSpin, loopSpin, spinBeforeSleep, maxRequestBuffers, deferAccept);
+                    context, helperSpin, loopSpin, spinBeforeSleep, maxRequestBuffers, deferAccept, fileCache);
         }
 
         /** At most {@code n} request buffer sets over the process's loops, 1..1024 ({@link #maxRequestBuffers()}). */
         public Options withMaxRequestBuffers(int n) {
             return new Options(mode, bind, port, root, keepAlive, idleTimeout, headerTimeout, accessLog, maxHelpers, maxConnections,
-                    tls, helperSpin, loopSpin, spinBeforeSleep, n, deferAccept);
+                    tls, helperSpin, loopSpin, spinBeforeSleep, n, deferAccept, fileCache);
+        }
+
+        /** With {@code n} open files cached per loop, 0..65536 ({@link #fileCache()}; 0: none). */
+        public Options withFileCache(int n) {
+            return new Options(mode, bind, port, root, keepAlive, idleTimeout, headerTimeout, accessLog, maxHelpers, maxConnections,
+                    tls, helperSpin, loopSpin, spinBeforeSleep, maxRequestBuffers, deferAccept, n);
         }
 
         /** With {@link #deferAccept()} on or off ({@link ServeMode#LAIO_LAIO} only). */
         public Options withDeferAccept(boolean on) {
             return new Options(mode, bind, port, root, keepAlive, idleTimeout, headerTimeout, accessLog, maxHelpers, maxConnections,
-                    tls, helperSpin, loopSpin, spinBeforeSleep, maxRequestBuffers, on);
+                    tls, helperSpin, loopSpin, spinBeforeSleep, maxRequestBuffers, on, fileCache);
         }
     }
 
@@ -195,6 +216,10 @@ public final class ThttpdServer {
      * memory-limited host, where 256 clients on a slow disk kept a set each for most of them).
      */
     static final int MAX_SETS = 1024;
+    /** Open files cached per loop by default ({@link Options#fileCache}). */
+    public static final int FILE_CACHE = 256;
+    /** The most {@link Options#fileCache} takes. */
+    public static final int MAX_FILE_CACHE = 65536;
     private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(10);
 
     private final Options options;
@@ -202,6 +227,7 @@ public final class ThttpdServer {
     private final Laio laio;
     private final Arena arena = Arena.ofShared();
     private final DocRoot root;
+    private final FileCache fileCache;
     private final Listener listener;
     private final HttpDates dates = new HttpDates();
     private final Set<Connection> connections = new HashSet<>();
@@ -267,7 +293,8 @@ public final class ThttpdServer {
         this.base = base;
         try {
             this.laio = Laio.attach(base, options.mode().laioConfig(share(options.maxHelpers(), loops),
-                    share(LaioConfig.builder().build().maxQueued(), loops), options.helperSpin(), options.loopSpin()));
+                    share(LaioConfig.builder().build().maxQueued(), loops), options.helperSpin(), options.loopSpin(),
+                    options.fileCache() > 0));
         } catch (RuntimeException e) {
             closeIfOwned(base, ownsBase);
             throw e;
@@ -281,6 +308,10 @@ public final class ThttpdServer {
             this.gate = handOffGroup == null ? null : handOffGroup.gate(limit);
             this.maxConnections = gate != null || limit <= 0 ? limit : share(limit, loops);
             this.root = DocRoot.open(setup, arena, options.root());
+            // cached descriptors never take more than half of what the budget keeps for files:
+            // the other half stays for requests in progress, whose opens must not fail for the cache
+            int files = options.fileCache() == 0 ? 0 : Math.min(options.fileCache(), share(DescriptorBudget.files(setup, arena) / 2, loops));
+            this.fileCache = new FileCache(files, base, laio, arena);
         } catch (IOException | RuntimeException e) {
             laio.close();
             closeIfOwned(base, ownsBase);
@@ -389,6 +420,7 @@ public final class ThttpdServer {
             listener.close();
         }
         handOver.del();
+        fileCache.stopSweeping(); // a group's loop ends once nothing is pending: a periodic timer would hold it
         waitingForBuffers.clear();
         for (Connection c : new ArrayList<>(connections)) {
             c.close();
@@ -402,6 +434,7 @@ public final class ThttpdServer {
         if (closed) {
             return;
         }
+        fileCache.closeAll(laio);
         root.close(laio);
         laio.close(); // waits for calls still running on helpers
         closed = true;
@@ -448,6 +481,29 @@ public final class ThttpdServer {
 
     int rootFd() {
         return root.fd();
+    }
+
+    FileCache fileCache() {
+        return fileCache;
+    }
+
+    /** Descriptors ran short: the file cache closes its idle ones first. How many it closed. */
+    int shedCachedFiles() {
+        int n = fileCache.shed();
+        if (n > 0) {
+            LOG.debug("out of descriptors: closed {} cached files", n);
+        }
+        return n;
+    }
+
+    /** Requests served from a cached descriptor ({@link FileCache}). */
+    public long fileCacheHits() {
+        return fileCache.hits();
+    }
+
+    /** Requests whose path had no cache entry, or one whose file had changed. */
+    public long fileCacheMisses() {
+        return fileCache.misses();
     }
 
     HttpDates dates() {
@@ -673,6 +729,7 @@ public final class ThttpdServer {
     }
 
     void acceptFailed(String why) {
+        shedCachedFiles(); // most likely EMFILE: the cache gives its descriptors back before the connections wait
         if (acceptFailures++ % 100 == 0) {
             LOG.warn("accept failed ({}); pausing accepts for {} ms, {} connections open", why,
                     ACCEPT_BACKOFF.toMillis(), connections.size());

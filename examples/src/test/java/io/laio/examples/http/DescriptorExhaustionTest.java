@@ -33,11 +33,14 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * The server runs out of descriptors ({@code ulimit -n} in a child process) while clients keep
  * connecting: accept fails with EMFILE, the server pauses accepting, keeps serving, and once
- * clients leave it accepts and answers the ones that waited in the backlog.
+ * clients leave it accepts and answers the ones that waited in the backlog. The open-file cache,
+ * filled first, never costs a connection its descriptor.
  */
 class DescriptorExhaustionTest {
     private static final int FD_LIMIT = 256;
     private static final int CLIENTS = 400;
+    /** Files asked for before the clients come: more than the limit leaves room for beside them. */
+    private static final int FILES = 150;
 
     @TempDir
     Path root;
@@ -62,6 +65,9 @@ class DescriptorExhaustionTest {
      */
     private String run(ServeMode mode, String maxConnections, boolean exhaust) throws Exception {
         Files.writeString(root.resolve("a.txt"), "hello");
+        for (int i = 0; i < FILES; i++) {
+            Files.writeString(root.resolve("f" + i + ".txt"), "file " + i);
+        }
         List<RawHttp> clients = new ArrayList<>();
         LimitedChild server = new LimitedChild(FD_LIMIT, "thttpd", "--mode", mode.flag(), "--port", "0", "--root",
                 root.toString(), "--max-connections", maxConnections);
@@ -72,6 +78,11 @@ class DescriptorExhaustionTest {
                 // while descriptors remain (from the shaded jar, open already, nothing is needed)
                 assertEquals(200, warm.request("/a.txt").status());
                 assertEquals(404, warm.request("/missing").status());
+                // the file cache (256 a loop by default) keeps at most half the descriptors kept for
+                // files: these fill it, and the connections that come next still find theirs
+                for (int i = 0; i < FILES; i++) {
+                    assertEquals("file " + i, warm.request("/f" + i + ".txt").text());
+                }
             }
             try {
                 for (int i = 0; i < CLIENTS; i++) {

@@ -50,6 +50,7 @@ class ThttpdExitLineTest {
     void oneLoopHasNoSpreadToTell() throws Exception {
         String log = serve(2, "--loops", "1");
         assertTrue(log.contains("2 requests"), log);
+        assertTrue(log.contains("file cache 1 hits 1 misses"), "the second request's file came from the cache: " + log);
         assertEquals(-1, log.indexOf("connections per loop"), log);
     }
 

@@ -124,7 +124,9 @@ class ThttpdServerTest {
     @ParameterizedTest
     @EnumSource(ServeMode.class)
     void eachModeMakesItsSystemCallsTheWayItSays(ServeMode mode) throws Exception {
-        try (RunningServer s = RunningServer.start(mode, root); RawHttp c = new RawHttp(s.port())) {
+        // without the file cache (--file-cache 0): each request opens, stats and closes its file, as before it
+        try (RunningServer s = new RunningServer(ThttpdServer.Options.of(mode).withRoot(root).withFileCache(0));
+                RawHttp c = new RawHttp(s.port())) {
             long listenerOptions = s.server.laioStats().calls(Sys.SYS_setsockopt);
             for (int i = 0; i < 5; i++) {
                 assertEquals(100_000, c.request("/data.bin").body().length);

@@ -19,17 +19,21 @@ package io.laio.examples.http;
 import io.laio.Errno;
 import io.laio.Laio;
 import io.laio.Sys;
+import io.laio.abi.AtFlags;
 import io.laio.abi.OpenFlags;
+import io.laio.abi.StatxLayout;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -41,14 +45,38 @@ final class DocRoot {
     private static final String SITE = "/io/laio/examples/http/site/";
     private static final List<String> SITE_FILES = List.of("index.html", "style.css", "hello.txt", "docs/index.html");
 
+    /**
+     * File systems on which looking up a path whose dentries are all in the dentry cache never
+     * waits: they revalidate no dentry (no {@code d_revalidate}), so a lookup of an unchanged
+     * path that an open descriptor pins finds every component in memory. FUSE, NFS, CIFS, 9p,
+     * Ceph and overlayfs revalidate (a FUSE entry past its timeout is a round trip to the daemon),
+     * and any type not named here is taken to.
+     */
+    static final Set<String> LOCAL_TYPES = Set.of("ext2", "ext3", "ext4", "xfs", "btrfs", "f2fs", "tmpfs", "ramfs");
+
     private final Path path;
     private final int fd;
     private final boolean temporary;
+    private final long device;
 
-    private DocRoot(Path path, int fd, boolean temporary) {
+    private DocRoot(Path path, int fd, boolean temporary, long device) {
         this.path = path;
         this.fd = fd;
         this.temporary = temporary;
+        this.device = device;
+    }
+
+    /**
+     * Whether {@code root} (null: the temporary directory the embedded site goes to) is on a
+     * file system of {@link #LOCAL_TYPES}; false when its type cannot be learned.
+     */
+    static boolean dentriesStayLocal(Path root) {
+        Path dir = root != null ? root : Path.of(System.getProperty("java.io.tmpdir"));
+        try {
+            return LOCAL_TYPES.contains(Files.getFileStore(dir).type());
+        } catch (IOException | SecurityException e) {
+            return false;
+        }
     }
 
     /** Opens {@code root} (null: the embedded site) with a plain call through {@code setup}. */
@@ -61,7 +89,14 @@ final class DocRoot {
         if (fd < 0) {
             throw new IOException("cannot open the document root " + dir + ": " + Errno.name(Laio.errno()));
         }
-        return new DocRoot(dir, (int) fd, temporary);
+        MemorySegment stx = arena.allocate(StatxLayout.LAYOUT);
+        if (setup.syscall(Sys.SYS_statx, fd, arena.allocateFrom("").address(), AtFlags.AT_EMPTY_PATH,
+                StatxLayout.STATX_TYPE, stx.address()) != 0) {
+            int e = Laio.errno();
+            setup.close((int) fd);
+            throw new IOException("cannot stat the document root " + dir + ": " + Errno.name(e));
+        }
+        return new DocRoot(dir, (int) fd, temporary, stx.get(ValueLayout.JAVA_LONG_UNALIGNED, FileCache.DEV_AT));
     }
 
     private static Path extractSite() throws IOException {
@@ -81,6 +116,11 @@ final class DocRoot {
 
     int fd() {
         return fd;
+    }
+
+    /** The root's device: {@code stx_dev_major} and {@code stx_dev_minor} as one word, as {@link FileCache} compares them. */
+    long device() {
+        return device;
     }
 
     Path path() {

@@ -89,7 +89,8 @@ final class FileCache {
     private static final long CTIME_AT = offset("stx_ctime");
     /** stx_ctime and stx_mtime, adjacent (their reserved words the kernel zeroes). */
     private static final long TIMES_END = offset("stx_rdev_major");
-    private static final long DEV_AT = offset("stx_dev_major");
+    /** stx_dev_major and stx_dev_minor, adjacent: one word names a device. */
+    static final long DEV_AT = offset("stx_dev_major");
     private static final long DEV_END = offset("stx_mnt_id");
 
     private static final byte FREE = 0;
@@ -98,7 +99,11 @@ final class FileCache {
     /** Out of the table, still in use: closed when its last user releases it. */
     private static final byte DETACHED = 2;
 
+    /** {@link FileCache#FileCache}'s {@code onlyDevice} for "any device". */
+    static final long ANY_DEVICE = -1;
+
     private final int capacity;
+    private final long onlyDevice;
     private final DescriptorCloser closer;
     private final Event sweeper;
     private final byte[] state;
@@ -119,9 +124,16 @@ final class FileCache {
     private volatile long hits;
     private volatile long misses;
 
-    /** {@code capacity} entries at most; 0 caches nothing (every call then does nothing). */
-    FileCache(int capacity, EventBase base, Laio laio, Arena arena) {
+    /**
+     * {@code capacity} entries at most; 0 caches nothing (every call then does nothing). With
+     * {@code onlyDevice} other than {@link #ANY_DEVICE} only files on that device are cached: the
+     * root's, when the check's {@code statx} is a plain call on the loop, which is safe only on
+     * the root's own file system ({@link DocRoot#dentriesStayLocal}); a file reached through a
+     * mount beneath the root (a FUSE or NFS mount, say) is then served uncached, its opens lazy.
+     */
+    FileCache(int capacity, EventBase base, Laio laio, Arena arena, long onlyDevice) {
         this.capacity = capacity;
+        this.onlyDevice = onlyDevice;
         this.closer = new DescriptorCloser(base, laio);
         this.state = new byte[capacity];
         this.fds = new int[capacity];
@@ -199,11 +211,13 @@ final class FileCache {
     /**
      * Caches {@code fd}, just opened for {@code key[0..length)} and described by {@code statx}
      * (its own, a regular file), acquired for the caller; -1 when it is not cached (no slot
-     * free of users, the key cached meanwhile by another connection, or an identity the file
+     * free of users, the key cached meanwhile by another connection, a file on another device
+     * than the one it is confined to, or an identity the file
      * system does not give in full): the caller then closes {@code fd} itself, as without a cache.
      */
     int insert(byte[] key, int length, int fd, MemorySegment statx) {
-        if (capacity == 0 || (statx.get(ValueLayout.JAVA_INT, MASK_AT) & STATX_MASK) != STATX_MASK) {
+        if (capacity == 0 || (statx.get(ValueLayout.JAVA_INT, MASK_AT) & STATX_MASK) != STATX_MASK
+                || onlyDevice != ANY_DEVICE && statx.get(ValueLayout.JAVA_LONG_UNALIGNED, DEV_AT) != onlyDevice) {
             return -1;
         }
         int h = hash(key, length);

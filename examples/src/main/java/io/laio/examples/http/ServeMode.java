@@ -105,9 +105,15 @@ public enum ServeMode {
         return laioConfig(maxHelpers, maxQueued, helperSpin, loopSpin, false);
     }
 
+    /** Whether this mode makes the {@link FileCache}'s check a plain call where it may (the lazy modes but laio-uring). */
+    boolean plainCacheCheck() {
+        return diskPolicy == Policy.LAZY && this != LAIO_URING;
+    }
+
     /**
      * As {@link #laioConfig(int, int, java.time.Duration, java.time.Duration)}; with
-     * {@code fileCache} the lazy modes make {@code statx} a plain call too. Its only path form is
+     * {@code fileCache} (the caller passes it only for a root whose file system revalidates no
+     * dentry, {@link DocRoot#dentriesStayLocal}) the lazy modes make {@code statx} a plain call too. Its only path form is
      * the {@link FileCache}'s check of a cached path, whose descriptor pins the path's dentries
      * (a file's dentry holds its parent's, up to the root): the lookup of an unchanged path
      * finds each of them in the dentry cache and cannot wait for the disk, so LAIO's probe for a
@@ -125,7 +131,7 @@ public enum ServeMode {
         } else {
             b.policy(Sys.SYS_close, Policy.INLINE);
         }
-        if (fileCache && diskPolicy == Policy.LAZY && this != LAIO_URING) {
+        if (fileCache && plainCacheCheck()) {
             b.policy(Sys.SYS_statx, Policy.INLINE);
         }
         if (helperSpin != null) {

@@ -291,10 +291,12 @@ public final class ThttpdServer {
         this.maxSets = share(options.maxRequestBuffers(), loops);
         this.waitBuffers = new WaitBuffers(arena);
         this.base = base;
+        // the cache's check may be a plain statx on the loop only where a pinned path's lookup cannot wait
+        boolean plainCheck = options.fileCache() > 0 && DocRoot.dentriesStayLocal(options.root());
         try {
             this.laio = Laio.attach(base, options.mode().laioConfig(share(options.maxHelpers(), loops),
                     share(LaioConfig.builder().build().maxQueued(), loops), options.helperSpin(), options.loopSpin(),
-                    options.fileCache() > 0));
+                    plainCheck));
         } catch (RuntimeException e) {
             closeIfOwned(base, ownsBase);
             throw e;
@@ -311,7 +313,8 @@ public final class ThttpdServer {
             // cached descriptors never take more than half of what the budget keeps for files:
             // the other half stays for requests in progress, whose opens must not fail for the cache
             int files = options.fileCache() == 0 ? 0 : Math.min(options.fileCache(), share(DescriptorBudget.files(setup, arena) / 2, loops));
-            this.fileCache = new FileCache(files, base, laio, arena);
+            this.fileCache = new FileCache(files, base, laio, arena,
+                    plainCheck && options.mode().plainCacheCheck() ? root.device() : FileCache.ANY_DEVICE);
         } catch (IOException | RuntimeException e) {
             laio.close();
             closeIfOwned(base, ownsBase);

@@ -97,7 +97,7 @@ class FileCacheUnitTest {
 
     @Test
     void holdsAtMostItsCapacityAndGivesAFileUsedAgainASecondChance() throws IOException {
-        FileCache c = new FileCache(2, base, laio, arena);
+        FileCache c = new FileCache(2, base, laio, arena, FileCache.ANY_DEVICE);
         int a = open("a");
         int ea = insert(c, "a", a);
         c.release(ea);
@@ -121,7 +121,7 @@ class FileCacheUnitTest {
 
     @Test
     void anEntryInUseIsNeverClosedUnderItsUser() throws IOException {
-        FileCache c = new FileCache(1, base, laio, arena);
+        FileCache c = new FileCache(1, base, laio, arena, FileCache.ANY_DEVICE);
         int a = open("a");
         int ea = insert(c, "a", a); // in use by its opener
         int b = open("b");
@@ -137,7 +137,7 @@ class FileCacheUnitTest {
 
     @Test
     void aChangedIdentityIsAMissThatDropsTheEntry() throws IOException {
-        FileCache c = new FileCache(4, base, laio, arena);
+        FileCache c = new FileCache(4, base, laio, arena, FileCache.ANY_DEVICE);
         int a = open("a");
         c.release(insert(c, "a", a));
         int other = open("other");
@@ -151,7 +151,7 @@ class FileCacheUnitTest {
 
     @Test
     void sheddingClosesEveryIdleEntry() throws IOException {
-        FileCache c = new FileCache(8, base, laio, arena);
+        FileCache c = new FileCache(8, base, laio, arena, FileCache.ANY_DEVICE);
         int[] fds = new int[5];
         int busy = -1;
         for (int i = 0; i < fds.length; i++) {
@@ -170,6 +170,32 @@ class FileCacheUnitTest {
         }
         assertNotEquals(-1, c.acquire(key("f0"), 2));
         c.release(busy);
+    }
+
+    /**
+     * Confined to one device (the root's, when its check is a plain call on the loop), the cache
+     * keeps files of that device only: a file reached through another mount is served uncached.
+     */
+    @Test
+    void confinedToADeviceItKeepsOnlyFilesOfThatDevice() throws IOException {
+        int here = open("here");
+        long device = statx.get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, FileCache.DEV_AT);
+        FileCache c = new FileCache(4, base, laio, arena, device);
+        int e = insert(c, "here", here);
+        assertNotEquals(-1, e, "a file of the device");
+        c.release(e);
+        FileCache elsewhere = new FileCache(4, base, laio, arena, device + 1);
+        int other = open("other");
+        assertEquals(-1, insert(elsewhere, "other", other), "a file of another device: not kept");
+        assertEquals(-1, elsewhere.acquire(key("other"), 5));
+    }
+
+    /** Which roots get the plain check: a local disk or memory file system does, /proc (or anything unknown) does not. */
+    @Test
+    void onlyAFileSystemThatRevalidatesNoDentryTakesThePlainCheck() throws IOException {
+        assertEquals(DocRoot.LOCAL_TYPES.contains(Files.getFileStore(dir).type()), DocRoot.dentriesStayLocal(dir));
+        assertFalse(DocRoot.dentriesStayLocal(Path.of("/proc/self")), "proc revalidates its dentries");
+        assertFalse(DocRoot.dentriesStayLocal(dir.resolve("no-such-directory")), "unknown: the lazy check");
     }
 
     private MemorySegment statxOf(int fd) {

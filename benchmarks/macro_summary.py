@@ -27,10 +27,10 @@ import sys
 
 out_dir = None  # RESULTS_DIR, set by main() (or by a script that imports this module)
 TITLES = {  # the phases' section titles
-    "warm": "## Warm cache (six untimed replays of the trace before the measured runs)",
+    "warm": "## Warm cache (untimed replays of the trace before the measured runs: six, then more at the largest client count until one ran with the JIT compilers under 5% of a core, at most ten)",
     "warm-wrk": "## Warm cache, measured by wrk (`TOOLS=\"loadgen wrk\"`: the same trace replayed over kept-alive "
                 "connections, one wrk thread, after the loadgen runs; an independent client in C)",
-    "cold": "## Cold cache (six untimed replays, the first three cold, then the data set dropped from the page cache before each client count)",
+    "cold": "## Cold cache (untimed replays: three cold, then cold ones at the largest client count until one ran with the JIT compilers under 5% of a core, at most ten, then three warm; the data set dropped from the page cache before each client count)",
     "big": "## Larger than memory (" + os.environ.get("BIG_NOTE", "a data set larger than the servers' memory") + ")",
 }
 

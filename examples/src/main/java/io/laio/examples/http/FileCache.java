@@ -253,20 +253,28 @@ final class FileCache {
         for (int steps = 0; steps < 2 * capacity; steps++) {
             int e = hand;
             hand = hand + 1 == capacity ? 0 : hand + 1;
-            if (state[e] == FREE) {
+            if (state[e] == FREE || closedUnlessUsed(e)) {
                 return e;
-            }
-            if (state[e] == LIVE && refs[e] == 0) {
-                if (used[e]) {
-                    used[e] = false;
-                } else {
-                    unlink(e);
-                    free(e);
-                    return e;
-                }
             }
         }
         return -1;
+    }
+
+    /**
+     * CLOCK's step at entry {@code e}: an idle live entry used since the last step loses its mark
+     * and stays, one not used is closed; an entry in use or not live is left. True if closed.
+     */
+    private boolean closedUnlessUsed(int e) {
+        if (state[e] != LIVE || refs[e] != 0) {
+            return false;
+        }
+        if (used[e]) {
+            used[e] = false;
+            return false;
+        }
+        unlink(e);
+        free(e);
+        return true;
     }
 
     /** Takes entry {@code e} out of the table; closed now if idle, else by its last user's release. */
@@ -298,14 +306,7 @@ final class FileCache {
     /** Closes the entries no request has used since the last sweep; the others lose their mark. */
     private void sweep() {
         for (int e = 0; e < capacity; e++) {
-            if (state[e] == LIVE && refs[e] == 0) {
-                if (used[e]) {
-                    used[e] = false;
-                } else {
-                    unlink(e);
-                    free(e);
-                }
-            }
+            closedUnlessUsed(e);
         }
     }
 

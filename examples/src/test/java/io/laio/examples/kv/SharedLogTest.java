@@ -123,15 +123,7 @@ class SharedLogTest {
                 assertEquals(2L * rounds * 5, shared.lastLsn);
                 assertEquals(shared.lastLsn, shared.ackedLsn);
                 assertTrue(shared.fsyncs < 2L * rounds, "an fsync covered both loops' records at times: " + shared.fsyncs);
-                for (int i = 0; i < 2; i++) {
-                    GroupCommit g = appenders.get(i).log;
-                    Laio laio = laios.get(i);
-                    OnLoop.call(group, i, () -> {
-                        g.close();
-                        laio.close();
-                        return null;
-                    });
-                }
+                closeOnTheirLoops(group, appenders.stream().map(a -> a.log).toList(), laios);
             } finally {
                 group.shutdownGracefully(Duration.ZERO, Duration.ofSeconds(5));
                 assertTrue(group.awaitTermination(Duration.ofSeconds(10)));
@@ -145,6 +137,19 @@ class SharedLogTest {
         Files.write(replayed, concat(MutationLog.MAGIC, bytes));
         try (EventBase b = EventBase.create(); Laio l = Laio.attach(b)) {
             assertEquals(2L * rounds * 5, MutationLog.replay(new DiskIo(b, l), replayed.toString(), probe).records());
+        }
+    }
+
+    /** Closes loop i's log and then its Laio, on loop i, for each loop of {@code group}. */
+    private static void closeOnTheirLoops(EventLoopGroup group, List<GroupCommit> logs, List<Laio> laios) throws java.io.IOException {
+        for (int i = 0; i < logs.size(); i++) {
+            GroupCommit g = logs.get(i);
+            Laio laio = laios.get(i);
+            OnLoop.call(group, i, () -> {
+                g.close();
+                laio.close();
+                return null;
+            });
         }
     }
 
@@ -202,15 +207,7 @@ class SharedLogTest {
                 assertTrue(told.await(10, TimeUnit.SECONDS), "the late waiter was told of the cycle that ended before it");
                 assertEquals(Set.of("own loop"), toldOn);
                 assertEquals(acked, shared.lastLsn, "no further cycle was needed");
-                for (int i = 0; i < 2; i++) {
-                    GroupCommit g = logs.get(i);
-                    Laio laio = laios.get(i);
-                    OnLoop.call(group, i, () -> {
-                        g.close();
-                        laio.close();
-                        return null;
-                    });
-                }
+                closeOnTheirLoops(group, logs, laios);
             } finally {
                 group.shutdownGracefully(Duration.ZERO, Duration.ofSeconds(5));
                 assertTrue(group.awaitTermination(Duration.ofSeconds(10)));

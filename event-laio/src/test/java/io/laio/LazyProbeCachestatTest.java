@@ -435,6 +435,41 @@ class LazyProbeCachestatTest {
         }
     }
 
+    /**
+     * The next file under a number whose file refused RWF_NOWAIT is guessed to refuse it too and
+     * asked with cachestat; when cachestat refuses that file to the caller, its reads ask it that
+     * once: not again for the RWF_NOWAIT probe the dropped guess leaves, nor for the next read.
+     */
+    @Test
+    void readsOfARefusingFileUnderAGuessedNumberAskCachestatOnce() throws Exception {
+        assumeRoot();
+        byte[] data = random(16 * 1024, 25);
+        Path first = tmpfsFile(data);
+        Path theirs = tmpfsFile(data);
+        try (Laio laio = Laio.create(); Arena arena = Arena.ofShared()) {
+            MemorySegment buf = arena.allocate(data.length);
+            int fd = (int) laio.open(first.toString(), 0, 0);
+            assertEquals(data.length, laio.pread(fd, buf, data.length, 0), Errno.name(Laio.errno()));
+            laio.close(fd);
+            int again = (int) laio.open(theirs.toString(), 0, 0);
+            Assumptions.assumeTrue(again == fd, "another thread took the number");
+            long[][] r = asNobody(() -> new long[][] {
+                LaioContractTest.complete(laio, Sys.SYS_pread64, again, buf.address(), data.length, 0),
+                LaioContractTest.complete(laio, Sys.SYS_pread64, again, buf.address(), data.length, 0)});
+            for (long[] each : r) {
+                assertEquals(data.length, each[0], Errno.name((int) each[1]));
+                assertEquals(1, each[2], "tmpfs refuses RWF_NOWAIT, cachestat refuses the file: a helper");
+            }
+            assertBytes(data, 0, buf, data.length);
+            Assumptions.assumeTrue(laio.router.probe.cachestatRefusals() > 0, "this kernel lets nobody ask cachestat about root's files");
+            assertEquals(1, laio.router.probe.cachestatRefusals(), laio.stats().toString());
+            laio.close(again);
+        } finally {
+            Files.delete(first);
+            Files.delete(theirs);
+        }
+    }
+
     /** ext4, told that its file system refuses RWF_NOWAIT: cachestat must tell cached from uncached. */
     @Test
     void whereRwfNowaitIsRefusedAnUncachedReadGoesToTheBackgroundAndACachedOneStaysInline() throws Exception {

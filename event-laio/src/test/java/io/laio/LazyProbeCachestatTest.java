@@ -192,6 +192,13 @@ class LazyProbeCachestatTest {
         }
     }
 
+    private static final String NO_REFUSAL = "this kernel lets nobody ask cachestat about root's files (before 6.18)";
+
+    /** Skips the rest of a test where cachestat answered nobody (kernels before the side-channel rule reached it). */
+    private static void assumeCachestatRefused(Laio laio) {
+        Assumptions.assumeTrue(laio.router.probe.cachestatRefusals() > 0, NO_REFUSAL);
+    }
+
     private static void assumeRoot() {
         Assumptions.assumeTrue(Syscalls.call(Native.CAPTURE, Sys.SYS_geteuid) == 0,
                 "needs root: the test lowers one thread's effective uid");
@@ -287,7 +294,8 @@ class LazyProbeCachestatTest {
         try (Laio laio = Laio.create(); Arena arena = Arena.ofShared()) {
             int fd = (int) laio.open(f.toString(), 0, 0);
             Files.readAllBytes(f);
-            Assumptions.assumeTrue(Native.cachedPages(fd, 0, data.length) == (data.length + Syscalls.PAGE_SIZE - 1) / Syscalls.PAGE_SIZE, "cached");
+            long pages = (data.length + Syscalls.PAGE_SIZE - 1) / Syscalls.PAGE_SIZE;
+            Assumptions.assumeTrue(Native.cachedPages(fd, 0, data.length) == pages, "cached");
             MemorySegment off = arena.allocate(8, 8);
             int sends = 4;
             Object[] got = asNobody(() -> {
@@ -306,7 +314,7 @@ class LazyProbeCachestatTest {
                 assertTrue(Arrays.equals(data, (byte[]) got[2 * i + 1]), "the file's bytes");
             }
             LaioStats s = laio.stats();
-            Assumptions.assumeTrue(laio.router.probe.cachestatRefusals() > 0, "this kernel lets nobody ask cachestat about root's files");
+            assumeCachestatRefused(laio);
             assertEquals(1, laio.router.probe.cachestatRefusals(), "asked once for the number, then remembered");
             assertEquals(sends, s.inline(Sys.SYS_sendfile), s.toString());
             assertEquals(0, s.background(Sys.SYS_sendfile), s.toString());
@@ -347,7 +355,7 @@ class LazyProbeCachestatTest {
             assertEquals(0, warm[2], "the helper's sendfile brought it in: inline now");
             assertTrue(Arrays.equals(data, (byte[]) got[3]), "the file's bytes");
             LaioStats s = laio.stats();
-            Assumptions.assumeTrue(laio.router.probe.cachestatRefusals() > 0, "this kernel lets nobody ask cachestat about root's files");
+            assumeCachestatRefused(laio);
             assertEquals(1, laio.router.probe.cachestatRefusals(), s.toString());
             assertEquals(1, s.probeWouldBlock(Sys.SYS_sendfile), s.toString());
             laio.close(fd);
@@ -383,7 +391,7 @@ class LazyProbeCachestatTest {
             assertTrue(Arrays.equals(data, received.get()), "the file's bytes, in order");
             assertEquals(n, off.get(ValueLayout.JAVA_LONG, 0), "the offset moved past all of it");
             LaioStats s = laio.stats();
-            Assumptions.assumeTrue(laio.router.probe.cachestatRefusals() > 0, "this kernel lets nobody ask cachestat about root's files");
+            assumeCachestatRefused(laio);
             assertEquals(1, s.probeHits(Sys.SYS_sendfile), "the probed range went inline: " + s);
             laio.close(fd);
         } finally {
@@ -422,7 +430,7 @@ class LazyProbeCachestatTest {
                 laio.close(again);
                 return seen;
             });
-            Assumptions.assumeTrue(refusals[0] > 0, "this kernel lets nobody ask cachestat about root's files");
+            Assumptions.assumeTrue(refusals[0] > 0, NO_REFUSAL);
             Assumptions.assumeTrue(refusals[3] == 1, "another thread took the number");
             assertEquals(1, refusals[0]);
             assertEquals(1, refusals[1], "the same file: not asked again");
@@ -461,7 +469,7 @@ class LazyProbeCachestatTest {
                 assertEquals(1, each[2], "tmpfs refuses RWF_NOWAIT, cachestat refuses the file: a helper");
             }
             assertBytes(data, 0, buf, data.length);
-            Assumptions.assumeTrue(laio.router.probe.cachestatRefusals() > 0, "this kernel lets nobody ask cachestat about root's files");
+            assumeCachestatRefused(laio);
             assertEquals(1, laio.router.probe.cachestatRefusals(), laio.stats().toString());
             laio.close(again);
         } finally {

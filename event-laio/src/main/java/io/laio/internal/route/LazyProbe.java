@@ -215,7 +215,7 @@ public final class LazyProbe {
      * was wrong (it names no file cachestat speaks for); nothing ran, RWF_NOWAIT probes it instead.
      */
     private static final long GUESS_WRONG = -3;
-    /** {@link #GUESS_WRONG}, found by a cachestat that refused the file ({@code EPERM}): the RWF_NOWAIT probe must not ask it again. */
+    /** {@link #GUESS_WRONG}, found by a cachestat that refused the file ({@code EPERM}): the RWF_NOWAIT probe after it must not ask again. */
     private static final long GUESS_WRONG_REFUSED = -4;
 
     /** The ticket a read probes RWF_NOWAIT with after its guess was dropped: with the refusal the guess's cachestat met, if it met one. */
@@ -362,9 +362,10 @@ public final class LazyProbe {
      * Whether every page of {@code [off, off + len)} that holds file data is in the page cache:
      * 1 yes, 0 no, -1 cachestat cannot tell ({@code ENOSYS} before Linux 6.5 or under a seccomp
      * filter; {@code EOPNOTSUPP} on hugetlbfs; not a regular file), {@link #REFUSED} it will not
-     * tell this caller ({@code EPERM}: a file the caller neither owns nor may write). Pages past the end of the file hold none,
-     * so when cachestat alone says no, the size decides — from the attributes the kernel already
-     * has ({@code AT_STATX_DONT_SYNC}: a FUSE or NFS file is not revalidated with its server).
+     * tell this caller ({@code EPERM}: a file the caller neither owns nor may write). Pages past
+     * the end of the file hold none, so when cachestat alone says no, the size decides — from the
+     * attributes the kernel already has ({@code AT_STATX_DONT_SYNC}: a FUSE or NFS file is not
+     * revalidated with its server).
      */
     private static int resident(ThreadState ts, long fd, long off, long len) {
         if (len == 0) {
@@ -625,11 +626,12 @@ public final class LazyProbe {
      * allocated) says whether it is cached, as a read's probe would. All of it (or all up to the
      * end of the file): the sendfile runs inline, a longer one for its first
      * {@link #COPY_PROBE_BOUND} only, its rest on a helper (it was not looked at). A miss goes to
-     * a helper and teaches the history as a read's miss does (after {@value ProbeHistory#MISSES_BEFORE_SKIP}
-     * in a row, only every {@value ProbeHistory#REPROBE_EVERY}th sendfile probes: a miss starts
-     * readahead, ~35–43 µs); a file system that refuses RWF_NOWAIT as well (tmpfs, FUSE) leaves
-     * no probe, and its number goes to a helper without one until laio closes it.
-     * The probe reads at an explicit offset: it moves no file position.
+     * a helper and teaches the history as a read's miss does (after
+     * {@value ProbeHistory#MISSES_BEFORE_SKIP} in a row, only every
+     * {@value ProbeHistory#REPROBE_EVERY}th sendfile probes: a miss starts readahead, ~35–43 µs);
+     * a file system that refuses RWF_NOWAIT as well (tmpfs, FUSE) leaves no probe, and its number
+     * goes to a helper without one until laio closes it. The probe reads at an explicit offset:
+     * it moves no file position, and a descriptor without one (a pipe) answers ESPIPE.
      */
     private long sendfileNowait(ThreadState ts, int slot, long outFd, long inFd, long offsetPtr, long off, long count) {
         long ticket = history.readProbe(inFd);

@@ -60,6 +60,8 @@ import java.util.Arrays;
  * neither for a read nor for a {@code sendfile}, until the number is closed or forgotten through
  * laio (the next file under it may be the caller's own). It is taken per number, not per
  * process: one file says nothing of the others (and a server's threads share their credentials).
+ * Kept past a close behind laio's back, it costs the next file cachestat's answers, never a
+ * wrong one: that file's sendfiles are probed with RWF_NOWAIT instead, or not at all.
  *
  * <p><b>Concurrency.</b> Every calling thread probes and teaches the table without locks, and a
  * close through laio ({@link #forget}, {@link #closed}) comes from any thread. All a number
@@ -74,18 +76,20 @@ import java.util.Arrays;
  *       effect at one instant between its call and its return (a probe and its lesson as two
  *       operations, the lesson conditional on the ticket's generation still being current).</li>
  *   <li>A lesson ({@link #hit}, {@link #miss}, {@link #nowaitRefused}, {@link #unprobeable},
- *       {@link #writesRefused}, {@link #guessWrong}, {@link #cachestatRefused(long, long)}) whose ticket was taken before a
- *       {@link #forget} or {@link #closed} of its number changes nothing: what a probe learned
- *       of a number's previous file never marks the next one (before, a late
- *       {@link #unprobeable} left the new file {@link #SKIP} until its own close).</li>
+ *       {@link #writesRefused}, {@link #guessWrong}, {@link #cachestatRefused(long, long)})
+ *       whose ticket was taken before a {@link #forget} or {@link #closed} of its number changes
+ *       nothing: what a probe learned of a number's previous file never marks the next one
+ *       (before, a late {@link #unprobeable} left the new file {@link #SKIP} until its own
+ *       close).</li>
  *   <li>Per number: at most one read mark ({@link #CACHESTAT}, {@link #SKIP} for good, the
  *       guess), and the cachestat refusal beside it; marks change only through a lesson of the
  *       current generation, a forget or a close (a read of the table moves its re-probe count
  *       alone); after {@link #forget} nothing is known; after {@link #closed} at most the guess
- *       and the re-probe count (never the refusal: it was about the closed file); the miss count stops at {@value #MISSES_BEFORE_SKIP};
- *       the re-probe count runs modulo {@value #REPROBE_EVERY} and so re-probes every
- *       {@value #REPROBE_EVERY}th read in a skipping state whatever other threads do, give or
- *       take the reads racing with a close.</li>
+ *       and the re-probe count (never the refusal: it was about the closed file); the miss count
+ *       stops at {@value #MISSES_BEFORE_SKIP}; the re-probe count runs modulo
+ *       {@value #REPROBE_EVERY} and so re-probes every {@value #REPROBE_EVERY}th read in a
+ *       skipping state whatever other threads do, give or take the reads racing with a
+ *       close.</li>
  * </ol>
  * A probe that starts while a close of its number is under way (after laio saw the close,
  * before the kernel closed it) races in the application: its call may reach either file, and so
@@ -406,8 +410,9 @@ public final class ProbeHistory {
     /**
      * The descriptor number was closed through laio: as {@link #forget}, except that a number
      * whose reads were refused RWF_NOWAIT keeps that as a {@link #CACHESTAT_GUESS} for the next
-     * file under it (and its re-probe count; never a cachestat refusal, the closed file's own, so the guess is still tested every
-     * {@value #REPROBE_EVERY}th read however short each file's life).
+     * file under it (and its re-probe count, so the guess is still tested every
+     * {@value #REPROBE_EVERY}th read however short each file's life). A cachestat refusal is not
+     * kept: it was the closed file's own.
      */
     void closed(long fd) {
         renew(fd, true);

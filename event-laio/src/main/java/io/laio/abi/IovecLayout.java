@@ -41,6 +41,11 @@ public final class IovecLayout {
         LEN.set(iov, 0L, len);
     }
 
+    /** Sets {@code iov_len} of the iovec at byte {@code offset} of {@code array}, its base left as it is. */
+    public static void setLen(MemorySegment array, long offset, long len) {
+        LEN.set(array, offset, len);
+    }
+
     /** {@code iov_base} of the iovec at byte {@code offset} of {@code array}. */
     public static long base(MemorySegment array, long offset) {
         return (long) BASE.get(array, offset);

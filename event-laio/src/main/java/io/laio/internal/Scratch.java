@@ -38,6 +38,10 @@ import java.lang.foreign.ValueLayout;
  * its thread passes them, and the auto arena frees the block only once it is unreachable.
  */
 public final class Scratch {
+    /** Bytes of {@link #sink}: one iovec's worth of a probe read whose bytes nobody wants. */
+    public static final int SINK = 4096;
+    /** Iovecs in {@link #sinkIovecs}, each {@link #SINK} bytes long and all pointing at {@link #sink}. */
+    public static final int SINK_IOVECS = 16;
     private static final MemoryLayout BLOCK = MemoryLayout.structLayout(
             IovecLayout.LAYOUT.withName("iov"),
             OpenHowLayout.LAYOUT.withName("how"),
@@ -49,7 +53,9 @@ public final class Scratch {
             ValueLayout.JAVA_INT.withName("sockopt"),
             ValueLayout.JAVA_INT.withName("socklen"),
             CachestatLayout.RANGE.withName("cachestatRange"),
-            CachestatLayout.LAYOUT.withName("cachestat"));
+            CachestatLayout.LAYOUT.withName("cachestat"),
+            MemoryLayout.sequenceLayout(SINK_IOVECS, IovecLayout.LAYOUT).withName("sinkIovecs"),
+            MemoryLayout.sequenceLayout(SINK, ValueLayout.JAVA_BYTE).withName("sink"));
 
     /** One iovec: a single-buffer {@code preadv2}/{@code pwritev2}. */
     public final MemorySegment iov;
@@ -70,6 +76,14 @@ public final class Scratch {
     /** cachestat's range argument and its answer. */
     public final MemorySegment cachestatRange;
     public final MemorySegment cachestat;
+    /**
+     * A read that only asks whether its bytes are cached ({@code preadv2(RWF_NOWAIT)} in place of
+     * cachestat) copies them here: {@link #SINK_IOVECS} iovecs over the one {@link #SINK}-byte
+     * {@link #sink}, so {@code SINK * SINK_IOVECS} bytes are read into memory that stays in the
+     * CPU's cache. A caller may shorten the iovecs' lengths; their bases never change.
+     */
+    public final MemorySegment sinkIovecs;
+    public final MemorySegment sink;
 
     public Scratch(Arena arena) {
         MemorySegment block = arena.allocate(BLOCK);
@@ -84,6 +98,11 @@ public final class Scratch {
         socklen = slice(block, "socklen");
         cachestatRange = slice(block, "cachestatRange");
         cachestat = slice(block, "cachestat");
+        sinkIovecs = slice(block, "sinkIovecs");
+        sink = slice(block, "sink");
+        for (int i = 0; i < SINK_IOVECS; i++) {
+            IovecLayout.set(sinkIovecs.asSlice(i * IovecLayout.SIZE), sink.address(), SINK);
+        }
     }
 
     private static MemorySegment slice(MemorySegment block, String name) {

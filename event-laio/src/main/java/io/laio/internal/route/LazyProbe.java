@@ -43,6 +43,7 @@ import io.laio.abi.PollfdLayout;
 import io.laio.abi.SeekWhence;
 import io.laio.abi.StatxLayout;
 import io.laio.internal.Iovecs;
+import io.laio.internal.Scratch;
 import io.laio.internal.Syscalls;
 import io.laio.internal.ThreadState;
 import io.laio.internal.completion.CallCounters;
@@ -50,6 +51,7 @@ import io.laio.internal.sockets.Ppoll;
 import io.laio.internal.sockets.SocketWaiter;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The LAZY policy's first step: run the call in a form the kernel promises not to block, and
@@ -77,6 +79,18 @@ import java.lang.foreign.ValueLayout;
  *       → {@code ppoll} (zero timeout) first; {@code connect} and {@code sendfile} on a non-blocking socket
  *       (sendfile only when {@code cachestat} says the range, up to 1 MiB of it, is cached). What
  *       would block on a socket then waits on the {@link SocketWaiter}, not on a helper.</li>
+ *   <li>A file cachestat refuses to this caller ({@code EPERM}: it neither owns the file nor may
+ *       write it, as a server running as its own user serving root's files) is marked in
+ *       {@link ProbeHistory} and not asked again until laio closes its number. A {@code sendfile}
+ *       from it is probed with {@code preadv2(RWF_NOWAIT)} of its range instead, at most
+ *       {@link #COPY_PROBE_BOUND} of it, into per-thread scratch memory that is thrown away
+ *       ({@link #sendfileNowait}): all there, the sendfile runs inline (the first
+ *       {@link #COPY_PROBE_BOUND} of a longer one, its rest on a helper); else a helper, as
+ *       before. Its reads need nothing new: RWF_NOWAIT <em>is</em> their probe where the file
+ *       system takes it, and where it does not (tmpfs, FUSE) nothing tells: {@code mincore}
+ *       answers "all resident" to such a caller whatever the page cache holds (the same
+ *       side-channel rule, answered with a lie instead of EPERM; seen on 6.18), so it is not
+ *       used.</li>
  *   <li>A descriptor whose RWF_NOWAIT probes keep missing is not probed every time; one whose
  *       file system refuses RWF_NOWAIT is probed with cachestat from then on ({@link ProbeHistory}).</li>
  *   <li>{@link RouteTable#NEVER_BLOCKS calls that never block} → inline, with a critical downcall.</li>
@@ -103,14 +117,35 @@ public final class LazyProbe {
      */
     private static boolean cachestatMissing;
     private static final long PAGE = Syscalls.PAGE_SIZE;
+    /**
+     * The most of a {@code sendfile} range one {@code RWF_NOWAIT} read may look at where cachestat
+     * is refused: unlike cachestat the probe copies the bytes (into scratch memory), ~0.05 µs per
+     * KiB here — 64 KiB took 3.4 µs, 1 MiB 44 µs, more than the helper hand-off it saves
+     * (C, ext4, best of 200).
+     */
+    public static final long COPY_PROBE_BOUND = (long) Scratch.SINK * Scratch.SINK_IOVECS;
+    /** {@link #resident}: cachestat refused this file to the caller ({@code EPERM}). */
+    private static final int REFUSED = -2;
 
     static final boolean NOWAIT_READS_TRUSTED = !buggyNowaitKernel(System.getProperty("os.version", ""));
 
     private final CallCounters counters;
     public final ProbeHistory history = new ProbeHistory();
+    /** How many times cachestat answered EPERM ({@link #cachestatRefusals}). */
+    private final AtomicLong refusals = new AtomicLong();
 
     LazyProbe(CallCounters counters) {
         this.counters = counters;
+    }
+
+    /**
+     * How many times cachestat answered {@code EPERM} to this Laio's probes: once per file it
+     * refuses, as {@link ProbeHistory} keeps it from being asked again until the number is
+     * closed through laio (numbers beyond {@link ProbeHistory#LIMIT} aside: they are never marked).
+     * Tests and diagnostics.
+     */
+    public long cachestatRefusals() {
+        return refusals.get();
     }
 
     public static boolean buggyNowaitKernel(String release) {
@@ -132,9 +167,10 @@ public final class LazyProbe {
                 return WOULD_BLOCK;
             }
             long outcome = residentRead(ts, slot, fd, ticket, buf, count, offset, how == ProbeHistory.CACHESTAT_GUESS);
-            if (outcome != GUESS_WRONG) {
+            if (outcome != GUESS_WRONG && outcome != GUESS_WRONG_REFUSED) {
                 return outcome;
             }
+            ticket = afterGuess(ticket, outcome);
         }
         MemorySegment iov = ts.scratch.iov;
         IovecLayout.set(iov, buf, count);
@@ -161,9 +197,10 @@ public final class LazyProbe {
                 return WOULD_BLOCK;
             }
             long outcome = residentVector(ts, slot, fd, ticket, iov, iovcnt, offset, how == ProbeHistory.CACHESTAT_GUESS);
-            if (outcome != GUESS_WRONG) {
+            if (outcome != GUESS_WRONG && outcome != GUESS_WRONG_REFUSED) {
                 return outcome;
             }
+            ticket = afterGuess(ticket, outcome);
         }
         long r = Syscalls.call(ts.capture, Sys.SYS_preadv2, fd, iov, iovcnt, offset, 0, RWF_NOWAIT);
         boolean shortRead = r > 0 && r < IovecLayout.total(Iovecs.array(iov, iovcnt), iovcnt);
@@ -178,6 +215,13 @@ public final class LazyProbe {
      * was wrong (it names no file cachestat speaks for); nothing ran, RWF_NOWAIT probes it instead.
      */
     private static final long GUESS_WRONG = -3;
+    /** {@link #GUESS_WRONG}, found by a cachestat that refused the file ({@code EPERM}): the RWF_NOWAIT probe after it must not ask again. */
+    private static final long GUESS_WRONG_REFUSED = -4;
+
+    /** The ticket a read probes RWF_NOWAIT with after its guess was dropped: with the refusal the guess's cachestat met, if it met one. */
+    private static long afterGuess(long ticket, long outcome) {
+        return outcome == GUESS_WRONG_REFUSED ? ProbeHistory.withCachestatRefused(ticket) : ticket;
+    }
 
     /**
      * What an RWF_NOWAIT read's return {@code r} means: a hit; a short read before the end of a
@@ -215,6 +259,9 @@ public final class LazyProbe {
      */
     private long residentRead(ThreadState ts, int slot, long fd, long ticket, long buf, long count, long offset,
             boolean guess) {
+        if (ProbeHistory.cachestatRefused(ticket)) {
+            return unprobeable(slot, fd, ticket, guess); // cachestat refused this file: RWF_NOWAIT is all there is
+        }
         long pos = offset >= 0 ? offset : Syscalls.fast(ts.capture, Sys.SYS_lseek, fd, 0, SeekWhence.SEEK_CUR);
         if (pos < 0) {
             return unprobeable(slot, fd, ticket, guess); // no position: not a file cachestat can speak for
@@ -222,7 +269,7 @@ public final class LazyProbe {
         long len = Math.min(count, RESIDENCY_BOUND);
         int resident = resident(ts, fd, pos, len);
         if (resident != 1) {
-            return resident == 0 ? residentMiss(slot) : unprobeable(slot, fd, ticket, guess);
+            return resident == 0 ? residentMiss(slot) : cannotTell(ts, slot, fd, ticket, guess, resident);
         }
         MemorySegment iov = ts.scratch.iov;
         IovecLayout.set(iov, buf, len);
@@ -244,6 +291,9 @@ public final class LazyProbe {
         if (iovcnt <= 0 || iovcnt > IOV_MAX) {
             return WOULD_BLOCK; // the plain call in the background gives the kernel's answer
         }
+        if (ProbeHistory.cachestatRefused(ticket)) {
+            return unprobeable(slot, fd, ticket, guess);
+        }
         long total = IovecLayout.total(Iovecs.array(iov, iovcnt), iovcnt);
         if (total > RESIDENCY_BOUND) {
             return residentMiss(slot);
@@ -254,7 +304,7 @@ public final class LazyProbe {
         }
         int resident = resident(ts, fd, pos, total);
         if (resident != 1) {
-            return resident == 0 ? residentMiss(slot) : unprobeable(slot, fd, ticket, guess);
+            return resident == 0 ? residentMiss(slot) : cannotTell(ts, slot, fd, ticket, guess, resident);
         }
         long r = Syscalls.call(ts.capture, Sys.SYS_preadv2, fd, iov, iovcnt, offset, 0, 0);
         if (r < 0) {
@@ -268,6 +318,33 @@ public final class LazyProbe {
     private long residentMiss(int slot) {
         counters.probeWouldBlock.incrementAndGet(slot); // a cachestat miss starts no I/O: keep asking
         return WOULD_BLOCK;
+    }
+
+    /**
+     * cachestat could not tell ({@code resident}: -1, or {@link #REFUSED}) for a read of
+     * {@code fd}: as {@link #unprobeable}, and a refusal is remembered so that no probe of the
+     * number asks cachestat again ({@link #GUESS_WRONG_REFUSED} after a guess).
+     */
+    private long cannotTell(ThreadState ts, int slot, long fd, long ticket, boolean guess, int resident) {
+        long outcome = unprobeable(slot, fd, ticket, guess);
+        if (resident == REFUSED && refused(ts, fd, ticket)) {
+            return outcome == GUESS_WRONG ? GUESS_WRONG_REFUSED : outcome;
+        }
+        return outcome;
+    }
+
+    /**
+     * cachestat refused {@code fd} (ticket {@code ticket}): counted, and marked in the history
+     * when {@code fd} is a regular file — the one kind {@link #sendfileNowait} may read without
+     * consuming anything. Whether it was marked.
+     */
+    private boolean refused(ThreadState ts, long fd, long ticket) {
+        refusals.incrementAndGet();
+        if (fileType(ts, fd) != StatxLayout.S_IFREG) {
+            return false;
+        }
+        history.cachestatRefused(fd, ticket);
+        return true;
     }
 
     /** cachestat cannot speak for {@code fd}: after a guess, RWF_NOWAIT probes it ({@link #GUESS_WRONG}); else no probe works. */
@@ -284,10 +361,11 @@ public final class LazyProbe {
     /**
      * Whether every page of {@code [off, off + len)} that holds file data is in the page cache:
      * 1 yes, 0 no, -1 cachestat cannot tell ({@code ENOSYS} before Linux 6.5 or under a seccomp
-     * filter; {@code EPERM} for a file the caller neither owns nor may write; {@code EOPNOTSUPP} on
-     * hugetlbfs; not a regular file). Pages past the end of the file hold none,
-     * so when cachestat alone says no, the size decides — from the attributes the kernel already
-     * has ({@code AT_STATX_DONT_SYNC}: a FUSE or NFS file is not revalidated with its server).
+     * filter; {@code EOPNOTSUPP} on hugetlbfs; not a regular file), {@link #REFUSED} it will not
+     * tell this caller ({@code EPERM}: a file the caller neither owns nor may write). Pages past
+     * the end of the file hold none, so when cachestat alone says no, the size decides — from the
+     * attributes the kernel already has ({@code AT_STATX_DONT_SYNC}: a FUSE or NFS file is not
+     * revalidated with its server).
      */
     private static int resident(ThreadState ts, long fd, long off, long len) {
         if (len == 0) {
@@ -304,7 +382,7 @@ public final class LazyProbe {
             if (err == Errno.ENOSYS) {
                 cachestatMissing = true; // the kernel's answer for every descriptor: stop asking
             }
-            return -1;
+            return err == Errno.EPERM ? REFUSED : -1;
         }
         long cached = CachestatLayout.cachedPages(stat);
         if (cached >= pagesOf(off, len)) {
@@ -511,7 +589,9 @@ public final class LazyProbe {
     /**
      * sendfile to a non-blocking socket from a file whose range is in the page cache
      * ({@code cachestat}) runs inline; what the socket cannot take yet continues on the socket
-     * waiter. A blocking socket, an uncached range or a kernel without cachestat: background.
+     * waiter. A file cachestat refuses to the caller is marked ({@link ProbeHistory}) and probed
+     * with RWF_NOWAIT from then on ({@link #sendfileNowait}), the first time in the same call. A
+     * blocking socket, an uncached range or a kernel without cachestat: background.
      */
     @SuppressWarnings("restricted") // reads the caller's off_t through the pointer it passed
     long sendfileCached(ThreadState ts, int slot, long outFd, long inFd, long offsetPtr, long count) {
@@ -523,18 +603,87 @@ public final class LazyProbe {
         if (off < 0) {
             return ProbeOutcome.fileMiss();
         }
-        int resident = resident(ts, inFd, off, Math.min(count, RESIDENCY_BOUND));
-        if (resident != 1) {
+        long ticket = history.ticket(inFd);
+        if (!ProbeHistory.cachestatRefused(ticket)) {
+            int resident = resident(ts, inFd, off, Math.min(count, RESIDENCY_BOUND));
+            if (resident == 1) {
+                return sendfileInline(ts, slot, outFd, inFd, offsetPtr, count, count);
+            }
             (resident == 0 ? counters.probeWouldBlock : counters.probeUnsupported).incrementAndGet(slot);
-            // the disk, not the socket, is what it would wait for (or cachestat refused, ENOSYS
-            // before 6.5): a helper, not the socket waiter
+            if (resident != REFUSED || !refused(ts, inFd, ticket)) {
+                // the disk, not the socket, is what it would wait for (or cachestat cannot tell,
+                // ENOSYS before 6.5): a helper, not the socket waiter
+                return ProbeOutcome.fileMiss();
+            }
+        }
+        return sendfileNowait(ts, slot, outFd, inFd, offsetPtr, off, count);
+    }
+
+    /**
+     * sendfile from a regular file cachestat refuses to the caller: {@code preadv2(RWF_NOWAIT)}
+     * of the range, at most {@link #COPY_PROBE_BOUND} of it, into the thread's scratch
+     * ({@link io.laio.internal.Scratch#sinkIovecs}: the bytes are thrown away, nothing is
+     * allocated) says whether it is cached, as a read's probe would. All of it (or all up to the
+     * end of the file): the sendfile runs inline, a longer one for its first
+     * {@link #COPY_PROBE_BOUND} only, its rest on a helper (it was not looked at). A miss goes to
+     * a helper and teaches the history as a read's miss does (after
+     * {@value ProbeHistory#MISSES_BEFORE_SKIP} in a row, only every
+     * {@value ProbeHistory#REPROBE_EVERY}th sendfile probes: a miss starts readahead, ~35–43 µs);
+     * a file system that refuses RWF_NOWAIT as well (tmpfs, FUSE) leaves no probe, and its number
+     * goes to a helper without one until laio closes it. The probe reads at an explicit offset:
+     * it moves no file position, and a descriptor without one (a pipe) answers ESPIPE.
+     */
+    private long sendfileNowait(ThreadState ts, int slot, long outFd, long inFd, long offsetPtr, long off, long count) {
+        long ticket = history.readProbe(inFd);
+        int how = ProbeHistory.how(ticket);
+        if (how == ProbeHistory.CACHESTAT_GUESS) {
+            history.guessWrong(inFd, ticket); // only RWF_NOWAIT can tell here: try it, as a wrong guess's read does
+        } else if (how != ProbeHistory.NOWAIT) {
+            if (how == ProbeHistory.CACHESTAT) {
+                counters.probeUnsupported.incrementAndGet(slot);
+                history.unprobeable(inFd, ticket); // RWF_NOWAIT refused too: no probe left
+            }
             return ProbeOutcome.fileMiss();
         }
-        long sent = Syscalls.call(ts.capture, Sys.SYS_sendfile, outFd, inFd, offsetPtr, count);
+        long len = Math.min(count, COPY_PROBE_BOUND);
+        if (len <= 0) {
+            return sendfileInline(ts, slot, outFd, inFd, offsetPtr, count, count); // the kernel's answer to a zero count
+        }
+        MemorySegment iovs = ts.scratch.sinkIovecs;
+        int n = (int) ((len + Scratch.SINK - 1) / Scratch.SINK);
+        long last = (n - 1) * IovecLayout.SIZE;
+        IovecLayout.setLen(iovs, last, len - (long) (n - 1) * Scratch.SINK);
+        long r = Syscalls.call(ts.capture, Sys.SYS_preadv2, inFd, iovs.address(), n, off, 0, RWF_NOWAIT);
+        IovecLayout.setLen(iovs, last, Scratch.SINK);
+        if (r == len || (r >= 0 && !moreInFile(ts, inFd, off + r))) {
+            history.hit(inFd, ticket);
+            return sendfileInline(ts, slot, outFd, inFd, offsetPtr, r == len ? len : count, count);
+        }
+        int err = r >= 0 ? Errno.EAGAIN : Syscalls.errno(ts.capture); // short before the end: a page not cached
+        if (err == Errno.EAGAIN) {
+            counters.probeWouldBlock.incrementAndGet(slot);
+            history.miss(inFd, ticket);
+        } else {
+            counters.probeUnsupported.incrementAndGet(slot);
+            if (err == Errno.EOPNOTSUPP) {
+                history.unprobeable(inFd, ticket); // cachestat refused, and RWF_NOWAIT too
+            }
+        }
+        return ProbeOutcome.fileMiss(); // the helper's plain sendfile gives the kernel's answer to any error
+    }
+
+    /**
+     * sendfile of {@code n} of the {@code count} bytes asked, inline: {@code n} were found cached.
+     * The socket full before {@code n}: the rest goes on when it drains (on the socket waiter),
+     * unless part of it was not looked at ({@code n < count}), which goes to a helper, as does
+     * the rest after {@code n}.
+     */
+    private long sendfileInline(ThreadState ts, int slot, long outFd, long inFd, long offsetPtr, long n, long count) {
+        long sent = Syscalls.call(ts.capture, Sys.SYS_sendfile, outFd, inFd, offsetPtr, n);
         if (sent >= 0) {
             counters.probeHit.incrementAndGet(slot);
             if (sent < count && sent > 0) {
-                return ProbeOutcome.partial(sent); // the socket is full: the rest goes on when it drains
+                return n < count ? ProbeOutcome.fileMiss(sent) : ProbeOutcome.partial(sent);
             }
             ts.errno = 0;
             return sent;

@@ -52,6 +52,17 @@ import java.util.Arrays;
  * Writes keep their own mark: a buffered ext4 write answers EOPNOTSUPP to RWF_NOWAIT while reads
  * of the same descriptor take it, so a refused write probe says nothing about reads.
  *
+ * <p>One more mark stands beside the read marks, and no read lesson clears it: {@code cachestat}
+ * refused the number's file to this process ({@link #cachestatRefused(long, long)}: {@code EPERM},
+ * on kernels with the page-cache side-channel rule, to a caller who neither owns the file nor may
+ * write it — a server running as its own user and serving root's files). Every ticket carries it
+ * ({@link #cachestatRefused(long)}): a probe holding such a ticket does not ask cachestat again,
+ * neither for a read nor for a {@code sendfile}, until the number is closed or forgotten through
+ * laio (the next file under it may be the caller's own). It is taken per number, not per
+ * process: one file says nothing of the others (and a server's threads share their credentials).
+ * Kept past a close behind laio's back, it costs the next file cachestat's answers, never a
+ * wrong one: that file's sendfiles are probed with RWF_NOWAIT instead, or not at all.
+ *
  * <p><b>Concurrency.</b> Every calling thread probes and teaches the table without locks, and a
  * close through laio ({@link #forget}, {@link #closed}) comes from any thread. All a number
  * knows is one word — its read and write marks, its miss and re-probe counts, its socket marks
@@ -65,17 +76,20 @@ import java.util.Arrays;
  *       effect at one instant between its call and its return (a probe and its lesson as two
  *       operations, the lesson conditional on the ticket's generation still being current).</li>
  *   <li>A lesson ({@link #hit}, {@link #miss}, {@link #nowaitRefused}, {@link #unprobeable},
- *       {@link #writesRefused}, {@link #guessWrong}) whose ticket was taken before a
- *       {@link #forget} or {@link #closed} of its number changes nothing: what a probe learned
- *       of a number's previous file never marks the next one (before, a late
- *       {@link #unprobeable} left the new file {@link #SKIP} until its own close).</li>
+ *       {@link #writesRefused}, {@link #guessWrong}, {@link #cachestatRefused(long, long)})
+ *       whose ticket was taken before a {@link #forget} or {@link #closed} of its number changes
+ *       nothing: what a probe learned of a number's previous file never marks the next one
+ *       (before, a late {@link #unprobeable} left the new file {@link #SKIP} until its own
+ *       close).</li>
  *   <li>Per number: at most one read mark ({@link #CACHESTAT}, {@link #SKIP} for good, the
- *       guess); marks change only through a lesson of the current generation, a forget or a
- *       close (a read of the table moves its re-probe count alone); after {@link #forget} nothing is known; after {@link #closed} at most
- *       the guess and the re-probe count; the miss count stops at {@value #MISSES_BEFORE_SKIP};
- *       the re-probe count runs modulo {@value #REPROBE_EVERY} and so re-probes every
- *       {@value #REPROBE_EVERY}th read in a skipping state whatever other threads do, give or
- *       take the reads racing with a close.</li>
+ *       guess), and the cachestat refusal beside it; marks change only through a lesson of the
+ *       current generation, a forget or a close (a read of the table moves its re-probe count
+ *       alone); after {@link #forget} nothing is known; after {@link #closed} at most the guess
+ *       and the re-probe count (never the refusal: it was about the closed file); the miss count
+ *       stops at {@value #MISSES_BEFORE_SKIP}; the re-probe count runs modulo
+ *       {@value #REPROBE_EVERY} and so re-probes every {@value #REPROBE_EVERY}th read in a
+ *       skipping state whatever other threads do, give or take the reads racing with a
+ *       close.</li>
  * </ol>
  * A probe that starts while a close of its number is under way (after laio saw the close,
  * before the kernel closed it) races in the application: its call may reach either file, and so
@@ -131,14 +145,17 @@ public final class ProbeHistory {
     /** The schedule point before a lesson's compare-and-set: a probe stopped here teaches late. */
     public static final String TEACH = "ProbeHistory.teach:before";
 
-    // One word per number: marks (bits 0-3), misses (4-6), re-probe count (8-11), socket marks
-    // (12-14), generation (16-63: 2^48 closes of one number before it wraps).
+    // One word per number: marks (bits 0-3), misses (4-6), cachestat refused (7), re-probe count
+    // (8-11), socket marks (12-14), generation (16-63: 2^48 closes of one number before it wraps).
+    // A ticket: the generation, the refusal (7) and the probe chosen (0-1).
     private static final long READ_CACHESTAT = 1;
     private static final long READ_NONE = 2;
     private static final long WRITE_NONE = 4;
     /** The previous file under the number was {@link #READ_CACHESTAT}; see {@link #CACHESTAT_GUESS}. */
     private static final long READ_GUESS = 8;
     private static final long READ_MARKS = READ_CACHESTAT | READ_NONE | READ_GUESS;
+    /** cachestat answered EPERM for the number's file: see {@link #cachestatRefused(long, long)}. Same bit in a ticket. */
+    private static final long CACHESTAT_REFUSED = 1L << 7;
     private static final int MISSES_SHIFT = 4;
     private static final long MISSES = 7L << MISSES_SHIFT;
     private static final int SKIPPED_SHIFT = 8;
@@ -231,8 +248,18 @@ public final class ProbeHistory {
         return (int) (ticket & HOW);
     }
 
+    /** Whether the number's file had refused cachestat when {@code ticket} was taken: its probe does not ask again. */
+    static boolean cachestatRefused(long ticket) {
+        return (ticket & CACHESTAT_REFUSED) != 0;
+    }
+
+    /** {@code ticket} as if taken after a {@link #cachestatRefused(long, long)} of its own generation (a lesson of the same call). */
+    static long withCachestatRefused(long ticket) {
+        return ticket | CACHESTAT_REFUSED;
+    }
+
     private static long ticketOf(long word, int how) {
-        return (word & ~KNOWN) | how;
+        return (word & ~KNOWN) | (word & CACHESTAT_REFUSED) | how;
     }
 
     /** The word of {@code fd} (in the table): 0, nothing known in generation 0, where no chunk was made. */
@@ -364,6 +391,15 @@ public final class ProbeHistory {
     }
 
     /**
+     * cachestat refused {@code fd}'s file to this process ({@code EPERM}; ticket {@code ticket}):
+     * probes of the number do not ask it again until laio closes or forgets the number. The read
+     * marks stay as they are: whether the file system takes RWF_NOWAIT is another question.
+     */
+    void cachestatRefused(long fd, long ticket) {
+        teach(fd, ticket, 0, CACHESTAT_REFUSED, false);
+    }
+
+    /**
      * A read's {@link #CACHESTAT_GUESS} (ticket {@code ticket}) found the number is not a file
      * cachestat speaks for (a socket, a pipe): probe it as new.
      */
@@ -375,7 +411,8 @@ public final class ProbeHistory {
      * The descriptor number was closed through laio: as {@link #forget}, except that a number
      * whose reads were refused RWF_NOWAIT keeps that as a {@link #CACHESTAT_GUESS} for the next
      * file under it (and its re-probe count, so the guess is still tested every
-     * {@value #REPROBE_EVERY}th read however short each file's life).
+     * {@value #REPROBE_EVERY}th read however short each file's life). A cachestat refusal is not
+     * kept: it was the closed file's own.
      */
     void closed(long fd) {
         renew(fd, true);

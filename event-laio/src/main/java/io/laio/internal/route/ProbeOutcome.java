@@ -48,6 +48,11 @@ public final class ProbeOutcome {
         return WOULD_BLOCK | FILE_MISS;
     }
 
+    /** Would block on the disk after {@code done} bytes (less than 2^48) were moved: the rest goes to a helper. */
+    static long fileMiss(long done) {
+        return WOULD_BLOCK | FILE_MISS | done;
+    }
+
     /** Whether {@code outcome} says "would block" (else it is the call's result). */
     public static boolean wouldBlock(long outcome) {
         return outcome < WOULD_BLOCK + (FILE_MISS << 1);

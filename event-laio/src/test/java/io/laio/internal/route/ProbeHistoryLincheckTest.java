@@ -34,12 +34,14 @@ import org.junit.jupiter.api.Timeout;
  * lost to another thread's read-modify-write of the same word (a plain one dropped a
  * {@code WRITE_NONE} or revived a mark a hit had cleared), and a lesson whose ticket predates a
  * close of the number changes nothing (an unconditional one marked the next file under the
- * number, {@link ProbeHistory#SKIP} for good after a late {@code unprobeable}).
+ * number, {@link ProbeHistory#SKIP} for good after a late {@code unprobeable}, or a late
+ * cachestat refusal keeping the next file from cachestat until its own close).
  */
 @Timeout(600)
 public class ProbeHistoryLincheckTest {
     static final AtomicInteger INSTANCES = new AtomicInteger();
     private static final int FD = 5;
+    static final int REFUSED_TICKET = 4;
     private final ProbeHistory h = new ProbeHistory();
     private long readTicket;
     private long writeTicket;
@@ -48,10 +50,21 @@ public class ProbeHistoryLincheckTest {
         INSTANCES.incrementAndGet();
     }
 
+    /** The probe chosen, plus {@link #REFUSED_TICKET} if the ticket says cachestat refused the file. */
     @Operation(nonParallelGroup = "reads")
     public int probeRead() {
         readTicket = h.readProbe(FD);
-        return ProbeHistory.how(readTicket);
+        return ProbeHistory.how(readTicket) | (ProbeHistory.cachestatRefused(readTicket) ? REFUSED_TICKET : 0);
+    }
+
+    @Operation(nonParallelGroup = "reads")
+    public void cachestatRefused() {
+        h.cachestatRefused(FD, readTicket);
+    }
+
+    @Operation
+    public boolean ticketRefused() {
+        return ProbeHistory.cachestatRefused(h.ticket(FD));
     }
 
     @Operation(nonParallelGroup = "reads")
@@ -135,6 +148,7 @@ public class ProbeHistoryLincheckTest {
         private boolean none;
         private boolean guess;
         private boolean writeNone;
+        private boolean cachestatRefused;
         private int misses;
         private int skipped;
         private boolean drained;
@@ -147,6 +161,11 @@ public class ProbeHistoryLincheckTest {
         }
 
         public int probeRead() {
+            int how = probeHow();
+            return cachestatRefused ? how | REFUSED_TICKET : how;
+        }
+
+        private int probeHow() {
             readTicket = generation;
             if (none) {
                 return ProbeHistory.SKIP;
@@ -168,6 +187,16 @@ public class ProbeHistoryLincheckTest {
             if (readTicket == generation) {
                 readMark(true, false);
             }
+        }
+
+        public void cachestatRefused() {
+            if (readTicket == generation) {
+                cachestatRefused = true; // beside the read marks: no read lesson clears it
+            }
+        }
+
+        public boolean ticketRefused() {
+            return cachestatRefused;
         }
 
         public void unprobeable() {
@@ -208,6 +237,7 @@ public class ProbeHistoryLincheckTest {
             generation++;
             readMark(false, false);
             writeNone = false;
+            cachestatRefused = false;
             misses = 0;
             skipped = 0;
             drained = false;

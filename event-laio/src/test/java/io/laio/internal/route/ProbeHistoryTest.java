@@ -74,6 +74,28 @@ class ProbeHistoryTest {
     }
 
     @Test
+    void aCachestatRefusalRidesOnEveryTicketOfItsFileAndNotOnTheNextFileUnderTheNumber() {
+        ProbeHistory h = new ProbeHistory();
+        h.nowaitRefused(4, h.ticket(4));
+        h.cachestatRefused(4, h.ticket(4));
+        long t = h.readProbe(4);
+        assertTrue(ProbeHistory.cachestatRefused(t), "a probe holding this ticket does not ask cachestat");
+        assertEquals(ProbeHistory.CACHESTAT, ProbeHistory.how(t), "the read marks are another question");
+        h.hit(4, h.ticket(4));
+        assertTrue(ProbeHistory.cachestatRefused(h.readProbe(4)), "no read lesson clears it");
+        long late = h.ticket(4);
+        h.closed(4);
+        assertFalse(ProbeHistory.cachestatRefused(h.ticket(4)), "the refusal was the closed file's");
+        h.cachestatRefused(4, late);
+        assertFalse(ProbeHistory.cachestatRefused(h.readProbe(4)), "a lesson about the previous file changes nothing");
+        h.cachestatRefused(4, h.ticket(4));
+        h.forget(4);
+        assertFalse(ProbeHistory.cachestatRefused(h.ticket(4)), "a number made anew knows nothing");
+        h.cachestatRefused(ProbeHistory.LIMIT, h.ticket(ProbeHistory.LIMIT));
+        assertFalse(ProbeHistory.cachestatRefused(h.ticket(ProbeHistory.LIMIT)), "numbers beyond the table are never marked");
+    }
+
+    @Test
     void aRefusedWriteProbeLeavesReadsOfTheSameDescriptorProbed() {
         ProbeHistory h = new ProbeHistory();
         h.writesRefused(3, h.ticket(3)); // a buffered ext4 write answers EOPNOTSUPP to RWF_NOWAIT

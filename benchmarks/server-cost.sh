@@ -23,10 +23,11 @@
 #   (nginx, N workers, sendfile, tcp_nopush, as in macro.sh). Needs perf and root (or
 #   perf_event_paranoid <= 0).
 # Environment: LOOPS (thttpd --loops, default 1), THTTPD_ARGS (more thttpd arguments, e.g.
-#   "--helper-spin 0"), PORT (18095), BY_THREAD=1 (also each group of threads per request: the
+#   "--helper-spin 0"), PORT (18095), WARMUPS (the unmeasured replays, default 5), BY_THREAD=1 (also each group of threads per request: the
 #   loops or nginx workers, LAIO's helpers, the JIT compilers, the rest: CPU, context switches,
 #   system calls, and the time they stood runnable without a CPU, from /proc's schedstat: on a
-#   machine the load generator shares, a second loop is paid for in that wait).
+#   machine the load generator shares, a second loop is paid for in that wait). Also printed: the
+#   whole machine's CPU per request (/proc/stat, every process: the load generator's share too).
 set -euo pipefail
 JAR=$(realpath "$1"); MODE=$2; C=${3:-64}; CACHE=${4:-}; W=${5:-/tmp/laio-cost-rice}
 [ "$CACHE" = "--cold" ] || [ -z "$CACHE" ] || { echo "4th argument: --cold or nothing" >&2; exit 2; }
@@ -55,7 +56,8 @@ if [[ $MODE == nginx-* ]]; then # the workers
   sleep 0.2
   TARGETS=$(pgrep -d, -P "$PID")
 fi
-"$J" -jar "$JAR" loadgen --workload "$W" --port "$PORT" --clients "$C,$C,$C,$C,$C" $CACHE --no-progress > /dev/null 2>&1
+WARMUP_COUNTS=$(printf "$C,%.0s" $(seq 1 "${WARMUPS:-5}")) # WARMUPS unmeasured replays
+"$J" -jar "$JAR" loadgen --workload "$W" --port "$PORT" --clients "${WARMUP_COUNTS%,}" $CACHE --no-progress > /dev/null 2>&1
 STAT=(-e raw_syscalls:sys_enter,task-clock)
 if [ "${BY_THREAD:-0}" = 1 ]; then
   STAT=(--per-thread -e raw_syscalls:sys_enter,task-clock,sched:sched_switch)
@@ -69,9 +71,11 @@ if [ "${BY_THREAD:-0}" = 1 ]; then
       sleep 0.2
     done ) > "$TMP/schedstat" 2>/dev/null & SAMPLER=$!
 fi
+read -r _ MU0 MN0 MS0 MI0 MW0 MQ0 MSQ0 _ < /proc/stat # the whole machine's, load generator included
 perf stat -x, "${STAT[@]}" -p "$TARGETS" -- \
   "$J" -jar "$JAR" loadgen --workload "$W" --port "$PORT" --clients "$C,$C,$C" $CACHE --no-progress \
   > "$TMP/loadgen.out" 2> "$TMP/stat.out"
+read -r _ MU1 MN1 MS1 MI1 MW1 MQ1 MSQ1 _ < /proc/stat
 [ -z "$SAMPLER" ] || { kill "$SAMPLER"; wait "$SAMPLER" 2>/dev/null || true; SAMPLER=""; }
 REQUESTS=$(awk '/ clients /{n += $4} END{print n}' "$TMP/loadgen.out")
 # per thread, the thread's "name-tid" comes first: the sums are the same either way
@@ -80,6 +84,11 @@ SYSCALLS=$(awk -F, -v v=$V '/raw_syscalls:sys_enter/{s += $v} END{print s}' "$TM
 CPU_MS=$(awk -F, -v v=$V '/task-clock/{s += $v} END{print s}' "$TMP/stat.out")
 awk -v m="$NAME" -v c="$C" -v k="${CACHE:-warm}" -v n="$REQUESTS" -v s="$SYSCALLS" -v t="$CPU_MS" \
   'BEGIN{printf "%s %s clients %s: %.2f system calls and %.1f us of CPU per request (%d requests)\n", m, k, c, s/n, t*1000/n, n}'
+# on a machine the load generator shares, throughput follows the machine's CPU per request, not the
+# server's alone: the difference between two servers is diluted by the client's share
+TICK_US=$((1000000 / $(getconf CLK_TCK)))
+awk -v n="$REQUESTS" -v t="$TICK_US" -v u=$((MU1 - MU0 + MN1 - MN0)) -v s=$((MS1 - MS0)) -v q=$((MQ1 - MQ0 + MSQ1 - MSQ0)) -v i=$((MI1 - MI0 + MW1 - MW0)) \
+  'BEGIN{printf "  machine  %6.1f us CPU per request, every process (user %.1f, system %.1f, interrupts %.1f), %.1f us idle\n", (u+s+q)*t/n, u*t/n, s*t/n, q*t/n, i*t/n}'
 if [ "${BY_THREAD:-0}" = 1 ]; then
   # groups by thread name: thttpd-loop-i / nginx (the loops), laio-helper-* (helpers), C1/C2 (jit)
   awk -F, -v n="$REQUESTS" '

@@ -693,7 +693,7 @@ public final class ThttpdServer {
         waitBuffers.give(wait);
         if (gate != null) {
             gate.closed(); // at the limit it has the accepting loop resume
-        } else if (pausedAtLimit && !closed) {
+        } else if (pausedAtLimit && !stopping) { // stopping: the listener is closed, and a closed channel cannot be watched
             pausedAtLimit = false;
             listener.resume();
         }

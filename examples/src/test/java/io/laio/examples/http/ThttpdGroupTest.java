@@ -20,6 +20,8 @@ package io.laio.examples.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.Socket;
+import java.net.SocketException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -141,6 +143,60 @@ class ThttpdGroupTest {
             runner.join(Duration.ofSeconds(30));
         }
         assertTrue(failures.isEmpty(), failures.toString());
+    }
+
+    /**
+     * Listeners per loop, each loop at its share of the connection limit (so its listener is
+     * paused): stopping closes every connection on every loop at once, and no exception reaches
+     * a loop's thread. A loop that tried to resume its closed listener while closing its first
+     * connection left the others open: the loop ran into the stop's timeout, and their clients
+     * never saw the end.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = ServeMode.class, names = {"NB_B", "NB_LAIO", "LAIO_LAIO"})
+    void stoppingWithEveryLoopAtItsConnectionLimitClosesEveryConnectionAtOnce(ServeMode mode) throws Exception {
+        ThttpdServer.Options base = ThttpdServer.Options.of(mode);
+        ThttpdServer.Options o = new ThttpdServer.Options(mode, base.bind(), 0, null, true, base.idleTimeout(),
+                base.headerTimeout(), false, base.maxHelpers(), 8); // 4 a loop
+        Set<String> uncaught = ConcurrentHashMap.newKeySet();
+        ThttpdGroup group = new ThttpdGroup(o, 2, false,
+                (b, i) -> b.setUncaughtHandler((ev, t) -> uncaught.add("loop " + i + ": " + t)));
+        Thread runner = Thread.ofPlatform().start(() -> {
+            try {
+                group.run();
+            } catch (Throwable t) {
+                uncaught.add("run: " + t);
+            }
+        });
+        List<Socket> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < 24; i++) { // the kernel's hash gives each listener at least 4 of them
+                Socket c = new Socket("127.0.0.1", group.port());
+                c.setSoTimeout(5_000);
+                clients.add(c);
+            }
+            awaitAtLeast(() -> (int) Arrays.stream(group.acceptedPerLoop()).sum(), 8);
+            assertEquals("[4, 4]", Arrays.toString(group.acceptedPerLoop()), "both loops at their limit");
+            long t0 = System.nanoTime();
+            group.stop();
+            for (Socket c : clients) {
+                try {
+                    assertEquals(-1, c.getInputStream().read(), "closed by the server");
+                } catch (SocketException reset) {
+                    // one left in a closed listener's backlog is reset
+                }
+            }
+            assertTrue(group.awaitStopped(Duration.ofSeconds(30)));
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(ms < ThttpdGroup.STOP_WAIT_SECONDS * 1000 / 2, "every loop ended at once, not at the stop's timeout: " + ms + " ms");
+        } finally {
+            for (Socket c : clients) {
+                c.close();
+            }
+            group.stop();
+            runner.join(Duration.ofSeconds(30));
+        }
+        assertTrue(uncaught.isEmpty(), uncaught.toString());
     }
 
     private static void awaitAtLeast(IntSupplier value, int atLeast) throws InterruptedException {

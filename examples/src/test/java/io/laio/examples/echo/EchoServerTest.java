@@ -146,6 +146,73 @@ class EchoServerTest {
         }
     }
 
+    private static long openDescriptors() throws java.io.IOException {
+        try (var fds = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
+            return fds.count();
+        }
+    }
+
+    /** Two loops of either echo server with clients connected; closes the servers and ends the group; how long that took. */
+    private static long echoAndClose(boolean buffered, boolean handOff, int clients) throws Exception {
+        io.laio.event.EventLoopGroup group = io.laio.event.EventLoopGroup.builder().loops(2).threadName("echo-close")
+                .backend(buffered ? "epoll" : null).build();
+        java.util.List<Socket> connected = new java.util.ArrayList<>();
+        try {
+            InetSocketAddress at = new InetSocketAddress("127.0.0.1", 0);
+            Runnable closeAll;
+            int port;
+            if (buffered) {
+                java.util.List<BufferedEchoServer> servers = BufferedEchoServer.onLoops(group, at, handOff, null);
+                closeAll = () -> BufferedEchoServer.closeAll(group, servers);
+                port = servers.get(0).port();
+            } else {
+                java.util.List<EchoServer> servers = EchoServer.onLoops(group, at, handOff);
+                closeAll = () -> EchoServer.closeAll(group, servers);
+                port = servers.get(0).port();
+            }
+            for (int i = 0; i < clients; i++) {
+                Socket c = new Socket("127.0.0.1", port);
+                c.setSoTimeout(5_000);
+                connected.add(c);
+                c.getOutputStream().write(i);
+                assertEquals(i, c.getInputStream().read());
+            }
+            long t0 = System.nanoTime();
+            closeAll.run();
+            group.shutdownGracefully(java.time.Duration.ZERO, java.time.Duration.ofSeconds(10));
+            for (Socket c : connected) {
+                assertEquals(-1, c.getInputStream().read(), "the server closed the connection");
+            }
+            assertTrue(group.awaitTermination(java.time.Duration.ofSeconds(30)));
+            return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        } finally {
+            for (Socket c : connected) {
+                c.close();
+            }
+            group.close();
+        }
+    }
+
+    /**
+     * Closing the servers closes the connections still open on every loop: their clients see
+     * the end, every loop ends at once (not at the shutdown's timeout), and no descriptor of
+     * theirs is left behind. Before, a connected client kept its loop to the timeout and its
+     * socket open for good.
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "buffered {0}, hand-off {1}")
+    @org.junit.jupiter.params.provider.CsvSource({"false, false", "false, true", "true, false", "true, true"})
+    void closingTheServersEndsTheConnectionsStillOpenOnEveryLoop(boolean buffered, boolean handOff) throws Exception {
+        echoAndClose(buffered, handOff, 0); // loads what the JDK keeps open for good
+        long fds = openDescriptors();
+        long ms = echoAndClose(buffered, handOff, 6);
+        assertTrue(ms < 5_000, "the loops ended at once, not at the timeout: " + ms + " ms");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (openDescriptors() > fds && System.nanoTime() < deadline) {
+            Thread.sleep(20); // a background close may still be on its way
+        }
+        assertEquals(fds, openDescriptors(), "every connection's socket closed");
+    }
+
     @Test
     void theEchoCommandPrintsItsPortAndEchoes() throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");

@@ -375,8 +375,11 @@ public final class ThttpdServer {
         }
     }
 
-    /** A group's loop thread: starts accepting (the loop itself is the group's). */
+    /** A group's loop thread: starts accepting (the loop itself is the group's); nothing once stopping. */
     void startOnLoop() {
+        if (stopping) {
+            return; // a stop came first: its listener is closed
+        }
         running = true;
         if (listener != null) {
             listener.start();

@@ -199,6 +199,32 @@ class ThttpdGroupTest {
         assertTrue(uncaught.isEmpty(), uncaught.toString());
     }
 
+    /**
+     * A stop that comes before {@link ThttpdGroup#run()} (a SIGTERM at start-up) wins: run
+     * returns at once, nothing is accepted, and no loop meets an exception (its listener,
+     * closed by the stop, was started again, and a closed channel cannot be watched).
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = ServeMode.class, names = {"NB_B", "LAIO_LAIO"})
+    void aStopBeforeRunWinsAndRunReturnsAtOnce(ServeMode mode) throws Exception {
+        Set<String> uncaught = ConcurrentHashMap.newKeySet();
+        ThttpdGroup group = new ThttpdGroup(ThttpdServer.Options.of(mode), 2, false,
+                (b, i) -> b.setUncaughtHandler((ev, t) -> uncaught.add("loop " + i + ": " + t)));
+        int port = group.port();
+        group.stop();
+        long t0 = System.nanoTime();
+        group.run();
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(ms < ThttpdGroup.STOP_WAIT_SECONDS * 1000 / 2, "run returned at once: " + ms + " ms");
+        assertTrue(uncaught.isEmpty(), uncaught.toString());
+        assertEquals(0, Arrays.stream(group.acceptedPerLoop()).sum());
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            throw new AssertionError("connected to a stopped server on port " + port);
+        } catch (java.net.ConnectException refused) {
+            // nobody listens
+        }
+    }
+
     private static void awaitAtLeast(IntSupplier value, int atLeast) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (value.getAsInt() < atLeast && System.nanoTime() < deadline) {

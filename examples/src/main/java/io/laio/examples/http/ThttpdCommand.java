@@ -110,7 +110,7 @@ public final class ThttpdCommand implements Callable<Integer> {
     @Mixin
     LaioTuningOption spins;
 
-    @Option(names = "--pin", description = "pin loop i's thread to CPU i mod the CPUs available (sched_setaffinity)")
+    @Option(names = "--pin", description = "pin loop i's thread to the (i mod N)-th of the N CPUs the process may use (sched_setaffinity; taskset and cpusets are kept)")
     boolean pin;
 
     /** {@code --tls KEYSTORE.p12} and its password, as echo and proxy take them; {@code --mode laio-laio} and {@code laio-uring} only. */

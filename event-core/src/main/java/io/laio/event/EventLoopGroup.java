@@ -169,8 +169,9 @@ public final class EventLoopGroup implements Executor, AutoCloseable {
 
     /**
      * Runs {@code task} on loop {@code index}, after the tasks handed to that loop before it by
-     * the same thread. A task accepted here always runs, even one that raced the shutdown, and
-     * it counts as activity for the quiet period; a task handed to {@link EventBase#execute}
+     * the same thread. A task accepted here always runs, even one that raced the quiet check,
+     * unless the {@link #shutdownGracefully} timeout ends the loop first (its tasks are then
+     * dropped, as that method says); it counts as activity for the quiet period; a task handed to {@link EventBase#execute}
      * directly is not watched by the group (it may be dropped if it races the base's close).
      *
      * @param index the loop

@@ -21,6 +21,7 @@ import io.laio.LaioStats;
 import io.laio.event.EventBase;
 import io.laio.event.EventLoopGroup;
 import io.laio.examples.OnLoop;
+import io.laio.examples.net.ReusePortGuard;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -83,6 +84,9 @@ public final class ThttpdGroup {
                 }).build();
         try {
             InetSocketAddress at = new InetSocketAddress(options.bind(), options.port());
+            if (!handOff && loops > 1) {
+                ReusePortGuard.checkFree(at);
+            }
             for (int i = 0; i < loops; i++) {
                 InetSocketAddress listen = handOff && i > 0 ? null : at;
                 EventBase b = group.get(i);

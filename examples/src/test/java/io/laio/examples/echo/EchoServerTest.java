@@ -213,6 +213,36 @@ class EchoServerTest {
         assertEquals(fds, openDescriptors(), "every connection's socket closed");
     }
 
+    /**
+     * A second echo group on the port another's {@code SO_REUSEPORT} listeners hold fails as on
+     * a plain listener's port, instead of quietly sharing its connections.
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "buffered {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void aSecondGroupOnTheReusePortOfARunningOneIsRefused(boolean buffered) throws Exception {
+        try (io.laio.event.EventLoopGroup a = io.laio.event.EventLoopGroup.builder().loops(2).threadName("echo-first")
+                        .backend(buffered ? "epoll" : null).build();
+                io.laio.event.EventLoopGroup b = io.laio.event.EventLoopGroup.builder().loops(2).threadName("echo-second")
+                        .backend(buffered ? "epoll" : null).build()) {
+            InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
+            if (buffered) {
+                java.util.List<BufferedEchoServer> first = BufferedEchoServer.onLoops(a, any, false, null);
+                InetSocketAddress same = new InetSocketAddress("127.0.0.1", first.get(0).port());
+                java.io.IOException refused = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                        () -> BufferedEchoServer.onLoops(b, same, false, null));
+                assertTrue(refused.getMessage().contains("in use"), refused.toString());
+                BufferedEchoServer.closeAll(a, first);
+            } else {
+                java.util.List<EchoServer> first = EchoServer.onLoops(a, any, false);
+                InetSocketAddress same = new InetSocketAddress("127.0.0.1", first.get(0).port());
+                java.io.IOException refused = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                        () -> EchoServer.onLoops(b, same, false));
+                assertTrue(refused.getMessage().contains("in use"), refused.toString());
+                EchoServer.closeAll(a, first);
+            }
+        }
+    }
+
     @Test
     void theEchoCommandPrintsItsPortAndEchoes() throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");

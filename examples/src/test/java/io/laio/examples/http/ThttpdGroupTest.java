@@ -225,6 +225,37 @@ class ThttpdGroupTest {
         }
     }
 
+    /**
+     * A second server started on the port a group's {@code SO_REUSEPORT} listeners hold (an old
+     * instance still running, a typo) fails as it would on a plain listener's port; before, its
+     * own reuseport listeners joined the first server's and the kernel quietly gave it part of
+     * the connections.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = ServeMode.class, names = {"NB_B", "LAIO_LAIO"})
+    void aSecondServerOnTheReusePortOfARunningGroupIsRefused(ServeMode mode) throws Exception {
+        ThttpdGroup first = new ThttpdGroup(ThttpdServer.Options.of(mode), 2, false, null);
+        try {
+            ThttpdServer.Options base = ThttpdServer.Options.of(mode);
+            ThttpdServer.Options o = new ThttpdServer.Options(mode, base.bind(), first.port(), null, true, base.idleTimeout(),
+                    base.headerTimeout(), false, base.maxHelpers(), 0);
+            ThttpdGroup second = null;
+            try {
+                second = new ThttpdGroup(o, 2, false, null);
+            } catch (java.net.BindException refused) {
+                assertTrue(refused.getMessage().contains("in use"), refused.toString());
+            }
+            if (second != null) {
+                second.stop();
+                second.run();
+                throw new AssertionError("a second server started on port " + first.port() + ", which a running one holds");
+            }
+        } finally {
+            first.stop();
+            first.run();
+        }
+    }
+
     private static void awaitAtLeast(IntSupplier value, int atLeast) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (value.getAsInt() < atLeast && System.nanoTime() < deadline) {

@@ -173,6 +173,9 @@ public final class ThttpdCommand implements Callable<Integer> {
             throw check.fail("--loops " + n + " is more than --max-helpers " + maxHelpers
                     + ": each loop needs a helper of its own to keep the process within --max-helpers");
         }
+        if (loops.accept() != LoopsOption.Accept.HANDOFF && n > 1 && maxConnections > 0 && maxConnections < n) {
+            throw check.fail("--max-connections: " + ThttpdGroup.tooFewConnections(maxConnections, n));
+        }
         ServeMode m = mode;
         ThttpdServer.Options o = new ThttpdServer.Options(m, bind, port, root,
                 keepAlive == KeepAlive.ON, idleTimeout, headerTimeout, accessLog, maxHelpers, maxConnections, tlsContext,

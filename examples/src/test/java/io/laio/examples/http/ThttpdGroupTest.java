@@ -256,6 +256,47 @@ class ThttpdGroupTest {
         }
     }
 
+    /**
+     * Listeners per loop: the connection limit is split over the loops without losing its
+     * remainder (5 over 2 loops: 3 and 2, not 2 and 2), and a limit below the number of loops,
+     * which a listener per loop cannot hold (each loop would take at least one), is refused.
+     */
+    @org.junit.jupiter.api.Test
+    void withAListenerPerLoopTheWholeConnectionLimitIsServedAndNeverExceeded() throws Exception {
+        ThttpdServer.Options base = ThttpdServer.Options.of(ServeMode.NB_B);
+        ThttpdServer.Options five = new ThttpdServer.Options(ServeMode.NB_B, base.bind(), 0, null, true, base.idleTimeout(),
+                base.headerTimeout(), false, base.maxHelpers(), 5);
+        ThttpdGroup group = new ThttpdGroup(five, 2, false, null);
+        Thread runner = Thread.ofPlatform().start(() -> {
+            try {
+                group.run();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        List<Socket> clients = new ArrayList<>();
+        try {
+            assertEquals(5, group.server(0).maxConnections() + group.server(1).maxConnections(), "the shares add up to the limit");
+            for (int i = 0; i < 24; i++) { // the kernel's hash gives each listener at least 3
+                clients.add(new Socket("127.0.0.1", group.port()));
+            }
+            awaitAtLeast(() -> (int) Arrays.stream(group.acceptedPerLoop()).sum(), 5);
+            Thread.sleep(200); // time enough to take more, were the limit not held
+            assertEquals(5, group.openConnections(), Arrays.toString(group.acceptedPerLoop()));
+        } finally {
+            for (Socket c : clients) {
+                c.close();
+            }
+            group.stop();
+            runner.join(Duration.ofSeconds(30));
+        }
+        ThttpdServer.Options one = new ThttpdServer.Options(ServeMode.NB_B, base.bind(), 0, null, true, base.idleTimeout(),
+                base.headerTimeout(), false, base.maxHelpers(), 1);
+        IllegalArgumentException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new ThttpdGroup(one, 2, false, null));
+        assertTrue(refused.getMessage().contains("hand"), refused.getMessage());
+    }
+
     private static void awaitAtLeast(IntSupplier value, int atLeast) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (value.getAsInt() < atLeast && System.nanoTime() < deadline) {

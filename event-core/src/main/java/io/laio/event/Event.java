@@ -34,7 +34,8 @@ import java.time.Duration;
  * base). On a thread of an {@link EventLoopGroup}, every method (and
  * {@link #set}) refuses an event of another base with {@link IllegalStateException}, even when
  * that base's loop is not running, so a connection's event used from the wrong loop fails at
- * once instead of racing the loop it belongs to.
+ * once instead of racing the loop it belongs to; and on any other thread every method refuses
+ * an event of a group's base, also before that base's loop has begun.
  *
  * <p><b>Vocabulary</b> (libevent's). An event is <em>pending</em> once {@link #add()}ed: the
  * loop is watching for its conditions. It becomes <em>active</em> when a condition occurs (or
@@ -243,11 +244,21 @@ public final class Event {
         return kind;
     }
 
-    /** Refuses, on a group's loop thread, an event of another base (the class comment's rule). */
+    /**
+     * Refuses, on a group's loop thread, an event of another base, and on any other thread an
+     * event of a group's base (the class comment's rule).
+     */
     private static void checkLoop(EventBase base, String method) {
-        if (Thread.currentThread() instanceof EventLoopGroup.LoopThread t && t.base != base) {
-            throw new IllegalStateException(method + ": the event belongs to another EventBase than the one of loop "
-                    + t.getName() + "; an event stays on its base for life: hand the work to its loop with execute()");
+        Thread current = Thread.currentThread();
+        if (current instanceof EventLoopGroup.LoopThread t) {
+            if (t.base != base) {
+                throw new IllegalStateException(method + ": the event belongs to another EventBase than the one of loop "
+                        + t.getName() + "; an event stays on its base for life: hand the work to its loop with execute()");
+            }
+        } else if (base.groupThread != null) {
+            throw new IllegalStateException(method + ": the event's EventBase is run by " + base.groupThread.getName()
+                    + " of an EventLoopGroup, and only that thread may use its events (also before its loop begins):"
+                    + " hand the work to it with EventLoopGroup.execute()");
         }
     }
 

@@ -153,6 +153,12 @@ public final class EventBase implements AutoCloseable {
     private int inserted; // events added and not deleted (their count keeps dispatch() running)
     private long cachedNow;
     private volatile Thread loopThread;
+    /**
+     * The thread of the {@link EventLoopGroup} loop that owns this base for life, null for a base
+     * of one's own. Written once, before that thread starts; plain, so a standalone base's event
+     * calls pay no fence for it (a thread that reads it stale sees null and is checked as before).
+     */
+    Thread groupThread;
     private volatile boolean running;
     private volatile boolean breakRequested;
     private volatile boolean exitRequested;

@@ -36,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Threading.</b> Every method may be called from any thread, except {@link #close()}
  * and {@link #awaitTermination}, which a loop of the group must not call (they wait for it).
  * Each base is used by the rules of {@link EventBase}: its events only from its own loop
- * thread; hand work to it with {@link #execute(int, Runnable)} or {@link EventBase#execute}.
+ * thread, from the moment the group is built (another thread is refused them with
+ * {@link IllegalStateException} even before the loop begins); hand work to it with
+ * {@link #execute(int, Runnable)} or {@link EventBase#execute}.
  * A loop thread refuses the events of another base ({@link Event} says so), even of a base
  * whose loop is not running.
  *
@@ -167,8 +169,9 @@ public final class EventLoopGroup implements Executor, AutoCloseable {
 
     /**
      * Runs {@code task} on loop {@code index}, after the tasks handed to that loop before it by
-     * the same thread. A task accepted here always runs, even one that raced the shutdown, and
-     * it counts as activity for the quiet period; a task handed to {@link EventBase#execute}
+     * the same thread. A task accepted here always runs, even one that raced the quiet check,
+     * unless the {@link #shutdownGracefully} timeout ends the loop first (its tasks are then
+     * dropped, as that method says); it counts as activity for the quiet period; a task handed to {@link EventBase#execute}
      * directly is not watched by the group (it may be dropped if it races the base's close).
      *
      * @param index the loop
@@ -333,6 +336,7 @@ public final class EventLoopGroup implements Executor, AutoCloseable {
             this.onEnd = b.onEnd;
             this.thread = new LoopThread(group, index, base, b.threadPrefix + "-" + index, this::run);
             thread.setDaemon(b.daemon);
+            base.groupThread = thread; // its events are that thread's from now on, before its loop begins too
         }
 
         void enter() {

@@ -139,6 +139,49 @@ class EventLoopGroupTest {
         }
     }
 
+    /**
+     * A base of a group is its loop thread's from the start: another thread is refused its
+     * events while the loop has not begun yet (its start action runs) as it is while the loop
+     * runs. Before, such a call was accepted in that window and raced the loop thread (the
+     * timer heap, the sources), so the same code failed or passed by timing.
+     */
+    @Test
+    void anotherThreadIsRefusedAGroupBasesEventsAlsoBeforeItsLoopBegins() throws Exception {
+        CountDownLatch starting = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try (EventLoopGroup group = EventLoopGroup.builder().loops(1).threadName("g-owned")
+                .onLoopStart((base, index) -> {
+                    starting.countDown();
+                    try {
+                        release.await(); // the loop has not begun while the test thread tries
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }).build()) {
+            assertTrue(starting.await(10, TimeUnit.SECONDS));
+            EventBase base = group.get(0);
+            List<String> outcomes = new ArrayList<>();
+            try {
+                for (Runnable misuse : List.<Runnable>of(() -> Event.set(base, null, Ev.TIMEOUT, (e, w, a) -> { }, null),
+                        () -> base.once(null, Ev.TIMEOUT, (e, w, a) -> { }, null, Duration.ofMillis(1)))) {
+                    try {
+                        misuse.run();
+                        outcomes.add("accepted");
+                    } catch (IllegalStateException e) {
+                        outcomes.add(e.getMessage().contains("g-owned-0") ? "refused" : e.getMessage());
+                    }
+                }
+            } finally {
+                release.countDown();
+            }
+            assertEquals(List.of("refused", "refused"), outcomes);
+            CompletableFuture<Event> made = new CompletableFuture<>();
+            group.execute(0, () -> made.complete(Event.set(base, null, Ev.TIMEOUT, (e, w, a) -> { }, null)));
+            Event ev = made.get(10, TimeUnit.SECONDS); // on its own thread it is the base's as ever
+            assertThrows(IllegalStateException.class, ev::add, "and refused here while the loop runs");
+        }
+    }
+
     @Test
     void gracefulShutdownRunsEveryPendingTimerAndTaskThenEndsEveryThread() throws Exception {
         long before = threadsNamed("g-grace");

@@ -25,7 +25,9 @@ import io.laio.event.EventBase;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 import java.util.function.ObjIntConsumer;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,21 +39,49 @@ import org.slf4j.LoggerFactory;
  */
 public final class CpuPinning {
     private static final Logger LOG = LoggerFactory.getLogger(CpuPinning.class);
+    private static final boolean AARCH64 = System.getProperty("os.arch", "").equals("aarch64");
     /** {@code sched_setaffinity}'s number: 203 on x86_64, 122 on aarch64 (not in {@code Sys}'s table). */
-    private static final long SYS_SCHED_SETAFFINITY = System.getProperty("os.arch", "").equals("aarch64") ? 122 : 203;
+    private static final long SYS_SCHED_SETAFFINITY = AARCH64 ? 122 : 203;
+    /** {@code sched_getaffinity}'s number: 204 on x86_64, 123 on aarch64. */
+    private static final long SYS_SCHED_GETAFFINITY = AARCH64 ? 123 : 204;
     private static final int MASK_BYTES = 128; // 1,024 CPUs, glibc's cpu_set_t
 
     private CpuPinning() {}
 
     /**
-     * The start action pinning loop {@code i} to the {@code i mod N}-th of the N CPUs numbered
-     * 0..N-1, N being {@link Runtime#availableProcessors()}.
+     * The start action pinning loop {@code i} to the {@code i mod N}-th of the N CPUs the
+     * calling thread may run on now (its {@code sched_getaffinity} mask: what {@code taskset}
+     * or a container's cpuset gave the process), in ascending order. If that mask cannot be
+     * read (logged), the CPUs 0..{@link Runtime#availableProcessors()}-1.
      *
      * @return the action, for {@link io.laio.event.EventLoopGroup.Builder#onLoopStart}
      */
     public static ObjIntConsumer<EventBase> roundRobin() {
-        int cpus = Runtime.getRuntime().availableProcessors();
-        return (base, index) -> pin(index % cpus);
+        int[] cpus = allowedCpus();
+        return (base, index) -> pin(cpus[index % cpus.length]);
+    }
+
+    /** The CPUs the calling thread may run on, ascending; never empty. */
+    static int[] allowedCpus() {
+        try (Laio laio = Laio.create(LaioConfig.builder().policy(Policy.INLINE).build()); Arena arena = Arena.ofConfined()) {
+            MemorySegment mask = arena.allocate(MASK_BYTES, 8);
+            long r = laio.syscall(SYS_SCHED_GETAFFINITY, 0, MASK_BYTES, mask.address()); // bytes of mask written
+            if (r > 0) {
+                int[] cpus = new int[MASK_BYTES * 8];
+                int n = 0;
+                for (int cpu = 0; cpu < r * 8; cpu++) {
+                    if ((mask.get(ValueLayout.JAVA_BYTE, cpu / 8) & (1 << (cpu % 8))) != 0) {
+                        cpus[n++] = cpu;
+                    }
+                }
+                if (n > 0) {
+                    return Arrays.copyOf(cpus, n);
+                }
+            }
+            LOG.warn("sched_getaffinity failed ({}); pinning to CPUs 0..{}", r < 0 ? Errno.name(Laio.errno()) : "an empty mask",
+                    Runtime.getRuntime().availableProcessors() - 1);
+        }
+        return IntStream.range(0, Runtime.getRuntime().availableProcessors()).toArray();
     }
 
     /**

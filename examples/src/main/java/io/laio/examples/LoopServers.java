@@ -18,6 +18,7 @@ package io.laio.examples;
 
 import io.laio.event.EventBase;
 import io.laio.event.EventLoopGroup;
+import io.laio.examples.net.ReusePortGuard;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -64,6 +65,9 @@ public final class LoopServers {
      */
     public static <S extends Server> List<S> onLoops(EventLoopGroup group, InetSocketAddress bind, boolean handOff,
             Factory<S> factory) throws IOException {
+        if (!handOff) { // every loop's listener, one loop's too, is a reuseport one
+            ReusePortGuard.checkFree(bind);
+        }
         List<S> made = new ArrayList<>();
         try {
             InetSocketAddress at = bind;

@@ -20,11 +20,14 @@ package io.laio.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.laio.event.EventBase;
 import io.laio.event.EventLoopGroup;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ObjIntConsumer;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -35,6 +38,40 @@ class CpuPinningTest {
         return Files.readAllLines(Path.of("/proc/thread-self/status")).stream()
                 .filter(l -> l.startsWith("Cpus_allowed_list:")).findFirst().orElseThrow()
                 .substring("Cpus_allowed_list:".length()).strip();
+    }
+
+    /**
+     * Under {@code taskset -c 1} (or a container's cpuset) the loops are pinned to the CPUs the
+     * process may use, not to CPUs 0..N-1 counted from {@code availableProcessors()}: a loop
+     * was pinned to CPU 0, out of the set the user gave, and two servers each given one CPU
+     * both ended on CPU 0. Here the thread that builds the group stands for such a process.
+     */
+    @Test
+    void theLoopsArePinnedWithinTheCpusTheStartingThreadMayUse() throws Exception {
+        int[] allowed = CpuPinning.allowedCpus();
+        Assumptions.assumeTrue(allowed.length > 1, "needs a second CPU");
+        int only = allowed[allowed.length - 1]; // never CPU 0: the one the old counting picked
+        Map<Integer, String> seen = new ConcurrentHashMap<>();
+        Thread starter = Thread.ofPlatform().start(() -> {
+            if (!CpuPinning.pin(only)) { // as taskset -c ONLY would; the loops' threads inherit it
+                seen.put(-1, "could not pin the starting thread to CPU " + only);
+                return;
+            }
+            ObjIntConsumer<EventBase> pinning = CpuPinning.roundRobin();
+            EventLoopGroup pinned = EventLoopGroup.builder().loops(2).threadName("pin-within")
+                    .onLoopStart((base, i) -> {
+                        pinning.accept(base, i);
+                        try {
+                            seen.put(i, allowedCpus());
+                        } catch (Exception e) {
+                            seen.put(i, e.toString());
+                        }
+                    }).build();
+            pinned.close();
+        });
+        starter.join();
+        assertEquals(Map.of(0, String.valueOf(only), 1, String.valueOf(only)), Map.copyOf(seen),
+                "both loops on CPU " + only + ", the one CPU allowed");
     }
 
     @Test

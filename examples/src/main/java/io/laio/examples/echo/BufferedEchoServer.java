@@ -29,7 +29,9 @@ import io.laio.examples.net.RawListener;
 import io.laio.examples.net.ServerTls;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +50,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>End.</b> A client's end-of-file (even in the middle of a message, or TLS close_notify)
  * is answered with what it sent so far, then the connection closes ({@code closeWhenFlushed},
- * which sends close_notify on TLS); an error or a TLS failure closes it at once.
+ * which sends close_notify on TLS); an error or a TLS failure closes it at once. {@link #close()}
+ * closes every connection still open.
  *
  * <p>The listener and every socket call are LAIO calls on an {@code epoll} base (no thread), as
  * {@link #onLoops} sets up. Loop thread only, except {@link #connections()}.
@@ -72,6 +75,13 @@ public final class BufferedEchoServer implements LoopServers.Server {
     private volatile List<BufferedEchoServer> peers = List.of(); // set once every loop has its server
     private volatile long connections;
     private long handedOut;
+    /**
+     * The connections taken, for {@link #close()}; those closed since are dropped when the list
+     * has doubled since the last sweep, so it stays within twice the open ones (plus 64).
+     */
+    private final List<BufferEvent> taken = new ArrayList<>();
+    private int sweepAt = 64;
+    private boolean closed;
 
     /**
      * A server on {@code base} (which should be an {@code epoll} base), made on its loop thread.
@@ -155,13 +165,26 @@ public final class BufferedEchoServer implements LoopServers.Server {
         }
         int to = (int) (handedOut++ % all.size());
         BufferedEchoServer target = all.get(to);
-        handOffTo.execute(to, () -> target.adopt(fd));
+        try {
+            handOffTo.execute(to, () -> target.adopt(fd));
+        } catch (RejectedExecutionException ended) {
+            laio.close(fd); // that loop has ended: nobody would serve it
+        }
     }
 
     /** Takes {@code fd} onto this loop for its life; its loop thread. */
     private void adopt(int fd) {
+        if (closed) {
+            laio.close(fd); // handed over while this server closed
+            return;
+        }
         connections++; // only this loop writes it
+        if (taken.size() >= sweepAt) {
+            taken.removeIf(BufferEvent::isClosed);
+            sweepAt = Math.max(64, 2 * taken.size());
+        }
         BufferEvent be = BufferEvent.socket(laio, fd, pool, echo);
+        taken.add(be);
         be.readWatermarks(0, READ_HIGH);
         be.writeWatermarks(WRITE_LOW, WRITE_HIGH);
         if (tls != null) {
@@ -198,11 +221,20 @@ public final class BufferedEchoServer implements LoopServers.Server {
         }
     }
 
-    /** Stops listening (connections taken stay open until their clients end them) and releases the Laio's lanes. */
+    /**
+     * Stops listening and closes every connection still open on this loop (output not yet sent
+     * is dropped; its client sees the end), so the loop has nothing left to wait for; a
+     * connection handed to it later is closed at once. Its loop thread.
+     */
     @Override
     public void close() {
+        closed = true;
         if (listener != null) {
             listener.close();
         }
+        for (BufferEvent be : taken) {
+            be.close(); // one closed already: nothing
+        }
+        taken.clear();
     }
 }

@@ -110,7 +110,7 @@ public final class EchoCommand implements Callable<Integer> {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             closeAll.run();
-            group.shutdownGracefully(Duration.ZERO, Duration.ofSeconds(1)); // open connections end with the process
+            group.shutdownGracefully(Duration.ZERO, Duration.ofSeconds(1)); // closeAll closed every connection: the loops end at once
         }, "echo-shutdown"));
         System.out.println("listening on " + listening);
         System.out.println("loops " + n + ", accept " + loops.accept() + ", io " + io + (tls != null ? ", tls" : ""));

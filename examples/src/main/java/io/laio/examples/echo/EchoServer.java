@@ -22,13 +22,16 @@ import io.laio.event.EventBase;
 import io.laio.event.EventLoopGroup;
 import io.laio.examples.LoopServers;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -39,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * <p>On an {@link EventLoopGroup} ({@link #onLoops}) there is one such server per loop, each
  * with its own {@code SO_REUSEPORT} listener on the same port (the kernel spreads connections),
  * or, in hand-off mode, loop 0's listener gives each connection to the next loop in turn. A
- * connection stays on the loop that took it. Loop thread only, except {@link #connections()}.
+ * connection stays on the loop that took it until its client ends it or {@link #close()} closes
+ * it. Loop thread only, except {@link #connections()}.
  */
 public final class EchoServer implements LoopServers.Server {
     private final EventBase base;
@@ -48,6 +52,9 @@ public final class EchoServer implements LoopServers.Server {
     private final EventLoopGroup handOffTo;   // non-null: hand accepted connections round robin
     private volatile List<EchoServer> peers = List.of(); // set once every loop has its server
     private volatile long connections;
+    /** The connections open on this loop: {@link #close()} closes them, or they would keep the loop and their sockets. */
+    private final Set<Connection> open = new HashSet<>();
+    private boolean closed;
 
     public EchoServer(EventBase base, InetSocketAddress bind) throws IOException {
         this(base, bind, false, null);
@@ -122,7 +129,11 @@ public final class EchoServer implements LoopServers.Server {
                     int to = handOffTo.size() == 1 ? 0 : (int) (handedOut++ % handOffTo.size());
                     SocketChannel c = ch;
                     EchoServer target = all.get(to);
-                    handOffTo.execute(to, () -> target.adopt(c));
+                    try {
+                        handOffTo.execute(to, () -> target.adopt(c));
+                    } catch (RejectedExecutionException ended) {
+                        closeQuietly(c); // that loop has ended: nobody would serve it
+                    }
                 }
             }
         } catch (IOException e) {
@@ -135,15 +146,23 @@ public final class EchoServer implements LoopServers.Server {
 
     /** Takes {@code ch} onto this loop for its life; its loop thread. */
     private void adopt(SocketChannel ch) {
+        if (closed) {
+            closeQuietly(ch); // handed over while this server closed
+            return;
+        }
         connections++; // only this loop writes it
         try {
-            new Connection(ch);
+            open.add(new Connection(ch));
         } catch (IOException e) {
-            try {
-                ch.close();
-            } catch (IOException ignored) {
-                // it failed already
-            }
+            closeQuietly(ch);
+        }
+    }
+
+    private static void closeQuietly(SocketChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // it failed already
         }
     }
 
@@ -197,18 +216,24 @@ public final class EchoServer implements LoopServers.Server {
         }
 
         void close() {
+            open.remove(this);
             read.del();
             write.del();
-            try {
-                ch.close();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            closeQuietly(ch);
         }
     }
 
+    /**
+     * Stops listening and closes every connection still open on this loop (its client sees the
+     * end), so the loop has nothing left to wait for; a connection handed to it later is closed
+     * at once. Its loop thread, or any thread once the loop has ended.
+     */
     @Override
     public void close() throws IOException {
+        closed = true;
+        for (Connection c : new ArrayList<>(open)) {
+            c.close();
+        }
         if (server != null) {
             acceptEvent.del();
             server.close();

@@ -110,7 +110,7 @@ public final class ThttpdCommand implements Callable<Integer> {
     @Mixin
     LaioTuningOption spins;
 
-    @Option(names = "--pin", description = "pin loop i's thread to CPU i mod the CPUs available (sched_setaffinity)")
+    @Option(names = "--pin", description = "pin loop i's thread to the (i mod N)-th of the N CPUs the process may use (sched_setaffinity; taskset and cpusets are kept)")
     boolean pin;
 
     /** {@code --tls KEYSTORE.p12} and its password, as echo and proxy take them; {@code --mode laio-laio} and {@code laio-uring} only. */
@@ -172,6 +172,9 @@ public final class ThttpdCommand implements Callable<Integer> {
         if (n > maxHelpers) {
             throw check.fail("--loops " + n + " is more than --max-helpers " + maxHelpers
                     + ": each loop needs a helper of its own to keep the process within --max-helpers");
+        }
+        if (loops.accept() != LoopsOption.Accept.HANDOFF && n > 1 && maxConnections > 0 && maxConnections < n) {
+            throw check.fail("--max-connections: " + ThttpdGroup.tooFewConnections(maxConnections, n));
         }
         ServeMode m = mode;
         ThttpdServer.Options o = new ThttpdServer.Options(m, bind, port, root,

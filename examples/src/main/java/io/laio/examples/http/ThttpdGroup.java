@@ -21,6 +21,7 @@ import io.laio.LaioStats;
 import io.laio.event.EventBase;
 import io.laio.event.EventLoopGroup;
 import io.laio.examples.OnLoop;
+import io.laio.examples.net.ReusePortGuard;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -65,9 +66,13 @@ public final class ThttpdGroup {
      * @param handOff true: loop 0 accepts and hands out; false: a {@code SO_REUSEPORT} listener per loop
      * @param onLoopStart run on each loop's thread first (CPU pinning), or null
      * @throws IOException if a listener or the root cannot be opened (what was opened is closed)
+     * @throws IllegalArgumentException if, with a listener per loop, the connection limit is below {@code loops}
      */
     public ThttpdGroup(ThttpdServer.Options options, int loops, boolean handOff, ObjIntConsumer<EventBase> onLoopStart)
             throws IOException {
+        if (!handOff && loops > 1 && options.maxConnections() > 0 && options.maxConnections() < loops) {
+            throw new IllegalArgumentException(tooFewConnections(options.maxConnections(), loops));
+        }
         List<ThttpdServer> made = new ArrayList<>();
         EventLoopGroup.Builder gb = EventLoopGroup.builder().loops(loops).threadName("thttpd-loop")
                 .backend(options.mode().backend());
@@ -83,10 +88,14 @@ public final class ThttpdGroup {
                 }).build();
         try {
             InetSocketAddress at = new InetSocketAddress(options.bind(), options.port());
+            if (!handOff && loops > 1) {
+                ReusePortGuard.checkFree(at);
+            }
             for (int i = 0; i < loops; i++) {
                 InetSocketAddress listen = handOff && i > 0 ? null : at;
                 EventBase b = group.get(i);
-                ThttpdServer s = OnLoop.call(group, i, () -> new ThttpdServer(options, b, loops, listen, !handOff && loops > 1,
+                int index = i;
+                ThttpdServer s = OnLoop.call(group, i, () -> new ThttpdServer(options, b, index, loops, listen, !handOff && loops > 1,
                         handOff && loops > 1 ? this : null));
                 made.add(s);
                 if (i == 0) {
@@ -100,6 +109,12 @@ public final class ThttpdGroup {
             throw e;
         }
         this.servers = List.copyOf(made);
+    }
+
+    /** Why a connection limit below the number of loops cannot be held by a listener per loop. */
+    static String tooFewConnections(int maxConnections, int loops) {
+        return "a connection limit of " + maxConnections + " is below the " + loops + " loops: with a listener per loop"
+                + " each loop takes at least one; raise the limit, use fewer loops, or hand connections off from one acceptor";
     }
 
     /** The port every loop listens on. */

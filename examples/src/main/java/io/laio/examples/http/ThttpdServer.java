@@ -262,22 +262,23 @@ public final class ThttpdServer {
     /** Opens the root and the listening socket; nothing is served until {@link #run()}. */
     public ThttpdServer(Options options) throws IOException {
         this(options, spun(options.mode().backend() != null ? EventBase.create(options.mode().backend()) : EventBase.create(),
-                options.spinBeforeSleep()), 1,
+                options.spinBeforeSleep()), 0, 1,
                 new InetSocketAddress(options.bind(), options.port()), false, null, true);
     }
 
     /**
-     * One loop's server: on {@code base}, made on its loop thread, with {@code 1/loops} of the
-     * bounds; listening on {@code listenOn} (with {@code SO_REUSEPORT} if {@code reusePort}),
+     * Loop {@code index}'s server: on {@code base}, made on its loop thread, with {@code 1/loops}
+     * of the bounds (of the connection limit, with a listener per loop, its exact share:
+     * {@link #share(int, int, int)}); listening on {@code listenOn} (with {@code SO_REUSEPORT} if {@code reusePort}),
      * or not at all when it is null (connections are handed to it). With {@code handOffGroup}
      * set, its listener hands each connection to the group's next loop.
      */
-    ThttpdServer(Options options, EventBase base, int loops, InetSocketAddress listenOn, boolean reusePort,
+    ThttpdServer(Options options, EventBase base, int index, int loops, InetSocketAddress listenOn, boolean reusePort,
             ThttpdGroup handOffGroup) throws IOException {
-        this(options, base, loops, listenOn, reusePort, handOffGroup, false);
+        this(options, base, index, loops, listenOn, reusePort, handOffGroup, false);
     }
 
-    private ThttpdServer(Options options, EventBase base, int loops, InetSocketAddress listenOn, boolean reusePort,
+    private ThttpdServer(Options options, EventBase base, int index, int loops, InetSocketAddress listenOn, boolean reusePort,
             ThttpdGroup handOffGroup, boolean ownsBase) throws IOException {
         if (options.tls() != null && !options.mode().laioSockets()) {
             closeIfOwned(base, ownsBase);
@@ -308,7 +309,7 @@ public final class ThttpdServer {
             // hand-off: one listener, so one count over every loop holds the whole limit; reuseport:
             // each loop's listener holds its share, as the kernel spreads the connections
             this.gate = handOffGroup == null ? null : handOffGroup.gate(limit);
-            this.maxConnections = gate != null || limit <= 0 ? limit : share(limit, loops);
+            this.maxConnections = gate != null || limit <= 0 ? limit : share(limit, loops, index);
             this.root = DocRoot.open(setup, arena, options.root());
             // cached descriptors never take more than half of what the budget keeps for files:
             // the other half stays for requests in progress, whose opens must not fail for the cache
@@ -352,6 +353,15 @@ public final class ThttpdServer {
         return Math.max(1, total / loops);
     }
 
+    /**
+     * Loop {@code index}'s exact share of {@code total}: the remainder goes one each to the
+     * first loops, so the shares add up to {@code total}; at least 1 (a limit below the number
+     * of loops is refused where it is given, {@link ThttpdGroup}).
+     */
+    static int share(int total, int loops, int index) {
+        return Math.max(1, total / loops + (index < total % loops ? 1 : 0));
+    }
+
     /** The port it listens on. */
     public int port() {
         return listener == null ? -1 : listener.port();
@@ -375,8 +385,11 @@ public final class ThttpdServer {
         }
     }
 
-    /** A group's loop thread: starts accepting (the loop itself is the group's). */
+    /** A group's loop thread: starts accepting (the loop itself is the group's); nothing once stopping. */
     void startOnLoop() {
+        if (stopping) {
+            return; // a stop came first: its listener is closed
+        }
         running = true;
         if (listener != null) {
             listener.start();
@@ -693,7 +706,7 @@ public final class ThttpdServer {
         waitBuffers.give(wait);
         if (gate != null) {
             gate.closed(); // at the limit it has the accepting loop resume
-        } else if (pausedAtLimit && !closed) {
+        } else if (pausedAtLimit && !stopping) { // stopping: the listener is closed, and a closed channel cannot be watched
             pausedAtLimit = false;
             listener.resume();
         }

@@ -86,7 +86,7 @@ public final class KvCommand implements Callable<Integer> {
     @Mixin
     LaioTuningOption spins;
 
-    @Option(names = "--pin", description = "Pin loop i's thread to CPU i mod the CPUs available (sched_setaffinity).")
+    @Option(names = "--pin", description = "Pin loop i's thread to the (i mod N)-th of the N CPUs the process may use (sched_setaffinity; taskset and cpusets are kept).")
     boolean pin;
 
     /** 1 TiB. */

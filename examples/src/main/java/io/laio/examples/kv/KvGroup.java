@@ -23,6 +23,7 @@ import io.laio.event.EventBase;
 import io.laio.event.EventLoopGroup;
 import io.laio.examples.OnLoop;
 import io.laio.examples.net.ListenSocket;
+import io.laio.examples.net.ReusePortGuard;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
@@ -88,6 +89,9 @@ public final class KvGroup {
         KvShared s;
         try {
             InetSocketAddress at = config.bind();
+            if (!handOff && loops > 1) {
+                ReusePortGuard.checkFree(at);
+            }
             for (int i = 0; i < (handOff ? 1 : loops); i++) {
                 if (buffered) {
                     ListenSocket l = ListenSocket.open(at, !handOff && loops > 1, KvServer.BACKLOG);

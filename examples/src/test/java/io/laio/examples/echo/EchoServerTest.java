@@ -146,6 +146,103 @@ class EchoServerTest {
         }
     }
 
+    private static long openDescriptors() throws java.io.IOException {
+        try (var fds = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
+            return fds.count();
+        }
+    }
+
+    /** Two loops of either echo server with clients connected; closes the servers and ends the group; how long that took. */
+    private static long echoAndClose(boolean buffered, boolean handOff, int clients) throws Exception {
+        io.laio.event.EventLoopGroup group = io.laio.event.EventLoopGroup.builder().loops(2).threadName("echo-close")
+                .backend(buffered ? "epoll" : null).build();
+        java.util.List<Socket> connected = new java.util.ArrayList<>();
+        try {
+            InetSocketAddress at = new InetSocketAddress("127.0.0.1", 0);
+            Runnable closeAll;
+            int port;
+            if (buffered) {
+                java.util.List<BufferedEchoServer> servers = BufferedEchoServer.onLoops(group, at, handOff, null);
+                closeAll = () -> BufferedEchoServer.closeAll(group, servers);
+                port = servers.get(0).port();
+            } else {
+                java.util.List<EchoServer> servers = EchoServer.onLoops(group, at, handOff);
+                closeAll = () -> EchoServer.closeAll(group, servers);
+                port = servers.get(0).port();
+            }
+            for (int i = 0; i < clients; i++) {
+                Socket c = new Socket("127.0.0.1", port);
+                c.setSoTimeout(5_000);
+                connected.add(c);
+                c.getOutputStream().write(i);
+                assertEquals(i, c.getInputStream().read());
+            }
+            long t0 = System.nanoTime();
+            closeAll.run();
+            group.shutdownGracefully(java.time.Duration.ZERO, java.time.Duration.ofSeconds(10));
+            for (Socket c : connected) {
+                assertEquals(-1, c.getInputStream().read(), "the server closed the connection");
+            }
+            assertTrue(group.awaitTermination(java.time.Duration.ofSeconds(30)));
+            return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        } finally {
+            for (Socket c : connected) {
+                c.close();
+            }
+            group.close();
+        }
+    }
+
+    /**
+     * Closing the servers closes the connections still open on every loop: their clients see
+     * the end, every loop ends at once (not at the shutdown's timeout), and no descriptor of
+     * theirs is left behind. Before, a connected client kept its loop to the timeout and its
+     * socket open for good.
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "buffered {0}, hand-off {1}")
+    @org.junit.jupiter.params.provider.CsvSource({"false, false", "false, true", "true, false", "true, true"})
+    void closingTheServersEndsTheConnectionsStillOpenOnEveryLoop(boolean buffered, boolean handOff) throws Exception {
+        echoAndClose(buffered, handOff, 0); // loads what the JDK keeps open for good
+        long fds = openDescriptors();
+        long ms = echoAndClose(buffered, handOff, 6);
+        assertTrue(ms < 5_000, "the loops ended at once, not at the timeout: " + ms + " ms");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (openDescriptors() > fds && System.nanoTime() < deadline) {
+            Thread.sleep(20); // a background close may still be on its way
+        }
+        assertEquals(fds, openDescriptors(), "every connection's socket closed");
+    }
+
+    /**
+     * A second echo group on the port another's {@code SO_REUSEPORT} listeners hold fails as on
+     * a plain listener's port, instead of quietly sharing its connections.
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "buffered {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void aSecondGroupOnTheReusePortOfARunningOneIsRefused(boolean buffered) throws Exception {
+        try (io.laio.event.EventLoopGroup a = io.laio.event.EventLoopGroup.builder().loops(2).threadName("echo-first")
+                        .backend(buffered ? "epoll" : null).build();
+                io.laio.event.EventLoopGroup b = io.laio.event.EventLoopGroup.builder().loops(2).threadName("echo-second")
+                        .backend(buffered ? "epoll" : null).build()) {
+            InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
+            if (buffered) {
+                java.util.List<BufferedEchoServer> first = BufferedEchoServer.onLoops(a, any, false, null);
+                InetSocketAddress same = new InetSocketAddress("127.0.0.1", first.get(0).port());
+                java.io.IOException refused = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                        () -> BufferedEchoServer.onLoops(b, same, false, null));
+                assertTrue(refused.getMessage().contains("in use"), refused.toString());
+                BufferedEchoServer.closeAll(a, first);
+            } else {
+                java.util.List<EchoServer> first = EchoServer.onLoops(a, any, false);
+                InetSocketAddress same = new InetSocketAddress("127.0.0.1", first.get(0).port());
+                java.io.IOException refused = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                        () -> EchoServer.onLoops(b, same, false));
+                assertTrue(refused.getMessage().contains("in use"), refused.toString());
+                EchoServer.closeAll(a, first);
+            }
+        }
+    }
+
     @Test
     void theEchoCommandPrintsItsPortAndEchoes() throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");

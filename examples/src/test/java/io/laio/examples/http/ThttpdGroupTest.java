@@ -20,6 +20,8 @@ package io.laio.examples.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.Socket;
+import java.net.SocketException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -141,6 +143,158 @@ class ThttpdGroupTest {
             runner.join(Duration.ofSeconds(30));
         }
         assertTrue(failures.isEmpty(), failures.toString());
+    }
+
+    /**
+     * Listeners per loop, each loop at its share of the connection limit (so its listener is
+     * paused): stopping closes every connection on every loop at once, and no exception reaches
+     * a loop's thread. A loop that tried to resume its closed listener while closing its first
+     * connection left the others open: the loop ran into the stop's timeout, and their clients
+     * never saw the end.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = ServeMode.class, names = {"NB_B", "NB_LAIO", "LAIO_LAIO"})
+    void stoppingWithEveryLoopAtItsConnectionLimitClosesEveryConnectionAtOnce(ServeMode mode) throws Exception {
+        ThttpdServer.Options base = ThttpdServer.Options.of(mode);
+        ThttpdServer.Options o = new ThttpdServer.Options(mode, base.bind(), 0, null, true, base.idleTimeout(),
+                base.headerTimeout(), false, base.maxHelpers(), 8); // 4 a loop
+        Set<String> uncaught = ConcurrentHashMap.newKeySet();
+        ThttpdGroup group = new ThttpdGroup(o, 2, false,
+                (b, i) -> b.setUncaughtHandler((ev, t) -> uncaught.add("loop " + i + ": " + t)));
+        Thread runner = Thread.ofPlatform().start(() -> {
+            try {
+                group.run();
+            } catch (Throwable t) {
+                uncaught.add("run: " + t);
+            }
+        });
+        List<Socket> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < 24; i++) { // the kernel's hash gives each listener at least 4 of them
+                Socket c = new Socket("127.0.0.1", group.port());
+                c.setSoTimeout(5_000);
+                clients.add(c);
+            }
+            awaitAtLeast(() -> (int) Arrays.stream(group.acceptedPerLoop()).sum(), 8);
+            assertEquals("[4, 4]", Arrays.toString(group.acceptedPerLoop()), "both loops at their limit");
+            long t0 = System.nanoTime();
+            group.stop();
+            for (Socket c : clients) {
+                try {
+                    assertEquals(-1, c.getInputStream().read(), "closed by the server");
+                } catch (SocketException reset) {
+                    // one left in a closed listener's backlog is reset
+                }
+            }
+            assertTrue(group.awaitStopped(Duration.ofSeconds(30)));
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(ms < ThttpdGroup.STOP_WAIT_SECONDS * 1000 / 2, "every loop ended at once, not at the stop's timeout: " + ms + " ms");
+        } finally {
+            for (Socket c : clients) {
+                c.close();
+            }
+            group.stop();
+            runner.join(Duration.ofSeconds(30));
+        }
+        assertTrue(uncaught.isEmpty(), uncaught.toString());
+    }
+
+    /**
+     * A stop that comes before {@link ThttpdGroup#run()} (a SIGTERM at start-up) wins: run
+     * returns at once, nothing is accepted, and no loop meets an exception (its listener,
+     * closed by the stop, was started again, and a closed channel cannot be watched).
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = ServeMode.class, names = {"NB_B", "LAIO_LAIO"})
+    void aStopBeforeRunWinsAndRunReturnsAtOnce(ServeMode mode) throws Exception {
+        Set<String> uncaught = ConcurrentHashMap.newKeySet();
+        ThttpdGroup group = new ThttpdGroup(ThttpdServer.Options.of(mode), 2, false,
+                (b, i) -> b.setUncaughtHandler((ev, t) -> uncaught.add("loop " + i + ": " + t)));
+        int port = group.port();
+        group.stop();
+        long t0 = System.nanoTime();
+        group.run();
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(ms < ThttpdGroup.STOP_WAIT_SECONDS * 1000 / 2, "run returned at once: " + ms + " ms");
+        assertTrue(uncaught.isEmpty(), uncaught.toString());
+        assertEquals(0, Arrays.stream(group.acceptedPerLoop()).sum());
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            throw new AssertionError("connected to a stopped server on port " + port);
+        } catch (java.net.ConnectException refused) {
+            // nobody listens
+        }
+    }
+
+    /**
+     * A second server started on the port a group's {@code SO_REUSEPORT} listeners hold (an old
+     * instance still running, a typo) fails as it would on a plain listener's port; before, its
+     * own reuseport listeners joined the first server's and the kernel quietly gave it part of
+     * the connections.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = ServeMode.class, names = {"NB_B", "LAIO_LAIO"})
+    void aSecondServerOnTheReusePortOfARunningGroupIsRefused(ServeMode mode) throws Exception {
+        ThttpdGroup first = new ThttpdGroup(ThttpdServer.Options.of(mode), 2, false, null);
+        try {
+            ThttpdServer.Options base = ThttpdServer.Options.of(mode);
+            ThttpdServer.Options o = new ThttpdServer.Options(mode, base.bind(), first.port(), null, true, base.idleTimeout(),
+                    base.headerTimeout(), false, base.maxHelpers(), 0);
+            ThttpdGroup second = null;
+            try {
+                second = new ThttpdGroup(o, 2, false, null);
+            } catch (java.net.BindException refused) {
+                assertTrue(refused.getMessage().contains("in use"), refused.toString());
+            }
+            if (second != null) {
+                second.stop();
+                second.run();
+                throw new AssertionError("a second server started on port " + first.port() + ", which a running one holds");
+            }
+        } finally {
+            first.stop();
+            first.run();
+        }
+    }
+
+    /**
+     * Listeners per loop: the connection limit is split over the loops without losing its
+     * remainder (5 over 2 loops: 3 and 2, not 2 and 2), and a limit below the number of loops,
+     * which a listener per loop cannot hold (each loop would take at least one), is refused.
+     */
+    @org.junit.jupiter.api.Test
+    void withAListenerPerLoopTheWholeConnectionLimitIsServedAndNeverExceeded() throws Exception {
+        ThttpdServer.Options base = ThttpdServer.Options.of(ServeMode.NB_B);
+        ThttpdServer.Options five = new ThttpdServer.Options(ServeMode.NB_B, base.bind(), 0, null, true, base.idleTimeout(),
+                base.headerTimeout(), false, base.maxHelpers(), 5);
+        ThttpdGroup group = new ThttpdGroup(five, 2, false, null);
+        Thread runner = Thread.ofPlatform().start(() -> {
+            try {
+                group.run();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        List<Socket> clients = new ArrayList<>();
+        try {
+            assertEquals(5, group.server(0).maxConnections() + group.server(1).maxConnections(), "the shares add up to the limit");
+            for (int i = 0; i < 24; i++) { // the kernel's hash gives each listener at least 3
+                clients.add(new Socket("127.0.0.1", group.port()));
+            }
+            awaitAtLeast(() -> (int) Arrays.stream(group.acceptedPerLoop()).sum(), 5);
+            Thread.sleep(200); // time enough to take more, were the limit not held
+            assertEquals(5, group.openConnections(), Arrays.toString(group.acceptedPerLoop()));
+        } finally {
+            for (Socket c : clients) {
+                c.close();
+            }
+            group.stop();
+            runner.join(Duration.ofSeconds(30));
+        }
+        ThttpdServer.Options one = new ThttpdServer.Options(ServeMode.NB_B, base.bind(), 0, null, true, base.idleTimeout(),
+                base.headerTimeout(), false, base.maxHelpers(), 1);
+        IllegalArgumentException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new ThttpdGroup(one, 2, false, null));
+        assertTrue(refused.getMessage().contains("hand"), refused.getMessage());
     }
 
     private static void awaitAtLeast(IntSupplier value, int atLeast) throws InterruptedException {

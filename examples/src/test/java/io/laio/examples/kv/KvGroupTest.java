@@ -162,6 +162,35 @@ class KvGroupTest {
         }
     }
 
+    /**
+     * A second kv on the port a group's {@code SO_REUSEPORT} listeners hold fails as on a
+     * plain listener's port, before it touches the data directory; before, it joined the
+     * running server's listeners and took part of its connections.
+     */
+    @ParameterizedTest(name = "--io {0}")
+    @ValueSource(strings = {"nio", "buffered"})
+    void aSecondServerOnTheReusePortOfARunningGroupIsRefused(String io) throws Exception {
+        KvIo kvIo = KvIo.valueOf(io.toUpperCase(java.util.Locale.ROOT));
+        KvGroup first = start(2, false, SyncMode.NEVER, kvIo);
+        try {
+            Files.createDirectories(dir.resolve("other"));
+            KvServer.Config config = new KvServer.Config(new InetSocketAddress("127.0.0.1", first.port()),
+                    dir.resolve("other").toString(), 64L << 20, 1 << 20, SyncMode.NEVER, false, kvIo);
+            KvGroup second = null;
+            try {
+                second = new KvGroup(config, 2, false, null);
+            } catch (IOException refused) {
+                assertTrue(refused.getMessage().contains("in use"), refused.toString());
+            }
+            if (second != null) {
+                stop(second);
+                throw new AssertionError("a second kv started on port " + first.port() + ", which a running one holds");
+            }
+        } finally {
+            stop(first);
+        }
+    }
+
     @ParameterizedTest(name = "hand-off {0}, --io {1}")
     @CsvSource({"false, nio", "false, buffered", "true, buffered"})
     void afterTheGroupStopsItsThreadsAndDescriptorsAreGone(boolean handOff, String io) throws Exception {

@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -214,7 +215,11 @@ public final class ProxyServer implements LoopServers.Server {
         }
         int to = (int) (handedOut++ % all.size());
         ProxyServer s = all.get(to);
-        handOffTo.execute(to, () -> s.adopt(fd));
+        try {
+            handOffTo.execute(to, () -> s.adopt(fd));
+        } catch (RejectedExecutionException ended) {
+            laio.close(fd); // that loop has ended (the group is stopping): nobody would serve it
+        }
     }
 
     private void adopt(int fd) {

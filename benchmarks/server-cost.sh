@@ -85,9 +85,10 @@ CPU_MS=$(awk -F, -v v=$V '/task-clock/{s += $v} END{print s}' "$TMP/stat.out")
 awk -v m="$NAME" -v c="$C" -v k="${CACHE:-warm}" -v n="$REQUESTS" -v s="$SYSCALLS" -v t="$CPU_MS" \
   'BEGIN{printf "%s %s clients %s: %.2f system calls and %.1f us of CPU per request (%d requests)\n", m, k, c, s/n, t*1000/n, n}'
 # on a machine the load generator shares, throughput follows the machine's CPU per request, not the
-# server's alone: the difference between two servers is diluted by the client's share
-TICK_US=$((1000000 / $(getconf CLK_TCK)))
-awk -v n="$REQUESTS" -v t="$TICK_US" -v u=$((MU1 - MU0 + MN1 - MN0)) -v s=$((MS1 - MS0)) -v q=$((MQ1 - MQ0 + MSQ1 - MSQ0)) -v i=$((MI1 - MI0 + MW1 - MW0)) \
+# server's alone: the difference between two servers is diluted by the client's share. Not with
+# BY_THREAD=1: its sampler forks two cats per thread every 0.2 s, dearer for a JVM's ~30 threads
+# than for nginx's workers (measured: ~100 us a request more on the machine for laio-laio)
+[ "${BY_THREAD:-0}" = 1 ] || awk -v n="$REQUESTS" -v t="$((1000000 / $(getconf CLK_TCK)))" -v u=$((MU1 - MU0 + MN1 - MN0)) -v s=$((MS1 - MS0)) -v q=$((MQ1 - MQ0 + MSQ1 - MSQ0)) -v i=$((MI1 - MI0 + MW1 - MW0)) \
   'BEGIN{printf "  machine  %6.1f us CPU per request, every process (user %.1f, system %.1f, interrupts %.1f), %.1f us idle\n", (u+s+q)*t/n, u*t/n, s*t/n, q*t/n, i*t/n}'
 if [ "${BY_THREAD:-0}" = 1 ]; then
   # groups by thread name: thttpd-loop-i / nginx (the loops), laio-helper-* (helpers), C1/C2 (jit)

@@ -104,6 +104,8 @@ class CommandLineInputTest {
         assertRefused(2, "--loops 8 is more than --max-helpers 4", "thttpd", "--loops", "8", "--max-helpers", "4");
         assertRefused(2, "--max-connections: a connection limit of 1 is below the 2 loops", "thttpd", "--loops", "2",
                 "--max-connections", "1");
+        assertRefused(2, "--max-request-buffers: a request buffer bound of 1 is below the 2 loops", "thttpd", "--loops", "2",
+                "--max-request-buffers", "1");
         assertRefused(2, "'sideways' is not one of reuseport, handoff", "thttpd", "--accept", "sideways");
         assertRefused(2, "'20' is not a spin duration", "thttpd", "--helper-spin", "20");
         assertRefused(2, "'-5us' is not a spin duration", "thttpd", "--loop-spin", "-5us");

@@ -84,7 +84,7 @@ public final class ThttpdCommand implements Callable<Integer> {
     int maxHelpers;
 
     @Option(names = "--max-request-buffers", defaultValue = "1024",
-            description = "requests in progress at once, 1..1024, for the whole process (each of N loops gets 1/N, at least 1): "
+            description = "requests in progress at once, 1..1024, for the whole process (each of N loops gets its share, so it must be at least --loops): "
                     + "each holds a buffer set of ~60 KB of native memory (~170 KB with NIO sockets) and a request beyond "
                     + "them waits for one; fewer on a memory-limited host (default: ${DEFAULT-VALUE})")
     int maxRequestBuffers;
@@ -168,10 +168,13 @@ public final class ThttpdCommand implements Callable<Integer> {
         }
         spins.check(check);
         SSLContext tlsContext = tlsOption.enabled() ? tlsContext(check) : null;
-        int n = loops.explicit() ? loops.loops(check) : Math.min(loops.loops(check), maxHelpers);
+        int n = loops.explicit() ? loops.loops(check) : Math.min(loops.loops(check), Math.min(maxHelpers, maxRequestBuffers));
         if (n > maxHelpers) {
             throw check.fail("--loops " + n + " is more than --max-helpers " + maxHelpers
                     + ": each loop needs a helper of its own to keep the process within --max-helpers");
+        }
+        if (maxRequestBuffers < n) {
+            throw check.fail("--max-request-buffers: " + ThttpdGroup.tooFewPerLoop(maxHelpers, maxRequestBuffers, n));
         }
         if (loops.accept() != LoopsOption.Accept.HANDOFF && n > 1 && maxConnections > 0 && maxConnections < n) {
             throw check.fail("--max-connections: " + ThttpdGroup.tooFewConnections(maxConnections, n));

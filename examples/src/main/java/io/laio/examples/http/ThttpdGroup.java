@@ -66,12 +66,16 @@ public final class ThttpdGroup {
      * @param handOff true: loop 0 accepts and hands out; false: a {@code SO_REUSEPORT} listener per loop
      * @param onLoopStart run on each loop's thread first (CPU pinning), or null
      * @throws IOException if a listener or the root cannot be opened (what was opened is closed)
-     * @throws IllegalArgumentException if, with a listener per loop, the connection limit is below {@code loops}
+     * @throws IllegalArgumentException if the helper bound or the request buffer bound is below {@code loops}, or, with
+     *         a listener per loop, the connection limit is
      */
     public ThttpdGroup(ThttpdServer.Options options, int loops, boolean handOff, ObjIntConsumer<EventBase> onLoopStart)
             throws IOException {
         if (!handOff && loops > 1 && options.maxConnections() > 0 && options.maxConnections() < loops) {
             throw new IllegalArgumentException(tooFewConnections(options.maxConnections(), loops));
+        }
+        if (options.maxHelpers() < loops || options.maxRequestBuffers() < loops) {
+            throw new IllegalArgumentException(tooFewPerLoop(options.maxHelpers(), options.maxRequestBuffers(), loops));
         }
         List<ThttpdServer> made = new ArrayList<>();
         EventLoopGroup.Builder gb = EventLoopGroup.builder().loops(loops).threadName("thttpd-loop")
@@ -109,6 +113,12 @@ public final class ThttpdGroup {
             throw e;
         }
         this.servers = List.copyOf(made);
+    }
+
+    /** Why helpers or request buffer sets below the number of loops cannot be held: each loop needs one of each. */
+    static String tooFewPerLoop(int maxHelpers, int maxRequestBuffers, int loops) {
+        String what = maxHelpers < loops ? "a helper bound of " + maxHelpers : "a request buffer bound of " + maxRequestBuffers;
+        return what + " is below the " + loops + " loops: each loop needs at least one; raise it or use fewer loops";
     }
 
     /** Why a connection limit below the number of loops cannot be held by a listener per loop. */

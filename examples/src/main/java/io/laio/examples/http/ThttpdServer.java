@@ -267,9 +267,9 @@ public final class ThttpdServer {
     }
 
     /**
-     * Loop {@code index}'s server: on {@code base}, made on its loop thread, with {@code 1/loops}
-     * of the bounds (of the connection limit, with a listener per loop, its exact share:
-     * {@link #share(int, int, int)}); listening on {@code listenOn} (with {@code SO_REUSEPORT} if {@code reusePort}),
+     * Loop {@code index}'s server: on {@code base}, made on its loop thread, with its exact share
+     * of the process's bounds ({@link #share(int, int, int)}: the helpers, the LAIO queue, the
+     * request buffer sets and, with a listener per loop, the connection limit); listening on {@code listenOn} (with {@code SO_REUSEPORT} if {@code reusePort}),
      * or not at all when it is null (connections are handed to it). With {@code handOffGroup}
      * set, its listener hands each connection to the group's next loop.
      */
@@ -289,14 +289,14 @@ public final class ThttpdServer {
         // a TLS body passes through the engine: read in chunks as with NIO sockets, never by sendfile
         this.chunkSize = options.mode().laioSockets() && options.tls() == null ? 0 : 128 * 1024;
         this.tlsPool = options.tls() == null ? null : SegmentPool.create();
-        this.maxSets = share(options.maxRequestBuffers(), loops);
+        this.maxSets = share(options.maxRequestBuffers(), loops, index);
         this.waitBuffers = new WaitBuffers(arena);
         this.base = base;
         // the cache's check may be a plain statx on the loop only where a pinned path's lookup cannot wait
         boolean plainCheck = options.fileCache() > 0 && DocRoot.dentriesStayLocal(options.root());
         try {
-            this.laio = Laio.attach(base, options.mode().laioConfig(share(options.maxHelpers(), loops),
-                    share(LaioConfig.builder().build().maxQueued(), loops), options.helperSpin(), options.loopSpin(),
+            this.laio = Laio.attach(base, options.mode().laioConfig(share(options.maxHelpers(), loops, index),
+                    share(LaioConfig.builder().build().maxQueued(), loops, index), options.helperSpin(), options.loopSpin(),
                     plainCheck));
         } catch (RuntimeException e) {
             closeIfOwned(base, ownsBase);
@@ -737,6 +737,11 @@ public final class ThttpdServer {
         if (listener != null && !stopping && !closed) {
             listener.resume();
         }
+    }
+
+    /** The request buffer sets this loop may hold at once: its share of {@link Options#maxRequestBuffers()}. Any thread. @return the count */
+    int requestBufferLimit() {
+        return maxSets;
     }
 
     /** The connection limit in force (-1: none): this loop's share, or in hand-off mode the whole group's. */

@@ -297,6 +297,32 @@ class ThttpdGroupTest {
         assertTrue(refused.getMessage().contains("hand"), refused.getMessage());
     }
 
+    /**
+     * The process's request buffer bound is split over the loops exactly (5 over 2: 3 and 2, not
+     * 2 and 2), and a helper or request buffer bound below the number of loops, which each loop's
+     * minimum of one would exceed, is refused.
+     */
+    @org.junit.jupiter.api.Test
+    void theRequestBufferBoundIsSplitExactlyAndABoundBelowTheLoopsIsRefused() throws Exception {
+        ThttpdServer.Options base = ThttpdServer.Options.of(ServeMode.NB_B);
+        ThttpdGroup group = new ThttpdGroup(base.withMaxRequestBuffers(5), 2, false, null);
+        try {
+            assertEquals(5, group.server(0).requestBufferLimit() + group.server(1).requestBufferLimit(),
+                    "the shares add up to the bound");
+        } finally {
+            group.stop();
+            group.run(); // returns at once after a stop: closes what the group opened
+        }
+        IllegalArgumentException buffers = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new ThttpdGroup(base.withMaxRequestBuffers(1), 2, false, null));
+        assertTrue(buffers.getMessage().contains("request buffer bound of 1"), buffers.getMessage());
+        ThttpdServer.Options oneHelper = new ThttpdServer.Options(ServeMode.NB_B, base.bind(), 0, null, true, base.idleTimeout(),
+                base.headerTimeout(), false, 1, 0);
+        IllegalArgumentException helpers = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new ThttpdGroup(oneHelper, 2, true, null));
+        assertTrue(helpers.getMessage().contains("helper bound of 1"), helpers.getMessage());
+    }
+
     private static void awaitAtLeast(IntSupplier value, int atLeast) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (value.getAsInt() < atLeast && System.nanoTime() < deadline) {

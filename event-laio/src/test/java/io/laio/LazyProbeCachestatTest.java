@@ -265,6 +265,25 @@ class LazyProbeCachestatTest {
         return sp;
     }
 
+    /** A sendfile case's body: {@code sp[0]} sends (non-blocking), {@code sp[1]} receives. */
+    private interface SendCase {
+        void run(Laio laio, Arena arena, int[] sp) throws Exception;
+    }
+
+    /** Runs {@code body} with a new Laio, an arena and a {@link #sendingPair}; then closes them and deletes {@code files}. */
+    private static void sending(SendCase body, Path... files) throws Exception {
+        int[] sp = sendingPair();
+        try (Laio laio = Laio.create(); Arena arena = Arena.ofShared()) {
+            body.run(laio, arena, sp);
+        } finally {
+            Native.close(sp[0]);
+            Native.close(sp[1]);
+            for (Path f : files) {
+                Files.delete(f);
+            }
+        }
+    }
+
     /** Reads exactly {@code n} bytes from blocking descriptor {@code fd}. */
     private static byte[] receive(int fd, int n) {
         MemorySegment chunk = Arena.ofAuto().allocate(65536);
@@ -290,8 +309,7 @@ class LazyProbeCachestatTest {
         assumeRoot();
         byte[] data = random(48 * 1024, 21);
         Path f = rootsReadOnlyFile(data);
-        int[] sp = sendingPair();
-        try (Laio laio = Laio.create(); Arena arena = Arena.ofShared()) {
+        sending((laio, arena, sp) -> {
             int fd = (int) laio.open(f.toString(), 0, 0);
             Files.readAllBytes(f);
             long pages = (data.length + Syscalls.PAGE_SIZE - 1) / Syscalls.PAGE_SIZE;
@@ -320,11 +338,7 @@ class LazyProbeCachestatTest {
             assertEquals(0, s.background(Sys.SYS_sendfile), s.toString());
             assertEquals(sends, s.probeHits(Sys.SYS_sendfile), s.toString());
             laio.close(fd);
-        } finally {
-            Native.close(sp[0]);
-            Native.close(sp[1]);
-            Files.delete(f);
-        }
+        }, f);
     }
 
     /** Where cachestat is refused, an uncached range still goes to a helper, and its bytes arrive; once cached, inline. */
@@ -333,8 +347,7 @@ class LazyProbeCachestatTest {
         assumeRoot();
         byte[] data = random(40 * 1024, 22);
         Path f = rootsReadOnlyFile(data);
-        int[] sp = sendingPair();
-        try (Laio laio = Laio.create(); Arena arena = Arena.ofShared()) {
+        sending((laio, arena, sp) -> {
             int fd = (int) laio.open(f.toString(), 0, 0);
             Native.dropFromCache(fd);
             Assumptions.assumeTrue(Native.cachedPages(fd, 0, data.length) == 0, "dropped from the page cache");
@@ -359,11 +372,7 @@ class LazyProbeCachestatTest {
             assertEquals(1, laio.router.probe.cachestatRefusals(), s.toString());
             assertEquals(1, s.probeWouldBlock(Sys.SYS_sendfile), s.toString());
             laio.close(fd);
-        } finally {
-            Native.close(sp[0]);
-            Native.close(sp[1]);
-            Files.delete(f);
-        }
+        }, f);
     }
 
     /**
@@ -377,8 +386,7 @@ class LazyProbeCachestatTest {
         int n = (int) (3 * LazyProbe.COPY_PROBE_BOUND + 1000);
         byte[] data = random(n, 23);
         Path f = rootsReadOnlyFile(data);
-        int[] sp = sendingPair();
-        try (Laio laio = Laio.create(); Arena arena = Arena.ofShared()) {
+        sending((laio, arena, sp) -> {
             int fd = (int) laio.open(f.toString(), 0, 0);
             Files.readAllBytes(f);
             MemorySegment off = arena.allocate(8, 8);
@@ -394,11 +402,7 @@ class LazyProbeCachestatTest {
             assumeCachestatRefused(laio);
             assertEquals(1, s.probeHits(Sys.SYS_sendfile), "the probed range went inline: " + s);
             laio.close(fd);
-        } finally {
-            Native.close(sp[0]);
-            Native.close(sp[1]);
-            Files.delete(f);
-        }
+        }, f);
     }
 
     /** The refusal belonged to the file: a new file under the number after a close through laio is asked anew. */
@@ -408,8 +412,7 @@ class LazyProbeCachestatTest {
         byte[] data = random(8 * 1024, 24);
         Path first = rootsReadOnlyFile(data);
         Path second = rootsReadOnlyFile(data);
-        int[] sp = sendingPair();
-        try (Laio laio = Laio.create(); Arena arena = Arena.ofShared()) {
+        sending((laio, arena, sp) -> {
             MemorySegment off = arena.allocate(8, 8);
             long[] refusals = asNobody(() -> {
                 long[] seen = new long[4];
@@ -435,12 +438,7 @@ class LazyProbeCachestatTest {
             assertEquals(1, refusals[0]);
             assertEquals(1, refusals[1], "the same file: not asked again");
             assertEquals(2, refusals[2], "a new file under the number: asked again");
-        } finally {
-            Native.close(sp[0]);
-            Native.close(sp[1]);
-            Files.delete(first);
-            Files.delete(second);
-        }
+        }, first, second);
     }
 
     /**
